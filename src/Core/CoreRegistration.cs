@@ -1,0 +1,50 @@
+using ChaseBot.Core.Exports;
+using ChaseBot.Core.Exports.Formats;
+using ChaseBot.Core.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ChaseBot.Core;
+
+public static class CoreRegistration
+{
+    /// <summary>Storage, the export importer and their options, validated when first read (ValidateOnStart in hosts).</summary>
+    public static IServiceCollection AddChaseCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddChaseStorage(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddOptions<ChaseOptions>().Bind(configuration.GetSection(ChaseOptions.Section))
+            .Validate(o => TryResolve(o) is null, "Chase:TimeZone is not a time zone this machine knows (e.g. Europe/London)")
+            .ValidateOnStart();
+        services.AddOptions<ExportOptions>().Bind(configuration.GetSection(ExportOptions.Section))
+            .Validate(o => ExportOptions.ParseDateOrder(o.DateOrder) is not null, "Exports:DateOrder must be auto, dmy or mdy")
+            .Validate(o => o.DefaultCurrency.Trim().Length == 3 && o.DefaultCurrency.Trim().All(char.IsAsciiLetter),
+                "Exports:DefaultCurrency must be a three-letter currency code such as USD")
+            .Validate(o => o.FreshBooks.PaymentTermDays is null or >= 0 and <= 365,
+                "Exports:FreshBooks:PaymentTermDays must be between 0 and 365")
+            .Validate(o => o.MaxLineLength > 0, "Exports:MaxLineLength must be positive")
+            .Validate(o => GenericIsValid(o.Generic), "Exports:Generic:Columns names a field ChaseBot does not read " +
+                "(use Number, Client, Email, IssueDate, DueDate, Currency, Total, Paid, Balance, Status)")
+            .ValidateOnStart();
+
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ChaseOptions>>().Value.ResolveTimeZone());
+        services.AddSingleton<ExportImporter>();
+        services.AddSingleton<FolderImport>();
+        return services;
+    }
+
+    private static Exception? TryResolve(ChaseOptions options)
+    {
+        try { options.ResolveTimeZone(); return null; }
+        catch (InvalidOperationException e) { return e; }
+    }
+
+    private static bool GenericIsValid(GenericCsvOptions generic)
+    {
+        try { GenericCsvExport.FromOptions(generic); return true; }
+        catch (InvalidOperationException) { return false; }
+    }
+}

@@ -1,0 +1,284 @@
+using ChaseBot.Core.Exports.Parsing;
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Core.Exports;
+
+/// <summary>
+/// Imports one export file into the ledger, in three streaming passes so memory stays flat whatever the size:
+/// (1) the bytes: hash, encoding, binary check; (2) the CSV: header, broken lines, the file's date order;
+/// (3) the rows: read, merged per invoice, written in batches. A file is refused whole (nothing written but
+/// the evidence) when passes 1–2 find it unreadable; after that, a bad row is rejected and the rest imports.
+/// </summary>
+public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, TimeProvider clock, TimeZoneInfo timeZone)
+{
+    public const int BatchSize = 500;
+    private const int RejectedKeptInSummary = 1000;
+
+    /// <summary>Called after each batch is written (the memory test samples the heap here).</summary>
+    public Action? AfterBatch { get; set; }
+
+    public async Task<ImportSummary> ImportFileAsync(string path, ImportSettings settings, CancellationToken cancellationToken = default)
+    {
+        var fileName = Path.GetFileName(path);
+        ExportFileFacts facts;
+        await using (var bytes = OpenRead(path))
+            facts = await ExportFileFacts.InspectAsync(bytes, cancellationToken);
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var run = new ImportRun
+        {
+            FileName = fileName, FileHash = facts.Hash, FileSize = facts.Size, StartedAt = now,
+            Outcome = ImportOutcome.Running,
+        };
+
+        var earlier = await db.ImportRuns.AsNoTracking()
+            .Where(r => r.FileHash == facts.Hash && r.Outcome == ImportOutcome.Imported)
+            .OrderBy(r => r.Id).FirstOrDefaultAsync(cancellationToken);
+        if (earlier is not null)
+        {
+            run.Outcome = ImportOutcome.AlreadyImported;
+            run.Format = earlier.Format;
+            run.FinishedAt = now;
+            run.Message = $"the same file was imported on {earlier.StartedAt:yyyy-MM-dd HH:mm} UTC " +
+                          $"(run {earlier.Id}, {earlier.FileName}); nothing changed";
+            db.ImportRuns.Add(run);
+            await db.SaveChangesAsync(cancellationToken);
+            return new ImportSummary { File = fileName, Format = run.Format, Outcome = run.Outcome, Message = run.Message, RunId = run.Id };
+        }
+
+        db.ImportRuns.Add(run);
+        await db.SaveChangesAsync(cancellationToken); // Evidence first: a crash mid-import leaves a Running run behind.
+
+        var warnings = new ImportWarnings();
+        if (facts.EncodingWarning is not null)
+            warnings.Add("encoding", facts.EncodingWarning);
+        try
+        {
+            if (facts.Problem is not null)
+                throw new ExportRefusedException(facts.Problem);
+            var (format, dateOrder) = Survey(path, facts, settings);
+            run.Format = format.Name;
+            var (counts, rejected) = await ReadAndWriteAsync(db, run, path, facts, settings, dateOrder, warnings, cancellationToken);
+            run.Outcome = ImportOutcome.Imported;
+            run.FinishedAt = clock.GetUtcNow().UtcDateTime;
+            run.Warnings = string.Join('\n', warnings.ToList());
+            db.ImportRuns.Update(run); // Batches clear the change tracker; attach the run again to save its counts.
+            await db.SaveChangesAsync(cancellationToken);
+            return counts with
+            {
+                File = fileName, Format = format.Name, Outcome = run.Outcome, RunId = run.Id,
+                Rejected = rejected, Warnings = warnings.ToList(),
+            };
+        }
+        catch (ExportRefusedException refused)
+        {
+            db.ChangeTracker.Clear();
+            run = (await db.ImportRuns.FindAsync([run.Id], cancellationToken))!;
+            run.Outcome = ImportOutcome.Refused;
+            run.Message = refused.Message;
+            run.FinishedAt = clock.GetUtcNow().UtcDateTime;
+            run.Warnings = string.Join('\n', warnings.ToList());
+            await db.SaveChangesAsync(cancellationToken);
+            return new ImportSummary
+            {
+                File = fileName, Format = run.Format, Outcome = run.Outcome, Message = refused.Message, RunId = run.Id,
+                Warnings = warnings.ToList(),
+            };
+        }
+    }
+
+    /// <summary>Pass 2: which format, and whether numeric dates are day- or month-first.</summary>
+    private static (ExportFormat Format, DateOrder Order) Survey(string path, ExportFileFacts facts, ImportSettings settings)
+    {
+        using var reader = new ExportReader(OpenRead(path), facts.Encoding!, settings.MaxLineLength);
+        var header = reader.FindHeader(settings.Formats());
+        if (header.Format.LineItems == LineItems.Summed && header.Format.Name == "freshbooks" && settings.PaymentTermDays is null)
+            throw new ExportRefusedException(
+                "FreshBooks exports have no due date, so ChaseBot needs your payment term to know when invoices are due: " +
+                "set Exports:FreshBooks:PaymentTermDays (e.g. 30 for net 30) or pass --payment-term-days 30");
+
+        var dateColumns = new[] { ExportField.IssueDate, ExportField.DueDate }.Where(header.Has).ToArray();
+        (int Line, string Text)? dayFirst = null, monthFirst = null, either = null;
+        foreach (var row in reader.Rows())
+        {
+            foreach (var column in dateColumns)
+            {
+                var text = header.Get(row.Cells, column);
+                switch (ExportDate.Observe(text))
+                {
+                    case DateEvidence.DayFirst: dayFirst ??= (row.Line, text!); break;
+                    case DateEvidence.MonthFirst: monthFirst ??= (row.Line, text!); break;
+                    case DateEvidence.Either: either ??= (row.Line, text!); break;
+                }
+            }
+        }
+
+        if (settings.DateOrder != DateOrder.Unknown)
+            return (header.Format, settings.DateOrder);
+        if (dayFirst is { } d && monthFirst is { } m)
+            throw new ExportRefusedException(
+                $"the dates disagree: line {d.Line} has {d.Text} (day first) and line {m.Line} has {m.Text} (month first). " +
+                "Fix the file, or choose with --date-order dmy|mdy (Exports:DateOrder)");
+        if (dayFirst is not null)
+            return (header.Format, DateOrder.DayFirst);
+        if (monthFirst is not null)
+            return (header.Format, DateOrder.MonthFirst);
+        if (either is { } e)
+            throw new ExportRefusedException(
+                $"cannot tell whether dates like {e.Text} (line {e.Line}) are day-first or month-first: no date in the file " +
+                "has a day above 12. Rerun with --date-order dmy or --date-order mdy (or set Exports:DateOrder)");
+        return (header.Format, DateOrder.Unknown);
+    }
+
+    /// <summary>Pass 3: rows to invoices to the ledger, a batch at a time.</summary>
+    private async Task<(ImportSummary Counts, List<RejectedRow> Rejected)> ReadAndWriteAsync(ChaseDbContext db, ImportRun run,
+        string path, ExportFileFacts facts, ImportSettings settings, DateOrder dateOrder, ImportWarnings warnings,
+        CancellationToken cancellationToken)
+    {
+        using var reader = new ExportReader(OpenRead(path), facts.Encoding!, settings.MaxLineLength);
+        var header = reader.FindHeader(settings.Formats());
+        var format = header.Format;
+        var rows = new InvoiceRowReader(header, dateOrder, settings, warnings);
+        var batch = new InvoiceBatch(format.LineItems, warnings);
+        var actor = $"import run {run.Id} ({run.FileName}, {settings.StartedBy})";
+        var now = clock.GetUtcNow().UtcDateTime;
+        var writer = new LedgerWriter(db, run, format.Source, actor, Today(), now);
+
+        var pendingRejections = new List<RejectedRow>();
+        var keptRejections = new List<RejectedRow>();
+        var notInvoices = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        int rowCount = 0, created = 0, updated = 0, unchanged = 0, rejectedCount = 0;
+        var dueByCurrency = new Dictionary<string, decimal>();
+        decimal notInvoiceBalance = 0;
+        RowReading.ReportTotal? reportTotal = null;
+
+        void Reject(int line, string reason)
+        {
+            var rejected = new RejectedRow { ImportRunId = run.Id, Line = line, Reason = reason };
+            pendingRejections.Add(rejected);
+            if (keptRejections.Count < RejectedKeptInSummary)
+                keptRejections.Add(rejected);
+            rejectedCount++;
+        }
+
+        async Task FlushAsync()
+        {
+            var invoices = batch.TakeAll();
+            foreach (var invoice in invoices)
+                dueByCurrency[invoice.Currency] = dueByCurrency.GetValueOrDefault(invoice.Currency) + invoice.Due;
+            var outcome = await writer.WriteAsync(invoices, pendingRejections, cancellationToken);
+            foreach (var late in outcome.Rejected.Skip(pendingRejections.Count))
+            {
+                if (keptRejections.Count < RejectedKeptInSummary)
+                    keptRejections.Add(late);
+                rejectedCount++;
+            }
+            pendingRejections.Clear();
+            (created, updated, unchanged) = (created + outcome.Created, updated + outcome.Updated, unchanged + outcome.Unchanged);
+            AfterBatch?.Invoke();
+        }
+
+        foreach (var row in reader.Rows())
+        {
+            switch (rows.Read(row))
+            {
+                case RowReading.Decoration:
+                    break;
+                case RowReading.ReportTotal total:
+                    reportTotal = total;
+                    break;
+                case RowReading.NotAnInvoice skipped:
+                    rowCount++;
+                    notInvoices[skipped.Type] = notInvoices.GetValueOrDefault(skipped.Type) + 1;
+                    if (Money.TryParse(header.Get(row.Cells, ExportField.Balance), out var credit, out _))
+                        notInvoiceBalance += credit;
+                    break;
+                case RowReading.Rejected rejected:
+                    rowCount++;
+                    Reject(rejected.Line, rejected.Reason);
+                    break;
+                case RowReading.Invoice invoice:
+                    rowCount++;
+                    // Flush between invoices, never inside one, so an invoice's rows meet in the same batch.
+                    if (batch.Count >= BatchSize && !batch.Contains(invoice.Line.Number))
+                        await FlushAsync();
+                    if (batch.Add(invoice.Line) is { } conflict)
+                        Reject(invoice.Line.Line, conflict);
+                    break;
+            }
+        }
+        await FlushAsync();
+
+        foreach (var (type, count) in notInvoices)
+            warnings.Add("not-invoices", $"{count} row(s) of type '{type}' are not invoices and were passed over");
+        if (reportTotal is { Balance: { } reported } && dueByCurrency.Count == 1)
+        {
+            var sum = dueByCurrency.Values.Single() + notInvoiceBalance;
+            if (sum != reported)
+                warnings.Add("reconcile",
+                    $"the report's TOTAL row (line {reportTotal.Line}) says {Money.Format(reported)} but its rows add up to " +
+                    $"{Money.Format(sum)}; the rows were imported as they are");
+        }
+
+        var invoices = created + updated + unchanged;
+        var flagged = 0;
+        if (invoices > 0)
+            flagged = await FlagMissingAsync(db, run, format.Source, actor, now, cancellationToken);
+        if (flagged > 0)
+            warnings.Add("missing",
+                $"{flagged} open invoice(s) from {format.Source} seen in earlier exports are not in this one: flagged as missing, " +
+                "not marked paid (status shows them)");
+
+        run.Rows = rowCount;
+        run.Invoices = invoices;
+        (run.Created, run.Updated, run.Unchanged, run.RejectedCount) = (created, updated, unchanged, rejectedCount);
+        var summary = new ImportSummary
+        {
+            File = run.FileName, Rows = rowCount, Invoices = invoices, Created = created, Updated = updated,
+            Unchanged = unchanged, RejectedCount = rejectedCount, FlaggedMissing = flagged,
+        };
+        return (summary, keptRejections);
+    }
+
+    /// <summary>
+    /// An open invoice the source listed before and this file does not is flagged, never assumed paid: exports
+    /// are often filtered (open only, a date range), and a wrong "paid" would silence chasing of real debt.
+    /// </summary>
+    private static async Task<int> FlagMissingAsync(ChaseDbContext db, ImportRun run, string source, string actor, DateTime now,
+        CancellationToken cancellationToken)
+    {
+        var flagged = 0;
+        while (true)
+        {
+            var missing = await db.Invoices
+                .Where(i => i.Source == source && i.LastImportRunId != run.Id && i.MissingSince == null &&
+                            (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid))
+                .OrderBy(i => i.Id).Select(i => new { i.Id, i.Number }).Take(ImportBatch).ToListAsync(cancellationToken);
+            if (missing.Count == 0)
+                return flagged;
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var ids = missing.Select(m => m.Id).ToList();
+            await db.Invoices.Where(i => ids.Contains(i.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.MissingSince, now), cancellationToken);
+            db.AuditEntries.AddRange(missing.Select(m => new AuditEntry
+            {
+                At = now, Actor = actor, Action = "invoice.missing", Subject = m.Number,
+                Details = "not in this export; flagged, not marked paid",
+            }));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            flagged += missing.Count;
+        }
+    }
+
+    private const int ImportBatch = BatchSize;
+
+    private DateOnly Today() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), timeZone).DateTime);
+
+    private static FileStream OpenRead(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 64 * 1024, FileOptions.SequentialScan);
+}

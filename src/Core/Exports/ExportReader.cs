@@ -1,0 +1,120 @@
+using System.Text;
+using CsvHelper;
+
+namespace ChaseBot.Core.Exports;
+
+/// <summary>A CSV record after the header, with the line it starts on.</summary>
+public readonly record struct ExportRow(int Line, string[] Cells);
+
+/// <summary>
+/// Streams an export file: finds the header row among preamble lines, then yields the records after it.
+/// Never holds more than one record.
+/// </summary>
+public sealed class ExportReader : IDisposable
+{
+    /// <summary>Header rows are looked for among this many records (QuickBooks preambles are 4–6 lines).</summary>
+    private const int HeaderSearchDepth = 100;
+
+    /// <summary>A record longer than this (in UTF-8 bytes) means a quote that never closes.</summary>
+    private const int MaxRecordBytes = 1_000_000;
+
+    private readonly CsvReader _csv;
+
+    public ExportReader(Stream stream, Encoding encoding, int maxLineLength)
+    {
+        var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
+        var options = new CsvReaderOptions
+        {
+            HasHeader = false, // The header is found by its column names, after any preamble.
+            TrackLineNumbers = true,
+            MaxRecordSize = MaxRecordBytes,
+            // Recover (the default) keeps a stray quote as text; the row's values are checked afterwards.
+            MalformedData = CsvMalformedDataHandling.Recover,
+        };
+        _csv = CsvReader.Create(new LineLengthGuard(text, maxLineLength), options, leaveOpen: false);
+    }
+
+    public ExportHeader? Header { get; private set; }
+    public int HeaderLine { get; private set; }
+
+    /// <summary>
+    /// Finds the first record that is a header of one of <paramref name="formats"/> (the best match when
+    /// several fit). Refuses the file when there is none.
+    /// </summary>
+    public ExportHeader FindHeader(IReadOnlyList<ExportFormat> formats)
+    {
+        var records = 0;
+        while (records < HeaderSearchDepth && TryRead(out var row))
+        {
+            records++;
+            if (row.Cells.All(string.IsNullOrWhiteSpace))
+                continue;
+            var best = formats.Select(f => ExportHeader.TryMatch(f, row.Cells))
+                .Where(h => h is not null)
+                .MaxBy(h => h!.FieldCount);
+            if (best is not null)
+            {
+                Header = best;
+                HeaderLine = row.Line;
+                if (best.Format.RefuseBecause is { } reason)
+                    throw new ExportRefusedException(reason);
+                return best;
+            }
+        }
+        if (records == 0)
+            throw new ExportRefusedException("the file has no rows");
+        throw new ExportRefusedException(
+            "this is not an export ChaseBot recognises: no header row with the columns of " +
+            string.Join("; ", formats.Where(f => f.RefuseBecause is null).Select(Describe)) +
+            ". Choose the format with --format, or describe the columns in Exports:Generic:Columns.");
+    }
+
+    /// <summary>The records after the header.</summary>
+    public IEnumerable<ExportRow> Rows()
+    {
+        if (Header is null)
+            throw new InvalidOperationException("FindHeader first.");
+        while (TryRead(out var row))
+            yield return row;
+    }
+
+    private bool TryRead(out ExportRow row)
+    {
+        try
+        {
+            if (!_csv.Read())
+            {
+                row = default;
+                return false;
+            }
+            var cells = new string[_csv.FieldCount];
+            for (var i = 0; i < cells.Length; i++)
+                cells[i] = _csv.GetString(i) ?? "";
+            row = new ExportRow((int)_csv.LineNumber, cells);
+            return true;
+        }
+        catch (ExportRefusedException)
+        {
+            throw;
+        }
+        catch (CsvFormatException e) when (e.InnerException is ExportRefusedException refused)
+        {
+            throw refused;
+        }
+        catch (CsvFormatException e)
+        {
+            throw new ExportRefusedException(
+                $"the file is not valid CSV near line {Math.Max(e.LineNumber, 1)}: a record runs past " +
+                $"{MaxRecordBytes:N0} bytes, usually a quote that is never closed");
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new ExportRefusedException("the file contains text that is not in its encoding");
+        }
+    }
+
+    private static string Describe(ExportFormat format) =>
+        $"{format.DisplayName} ({string.Join(", ", format.Required.Select(f => format.Aliases[f][0]))})";
+
+    public void Dispose() => _csv.Dispose();
+}

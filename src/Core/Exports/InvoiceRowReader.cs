@@ -1,0 +1,200 @@
+using System.Text.RegularExpressions;
+using ChaseBot.Core.Exports.Parsing;
+
+namespace ChaseBot.Core.Exports;
+
+/// <summary>The reading of one row: an invoice line, a row to pass over, or a rejection with its reason.</summary>
+public abstract record RowReading
+{
+    public sealed record Invoice(InvoiceLine Line) : RowReading;
+    /// <summary>Blank lines, group and title rows, subtotal rows, footers, a repeated header.</summary>
+    public sealed record Decoration : RowReading;
+    /// <summary>Credit notes, payments, overpayments: real rows, but not invoices.</summary>
+    public sealed record NotAnInvoice(string Type) : RowReading;
+    /// <summary>A TOTAL row with the report's own total of open balances, to reconcile against.</summary>
+    public sealed record ReportTotal(int Line, decimal? Balance) : RowReading;
+    public sealed record Rejected(int Line, string Reason) : RowReading;
+}
+
+/// <summary>
+/// Reads the data rows of one file. Holds the little state a file needs: the current group label
+/// (QuickBooks Open Invoices names the customer on a group row) and the file's date order.
+/// </summary>
+public sealed partial class InvoiceRowReader(ExportHeader header, DateOrder dateOrder, ImportSettings settings, ImportWarnings warnings)
+{
+    private readonly ExportFormat _format = header.Format;
+    private string? _groupLabel;
+
+    [GeneratedRegex("^[A-Za-z]{3}$")]
+    private static partial Regex CurrencyCode();
+
+    public RowReading Read(ExportRow row)
+    {
+        var cells = row.Cells;
+        var filled = cells.Count(c => !string.IsNullOrWhiteSpace(c));
+        if (filled == 0)
+            return new RowReading.Decoration();
+
+        var number = header.Get(cells, ExportField.Number);
+        var first = cells.First(c => !string.IsNullOrWhiteSpace(c)).Trim();
+        if (number is null)
+        {
+            if (first.Equals("TOTAL", StringComparison.OrdinalIgnoreCase))
+                return new RowReading.ReportTotal(row.Line, ParseOptional(header.Get(cells, ExportField.Balance)));
+            if (first.StartsWith("Total", StringComparison.OrdinalIgnoreCase))
+                return new RowReading.Decoration();
+            if (filled == 1)
+            {
+                // A group, title or footer row. Without a client column, a group row names the customer.
+                if (!header.Has(ExportField.Client))
+                    _groupLabel = first;
+                return new RowReading.Decoration();
+            }
+        }
+        if (ExportHeader.TryMatch(_format, cells) is not null)
+            return new RowReading.Decoration(); // The header repeated (reports printed in pages).
+
+        if (_format.IsInvoiceType is { } isInvoice && header.Get(cells, ExportField.Type) is { } type && !isInvoice(type))
+            return new RowReading.NotAnInvoice(type);
+
+        number ??= header.Get(cells, ExportField.Id);
+        if (number is null)
+            return Reject(row, "it has no invoice number");
+        if (number.Length > 100)
+            return Reject(row, "the invoice number is longer than 100 characters");
+
+        var client = header.Get(cells, ExportField.Client) ?? (header.Has(ExportField.Client) ? null : _groupLabel);
+        if (client is null)
+            return Reject(row, $"invoice {number} has no client name");
+        if (client.Length > 200)
+            return Reject(row, $"invoice {number}: the client name is longer than 200 characters");
+
+        DateOnly? issueDate = null;
+        if (header.Get(cells, ExportField.IssueDate) is { } issueText)
+        {
+            if (!ExportDate.TryParse(issueText, dateOrder, out var issued))
+                return Reject(row, $"invoice {number}: the invoice date '{Shorten(issueText)}' is not a date");
+            issueDate = issued;
+        }
+
+        DateOnly dueDate;
+        if (header.Get(cells, ExportField.DueDate) is { } dueText)
+        {
+            if (!ExportDate.TryParse(dueText, dateOrder, out dueDate))
+                return Reject(row, $"invoice {number}: the due date '{Shorten(dueText)}' is not a date");
+        }
+        else if (settings.PaymentTermDays is { } term && _format.Name == "freshbooks" && issueDate is { } issuedOn)
+            dueDate = issuedOn.AddDays(term);
+        else if (_format.Name == "stripe" && issueDate is { } created)
+            dueDate = created; // Charged automatically: due when issued.
+        else
+            return Reject(row, $"invoice {number} has no due date");
+
+        var amounts = new Dictionary<ExportField, decimal>();
+        string? currencyHint = null;
+        foreach (var field in new[] { ExportField.Total, ExportField.Paid, ExportField.Balance,
+                     ExportField.AmountDueBeforePayments, ExportField.LineAmount })
+        {
+            if (header.Get(cells, field) is not { } text)
+                continue;
+            if (!Money.TryParse(text, out var amount, out var hint))
+                return Reject(row, $"invoice {number}: {Label(field)} '{Shorten(text)}' is not an amount");
+            if (Math.Abs(amount) >= 1_000_000_000_000m)
+                return Reject(row, $"invoice {number}: {Label(field)} {Shorten(text)} is too large to be an invoice amount");
+            amounts[field] = amount;
+            currencyHint ??= hint;
+        }
+
+        var statusText = header.Get(cells, ExportField.Status);
+        var statusHint = _format.ReadStatus(statusText);
+        if (statusText is not null && statusHint == StatusHint.Unknown)
+            warnings.Add("status", $"line {row.Line}: status '{Shorten(statusText)}' is not one ChaseBot knows; the amounts decide");
+
+        var currency = header.Get(cells, ExportField.Currency)?.ToUpperInvariant() ?? currencyHint;
+        if (currency is null)
+        {
+            currency = settings.DefaultCurrency;
+            warnings.Add("currency", $"the file has no currency column; amounts are taken as {currency} (Exports:DefaultCurrency)");
+        }
+        if (!CurrencyCode().IsMatch(currency))
+            return Reject(row, $"invoice {number}: '{Shorten(currency)}' is not a currency code like USD or EUR");
+
+        if (Amounts(number, amounts, statusHint, out var reason) is not { } money)
+            return Reject(row, reason!);
+        return new RowReading.Invoice(new InvoiceLine
+        {
+            Line = row.Line,
+            Number = number,
+            ClientName = client,
+            Email = header.Get(cells, ExportField.Email),
+            IssueDate = issueDate,
+            DueDate = dueDate,
+            Currency = currency,
+            Total = money.Total,
+            Paid = money.Paid,
+            Balance = money.Balance,
+            Hint = statusHint,
+        });
+    }
+
+    /// <summary>
+    /// Derives total, paid and balance from whichever of them the format gives, or says why it cannot.
+    /// </summary>
+    private (decimal Total, decimal? Paid, decimal? Balance)? Amounts(
+        string number, Dictionary<ExportField, decimal> a, StatusHint hint, out string? reason)
+    {
+        reason = null;
+        a.TryGetValue(ExportField.Total, out var total);
+        var hasTotal = a.ContainsKey(ExportField.Total);
+        decimal? paid = a.TryGetValue(ExportField.Paid, out var p) ? p : null;
+        decimal? balance = a.TryGetValue(ExportField.Balance, out var b) ? b : null;
+
+        if (_format.LineItems == LineItems.Summed)
+        {
+            if (a.TryGetValue(ExportField.LineAmount, out var lineAmount))
+                return (lineAmount, null, null);
+            reason = $"invoice {number} has no line total";
+            return null;
+        }
+        if (a.TryGetValue(ExportField.AmountDueBeforePayments, out var dueBeforePayments))
+        {
+            // Stripe: what the customer owes before payments; the total may include credits applied.
+            if (!hasTotal) { total = dueBeforePayments; hasTotal = true; }
+            balance ??= dueBeforePayments - (paid ?? 0);
+        }
+        if (!hasTotal && balance is null)
+        {
+            reason = $"invoice {number} has neither a total nor an amount due";
+            return null;
+        }
+        if (!hasTotal)
+            total = balance!.Value + (paid ?? 0);
+        balance ??= hint == StatusHint.Paid && paid is null ? 0 : total - (paid ?? 0);
+        paid ??= total - balance.Value;
+
+        if (total < 0)
+        {
+            reason = $"invoice {number} has a negative total ({Money.Format(total)}): a credit, not an invoice";
+            return null;
+        }
+        // Overpaid: nothing is owed; the overpayment itself is the accounting tool's business.
+        return (total, paid, Math.Max(balance.Value, 0));
+    }
+
+    private decimal? ParseOptional(string? text) => Money.TryParse(text, out var amount, out _) ? amount : null;
+
+    private static RowReading Reject(ExportRow row, string reason) => new RowReading.Rejected(row.Line, reason);
+
+    private static string Label(ExportField field) => field switch
+    {
+        ExportField.Total => "the total",
+        ExportField.Paid => "the amount paid",
+        ExportField.Balance => "the amount due",
+        ExportField.AmountDueBeforePayments => "the amount due",
+        ExportField.LineAmount => "the line total",
+        _ => field.ToString(),
+    };
+
+    /// <summary>Cell text quoted in a message, cut short: a hostile 1 MB cell must not become a 1 MB message.</summary>
+    internal static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+}

@@ -1,0 +1,47 @@
+namespace ChaseBot.Core.Ledger;
+
+/// <summary>Who owes. Created by an import the first time a name is seen; settings are added from chat.</summary>
+public sealed class Client
+{
+    public long Id { get; set; }
+    public required string Name { get; set; }
+
+    /// <summary>Name folded for matching ("ACME  Ltd" and "acme ltd" are one client).</summary>
+    public required string NormalizedName { get; set; }
+
+    public string? BillingEmail { get; set; }
+
+    /// <summary>Chat user id of the person who manages the relationship.</summary>
+    public string? OwnerUserId { get; set; }
+
+    /// <summary>Chat channel for this client's nudges; the default channel when empty.</summary>
+    public string? Channel { get; set; }
+
+    /// <summary>Comma-separated CC addresses for reminders (their accounts department, an info@ alias).</summary>
+    public string? CcAddresses { get; set; }
+
+    public ContractClauses Clauses { get; set; } = new();
+
+    /// <summary>Chasing of every invoice of this client is paused while this is in the future (or set with no end).</summary>
+    public bool IsPaused { get; set; }
+    public DateOnly? PausedUntil { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+
+    public List<Invoice> Invoices { get; set; } = [];
+
+    public static string Normalize(string name) =>
+        string.Join(' ', name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant();
+}
+
+/// <summary>
+/// Facts the user records about the engagement. Null means unknown, and unknown means "not permitted":
+/// the harsh steps of the ladder need a recorded "yes".
+/// </summary>
+public sealed class ContractClauses
+{
+    public bool? PermitsServiceChanges { get; set; }
+    public bool? OwnedUntilPaid { get; set; }
+    public string? LateFeeTerms { get; set; }
+}

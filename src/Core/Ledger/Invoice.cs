@@ -1,0 +1,40 @@
+namespace ChaseBot.Core.Ledger;
+
+/// <summary>
+/// One invoice as the accounting tool last reported it. Keyed by (Source, Number): the same number
+/// in Xero and in Stripe is two invoices.
+/// </summary>
+public sealed class Invoice
+{
+    public long Id { get; set; }
+
+    /// <summary>The accounting system the invoice comes from ("xero", "quickbooks", ...).</summary>
+    public required string Source { get; set; }
+    public required string Number { get; set; }
+
+    public long ClientId { get; set; }
+    public Client Client { get; set; } = null!;
+
+    public DateOnly? IssueDate { get; set; }
+    public DateOnly DueDate { get; set; }
+
+    /// <summary>ISO 4217 code. Amounts in different currencies are never added together.</summary>
+    public required string Currency { get; set; }
+    public decimal Total { get; set; }
+    public decimal AmountPaid { get; set; }
+    public decimal AmountDue { get; set; }
+    public InvoiceStatus Status { get; set; }
+
+    /// <summary>Set when a later export of the same source no longer lists the invoice. Not the same as paid.</summary>
+    public DateTime? MissingSince { get; set; }
+
+    public DateOnly? SnoozedUntil { get; set; }
+
+    public long? LastImportRunId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+
+    public List<Payment> Payments { get; set; } = [];
+    public List<Dispute> Disputes { get; set; } = [];
+    public List<PaymentPromise> Promises { get; set; } = [];
+}

@@ -1,0 +1,143 @@
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Core.Reports;
+
+public sealed record InvoiceLineStatus(
+    string Number,
+    string Source,
+    string Client,
+    string Currency,
+    decimal Total,
+    decimal Paid,
+    decimal Due,
+    DateOnly DueDate,
+    string Status,
+    int DaysOverdue,
+    bool Missing);
+
+/// <summary>Amount due in one currency, by age past the due date.</summary>
+public sealed record CurrencyTotals(
+    string Currency,
+    int Invoices,
+    decimal Due,
+    decimal Current,
+    decimal Days1To30,
+    decimal Days31To60,
+    decimal Days61To90,
+    decimal Over90);
+
+public sealed record LedgerStatusReport(
+    DateOnly AsOf,
+    string? Filter,
+    IReadOnlyList<InvoiceLineStatus> Invoices,
+    IReadOnlyList<CurrencyTotals> Totals);
+
+/// <summary>
+/// Who owes what, as of a day: outstanding invoices (or all, or those of one client or invoice) with their
+/// days overdue, and per currency the amount due in aging buckets. Currencies are never added together.
+/// </summary>
+public static class LedgerStatus
+{
+    public sealed record Query(DateOnly AsOf, string? ClientOrInvoice = null, bool IncludeSettled = false);
+
+    /// <summary>Null when the filter matches no client and no invoice.</summary>
+    public static async Task<LedgerStatusReport?> RunAsync(ChaseDbContext db, Query query, CancellationToken cancellationToken = default)
+    {
+        var invoices = db.Invoices.AsNoTracking();
+        var includeSettled = query.IncludeSettled;
+        if (!string.IsNullOrWhiteSpace(query.ClientOrInvoice))
+        {
+            var text = query.ClientOrInvoice.Trim();
+            var byNumber = invoices.Where(i => i.Number == text);
+            if (await byNumber.AnyAsync(cancellationToken))
+            {
+                invoices = byNumber;
+                includeSettled = true; // Asked about one invoice: show it whatever its state.
+            }
+            else
+            {
+                var normalized = Client.Normalize(text);
+                var client = await db.Clients.AsNoTracking().Where(c => c.NormalizedName == normalized)
+                    .Select(c => (long?)c.Id).FirstOrDefaultAsync(cancellationToken);
+                if (client is null)
+                    return null;
+                invoices = invoices.Where(i => i.ClientId == client);
+            }
+        }
+        if (!includeSettled)
+            invoices = invoices.Where(i => i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid);
+
+        var lines = new List<InvoiceLineStatus>();
+        var totals = new Dictionary<string, decimal[]>();
+        var counts = new Dictionary<string, int>();
+        var rows = invoices
+            .OrderBy(i => i.Client.Name).ThenBy(i => i.DueDate).ThenBy(i => i.Number)
+            .Select(i => new
+            {
+                i.Number, i.Source, Client = i.Client.Name, i.Currency, i.Total, i.AmountPaid, i.AmountDue, i.DueDate,
+                i.Status, i.MissingSince,
+            })
+            .AsAsyncEnumerable();
+        await foreach (var i in rows.WithCancellation(cancellationToken))
+        {
+            var outstanding = i.Status.IsOutstanding();
+            var daysOverdue = outstanding ? Math.Max(0, query.AsOf.DayNumber - i.DueDate.DayNumber) : 0;
+            lines.Add(new InvoiceLineStatus(i.Number, i.Source, i.Client, i.Currency, i.Total, i.AmountPaid, i.AmountDue,
+                i.DueDate, i.Status.ToWire(), daysOverdue, i.MissingSince is not null));
+            if (!outstanding)
+                continue;
+            if (!totals.TryGetValue(i.Currency, out var buckets))
+                totals[i.Currency] = buckets = new decimal[5];
+            buckets[Bucket(daysOverdue)] += i.AmountDue;
+            counts[i.Currency] = counts.GetValueOrDefault(i.Currency) + 1;
+        }
+
+        var currencyTotals = totals.OrderBy(t => t.Key, StringComparer.Ordinal)
+            .Select(t => new CurrencyTotals(t.Key, counts[t.Key], t.Value.Sum(), t.Value[0], t.Value[1], t.Value[2], t.Value[3], t.Value[4]))
+            .ToList();
+        return new LedgerStatusReport(query.AsOf, query.ClientOrInvoice, lines, currencyTotals);
+    }
+
+    /// <summary>Close matches for a filter that matched nothing, to suggest in the answer.</summary>
+    public static async Task<IReadOnlyList<string>> SuggestionsAsync(ChaseDbContext db, string text, CancellationToken cancellationToken = default)
+    {
+        var needle = text.Trim().ToUpperInvariant();
+        if (needle.Length == 0)
+            return [];
+        var prefix = needle[..Math.Min(3, needle.Length)];
+        var clients = await db.Clients.AsNoTracking().Where(c => c.NormalizedName.Contains(prefix))
+            .Select(c => c.Name).Take(200).ToListAsync(cancellationToken);
+        var numbers = await db.Invoices.AsNoTracking().Where(i => i.Number.ToUpper().Contains(prefix))
+            .Select(i => i.Number).Take(200).ToListAsync(cancellationToken);
+        return clients.Concat(numbers)
+            .Select(name => (name, distance: Distance(needle, name.ToUpperInvariant())))
+            .Where(x => x.distance <= Math.Max(2, needle.Length / 3) || x.name.ToUpperInvariant().Contains(needle))
+            .OrderBy(x => x.distance).Select(x => x.name).Distinct().Take(5).ToList();
+    }
+
+    private static int Bucket(int daysOverdue) => daysOverdue switch
+    {
+        <= 0 => 0,
+        <= 30 => 1,
+        <= 60 => 2,
+        <= 90 => 3,
+        _ => 4,
+    };
+
+    /// <summary>Levenshtein distance, for "did you mean".</summary>
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            previous = current;
+        }
+        return previous[b.Length];
+    }
+}

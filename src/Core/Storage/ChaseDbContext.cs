@@ -1,0 +1,114 @@
+using ChaseBot.Core.Ledger;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace ChaseBot.Core.Storage;
+
+/// <summary>
+/// The ledger. One model for SQLite and PostgreSQL, so nothing in here may be provider-specific.
+/// Schema changes are hand-written migrations in Storage/Migrations (see the note there).
+/// </summary>
+public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : DbContext(options)
+{
+    public DbSet<Client> Clients => Set<Client>();
+    public DbSet<Invoice> Invoices => Set<Invoice>();
+    public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<Dispute> Disputes => Set<Dispute>();
+    public DbSet<PaymentPromise> PaymentPromises => Set<PaymentPromise>();
+    public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
+    public DbSet<RejectedRow> RejectedRows => Set<RejectedRow>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
+    {
+        // Money: up to 15 integer digits and the 4 decimals some exports carry.
+        conventions.Properties<decimal>().HavePrecision(19, 4);
+        // Instants are stored in UTC and come back marked as UTC (SQLite keeps no kind; Npgsql insists on it).
+        conventions.Properties<DateTime>().HaveConversion<UtcConverter>();
+        conventions.Properties<DateTime?>().HaveConversion<UtcConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<Client>(client =>
+        {
+            client.Property(c => c.Name).HasMaxLength(200);
+            client.Property(c => c.NormalizedName).HasMaxLength(200);
+            client.HasIndex(c => c.NormalizedName).IsUnique();
+            client.Property(c => c.BillingEmail).HasMaxLength(320);
+            client.Property(c => c.OwnerUserId).HasMaxLength(100);
+            client.Property(c => c.Channel).HasMaxLength(100);
+            client.Property(c => c.CcAddresses).HasMaxLength(1000);
+            client.ComplexProperty(c => c.Clauses, clauses =>
+            {
+                clauses.Property(k => k.PermitsServiceChanges).HasColumnName("PermitsServiceChanges");
+                clauses.Property(k => k.OwnedUntilPaid).HasColumnName("OwnedUntilPaid");
+                clauses.Property(k => k.LateFeeTerms).HasColumnName("LateFeeTerms").HasMaxLength(500);
+            });
+        });
+
+        model.Entity<Invoice>(invoice =>
+        {
+            invoice.Property(i => i.Source).HasMaxLength(40);
+            invoice.Property(i => i.Number).HasMaxLength(100);
+            invoice.HasIndex(i => new { i.Source, i.Number }).IsUnique();
+            invoice.HasIndex(i => i.ClientId);
+            invoice.Property(i => i.Currency).HasMaxLength(3);
+            invoice.Property(i => i.Status).HasConversion<string>().HasMaxLength(20);
+            invoice.HasOne(i => i.Client).WithMany(c => c.Invoices).HasForeignKey(i => i.ClientId)
+                .OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<Payment>(payment =>
+        {
+            payment.Property(p => p.Currency).HasMaxLength(3);
+            payment.Property(p => p.Origin).HasConversion<string>().HasMaxLength(20);
+            payment.Property(p => p.RecordedBy).HasMaxLength(200);
+            payment.HasOne(p => p.Invoice).WithMany(i => i.Payments).HasForeignKey(p => p.InvoiceId)
+                .OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<Dispute>(dispute =>
+        {
+            dispute.Property(d => d.Reason).HasMaxLength(1000);
+            dispute.Property(d => d.OpenedBy).HasMaxLength(200);
+            dispute.Property(d => d.ResolvedBy).HasMaxLength(200);
+            dispute.Property(d => d.ResolutionNote).HasMaxLength(1000);
+            dispute.HasOne(d => d.Invoice).WithMany(i => i.Disputes).HasForeignKey(d => d.InvoiceId)
+                .OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<PaymentPromise>(promise =>
+        {
+            promise.Property(p => p.RecordedBy).HasMaxLength(200);
+            promise.HasOne(p => p.Invoice).WithMany(i => i.Promises).HasForeignKey(p => p.InvoiceId)
+                .OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<ImportRun>(run =>
+        {
+            run.Property(r => r.FileName).HasMaxLength(500);
+            run.Property(r => r.FileHash).HasMaxLength(64);
+            run.HasIndex(r => r.FileHash);
+            run.Property(r => r.Format).HasMaxLength(60);
+            run.Property(r => r.Outcome).HasConversion<string>().HasMaxLength(20);
+            run.Property(r => r.Message).HasMaxLength(2000);
+            run.HasMany(r => r.RejectedRows).WithOne().HasForeignKey(r => r.ImportRunId)
+                .OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<RejectedRow>(row => row.Property(r => r.Reason).HasMaxLength(1000));
+
+        model.Entity<AuditEntry>(audit =>
+        {
+            audit.Property(a => a.Actor).HasMaxLength(300);
+            audit.Property(a => a.Action).HasMaxLength(60);
+            audit.Property(a => a.Subject).HasMaxLength(300);
+            audit.HasIndex(a => a.At);
+        });
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

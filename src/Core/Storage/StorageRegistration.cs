@@ -1,0 +1,93 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChaseBot.Core.Storage;
+
+public static class StorageRegistration
+{
+    /// <summary>
+    /// Registers a <see cref="ChaseDbContext"/> factory for the configured provider.
+    /// Reads Database:Provider (Sqlite | Postgres) and ConnectionStrings:Chase.
+    /// </summary>
+    public static IServiceCollection AddChaseStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = ReadOptions(configuration);
+        var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
+        if (options.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(connectionString))
+            throw new InvalidOperationException(
+                "Database:Provider is Postgres but ConnectionStrings:Chase is empty. " +
+                "Set it, e.g. ConnectionStrings__Chase=\"Host=127.0.0.1;Database=chasebot;Username=chasebot;Password=...\".");
+
+        services.AddSingleton(options);
+        services.AddDbContextFactory<ChaseDbContext>(db => Configure(db, options, connectionString));
+        return services;
+    }
+
+    public static DatabaseOptions ReadOptions(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(DatabaseOptions.Section);
+        var options = new DatabaseOptions();
+        var provider = section["Provider"];
+        if (!string.IsNullOrWhiteSpace(provider))
+        {
+            if (!Enum.TryParse<DatabaseProvider>(provider, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+                throw new InvalidOperationException($"Database:Provider is '{provider}'; expected Sqlite or Postgres.");
+            options.Provider = parsed;
+        }
+        if (int.TryParse(section["BusyTimeoutSeconds"], out var busy) && busy > 0)
+            options.BusyTimeoutSeconds = busy;
+        return options;
+    }
+
+    public static void Configure(DbContextOptionsBuilder db, DatabaseOptions options, string? connectionString)
+    {
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Postgres:
+                db.UseNpgsql(connectionString);
+                break;
+            default:
+                var sqlite = new SqliteConnectionStringBuilder(
+                    string.IsNullOrWhiteSpace(connectionString) ? DatabaseOptions.DefaultSqliteConnectionString : connectionString)
+                {
+                    DefaultTimeout = options.BusyTimeoutSeconds,
+                };
+                db.UseSqlite(sqlite.ToString());
+                db.AddInterceptors(new SqliteSharingPragmas(options.BusyTimeoutSeconds));
+                break;
+        }
+
+        // There is no model snapshot: migrations are written by hand because the scaffolding tool
+        // (Microsoft.EntityFrameworkCore.Design) cannot be restored here. MigrationSchemaTests compares the
+        // schema the migrations build with the one the model describes, which is the check this warning makes.
+        db.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+    }
+
+    /// <summary>
+    /// Bot and Worker share one SQLite file on a host: wait for the other's write lock rather than fail,
+    /// and use the fsync level that is safe in WAL mode.
+    /// </summary>
+    private sealed class SqliteSharingPragmas(int busyTimeoutSeconds) : DbConnectionInterceptor
+    {
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
+            Apply(connection);
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData,
+            CancellationToken cancellationToken = default)
+        {
+            Apply(connection);
+            return Task.CompletedTask;
+        }
+
+        private void Apply(DbConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"PRAGMA busy_timeout = {busyTimeoutSeconds * 1000}; PRAGMA synchronous = NORMAL;";
+            command.ExecuteNonQuery();
+        }
+    }
+}

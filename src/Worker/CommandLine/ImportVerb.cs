@@ -1,0 +1,76 @@
+using ChaseBot.Core.Exports;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ChaseBot.Worker.CommandLine;
+
+internal static class ImportVerb
+{
+    public static async Task<int> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
+        TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (arguments.Positionals.Count != 1)
+            return WorkerCommandLine.UsageError(stderr, "import takes one file or folder");
+        if (ReadSettings(arguments, services.GetRequiredService<IOptions<ExportOptions>>().Value, out var error) is not { } settings)
+            return WorkerCommandLine.UsageError(stderr, error!);
+
+        var path = arguments.Positionals[0];
+        IReadOnlyList<ImportSummary> summaries;
+        if (Directory.Exists(path))
+            summaries = await services.GetRequiredService<FolderImport>()
+                .ImportAsync(path, settings, TimeSpan.Zero, quietlySkip: null, cancellationToken);
+        else if (File.Exists(path))
+            summaries = [await services.GetRequiredService<ExportImporter>().ImportFileAsync(path, settings, cancellationToken)];
+        else
+        {
+            await stderr.WriteLineAsync($"error: there is no file or folder '{path}'");
+            return 2;
+        }
+
+        if (summaries.Count == 0)
+            await stderr.WriteLineAsync($"no export files in '{path}'");
+        foreach (var summary in summaries)
+        {
+            if (arguments.Flags.Contains("json"))
+                await stdout.WriteLineAsync(SummaryText.Json(summary));
+            else
+                await stdout.WriteAsync(SummaryText.Human(summary));
+        }
+        return summaries.Any(s => s.Refused) ? 2 : 0;
+    }
+
+    /// <summary>Configuration with the command line's overrides; null with a reason when an override is bad.</summary>
+    internal static ImportSettings? ReadSettings(ParsedArguments arguments, ExportOptions options, out string? error)
+    {
+        error = null;
+        var settings = ImportSettings.From(options) with { FormatName = arguments["format"] };
+        if (arguments["date-order"] is { } order)
+        {
+            if (ExportOptions.ParseDateOrder(order) is not { } parsed)
+            {
+                error = $"--date-order is '{order}'; expected dmy, mdy or auto";
+                return null;
+            }
+            settings = settings with { DateOrder = parsed };
+        }
+        if (arguments["payment-term-days"] is { } term)
+        {
+            if (!int.TryParse(term, out var days) || days is < 0 or > 365)
+            {
+                error = $"--payment-term-days is '{term}'; expected a number of days from 0 to 365";
+                return null;
+            }
+            settings = settings with { PaymentTermDays = days };
+        }
+        try
+        {
+            settings.Formats(); // An unknown --format is a usage error, not a refused file.
+        }
+        catch (ExportRefusedException e)
+        {
+            error = e.Message;
+            return null;
+        }
+        return settings;
+    }
+}

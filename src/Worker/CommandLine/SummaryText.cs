@@ -1,0 +1,72 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ChaseBot.Core.Exports;
+using ChaseBot.Core.Ledger;
+
+namespace ChaseBot.Worker.CommandLine;
+
+/// <summary>An import summary for people and, with --json, for scripts.</summary>
+internal static class SummaryText
+{
+    internal static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // Written to a terminal or a pipe, never into HTML.
+    };
+
+    public static string Json(ImportSummary s) => JsonSerializer.Serialize(new
+    {
+        file = s.File,
+        format = s.Format,
+        outcome = Outcome(s.Outcome),
+        message = s.Message,
+        rows = s.Rows,
+        invoices = s.Invoices,
+        created = s.Created,
+        updated = s.Updated,
+        unchanged = s.Unchanged,
+        flaggedMissing = s.FlaggedMissing,
+        rejectedCount = s.RejectedCount,
+        rejected = s.Rejected.Select(r => new { line = r.Line, reason = r.Reason }),
+        warnings = s.Warnings,
+    }, JsonOptions);
+
+    public static string Human(ImportSummary s)
+    {
+        var text = new StringBuilder();
+        switch (s.Outcome)
+        {
+            case ImportOutcome.Refused:
+                text.AppendLine($"{s.File}: refused — {s.Message}");
+                break;
+            case ImportOutcome.AlreadyImported:
+                text.AppendLine($"{s.File}: already imported — {s.Message}");
+                break;
+            default:
+                text.AppendLine($"{s.File}: {s.Format}, {s.Rows} row(s), {s.Invoices} invoice(s): " +
+                                $"{s.Created} new, {s.Updated} updated, {s.Unchanged} unchanged" +
+                                (s.FlaggedMissing > 0 ? $", {s.FlaggedMissing} flagged missing" : ""));
+                break;
+        }
+        if (s.RejectedCount > 0)
+        {
+            text.AppendLine($"  rejected {s.RejectedCount} row(s):");
+            foreach (var row in s.Rejected.Take(20))
+                text.AppendLine($"    line {row.Line}: {row.Reason}");
+            if (s.RejectedCount > 20)
+                text.AppendLine($"    … {s.RejectedCount - 20} more (use --json, or see import run {s.RunId})");
+        }
+        foreach (var warning in s.Warnings)
+            text.AppendLine($"  warning: {warning}");
+        return text.ToString();
+    }
+
+    private static string Outcome(ImportOutcome outcome) => outcome switch
+    {
+        ImportOutcome.Imported => "imported",
+        ImportOutcome.AlreadyImported => "already-imported",
+        ImportOutcome.Refused => "refused",
+        _ => "running",
+    };
+}

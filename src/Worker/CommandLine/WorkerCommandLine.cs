@@ -1,0 +1,116 @@
+using ChaseBot.Core;
+using ChaseBot.Core.Storage;
+using ChaseBot.Worker.Scheduling;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ChaseBot.Worker.CommandLine;
+
+/// <summary>The Worker's command line: the contract people, scripts and tests rely on.</summary>
+public static class WorkerCommandLine
+{
+    public const string Usage = """
+        Usage: dotnet run --project src/Worker -- <verb> [options]
+
+          import <file|folder> [--format <name>] [--date-order dmy|mdy] [--payment-term-days <n>] [--db <path>] [--json]
+              Import accounting exports into the ledger and print what changed.
+          status [client|invoice] [--as-of yyyy-MM-dd] [--all] [--db <path>] [--json]
+              Who owes what: outstanding invoices, days overdue, totals per currency by age.
+          run-once [--folder <path>] [--as-of yyyy-MM-dd] [--db <path>]
+              The main job once: import the export folder (Exports:Folder), then print the ledger.
+          (no verb)
+              Run as a service: import Exports:Folder on the Exports:Schedule cron (every 15 minutes).
+
+        Formats: xero, quickbooks, stripe, zoho, invoiceninja (v4, v5), freshbooks, generic.
+        Any setting can be given as --set Key=Value, e.g. --set Exports:DefaultCurrency=EUR.
+        Exit codes: 0 done; 1 failed; 2 bad arguments, or a file refused whole.
+        """;
+
+    /// <param name="clock">A fake clock in tests; the system clock otherwise.</param>
+    /// <param name="configuration">Extra settings in tests (applied under the command line's own).</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider? clock = null,
+        IDictionary<string, string?>? configuration = null, CancellationToken cancellationToken = default)
+    {
+        var arguments = ParsedArguments.Parse(args, out var error);
+        if (arguments is null)
+            return UsageError(stderr, error!);
+        if (arguments.Flags.Contains("help") || arguments.Verb is "help")
+        {
+            await stdout.WriteLineAsync(Usage);
+            return 0;
+        }
+        if (arguments.Verb is not (null or "import" or "status" or "run-once"))
+            return UsageError(stderr, $"unknown verb '{arguments.Verb}'");
+
+        try
+        {
+            var settings = WorkerConfiguration.Build(arguments, configuration);
+            if (arguments.Verb is null)
+                return await WorkerService.RunAsync(settings, arguments, cancellationToken);
+
+            await using var services = BuildServices(settings, clock);
+            _ = services.GetRequiredService<IOptions<ChaseOptions>>().Value; // Validate configuration before touching data.
+            _ = services.GetRequiredService<IOptions<Core.Exports.ExportOptions>>().Value;
+            await using (var db = await services.GetRequiredService<IDbContextFactory<ChaseDbContext>>().CreateDbContextAsync(cancellationToken))
+                await DatabaseMigrator.MigrateAsync(db, cancellationToken);
+
+            return arguments.Verb switch
+            {
+                "import" => await ImportVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
+                "status" => await StatusVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
+                _ => await RunOnceVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
+            };
+        }
+        catch (OptionsValidationException e)
+        {
+            await stderr.WriteLineAsync($"configuration: {string.Join("; ", e.Failures)}");
+            return 2;
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains(':'))
+        {
+            await stderr.WriteLineAsync($"configuration: {e.Message}");
+            return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("cancelled");
+            return 1;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Data.Common.DbException or DbUpdateException)
+        {
+            // Storage and file-system failures (a read-only database, a full disk) are stated, not dumped.
+            await stderr.WriteLineAsync($"error: {(e.InnerException ?? e).Message}");
+            return 1;
+        }
+    }
+
+    internal static ServiceProvider BuildServices(IConfiguration configuration, TimeProvider? clock)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        if (clock is not null)
+            services.AddSingleton(clock);
+        services.AddChaseCore(configuration);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    internal static int UsageError(TextWriter stderr, string message)
+    {
+        stderr.WriteLine($"error: {message}");
+        stderr.WriteLine();
+        stderr.WriteLine(Usage);
+        return 2;
+    }
+
+    /// <summary>Today in the configured time zone, or --as-of.</summary>
+    internal static bool TryAsOf(ParsedArguments arguments, IServiceProvider services, out DateOnly asOf)
+    {
+        if (arguments["as-of"] is { } text)
+            return DateOnly.TryParseExact(text, "yyyy-MM-dd", out asOf);
+        var zone = services.GetRequiredService<TimeZoneInfo>();
+        asOf = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(services.GetRequiredService<TimeProvider>().GetUtcNow(), zone).DateTime);
+        return true;
+    }
+}

@@ -1,0 +1,42 @@
+using ChaseBot.Core.Exports;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace ChaseBot.Worker.Scheduling;
+
+/// <summary>
+/// Reads new files from the export folder. Files already imported (by content hash) are passed over quietly;
+/// a refused file is reported once per Worker start, not every 15 minutes.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class ImportJob(FolderImport folderImport, IOptions<ExportOptions> options, RefusedExports refused,
+    ILogger<ImportJob> log) : IJob
+{
+    public static readonly JobKey Key = new("import-exports");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var exports = options.Value;
+        var summaries = await folderImport.ImportAsync(exports.Folder, ImportSettings.From(exports) with { StartedBy = "worker" },
+            exports.SettleTime, refused.Hashes, cancellationToken);
+        foreach (var s in summaries)
+        {
+            if (s.Refused)
+                log.LogWarning("Refused {File}: {Reason}", s.File, s.Message);
+            else
+                log.LogInformation(
+                    "Imported {File} ({Format}): {Invoices} invoices, {Created} new, {Updated} updated, {Unchanged} unchanged, " +
+                    "{Rejected} rows rejected, {Missing} flagged missing", s.File, s.Format, s.Invoices, s.Created, s.Updated,
+                    s.Unchanged, s.RejectedCount, s.FlaggedMissing);
+            foreach (var warning in s.Warnings)
+                log.LogWarning("{File}: {Warning}", s.File, warning);
+        }
+    }
+}
+
+/// <summary>Hashes of files refused since this Worker started, so they are not retried (and re-reported) every run.</summary>
+public sealed class RefusedExports
+{
+    public HashSet<string> Hashes { get; } = [];
+}
