@@ -19,6 +19,7 @@ public sealed class ExportReader : IDisposable
     private const int MaxRecordBytes = 1_000_000;
 
     private readonly CsvReader _csv;
+    private long? _unterminatedQuoteLine;
 
     public ExportReader(Stream stream, Encoding encoding, int maxLineLength)
     {
@@ -30,6 +31,12 @@ public sealed class ExportReader : IDisposable
             MaxRecordSize = MaxRecordBytes,
             // Recover (the default) keeps a stray quote as text; the row's values are checked afterwards.
             MalformedData = CsvMalformedDataHandling.Recover,
+            // ...except a quote that is never closed: everything after it would silently become one cell.
+            OnMalformedRecord = record =>
+            {
+                if (record.Reason == CsvMalformedReason.UnterminatedQuote)
+                    _unterminatedQuoteLine = record.LineNumber;
+            },
         };
         _csv = CsvReader.Create(new LineLengthGuard(text, maxLineLength), options, leaveOpen: false);
     }
@@ -87,6 +94,10 @@ public sealed class ExportReader : IDisposable
                 row = default;
                 return false;
             }
+            if (_unterminatedQuoteLine is { } quoteLine)
+                throw new ExportRefusedException(
+                    $"a quote opened on line {quoteLine} is never closed, so the rest of the file would be read as one cell; " +
+                    "the file is broken or was cut short");
             var cells = new string[_csv.FieldCount];
             for (var i = 0; i < cells.Length; i++)
                 cells[i] = _csv.GetString(i) ?? "";

@@ -1,0 +1,60 @@
+using ChaseBot.Core.Exports;
+using ChaseBot.Core.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Tests.Support;
+
+/// <summary>A real SQLite file in a temporary folder, migrated, deleted afterwards.</summary>
+public sealed class TestDatabase : IDisposable
+{
+    public TestDatabase()
+    {
+        Folder = Directory.CreateTempSubdirectory("chasebot-test-").FullName;
+        Path = System.IO.Path.Combine(Folder, "ledger.db");
+        var options = new DbContextOptionsBuilder<ChaseDbContext>();
+        StorageRegistration.Configure(options, new DatabaseOptions(), $"Data Source={Path}");
+        Options = options.Options;
+        using var db = Open();
+        DatabaseMigrator.MigrateAsync(db).GetAwaiter().GetResult();
+    }
+
+    public string Folder { get; }
+    public string Path { get; }
+    public DbContextOptions<ChaseDbContext> Options { get; }
+
+    public ChaseDbContext Open() => new(Options);
+
+    public IDbContextFactory<ChaseDbContext> Factory => new OptionsFactory(Options);
+
+    /// <summary>An importer on this database, with a fake clock, counting days in UTC.</summary>
+    public ExportImporter Importer(TimeProvider? clock = null) =>
+        new(Factory, clock ?? FakeClock.At("2026-11-21T09:00:00Z"), TimeZoneInfo.Utc);
+
+    /// <summary>Writes a file into this test's folder and returns its path.</summary>
+    public string WriteFile(string name, string content, System.Text.Encoding? encoding = null)
+    {
+        var path = System.IO.Path.Combine(Folder, name);
+        File.WriteAllText(path, content, encoding ?? new System.Text.UTF8Encoding(false));
+        return path;
+    }
+
+    public string WriteBytes(string name, byte[] content)
+    {
+        var path = System.IO.Path.Combine(Folder, name);
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(Folder, recursive: true); }
+        catch (IOException) { /* A file still open on a slow CI machine: the temp folder is cleaned by the OS. */ }
+    }
+
+    private sealed class OptionsFactory(DbContextOptions<ChaseDbContext> options) : IDbContextFactory<ChaseDbContext>
+    {
+        public ChaseDbContext CreateDbContext() => new(options);
+    }
+}
