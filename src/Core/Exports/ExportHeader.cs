@@ -13,6 +13,9 @@ public sealed class ExportHeader
 
     public ExportFormat Format { get; }
     public int FieldCount => _columns.Count;
+
+    /// <summary>A data row with fewer cells than this was cut short: its missing cells are unknown, not empty.</summary>
+    public int CellsNeeded => _columns.Values.Max() + 1;
     public bool Has(ExportField field) => _columns.ContainsKey(field);
     public int? ColumnOf(ExportField field) => _columns.TryGetValue(field, out var i) ? i : null;
 

@@ -57,6 +57,9 @@ public sealed partial class InvoiceRowReader(ExportHeader header, DateOrder date
         if (_format.IsInvoiceType is { } isInvoice && header.Get(cells, ExportField.Type) is { } type && !isInvoice(type))
             return new RowReading.NotAnInvoice(type);
 
+        if (cells.Length < header.CellsNeeded)
+            return Reject(row, $"the row has {cells.Length} cells where the header has at least {header.CellsNeeded}: it was cut short");
+
         number ??= header.Get(cells, ExportField.Id);
         if (number is null)
             return Reject(row, "it has no invoice number");
