@@ -1,4 +1,9 @@
 using ChaseBot.Worker.CommandLine;
 
-// With a verb (import, status, run-once) the Worker runs it and exits; with none it runs as a service.
-return await WorkerCommandLine.RunAsync(args, Console.Out, Console.Error);
+namespace ChaseBot.Worker;
+
+internal static class Program
+{
+    /// <summary>With a verb (import, status, run-once) the Worker runs it and exits; with none it runs as a service.</summary>
+    public static Task<int> Main(string[] args) => WorkerCommandLine.RunAsync(args, Console.Out, Console.Error);
+}

@@ -1,0 +1,59 @@
+using ChaseBot.Core.Ledger;
+using ChaseBot.Tests.Support;
+using ChaseBot.Worker.CommandLine;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Tests.Worker;
+
+public sealed class WorkerServiceTests : IDisposable
+{
+    private readonly TestDatabase _db = new();
+
+    public void Dispose() => _db.Dispose();
+
+    [Fact]
+    public async Task With_no_verb_the_Worker_runs_Quartz_which_imports_the_export_folder_on_its_schedule()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_db.Folder, "exports")).FullName;
+        File.Copy(Samples.File("xero-invoices-nz.csv"), Path.Combine(folder, "xero.csv"));
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}",
+            ["Exports:Folder"] = folder,
+            ["Exports:SettleTime"] = "00:00:00",
+            ["Exports:Schedule"] = "0/1 * * * * ?", // every second, so the test does not wait 15 minutes
+        };
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var service = WorkerCommandLine.RunAsync([], TextWriter.Null, TextWriter.Null, null, settings, stop.Token);
+        var imported = false;
+        while (!imported && !stop.IsCancellationRequested && !service.IsCompleted)
+        {
+            await Task.Delay(200);
+            await using var db = _db.Open();
+            imported = await db.ImportRuns.AnyAsync(r => r.Outcome == ImportOutcome.Imported);
+        }
+        await stop.CancelAsync();
+        var exitCode = await service;
+
+        Assert.True(imported, "the scheduled import job never imported the folder");
+        Assert.Equal(0, exitCode);
+        await using var after = _db.Open();
+        Assert.Equal(7, await after.Invoices.CountAsync());
+        Assert.Equal(1, await after.ImportRuns.CountAsync()); // Later runs passed over the known file quietly.
+    }
+
+    [Fact]
+    public async Task A_schedule_that_is_not_a_cron_expression_stops_the_service_at_start_with_a_clear_message()
+    {
+        var stderr = new StringWriter();
+        var code = await WorkerCommandLine.RunAsync([], TextWriter.Null, stderr, null, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}",
+            ["Exports:Schedule"] = "every 15 minutes",
+        });
+
+        Assert.Equal(2, code);
+        Assert.Contains("Exports:Schedule", stderr.ToString());
+    }
+}
