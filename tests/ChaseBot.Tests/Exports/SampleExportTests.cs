@@ -101,7 +101,7 @@ public sealed class SampleExportTests : IDisposable
     }
 
     [Fact]
-    public async Task Zoho_uses_the_invoice_total_not_item_totals_and_keeps_long_ids_out_of_numbers()
+    public async Task Zoho_line_items_use_the_invoice_total_and_balance_not_the_item_totals()
     {
         var summary = await Import(Samples.File("zoho-books-invoices.csv"));
         Assert.Equal(5, summary.Invoices);

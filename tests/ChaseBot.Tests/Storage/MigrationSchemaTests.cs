@@ -102,10 +102,7 @@ public sealed class MigrationSchemaTests : IDisposable
     public void The_same_migrations_translate_to_PostgreSQL_with_its_own_types()
     {
         // No server is needed to generate the script: this proves the migrations name no SQLite-only type.
-        var options = new DbContextOptionsBuilder<ChaseDbContext>();
-        StorageRegistration.Configure(options, new DatabaseOptions { Provider = DatabaseProvider.Postgres },
-            "Host=127.0.0.1;Database=unused;Username=unused");
-        using var db = new ChaseDbContext(options.Options);
+        using var db = PostgresContextWithoutServer();
 
         var script = db.GetService<IMigrator>().GenerateScript();
 
@@ -124,16 +121,22 @@ public sealed class MigrationSchemaTests : IDisposable
     public void On_PostgreSQL_too_the_migrations_match_the_model_column_for_column()
     {
         // SQLite stores every string as TEXT, so lengths and precisions only show on PostgreSQL's DDL.
-        var options = new DbContextOptionsBuilder<ChaseDbContext>();
-        StorageRegistration.Configure(options, new DatabaseOptions { Provider = DatabaseProvider.Postgres },
-            "Host=127.0.0.1;Database=unused;Username=unused");
-        using var db = new ChaseDbContext(options.Options);
+        using var db = PostgresContextWithoutServer();
 
         var fromModel = PostgresSchema(db.Database.GenerateCreateScript());
         var fromMigrations = PostgresSchema(db.GetService<IMigrator>().GenerateScript());
 
         Assert.NotEmpty(fromModel);
         Assert.Equal(fromModel, fromMigrations);
+    }
+
+    /// <summary>A PostgreSQL context that never connects: scripts are generated from the provider alone.</summary>
+    private static ChaseDbContext PostgresContextWithoutServer()
+    {
+        var options = new DbContextOptionsBuilder<ChaseDbContext>();
+        StorageRegistration.Configure(options, new DatabaseOptions { Provider = DatabaseProvider.Postgres },
+            "Host=127.0.0.1;Database=unused;Username=unused");
+        return new ChaseDbContext(options.Options);
     }
 
     /// <summary>Column definitions, constraints and indexes of a PostgreSQL DDL script, in a comparable form.</summary>
