@@ -103,19 +103,28 @@ public static class LedgerStatus
     /// <summary>Close matches for a filter that matched nothing, to suggest in the answer.</summary>
     public static async Task<IReadOnlyList<string>> SuggestionsAsync(ChaseDbContext db, string text, CancellationToken cancellationToken = default)
     {
-        var needle = text.Trim().ToUpperInvariant();
+        var needle = Client.Normalize(text);
         if (needle.Length == 0)
             return [];
+        // Client names are few (thousands at most): compare with all of them. Invoice numbers are many: only
+        // those sharing the first characters, which is how a mistyped number usually still starts.
+        var clients = await db.Clients.AsNoTracking().OrderBy(c => c.Id).Select(c => c.Name).Take(20_000).ToListAsync(cancellationToken);
         var prefix = needle[..Math.Min(3, needle.Length)];
-        var clients = await db.Clients.AsNoTracking().Where(c => c.NormalizedName.Contains(prefix))
-            .Select(c => c.Name).Take(200).ToListAsync(cancellationToken);
-        var numbers = await db.Invoices.AsNoTracking().Where(i => i.Number.ToUpper().Contains(prefix))
-            .Select(i => i.Number).Take(200).ToListAsync(cancellationToken);
+        var numbers = await db.Invoices.AsNoTracking().Where(i => i.Number.ToUpper().StartsWith(prefix))
+            .Select(i => i.Number).Take(500).ToListAsync(cancellationToken);
+        var tolerance = Math.Max(2, needle.Length / 4);
         return clients.Concat(numbers)
-            .Select(name => (name, distance: Distance(needle, name.ToUpperInvariant())))
-            .Where(x => x.distance <= Math.Max(2, needle.Length / 3) || x.name.ToUpperInvariant().Contains(needle))
-            .OrderBy(x => x.distance).Select(x => x.name).Distinct().Take(5).ToList();
+            .Select(name => (name, distance: Closeness(needle, Client.Normalize(name))))
+            .Where(x => x.distance <= tolerance)
+            .OrderBy(x => x.distance).ThenBy(x => x.name, StringComparer.Ordinal)
+            .Select(x => x.name).Distinct().Take(5).ToList();
     }
+
+    /// <summary>How far apart two names are, letting the typed text be the start of the name ("Blue Ridge").</summary>
+    private static int Closeness(string typed, string name) =>
+        name.Contains(typed, StringComparison.Ordinal)
+            ? 0
+            : Math.Min(Distance(typed, name), Distance(typed, name[..Math.Min(name.Length, typed.Length)]));
 
     private static int Bucket(int daysOverdue) => daysOverdue switch
     {

@@ -153,6 +153,9 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("No client or invoice matches 'Kauri Digitel Ltd'", result.Error);
         Assert.Contains("Did you mean: Kauri Digital Ltd", result.Error);
+        Assert.Contains("Kauri Digital Ltd", (await Run("status", "kauri digtal")).Error);
+        Assert.Contains("INV-0103", (await Run("status", "INV-0130")).Error);
+        Assert.DoesNotContain("Did you mean", (await Run("status", "Completely Unrelated Co")).Error);
     }
 
     [Fact]
