@@ -1,4 +1,8 @@
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Digests;
 using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Morale;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -18,6 +22,12 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
     public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
     public DbSet<RejectedRow> RejectedRows => Set<RejectedRow>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<ChaseStepRecord> ChaseSteps => Set<ChaseStepRecord>();
+    public DbSet<Proposal> Proposals => Set<Proposal>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<MoraleCheck> MoraleChecks => Set<MoraleCheck>();
+    public DbSet<ChatUser> ChatUsers => Set<ChatUser>();
+    public DbSet<DigestRecord> Digests => Set<DigestRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
     {
@@ -105,6 +115,64 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
             audit.Property(a => a.Action).HasMaxLength(60);
             audit.Property(a => a.Subject).HasMaxLength(300);
             audit.HasIndex(a => a.At);
+        });
+
+        ConfigureChasing(model);
+    }
+
+    private static void ConfigureChasing(ModelBuilder model)
+    {
+        model.Entity<ChaseStepRecord>(step =>
+        {
+            step.Property(s => s.Step).HasMaxLength(40);
+            step.Property(s => s.Outcome).HasConversion<string>().HasMaxLength(20);
+            step.Property(s => s.Reason).HasMaxLength(500);
+            step.HasIndex(s => new { s.InvoiceId, s.Step }).IsUnique(); // At most once, ever.
+            step.HasOne<Invoice>().WithMany().HasForeignKey(s => s.InvoiceId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<Proposal>(proposal =>
+        {
+            proposal.Property(p => p.Step).HasMaxLength(40);
+            proposal.Property(p => p.Status).HasConversion<string>().HasMaxLength(20);
+            proposal.Property(p => p.DecidedBy).HasMaxLength(200);
+            proposal.Property(p => p.Reason).HasMaxLength(1000);
+            proposal.HasIndex(p => new { p.InvoiceId, p.Step }).IsUnique();
+            proposal.HasIndex(p => p.Status);
+            proposal.HasOne(p => p.Invoice).WithMany().HasForeignKey(p => p.InvoiceId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<OutboxMessage>(message =>
+        {
+            message.Property(m => m.Key).HasMaxLength(300);
+            message.HasIndex(m => m.Key).IsUnique();
+            message.Property(m => m.Kind).HasMaxLength(30);
+            message.Property(m => m.Audience).HasConversion<string>().HasMaxLength(20);
+            message.Property(m => m.Target).HasMaxLength(200);
+            message.Property(m => m.Platform).HasMaxLength(30);
+            message.Property(m => m.PlatformMessageId).HasMaxLength(200);
+            message.Property(m => m.LastError).HasMaxLength(2000);
+            message.HasIndex(m => new { m.DeliveredAt, m.DeadLetteredAt, m.NotBefore });
+        });
+
+        model.Entity<MoraleCheck>(check =>
+        {
+            check.Property(c => c.UserId).HasMaxLength(100);
+            check.Property(c => c.Trigger).HasMaxLength(30);
+            check.Property(c => c.Answer).HasMaxLength(30);
+            check.HasIndex(c => new { c.UserId, c.AskedAt });
+        });
+
+        model.Entity<ChatUser>(user =>
+        {
+            user.HasKey(u => u.UserId);
+            user.Property(u => u.UserId).HasMaxLength(100);
+        });
+
+        model.Entity<DigestRecord>(digest =>
+        {
+            digest.Property(d => d.Key).HasMaxLength(100);
+            digest.HasIndex(d => d.Key).IsUnique();
         });
     }
 
