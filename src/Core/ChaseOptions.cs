@@ -1,12 +1,42 @@
+using ChaseBot.Core.Chasing;
+
 namespace ChaseBot.Core;
 
-/// <summary>Section "Chase": settings of the chasing itself. More arrive with the chase engine.</summary>
+/// <summary>Section "Chase": how and when the chase runs.</summary>
 public sealed class ChaseOptions
 {
     public const string Section = "Chase";
 
-    /// <summary>IANA time zone the days of the ladder and "today" are counted in.</summary>
+    /// <summary>IANA time zone in which days past due, quiet hours and schedules are counted.</summary>
     public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>Quartz cron for the chase job. Running it often is harmless: every step fires at most once.</summary>
+    public string Schedule { get; set; } = "0 5 * * * ?";
+
+    /// <summary>The least number of days between one escalation decision and the next proposal.</summary>
+    public int MinDaysBetweenSteps { get; set; } = 7;
+
+    /// <summary>Messages are held from QuietHoursStart to QuietHoursEnd (local time) and on QuietDays.</summary>
+    public TimeOnly QuietHoursStart { get; set; } = new(18, 0);
+    public TimeOnly QuietHoursEnd { get; set; } = new(9, 0);
+    public List<DayOfWeek>? QuietDays { get; set; }
+
+    /// <summary>Where nudges and proposals go for clients with no channel of their own.</summary>
+    public string DefaultChannel { get; set; } = "#accounts-receivable";
+
+    /// <summary>Who is mentioned, thanked and checked on for clients with no owner.</summary>
+    public string DefaultOwner { get; set; } = "owner";
+
+    /// <summary>Chat user ids allowed to decide proposals. Empty: nobody (default-deny).</summary>
+    public List<string> Approvers { get; set; } = [];
+
+    /// <summary>Signs the email drafts.</summary>
+    public string SenderName { get; set; } = "Accounts team";
+
+    /// <summary>Overrides per step id: Chase:Ladder:reminder-1:Day = 5, Chase:Ladder:heads-up:Enabled = true.</summary>
+    public Dictionary<string, LadderStepOptions> Ladder { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public IReadOnlyList<DayOfWeek> EffectiveQuietDays => QuietDays ?? [DayOfWeek.Saturday, DayOfWeek.Sunday];
 
     public TimeZoneInfo ResolveTimeZone()
     {

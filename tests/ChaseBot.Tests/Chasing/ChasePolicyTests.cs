@@ -1,0 +1,255 @@
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Ledger;
+using static ChaseBot.Core.Chasing.ChaseLadder;
+
+namespace ChaseBot.Tests.Chasing;
+
+/// <summary>The ladder's rules as a pure function: every rule users complain about when it is wrong.</summary>
+public sealed class ChasePolicyTests
+{
+    private static readonly DateOnly Due = new(2026, 10, 1);
+
+    private static InvoiceSituation Invoice(Dictionary<string, StepOutcome>? steps = null, List<ProposalState>? proposals = null,
+        ContractClauses? clauses = null) => new()
+    {
+        InvoiceId = 1, Number = "INV-1", DueDate = Due, Status = InvoiceStatus.Open,
+        Steps = steps ?? [], Proposals = proposals ?? [], Clauses = clauses ?? new(),
+    };
+
+    /// <summary>An invoice that had its three reminders, then these escalation steps.</summary>
+    private static InvoiceSituation Escalated(Dictionary<string, StepOutcome> steps, List<ProposalState> proposals,
+        ContractClauses? clauses = null)
+    {
+        foreach (var reminder in new[] { Reminder1, Reminder2, Reminder3 })
+            steps.TryAdd(reminder, StepOutcome.Sent);
+        return Invoice(steps, proposals, clauses);
+    }
+
+    private static IReadOnlyList<ChaseDecision> On(InvoiceSituation s, int daysLate, ChaseLadder? ladder = null) =>
+        ChasePolicy.Decide(s, Due.AddDays(daysLate), ladder ?? Default, minDaysBetweenSteps: 7);
+
+    private static string Summary(IEnumerable<ChaseDecision> decisions) =>
+        string.Join(", ", decisions.Select(d => $"{d.Kind}:{d.Step}"));
+
+    [Theory]
+    [InlineData(2, "")]
+    [InlineData(3, "Nudge:reminder-1")]
+    [InlineData(6, "Nudge:reminder-1")]
+    [InlineData(7, "Skip:reminder-1, Nudge:reminder-2")]
+    [InlineData(14, "Skip:reminder-1, Skip:reminder-2, Nudge:reminder-3")]
+    [InlineData(21, "Proposal:late-notice, Skip:reminder-1, Skip:reminder-2, Skip:reminder-3")]
+    public void A_fresh_invoice_gets_only_the_latest_step_due_and_the_rest_recorded_as_skipped(int daysLate, string expected) =>
+        Assert.Equal(expected, Summary(On(Invoice(), daysLate)));
+
+    [Fact]
+    public void An_invoice_first_seen_67_days_late_gets_the_late_notice_proposal_with_reminders_skipped()
+    {
+        var decisions = On(Invoice(), 67);
+        Assert.Equal("Proposal:late-notice, Skip:reminder-1, Skip:reminder-2, Skip:reminder-3", Summary(decisions));
+    }
+
+    [Fact]
+    public void A_step_already_taken_never_fires_again()
+    {
+        var sent = Invoice(new() { [Reminder1] = StepOutcome.Sent });
+        Assert.Empty(On(sent, 3));
+        Assert.Empty(On(sent, 6));
+        Assert.Equal("Nudge:reminder-2", Summary(On(sent, 7)));
+    }
+
+    [Fact]
+    public void The_heads_up_before_the_due_date_is_off_by_default_and_fires_three_days_before_when_on()
+    {
+        Assert.Empty(On(Invoice(), -3));
+        var ladder = FromOptions(new Dictionary<string, LadderStepOptions> { [HeadsUp] = new() { Enabled = true } }, out var errors);
+        Assert.Empty(errors);
+        Assert.Empty(On(Invoice(), -4, ladder));
+        Assert.Equal("Nudge:heads-up", Summary(On(Invoice(), -3, ladder)));
+    }
+
+    [Fact]
+    public void While_a_proposal_awaits_a_decision_nothing_further_is_proposed()
+    {
+        var pending = Escalated(new() { [LateNotice] = StepOutcome.Proposed },
+            [new(LateNotice, ProposalStatus.Pending, Due.AddDays(21), null, null)]);
+        Assert.Empty(On(pending, 60));
+    }
+
+    [Fact]
+    public void Proposals_climb_one_rung_at_a_time_after_the_minimum_gap_since_the_last_decision()
+    {
+        var approvedOnDay30 = Escalated(new() { [LateNotice] = StepOutcome.Proposed },
+            [new(LateNotice, ProposalStatus.Approved, Due.AddDays(21), Due.AddDays(30), null)],
+            new ContractClauses { PermitsServiceChanges = true });
+
+        Assert.Empty(On(approvedOnDay30, 36)); // service reduction's day (28) has come, but only 6 days since the decision
+        Assert.Equal("Proposal:service-reduction", Summary(On(approvedOnDay30, 37)));
+    }
+
+    [Fact]
+    public void A_late_invoice_never_jumps_to_suspension_a_final_notice_always_comes_first()
+    {
+        var clauses = new ContractClauses { PermitsServiceChanges = true, OwnedUntilPaid = true };
+        var situation = Escalated(new() { [LateNotice] = StepOutcome.Proposed, [ServiceReduction] = StepOutcome.Proposed },
+            [
+                new(LateNotice, ProposalStatus.Approved, Due.AddDays(21), Due.AddDays(22), null),
+                new(ServiceReduction, ProposalStatus.Approved, Due.AddDays(29), Due.AddDays(30), null),
+            ], clauses);
+
+        Assert.Equal("Proposal:final-notice", Summary(On(situation, 80)));
+    }
+
+    [Fact]
+    public void A_rejected_rung_is_closed_and_the_ladder_moves_on_when_the_next_day_comes()
+    {
+        var rejected = Escalated(new() { [LateNotice] = StepOutcome.Proposed },
+            [new(LateNotice, ProposalStatus.Rejected, Due.AddDays(21), Due.AddDays(21), null)],
+            new ContractClauses { PermitsServiceChanges = true });
+
+        Assert.Empty(On(rejected, 27));
+        Assert.Equal("Proposal:service-reduction", Summary(On(rejected, 28)));
+    }
+
+    [Fact]
+    public void A_rejected_final_notice_means_no_suspension_is_ever_proposed()
+    {
+        var clauses = new ContractClauses { PermitsServiceChanges = true, OwnedUntilPaid = true };
+        var situation = Escalated(
+            new() { [LateNotice] = StepOutcome.Proposed, [ServiceReduction] = StepOutcome.Proposed, [FinalNotice] = StepOutcome.Proposed },
+            [
+                new(LateNotice, ProposalStatus.Approved, Due.AddDays(21), Due.AddDays(21), null),
+                new(ServiceReduction, ProposalStatus.Approved, Due.AddDays(28), Due.AddDays(28), null),
+                new(FinalNotice, ProposalStatus.Rejected, Due.AddDays(35), Due.AddDays(35), null),
+            ], clauses);
+
+        Assert.Equal("Skip:suspension, Proposal:hand-off", Summary(On(situation, 63)));
+    }
+
+    [Fact]
+    public void A_snoozed_proposal_comes_back_when_the_snooze_ends_and_blocks_the_ladder_until_then()
+    {
+        var snoozed = Escalated(new() { [LateNotice] = StepOutcome.Proposed },
+            [new(LateNotice, ProposalStatus.Snoozed, Due.AddDays(21), Due.AddDays(21), Due.AddDays(28))]);
+
+        Assert.Empty(On(snoozed, 27));
+        Assert.Equal("Resurface:late-notice", Summary(On(snoozed, 28)));
+    }
+
+    [Fact]
+    public void A_step_the_contract_does_not_permit_is_not_proposed_and_says_what_is_missing()
+    {
+        var unknownClauses = Escalated(new() { [LateNotice] = StepOutcome.Proposed },
+            [new(LateNotice, ProposalStatus.Approved, Due.AddDays(21), Due.AddDays(21), null)]);
+
+        var decisions = On(unknownClauses, 28);
+
+        var note = Assert.Single(decisions);
+        Assert.Equal((ServiceReduction, DecisionKind.GuardNote), (note.Step, note.Kind));
+        Assert.Contains("does not permit service changes", note.Reason);
+    }
+
+    [Fact]
+    public void Suspension_needs_the_owned_until_paid_clause()
+    {
+        var noOwnership = Escalated(
+            new() { [LateNotice] = StepOutcome.Proposed, [ServiceReduction] = StepOutcome.Skipped, [FinalNotice] = StepOutcome.Proposed },
+            [
+                new(LateNotice, ProposalStatus.Approved, Due.AddDays(21), Due.AddDays(21), null),
+                new(FinalNotice, ProposalStatus.Approved, Due.AddDays(35), Due.AddDays(35), null),
+            ]);
+
+        Assert.Equal("GuardNote:suspension", Summary(On(noOwnership, 49)));
+        Assert.Equal("GuardNote:suspension, Proposal:hand-off", Summary(On(noOwnership, 63)));
+    }
+
+    [Theory]
+    [InlineData(InvoiceStatus.Paid)]
+    [InlineData(InvoiceStatus.Void)]
+    [InlineData(InvoiceStatus.Draft)]
+    public void Settled_void_and_draft_invoices_are_never_chased(InvoiceStatus status) =>
+        Assert.Empty(On(Invoice() with { Status = status }, 30));
+
+    [Fact]
+    public void A_partly_paid_invoice_keeps_being_chased() =>
+        Assert.Equal("Nudge:reminder-1", Summary(On(Invoice() with { Status = InvoiceStatus.PartiallyPaid }, 3)));
+
+    public static TheoryData<InvoiceSituation, string> Pauses => new()
+    {
+        { Invoice() with { OpenDispute = "scope" }, "disputed" },
+        { Invoice() with { PromisedFor = Due.AddDays(10) }, "promised to pay by 2026-10-11" },
+        { Invoice() with { SnoozedUntil = Due.AddDays(9) }, "snoozed until 2026-10-10" },
+        { Invoice() with { ClientPaused = true }, "the client is paused" },
+        { Invoice() with { ClientPaused = true, ClientPausedUntil = Due.AddDays(9) }, "paused until 2026-10-10" },
+        { Invoice() with { MissingFromExport = "xero" }, "missing from the latest xero export" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Pauses))]
+    public void A_paused_invoice_records_nothing_and_names_the_step_it_holds_back(InvoiceSituation paused, string reason)
+    {
+        var decision = Assert.Single(On(paused, 7));
+        Assert.Equal((Reminder2, DecisionKind.Hold), (decision.Step, decision.Kind));
+        Assert.Contains(reason, decision.Reason);
+    }
+
+    [Fact]
+    public void When_a_snooze_or_client_pause_ends_the_chase_resumes()
+    {
+        Assert.Equal("Skip:reminder-1, Nudge:reminder-2", Summary(On(Invoice() with { SnoozedUntil = Due.AddDays(7) }, 7)));
+        Assert.Equal("Skip:reminder-1, Nudge:reminder-2",
+            Summary(On(Invoice() with { ClientPaused = true, ClientPausedUntil = Due.AddDays(7) }, 7)));
+    }
+
+    [Fact]
+    public void A_broken_promise_resumes_the_chase_at_the_next_step_at_once_and_says_so()
+    {
+        var broken = Invoice(new() { [Reminder1] = StepOutcome.Sent }) with { PromisedFor = Due.AddDays(4) };
+
+        var decision = Assert.Single(On(broken, 5)); // reminder-2 is not due until day 7
+        Assert.Equal((Reminder2, DecisionKind.Nudge), (decision.Step, decision.Kind));
+        Assert.Contains("promise to pay by 2026-10-05 was broken", decision.Reason);
+    }
+
+    [Fact]
+    public void A_broken_promise_while_a_proposal_waits_is_still_said()
+    {
+        var waiting = Escalated(new() { [LateNotice] = StepOutcome.Proposed },
+            [new(LateNotice, ProposalStatus.Pending, Due.AddDays(21), null, null)]) with { PromisedFor = Due.AddDays(22) };
+
+        var decision = Assert.Single(On(waiting, 25));
+        Assert.Equal(DecisionKind.BrokenPromiseNote, decision.Kind);
+    }
+
+    [Fact]
+    public void Ladder_configuration_is_validated()
+    {
+        FromOptions(new Dictionary<string, LadderStepOptions>
+        {
+            ["reminder-9"] = new() { Day = 3 },
+            [Reminder2] = new() { Day = 2 },
+            [Suspension] = new() { NeedsApproval = false },
+            [LateNotice] = new() { Guard = "Sometimes" },
+        }, out var errors);
+
+        Assert.Contains(errors, e => e.Contains("reminder-9 is not a step"));
+        Assert.Contains(errors, e => e.Contains("reminder-2 (day 2) must come after reminder-1"));
+        Assert.Contains(errors, e => e.Contains("suspension always needs a human decision"));
+        Assert.Contains(errors, e => e.Contains("Guard is 'Sometimes'"));
+    }
+
+    [Fact]
+    public void Days_and_steps_come_from_configuration()
+    {
+        var ladder = FromOptions(new Dictionary<string, LadderStepOptions>
+        {
+            [Reminder1] = new() { Day = 1 },
+            [Reminder3] = new() { Enabled = false },
+            [LateNotice] = new() { NeedsApproval = false },
+        }, out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal("Nudge:reminder-1", Summary(On(Invoice(), 1, ladder)));
+        Assert.DoesNotContain(ladder.Steps, s => s.Id == Reminder3);
+        Assert.Equal(StepKind.Nudge, ladder.Find(LateNotice)!.Kind);
+    }
+}
