@@ -1,9 +1,12 @@
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Exports;
 using ChaseBot.Core.Exports.Formats;
 using ChaseBot.Core.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ChaseBot.Core;
@@ -16,9 +19,8 @@ public static class CoreRegistration
         services.AddChaseStorage(configuration);
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddOptions<ChaseOptions>().Bind(configuration.GetSection(ChaseOptions.Section))
-            .Validate(o => TryResolve(o) is null, "Chase:TimeZone is not a time zone this machine knows (e.g. Europe/London)")
-            .ValidateOnStart();
+        services.AddOptions<ChaseOptions>().Bind(configuration.GetSection(ChaseOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ChaseOptions>, ChaseOptionsValidator>();
         services.AddOptions<ExportOptions>().Bind(configuration.GetSection(ExportOptions.Section))
             .Validate(o => ExportOptions.ParseDateOrder(o.DateOrder) is not null, "Exports:DateOrder must be auto, dmy or mdy")
             .Validate(o => o.DefaultCurrency.Trim().Length == 3 && o.DefaultCurrency.Trim().All(char.IsAsciiLetter),
@@ -33,13 +35,13 @@ public static class CoreRegistration
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ChaseOptions>>().Value.ResolveTimeZone());
         services.AddSingleton<ExportImporter>();
         services.AddSingleton<FolderImport>();
-        return services;
-    }
 
-    private static Exception? TryResolve(ChaseOptions options)
-    {
-        try { options.ResolveTimeZone(); return null; }
-        catch (InvalidOperationException e) { return e; }
+        services.AddSingleton<ChaseSettings>();
+        services.AddSingleton<ChaseRunner>();
+        services.AddSingleton<ProposalDecisions>();
+        services.TryAddSingleton<IChatPlatform>(sp => new ConsolePlatform(Console.Out, sp.GetService<ILogger<ConsolePlatform>>()));
+        services.AddSingleton<OutboxDrainer>();
+        return services;
     }
 
     private static bool GenericIsValid(GenericCsvOptions generic)

@@ -134,7 +134,8 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
         model.Entity<Proposal>(proposal =>
         {
             proposal.Property(p => p.Step).HasMaxLength(40);
-            proposal.Property(p => p.Status).HasConversion<string>().HasMaxLength(20);
+            // Two approvers clicking at once: the second save finds the status changed and fails instead of overwriting.
+            proposal.Property(p => p.Status).HasConversion<string>().HasMaxLength(20).IsConcurrencyToken();
             proposal.Property(p => p.DecidedBy).HasMaxLength(200);
             proposal.Property(p => p.Reason).HasMaxLength(1000);
             proposal.HasIndex(p => new { p.InvoiceId, p.Step }).IsUnique();

@@ -1,0 +1,98 @@
+using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Exports.Parsing;
+
+namespace ChaseBot.Core.Chasing;
+
+/// <summary>A reminder due for one invoice in this run.</summary>
+public sealed record DueReminder(InvoiceView Invoice, LadderStep Step, string Reason);
+
+/// <summary>The chase's messages, composed once and platform-neutral.</summary>
+public static class ChaseMessages
+{
+    public const string Approve = "proposal.approve";
+    public const string Snooze = "proposal.snooze";
+    public const string Reject = "proposal.reject";
+
+    /// <summary>One message per client per run, however many of its invoices are due a reminder.</summary>
+    public static ChatMessage Reminders(ClientView client, IReadOnlyList<DueReminder> due, DateOnly today, string sender)
+    {
+        var strongest = due.MaxBy(d => d.Step.Day)!.Step;
+        var totals = string.Join(", ", due.GroupBy(d => d.Invoice.Currency)
+            .Select(g => $"{g.Key} {Money.Format(g.Sum(d => d.Invoice.AmountDue))}"));
+        var upcoming = due.All(d => d.Invoice.DaysLate < 0);
+        return new ChatMessage
+        {
+            Title = upcoming
+                ? $"{client.Name}: {due.Count} invoice(s) due soon ({totals})"
+                : $"{client.Name}: {due.Count} invoice(s) overdue ({totals})",
+            Mentions = [client.Owner],
+            Lines =
+            [
+                .. due.Select(d => $"{d.Invoice.Number} · {d.Invoice.Amount} · due {d.Invoice.DueDate:yyyy-MM-dd}" +
+                                   (d.Invoice.DaysLate > 0 ? $" ({d.Invoice.DaysLate} days late)" : "") + $" · {d.Step.Title}" +
+                                   (d.Reason.Contains("promise", StringComparison.Ordinal) ? $" · {d.Reason}" : "")),
+                strongest.Id == ChaseLadder.Reminder3 && client.CcAddresses is null
+                    ? $"No CC address is recorded for {client.Name}; add their accounts team with: client \"{client.Name}\" cc accounts@…"
+                    : "Here is an email you can send as it is:",
+            ],
+            Email = EmailDrafts.Reminder(strongest.Id, client, due.Select(d => d.Invoice).ToList(), today, sender),
+        };
+    }
+
+    public static ChatMessage Proposal(long proposalId, ClientView client, InvoiceView invoice, LadderStep step, string reason,
+        string artifact, bool resurfaced) => new()
+    {
+        Title = $"{(resurfaced ? "Back from snooze" : "Proposal")}: {step.Title} for {invoice.Number} ({client.Name}, {invoice.DaysLate} days late)",
+        Mentions = [client.Owner],
+        Lines =
+        [
+            $"{invoice.Amount} due {invoice.DueDate:yyyy-MM-dd}: {reason}.",
+            "Nothing is sent or changed until an approver decides. Approve to use the text below; snooze to be asked again in 7 days; reject to close this step.",
+        ],
+        Artifact = artifact,
+        Actions =
+        [
+            new(Approve, "Approve", proposalId.ToString(System.Globalization.CultureInfo.InvariantCulture), "primary"),
+            new(Snooze, "Snooze 7 days", proposalId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(Reject, "Reject", proposalId.ToString(System.Globalization.CultureInfo.InvariantCulture), "danger"),
+        ],
+    };
+
+    public static ChatMessage GuardNote(ClientView client, InvoiceView invoice, LadderStep step, string missing)
+    {
+        var clause = step.Guard == StepGuard.ServiceChanges ? "service-changes" : "owned-until-paid";
+        return new ChatMessage
+        {
+            Title = $"Not proposed: {step.Title} for {invoice.Number} ({client.Name})",
+            Mentions = [client.Owner],
+            Lines =
+            [
+                $"ChaseBot would have proposed this step today ({invoice.DaysLate} days late), but {missing}.",
+                $"If the contract does allow it, record the clause and the next run will consider it: client \"{client.Name}\" allow {clause}",
+                "The ladder moves on to the next step when its day comes.",
+            ],
+        };
+    }
+
+    public static ChatMessage BrokenPromise(ClientView client, InvoiceView invoice, string reason) => new()
+    {
+        Title = $"Promise broken: {invoice.Number} ({client.Name})",
+        Mentions = [client.Owner],
+        Lines = [$"{reason}; {invoice.Amount} is still due ({invoice.DaysLate} days late). The chase resumes with the next step."],
+    };
+
+    public static ChatMessage Approved(ClientView client, InvoiceView invoice, LadderStep step, string approver, string artifact) => new()
+    {
+        Title = $"Approved: {step.Title} for {invoice.Number} ({client.Name})",
+        Mentions = [client.Owner],
+        Lines = [$"Approved by {approver}. Ready to send or act on:"],
+        Artifact = artifact,
+    };
+
+    /// <summary>To the owner, privately: the channel does not need the numbers shouted.</summary>
+    public static ChatMessage Thanks(ClientView client, string invoiceNumber) => new()
+    {
+        Title = $"Paid: {client.Name} settled {invoiceNumber}",
+        Lines = ["That one is done, and the chase has stopped. Well done for seeing it through."],
+    };
+}

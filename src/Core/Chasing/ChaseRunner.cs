@@ -1,0 +1,188 @@
+using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ChaseBot.Core.Chasing;
+
+public sealed record ChaseRunSummary(DateOnly Day, int Reminders, int Proposals, int Notes, int Skipped, int Held, int Thanks, int Conflicts)
+{
+    public int Messages => Reminders + Proposals + Notes + Thanks;
+}
+
+/// <summary>
+/// A chase run: for every client with outstanding invoices, decide (ChasePolicy) and record the decisions with the
+/// messages they cause in one transaction. The unique keys on steps and outbox rows make a second run, a rerun
+/// after a crash, or a second Worker racing this one a no-op for whatever was already decided.
+/// </summary>
+public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings settings, TimeProvider clock,
+    ILogger<ChaseRunner>? log = null)
+{
+    private readonly ILogger _log = log ?? NullLogger<ChaseRunner>.Instance;
+
+    /// <summary>Runs the chase for <paramref name="asOf"/> (default: today in the configured zone).</summary>
+    public async Task<ChaseRunSummary> RunAsync(DateOnly? asOf = null, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var today = asOf ?? settings.Calendar.Today(now);
+        var totals = new int[7];
+        List<long> clientIds;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            clientIds = await ChaseSituations.ClientsWithOutstandingAsync(db, cancellationToken);
+
+        foreach (var chunk in clientIds.Chunk(ChaseSituations.ClientsPerChunk))
+        {
+            List<ClientChase> chases;
+            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+                chases = await ChaseSituations.LoadAsync(db, chunk, today, settings, cancellationToken);
+            foreach (var chase in chases)
+            {
+                var counts = await ApplyAsync(chase, today, now, cancellationToken);
+                for (var i = 0; i < counts.Length; i++)
+                    totals[i] += counts[i];
+            }
+        }
+        var thanks = await PaidThanks.SendAsync(dbFactory, settings, today, now, cancellationToken);
+        return new ChaseRunSummary(today, totals[0], totals[1], totals[2], totals[3], totals[4], thanks, totals[6]);
+    }
+
+    /// <summary>[reminders, proposals, notes, skipped, held, -, conflicts] for one client.</summary>
+    private async Task<int[]> ApplyAsync(ClientChase chase, DateOnly today, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var counts = new int[7];
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var at = now.UtcDateTime;
+        var notBefore = settings.Calendar.NextAllowed(now).UtcDateTime;
+        var client = chase.Client;
+        var reminders = new List<DueReminder>();
+        try
+        {
+            foreach (var invoice in chase.Invoices)
+            {
+                var decisions = ChasePolicy.Decide(invoice.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps);
+                foreach (var decision in decisions)
+                {
+                    var step = decision.Step is null ? null : settings.Ladder.Find(decision.Step);
+                    switch (decision.Kind)
+                    {
+                        case DecisionKind.Hold:
+                            counts[4]++;
+                            break;
+                        case DecisionKind.Skip:
+                            RecordStep(db, invoice, decision, StepOutcome.Skipped, today, at);
+                            counts[3]++;
+                            break;
+                        case DecisionKind.Nudge:
+                            RecordStep(db, invoice, decision, StepOutcome.Sent, today, at);
+                            reminders.Add(new DueReminder(invoice.View, step!, decision.Reason));
+                            counts[0]++;
+                            break;
+                        case DecisionKind.GuardNote:
+                            RecordStep(db, invoice, decision, StepOutcome.Skipped, today, at);
+                            Enqueue(db, $"guard:{invoice.View.Id}:{step!.Id}", "guard-note", client.Channel,
+                                ChaseMessages.GuardNote(client, invoice.View, step, decision.Reason), at, notBefore);
+                            counts[2]++;
+                            break;
+                        case DecisionKind.Proposal:
+                        case DecisionKind.Resurface:
+                            await ProposeAsync(db, chase, invoice, step!, decision, today, at, notBefore, cancellationToken);
+                            counts[1]++;
+                            break;
+                        case DecisionKind.BrokenPromiseNote:
+                            Enqueue(db, $"promise-broken:{invoice.OpenPromiseId}", "promise-broken", client.Channel,
+                                ChaseMessages.BrokenPromise(client, invoice.View, decision.Reason), at, notBefore);
+                            counts[2]++;
+                            break;
+                    }
+                }
+                if (invoice.Situation.PromisedFor is { } promised && promised < today && invoice.OpenPromiseId is { } promiseId &&
+                    decisions.Any(d => d.Kind != DecisionKind.Hold))
+                    await MarkPromiseBrokenAsync(db, promiseId, invoice.View.Number, at, cancellationToken);
+            }
+            if (reminders.Count > 0)
+                Enqueue(db, $"reminder:{client.Id}:{today:yyyy-MM-dd}:{string.Join(',', reminders.Select(r => $"{r.Invoice.Id}-{r.Step.Id}"))}",
+                    "reminder", client.Channel, ChaseMessages.Reminders(client, reminders, today, settings.SenderName), at, notBefore);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return counts;
+        }
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
+        {
+            // Another run recorded one of these steps first (the unique key said so): it owns them, this run backs off.
+            await transaction.RollbackAsync(cancellationToken);
+            _log.LogInformation("Chase for {Client} on {Day} was already decided by another run ({Error})", client.Name, today,
+                e.InnerException?.Message ?? e.Message);
+            return [0, 0, 0, 0, 0, 0, 1];
+        }
+    }
+
+    private async Task ProposeAsync(ChaseDbContext db, ClientChase chase, ChasedInvoice invoice, LadderStep step, ChaseDecision decision,
+        DateOnly today, DateTime at, DateTime notBefore, CancellationToken cancellationToken)
+    {
+        Proposal proposal;
+        var resurfaced = decision.Kind == DecisionKind.Resurface;
+        if (resurfaced)
+        {
+            proposal = await db.Proposals.SingleAsync(p => p.InvoiceId == invoice.View.Id && p.Step == step.Id, cancellationToken);
+            proposal.Status = ProposalStatus.Pending;
+            proposal.Resurfaced++;
+            proposal.SnoozedUntil = null;
+        }
+        else
+        {
+            RecordStep(db, invoice, decision, StepOutcome.Proposed, today, at);
+            proposal = new Proposal
+            {
+                InvoiceId = invoice.View.Id, Step = step.Id, Status = ProposalStatus.Pending, ProposedOn = today, ProposedAt = at,
+            };
+            db.Proposals.Add(proposal);
+        }
+        await db.SaveChangesAsync(cancellationToken); // The proposal's id goes on its buttons.
+        var artifact = EscalationArtifacts.For(step.Id, chase.Client, invoice.View, chase.Invoices.Select(i => i.View).ToList(),
+            today, settings.Ladder, settings.SenderName);
+        Enqueue(db, $"proposal:{proposal.Id}:{proposal.Resurfaced}", "proposal", chase.Client.Channel,
+            ChaseMessages.Proposal(proposal.Id, chase.Client, invoice.View, step, decision.Reason, artifact, resurfaced), at, notBefore);
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = at, Actor = "chase", Action = resurfaced ? "proposal.resurfaced" : "proposal.created", Subject = invoice.View.Number,
+            Details = $"{step.Id}: {decision.Reason}",
+        });
+    }
+
+    private static async Task MarkPromiseBrokenAsync(ChaseDbContext db, long promiseId, string number, DateTime at,
+        CancellationToken cancellationToken)
+    {
+        var promise = await db.PaymentPromises.SingleAsync(p => p.Id == promiseId, cancellationToken);
+        promise.Kept = false;
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = at, Actor = "chase", Action = "promise.broken", Subject = number, Details = $"promised for {promise.PromisedFor:yyyy-MM-dd}",
+        });
+    }
+
+    private static void RecordStep(ChaseDbContext db, ChasedInvoice invoice, ChaseDecision decision, StepOutcome outcome, DateOnly today, DateTime at)
+    {
+        var reason = decision.Reason.Length > 500 ? decision.Reason[..500] : decision.Reason;
+        db.ChaseSteps.Add(new ChaseStepRecord
+        {
+            InvoiceId = invoice.View.Id, Step = decision.Step!, Outcome = outcome, Reason = reason, Day = today, At = at,
+        });
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = at, Actor = "chase", Action = $"step.{outcome.ToString().ToLowerInvariant()}", Subject = invoice.View.Number,
+            Details = $"{decision.Step}: {reason}",
+        });
+    }
+
+    internal static void Enqueue(ChaseDbContext db, string key, string kind, string target, ChatMessage message, DateTime at,
+        DateTime notBefore, Audience audience = Audience.Channel) =>
+        db.Outbox.Add(new OutboxMessage
+        {
+            Key = key.Length > 300 ? key[..240] + ":" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+                System.Text.Encoding.UTF8.GetBytes(key)))[..16] : key,
+            Kind = kind, Audience = audience, Target = target, Body = message.ToJson(), CreatedAt = at, NotBefore = notBefore,
+        });
+}

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Options;
+
+namespace ChaseBot.Core.Chasing;
+
+/// <summary>ChaseOptions resolved once: the ladder built, the time zone found. Built at start-up, so bad settings fail there.</summary>
+public sealed class ChaseSettings
+{
+    public ChaseSettings(IOptions<ChaseOptions> options)
+    {
+        var o = options.Value;
+        Ladder = ChaseLadder.FromOptions(o.Ladder, out _);
+        Calendar = ChaseCalendar.From(o);
+        MinDaysBetweenSteps = o.MinDaysBetweenSteps;
+        DefaultChannel = o.DefaultChannel;
+        DefaultOwner = o.DefaultOwner;
+        SenderName = o.SenderName;
+        Approvers = o.Approvers.ToHashSet(StringComparer.Ordinal);
+    }
+
+    public ChaseLadder Ladder { get; }
+    public ChaseCalendar Calendar { get; }
+    public int MinDaysBetweenSteps { get; }
+    public string DefaultChannel { get; }
+    public string DefaultOwner { get; }
+    public string SenderName { get; }
+    public IReadOnlySet<string> Approvers { get; }
+}
+
+/// <summary>Every problem with the Chase section, said at start-up.</summary>
+public sealed class ChaseOptionsValidator : IValidateOptions<ChaseOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ChaseOptions options)
+    {
+        var failures = new List<string>();
+        try { options.ResolveTimeZone(); }
+        catch (InvalidOperationException e) { failures.Add(e.Message); }
+        ChaseLadder.FromOptions(options.Ladder, out var ladderErrors);
+        failures.AddRange(ladderErrors);
+        if (options.MinDaysBetweenSteps is < 0 or > 365)
+            failures.Add("Chase:MinDaysBetweenSteps must be between 0 and 365");
+        if (string.IsNullOrWhiteSpace(options.DefaultChannel))
+            failures.Add("Chase:DefaultChannel must name a channel");
+        if (string.IsNullOrWhiteSpace(options.DefaultOwner))
+            failures.Add("Chase:DefaultOwner must name a chat user");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

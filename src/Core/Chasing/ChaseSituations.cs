@@ -1,0 +1,69 @@
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Core.Chasing;
+
+/// <summary>One outstanding invoice, as the policy sees it and as its messages describe it.</summary>
+public sealed record ChasedInvoice(InvoiceView View, InvoiceSituation Situation, long? OpenPromiseId);
+
+/// <summary>A client and its outstanding invoices: the unit of one chase transaction and one reminder message.</summary>
+public sealed record ClientChase(ClientView Client, IReadOnlyList<ChasedInvoice> Invoices);
+
+/// <summary>Loads what the policy needs, set-based, a chunk of clients at a time (memory stays flat).</summary>
+public static class ChaseSituations
+{
+    public const int ClientsPerChunk = 200;
+
+    public static Task<List<long>> ClientsWithOutstandingAsync(ChaseDbContext db, CancellationToken cancellationToken) =>
+        db.Invoices.Where(i => i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid)
+            .Select(i => i.ClientId).Distinct().OrderBy(id => id).ToListAsync(cancellationToken);
+
+    public static async Task<List<ClientChase>> LoadAsync(ChaseDbContext db, IReadOnlyList<long> clientIds, DateOnly today,
+        ChaseSettings settings, CancellationToken cancellationToken)
+    {
+        var ids = clientIds.ToList();
+        var clients = await db.Clients.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        var invoices = await db.Invoices.AsNoTracking()
+            .Where(i => ids.Contains(i.ClientId) && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid))
+            .OrderBy(i => i.DueDate).ThenBy(i => i.Id).ToListAsync(cancellationToken);
+        var invoiceIds = invoices.Select(i => i.Id).ToList();
+        var steps = (await db.ChaseSteps.AsNoTracking().Where(s => invoiceIds.Contains(s.InvoiceId))
+                .Select(s => new { s.InvoiceId, s.Step, s.Outcome }).ToListAsync(cancellationToken))
+            .ToLookup(s => s.InvoiceId);
+        var proposals = (await db.Proposals.AsNoTracking().Where(p => invoiceIds.Contains(p.InvoiceId))
+                .Select(p => new { p.InvoiceId, State = new ProposalState(p.Step, p.Status, p.ProposedOn, p.DecidedOn, p.SnoozedUntil) })
+                .ToListAsync(cancellationToken))
+            .ToLookup(p => p.InvoiceId, p => p.State);
+        var disputes = (await db.Disputes.AsNoTracking().Where(d => invoiceIds.Contains(d.InvoiceId) && d.ResolvedAt == null)
+                .Select(d => new { d.InvoiceId, d.Reason }).ToListAsync(cancellationToken))
+            .ToLookup(d => d.InvoiceId, d => d.Reason);
+        var promises = (await db.PaymentPromises.AsNoTracking().Where(p => invoiceIds.Contains(p.InvoiceId) && p.Kept == null)
+                .Select(p => new { p.Id, p.InvoiceId, p.PromisedFor }).ToListAsync(cancellationToken))
+            .ToLookup(p => p.InvoiceId);
+
+        return invoices.GroupBy(i => i.ClientId).Select(group =>
+        {
+            var client = clients[group.Key];
+            var view = new ClientView(client.Id, client.Name, client.BillingEmail, client.CcAddresses,
+                client.OwnerUserId ?? settings.DefaultOwner, client.Channel ?? settings.DefaultChannel, client.Clauses.LateFeeTerms);
+            var chased = group.Select(i =>
+            {
+                var promise = promises[i.Id].MaxBy(p => p.PromisedFor);
+                var situation = new InvoiceSituation
+                {
+                    InvoiceId = i.Id, Number = i.Number, DueDate = i.DueDate, Status = i.Status,
+                    Clauses = client.Clauses, ClientPaused = client.IsPaused, ClientPausedUntil = client.PausedUntil,
+                    SnoozedUntil = i.SnoozedUntil, OpenDispute = disputes[i.Id].FirstOrDefault(),
+                    PromisedFor = promise?.PromisedFor, MissingFromExport = i.MissingSince is null ? null : i.Source,
+                    Steps = steps[i.Id].ToDictionary(s => s.Step, s => s.Outcome),
+                    Proposals = proposals[i.Id].ToList(),
+                };
+                var invoiceView = new InvoiceView(i.Id, i.Number, i.Currency, i.Total, i.AmountDue, i.IssueDate, i.DueDate,
+                    today.DayNumber - i.DueDate.DayNumber);
+                return new ChasedInvoice(invoiceView, situation, promise?.Id);
+            }).ToList();
+            return new ClientChase(view, chased);
+        }).ToList();
+    }
+}

@@ -1,0 +1,39 @@
+using ChaseBot.Core.Delivery;
+
+namespace ChaseBot.Core.Chasing;
+
+/// <summary>
+/// Ready-to-send emails to the client. Firm but courteous, more direct with each step: most late payers are
+/// disorganised or short of cash, and a steady, polite, documented chase gets most invoices paid.
+/// </summary>
+public static class EmailDrafts
+{
+    public static EmailDraft Reminder(string step, ClientView client, IReadOnlyList<InvoiceView> invoices, DateOnly today, string sender)
+    {
+        var list = string.Join("\n", invoices.Select(i => $"  • Invoice {i.Number}: {i.Amount}, due {i.DueDate:d MMMM yyyy}"));
+        var one = invoices.Count == 1;
+        var numbers = one ? $"invoice {invoices[0].Number}" : $"{invoices.Count} invoices";
+        var totals = string.Join(" and ", invoices.GroupBy(i => i.Currency)
+            .Select(g => $"{g.Key} {Exports.Parsing.Money.Format(g.Sum(i => i.AmountDue))}"));
+        var payBy = today.AddDays(7);
+        var (subject, opening, ask) = step switch
+        {
+            ChaseLadder.HeadsUp => ($"Upcoming: {numbers} due soon",
+                $"A friendly heads-up that {(one ? "this invoice is" : "these invoices are")} due shortly:",
+                "If everything is in order on your side, no action is needed beyond the usual payment run. Thank you!"),
+            ChaseLadder.Reminder1 => ($"Reminder: {numbers} now due ({totals})",
+                $"Just a quick reminder that {(one ? "this invoice is" : "these invoices are")} now past due:",
+                "Could you let me know when we can expect payment? If it is already on its way, thank you, and please ignore this note."),
+            ChaseLadder.Reminder2 => ($"Second reminder: {numbers} overdue ({totals})",
+                $"I'm following up on {(one ? "this invoice, which is" : "these invoices, which are")} now overdue:",
+                $"Please arrange payment by {payBy:d MMMM}, or reply to let me know if anything is holding it up so we can sort it out."),
+            _ => ($"Overdue: {numbers} ({totals}), payment needed by {payBy:d MMMM}",
+                $"Despite our earlier reminders, {(one ? "this invoice remains" : "these invoices remain")} unpaid:",
+                $"Please pay the balance by {payBy:d MMMM yyyy}, or contact me today to agree a date. " +
+                "I've copied your accounts team so this reaches the right people."),
+        };
+        var cc = step == ChaseLadder.Reminder3 ? client.CcAddresses : null;
+        var body = $"Hello {client.Name},\n\n{opening}\n\n{list}\n\n{ask}\n\nKind regards,\n{sender}";
+        return new EmailDraft(client.BillingEmail ?? "(no billing email on file)", cc, subject, body);
+    }
+}

@@ -1,0 +1,97 @@
+using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Core.Chasing;
+
+public enum Verdict
+{
+    Approve,
+    Snooze,
+    Reject,
+}
+
+public sealed record DecisionResult(bool Accepted, string Message, ProposalStatus? Status = null);
+
+/// <summary>
+/// A human's decision on a proposal. Default-deny: only configured approvers may decide, only a waiting proposal can
+/// be decided, and nothing escalates until someone approves. Slack buttons, Teams cards and the command line all
+/// come through here.
+/// </summary>
+public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings settings, TimeProvider clock)
+{
+    public async Task<DecisionResult> DecideAsync(long proposalId, string userId, Verdict verdict, string? reason = null,
+        int snoozeDays = 7, CancellationToken cancellationToken = default)
+    {
+        if (!settings.Approvers.Contains(userId))
+            return new(false, settings.Approvers.Count == 0
+                ? "Nobody may decide proposals yet: add approvers' chat user ids to Chase:Approvers."
+                : $"{userId} is not an approver. Approvers are set in Chase:Approvers.");
+        if (verdict == Verdict.Snooze && snoozeDays is < 1 or > 90)
+            return new(false, "Snooze for 1 to 90 days.");
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var proposal = await db.Proposals.Include(p => p.Invoice).ThenInclude(i => i.Client)
+            .SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
+        if (proposal is null)
+            return new(false, $"There is no proposal {proposalId}.");
+        if (proposal.Status != ProposalStatus.Pending)
+            return new(false, $"Proposal {proposalId} was already {proposal.Status.ToString().ToLowerInvariant()}" +
+                              (proposal.DecidedBy is null ? "." : $" by {proposal.DecidedBy}."), proposal.Status);
+        var step = settings.Ladder.Find(proposal.Step);
+
+        var now = clock.GetUtcNow();
+        var today = settings.Calendar.Today(now);
+        (proposal.DecidedBy, proposal.DecidedAt, proposal.DecidedOn, proposal.Reason) = (userId, now.UtcDateTime, today, reason);
+        proposal.Status = verdict switch
+        {
+            Verdict.Approve => ProposalStatus.Approved,
+            Verdict.Snooze => ProposalStatus.Snoozed,
+            _ => ProposalStatus.Rejected,
+        };
+        if (verdict == Verdict.Snooze)
+            proposal.SnoozedUntil = today.AddDays(snoozeDays);
+
+        var invoice = proposal.Invoice;
+        var client = invoice.Client;
+        var view = new ClientView(client.Id, client.Name, client.BillingEmail, client.CcAddresses,
+            client.OwnerUserId ?? settings.DefaultOwner, client.Channel ?? settings.DefaultChannel, client.Clauses.LateFeeTerms);
+        if (verdict == Verdict.Approve && step is not null)
+        {
+            // Approved: the invoice advances and the artifact is posted for sending.
+            var others = await db.Invoices.AsNoTracking()
+                .Where(i => i.ClientId == client.Id && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid))
+                .OrderBy(i => i.DueDate).ToListAsync(cancellationToken);
+            var views = others.Select(i => new InvoiceView(i.Id, i.Number, i.Currency, i.Total, i.AmountDue, i.IssueDate, i.DueDate,
+                today.DayNumber - i.DueDate.DayNumber)).ToList();
+            var invoiceView = views.FirstOrDefault(v => v.Id == invoice.Id) ?? new InvoiceView(invoice.Id, invoice.Number,
+                invoice.Currency, invoice.Total, invoice.AmountDue, invoice.IssueDate, invoice.DueDate, today.DayNumber - invoice.DueDate.DayNumber);
+            var artifact = EscalationArtifacts.For(step.Id, view, invoiceView, views, today, settings.Ladder, settings.SenderName);
+            ChaseRunner.Enqueue(db, $"approved:{proposal.Id}", "artifact", view.Channel,
+                ChaseMessages.Approved(view, invoiceView, step, userId, artifact), now.UtcDateTime, settings.Calendar.NextAllowed(now).UtcDateTime);
+        }
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = now.UtcDateTime, Actor = userId, Action = $"proposal.{proposal.Status.ToString().ToLowerInvariant()}",
+            Subject = invoice.Number, Details = $"{proposal.Step}" + (reason is null ? "" : $": {reason}") +
+                                                (proposal.SnoozedUntil is { } until ? $" until {until:yyyy-MM-dd}" : ""),
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new(false, $"Proposal {proposalId} was decided by someone else a moment ago.");
+        }
+
+        var title = step?.Title ?? proposal.Step;
+        return new(true, verdict switch
+        {
+            Verdict.Approve => $"Approved: {title} for {invoice.Number}. The text to send has been posted.",
+            Verdict.Snooze => $"Snoozed: {title} for {invoice.Number} comes back on {proposal.SnoozedUntil:yyyy-MM-dd}.",
+            _ => $"Rejected: {title} for {invoice.Number}. That step is closed; the ladder moves on when the next step's day comes.",
+        }, proposal.Status);
+    }
+}

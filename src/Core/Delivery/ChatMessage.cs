@@ -1,0 +1,31 @@
+using System.Text.Json;
+
+namespace ChaseBot.Core.Delivery;
+
+/// <summary>A button: an action id the platform sends back, with the value that identifies what it acts on.</summary>
+public sealed record ChatAction(string Id, string Label, string Value, string Style = "default");
+
+public sealed record EmailDraft(string To, string? Cc, string Subject, string Body);
+
+/// <summary>
+/// A message composed once, platform-neutral, and rendered at the edge: to text for the console now, to Block
+/// Kit for Slack and to an Adaptive Card for Teams later. Decisions live in Core; platforms only render.
+/// </summary>
+public sealed record ChatMessage
+{
+    public required string Title { get; init; }
+    /// <summary>Chat user ids to mention (the owner).</summary>
+    public IReadOnlyList<string> Mentions { get; init; } = [];
+    public IReadOnlyList<string> Lines { get; init; } = [];
+    /// <summary>Longer text to send or act on: a late notice, a checklist, a digest section.</summary>
+    public string? Artifact { get; init; }
+    public EmailDraft? Email { get; init; }
+    public IReadOnlyList<ChatAction> Actions { get; init; } = [];
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static ChatMessage FromJson(string json) =>
+        JsonSerializer.Deserialize<ChatMessage>(json, Json) ?? throw new InvalidOperationException("empty message");
+}

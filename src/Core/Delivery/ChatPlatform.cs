@@ -1,0 +1,19 @@
+namespace ChaseBot.Core.Delivery;
+
+public sealed record Delivered(string? PlatformMessageId);
+
+/// <summary>A temporary failure (rate limit, 5xx, timeout): retry later. Anything else thrown is permanent.</summary>
+public sealed class TransientDeliveryException(string message, TimeSpan? retryAfter = null) : Exception(message)
+{
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}
+
+/// <summary>
+/// Where outbox messages go: the console now, Slack and Teams when they are configured. The seam is the only
+/// place a platform touches the chase; it renders and delivers, it decides nothing.
+/// </summary>
+public interface IChatPlatform
+{
+    string Name { get; }
+    Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken);
+}

@@ -1,0 +1,51 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace ChaseBot.Core.Delivery;
+
+/// <summary>Chat on standard output, readable, for when no chat platform is configured (and for trying ChaseBot out).</summary>
+public sealed class ConsolePlatform(TextWriter output, ILogger<ConsolePlatform>? log = null) : IChatPlatform
+{
+    public string Name => "console";
+
+    public async Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
+    {
+        await output.WriteAsync(Render(message, content));
+        await output.FlushAsync(cancellationToken);
+        log?.LogInformation("Posted {Kind} {Key} to {Target}", message.Kind, message.Key, message.Target);
+        return new Delivered($"console-{message.Id}");
+    }
+
+    public static string Render(OutboxMessage message, ChatMessage content)
+    {
+        var text = new StringBuilder();
+        var where = message.Audience == Audience.Direct ? $"private message to @{message.Target}" : message.Target;
+        text.AppendLine($"┌─ {where} · {message.Kind}");
+        text.AppendLine($"│ {content.Title}");
+        if (content.Mentions.Count > 0)
+            text.AppendLine($"│ cc {string.Join(" ", content.Mentions.Select(m => "@" + m))}");
+        foreach (var line in content.Lines)
+            text.AppendLine($"│ {line}");
+        if (content.Email is { } email)
+        {
+            text.AppendLine("│ ┄┄ email draft ┄┄");
+            text.AppendLine($"│ To: {email.To}");
+            if (email.Cc is not null)
+                text.AppendLine($"│ Cc: {email.Cc}");
+            text.AppendLine($"│ Subject: {email.Subject}");
+            foreach (var line in email.Body.Split('\n'))
+                text.AppendLine($"│   {line}");
+        }
+        if (content.Artifact is { } artifact)
+        {
+            text.AppendLine("│ ┄┄┄┄┄┄┄┄");
+            foreach (var line in artifact.Split('\n'))
+                text.AppendLine($"│   {line}");
+        }
+        if (content.Actions.Count > 0)
+            text.AppendLine("│ " + string.Join("  ", content.Actions.Select(a => $"[{a.Label}]")) +
+                            $"   (from the command line: decide {content.Actions[0].Value} approve|snooze|reject --user <id>)");
+        text.AppendLine("└─");
+        return text.ToString();
+    }
+}
