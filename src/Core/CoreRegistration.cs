@@ -1,5 +1,7 @@
 using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Digests;
+using ChaseBot.Core.Morale;
 using ChaseBot.Core.Exports;
 using ChaseBot.Core.Exports.Formats;
 using ChaseBot.Core.Storage;
@@ -41,6 +43,11 @@ public static class CoreRegistration
         services.AddSingleton<ProposalDecisions>();
         services.TryAddSingleton<IChatPlatform>(sp => new ConsolePlatform(Console.Out, sp.GetService<ILogger<ConsolePlatform>>()));
         services.AddSingleton<OutboxDrainer>();
+        services.AddOptions<MoraleOptions>().Bind(configuration.GetSection(MoraleOptions.Section))
+            .Validate(o => o.MinDaysBetween is >= 0 and <= 365, "Morale:MinDaysBetween must be between 0 and 365").ValidateOnStart();
+        services.AddSingleton<MoraleCheckIns>();
+        services.AddOptions<DigestOptions>().Bind(configuration.GetSection(DigestOptions.Section));
+        services.AddSingleton<ChannelDigest>();
         return services;
     }
 

@@ -4,7 +4,7 @@ using ChaseBot.Core.Exports.Parsing;
 namespace ChaseBot.Core.Chasing;
 
 /// <summary>A reminder due for one invoice in this run.</summary>
-public sealed record DueReminder(InvoiceView Invoice, LadderStep Step, string Reason);
+public sealed record DueReminder(InvoiceView Invoice, LadderStep Step, string Reason, bool RemindedBefore);
 
 /// <summary>The chase's messages, composed once and platform-neutral.</summary>
 public static class ChaseMessages
@@ -35,7 +35,8 @@ public static class ChaseMessages
                     ? $"No CC address is recorded for {client.Name}; add their accounts team with: client \"{client.Name}\" cc accounts@…"
                     : "Here is an email you can send as it is:",
             ],
-            Email = EmailDrafts.Reminder(strongest.Id, client, due.Select(d => d.Invoice).ToList(), today, sender),
+            Email = EmailDrafts.Reminder(strongest.Id, client, due.Select(d => d.Invoice).ToList(), today, sender,
+                due.Any(d => d.RemindedBefore)),
         };
     }
 

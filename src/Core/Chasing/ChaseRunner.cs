@@ -7,6 +7,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ChaseBot.Core.Chasing;
 
+/// <summary>One line of `plan`: what the chase would do to an invoice, and when its message would go out.</summary>
+public sealed record PlanEntry(string Invoice, string Client, string? Step, string Kind, string Reason, DateTimeOffset? SendAt);
+
 public sealed record ChaseRunSummary(DateOnly Day, int Reminders, int Proposals, int Notes, int Skipped, int Held, int Thanks, int Conflicts)
 {
     public int Messages => Reminders + Proposals + Notes + Thanks;
@@ -28,24 +31,60 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
         var now = clock.GetUtcNow();
         var today = asOf ?? settings.Calendar.Today(now);
         var totals = new int[7];
+        await foreach (var chase in ChasesAsync(today, cancellationToken))
+        {
+            var counts = await ApplyAsync(chase, today, now, cancellationToken);
+            for (var i = 0; i < counts.Length; i++)
+                totals[i] += counts[i];
+        }
+        var thanks = await PaidThanks.SendAsync(dbFactory, settings, today, now, cancellationToken);
+        return new ChaseRunSummary(today, totals[0], totals[1], totals[2], totals[3], totals[4], thanks, totals[6]);
+    }
+
+    /// <summary>
+    /// What a run on <paramref name="asOf"/> would decide, changing nothing. Quiet hours and weekends delay delivery,
+    /// not decisions: each entry says when its message would be sent.
+    /// </summary>
+    public async Task<IReadOnlyList<PlanEntry>> PlanAsync(DateOnly? asOf = null, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var today = asOf ?? settings.Calendar.Today(now);
+        // A run on another day is imagined at this same time of day.
+        var local = TimeZoneInfo.ConvertTime(now, settings.Calendar.Zone);
+        var decidedAt = new DateTimeOffset(today.ToDateTime(TimeOnly.FromDateTime(local.DateTime)),
+            settings.Calendar.Zone.GetUtcOffset(today.ToDateTime(TimeOnly.FromDateTime(local.DateTime))));
+        var sendAt = settings.Calendar.NextAllowed(decidedAt);
+        var entries = new List<PlanEntry>();
+        await foreach (var chase in ChasesAsync(today, cancellationToken))
+            foreach (var invoice in chase.Invoices)
+                foreach (var d in ChasePolicy.Decide(invoice.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps))
+                {
+                    var (kind, posts) = d.Kind switch
+                    {
+                        DecisionKind.Nudge => ("nudge", true),
+                        DecisionKind.Proposal or DecisionKind.Resurface => ("proposal", true),
+                        DecisionKind.GuardNote or DecisionKind.BrokenPromiseNote => ("skip", true),
+                        _ => ("skip", false),
+                    };
+                    entries.Add(new PlanEntry(invoice.View.Number, chase.Client.Name, d.Step, kind, d.Reason, posts ? sendAt : null));
+                }
+        return entries;
+    }
+
+    private async IAsyncEnumerable<ClientChase> ChasesAsync(DateOnly today,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         List<long> clientIds;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
             clientIds = await ChaseSituations.ClientsWithOutstandingAsync(db, cancellationToken);
-
         foreach (var chunk in clientIds.Chunk(ChaseSituations.ClientsPerChunk))
         {
             List<ClientChase> chases;
             await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
                 chases = await ChaseSituations.LoadAsync(db, chunk, today, settings, cancellationToken);
             foreach (var chase in chases)
-            {
-                var counts = await ApplyAsync(chase, today, now, cancellationToken);
-                for (var i = 0; i < counts.Length; i++)
-                    totals[i] += counts[i];
-            }
+                yield return chase;
         }
-        var thanks = await PaidThanks.SendAsync(dbFactory, settings, today, now, cancellationToken);
-        return new ChaseRunSummary(today, totals[0], totals[1], totals[2], totals[3], totals[4], thanks, totals[6]);
     }
 
     /// <summary>[reminders, proposals, notes, skipped, held, -, conflicts] for one client.</summary>
@@ -77,7 +116,8 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
                             break;
                         case DecisionKind.Nudge:
                             RecordStep(db, invoice, decision, StepOutcome.Sent, today, at);
-                            reminders.Add(new DueReminder(invoice.View, step!, decision.Reason));
+                            reminders.Add(new DueReminder(invoice.View, step!, decision.Reason,
+                                invoice.Situation.Steps.Values.Any(o => o == StepOutcome.Sent)));
                             counts[0]++;
                             break;
                         case DecisionKind.GuardNote:

@@ -8,7 +8,9 @@ namespace ChaseBot.Core.Chasing;
 /// </summary>
 public static class EmailDrafts
 {
-    public static EmailDraft Reminder(string step, ClientView client, IReadOnlyList<InvoiceView> invoices, DateOnly today, string sender)
+    /// <param name="remindedBefore">Whether any earlier reminder was really sent: a caught-up first email must not claim one was.</param>
+    public static EmailDraft Reminder(string step, ClientView client, IReadOnlyList<InvoiceView> invoices, DateOnly today, string sender,
+        bool remindedBefore)
     {
         var list = string.Join("\n", invoices.Select(i => $"  • Invoice {i.Number}: {i.Amount}, due {i.DueDate:d MMMM yyyy}"));
         var one = invoices.Count == 1;
@@ -16,6 +18,8 @@ public static class EmailDrafts
         var totals = string.Join(" and ", invoices.GroupBy(i => i.Currency)
             .Select(g => $"{g.Key} {Exports.Parsing.Money.Format(g.Sum(i => i.AmountDue))}"));
         var payBy = today.AddDays(7);
+        var cc = step == ChaseLadder.Reminder3 ? client.CcAddresses : null;
+        var overdue = one ? "this invoice is now overdue" : "these invoices are now overdue";
         var (subject, opening, ask) = step switch
         {
             ChaseLadder.HeadsUp => ($"Upcoming: {numbers} due soon",
@@ -24,15 +28,18 @@ public static class EmailDrafts
             ChaseLadder.Reminder1 => ($"Reminder: {numbers} now due ({totals})",
                 $"Just a quick reminder that {(one ? "this invoice is" : "these invoices are")} now past due:",
                 "Could you let me know when we can expect payment? If it is already on its way, thank you, and please ignore this note."),
-            ChaseLadder.Reminder2 => ($"Second reminder: {numbers} overdue ({totals})",
-                $"I'm following up on {(one ? "this invoice, which is" : "these invoices, which are")} now overdue:",
+            ChaseLadder.Reminder2 => ($"{(remindedBefore ? "Second reminder" : "Overdue")}: {numbers} ({totals})",
+                remindedBefore
+                    ? $"I'm following up on {(one ? "this invoice, which is" : "these invoices, which are")} now overdue:"
+                    : $"I'm writing because {overdue}:",
                 $"Please arrange payment by {payBy:d MMMM}, or reply to let me know if anything is holding it up so we can sort it out."),
             _ => ($"Overdue: {numbers} ({totals}), payment needed by {payBy:d MMMM}",
-                $"Despite our earlier reminders, {(one ? "this invoice remains" : "these invoices remain")} unpaid:",
-                $"Please pay the balance by {payBy:d MMMM yyyy}, or contact me today to agree a date. " +
-                "I've copied your accounts team so this reaches the right people."),
+                remindedBefore
+                    ? $"Despite our earlier reminders, {(one ? "this invoice remains" : "these invoices remain")} unpaid:"
+                    : $"I'm writing because {overdue}, by more than two weeks:",
+                $"Please pay the balance by {payBy:d MMMM yyyy}, or contact me today to agree a date." +
+                (cc is null ? "" : " I've copied your accounts team so this reaches the right people.")),
         };
-        var cc = step == ChaseLadder.Reminder3 ? client.CcAddresses : null;
         var body = $"Hello {client.Name},\n\n{opening}\n\n{list}\n\n{ask}\n\nKind regards,\n{sender}";
         return new EmailDraft(client.BillingEmail ?? "(no billing email on file)", cc, subject, body);
     }

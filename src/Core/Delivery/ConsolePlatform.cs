@@ -44,7 +44,9 @@ public sealed class ConsolePlatform(TextWriter output, ILogger<ConsolePlatform>?
         }
         if (content.Actions.Count > 0)
             text.AppendLine("│ " + string.Join("  ", content.Actions.Select(a => $"[{a.Label}]")) +
-                            $"   (from the command line: decide {content.Actions[0].Value} approve|snooze|reject --user <id>)");
+                            (content.Actions[0].Id.StartsWith("proposal.", StringComparison.Ordinal)
+                                ? $"   (or: decide {content.Actions[0].Value} approve|snooze|reject --user <approver>)"
+                                : ""));
         text.AppendLine("└─");
         return text.ToString();
     }

@@ -4,7 +4,7 @@ namespace ChaseBot.Worker.CommandLine;
 internal sealed class ParsedArguments
 {
     private static readonly HashSet<string> ValueOptions =
-        ["db", "format", "date-order", "payment-term-days", "as-of", "folder", "set"];
+        ["db", "format", "date-order", "payment-term-days", "as-of", "folder", "set", "user", "reason", "days"];
     private static readonly HashSet<string> FlagOptions = ["json", "all", "help"];
 
     public string? Verb { get; private init; }

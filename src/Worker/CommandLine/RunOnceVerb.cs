@@ -1,5 +1,9 @@
+using System.Globalization;
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Digests;
 using ChaseBot.Core.Exports;
-using ChaseBot.Core.Reports;
+using ChaseBot.Core.Morale;
 using ChaseBot.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace ChaseBot.Worker.CommandLine;
 
-/// <summary>The main job once, in the foreground: import the export folder, then show the ledger.</summary>
+/// <summary>The main job once, in the foreground: import, chase, check in, digest, deliver, and say what happened.</summary>
 internal static class RunOnceVerb
 {
     public static async Task<int> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
@@ -15,8 +19,13 @@ internal static class RunOnceVerb
     {
         if (arguments.Positionals.Count > 0)
             return WorkerCommandLine.UsageError(stderr, "run-once takes no arguments (the folder is --folder or Exports:Folder)");
-        if (!WorkerCommandLine.TryAsOf(arguments, services, out var asOf))
-            return WorkerCommandLine.UsageError(stderr, $"--as-of is '{arguments["as-of"]}'; expected a date like 2026-11-30");
+        DateOnly? asOf = null;
+        if (arguments["as-of"] is { } text)
+        {
+            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+                return WorkerCommandLine.UsageError(stderr, $"--as-of is '{text}'; expected a date like 2026-11-30");
+            asOf = day;
+        }
         var options = services.GetRequiredService<IOptions<ExportOptions>>().Value;
         if (ImportVerb.ReadSettings(arguments, options, out var error) is not { } settings)
             return WorkerCommandLine.UsageError(stderr, error!);
@@ -27,17 +36,45 @@ internal static class RunOnceVerb
             return 2;
         }
 
-        await stdout.WriteLineAsync($"Importing exports from {options.Folder}");
+        await stdout.WriteLineAsync($"== Import: {options.Folder}");
         // A person asked for this run: read every file now (no settle time) and say what became of each.
         var summaries = await services.GetRequiredService<FolderImport>()
             .ImportAsync(options.Folder, settings, TimeSpan.Zero, quietlySkip: null, cancellationToken);
         foreach (var summary in summaries)
             await stdout.WriteAsync(SummaryText.Human(summary));
-        await stdout.WriteLineAsync();
 
-        await using var db = await services.GetRequiredService<IDbContextFactory<ChaseDbContext>>().CreateDbContextAsync(cancellationToken);
-        var report = await LedgerStatus.RunAsync(db, new LedgerStatus.Query(asOf), cancellationToken);
-        await stdout.WriteAsync(StatusVerb.Human(report!));
+        var chase = await services.GetRequiredService<ChaseRunner>().RunAsync(asOf, cancellationToken);
+        var checkIns = await services.GetRequiredService<MoraleCheckIns>().AskAsync(includeWeekly: true, cancellationToken);
+        var digest = await services.GetRequiredService<ChannelDigest>().PostScheduledAsync(cancellationToken);
+
+        await stdout.WriteLineAsync();
+        await stdout.WriteLineAsync("== Chat (console: no chat platform is configured)");
+        var delivered = await services.GetRequiredService<OutboxDrainer>().DrainAsync(cancellationToken);
+        var held = await PreviewHeldAsync(services, stdout, cancellationToken);
+
+        await stdout.WriteLineAsync();
+        await stdout.WriteLineAsync($"== Chase for {chase.Day:ddd yyyy-MM-dd}: {chase.Reminders} reminder(s), {chase.Proposals} proposal(s), " +
+                                    $"{chase.Notes} note(s), {chase.Thanks} thank-you(s), {chase.Skipped} step(s) recorded as skipped, " +
+                                    $"{chase.Held} held (paused); {checkIns} morale check-in(s); digest {(digest ? "posted" : "already posted today")}.");
+        await stdout.WriteLineAsync($"   Delivered {delivered.Delivered} message(s); {held} held for quiet hours or the weekend; " +
+                                    $"{delivered.Retrying} retrying; {delivered.DeadLettered} dead-lettered.");
         return 0;
+    }
+
+    /// <summary>Messages decided now but held by quiet hours or the weekend: shown, marked, and left to be delivered on time.</summary>
+    private static async Task<int> PreviewHeldAsync(IServiceProvider services, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var zone = services.GetRequiredService<ChaseSettings>().Calendar.Zone;
+        await using var db = await services.GetRequiredService<IDbContextFactory<ChaseDbContext>>().CreateDbContextAsync(cancellationToken);
+        var held = await db.Outbox.AsNoTracking().Where(m => m.DeliveredAt == null && m.DeadLetteredAt == null && m.NotBefore > now)
+            .OrderBy(m => m.Id).ToListAsync(cancellationToken);
+        foreach (var message in held)
+        {
+            var at = TimeZoneInfo.ConvertTime(new DateTimeOffset(message.NotBefore, TimeSpan.Zero), zone);
+            await stdout.WriteLineAsync($"(held for quiet hours / the weekend: posts {at.ToString("ddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {zone.Id})");
+            await stdout.WriteAsync(ConsolePlatform.Render(message, ChatMessage.FromJson(message.Body)));
+        }
+        return held.Count;
     }
 }

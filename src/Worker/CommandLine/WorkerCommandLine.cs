@@ -1,4 +1,5 @@
 using ChaseBot.Core;
+using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Storage;
 using ChaseBot.Worker.Scheduling;
 using Microsoft.EntityFrameworkCore;
@@ -18,8 +19,13 @@ public static class WorkerCommandLine
               Import accounting exports into the ledger and print what changed.
           status [client|invoice] [--as-of yyyy-MM-dd] [--all] [--db <path>] [--json]
               Who owes what: outstanding invoices, days overdue, totals per currency by age.
+          plan [--as-of yyyy-MM-dd] [--db <path>] [--json]
+              What the chase would do now (or on that day), changing nothing: nudges, proposals, skips and why.
+          decide <proposal> approve|snooze|reject [--user <id>] [--reason <text>] [--days <n>]
+              Decide an escalation proposal (the user must be in Chase:Approvers).
           run-once [--folder <path>] [--as-of yyyy-MM-dd] [--db <path>]
-              The main job once: import the export folder (Exports:Folder), then print the ledger.
+              The main job once: import the export folder (Exports:Folder), chase, check in, digest, and post
+              (to the console when no chat platform is configured).
           (no verb)
               Run as a service: import Exports:Folder on the Exports:Schedule cron (every 15 minutes).
 
@@ -41,7 +47,7 @@ public static class WorkerCommandLine
             await stdout.WriteLineAsync(Usage);
             return 0;
         }
-        if (arguments.Verb is not (null or "import" or "status" or "run-once"))
+        if (arguments.Verb is not (null or "import" or "status" or "run-once" or "plan" or "decide"))
             return UsageError(stderr, $"unknown verb '{arguments.Verb}'");
 
         try
@@ -50,7 +56,7 @@ public static class WorkerCommandLine
             if (arguments.Verb is null)
                 return await WorkerService.RunAsync(settings, arguments, cancellationToken);
 
-            await using var services = BuildServices(settings, clock);
+            await using var services = BuildServices(settings, clock, stdout);
             _ = services.GetRequiredService<IOptions<ChaseOptions>>().Value; // Validate configuration before touching data.
             _ = services.GetRequiredService<IOptions<Core.Exports.ExportOptions>>().Value;
             await using (var db = await services.GetRequiredService<IDbContextFactory<ChaseDbContext>>().CreateDbContextAsync(cancellationToken))
@@ -60,6 +66,8 @@ public static class WorkerCommandLine
             {
                 "import" => await ImportVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "status" => await StatusVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
+                "plan" => await PlanVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
+                "decide" => await DecideVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 _ => await RunOnceVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
             };
         }
@@ -86,12 +94,14 @@ public static class WorkerCommandLine
         }
     }
 
-    internal static ServiceProvider BuildServices(IConfiguration configuration, TimeProvider? clock)
+    internal static ServiceProvider BuildServices(IConfiguration configuration, TimeProvider? clock, TextWriter stdout)
     {
         var services = new ServiceCollection();
         services.AddLogging();
         if (clock is not null)
             services.AddSingleton(clock);
+        // No chat platform configured: messages are printed, readable, on this command's output.
+        services.AddSingleton<IChatPlatform>(new ConsolePlatform(stdout));
         services.AddChaseCore(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

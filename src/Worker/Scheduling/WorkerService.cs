@@ -1,5 +1,7 @@
 using ChaseBot.Core;
+using ChaseBot.Core.Digests;
 using ChaseBot.Core.Exports;
+using ChaseBot.Core.Morale;
 using ChaseBot.Worker.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,18 +29,45 @@ internal static class WorkerService
 
     public static IServiceCollection AddChaseSchedule(this IServiceCollection services, IConfiguration configuration)
     {
-        var schedule = configuration.GetSection(ExportOptions.Section)[nameof(ExportOptions.Schedule)] ?? new ExportOptions().Schedule;
-        if (!CronExpression.TryParse(schedule, out var cron))
-            throw new InvalidOperationException($"Exports:Schedule '{schedule}' is not a Quartz cron expression (e.g. \"0 0/15 * * * ?\").");
+        var zone = new ChaseOptions { TimeZone = configuration["Chase:TimeZone"] ?? "UTC" }.ResolveTimeZone();
+        var errors = new List<string>();
+        CronExpression Schedule(string key, string fallback)
+        {
+            var text = configuration[key] ?? fallback;
+            if (CronExpression.TryParse(text, out var cron))
+                return cron;
+            errors.Add($"{key} '{text}' is not a Quartz cron expression (e.g. \"0 0/15 * * * ?\")");
+            return CronExpression.Parse(fallback);
+        }
+        var schedules = new (JobKey Job, CronExpression Cron)[]
+        {
+            (ImportJob.Key, Schedule("Exports:Schedule", new ExportOptions().Schedule)),
+            (ChaseJob.Key, Schedule("Chase:Schedule", new ChaseOptions().Schedule)),
+            (MoraleJob.Key, Schedule("Morale:Schedule", new MoraleOptions().Schedule)),
+            (DigestJob.Key, Schedule("Digest:Schedule", new DigestOptions().Schedule)),
+            (OutboxJob.Key, Schedule("Delivery:Schedule", "0/30 * * * * ?")),
+        };
+        if (errors.Count > 0)
+            throw new InvalidOperationException(string.Join("; ", errors));
 
         // Jobs are registered explicitly so a constructor that cannot be satisfied fails at start, not at 3 a.m.
         services.AddSingleton<RefusedExports>();
         services.AddTransient<ImportJob>();
+        services.AddTransient<ChaseJob>();
+        services.AddTransient<MoraleJob>();
+        services.AddTransient<DigestJob>();
+        services.AddTransient<OutboxJob>();
         services.AddQuartz(q =>
         {
             q.AddJob<ImportJob>(job => job.WithIdentity(ImportJob.Key));
-            q.AddTrigger(trigger => trigger.ForJob(ImportJob.Key).WithIdentity("import-exports-schedule")
-                .WithCronSchedule(cron).StartNow());
+            q.AddJob<ChaseJob>(job => job.WithIdentity(ChaseJob.Key));
+            q.AddJob<MoraleJob>(job => job.WithIdentity(MoraleJob.Key));
+            q.AddJob<DigestJob>(job => job.WithIdentity(DigestJob.Key));
+            q.AddJob<OutboxJob>(job => job.WithIdentity(OutboxJob.Key));
+            foreach (var (job, cron) in schedules)
+                q.AddTrigger(trigger => trigger.ForJob(job).WithIdentity($"{job.Name}-schedule")
+                    // Schedules read in the configured zone: "09:00" is the user's 09:00, across daylight-saving changes.
+                    .WithCronSchedule(cron, c => c.InTimeZone(zone)).StartNow());
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;

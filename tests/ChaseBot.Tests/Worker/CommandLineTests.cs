@@ -175,21 +175,30 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
-    public async Task Run_once_imports_the_sample_folder_and_prints_the_ledger()
+    public async Task Run_once_imports_the_samples_and_posts_reminders_proposals_a_check_in_and_a_digest_once()
     {
-        var result = await Run("run-once", "--folder", Samples.Folder, "--as-of", "2026-11-21");
+        var monday = FakeClock.At("2026-11-23T10:00:00Z");
+        string[] args = ["run-once", "--folder", Samples.Folder, "--db", _db.Path];
 
-        Assert.Equal(0, result.ExitCode);
+        var first = await Cli.RunAsync(monday, null, args);
+
+        Assert.Equal(0, first.ExitCode);
         foreach (var file in new[] { "xero-invoices-nz.csv", "quickbooks-invoice-list.csv", "quickbooks-ar-aging-detail.csv",
                      "stripe-invoices.csv", "zoho-books-invoices.csv", "invoiceninja-v4-invoices.csv" })
-            Assert.Contains(file, result.Out);
-        Assert.DoesNotContain("refused", result.Out);
-        Assert.Contains("Ledger as of 2026-11-21: 17 invoice(s)", result.Out);
-        Assert.Contains("Owed per currency", result.Out);
+            Assert.Contains(file, first.Out);
+        Assert.DoesNotContain("refused", first.Out);
+        Assert.Contains("· reminder", first.Out);
+        Assert.Contains("Berlin Bikes GmbH: 2 invoice(s) overdue", first.Out); // one message for the client's two invoices
+        Assert.Contains("Proposal: formal late notice for A1B2C3D4-0004 (Helios Solar Co", first.Out);
+        Assert.Contains("private message to @owner · morale", first.Out);
+        Assert.Contains("· digest", first.Out);
+        Assert.Contains("held for quiet hours or the weekend", first.Out);
+        Assert.DoesNotContain("(held for quiet hours", first.Out); // Monday 10:00: everything goes out now
 
-        var again = await Run("run-once", "--folder", Samples.Folder, "--as-of", "2026-11-21");
-        Assert.Contains("already imported", again.Out);
-        Assert.Contains("Ledger as of 2026-11-21: 17 invoice(s)", again.Out);
+        var second = await Cli.RunAsync(monday, null, args);
+        Assert.Contains("already imported", second.Out);
+        Assert.Contains("0 reminder(s), 0 proposal(s)", second.Out);
+        Assert.Contains("Delivered 0 message(s)", second.Out);
     }
 
     [Fact]

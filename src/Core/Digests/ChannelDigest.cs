@@ -1,0 +1,108 @@
+using System.Globalization;
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Exports.Parsing;
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Reports;
+using ChaseBot.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ChaseBot.Core.Digests;
+
+/// <summary>
+/// The digest for the team's channel: what is owed and how old it is, what changed since the last digest, what is
+/// waiting for a decision, what the chase will do this week, and who pays worst. Morale answers never appear here.
+/// </summary>
+public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings chase, ChaseRunner runner,
+    IOptions<DigestOptions> options, TimeProvider clock)
+{
+    /// <summary>Posts the scheduled digest for today (once a day, however often the job runs).</summary>
+    public Task<bool> PostScheduledAsync(CancellationToken cancellationToken = default) =>
+        PostAsync($"scheduled:{chase.Calendar.Today(clock.GetUtcNow()):yyyy-MM-dd}", cancellationToken);
+
+    /// <summary>The `digest` command: one now.</summary>
+    public Task<bool> PostOnDemandAsync(CancellationToken cancellationToken = default) =>
+        PostAsync($"on-demand:{clock.GetUtcNow().UtcTicks}", cancellationToken);
+
+    private async Task<bool> PostAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.Digests.AnyAsync(d => d.Key == key, cancellationToken))
+            return false;
+        var now = clock.GetUtcNow();
+        var message = await ComposeAsync(db, now, cancellationToken);
+        db.Digests.Add(new DigestRecord { Key = key, At = now.UtcDateTime });
+        foreach (var channel in options.Value.EffectiveChannels(chase.DefaultChannel))
+            ChaseRunner.Enqueue(db, $"digest:{key}:{channel}", "digest", channel, message, now.UtcDateTime,
+                chase.Calendar.NextAllowed(now).UtcDateTime);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
+        {
+            return false; // Another Worker posted today's digest first.
+        }
+    }
+
+    public async Task<ChatMessage> ComposeAsync(ChaseDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var today = chase.Calendar.Today(now);
+        var last = await db.Digests.OrderByDescending(d => d.At).Select(d => (DateTime?)d.At).FirstOrDefaultAsync(cancellationToken);
+        var since = last ?? now.UtcDateTime.AddDays(-7);
+        var sinceDay = chase.Calendar.Today(new DateTimeOffset(since, TimeSpan.Zero));
+        var lines = new List<string>();
+
+        var ledger = (await LedgerStatus.RunAsync(db, new LedgerStatus.Query(today), cancellationToken))!;
+        lines.Add("*Owed*");
+        if (ledger.Totals.Count == 0)
+            lines.Add("Nothing outstanding.");
+        foreach (var t in ledger.Totals)
+        {
+            var overdue = t.Due - t.Current;
+            lines.Add($"{t.Currency} {Money.Format(t.Due)} outstanding on {t.Invoices} invoice(s), {Money.Format(overdue)} overdue " +
+                      $"(1-30: {Money.Format(t.Days1To30)} · 31-60: {Money.Format(t.Days31To60)} · 61-90: {Money.Format(t.Days61To90)} · 90+: {Money.Format(t.Over90)})");
+        }
+
+        lines.Add(last is null ? "*In the last 7 days*" : $"*Since the last digest ({since:yyyy-MM-dd HH:mm} UTC)*");
+        var payments = await db.Payments.Where(p => p.RecordedAt > since).Select(p => new { p.Currency, p.Amount }).ToListAsync(cancellationToken);
+        var newlyOverdue = await db.Invoices.CountAsync(i => (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid) &&
+                                                             i.DueDate >= sinceDay && i.DueDate < today, cancellationToken);
+        var disputes = await db.Disputes.CountAsync(d => d.OpenedAt > since, cancellationToken);
+        var promises = await db.PaymentPromises.CountAsync(p => p.RecordedAt > since, cancellationToken);
+        var broken = await db.AuditEntries.CountAsync(a => a.Action == "promise.broken" && a.At > since, cancellationToken);
+        lines.Add($"Paid: {(payments.Count == 0 ? "none" : string.Join(", ", payments.GroupBy(p => p.Currency).Select(g => $"{g.Key} {Money.Format(g.Sum(p => p.Amount))} ({g.Count()})")))}" +
+                  $" · newly overdue: {newlyOverdue} · disputes: {disputes} · promises: {promises} · broken promises: {broken}");
+
+        var waiting = await db.Proposals.Where(p => p.Status == ProposalStatus.Pending)
+            .OrderBy(p => p.ProposedOn).Select(p => new { p.Id, p.Step, p.ProposedOn, p.Invoice.Number, Client = p.Invoice.Client.Name })
+            .Take(20).ToListAsync(cancellationToken);
+        lines.Add($"*Waiting for a decision* ({waiting.Count})");
+        lines.AddRange(waiting.Select(p => $"#{p.Id} {chase.Ladder.Find(p.Step)?.Title ?? p.Step} for {p.Number} ({p.Client}), " +
+                                           $"waiting {today.DayNumber - p.ProposedOn.DayNumber} day(s)"));
+
+        lines.Add("*Coming up this week*");
+        var upcoming = new List<string>();
+        var announced = new HashSet<string>();
+        for (var day = today.AddDays(1); day <= today.AddDays(7) && upcoming.Count < 15; day = day.AddDays(1))
+            foreach (var entry in await runner.PlanAsync(day, cancellationToken))
+                if (entry.Kind is "nudge" or "proposal" && announced.Add(entry.Invoice))
+                    upcoming.Add($"{day:ddd d MMM}: {entry.Step} for {entry.Invoice} ({entry.Client})");
+        lines.AddRange(upcoming.Count == 0 ? ["Nothing new is due."] : upcoming.Take(15));
+
+        lines.Add("*Slowest payers* (average days late on settled invoices)");
+        var settled = await db.Payments.Where(p => p.Invoice.Status == InvoiceStatus.Paid)
+            .Select(p => new { p.InvoiceId, p.PaidOn, p.Invoice.DueDate, Client = p.Invoice.Client.Name }).ToListAsync(cancellationToken);
+        var worst = settled.GroupBy(p => p.InvoiceId)
+            .Select(g => (g.First().Client, Late: Math.Max(0, g.Max(p => p.PaidOn).DayNumber - g.First().DueDate.DayNumber)))
+            .GroupBy(x => x.Client).Select(g => (Client: g.Key, Average: g.Average(x => x.Late), Count: g.Count()))
+            .Where(x => x.Average > 0).OrderByDescending(x => x.Average).Take(3).ToList();
+        lines.AddRange(worst.Count == 0
+            ? ["Not enough payment history yet."]
+            : worst.Select(w => $"{w.Client}: {w.Average.ToString("0.#", CultureInfo.InvariantCulture)} days late on average ({w.Count} invoice(s))"));
+
+        return new ChatMessage { Title = $"Accounts receivable digest, {today:dddd d MMMM yyyy}", Lines = lines };
+    }
+}

@@ -1,0 +1,111 @@
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ChaseBot.Core.Morale;
+
+/// <summary>
+/// Private check-ins with the people doing the chasing: weekly for owners with overdue invoices, and right after
+/// a dispute, a suspension or hand-off proposal, or a write-off. At most one per person per Morale:MinDaysBetween,
+/// never for someone who said "morale off". Answers are stored privately and never shown in channels or digests.
+/// </summary>
+public sealed class MoraleCheckIns(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings chase, IOptions<MoraleOptions> options,
+    TimeProvider clock)
+{
+    public const string AnswerAction = "morale.answer";
+
+    /// <summary>Asks everyone who is due a check-in. With <paramref name="includeWeekly"/> the weekly one counts too.</summary>
+    public async Task<int> AskAsync(bool includeWeekly, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var today = chase.Calendar.Today(now);
+        var since = now.UtcDateTime.AddDays(-options.Value.MinDaysBetween);
+
+        var owned = await db.Invoices.Where(i => i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid)
+            .Where(i => i.DueDate < today)
+            .Select(i => i.Client.OwnerUserId).ToListAsync(cancellationToken);
+        var overdueByOwner = owned.GroupBy(o => o ?? chase.DefaultOwner).ToDictionary(g => g.Key, g => g.Count());
+
+        var events = new List<(string Owner, string Trigger)>();
+        events.AddRange((await db.Disputes.Where(d => d.OpenedAt > since).Select(d => d.Invoice.Client.OwnerUserId).ToListAsync(cancellationToken))
+            .Select(o => (o ?? chase.DefaultOwner, MoraleTriggers.Dispute)));
+        events.AddRange((await db.Proposals.Where(p => p.ProposedAt > since && (p.Step == ChaseLadder.Suspension || p.Step == ChaseLadder.HandOff))
+                .Select(p => new { p.Step, p.Invoice.Client.OwnerUserId }).ToListAsync(cancellationToken))
+            .Select(p => (p.OwnerUserId ?? chase.DefaultOwner, p.Step == ChaseLadder.Suspension ? MoraleTriggers.Suspension : MoraleTriggers.HandOff)));
+        events.AddRange((await db.Invoices.Where(i => i.Status == InvoiceStatus.Void && i.UpdatedAt > since &&
+                                                     db.ChaseSteps.Any(s => s.InvoiceId == i.Id && s.Outcome != StepOutcome.Skipped))
+                .Select(i => i.Client.OwnerUserId).ToListAsync(cancellationToken))
+            .Select(o => (o ?? chase.DefaultOwner, MoraleTriggers.WriteOff)));
+        if (includeWeekly)
+            events.AddRange(overdueByOwner.Keys.Select(owner => (owner, MoraleTriggers.Weekly)));
+
+        var optedOut = await db.ChatUsers.Where(u => u.MoraleOptOut).Select(u => u.UserId).ToListAsync(cancellationToken);
+        var recentlyAsked = await db.MoraleChecks.Where(c => c.AskedAt > since).Select(c => c.UserId).Distinct().ToListAsync(cancellationToken);
+        var asked = 0;
+        foreach (var group in events.GroupBy(e => e.Owner))
+        {
+            if (optedOut.Contains(group.Key) || recentlyAsked.Contains(group.Key))
+                continue;
+            var trigger = group.MaxBy(e => MoraleTriggers.Weight(e.Trigger)).Trigger;
+            var check = new MoraleCheck { UserId = group.Key, Trigger = trigger, AskedAt = now.UtcDateTime };
+            db.MoraleChecks.Add(check);
+            await db.SaveChangesAsync(cancellationToken);
+            var id = check.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ChaseRunner.Enqueue(db, $"morale:{check.Id}", "morale", group.Key, new ChatMessage
+            {
+                Title = "How are you holding up?",
+                Lines =
+                [
+                    MoraleTriggers.Opening(trigger, overdueByOwner.GetValueOrDefault(group.Key)),
+                    "Just for you: nobody else sees this or your answer.",
+                ],
+                Actions = MoraleReplies.Answers.Select(a => new ChatAction(AnswerAction, Label(a), $"{id}:{a}")).ToList(),
+            }, now.UtcDateTime, chase.Calendar.NextAllowed(now).UtcDateTime, Audience.Direct);
+            await db.SaveChangesAsync(cancellationToken);
+            asked++;
+        }
+        return asked;
+    }
+
+    /// <summary>Stores the answer privately and replies in the same private conversation.</summary>
+    public async Task<string> AnswerAsync(long checkId, string userId, string answer, CancellationToken cancellationToken = default)
+    {
+        if (!MoraleReplies.Answers.Contains(answer))
+            return $"Answer with one of: {string.Join(", ", MoraleReplies.Answers)}.";
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var check = await db.MoraleChecks.SingleOrDefaultAsync(c => c.Id == checkId, cancellationToken);
+        if (check is null || check.UserId != userId)
+            return "That check-in isn't yours to answer."; // Same words for both: no hint whose it is.
+        if (check.Answer is not null)
+            return "You already answered this one. Thank you.";
+        var now = clock.GetUtcNow();
+        (check.Answer, check.AnsweredAt) = (answer, now.UtcDateTime);
+        var reply = MoraleReplies.For(answer, check.Trigger);
+        ChaseRunner.Enqueue(db, $"morale-reply:{check.Id}", "morale-reply", userId,
+            new ChatMessage { Title = "Thanks for telling me", Lines = reply.Split('\n') }, now.UtcDateTime, now.UtcDateTime, Audience.Direct);
+        await db.SaveChangesAsync(cancellationToken);
+        return reply;
+    }
+
+    /// <summary>morale on|off.</summary>
+    public async Task SetOptOutAsync(string userId, bool optOut, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var user = await db.ChatUsers.FindAsync([userId], cancellationToken);
+        if (user is null)
+            db.ChatUsers.Add(user = new ChatUser { UserId = userId });
+        (user.MoraleOptOut, user.UpdatedAt) = (optOut, clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static string Label(string answer) => answer switch
+    {
+        MoraleReplies.Steady => "Steady",
+        MoraleReplies.Stretched => "Stretched",
+        _ => "Rough, honestly",
+    };
+}

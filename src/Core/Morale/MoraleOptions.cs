@@ -1,0 +1,13 @@
+namespace ChaseBot.Core.Morale;
+
+/// <summary>Section "Morale".</summary>
+public sealed class MoraleOptions
+{
+    public const string Section = "Morale";
+
+    /// <summary>Quartz cron for the weekly check-in, in Chase:TimeZone. Default: Fridays 15:00.</summary>
+    public string Schedule { get; set; } = "0 0 15 ? * FRI";
+
+    /// <summary>At most one check-in per person in this many days, whatever triggers it.</summary>
+    public int MinDaysBetween { get; set; } = 7;
+}

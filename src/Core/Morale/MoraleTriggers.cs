@@ -1,0 +1,29 @@
+namespace ChaseBot.Core.Morale;
+
+public static class MoraleTriggers
+{
+    public const string Weekly = "weekly";
+    public const string Dispute = "dispute";
+    public const string Suspension = "suspension";
+    public const string HandOff = "hand-off";
+    public const string WriteOff = "write-off";
+
+    /// <summary>The heaviest event decides how the check-in opens.</summary>
+    public static int Weight(string trigger) => trigger switch
+    {
+        WriteOff => 5,
+        HandOff => 4,
+        Suspension => 3,
+        Dispute => 2,
+        _ => 1,
+    };
+
+    public static string Opening(string trigger, int overdue) => trigger switch
+    {
+        WriteOff => "An invoice you chased was written off. That is a hard way for an engagement to end.",
+        HandOff => "One of your clients has reached the end of the ladder (removal or hand-off). That is a heavy one.",
+        Suspension => "ChaseBot is proposing to suspend a client's access. Decisions like that weigh on people.",
+        Dispute => "A client has disputed an invoice. Disputes can feel personal; they usually are not.",
+        _ => $"You have {overdue} overdue invoice(s) on your plate this week. Chasing money wears people down.",
+    };
+}

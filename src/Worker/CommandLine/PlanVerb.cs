@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text.Json;
+using ChaseBot.Core.Chasing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChaseBot.Worker.CommandLine;
+
+/// <summary>What the chase would do, without sending or changing anything: the ladder previewed on your own data.</summary>
+internal static class PlanVerb
+{
+    public static async Task<int> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
+        TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (arguments.Positionals.Count > 0)
+            return WorkerCommandLine.UsageError(stderr, "plan takes no arguments");
+        DateOnly? asOf = null;
+        if (arguments["as-of"] is { } text)
+        {
+            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+                return WorkerCommandLine.UsageError(stderr, $"--as-of is '{text}'; expected a date like 2026-11-30");
+            asOf = day;
+        }
+        var plan = await services.GetRequiredService<ChaseRunner>().PlanAsync(asOf, cancellationToken);
+        if (arguments.Flags.Contains("json"))
+        {
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(plan.Select(e => new
+            {
+                invoice = e.Invoice, client = e.Client, step = e.Step, kind = e.Kind, reason = e.Reason,
+                sendAt = e.SendAt?.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
+            }), SummaryText.JsonOptions));
+            return 0;
+        }
+        if (plan.Count == 0)
+        {
+            await stdout.WriteLineAsync("Nothing to do: no reminder or proposal is due.");
+            return 0;
+        }
+        var zone = services.GetRequiredService<ChaseSettings>().Calendar.Zone;
+        var table = new TextTable("Client", "Invoice", "Step", "Kind", "Sent at", "Why");
+        foreach (var e in plan)
+            table.Add(e.Client, e.Invoice, e.Step ?? "", e.Kind,
+                e.SendAt is { } at ? TimeZoneInfo.ConvertTime(at, zone).ToString("ddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "",
+                e.Reason);
+        await stdout.WriteAsync(table.ToString());
+        return 0;
+    }
+}
