@@ -41,6 +41,9 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
                     .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, now + Lease), cancellationToken);
                 if (claimed == 0)
                     continue; // Another Worker has it.
+                // The claim was a set-based update: tell the change tracker, so releasing it later is saved.
+                var lease = db.Entry(message).Property(m => m.ClaimedUntil);
+                (lease.OriginalValue, lease.CurrentValue) = (now + Lease, now + Lease);
                 switch (await SendAsync(db, message, cancellationToken))
                 {
                     case true: delivered++; break;

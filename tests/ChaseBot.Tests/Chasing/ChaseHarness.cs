@@ -1,0 +1,105 @@
+using ChaseBot.Core;
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Digests;
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Morale;
+using ChaseBot.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ChaseBot.Tests.Chasing;
+
+/// <summary>A chat platform that records what it is sent: the one true boundary faked in these tests.</summary>
+public sealed class RecordingPlatform : IChatPlatform
+{
+    public List<(OutboxMessage Message, ChatMessage Content)> Sent { get; } = [];
+    public Func<OutboxMessage, Exception?> Fail { get; set; } = _ => null;
+    public string Name => "recording";
+
+    public Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
+    {
+        if (Fail(message) is { } failure)
+            throw failure;
+        lock (Sent)
+            Sent.Add((message, content));
+        return Task.FromResult(new Delivered($"rec-{message.Id}"));
+    }
+}
+
+/// <summary>The chase engine on a real SQLite file with a fake clock, wired as the Worker wires it.</summary>
+public sealed class ChaseHarness : IDisposable
+{
+    public ChaseHarness(string now = "2026-11-23T10:00:00Z", string timeZone = "UTC", Action<ChaseOptions>? configure = null)
+    {
+        Clock = FakeClock.At(now);
+        var options = new ChaseOptions { TimeZone = timeZone, Approvers = ["alice"] };
+        configure?.Invoke(options);
+        Options = options;
+        Settings = new ChaseSettings(Microsoft.Extensions.Options.Options.Create(options));
+        Runner = new ChaseRunner(Db.Factory, Settings, Clock);
+        Drainer = new OutboxDrainer(Db.Factory, Platform, Clock);
+        Decisions = new ProposalDecisions(Db.Factory, Settings, Clock);
+        Morale = new MoraleCheckIns(Db.Factory, Settings, Microsoft.Extensions.Options.Options.Create(new MoraleOptions()), Clock);
+        Digest = new ChannelDigest(Db.Factory, Settings, Runner, Microsoft.Extensions.Options.Options.Create(new DigestOptions()), Clock);
+    }
+
+    public TestDatabase Db { get; } = new();
+    public FakeClock Clock { get; }
+    public ChaseOptions Options { get; }
+    public ChaseSettings Settings { get; }
+    public RecordingPlatform Platform { get; } = new();
+    public ChaseRunner Runner { get; }
+    public OutboxDrainer Drainer { get; }
+    public ProposalDecisions Decisions { get; }
+    public MoraleCheckIns Morale { get; }
+    public ChannelDigest Digest { get; }
+
+    public DateOnly Today => Settings.Calendar.Today(Clock.GetUtcNow());
+
+    public async Task<Client> ClientAsync(string name, Action<Client>? configure = null)
+    {
+        await using var db = Db.Open();
+        var client = new Client { Name = name, NormalizedName = Client.Normalize(name), BillingEmail = "ap@" + name.Split(' ')[0].ToLowerInvariant() + ".example" };
+        configure?.Invoke(client);
+        db.Clients.Add(client);
+        await db.SaveChangesAsync();
+        return client;
+    }
+
+    /// <summary>An open invoice <paramref name="daysLate"/> days past due today.</summary>
+    public async Task<Invoice> InvoiceAsync(Client client, string number, int daysLate, decimal amount = 1000m, Action<Invoice>? configure = null)
+    {
+        await using var db = Db.Open();
+        var invoice = new Invoice
+        {
+            Source = "test", Number = number, ClientId = client.Id, DueDate = Today.AddDays(-daysLate), Currency = "USD",
+            Total = amount, AmountDue = amount, Status = InvoiceStatus.Open,
+        };
+        configure?.Invoke(invoice);
+        db.Invoices.Add(invoice);
+        await db.SaveChangesAsync();
+        return invoice;
+    }
+
+    public async Task<T> QueryAsync<T>(Func<Core.Storage.ChaseDbContext, Task<T>> query)
+    {
+        await using var db = Db.Open();
+        return await query(db);
+    }
+
+    public Task<List<ChaseStepRecord>> StepsAsync(long invoiceId) =>
+        QueryAsync(db => db.ChaseSteps.Where(s => s.InvoiceId == invoiceId).OrderBy(s => s.Id).ToListAsync());
+
+    public Task<List<OutboxMessage>> OutboxAsync() => QueryAsync(db => db.Outbox.OrderBy(m => m.Id).ToListAsync());
+
+    /// <summary>Runs the chase, then delivers what is due.</summary>
+    public async Task<ChaseRunSummary> ChaseAndDeliverAsync()
+    {
+        var summary = await Runner.RunAsync();
+        await Drainer.DrainAsync();
+        return summary;
+    }
+
+    public void Dispose() => Db.Dispose();
+}

@@ -1,0 +1,307 @@
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Tests.Chasing;
+
+/// <summary>The chase on real SQLite with a fake clock: what users see, and what they must never see twice.</summary>
+public sealed class ChaseRunnerTests
+{
+    [Fact]
+    public async Task Days_past_due_are_calendar_days_in_the_configured_zone_not_UTC()
+    {
+        // 2026-10-03 23:00 in Auckland is 10:00 UTC; at 12:00 UTC it is already the 4th there.
+        using var h = new ChaseHarness("2026-10-03T10:00:00Z", "Pacific/Auckland");
+        var client = await h.ClientAsync("Kauri Digital Ltd");
+        var invoice = await h.InvoiceAsync(client, "INV-1", 0, configure: i => i.DueDate = new DateOnly(2026, 10, 1));
+
+        Assert.Equal(0, (await h.Runner.RunAsync()).Reminders); // 2 days late in Auckland
+        h.Clock.Now = DateTimeOffset.Parse("2026-10-03T12:00:00Z");
+        Assert.Equal(1, (await h.Runner.RunAsync()).Reminders); // 3 days late in Auckland
+        Assert.Equal(ChaseLadder.Reminder1, Assert.Single(await h.StepsAsync(invoice.Id)).Step);
+    }
+
+    [Fact]
+    public async Task Running_hourly_across_a_daylight_saving_change_fires_each_step_exactly_once()
+    {
+        // London leaves summer time at 02:00 on Sunday 25 October 2026: that day has 25 hours.
+        using var h = new ChaseHarness("2026-10-23T00:00:00Z", "Europe/London");
+        var client = await h.ClientAsync("Tui Print & Design");
+        var invoice = await h.InvoiceAsync(client, "INV-7", 0, configure: i => i.DueDate = new DateOnly(2026, 10, 21));
+
+        for (var hour = 0; hour < 24 * 8; hour++)
+        {
+            await h.Runner.RunAsync();
+            h.Clock.Advance(TimeSpan.FromHours(1));
+        }
+
+        var steps = await h.StepsAsync(invoice.Id);
+        Assert.Equal([(ChaseLadder.Reminder1, new DateOnly(2026, 10, 24)), (ChaseLadder.Reminder2, new DateOnly(2026, 10, 28))],
+            steps.Select(s => (s.Step, s.Day)));
+        Assert.Equal(2, (await h.OutboxAsync()).Count(m => m.Kind == "reminder"));
+    }
+
+    [Fact]
+    public async Task An_invoice_first_seen_67_days_late_gets_one_proposal_and_its_missed_reminders_recorded_as_skipped()
+    {
+        using var h = new ChaseHarness();
+        var invoice = await h.InvoiceAsync(await h.ClientAsync("Helios Solar Co"), "A-4", 67);
+
+        var summary = await h.ChaseAndDeliverAsync();
+
+        Assert.Equal((0, 1, 3), (summary.Reminders, summary.Proposals, summary.Skipped));
+        var steps = await h.StepsAsync(invoice.Id);
+        Assert.Equal(
+            [(ChaseLadder.LateNotice, StepOutcome.Proposed), (ChaseLadder.Reminder1, StepOutcome.Skipped),
+             (ChaseLadder.Reminder2, StepOutcome.Skipped), (ChaseLadder.Reminder3, StepOutcome.Skipped)],
+            steps.Select(s => (s.Step, s.Outcome)).OrderBy(s => s.Step == ChaseLadder.LateNotice ? 0 : 1).ThenBy(s => s.Step));
+        var (message, content) = Assert.Single(h.Platform.Sent);
+        Assert.Equal("proposal", message.Kind);
+        Assert.Contains("formal late notice for A-4", content.Title);
+        Assert.Contains("Formal notice of late payment", content.Artifact);
+    }
+
+    [Fact]
+    public async Task A_clients_overdue_invoices_go_out_as_one_message_with_one_email_draft()
+    {
+        using var h = new ChaseHarness();
+        var client = await h.ClientAsync("Berlin Bikes GmbH", c => c.CcAddresses = "finance@berlinbikes.example");
+        await h.InvoiceAsync(client, "B-1", 10, 1200m);
+        await h.InvoiceAsync(client, "B-2", 3, 450m);
+        await h.InvoiceAsync(await h.ClientAsync("Other Co"), "O-1", 3);
+
+        await h.ChaseAndDeliverAsync();
+
+        var reminders = h.Platform.Sent.Where(s => s.Message.Kind == "reminder").ToList();
+        Assert.Equal(2, reminders.Count);
+        var berlin = reminders.Single(r => r.Content.Title.StartsWith("Berlin Bikes GmbH", StringComparison.Ordinal)).Content;
+        Assert.Contains("2 invoice(s) overdue (USD 1,650.00)", berlin.Title);
+        Assert.Contains(berlin.Lines, l => l.StartsWith("B-1", StringComparison.Ordinal) && l.Contains("second reminder"));
+        Assert.Contains(berlin.Lines, l => l.StartsWith("B-2", StringComparison.Ordinal) && l.Contains("first reminder"));
+        Assert.Equal("ap@berlin.example", berlin.Email!.To);
+        Assert.Null(berlin.Email.Cc); // CC is for the third reminder
+        Assert.Contains("B-1", berlin.Email.Body);
+        Assert.Contains("B-2", berlin.Email.Body);
+    }
+
+    [Fact]
+    public async Task The_third_reminder_copies_the_clients_accounts_address_and_is_more_direct()
+    {
+        using var h = new ChaseHarness();
+        var client = await h.ClientAsync("Kauri Digital Ltd", c => c.CcAddresses = "accounts@kauri.example");
+        var invoice = await h.InvoiceAsync(client, "K-1", 14);
+        await h.QueryAsync(async db =>
+        {
+            db.ChaseSteps.AddRange(
+                new ChaseStepRecord { InvoiceId = invoice.Id, Step = ChaseLadder.Reminder1, Outcome = StepOutcome.Sent, Day = h.Today.AddDays(-11) },
+                new ChaseStepRecord { InvoiceId = invoice.Id, Step = ChaseLadder.Reminder2, Outcome = StepOutcome.Sent, Day = h.Today.AddDays(-7) });
+            return await db.SaveChangesAsync();
+        });
+
+        await h.ChaseAndDeliverAsync();
+
+        var email = Assert.Single(h.Platform.Sent).Content.Email!;
+        Assert.Equal("accounts@kauri.example", email.Cc);
+        Assert.Contains("Despite our earlier reminders", email.Body);
+        Assert.StartsWith("Overdue:", email.Subject);
+    }
+
+    [Fact]
+    public async Task A_first_email_that_catches_up_never_claims_earlier_reminders_were_sent()
+    {
+        using var h = new ChaseHarness();
+        await h.InvoiceAsync(await h.ClientAsync("Pine & Co Joinery"), "P-1", 19);
+
+        await h.ChaseAndDeliverAsync();
+
+        var email = Assert.Single(h.Platform.Sent).Content.Email!;
+        Assert.DoesNotContain("earlier reminders", email.Body);
+        Assert.DoesNotContain("copied", email.Body);
+    }
+
+    [Fact]
+    public async Task Running_again_posts_nothing_twice()
+    {
+        using var h = new ChaseHarness();
+        await h.InvoiceAsync(await h.ClientAsync("A"), "A-1", 8);
+        await h.InvoiceAsync(await h.ClientAsync("B"), "B-1", 30);
+
+        var first = await h.ChaseAndDeliverAsync();
+        var second = await h.ChaseAndDeliverAsync();
+
+        Assert.Equal(2, first.Messages);
+        Assert.Equal(0, second.Messages);
+        Assert.Equal(2, h.Platform.Sent.Count);
+    }
+
+    [Fact]
+    public async Task Two_runs_racing_post_each_step_once_because_the_database_says_so()
+    {
+        using var h = new ChaseHarness();
+        for (var i = 0; i < 30; i++)
+            await h.InvoiceAsync(await h.ClientAsync($"Client {i}"), $"R-{i}", 3 + i);
+        var other = new ChaseRunner(h.Db.Factory, h.Settings, h.Clock);
+
+        var results = await Task.WhenAll(Task.Run(() => h.Runner.RunAsync()), Task.Run(() => other.RunAsync()));
+
+        var outbox = await h.OutboxAsync();
+        Assert.Equal(30, outbox.Count);
+        Assert.Equal(30, results.Sum(r => r.Messages));
+        var steps = await h.QueryAsync(db => db.ChaseSteps.Where(s => s.Outcome != StepOutcome.Skipped).CountAsync());
+        Assert.Equal(30, steps);
+    }
+
+    [Fact]
+    public async Task A_crash_between_deciding_and_sending_loses_nothing_and_sends_once_after_restart()
+    {
+        using var h = new ChaseHarness();
+        await h.InvoiceAsync(await h.ClientAsync("Kauri"), "K-1", 3);
+        await h.Runner.RunAsync(); // decided and committed; the process dies before the outbox job runs
+
+        var restarted = new OutboxDrainer(h.Db.Factory, h.Platform, h.Clock);
+        await h.Runner.RunAsync(); // the chase runs again after the restart: nothing new
+        var first = await restarted.DrainAsync();
+        var again = await restarted.DrainAsync();
+
+        Assert.Equal((1, 0), (first.Delivered, again.Delivered));
+        Assert.Single(h.Platform.Sent);
+    }
+
+    [Fact]
+    public async Task Messages_decided_on_a_weekend_wait_for_monday_morning_in_the_clients_zone()
+    {
+        using var h = new ChaseHarness("2026-11-21T14:00:00Z", "America/New_York"); // Saturday
+        await h.InvoiceAsync(await h.ClientAsync("Blue Ridge"), "Q-1", 7);
+
+        await h.ChaseAndDeliverAsync();
+        Assert.Empty(h.Platform.Sent);
+        var held = Assert.Single(await h.OutboxAsync());
+        Assert.Equal(DateTime.Parse("2026-11-23T14:00:00Z").ToUniversalTime(), held.NotBefore); // Monday 09:00 EST
+
+        h.Clock.Now = DateTimeOffset.Parse("2026-11-23T13:59:00Z");
+        await h.Drainer.DrainAsync();
+        Assert.Empty(h.Platform.Sent);
+        h.Clock.Now = DateTimeOffset.Parse("2026-11-23T14:00:00Z");
+        await h.Drainer.DrainAsync();
+        Assert.Single(h.Platform.Sent);
+    }
+
+    [Fact]
+    public async Task Evening_decisions_wait_for_the_morning()
+    {
+        using var h = new ChaseHarness("2026-11-24T19:30:00Z"); // Tuesday, after 18:00
+        await h.InvoiceAsync(await h.ClientAsync("A"), "A-1", 3);
+
+        await h.Runner.RunAsync();
+
+        Assert.Equal(DateTime.Parse("2026-11-25T09:00:00Z").ToUniversalTime(), Assert.Single(await h.OutboxAsync()).NotBefore);
+    }
+
+    [Fact]
+    public async Task A_disputed_invoice_is_held_and_nothing_is_recorded_until_the_dispute_is_resolved()
+    {
+        using var h = new ChaseHarness();
+        var invoice = await h.InvoiceAsync(await h.ClientAsync("A"), "D-1", 8);
+        await h.QueryAsync(async db =>
+        {
+            db.Disputes.Add(new Dispute { InvoiceId = invoice.Id, Reason = "scope", OpenedBy = "bob", OpenedAt = DateTime.UtcNow });
+            return await db.SaveChangesAsync();
+        });
+
+        var held = await h.ChaseAndDeliverAsync();
+        Assert.Equal((1, 0), (held.Held, held.Messages));
+        Assert.Empty(await h.StepsAsync(invoice.Id));
+
+        await h.QueryAsync(db => db.Disputes.ExecuteUpdateAsync(s => s.SetProperty(d => d.ResolvedAt, DateTime.UtcNow)));
+        Assert.Equal(1, (await h.ChaseAndDeliverAsync()).Reminders);
+    }
+
+    [Fact]
+    public async Task A_broken_promise_resumes_the_chase_at_once_says_so_and_is_recorded_as_broken()
+    {
+        using var h = new ChaseHarness();
+        var invoice = await h.InvoiceAsync(await h.ClientAsync("A"), "P-1", 5);
+        await h.QueryAsync(async db =>
+        {
+            db.ChaseSteps.Add(new ChaseStepRecord { InvoiceId = invoice.Id, Step = ChaseLadder.Reminder1, Outcome = StepOutcome.Sent, Day = h.Today.AddDays(-2) });
+            db.PaymentPromises.Add(new PaymentPromise { InvoiceId = invoice.Id, PromisedFor = h.Today.AddDays(-1), RecordedBy = "bob" });
+            return await db.SaveChangesAsync();
+        });
+
+        await h.ChaseAndDeliverAsync();
+
+        var content = Assert.Single(h.Platform.Sent).Content;
+        Assert.Contains(content.Lines, l => l.Contains("second reminder") && l.Contains("was broken"));
+        Assert.False(await h.QueryAsync(db => db.PaymentPromises.Select(p => p.Kept).SingleAsync()));
+        Assert.True(await h.QueryAsync(db => db.AuditEntries.AnyAsync(a => a.Action == "promise.broken")));
+    }
+
+    [Fact]
+    public async Task A_step_the_contract_does_not_permit_posts_a_note_saying_how_to_record_the_clause()
+    {
+        using var h = new ChaseHarness();
+        var invoice = await h.InvoiceAsync(await h.ClientAsync("Kauri Digital Ltd"), "G-1", 28);
+        await h.QueryAsync(async db =>
+        {
+            foreach (var step in new[] { ChaseLadder.Reminder1, ChaseLadder.Reminder2, ChaseLadder.Reminder3 })
+                db.ChaseSteps.Add(new ChaseStepRecord { InvoiceId = invoice.Id, Step = step, Outcome = StepOutcome.Sent, Day = h.Today.AddDays(-20) });
+            db.ChaseSteps.Add(new ChaseStepRecord { InvoiceId = invoice.Id, Step = ChaseLadder.LateNotice, Outcome = StepOutcome.Proposed, Day = h.Today.AddDays(-7) });
+            db.Proposals.Add(new Proposal { InvoiceId = invoice.Id, Step = ChaseLadder.LateNotice, Status = ProposalStatus.Approved,
+                ProposedOn = h.Today.AddDays(-7), DecidedOn = h.Today.AddDays(-7), DecidedBy = "alice" });
+            return await db.SaveChangesAsync();
+        });
+
+        await h.ChaseAndDeliverAsync();
+
+        var (message, content) = Assert.Single(h.Platform.Sent);
+        Assert.Equal("guard-note", message.Kind);
+        Assert.Contains("does not permit service changes", string.Join(" ", content.Lines));
+        Assert.Contains("client \"Kauri Digital Ltd\" allow service-changes", string.Join(" ", content.Lines));
+        Assert.Contains(await h.StepsAsync(invoice.Id), s => s.Step == ChaseLadder.ServiceReduction && s.Outcome == StepOutcome.Skipped);
+    }
+
+    [Fact]
+    public async Task A_partly_paid_invoice_is_chased_for_its_balance()
+    {
+        using var h = new ChaseHarness();
+        await h.InvoiceAsync(await h.ClientAsync("Tui"), "T-1", 3, 1150m, i => (i.AmountPaid, i.AmountDue, i.Status) = (500m, 650m, InvoiceStatus.PartiallyPaid));
+
+        await h.ChaseAndDeliverAsync();
+
+        Assert.Contains("USD 650.00", Assert.Single(h.Platform.Sent).Content.Title);
+    }
+
+    [Fact]
+    public async Task When_a_chased_invoice_is_paid_the_chase_stops_and_the_owner_gets_a_private_well_done()
+    {
+        using var h = new ChaseHarness();
+        var client = await h.ClientAsync("Oakleaf Bakery", c => c.OwnerUserId = "U123");
+        var invoice = await h.InvoiceAsync(client, "O-1", 30);
+        await h.ChaseAndDeliverAsync(); // a late-notice proposal is now waiting
+
+        await h.QueryAsync(db => db.Invoices.Where(i => i.Id == invoice.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, InvoiceStatus.Paid).SetProperty(i => i.AmountDue, 0m)));
+        var summary = await h.ChaseAndDeliverAsync();
+        await h.ChaseAndDeliverAsync();
+
+        Assert.Equal(1, summary.Thanks);
+        var thanks = h.Platform.Sent.Single(s => s.Message.Kind == "thanks");
+        Assert.Equal((Audience.Direct, "U123"), (thanks.Message.Audience, thanks.Message.Target));
+        Assert.DoesNotContain("1,000", string.Join(" ", thanks.Content.Lines) + thanks.Content.Title);
+        Assert.Equal(ProposalStatus.Rejected, await h.QueryAsync(db => db.Proposals.Select(p => p.Status).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Paid_void_and_draft_invoices_that_were_never_chased_get_nothing()
+    {
+        using var h = new ChaseHarness();
+        var client = await h.ClientAsync("A");
+        await h.InvoiceAsync(client, "X-1", 30, configure: i => i.Status = InvoiceStatus.Paid);
+        await h.InvoiceAsync(client, "X-2", 30, configure: i => i.Status = InvoiceStatus.Void);
+        await h.InvoiceAsync(client, "X-3", 30, configure: i => i.Status = InvoiceStatus.Draft);
+
+        Assert.Equal(0, (await h.ChaseAndDeliverAsync()).Messages);
+        Assert.Empty(await h.OutboxAsync());
+    }
+}

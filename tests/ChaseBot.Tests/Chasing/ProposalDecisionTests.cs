@@ -1,0 +1,126 @@
+using ChaseBot.Core.Chasing;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Tests.Chasing;
+
+public sealed class ProposalDecisionTests
+{
+    private static async Task<(ChaseHarness H, long ProposalId, long InvoiceId)> WithLateNoticeProposal(Action<ChaseBot.Core.ChaseOptions>? configure = null)
+    {
+        var h = new ChaseHarness(configure: configure);
+        var invoice = await h.InvoiceAsync(await h.ClientAsync("Kauri Digital Ltd", c => c.Clauses.PermitsServiceChanges = true), "K-9", 25, 4600m);
+        await h.ChaseAndDeliverAsync();
+        var proposal = await h.QueryAsync(db => db.Proposals.SingleAsync());
+        return (h, proposal.Id, invoice.Id);
+    }
+
+    [Fact]
+    public async Task Nobody_may_decide_until_approvers_are_configured()
+    {
+        var (h, id, _) = await WithLateNoticeProposal(o => o.Approvers = []);
+        using var _ = h;
+
+        var result = await h.Decisions.DecideAsync(id, "alice", Verdict.Approve);
+
+        Assert.False(result.Accepted);
+        Assert.Contains("Chase:Approvers", result.Message);
+        Assert.Equal(ProposalStatus.Pending, await h.QueryAsync(db => db.Proposals.Select(p => p.Status).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Someone_who_is_not_an_approver_is_refused_and_nothing_changes()
+    {
+        var (h, id, _) = await WithLateNoticeProposal();
+        using var _ = h;
+
+        var result = await h.Decisions.DecideAsync(id, "mallory", Verdict.Approve);
+
+        Assert.False(result.Accepted);
+        Assert.Contains("not an approver", result.Message);
+        Assert.Equal(ProposalStatus.Pending, await h.QueryAsync(db => db.Proposals.Select(p => p.Status).SingleAsync()));
+        Assert.False(await h.QueryAsync(db => db.AuditEntries.AnyAsync(a => a.Actor == "mallory")));
+    }
+
+    [Fact]
+    public async Task Approving_records_who_and_when_and_posts_the_text_to_send()
+    {
+        var (h, id, _) = await WithLateNoticeProposal();
+        using var _ = h;
+
+        var result = await h.Decisions.DecideAsync(id, "alice", Verdict.Approve);
+        await h.Drainer.DrainAsync();
+
+        Assert.True(result.Accepted);
+        var proposal = await h.QueryAsync(db => db.Proposals.SingleAsync());
+        Assert.Equal((ProposalStatus.Approved, "alice", h.Today), (proposal.Status, proposal.DecidedBy, proposal.DecidedOn));
+        var artifact = h.Platform.Sent.Single(s => s.Message.Kind == "artifact").Content;
+        Assert.Contains("Approved by alice", artifact.Lines[0]);
+        Assert.Contains("Formal notice of late payment — invoice K-9", artifact.Artifact);
+        Assert.True(await h.QueryAsync(db => db.AuditEntries.AnyAsync(a => a.Actor == "alice" && a.Action == "proposal.approved")));
+    }
+
+    [Fact]
+    public async Task A_decided_proposal_cannot_be_decided_again()
+    {
+        var (h, id, _) = await WithLateNoticeProposal(o => o.Approvers = ["alice", "bob"]);
+        using var _ = h;
+        await h.Decisions.DecideAsync(id, "alice", Verdict.Approve);
+
+        var second = await h.Decisions.DecideAsync(id, "bob", Verdict.Reject);
+
+        Assert.False(second.Accepted);
+        Assert.Contains("already approved by alice", second.Message);
+    }
+
+    [Fact]
+    public async Task Two_approvers_deciding_at_once_cannot_both_win()
+    {
+        var (h, id, _) = await WithLateNoticeProposal(o => o.Approvers = ["alice", "bob"]);
+        using var _ = h;
+
+        var results = await Task.WhenAll(
+            Task.Run(() => h.Decisions.DecideAsync(id, "alice", Verdict.Approve)),
+            Task.Run(() => h.Decisions.DecideAsync(id, "bob", Verdict.Reject)));
+
+        Assert.Single(results, r => r.Accepted);
+        var status = await h.QueryAsync(db => db.Proposals.Select(p => p.Status).SingleAsync());
+        Assert.Equal(results.Single(r => r.Accepted).Status, status);
+    }
+
+    [Fact]
+    public async Task A_snoozed_proposal_comes_back_for_a_decision_when_the_snooze_ends()
+    {
+        var (h, id, _) = await WithLateNoticeProposal();
+        using var _ = h;
+        await h.Decisions.DecideAsync(id, "alice", Verdict.Snooze, snoozeDays: 3);
+        h.Platform.Sent.Clear();
+
+        h.Clock.Advance(TimeSpan.FromDays(2));
+        await h.ChaseAndDeliverAsync();
+        Assert.Empty(h.Platform.Sent);
+
+        h.Clock.Advance(TimeSpan.FromDays(1)); // Thursday: the snooze has ended
+        await h.ChaseAndDeliverAsync();
+        var back = Assert.Single(h.Platform.Sent).Content;
+        Assert.StartsWith("Back from snooze: formal late notice for K-9", back.Title);
+        Assert.Equal((ProposalStatus.Pending, 1), await h.QueryAsync(db => db.Proposals.Select(p => ValueTuple.Create(p.Status, p.Resurfaced)).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task A_rejected_step_is_closed_and_the_next_rung_comes_after_the_minimum_gap()
+    {
+        var (h, id, invoiceId) = await WithLateNoticeProposal();
+        using var _ = h;
+        await h.Decisions.DecideAsync(id, "alice", Verdict.Reject, reason: "client is a friend");
+        h.Platform.Sent.Clear();
+
+        h.Clock.Advance(TimeSpan.FromDays(6));
+        await h.ChaseAndDeliverAsync();
+        Assert.Empty(h.Platform.Sent);
+
+        h.Clock.Advance(TimeSpan.FromDays(1));
+        await h.ChaseAndDeliverAsync();
+        Assert.Contains("reduce service", Assert.Single(h.Platform.Sent).Content.Title);
+        Assert.Equal("client is a friend", await h.QueryAsync(db => db.Proposals.Where(p => p.InvoiceId == invoiceId && p.Step == ChaseLadder.LateNotice).Select(p => p.Reason).SingleAsync()));
+    }
+}
