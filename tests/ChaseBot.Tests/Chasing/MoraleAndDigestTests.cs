@@ -1,0 +1,120 @@
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Morale;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Tests.Chasing;
+
+public sealed class MoraleAndDigestTests
+{
+    [Fact]
+    public async Task The_weekly_check_in_goes_privately_to_owners_with_overdue_invoices_at_most_once_a_week()
+    {
+        using var h = new ChaseHarness();
+        await h.InvoiceAsync(await h.ClientAsync("A", c => c.OwnerUserId = "U1"), "A-1", 10);
+        await h.InvoiceAsync(await h.ClientAsync("B", c => c.OwnerUserId = "U2"), "B-1", -30); // not overdue this month
+
+        Assert.Equal(1, await h.Morale.AskAsync(includeWeekly: true));
+        h.Clock.Advance(TimeSpan.FromDays(6));
+        Assert.Equal(0, await h.Morale.AskAsync(includeWeekly: true));
+        h.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(1, await h.Morale.AskAsync(includeWeekly: true));
+
+        await h.Drainer.DrainAsync();
+        Assert.All(h.Platform.Sent, s => Assert.Equal((Audience.Direct, "U1", "morale"), (s.Message.Audience, s.Message.Target, s.Message.Kind)));
+        Assert.Equal(["Steady", "Stretched", "Rough, honestly"], h.Platform.Sent[0].Content.Actions.Select(a => a.Label));
+    }
+
+    [Fact]
+    public async Task Someone_who_said_morale_off_is_not_asked()
+    {
+        using var h = new ChaseHarness();
+        await h.InvoiceAsync(await h.ClientAsync("A", c => c.OwnerUserId = "U1"), "A-1", 10);
+        await h.Morale.SetOptOutAsync("U1", optOut: true);
+
+        Assert.Equal(0, await h.Morale.AskAsync(includeWeekly: true));
+        await h.Morale.SetOptOutAsync("U1", optOut: false);
+        Assert.Equal(1, await h.Morale.AskAsync(includeWeekly: true));
+    }
+
+    [Fact]
+    public async Task A_dispute_or_a_suspension_proposal_prompts_a_check_in_between_weekly_ones()
+    {
+        using var h = new ChaseHarness();
+        var invoice = await h.InvoiceAsync(await h.ClientAsync("A", c => c.OwnerUserId = "U1"), "A-1", 10);
+        Assert.Equal(0, await h.Morale.AskAsync(includeWeekly: false));
+        await h.QueryAsync(async db =>
+        {
+            db.Disputes.Add(new Dispute { InvoiceId = invoice.Id, Reason = "quality", OpenedBy = "U1", OpenedAt = h.Clock.Now.UtcDateTime });
+            return await db.SaveChangesAsync();
+        });
+
+        Assert.Equal(1, await h.Morale.AskAsync(includeWeekly: false));
+        await h.Drainer.DrainAsync();
+        Assert.Contains("disputed", Assert.Single(h.Platform.Sent).Content.Lines[0]);
+    }
+
+    [Fact]
+    public async Task A_rough_answer_gets_perspective_and_one_concrete_step_and_stays_private()
+    {
+        using var h = new ChaseHarness();
+        await h.InvoiceAsync(await h.ClientAsync("A", c => c.OwnerUserId = "U1"), "A-1", 10);
+        await h.Morale.AskAsync(includeWeekly: true);
+        var check = await h.QueryAsync(db => db.MoraleChecks.SingleAsync());
+
+        Assert.Equal("That check-in isn't yours to answer.", await h.Morale.AnswerAsync(check.Id, "U2", MoraleReplies.Rough));
+        var reply = await h.Morale.AnswerAsync(check.Id, "U1", MoraleReplies.Rough);
+
+        Assert.Contains("client's cash flow or disorganisation", reply);
+        Assert.Contains("excuse", reply);
+        Assert.Contains("not yours alone", reply);
+        Assert.Contains("One concrete step", reply);
+        Assert.Equal(MoraleReplies.Rough, (await h.QueryAsync(db => db.MoraleChecks.SingleAsync())).Answer);
+        Assert.Equal("You already answered this one. Thank you.", await h.Morale.AnswerAsync(check.Id, "U1", MoraleReplies.Steady));
+
+        await h.Drainer.DrainAsync();
+        Assert.All(h.Platform.Sent, s => Assert.Equal(Audience.Direct, s.Message.Audience));
+        await h.Digest.PostOnDemandAsync();
+        await h.Drainer.DrainAsync();
+        var digest = h.Platform.Sent.Single(s => s.Message.Kind == "digest").Content;
+        Assert.DoesNotContain("rough", string.Join(" ", digest.Lines), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void After_a_write_off_the_reply_adds_a_short_reflection() =>
+        Assert.Contains("milestone payments or a deposit", MoraleReplies.For(MoraleReplies.Steady, MoraleTriggers.WriteOff));
+
+    [Fact]
+    public async Task The_digest_shows_totals_aging_changes_waiting_proposals_the_week_ahead_and_slow_payers()
+    {
+        using var h = new ChaseHarness();
+        var kauri = await h.ClientAsync("Kauri Digital Ltd");
+        await h.InvoiceAsync(kauri, "K-1", 40, 4600m);
+        await h.InvoiceAsync(kauri, "K-2", 5, 2300m);
+        await h.InvoiceAsync(kauri, "K-3", -2, 100m); // its first reminder is due in 5 days
+        var slow = await h.InvoiceAsync(await h.ClientAsync("Slow Payer Co"), "S-1", 60, 500m,
+            i => (i.Status, i.AmountPaid, i.AmountDue) = (InvoiceStatus.Paid, 500m, 0m));
+        await h.QueryAsync(async db =>
+        {
+            db.Payments.Add(new Payment { InvoiceId = slow.Id, Amount = 500m, Currency = "USD", PaidOn = h.Today.AddDays(-10),
+                RecordedBy = "import", RecordedAt = h.Clock.Now.UtcDateTime.AddDays(-1) });
+            return await db.SaveChangesAsync();
+        });
+        await h.Runner.RunAsync();
+
+        Assert.True(await h.Digest.PostScheduledAsync());
+        Assert.False(await h.Digest.PostScheduledAsync()); // once a day
+        await h.Drainer.DrainAsync();
+
+        var (message, digest) = h.Platform.Sent.Single(s => s.Message.Kind == "digest");
+        Assert.Equal("#accounts-receivable", message.Target);
+        var text = string.Join("\n", digest.Lines);
+        Assert.Contains("USD 7,000.00 outstanding on 3 invoice(s), 6,900.00 overdue", text);
+        Assert.Contains("1-30: 2,300.00 · 31-60: 4,600.00", text);
+        Assert.Contains("Paid: USD 500.00 (1)", text);
+        Assert.Contains("formal late notice for K-1 (Kauri Digital Ltd), waiting 0 day(s)", text);
+        Assert.Contains("reminder-1 for K-3 (Kauri Digital Ltd)", text);
+        Assert.Contains("Slow Payer Co: 50 days late on average", text);
+    }
+}
