@@ -1,0 +1,93 @@
+using System.Text.Json;
+using ChaseBot.Tests.Support;
+
+namespace ChaseBot.Tests.Worker;
+
+public sealed class ChaseCommandLineTests : IDisposable
+{
+    private readonly TestDatabase _db = new();
+
+    public void Dispose() => _db.Dispose();
+
+    [Fact]
+    public async Task Plan_previews_the_ladder_on_your_data_without_changing_anything()
+    {
+        var saturday = FakeClock.At("2026-11-21T09:00:00Z");
+        await Cli.RunAsync(saturday, null, "import", Samples.File("stripe-invoices.csv"), "--db", _db.Path);
+
+        var result = await Cli.RunAsync(saturday, null, "plan", "--json", "--db", _db.Path);
+
+        Assert.Equal(0, result.ExitCode);
+        var entries = JsonDocument.Parse(result.Out).RootElement.EnumerateArray().ToList();
+        var berlin = entries.Where(e => e.GetProperty("client").GetString() == "Berlin Bikes GmbH").ToList();
+        Assert.Contains(berlin, e => e.GetProperty("invoice").GetString() == "A1B2C3D4-0003" &&
+                                     e.GetProperty("step").GetString() == "reminder-2" && e.GetProperty("kind").GetString() == "nudge");
+        Assert.Contains(berlin, e => e.GetProperty("step").GetString() == "reminder-1" && e.GetProperty("kind").GetString() == "skip" &&
+                                     e.GetProperty("reason").GetString()!.Contains("caught up"));
+        var helios = entries.Single(e => e.GetProperty("invoice").GetString() == "A1B2C3D4-0004" && e.GetProperty("kind").GetString() == "proposal");
+        Assert.Equal("late-notice", helios.GetProperty("step").GetString());
+        // Decided on Saturday, sent on Monday morning.
+        Assert.Equal("2026-11-23T09:00:00+00:00", helios.GetProperty("sendAt").GetString());
+
+        await using var db = _db.Open();
+        Assert.Empty(db.ChaseSteps);
+        Assert.Empty(db.Outbox);
+    }
+
+    [Fact]
+    public async Task Plan_as_of_a_later_day_shows_what_that_days_run_would_decide()
+    {
+        await Cli.RunAsync("import", Samples.File("stripe-invoices.csv"), "--db", _db.Path);
+
+        var later = await Cli.RunAsync("plan", "--as-of", "2026-12-30", "--json", "--db", _db.Path);
+
+        var entries = JsonDocument.Parse(later.Out).RootElement.EnumerateArray().ToList();
+        Assert.Contains(entries, e => e.GetProperty("invoice").GetString() == "A1B2C3D4-0006" &&
+                                      e.GetProperty("step").GetString() == "late-notice");
+    }
+
+    [Fact]
+    public async Task Decide_from_the_command_line_checks_the_approver_and_posts_the_approved_text()
+    {
+        var monday = FakeClock.At("2026-11-23T10:00:00Z");
+        await Cli.RunAsync(monday, null, "run-once", "--folder", Samples.Folder, "--db", _db.Path);
+        var approvers = new Dictionary<string, string?> { ["Chase:Approvers:0"] = "alice" };
+
+        var refused = await Cli.RunAsync(monday, approvers, "decide", "1", "approve", "--user", "mallory", "--db", _db.Path);
+        var approved = await Cli.RunAsync(monday, approvers, "decide", "1", "approve", "--user", "alice", "--db", _db.Path);
+        var again = await Cli.RunAsync(monday, approvers, "decide", "1", "reject", "--user", "alice", "--db", _db.Path);
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("mallory is not an approver", refused.Error);
+        Assert.Equal(0, approved.ExitCode);
+        Assert.Contains("Approved: formal late notice", approved.Out);
+        Assert.Contains("Approved by alice", approved.Out); // the artifact, posted to the console
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("already approved by alice", again.Error);
+    }
+
+    [Theory]
+    [InlineData("decide")]
+    [InlineData("decide", "x", "approve")]
+    [InlineData("decide", "1", "maybe")]
+    [InlineData("decide", "1", "snooze", "--days", "400")]
+    [InlineData("plan", "--as-of", "soon")]
+    public async Task Bad_chase_arguments_print_usage_and_exit_2(params string[] args) =>
+        Assert.Equal(2, (await Cli.RunAsync([.. args, "--db", _db.Path])).ExitCode);
+
+    [Fact]
+    public async Task A_bad_ladder_in_configuration_is_refused_at_start_with_every_problem_named()
+    {
+        var result = await Cli.RunAsync(null, new Dictionary<string, string?>
+        {
+            ["Chase:Ladder:reminder-2:Day"] = "2",
+            ["Chase:Ladder:suspension:NeedsApproval"] = "false",
+            ["Chase:TimeZone"] = "Mars/Olympus",
+        }, "plan", "--db", _db.Path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("reminder-2 (day 2) must come after reminder-1", result.Error);
+        Assert.Contains("suspension always needs a human decision", result.Error);
+        Assert.Contains("Mars/Olympus", result.Error);
+    }
+}
