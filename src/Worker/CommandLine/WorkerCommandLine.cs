@@ -23,6 +23,10 @@ public static class WorkerCommandLine
               What the chase would do now (or on that day), changing nothing: nudges, proposals, skips and why.
           decide <proposal> approve|snooze|reject [--user <id>] [--reason <text>] [--days <n>]
               Decide an escalation proposal (the user must be in Chase:Approvers).
+          digest [--db <path>]
+              Post a digest now to the digest channels.
+          outbox [--db <path>] [--json]
+              Messages not delivered yet: held for quiet hours, retrying, or dead-lettered with their error.
           run-once [--folder <path>] [--as-of yyyy-MM-dd] [--db <path>]
               The main job once: import the export folder (Exports:Folder), chase, check in, digest, and post
               (to the console when no chat platform is configured).
@@ -47,7 +51,7 @@ public static class WorkerCommandLine
             await stdout.WriteLineAsync(Usage);
             return 0;
         }
-        if (arguments.Verb is not (null or "import" or "status" or "run-once" or "plan" or "decide"))
+        if (arguments.Verb is not (null or "import" or "status" or "run-once" or "plan" or "decide" or "digest" or "outbox"))
             return UsageError(stderr, $"unknown verb '{arguments.Verb}'");
 
         try
@@ -68,6 +72,8 @@ public static class WorkerCommandLine
                 "status" => await StatusVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "plan" => await PlanVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "decide" => await DecideVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
+                "digest" => await DigestVerb.RunAsync(services, stdout, cancellationToken),
+                "outbox" => await OutboxVerb.RunAsync(arguments, services, stdout, cancellationToken),
                 _ => await RunOnceVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
             };
         }

@@ -66,6 +66,20 @@ public sealed class ChaseCommandLineTests : IDisposable
         Assert.Contains("already approved by alice", again.Error);
     }
 
+    [Fact]
+    public async Task Outbox_lists_what_is_held_and_digest_queues_one_for_the_next_allowed_hour()
+    {
+        var saturday = FakeClock.At("2026-11-21T09:00:00Z");
+        await Cli.RunAsync(saturday, null, "import", Samples.File("stripe-invoices.csv"), "--db", _db.Path);
+
+        var digest = await Cli.RunAsync(saturday, null, "digest", "--db", _db.Path);
+        var outbox = await Cli.RunAsync(saturday, null, "outbox", "--json", "--db", _db.Path);
+
+        Assert.Contains("queued for the next allowed hour", digest.Out);
+        var held = Assert.Single(JsonDocument.Parse(outbox.Out).RootElement.EnumerateArray());
+        Assert.Equal(("digest", "waiting"), (held.GetProperty("kind").GetString(), held.GetProperty("state").GetString()));
+    }
+
     [Theory]
     [InlineData("decide")]
     [InlineData("decide", "x", "approve")]
