@@ -293,6 +293,24 @@ public sealed class ChaseRunnerTests
     }
 
     [Fact]
+    public async Task An_export_that_shows_the_invoice_paid_stops_the_chase_and_records_the_payment()
+    {
+        using var h = new ChaseHarness();
+        const string header = Exports.ExportQuirkTests.XeroHeader;
+        var importer = h.Db.Importer(h.Clock);
+        await importer.ImportFileAsync(h.Db.WriteFile("1.csv", header + "\nKauri,,INV-5,01/10/2026,13/11/2026,800.00,0.00,800.00,NZD,Sales invoice,Awaiting Payment\n"), new());
+        Assert.Equal(1, (await h.ChaseAndDeliverAsync()).Reminders); // 10 days late: second reminder
+
+        h.Clock.Advance(TimeSpan.FromDays(1));
+        await importer.ImportFileAsync(h.Db.WriteFile("2.csv", header + "\nKauri,,INV-5,01/10/2026,13/11/2026,800.00,800.00,0.00,NZD,Sales invoice,Paid\n"), new());
+        var after = await h.ChaseAndDeliverAsync();
+
+        Assert.Equal((1, 0), (after.Thanks, after.Reminders));
+        Assert.Equal("thanks", h.Platform.Sent.Last().Message.Kind);
+        Assert.Equal(800m, await h.QueryAsync(db => db.Payments.Select(p => p.Amount).SingleAsync()));
+    }
+
+    [Fact]
     public async Task Paid_void_and_draft_invoices_that_were_never_chased_get_nothing()
     {
         using var h = new ChaseHarness();

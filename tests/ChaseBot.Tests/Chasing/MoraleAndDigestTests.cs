@@ -82,6 +82,37 @@ public sealed class MoraleAndDigestTests
     }
 
     [Fact]
+    public async Task A_chased_invoice_written_off_prompts_a_check_in_that_opens_with_it_and_a_reflection_follows_the_answer()
+    {
+        using var h = new ChaseHarness();
+        var invoice = await h.InvoiceAsync(await h.ClientAsync("A", c => c.OwnerUserId = "U1"), "W-1", 8);
+        await h.Runner.RunAsync(); // chased
+        await h.QueryAsync(db => db.Invoices.Where(i => i.Id == invoice.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(i => i.Status, InvoiceStatus.Void).SetProperty(i => i.UpdatedAt, h.Clock.Now.UtcDateTime)));
+
+        Assert.Equal(1, await h.Morale.AskAsync(includeWeekly: false));
+        var check = await h.QueryAsync(db => db.MoraleChecks.SingleAsync());
+        Assert.Equal(MoraleTriggers.WriteOff, check.Trigger);
+        Assert.Contains("early signs", await h.Morale.AnswerAsync(check.Id, "U1", MoraleReplies.Stretched));
+    }
+
+    [Fact]
+    public async Task A_hand_off_proposal_prompts_a_check_in()
+    {
+        using var h = new ChaseHarness();
+        var invoice = await h.InvoiceAsync(await h.ClientAsync("A", c => c.OwnerUserId = "U1"), "H-1", 70);
+        await h.QueryAsync(async db =>
+        {
+            db.Proposals.Add(new Proposal { InvoiceId = invoice.Id, Step = ChaseLadder.HandOff, Status = ProposalStatus.Pending,
+                ProposedOn = h.Today, ProposedAt = h.Clock.Now.UtcDateTime });
+            return await db.SaveChangesAsync();
+        });
+
+        Assert.Equal(1, await h.Morale.AskAsync(includeWeekly: false));
+        Assert.Equal(MoraleTriggers.HandOff, await h.QueryAsync(db => db.MoraleChecks.Select(c => c.Trigger).SingleAsync()));
+    }
+
+    [Fact]
     public void After_a_write_off_the_reply_adds_a_short_reflection() =>
         Assert.Contains("milestone payments or a deposit", MoraleReplies.For(MoraleReplies.Steady, MoraleTriggers.WriteOff));
 

@@ -44,6 +44,41 @@ public sealed class WorkerServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task The_service_chases_on_its_schedule_and_delivers_through_the_outbox()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_db.Folder, "exports")).FullName;
+        File.Copy(Samples.File("stripe-invoices.csv"), Path.Combine(folder, "stripe.csv"));
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}",
+            ["Exports:Folder"] = folder,
+            ["Exports:SettleTime"] = "00:00:00",
+            ["Exports:Schedule"] = "0/1 * * * * ?",
+            ["Chase:Schedule"] = "0/1 * * * * ?",
+            ["Delivery:Schedule"] = "0/1 * * * * ?",
+            ["Chase:QuietHoursStart"] = "00:00", // no quiet hours, no quiet days: deliver whenever the test runs
+            ["Chase:QuietHoursEnd"] = "00:00",
+            ["Chase:QuietDays:0"] = "",
+        };
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var service = WorkerCommandLine.RunAsync([], TextWriter.Null, TextWriter.Null, null, settings, stop.Token);
+        var delivered = 0;
+        while (delivered == 0 && !stop.IsCancellationRequested && !service.IsCompleted)
+        {
+            await Task.Delay(250);
+            await using var db = _db.Open();
+            delivered = await db.Outbox.CountAsync(m => m.DeliveredAt != null && m.Platform == "console");
+        }
+        await stop.CancelAsync();
+        Assert.Equal(0, await service);
+
+        Assert.True(delivered > 0, "the chase and outbox jobs never delivered anything");
+        await using var after = _db.Open();
+        Assert.True(await after.ChaseSteps.AnyAsync());
+    }
+
+    [Fact]
     public async Task A_schedule_that_is_not_a_cron_expression_stops_the_service_at_start_with_a_clear_message()
     {
         var stderr = new StringWriter();
