@@ -13,13 +13,8 @@ internal static class PlanVerb
     {
         if (arguments.Positionals.Count > 0)
             return WorkerCommandLine.UsageError(stderr, "plan takes no arguments");
-        DateOnly? asOf = null;
-        if (arguments["as-of"] is { } text)
-        {
-            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-                return WorkerCommandLine.UsageError(stderr, $"--as-of is '{text}'; expected a date like 2026-11-30");
-            asOf = day;
-        }
+        if (!WorkerCommandLine.TryReadAsOf(arguments, stderr, out var asOf))
+            return 2;
         var plan = await services.GetRequiredService<ChaseRunner>().PlanAsync(asOf, cancellationToken);
         if (arguments.Flags.Contains("json"))
         {

@@ -19,13 +19,8 @@ internal static class RunOnceVerb
     {
         if (arguments.Positionals.Count > 0)
             return WorkerCommandLine.UsageError(stderr, "run-once takes no arguments (the folder is --folder or Exports:Folder)");
-        DateOnly? asOf = null;
-        if (arguments["as-of"] is { } text)
-        {
-            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-                return WorkerCommandLine.UsageError(stderr, $"--as-of is '{text}'; expected a date like 2026-11-30");
-            asOf = day;
-        }
+        if (!WorkerCommandLine.TryReadAsOf(arguments, stderr, out var asOf))
+            return 2;
         var options = services.GetRequiredService<IOptions<ExportOptions>>().Value;
         if (ImportVerb.ReadSettings(arguments, options, out var error) is not { } settings)
             return WorkerCommandLine.UsageError(stderr, error!);

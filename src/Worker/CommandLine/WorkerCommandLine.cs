@@ -120,6 +120,22 @@ public static class WorkerCommandLine
         return 2;
     }
 
+    /// <summary>--as-of, when given; false (with the usage error printed) when it is not a date.</summary>
+    internal static bool TryReadAsOf(ParsedArguments arguments, TextWriter stderr, out DateOnly? asOf)
+    {
+        asOf = null;
+        if (arguments["as-of"] is not { } text)
+            return true;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var day))
+        {
+            asOf = day;
+            return true;
+        }
+        UsageError(stderr, $"--as-of is '{text}'; expected a date like 2026-11-30");
+        return false;
+    }
+
     /// <summary>Today in the configured time zone, or --as-of.</summary>
     internal static bool TryAsOf(ParsedArguments arguments, IServiceProvider services, out DateOnly asOf)
     {
