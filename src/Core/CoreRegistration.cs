@@ -1,4 +1,5 @@
 using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Commands;
 using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Digests;
 using ChaseBot.Core.Morale;
@@ -48,6 +49,10 @@ public static class CoreRegistration
         services.AddSingleton<MoraleCheckIns>();
         services.AddOptions<DigestOptions>().Bind(configuration.GetSection(DigestOptions.Section));
         services.AddSingleton<ChannelDigest>();
+        services.AddOptions<ChatOptions>().Bind(configuration.GetSection(ChatOptions.Section));
+        services.AddSingleton(sp => ChatRoles.From(sp.GetRequiredService<IOptions<ChatOptions>>().Value,
+            sp.GetRequiredService<ChaseSettings>().Approvers));
+        services.AddSingleton<ChaseCommands>();
         return services;
     }
 

@@ -49,7 +49,7 @@ public static class ChaseSituations
                 client.OwnerUserId ?? settings.DefaultOwner, client.Channel ?? settings.DefaultChannel, client.Clauses.LateFeeTerms);
             var chased = group.Select(i =>
             {
-                var promise = promises[i.Id].MaxBy(p => p.PromisedFor);
+                var promise = promises[i.Id].MaxBy(p => p.Id); // The latest promise made is the one that counts.
                 var situation = new InvoiceSituation
                 {
                     InvoiceId = i.Id, Number = i.Number, DueDate = i.DueDate, Status = i.Status,

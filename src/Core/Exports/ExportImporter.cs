@@ -177,6 +177,8 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
                 rejectedCount++;
             }
             pendingRejections.Clear();
+            foreach (var note in outcome.Notes)
+                warnings.Add("logged-payment", note);
             (created, updated, unchanged) = (created + outcome.Created, updated + outcome.Updated, unchanged + outcome.Unchanged);
             AfterBatch?.Invoke();
         }

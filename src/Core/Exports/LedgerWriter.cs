@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChaseBot.Core.Exports;
 
 /// <summary>What writing one batch did.</summary>
-public sealed record BatchOutcome(int Created, int Updated, int Unchanged, List<RejectedRow> Rejected);
+public sealed record BatchOutcome(int Created, int Updated, int Unchanged, List<RejectedRow> Rejected, List<string> Notes);
 
 /// <summary>
 /// Upserts a batch of invoices, as one file states them, into the ledger in one transaction: creates clients
@@ -27,9 +27,14 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
         var existing = await db.Invoices.Where(i => i.Source == source && numbers.Contains(i.Number))
             .ToDictionaryAsync(i => i.Number, StringComparer.Ordinal, cancellationToken);
         var untouched = new List<long>();
+        var notes = new List<string>();
+        var existingIds = existing.Values.Select(i => i.Id).ToList();
+        var withLoggedPayments = (await db.Payments.Where(p => existingIds.Contains(p.InvoiceId) && p.Origin == PaymentOrigin.Logged)
+            .Select(p => p.InvoiceId).Distinct().ToListAsync(cancellationToken)).ToHashSet();
 
-        foreach (var facts in batch)
+        foreach (var stated in batch)
         {
+            var facts = stated;
             var client = clients[Client.Normalize(facts.ClientName)];
             if (!existing.TryGetValue(facts.Number, out var invoice))
             {
@@ -50,6 +55,12 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
                         Reason = $"invoice {facts.Number} appears earlier in this file with different values; the first is kept",
                     });
                 continue;
+            }
+            if (withLoggedPayments.Contains(invoice.Id) && facts.Paid < invoice.AmountPaid && facts.Currency == invoice.Currency && facts.Total == invoice.Total)
+            {
+                // A payment logged in chat that the accounting tool has not caught up with: keep it, never count it twice.
+                notes.Add($"{facts.Number}: the export shows {Money.Format(facts.Paid)} paid but {Money.Format(invoice.AmountPaid)} was logged in chat; keeping the logged payment");
+                facts = facts with { Paid = invoice.AmountPaid, Due = invoice.AmountDue, Status = invoice.Status };
             }
             var changes = Changes(invoice, facts, client);
             var reappeared = invoice.MissingSince is not null;
@@ -81,7 +92,7 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportRunId, run.Id), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        return new BatchOutcome(created, updated, unchanged, rejected);
+        return new BatchOutcome(created, updated, unchanged, rejected, notes);
     }
 
     private async Task<Dictionary<string, Client>> ClientsFor(IReadOnlyList<InvoiceFacts> batch, CancellationToken cancellationToken)

@@ -23,6 +23,8 @@ public static class WorkerCommandLine
               What the chase would do now (or on that day), changing nothing: nudges, proposals, skips and why.
           decide <proposal> approve|snooze|reject [--user <id>] [--reason <text>] [--days <n>]
               Decide an escalation proposal (the user must be in Chase:Approvers).
+          chat "<command>" [--user <id>] [--as-of yyyy-MM-dd] [--db <path>]
+              Any /chase command (status, paid, dispute, promise, snooze, client, …; "help" lists them).
           digest [--db <path>]
               Post a digest now to the digest channels.
           outbox [--db <path>] [--json]
@@ -31,7 +33,7 @@ public static class WorkerCommandLine
               The main job once: import the export folder (Exports:Folder), chase, check in, digest, and post
               (to the console when no chat platform is configured).
           (no verb)
-              Run as a service: import Exports:Folder on the Exports:Schedule cron (every 15 minutes).
+              Run as a service: Quartz imports Exports:Folder, chases, checks in, posts digests and delivers, each on its schedule.
 
         Formats: xero, quickbooks, stripe, zoho, invoiceninja (v4, v5), freshbooks, generic.
         Any setting can be given as --set Key=Value, e.g. --set Exports:DefaultCurrency=EUR.
@@ -51,7 +53,7 @@ public static class WorkerCommandLine
             await stdout.WriteLineAsync(Usage);
             return 0;
         }
-        if (arguments.Verb is not (null or "import" or "status" or "run-once" or "plan" or "decide" or "digest" or "outbox"))
+        if (arguments.Verb is not (null or "import" or "status" or "run-once" or "plan" or "decide" or "digest" or "outbox" or "chat"))
             return UsageError(stderr, $"unknown verb '{arguments.Verb}'");
 
         try
@@ -60,6 +62,12 @@ public static class WorkerCommandLine
             if (arguments.Verb is null)
                 return await WorkerService.RunAsync(settings, arguments, cancellationToken);
 
+            if (arguments.Verb == "chat" && arguments["as-of"] is { } day)
+            {
+                if (!DateOnly.TryParseExact(day, "yyyy-MM-dd", out var asOf))
+                    return UsageError(stderr, $"--as-of is '{day}'; expected a date like 2026-11-30");
+                clock = new FixedClock(new DateTimeOffset(asOf.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero));
+            }
             await using var services = BuildServices(settings, clock, stdout);
             _ = services.GetRequiredService<IOptions<ChaseOptions>>().Value; // Validate configuration before touching data.
             _ = services.GetRequiredService<IOptions<Core.Exports.ExportOptions>>().Value;
@@ -73,6 +81,7 @@ public static class WorkerCommandLine
                 "plan" => await PlanVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "decide" => await DecideVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "digest" => await DigestVerb.RunAsync(services, stdout, cancellationToken),
+                "chat" => await ChatVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "outbox" => await OutboxVerb.RunAsync(arguments, services, stdout, cancellationToken),
                 _ => await RunOnceVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
             };
@@ -98,6 +107,12 @@ public static class WorkerCommandLine
             await stderr.WriteLineAsync($"error: {(e.InnerException ?? e).Message}");
             return 1;
         }
+    }
+
+    /// <summary>"Today" for chat --as-of: commands read dates relative to it.</summary>
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 
     internal static ServiceProvider BuildServices(IConfiguration configuration, TimeProvider? clock, TextWriter stdout)

@@ -1,0 +1,106 @@
+using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Exports.Parsing;
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Reports;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Core.Commands;
+
+public sealed partial class ChaseCommands
+{
+    private const int StatusLines = 15;
+
+    private async Task<CommandReply> StatusAsync(List<string> args, CancellationToken cancellationToken)
+    {
+        var isPublic = args.Count > 0 && args[^1].Equals("public", StringComparison.OrdinalIgnoreCase);
+        if (isPublic)
+            args.RemoveAt(args.Count - 1);
+        var filter = args.Count > 0 ? string.Join(' ', args) : null;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var report = await LedgerStatus.RunAsync(db, new LedgerStatus.Query(Today, filter), cancellationToken);
+        if (report is null)
+        {
+            var suggestions = await LedgerStatus.SuggestionsAsync(db, filter!, cancellationToken);
+            return CommandReply.Say($"No client or invoice matches \"{Shorten(filter!)}\".",
+                suggestions.Count > 0 ? $"Did you mean: {string.Join(", ", suggestions)}?" : "Try: status (everything outstanding)");
+        }
+        var lines = new List<string>();
+        foreach (var t in report.Totals)
+            lines.Add($"{t.Currency} {Money.Format(t.Due)} owed on {t.Invoices} invoice(s): current {Money.Format(t.Current)} · " +
+                      $"1-30 {Money.Format(t.Days1To30)} · 31-60 {Money.Format(t.Days31To60)} · 61-90 {Money.Format(t.Days61To90)} · 90+ {Money.Format(t.Over90)}");
+        foreach (var i in report.Invoices.OrderByDescending(i => i.DaysOverdue).Take(StatusLines))
+            lines.Add($"{i.Number} · {i.Client} · {i.Currency} {Money.Format(i.Due)} due {i.DueDate:yyyy-MM-dd}" +
+                      (i.DaysOverdue > 0 ? $" · {i.DaysOverdue} days late" : "") + $" · {i.Status}" +
+                      (i.Missing ? " · missing from the last export" : ""));
+        if (report.Invoices.Count > StatusLines)
+            lines.Add($"… and {report.Invoices.Count - StatusLines} more (the most overdue are shown).");
+        var title = report.Invoices.Count == 0
+            ? $"Nothing outstanding{(filter is null ? "" : $" for {filter}")}."
+            : $"Owed as of {report.AsOf:d MMM yyyy}{(filter is null ? "" : $" · {filter}")}";
+        return new CommandReply(new ChatMessage { Title = title, Lines = lines }, isPublic);
+    }
+
+    private async Task<CommandReply> PaidAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)
+    {
+        if (args.Count is < 1 or > 4)
+            return UsageOf("paid");
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (invoice, problem) = await FindInvoiceAsync(db, args[0], cancellationToken);
+        if (invoice is null)
+            return problem!;
+        if (!invoice.Status.IsOutstanding())
+            return CommandReply.Say($"{invoice.Number} is {invoice.Status.ToWire()}: there is nothing to pay.");
+
+        var index = 1;
+        var amount = invoice.AmountDue;
+        if (index < args.Count && CommandText.Date(args, ref index, Today) is null)
+        {
+            // Not a date, so it must be the amount ("650", "650.00", "NZD 650", "$650").
+            var amountText = args[index];
+            if (index + 1 < args.Count && args[index].Length == 3 && args[index].All(char.IsAsciiLetter))
+                amountText = $"{args[index]} {args[++index]}";
+            if (!Money.TryParse(amountText, out amount, out var currency))
+                return UsageOf("paid", $"\"{Shorten(amountText)}\" is not an amount.");
+            if (currency is not null && currency != invoice.Currency)
+                return CommandReply.Say($"{invoice.Number} is in {invoice.Currency}, not {currency}. Log the amount in {invoice.Currency}.");
+            if (amount <= 0)
+                return CommandReply.Say("A payment must be more than zero.");
+            if (amount > invoice.AmountDue)
+                return CommandReply.Say($"That is more than the {invoice.Currency} {Money.Format(invoice.AmountDue)} due on {invoice.Number}. " +
+                                        "Log the exact amount (an overpayment belongs in your accounting tool).");
+            if (decimal.Round(amount, 4) != amount)
+                return CommandReply.Say("Amounts have at most four decimal places.");
+            index++;
+        }
+        var paidOn = Today;
+        if (index < args.Count)
+        {
+            if (CommandText.Date(args, ref index, Today) is not { } date)
+                return UsageOf("paid", $"\"{Shorten(args[index])}\" is not a date (2026-11-30, today, tomorrow).");
+            if (date > Today)
+                return CommandReply.Say("A payment cannot be in the future. For a promise, use: promise <invoice> <date>");
+            if (date < Today.AddYears(-2))
+                return CommandReply.Say("That date is more than two years ago; check it.");
+            paidOn = date;
+        }
+        if (index < args.Count)
+            return UsageOf("paid");
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        db.Payments.Add(new Payment
+        {
+            InvoiceId = invoice.Id, Amount = amount, Currency = invoice.Currency, PaidOn = paidOn, Origin = PaymentOrigin.Logged,
+            RecordedBy = context.Actor, RecordedAt = now,
+        });
+        invoice.AmountPaid += amount;
+        invoice.AmountDue -= amount;
+        invoice.Status = invoice.AmountDue <= 0 ? InvoiceStatus.Paid : InvoiceStatus.PartiallyPaid;
+        invoice.UpdatedAt = now;
+        Audit(db, context, "payment.logged", invoice.Number, $"{invoice.Currency} {Money.Format(amount)} paid on {paidOn:yyyy-MM-dd}");
+        await db.SaveChangesAsync(cancellationToken);
+        return CommandReply.Say($"Logged {invoice.Currency} {Money.Format(amount)} paid on {paidOn:yyyy-MM-dd} for {invoice.Number} ({invoice.Client.Name}).",
+            invoice.Status == InvoiceStatus.Paid
+                ? "It is paid in full: the chase stops."
+                : $"{invoice.Currency} {Money.Format(invoice.AmountDue)} is still due; the chase continues for the balance.");
+    }
+}

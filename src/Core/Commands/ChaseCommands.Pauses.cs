@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Net.Mail;
+using ChaseBot.Core.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Core.Commands;
+
+public sealed partial class ChaseCommands
+{
+    private async Task<CommandReply> DisputeAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)
+    {
+        if (args.Count < 2)
+            return UsageOf("dispute", args.Count == 1 ? "Say what the dispute is about." : null);
+        var reason = string.Join(' ', args.Skip(1));
+        if (reason.Length > 1000)
+            return CommandReply.Say("Keep the reason under 1,000 characters.");
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (invoice, problem) = await FindInvoiceAsync(db, args[0], cancellationToken);
+        if (invoice is null)
+            return problem!;
+        if (await db.Disputes.AnyAsync(d => d.InvoiceId == invoice.Id && d.ResolvedAt == null, cancellationToken))
+            return CommandReply.Say($"{invoice.Number} is already disputed. Close it with: resolve {invoice.Number}");
+        db.Disputes.Add(new Dispute { InvoiceId = invoice.Id, Reason = reason, OpenedBy = context.Actor, OpenedAt = clock.GetUtcNow().UtcDateTime });
+        Audit(db, context, "dispute.opened", invoice.Number, reason);
+        await db.SaveChangesAsync(cancellationToken);
+        await morale.AskAsync(includeWeekly: false, cancellationToken); // A dispute can feel personal: check in.
+        return CommandReply.Say($"Dispute logged on {invoice.Number} ({invoice.Client.Name}). Chasing is paused until it is resolved.",
+            $"When it is settled: resolve {invoice.Number} [note]");
+    }
+
+    private async Task<CommandReply> ResolveAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)
+    {
+        if (args.Count < 1)
+            return UsageOf("resolve");
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (invoice, problem) = await FindInvoiceAsync(db, args[0], cancellationToken);
+        if (invoice is null)
+            return problem!;
+        var open = await db.Disputes.Where(d => d.InvoiceId == invoice.Id && d.ResolvedAt == null).ToListAsync(cancellationToken);
+        if (open.Count == 0)
+            return CommandReply.Say($"{invoice.Number} has no open dispute.");
+        var note = args.Count > 1 ? string.Join(' ', args.Skip(1)) : null;
+        if (note is { Length: > 1000 })
+            return CommandReply.Say("Keep the note under 1,000 characters.");
+        foreach (var dispute in open)
+            (dispute.ResolvedAt, dispute.ResolvedBy, dispute.ResolutionNote) = (clock.GetUtcNow().UtcDateTime, context.Actor, note);
+        Audit(db, context, "dispute.resolved", invoice.Number, note ?? "");
+        await db.SaveChangesAsync(cancellationToken);
+        return CommandReply.Say($"Dispute on {invoice.Number} resolved. Chasing resumes where it left off.");
+    }
+
+    private async Task<CommandReply> PromiseAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)
+    {
+        if (args.Count is < 2 or > 4)
+            return UsageOf("promise");
+        var index = 1;
+        if (CommandText.Date(args, ref index, Today) is not { } date)
+            return UsageOf("promise", $"\"{Shorten(args[1])}\" is not a date (2026-12-01, tomorrow, in 7 days).");
+        if (date < Today || date > Today.AddYears(1))
+            return CommandReply.Say("A promise needs a date from today to a year ahead.");
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (invoice, problem) = await FindInvoiceAsync(db, args[0], cancellationToken);
+        if (invoice is null)
+            return problem!;
+        decimal? amount = null;
+        if (index < args.Count)
+        {
+            if (!Exports.Parsing.Money.TryParse(string.Join(' ', args.Skip(index)), out var value, out var currency) || value <= 0 ||
+                (currency is not null && currency != invoice.Currency) || value > invoice.AmountDue)
+                return UsageOf("promise", $"The amount must be more than zero, in {invoice.Currency}, and at most what is due.");
+            amount = value;
+        }
+        db.PaymentPromises.Add(new PaymentPromise { InvoiceId = invoice.Id, PromisedFor = date, Amount = amount, RecordedBy = context.Actor,
+            RecordedAt = clock.GetUtcNow().UtcDateTime });
+        Audit(db, context, "promise.recorded", invoice.Number, $"by {date:yyyy-MM-dd}" + (amount is null ? "" : $", {amount}"));
+        await db.SaveChangesAsync(cancellationToken);
+        return CommandReply.Say($"Promise recorded: {invoice.Client.Name} will pay {invoice.Number} by {date:yyyy-MM-dd}.",
+            "Chasing waits until then; if the date passes unpaid, it resumes at the next step and says the promise was broken.");
+    }
+
+    private async Task<CommandReply> SnoozeAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)
+    {
+        if (args.Count < 2)
+            return UsageOf("snooze");
+        // The last words are the length; everything before them names the invoice or client.
+        var (until, nameWords) = SnoozeLength(args);
+        if (until is null || until <= Today || until > Today.AddYears(1))
+            return UsageOf("snooze", "Say how long: a number of days (1–365) or a date within a year.");
+        var target = string.Join(' ', args.Take(nameWords));
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await IsInvoiceNumberAsync(db, target, cancellationToken))
+        {
+            var (invoice, problem) = await FindInvoiceAsync(db, target, cancellationToken);
+            if (invoice is null)
+                return problem!;
+            invoice.SnoozedUntil = until;
+            Audit(db, context, "invoice.snoozed", invoice.Number, $"until {until:yyyy-MM-dd}");
+            await db.SaveChangesAsync(cancellationToken);
+            return CommandReply.Say($"{invoice.Number} is snoozed until {until:yyyy-MM-dd}. Chasing resumes then (or now with: resume {invoice.Number}).");
+        }
+        var (client, clientProblem) = await FindClientAsync(db, target, cancellationToken);
+        if (client is null)
+            return clientProblem!;
+        (client.IsPaused, client.PausedUntil) = (true, until);
+        Audit(db, context, "client.paused", client.Name, $"until {until:yyyy-MM-dd}");
+        await db.SaveChangesAsync(cancellationToken);
+        return CommandReply.Say($"All of {client.Name}'s invoices are snoozed until {until:yyyy-MM-dd}.");
+    }
+
+    /// <summary>"… 7", "… 7 days", "… in 2 weeks", "… 2026-12-01", "… tomorrow": the date, and how many words name the target.</summary>
+    private (DateOnly? Until, int NameWords) SnoozeLength(List<string> args)
+    {
+        static bool Days(string word, out int days) =>
+            int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out days) && days is > 0 and <= 365;
+        var n = args.Count;
+        if (Days(args[n - 1], out var bare))
+            return (Today.AddDays(bare), n - 1);
+        if (n >= 3 && args[n - 1].ToLowerInvariant() is "day" or "days" && Days(args[n - 2], out var counted))
+            return (Today.AddDays(counted), n - 2);
+        foreach (var start in new[] { n - 3, n - 1 }.Where(i => i >= 1))
+        {
+            var index = start;
+            if (CommandText.Date(args, ref index, Today) is { } date && index == n)
+                return (date, start);
+        }
+        return (null, n);
+    }
+
+    private async Task<CommandReply> ResumeAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)
+    {
+        if (args.Count < 1)
+            return UsageOf("resume");
+        var target = string.Join(' ', args);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await IsInvoiceNumberAsync(db, target, cancellationToken))
+        {
+            var (invoice, problem) = await FindInvoiceAsync(db, target, cancellationToken);
+            if (invoice is null)
+                return problem!;
+            invoice.SnoozedUntil = null;
+            Audit(db, context, "invoice.resumed", invoice.Number, "");
+            await db.SaveChangesAsync(cancellationToken);
+            return CommandReply.Say($"Chasing of {invoice.Number} resumes with the next run.");
+        }
+        var (client, clientProblem) = await FindClientAsync(db, target, cancellationToken);
+        if (client is null)
+            return clientProblem!;
+        (client.IsPaused, client.PausedUntil) = (false, null);
+        Audit(db, context, "client.resumed", client.Name, "");
+        await db.SaveChangesAsync(cancellationToken);
+        return CommandReply.Say($"Chasing of {client.Name} resumes with the next run.");
+    }
+
+    private async Task<CommandReply> ClientAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)
+    {
+        string[] keywords = ["owner", "channel", "cc", "allow", "deny", "pause", "resume"];
+        var at = args.FindIndex(a => keywords.Contains(a.ToLowerInvariant()));
+        if (at < 1)
+            return UsageOf("client");
+        var keyword = args[at].ToLowerInvariant();
+        var value = at + 1 < args.Count ? string.Join(' ', args.Skip(at + 1)) : null;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (client, problem) = await FindClientAsync(db, string.Join(' ', args.Take(at)), cancellationToken);
+        if (client is null)
+            return problem!;
+
+        string? change = keyword switch
+        {
+            "owner" when value is not null && CommandText.UserId(value) is { } user => Set(() => client.OwnerUserId = user, $"owner <@{user}>"),
+            "channel" when value is not null && CommandText.ChannelId(value) is { } channel => Set(() => client.Channel = channel, $"channel {channel}"),
+            "cc" when value is "none" => Set(() => client.CcAddresses = null, "no CC addresses"),
+            "cc" when value is not null && MailAddress.TryCreate(value, out var email) && email.Address == value =>
+                AddCc(client, value),
+            "allow" or "deny" when value is "service-changes" =>
+                Set(() => client.Clauses.PermitsServiceChanges = keyword == "allow", $"service changes {(keyword == "allow" ? "permitted" : "not permitted")}"),
+            "allow" or "deny" when value is "owned-until-paid" =>
+                Set(() => client.Clauses.OwnedUntilPaid = keyword == "allow", $"work owned until paid: {(keyword == "allow" ? "yes" : "no")}"),
+            "pause" when value is null => Set(() => (client.IsPaused, client.PausedUntil) = (true, null), "paused until resumed"),
+            "resume" when value is null => Set(() => (client.IsPaused, client.PausedUntil) = (false, null), "chasing resumed"),
+            _ => null,
+        };
+        if (change is null)
+            return UsageOf("client", keyword is "allow" or "deny"
+                ? "Clauses are service-changes and owned-until-paid."
+                : $"I couldn't read the {keyword} value.");
+        client.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        Audit(db, context, "client.updated", client.Name, change);
+        await db.SaveChangesAsync(cancellationToken);
+        return CommandReply.Say($"{client.Name}: {change}.");
+
+        static string Set(Action apply, string description)
+        {
+            apply();
+            return description;
+        }
+    }
+
+    private static string? AddCc(Client client, string address)
+    {
+        var list = (client.CcAddresses ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        if (!list.Contains(address, StringComparer.OrdinalIgnoreCase))
+            list.Add(address);
+        var joined = string.Join(", ", list);
+        if (joined.Length > 1000)
+            return null;
+        client.CcAddresses = joined;
+        return $"CC {joined}";
+    }
+
+    private static async Task<bool> IsInvoiceNumberAsync(Storage.ChaseDbContext db, string text, CancellationToken cancellationToken)
+    {
+        var number = text.IndexOf(':') is var colon and > 0 ? text[(colon + 1)..] : text;
+        var upper = number.ToUpperInvariant();
+        return await db.Invoices.AnyAsync(i => i.Number.ToUpper() == upper, cancellationToken) ||
+               !await db.Clients.AnyAsync(c => c.NormalizedName == Client.Normalize(text), cancellationToken) && !text.Contains(' ');
+    }
+
+    private async Task<CommandReply> MoraleAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)
+    {
+        if (args.Count != 1 || args[0].ToLowerInvariant() is not ("on" or "off"))
+            return UsageOf("morale");
+        var off = args[0].Equals("off", StringComparison.OrdinalIgnoreCase);
+        await morale.SetOptOutAsync(context.UserId, off, cancellationToken);
+        return CommandReply.Say(off
+            ? "Private check-ins are off. Turn them back on any time with: morale on"
+            : "Private check-ins are on: at most one a week, only you see them.");
+    }
+}

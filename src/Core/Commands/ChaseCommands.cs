@@ -1,0 +1,141 @@
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Digests;
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Morale;
+using ChaseBot.Core.Reports;
+using ChaseBot.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ChaseBot.Core.Commands;
+
+/// <summary>Who is asking, and from where.</summary>
+public sealed record CommandContext(string UserId, string Platform, string? ChannelId = null)
+{
+    public string Actor => $"{Platform}:{UserId}";
+}
+
+/// <summary>The answer to a command: a platform-neutral message, shown only to the asker unless Public.</summary>
+public sealed record CommandReply(ChatMessage Message, bool Public = false)
+{
+    public static CommandReply Say(string title, params string[] lines) => new(new ChatMessage { Title = title, Lines = lines });
+
+    public string ToText() => string.Join('\n', new[] { Message.Title }.Concat(Message.Lines));
+}
+
+/// <summary>
+/// The /chase grammar, one set of handlers for every surface (Slack, Teams, the command line). Every input gets an
+/// answer in words (the command's help when it cannot be read); nothing is changed without the role for it, and
+/// every change is in the audit history with who made it.
+/// </summary>
+public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings chase, ChatRoles roles,
+    ChannelDigest digest, MoraleCheckIns morale, TimeProvider clock, ILogger<ChaseCommands>? log = null)
+{
+    private static readonly Dictionary<string, string> Usage = new()
+    {
+        ["status"] = "status [client|invoice] [public] — who owes what (public: post it in the channel)",
+        ["paid"] = "paid <invoice> [amount] [date] — log a payment (default: the whole balance, today)",
+        ["dispute"] = "dispute <invoice> <reason> — log a dispute; chasing pauses until it is resolved",
+        ["resolve"] = "resolve <invoice> [note] — close the invoice's dispute",
+        ["promise"] = "promise <invoice> <date> [amount] — the client promised to pay by then; chasing waits",
+        ["snooze"] = "snooze <invoice|client> <days|date> — pause chasing until then",
+        ["resume"] = "resume <invoice|client> — end a snooze or pause",
+        ["client"] = "client <name> owner <@user> | channel <#channel> | cc <email> | allow <clause> | deny <clause> | pause | resume",
+        ["digest"] = "digest — post a digest now",
+        ["morale"] = "morale on|off — private check-ins on or off",
+        ["help"] = "help [command] — this list",
+    };
+
+    private readonly ILogger _log = log ?? NullLogger<ChaseCommands>.Instance;
+
+    public async Task<CommandReply> HandleAsync(string text, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        if (text.Length > CommandText.MaxLength)
+            return CommandReply.Say("That is too long for a command.", Help());
+        var words = CommandText.Words(text);
+        var verb = words.Count == 0 ? "help" : words[0].ToLowerInvariant();
+        var args = words.Skip(1).ToList();
+        var needs = verb switch
+        {
+            "status" or "digest" or "help" or "morale" => Role.Viewer,
+            _ when Usage.ContainsKey(verb) => Role.Collector,
+            _ => Role.Viewer,
+        };
+        if (!roles.Has(context.UserId, needs))
+            return CommandReply.Say(ChatRoles.Refusal(context.UserId, needs));
+        try
+        {
+            return verb switch
+            {
+                "status" => await StatusAsync(args, cancellationToken),
+                "paid" => await PaidAsync(args, context, cancellationToken),
+                "dispute" => await DisputeAsync(args, context, cancellationToken),
+                "resolve" => await ResolveAsync(args, context, cancellationToken),
+                "promise" => await PromiseAsync(args, context, cancellationToken),
+                "snooze" => await SnoozeAsync(args, context, cancellationToken),
+                "resume" => await ResumeAsync(args, context, cancellationToken),
+                "client" => await ClientAsync(args, context, cancellationToken),
+                "digest" => await DigestAsync(),
+                "morale" => await MoraleAsync(args, context, cancellationToken),
+                "help" => CommandReply.Say("ChaseBot commands", args.Count > 0 && Usage.TryGetValue(args[0].ToLowerInvariant(), out var one) ? [one] : Help()),
+                _ => CommandReply.Say($"I don't know \"{Shorten(verb)}\".", Help()),
+            };
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            _log.LogError(e, "Command {Verb} from {Actor} failed", verb, context.Actor);
+            return CommandReply.Say("Something went wrong on our side and nothing was changed. Please try again in a minute.");
+        }
+
+        async Task<CommandReply> DigestAsync()
+        {
+            await digest.PostOnDemandAsync(cancellationToken);
+            return CommandReply.Say("Digest queued for the digest channel(s); it goes out at the next allowed hour.");
+        }
+    }
+
+    private static string[] Help() => [.. Usage.Values];
+
+    private static CommandReply UsageOf(string verb, string? problem = null) =>
+        CommandReply.Say(problem ?? "I couldn't read that.", $"Usage: {Usage[verb]}");
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    private DateOnly Today => chase.Calendar.Today(clock.GetUtcNow());
+
+    /// <summary>An invoice by number ("INV-0101", or "xero:INV-0101" when two sources share a number).</summary>
+    private async Task<(Invoice? Invoice, CommandReply? Problem)> FindInvoiceAsync(ChaseDbContext db, string text, CancellationToken cancellationToken)
+    {
+        string? source = null;
+        var number = text;
+        if (text.IndexOf(':') is var colon and > 0)
+            (source, number) = (text[..colon].ToLowerInvariant(), text[(colon + 1)..]);
+        var upper = number.ToUpperInvariant();
+        var matches = await db.Invoices.Include(i => i.Client)
+            .Where(i => i.Number.ToUpper() == upper && (source == null || i.Source == source)).Take(10).ToListAsync(cancellationToken);
+        if (matches.Count == 1)
+            return (matches[0], null);
+        if (matches.Count > 1)
+            return (null, CommandReply.Say($"{Shorten(number)} is in more than one accounting source. Say which:",
+                string.Join(", ", matches.Select(m => $"{m.Source}:{m.Number}"))));
+        var suggestions = await LedgerStatus.SuggestionsAsync(db, number, cancellationToken);
+        return (null, CommandReply.Say($"There is no invoice \"{Shorten(number)}\".",
+            suggestions.Count > 0 ? $"Did you mean: {string.Join(", ", suggestions)}?" : "Check the number with: status"));
+    }
+
+    private async Task<(Client? Client, CommandReply? Problem)> FindClientAsync(ChaseDbContext db, string name, CancellationToken cancellationToken)
+    {
+        var normalized = Client.Normalize(name);
+        var client = await db.Clients.SingleOrDefaultAsync(c => c.NormalizedName == normalized, cancellationToken);
+        if (client is not null)
+            return (client, null);
+        var suggestions = await LedgerStatus.SuggestionsAsync(db, name, cancellationToken);
+        return (null, CommandReply.Say($"There is no client \"{Shorten(name)}\".",
+            suggestions.Count > 0 ? $"Did you mean: {string.Join(", ", suggestions)}?" : "Clients come from your exports; check the name with: status"));
+    }
+
+    private void Audit(ChaseDbContext db, CommandContext context, string action, string subject, string details) =>
+        db.AuditEntries.Add(new AuditEntry { At = clock.GetUtcNow().UtcDateTime, Actor = context.Actor, Action = action, Subject = subject, Details = details });
+}
