@@ -44,6 +44,13 @@ public sealed class ChaseHarness : IDisposable
         Digest = new ChannelDigest(Db.Factory, Settings, Runner, Microsoft.Extensions.Options.Options.Create(new DigestOptions()), Clock);
     }
 
+    /// <summary>The /chase commands as a user on a platform would reach them.</summary>
+    public ChaseBot.Core.Commands.ChaseCommands Commands(ChaseBot.Core.Commands.ChatOptions? chat = null) =>
+        new(Db.Factory, Settings, ChaseBot.Core.Commands.ChatRoles.From(chat ?? new(), Settings.Approvers), Digest, Morale, Clock);
+
+    public async Task<string> SayAsync(string text, string user = "U1", ChaseBot.Core.Commands.ChatOptions? chat = null) =>
+        (await Commands(chat).HandleAsync(text, new ChaseBot.Core.Commands.CommandContext(user, "slack"))).ToText();
+
     public TestDatabase Db { get; } = new();
     public FakeClock Clock { get; }
     public ChaseOptions Options { get; }
