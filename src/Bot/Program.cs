@@ -1,11 +1,17 @@
 using ChaseBot.Bot.Health;
+using ChaseBot.Bot.Slack;
 using ChaseBot.Core;
+using ChaseBot.Core.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddChaseCore(builder.Configuration);
+builder.Services.AddHostedService<DatabaseMigration>();
+builder.Services.AddSlackEndpoints();
 
 var app = builder.Build();
+app.UseSlackVerification();
 app.MapHealth();
+app.MapSlack();
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>

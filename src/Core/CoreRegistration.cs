@@ -3,6 +3,7 @@ using ChaseBot.Core.Commands;
 using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Digests;
 using ChaseBot.Core.Morale;
+using ChaseBot.Core.Slack;
 using ChaseBot.Core.Exports;
 using ChaseBot.Core.Exports.Formats;
 using ChaseBot.Core.Storage;
@@ -42,7 +43,11 @@ public static class CoreRegistration
         services.AddSingleton<ChaseSettings>();
         services.AddSingleton<ChaseRunner>();
         services.AddSingleton<ProposalDecisions>();
-        services.TryAddSingleton<IChatPlatform>(sp => new ConsolePlatform(Console.Out, sp.GetService<ILogger<ConsolePlatform>>()));
+        // Slack when a bot token is configured; otherwise the console (the CLI registers one on its own output).
+        services.TryAddSingleton(sp => new ConsolePlatform(Console.Out, sp.GetService<ILogger<ConsolePlatform>>()));
+        services.AddSingleton<IChatPlatform>(sp => sp.GetRequiredService<IOptions<SlackOptions>>().Value.Enabled
+            ? sp.GetRequiredService<SlackPlatform>()
+            : sp.GetRequiredService<ConsolePlatform>());
         services.AddSingleton<OutboxDrainer>();
         services.AddOptions<MoraleOptions>().Bind(configuration.GetSection(MoraleOptions.Section))
             .Validate(o => o.MinDaysBetween is >= 0 and <= 365, "Morale:MinDaysBetween must be between 0 and 365").ValidateOnStart();
@@ -53,7 +58,18 @@ public static class CoreRegistration
         services.AddSingleton(sp => ChatRoles.From(sp.GetRequiredService<IOptions<ChatOptions>>().Value,
             sp.GetRequiredService<ChaseSettings>().Approvers));
         services.AddSingleton<ChaseCommands>();
+        services.AddChaseSlack(configuration);
         return services;
+    }
+
+    /// <summary>Slack's options (checked at start) and, when a bot token is configured, delivery through Slack.</summary>
+    private static void AddChaseSlack(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SlackOptions>().Bind(configuration.GetSection(SlackOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
+        services.AddSingleton(sp => new ChannelPacer(sp.GetRequiredService<TimeProvider>()));
+        services.AddHttpClient<SlackApiClient>(http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<SlackPlatform>();
     }
 
     private static bool GenericIsValid(GenericCsvOptions generic)

@@ -41,8 +41,12 @@ public static class ChaseMessages
     }
 
     public static ChatMessage Proposal(long proposalId, ClientView client, InvoiceView invoice, LadderStep step, string reason,
-        string artifact, bool resurfaced) => new()
+        string artifact, bool resurfaced)
     {
+        var critical = ChaseLadder.AlwaysNeedApproval.Contains(step.Id);
+        var id = proposalId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new ChatMessage
+        {
         Title = $"{(resurfaced ? "Back from snooze" : "Proposal")}: {step.Title} for {invoice.Number} ({client.Name}, {invoice.DaysLate} days late)",
         Mentions = [client.Owner],
         Lines =
@@ -53,11 +57,13 @@ public static class ChaseMessages
         Artifact = artifact,
         Actions =
         [
-            new(Approve, "Approve", proposalId.ToString(System.Globalization.CultureInfo.InvariantCulture), "primary"),
-            new(Snooze, "Snooze 7 days", proposalId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new(Reject, "Reject", proposalId.ToString(System.Globalization.CultureInfo.InvariantCulture), "danger"),
+            new(Approve, "Approve", id, "primary",
+                critical ? $"Approve \"{step.Title}\" for {client.Name}? This affects their service; make sure the contract allows it." : null),
+            new(Snooze, "Snooze 7 days", id),
+            new(Reject, "Reject", id, "danger"),
         ],
-    };
+        };
+    }
 
     public static ChatMessage GuardNote(ClientView client, InvoiceView invoice, LadderStep step, string missing)
     {

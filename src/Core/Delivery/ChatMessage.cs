@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace ChaseBot.Core.Delivery;
 
 /// <summary>A button: an action id the platform sends back, with the value that identifies what it acts on.</summary>
-public sealed record ChatAction(string Id, string Label, string Value, string Style = "default");
+/// <param name="Confirm">For steps that bite (service reduction, suspension, hand-off): asked again before it counts.</param>
+public sealed record ChatAction(string Id, string Label, string Value, string Style = "default", string? Confirm = null);
 
 public sealed record EmailDraft(string To, string? Cc, string Subject, string Body);
 

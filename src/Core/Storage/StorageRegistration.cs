@@ -15,15 +15,19 @@ public static class StorageRegistration
     /// </summary>
     public static IServiceCollection AddChaseStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = ReadOptions(configuration);
-        var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
-        if (options.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(connectionString))
-            throw new InvalidOperationException(
-                "Database:Provider is Postgres but ConnectionStrings:Chase is empty. " +
-                "Set it, e.g. ConnectionStrings__Chase=\"Host=127.0.0.1;Database=chasebot;Username=chasebot;Password=...\".");
-
-        services.AddSingleton(options);
-        services.AddDbContextFactory<ChaseDbContext>(db => Configure(db, options, connectionString));
+        // Read when first resolved, not now: hosts (and test hosts) may still be adding configuration.
+        services.AddSingleton(sp => ReadOptions(sp.GetRequiredService<IConfiguration>()));
+        services.AddDbContextFactory<ChaseDbContext>((sp, db) =>
+        {
+            var settings = sp.GetRequiredService<IConfiguration>();
+            var options = sp.GetRequiredService<DatabaseOptions>();
+            var connectionString = settings.GetConnectionString(DatabaseOptions.ConnectionStringName);
+            if (options.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(connectionString))
+                throw new InvalidOperationException(
+                    "Database:Provider is Postgres but ConnectionStrings:Chase is empty. " +
+                    "Set it, e.g. ConnectionStrings__Chase=\"Host=127.0.0.1;Database=chasebot;Username=chasebot;Password=...\".");
+            Configure(db, options, connectionString);
+        });
         return services;
     }
 

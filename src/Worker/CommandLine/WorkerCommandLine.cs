@@ -118,11 +118,12 @@ public static class WorkerCommandLine
     internal static ServiceProvider BuildServices(IConfiguration configuration, TimeProvider? clock, TextWriter stdout)
     {
         var services = new ServiceCollection();
+        services.AddSingleton(configuration);
         services.AddLogging();
         if (clock is not null)
             services.AddSingleton(clock);
         // No chat platform configured: messages are printed, readable, on this command's output.
-        services.AddSingleton<IChatPlatform>(new ConsolePlatform(stdout));
+        services.AddSingleton(new ConsolePlatform(stdout));
         services.AddChaseCore(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

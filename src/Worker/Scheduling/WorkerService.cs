@@ -2,6 +2,7 @@ using ChaseBot.Core;
 using ChaseBot.Core.Digests;
 using ChaseBot.Core.Exports;
 using ChaseBot.Core.Morale;
+using ChaseBot.Core.Storage;
 using ChaseBot.Worker.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

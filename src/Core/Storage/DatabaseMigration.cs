@@ -1,11 +1,10 @@
-using ChaseBot.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 
-namespace ChaseBot.Worker.Scheduling;
+namespace ChaseBot.Core.Storage;
 
 /// <summary>Brings the schema up to date before the scheduler starts (registered ahead of Quartz).</summary>
-internal sealed class DatabaseMigration(IDbContextFactory<ChaseDbContext> dbFactory) : IHostedService
+public sealed class DatabaseMigration(IDbContextFactory<ChaseDbContext> dbFactory) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Morale;
+using ChaseBot.Core.Slack;
+
+namespace ChaseBot.Bot.Slack;
+
+/// <summary>
+/// POST /slack/interactions: proposal buttons and morale answers. The decision is made through the same Core
+/// function the CLI and Teams use; the clicked message is then updated in place (buttons gone, who decided what
+/// and when), and a click that changes nothing says so privately.
+/// </summary>
+public static class InteractionEndpoint
+{
+    public static async Task<IResult> HandleAsync(HttpContext context, ProposalDecisions decisions, MoraleCheckIns morale,
+        SlackFollowUps followUps, TimeProvider clock)
+    {
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        JsonObject payload;
+        try
+        {
+            payload = JsonNode.Parse(form["payload"].ToString()) as JsonObject ?? throw new JsonException();
+        }
+        catch (JsonException)
+        {
+            return Results.BadRequest();
+        }
+        var user = payload["user"]?["id"]?.GetValue<string>();
+        var action = (payload["actions"] as JsonArray)?.FirstOrDefault() as JsonObject;
+        var actionId = action?["action_id"]?.GetValue<string>();
+        var value = action?["value"]?.GetValue<string>();
+        var responseUrl = payload["response_url"]?.GetValue<string>();
+        if (payload["type"]?.GetValue<string>() != "block_actions" || user is null || actionId is null || value is null)
+            return Results.BadRequest();
+        var blocks = payload["message"]?["blocks"] as JsonArray;
+        var title = blocks?.FirstOrDefault()?["text"]?["text"]?.GetValue<string>() ?? "ChaseBot";
+
+        JsonObject update;
+        if (actionId is ChaseMessages.Approve or ChaseMessages.Snooze or ChaseMessages.Reject &&
+            long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var proposalId))
+        {
+            var verdict = actionId switch
+            {
+                ChaseMessages.Approve => Verdict.Approve,
+                ChaseMessages.Snooze => Verdict.Snooze,
+                _ => Verdict.Reject,
+            };
+            var result = await decisions.DecideAsync(proposalId, user, verdict);
+            update = result.Accepted
+                ? BlockKit.Decided(blocks, title,
+                    $"{BlockKit.Escape(result.Message)} ({Label(verdict)} by <@{BlockKit.Escape(user)}> at {clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC)")
+                : Private(result.Message);
+        }
+        else if (actionId == MoraleCheckIns.AnswerAction && value.Split(':') is [var id, var answer] &&
+                 long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var checkId))
+        {
+            var reply = await morale.AnswerAsync(checkId, user, answer);
+            update = BlockKit.Decided(blocks, title, BlockKit.Escape($"You answered: {answer}. {reply}"));
+        }
+        else
+            update = Private("That button is no longer understood; nothing was changed.");
+
+        _ = followUps.PostAsync(responseUrl, update);
+        return Results.Ok();
+    }
+
+    private static string Label(Verdict verdict) => verdict switch
+    {
+        Verdict.Approve => "approved",
+        Verdict.Snooze => "snoozed",
+        _ => "rejected",
+    };
+
+    private static JsonObject Private(string text) => new()
+    {
+        ["response_type"] = "ephemeral",
+        ["replace_original"] = false,
+        ["text"] = BlockKit.Escape(text),
+    };
+}

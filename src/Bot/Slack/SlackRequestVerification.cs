@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using ChaseBot.Core.Slack;
+using Microsoft.Extensions.Options;
+
+namespace ChaseBot.Bot.Slack;
+
+/// <summary>
+/// Every request to /slack/* is authenticated before anything reads it for meaning: the raw body is read (up to a
+/// limit), its v0 signature checked in constant time within the five-minute window, and a signature seen before is
+/// refused as a replay. A refusal is 401 with an empty body and a log line; nothing is processed.
+/// </summary>
+public sealed class SlackRequestVerification(RequestDelegate next, IOptions<SlackOptions> options, TimeProvider clock,
+    SlackReplayGuard replays, ILogger<SlackRequestVerification> log)
+{
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var secret = options.Value.SigningSecret;
+        if (string.IsNullOrWhiteSpace(secret))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound; // Slack is not configured here.
+            return;
+        }
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            Refuse(context, StatusCodes.Status413PayloadTooLarge, "body over the size limit");
+            return;
+        }
+        var body = new MemoryStream();
+        var buffer = new byte[8192];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+        {
+            body.Write(buffer, 0, read);
+            if (body.Length > MaxBodyBytes)
+            {
+                Refuse(context, StatusCodes.Status413PayloadTooLarge, "body over the size limit");
+                return;
+            }
+        }
+        var signature = context.Request.Headers["X-Slack-Signature"].ToString();
+        var problem = SlackSignature.Problem(secret, context.Request.Headers["X-Slack-Request-Timestamp"], signature,
+            body.GetBuffer().AsSpan(0, (int)body.Length), clock.GetUtcNow());
+        if (problem is null && !replays.FirstSighting(signature, clock.GetUtcNow()))
+            problem = "replay of a request already handled";
+        if (problem is not null)
+        {
+            Refuse(context, StatusCodes.Status401Unauthorized, problem);
+            return;
+        }
+        body.Position = 0;
+        context.Request.Body = body;
+        await next(context);
+    }
+
+    private void Refuse(HttpContext context, int status, string why)
+    {
+        log.LogWarning("Refused {Method} {Path} from {Remote}: {Why}", context.Request.Method, context.Request.Path,
+            context.Connection.RemoteIpAddress, why);
+        context.Response.StatusCode = status;
+    }
+}
+
+/// <summary>Signatures seen in the last five minutes (older ones fail the timestamp check anyway).</summary>
+public sealed class SlackReplayGuard
+{
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new();
+
+    public bool FirstSighting(string signature, DateTimeOffset now)
+    {
+        if (_seen.Count > 1000)
+            foreach (var (key, at) in _seen)
+                if (now - at > SlackSignature.Window * 2)
+                    _seen.TryRemove(key, out _);
+        return _seen.TryAdd(signature, now);
+    }
+}

@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using ChaseBot.Core.Commands;
+using ChaseBot.Core.Slack;
+
+namespace ChaseBot.Bot.Slack;
+
+/// <summary>POST /slack/commands: /chase &lt;text&gt;. Answers within Slack's 3 seconds, or acknowledges and finishes through response_url.</summary>
+public static class SlashCommandEndpoint
+{
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(2.5);
+
+    public static async Task<IResult> HandleAsync(HttpContext context, ChaseCommands commands, SlackFollowUps followUps,
+        ILoggerFactory logs)
+    {
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var user = form["user_id"].ToString();
+        if (string.IsNullOrEmpty(user))
+            return Results.BadRequest();
+        var reply = commands.HandleAsync(form["text"].ToString(), new CommandContext(user, "slack", form["channel_id"].ToString()));
+        if (await Task.WhenAny(reply, Task.Delay(Budget)) == reply)
+            return Results.Json(Render(await reply));
+
+        var responseUrl = form["response_url"].ToString();
+        _ = Task.Run(async () =>
+        {
+            try { await followUps.PostAsync(responseUrl, Render(await reply)); }
+            catch (Exception e) { logs.CreateLogger(nameof(SlashCommandEndpoint)).LogError(e, "A slow /chase command failed"); }
+        });
+        return Results.Json(new JsonObject { ["response_type"] = "ephemeral", ["text"] = "Working on it…" });
+    }
+
+    public static JsonObject Render(CommandReply reply)
+    {
+        var message = BlockKit.Message(reply.Message);
+        message["response_type"] = reply.Public ? "in_channel" : "ephemeral";
+        return message;
+    }
+}

@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+
+namespace ChaseBot.Core.Slack;
+
+/// <summary>
+/// Slack accepts about one message per second per channel. Each channel gets its own turn, so posts to different
+/// channels never wait for each other and posts to one channel are spaced a second apart.
+/// </summary>
+public sealed class ChannelPacer(TimeProvider clock, TimeSpan? interval = null)
+{
+    private readonly TimeSpan _interval = interval ?? TimeSpan.FromSeconds(1.1);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _nextTurn = new();
+
+    public async Task WaitTurnAsync(string channel, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var now = clock.GetUtcNow();
+            var next = _nextTurn.GetOrAdd(channel, now);
+            var start = next > now ? next : now;
+            if (_nextTurn.TryUpdate(channel, start + _interval, next))
+            {
+                if (start > now)
+                    await Task.Delay(start - now, clock, cancellationToken);
+                return;
+            }
+        }
+    }
+}

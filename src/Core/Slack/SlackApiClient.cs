@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using ChaseBot.Core.Delivery;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+
+namespace ChaseBot.Core.Slack;
+
+/// <summary>Slack said no (ok:false) for a reason retrying will not fix: channel_not_found, invalid_auth, msg_too_long…</summary>
+public sealed class SlackApiException(string method, string error) : Exception($"Slack {method} failed: {error}")
+{
+    public string Error { get; } = error;
+}
+
+/// <summary>
+/// The few Web API methods ChaseBot uses, over HttpClient. Errors come back as HTTP 200 with ok:false and are
+/// mapped to typed failures; 429 waits exactly Retry-After; 5xx, timeouts and dropped connections are retried
+/// briefly with backoff and jitter, then left to the outbox's slower retries.
+/// </summary>
+public sealed class SlackApiClient
+{
+    private static readonly HashSet<string> TransientErrors = ["ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"];
+    private readonly HttpClient _http;
+    private readonly SlackOptions _options;
+    private readonly ResiliencePipeline _retry;
+
+    public SlackApiClient(HttpClient http, IOptions<SlackOptions> options, TimeProvider clock)
+    {
+        _http = http;
+        _options = options.Value;
+        _http.BaseAddress ??= new Uri(_options.ApiBaseUrl.EndsWith('/') ? _options.ApiBaseUrl : _options.ApiBaseUrl + "/");
+        _retry = new ResiliencePipelineBuilder { TimeProvider = clock }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = 2,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+                ShouldHandle = new PredicateBuilder()
+                    .Handle<HttpRequestException>()
+                    .Handle<TimeoutException>()
+                    .Handle<TransientDeliveryException>(e => e.RetryAfter is null || e.RetryAfter <= TimeSpan.FromSeconds(5)),
+                // A 429 says exactly how long to wait: wait that, no more and no less.
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is TransientDeliveryException { RetryAfter: { } after }
+                    ? after : (TimeSpan?)null),
+            })
+            .Build();
+    }
+
+    public async Task<string> PostMessageAsync(string channel, JsonObject message, CancellationToken cancellationToken)
+    {
+        message["channel"] = channel;
+        var result = await CallAsync("chat.postMessage", message, cancellationToken);
+        return result["ts"]?.GetValue<string>() ?? "";
+    }
+
+    public Task UpdateAsync(string channel, string ts, JsonObject message, CancellationToken cancellationToken)
+    {
+        message["channel"] = channel;
+        message["ts"] = ts;
+        return CallAsync("chat.update", message, cancellationToken);
+    }
+
+    public Task PostEphemeralAsync(string channel, string user, JsonObject message, CancellationToken cancellationToken)
+    {
+        message["channel"] = channel;
+        message["user"] = user;
+        return CallAsync("chat.postEphemeral", message, cancellationToken);
+    }
+
+    /// <summary>The DM channel with a user (needs im:write).</summary>
+    public async Task<string> OpenDirectMessageAsync(string user, CancellationToken cancellationToken)
+    {
+        var result = await CallAsync("conversations.open", new JsonObject { ["users"] = user }, cancellationToken);
+        return result["channel"]?["id"]?.GetValue<string>() ?? throw new SlackApiException("conversations.open", "no channel in the answer");
+    }
+
+    public Task<JsonObject> CallAsync(string method, JsonObject body, CancellationToken cancellationToken) =>
+        _retry.ExecuteAsync(async token => await SendOnceAsync(method, body, token), cancellationToken).AsTask();
+
+    private async Task<JsonObject> SendOnceAsync(string method, JsonObject body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, method)
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.BotToken);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, cancellationToken);
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Slack {method} did not answer in time");
+        }
+        using (response)
+        {
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                throw new TransientDeliveryException($"Slack {method}: rate limited",
+                    response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(30));
+            if ((int)response.StatusCode >= 500)
+                throw new TransientDeliveryException($"Slack {method}: HTTP {(int)response.StatusCode}");
+            if (!response.IsSuccessStatusCode)
+                throw new SlackApiException(method, $"HTTP {(int)response.StatusCode}");
+            var json = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken)) as JsonObject
+                       ?? throw new TransientDeliveryException($"Slack {method}: an answer that is not JSON");
+            if (json["ok"]?.GetValue<bool>() == true)
+                return json;
+            var error = json["error"]?.GetValue<string>() ?? "unknown_error";
+            if (TransientErrors.Contains(error))
+                throw new TransientDeliveryException($"Slack {method}: {error}");
+            throw new SlackApiException(method, error);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Options;
+
+namespace ChaseBot.Core.Slack;
+
+/// <summary>Section "Slack". Secrets come from the environment (Slack__BotToken, Slack__SigningSecret), never the repository.</summary>
+public sealed class SlackOptions
+{
+    public const string Section = "Slack";
+
+    /// <summary>xoxb-… bot token. When set, the Worker delivers through Slack instead of the console.</summary>
+    public string? BotToken { get; set; }
+
+    /// <summary>Verifies that requests to /slack/* come from Slack.</summary>
+    public string? SigningSecret { get; set; }
+
+    /// <summary>Slack's Web API; tests and self-hosted proxies point it elsewhere.</summary>
+    public string ApiBaseUrl { get; set; } = "https://slack.com/api/";
+
+    /// <summary>Follow-up replies are only posted to response_urls under this prefix (no posting to arbitrary URLs).</summary>
+    public string ResponseUrlPrefix { get; set; } = "https://hooks.slack.com/";
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(BotToken);
+}
+
+public sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SlackOptions o)
+    {
+        var failures = new List<string>();
+        var hasToken = !string.IsNullOrWhiteSpace(o.BotToken);
+        var hasSecret = !string.IsNullOrWhiteSpace(o.SigningSecret);
+        if (hasToken != hasSecret)
+            failures.Add(hasToken
+                ? "Slack:BotToken is set but Slack:SigningSecret is not: ChaseBot could post but not verify Slack's requests. Set both (Slack__SigningSecret)."
+                : "Slack:SigningSecret is set but Slack:BotToken is not: set both (Slack__BotToken), or neither to use the console.");
+        if (hasToken && !o.BotToken!.StartsWith("xoxb-", StringComparison.Ordinal))
+            failures.Add("Slack:BotToken must be a bot token (it starts with xoxb-).");
+        if (!Uri.TryCreate(o.ApiBaseUrl, UriKind.Absolute, out _))
+            failures.Add("Slack:ApiBaseUrl must be an absolute URL.");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,21 @@
+using ChaseBot.Core.Delivery;
+using Microsoft.Extensions.Logging;
+
+namespace ChaseBot.Core.Slack;
+
+/// <summary>The outbox's way into Slack: channel messages to their channel, private ones by DM, paced per channel.</summary>
+public sealed class SlackPlatform(SlackApiClient api, ChannelPacer pacer, ILogger<SlackPlatform> log) : IChatPlatform
+{
+    public string Name => "slack";
+
+    public async Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
+    {
+        var channel = message.Audience == Audience.Direct
+            ? await api.OpenDirectMessageAsync(message.Target, cancellationToken)
+            : message.Target;
+        await pacer.WaitTurnAsync(channel, cancellationToken);
+        var ts = await api.PostMessageAsync(channel, BlockKit.Message(content), cancellationToken);
+        log.LogInformation("Posted {Kind} {Key} to Slack {Channel} ({Ts})", message.Kind, message.Key, channel, ts);
+        return new Delivered($"{channel}/{ts}");
+    }
+}

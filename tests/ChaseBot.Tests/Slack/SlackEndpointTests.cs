@@ -1,0 +1,204 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Exports;
+using ChaseBot.Core.Ledger;
+using ChaseBot.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Tests.Slack;
+
+/// <summary>/slack/commands and /slack/interactions through the real Bot: authenticated before anything else.</summary>
+public sealed class SlackEndpointTests : IAsyncLifetime
+{
+    private SlackBot _bot = null!;
+
+    public async Task InitializeAsync()
+    {
+        _bot = await SlackBot.StartAsync();
+        await _bot.Http.GetAsync("/healthz"); // starts the app, which migrates the database
+        await _bot.Db.Importer(_bot.Clock).ImportFileAsync(Samples.File("xero-invoices-nz.csv"), new ImportSettings());
+    }
+
+    public async Task DisposeAsync() => await _bot.DisposeAsync();
+
+    private async Task<JsonObject> Json(HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonObject ?? throw new InvalidOperationException("not JSON");
+
+    [Fact]
+    public async Task A_signed_status_command_is_answered_ephemerally_in_Block_Kit()
+    {
+        var response = await _bot.CommandAsync("status Kauri Digital Ltd");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = await Json(response);
+        Assert.Equal("ephemeral", json["response_type"]!.GetValue<string>());
+        Assert.Equal("header", json["blocks"]![0]!["type"]!.GetValue<string>());
+        Assert.Contains("INV-0101", json.ToJsonString());
+        Assert.Contains("Owed as of", json["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Status_public_posts_in_the_channel() =>
+        Assert.Equal("in_channel", (await Json(await _bot.CommandAsync("status public")))["response_type"]!.GetValue<string>());
+
+    [Fact]
+    public async Task A_payment_logged_from_Slack_changes_the_ledger_and_names_the_Slack_user()
+    {
+        var response = await _bot.CommandAsync("paid INV-0102 100", user: "U123ABC");
+
+        Assert.Contains("Logged NZD 100.00", (await Json(response))["text"]!.GetValue<string>());
+        await using var db = _bot.Db.Open();
+        Assert.Equal("slack:U123ABC", (await db.Payments.SingleAsync()).RecordedBy);
+    }
+
+    public static TheoryData<string, Func<SlackBot, Task<HttpResponseMessage>>> Forgeries => new()
+    {
+        { "wrong secret", b => b.PostAsync("/slack/commands", SlackBot.Form(("text", "paid INV-0102"), ("user_id", "U1")), secret: "not-the-secret") },
+        { "stale", b => b.PostAsync("/slack/commands", SlackBot.Form(("text", "paid INV-0102"), ("user_id", "U1")), b.Timestamp(TimeSpan.FromMinutes(-6))) },
+        { "future", b => b.PostAsync("/slack/commands", SlackBot.Form(("text", "paid INV-0102"), ("user_id", "U1")), b.Timestamp(TimeSpan.FromMinutes(6))) },
+        { "tampered", b => b.PostAsync("/slack/commands", SlackBot.Form(("text", "status"), ("user_id", "U1")), tamper: body => body.Replace("status", "paid+INV-0102")) },
+        { "unsigned", b => b.PostAsync("/slack/commands", SlackBot.Form(("text", "paid INV-0102"), ("user_id", "U1")), sign: false) },
+        { "timestamp not a number", b => b.PostAsync("/slack/commands", SlackBot.Form(("text", "paid INV-0102"), ("user_id", "U1")), timestamp: "yesterday") },
+        { "interaction, wrong secret", b => b.PostAsync("/slack/interactions", SlackBot.Form(("payload", "{}")), secret: "nope") },
+    };
+
+    [Theory]
+    [MemberData(nameof(Forgeries))]
+    public async Task Forged_stale_future_tampered_or_unsigned_requests_get_401_and_change_nothing(string why, Func<SlackBot, Task<HttpResponseMessage>> send)
+    {
+        var response = await send(_bot);
+
+        Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, why);
+        Assert.Equal("", await response.Content.ReadAsStringAsync());
+        await using var db = _bot.Db.Open();
+        Assert.False(await db.Payments.AnyAsync());
+    }
+
+    [Fact]
+    public async Task A_replayed_request_is_refused_even_inside_the_window()
+    {
+        var body = SlackBot.Form(("text", "paid INV-0102 10"), ("user_id", "U1"));
+        var timestamp = _bot.Timestamp();
+
+        var first = await _bot.PostAsync("/slack/commands", body, timestamp);
+        var replay = await _bot.PostAsync("/slack/commands", body, timestamp);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Unauthorized), (first.StatusCode, replay.StatusCode));
+        await using var db = _bot.Db.Open();
+        Assert.Equal(1, await db.Payments.CountAsync());
+    }
+
+    [Fact]
+    public async Task An_oversized_body_is_refused_before_it_is_read_for_meaning()
+    {
+        var response = await _bot.PostAsync("/slack/commands", SlackBot.Form(("text", new string('a', 100_000)), ("user_id", "U1")));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_signed_but_malformed_request_is_a_400_not_a_crash()
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, (await _bot.PostAsync("/slack/commands", "text=status")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _bot.PostAsync("/slack/interactions", SlackBot.Form(("payload", "{not json")))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _bot.PostAsync("/slack/interactions", SlackBot.Form(("payload", "[1,2]")))).StatusCode);
+    }
+
+    private async Task<long> PendingProposalAsync(string step = ChaseLadder.LateNotice)
+    {
+        await using var db = _bot.Db.Open();
+        var invoice = await db.Invoices.SingleAsync(i => i.Number == "INV-0101");
+        var proposal = new Proposal { InvoiceId = invoice.Id, Step = step, Status = ProposalStatus.Pending, ProposedOn = new DateOnly(2026, 11, 23) };
+        db.Proposals.Add(proposal);
+        await db.SaveChangesAsync();
+        return proposal.Id;
+    }
+
+    private Task<HttpResponseMessage> ClickAsync(string user, string actionId, string value, int hook = 1)
+    {
+        var payload = new JsonObject
+        {
+            ["type"] = "block_actions",
+            ["user"] = new JsonObject { ["id"] = user },
+            ["channel"] = new JsonObject { ["id"] = "C1" },
+            ["response_url"] = _bot.Slack.HooksUrl + $"actions/{hook}",
+            ["message"] = new JsonObject
+            {
+                ["ts"] = "1700000000.000001",
+                ["blocks"] = new JsonArray(
+                    new JsonObject { ["type"] = "header", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = "Proposal: formal late notice for INV-0101" } },
+                    new JsonObject { ["type"] = "actions", ["elements"] = new JsonArray() }),
+            },
+            ["actions"] = new JsonArray(new JsonObject { ["action_id"] = actionId, ["value"] = value }),
+        };
+        return _bot.PostAsync("/slack/interactions", SlackBot.Form(("payload", payload.ToJsonString())));
+    }
+
+    [Fact]
+    public async Task An_approver_clicking_approve_decides_and_the_message_is_updated_in_place_without_buttons()
+    {
+        var id = await PendingProposalAsync();
+
+        var response = await ClickAsync("UAPPROVER", ChaseMessages.Approve, id.ToString());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var update = (await _bot.Slack.WaitForAsync("/hooks/actions/1")).Body;
+        Assert.True(update["replace_original"]!.GetValue<bool>());
+        var blocks = update["blocks"]!.AsArray();
+        Assert.DoesNotContain(blocks, b => b!["type"]!.GetValue<string>() == "actions");
+        Assert.Contains("approved by <@UAPPROVER> at 2026-11-23 10:00 UTC", blocks[^1]!["elements"]![0]!["text"]!.GetValue<string>());
+        await using var db = _bot.Db.Open();
+        Assert.Equal((ProposalStatus.Approved, "UAPPROVER"), await db.Proposals.Select(p => ValueTuple.Create(p.Status, p.DecidedBy)).SingleAsync());
+    }
+
+    [Fact]
+    public async Task A_second_click_on_a_decided_proposal_changes_nothing_and_says_so_privately()
+    {
+        var id = await PendingProposalAsync();
+        await ClickAsync("UAPPROVER", ChaseMessages.Approve, id.ToString(), hook: 1);
+        await _bot.Slack.WaitForAsync("/hooks/actions/1");
+
+        await ClickAsync("UAPPROVER", ChaseMessages.Reject, id.ToString(), hook: 2);
+
+        var answer = (await _bot.Slack.WaitForAsync("/hooks/actions/2")).Body;
+        Assert.Equal(("ephemeral", false), (answer["response_type"]!.GetValue<string>(), answer["replace_original"]!.GetValue<bool>()));
+        Assert.Contains("already approved by UAPPROVER", answer["text"]!.GetValue<string>());
+        await using var db = _bot.Db.Open();
+        Assert.Equal(ProposalStatus.Approved, await db.Proposals.Select(p => p.Status).SingleAsync());
+    }
+
+    [Fact]
+    public async Task Someone_who_is_not_an_approver_is_refused_and_the_buttons_stay()
+    {
+        var id = await PendingProposalAsync();
+
+        await ClickAsync("UINTERN", ChaseMessages.Approve, id.ToString());
+
+        var answer = (await _bot.Slack.WaitForAsync("/hooks/actions/1")).Body;
+        Assert.False(answer["replace_original"]!.GetValue<bool>());
+        Assert.Contains("UINTERN is not an approver", answer["text"]!.GetValue<string>());
+        await using var db = _bot.Db.Open();
+        Assert.Equal(ProposalStatus.Pending, await db.Proposals.Select(p => p.Status).SingleAsync());
+    }
+
+    [Fact]
+    public async Task A_morale_answer_is_stored_and_the_prompt_is_replaced_by_the_reply()
+    {
+        long checkId;
+        await using (var db = _bot.Db.Open())
+        {
+            var check = new Core.Morale.MoraleCheck { UserId = "UOWNER", Trigger = "weekly", AskedAt = DateTime.UtcNow };
+            db.MoraleChecks.Add(check);
+            await db.SaveChangesAsync();
+            checkId = check.Id;
+        }
+
+        await ClickAsync("UOWNER", Core.Morale.MoraleCheckIns.AnswerAction, $"{checkId}:rough");
+
+        var update = (await _bot.Slack.WaitForAsync("/hooks/actions/1")).Body;
+        Assert.True(update["replace_original"]!.GetValue<bool>());
+        Assert.Contains("not yours alone", update["blocks"]!.AsArray()[^1]!["elements"]![0]!["text"]!.GetValue<string>());
+        await using var after = _bot.Db.Open();
+        Assert.Equal("rough", await after.MoraleChecks.Select(c => c.Answer).SingleAsync());
+    }
+}

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ChaseBot.Tests.Support;
+
+public sealed record SlackCall(string Path, string? Authorization, string? ContentType, JsonObject Body, DateTimeOffset At);
+
+/// <summary>What the fake answers to one call: a status, a JSON body, a delay, or a dropped connection.</summary>
+public sealed record SlackAnswer(int Status = 200, string? Json = null, TimeSpan Delay = default, bool Drop = false, int? RetryAfter = null);
+
+/// <summary>
+/// Slack's Web API and response_urls, faked on 127.0.0.1 by a real Kestrel server: it checks the bearer token and
+/// JSON body like Slack does, records every call, and answers what the test scripts (ok:false, 429, 5xx, slow, drop).
+/// </summary>
+public sealed class FakeSlack : IAsyncDisposable
+{
+    public const string Token = "xoxb-test-token";
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<SlackAnswer> _script = new();
+    private int _ts;
+
+    private FakeSlack(WebApplication app) => _app = app;
+
+    public ConcurrentQueue<SlackCall> Calls { get; } = new();
+    public string BaseUrl { get; private set; } = "";
+    public string ApiUrl => BaseUrl + "/api/";
+    public string HooksUrl => BaseUrl + "/hooks/";
+
+    /// <summary>Answers for the next calls to the Web API, in order; after them every call succeeds.</summary>
+    public void Script(params SlackAnswer[] answers)
+    {
+        foreach (var answer in answers)
+            _script.Enqueue(answer);
+    }
+
+    public static async Task<FakeSlack> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeSlack(app);
+        app.MapPost("/api/{method}", fake.ApiAsync);
+        app.MapPost("/hooks/{*path}", fake.HookAsync);
+        await app.StartAsync();
+        fake.BaseUrl = app.Urls.First().TrimEnd('/');
+        return fake;
+    }
+
+    private async Task<IResult> ApiAsync(HttpContext context, string method)
+    {
+        var body = await ReadAsync(context);
+        Calls.Enqueue(new SlackCall("/api/" + method, context.Request.Headers.Authorization, context.Request.ContentType, body, DateTimeOffset.UtcNow));
+        if (context.Request.Headers.Authorization != $"Bearer {Token}")
+            return Results.Json(new { ok = false, error = "invalid_auth" });
+        if (_script.TryDequeue(out var answer))
+        {
+            if (answer.Delay > TimeSpan.Zero)
+                await Task.Delay(answer.Delay);
+            if (answer.Drop)
+            {
+                context.Abort();
+                return Results.Empty;
+            }
+            if (answer.RetryAfter is { } seconds)
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (answer.Json is not null || answer.Status != 200)
+                return Results.Content(answer.Json ?? "{}", "application/json", statusCode: answer.Status);
+        }
+        return method switch
+        {
+            "conversations.open" => Results.Json(new { ok = true, channel = new { id = "D" + body["users"] } }),
+            _ => Results.Json(new { ok = true, channel = body["channel"]?.ToString(), ts = $"1700000000.{Interlocked.Increment(ref _ts):D6}" }),
+        };
+    }
+
+    private async Task<IResult> HookAsync(HttpContext context, string path)
+    {
+        Calls.Enqueue(new SlackCall("/hooks/" + path, null, context.Request.ContentType, await ReadAsync(context), DateTimeOffset.UtcNow));
+        return Results.Ok();
+    }
+
+    private static async Task<JsonObject> ReadAsync(HttpContext context) =>
+        JsonNode.Parse(await new StreamReader(context.Request.Body).ReadToEndAsync()) as JsonObject ?? [];
+
+    /// <summary>Waits (bounded) until a call to <paramref name="path"/> has arrived.</summary>
+    public async Task<SlackCall> WaitForAsync(string pathPrefix, int count = 1)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var calls = Calls.Where(c => c.Path.StartsWith(pathPrefix, StringComparison.Ordinal)).ToList();
+            if (calls.Count >= count)
+                return calls[count - 1];
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"no call to {pathPrefix} arrived");
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
