@@ -26,4 +26,14 @@ public sealed class ChannelPacer(TimeProvider clock, TimeSpan? interval = null)
             }
         }
     }
+
+    /// <summary>
+    /// Called when a post has been answered: the next one waits a full interval from now, so a slow post (which
+    /// Slack counts when it arrives) cannot let the next one arrive too soon after it.
+    /// </summary>
+    public void Completed(string channel)
+    {
+        var earliest = clock.GetUtcNow() + _interval;
+        _nextTurn.AddOrUpdate(channel, earliest, (_, next) => next > earliest ? next : earliest);
+    }
 }

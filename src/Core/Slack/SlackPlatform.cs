@@ -14,7 +14,15 @@ public sealed class SlackPlatform(SlackApiClient api, ChannelPacer pacer, ILogge
             ? await api.OpenDirectMessageAsync(message.Target, cancellationToken)
             : message.Target;
         await pacer.WaitTurnAsync(channel, cancellationToken);
-        var ts = await api.PostMessageAsync(channel, BlockKit.Message(content), cancellationToken);
+        string ts;
+        try
+        {
+            ts = await api.PostMessageAsync(channel, BlockKit.Message(content), cancellationToken);
+        }
+        finally
+        {
+            pacer.Completed(channel);
+        }
         log.LogInformation("Posted {Kind} {Key} to Slack {Channel} ({Ts})", message.Kind, message.Key, channel, ts);
         return new Delivered($"{channel}/{ts}");
     }

@@ -1,0 +1,174 @@
+using System.Text.Json.Nodes;
+using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Slack;
+using ChaseBot.Tests.Chasing;
+using ChaseBot.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ChaseBot.Tests.Slack;
+
+/// <summary>The Worker's outbox delivering to a fake Slack Web API on 127.0.0.1.</summary>
+public sealed class SlackDeliveryTests : IAsyncLifetime
+{
+    private FakeSlack _slack = null!;
+    private ChaseHarness _h = null!;
+
+    public async Task InitializeAsync()
+    {
+        _slack = await FakeSlack.StartAsync();
+        _h = new ChaseHarness();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _h.Dispose();
+        await _slack.DisposeAsync();
+    }
+
+    private (OutboxDrainer Drainer, SlackApiClient Api) Slack(TimeSpan? pace = null)
+    {
+        var options = Options.Create(new SlackOptions { BotToken = FakeSlack.Token, SigningSecret = "s", ApiBaseUrl = _slack.ApiUrl });
+        var api = new SlackApiClient(new HttpClient { Timeout = TimeSpan.FromSeconds(5) }, options, TimeProvider.System);
+        var platform = new SlackPlatform(api, new ChannelPacer(TimeProvider.System, pace ?? TimeSpan.FromMilliseconds(300)),
+            NullLogger<SlackPlatform>.Instance);
+        return (new OutboxDrainer(_h.Db.Factory, platform, _h.Clock), api);
+    }
+
+    [Fact]
+    public async Task Reminders_are_posted_to_the_clients_channel_with_the_bot_token_as_JSON_in_Block_Kit()
+    {
+        await _h.InvoiceAsync(await _h.ClientAsync("Kauri Digital Ltd", c => (c.Channel, c.OwnerUserId) = ("C0KAURI", "U0OWNER")), "K-1", 3);
+        await _h.Runner.RunAsync();
+
+        var result = await Slack().Drainer.DrainAsync();
+
+        Assert.Equal(1, result.Delivered);
+        var call = Assert.Single(_slack.Calls);
+        Assert.Equal(("/api/chat.postMessage", "Bearer xoxb-test-token"), (call.Path, call.Authorization));
+        Assert.StartsWith("application/json", call.ContentType);
+        Assert.Equal("C0KAURI", call.Body["channel"]!.GetValue<string>());
+        Assert.Contains("Kauri Digital Ltd: 1 invoice(s) overdue", call.Body["text"]!.GetValue<string>());
+        var blocks = call.Body["blocks"]!.AsArray();
+        Assert.Equal("header", blocks[0]!["type"]!.GetValue<string>());
+        Assert.Equal("<@U0OWNER>", blocks[1]!["elements"]![0]!["text"]!.GetValue<string>());
+        Assert.Contains(blocks, b => b!["text"]?["text"]?.GetValue<string>().StartsWith("*Email draft*") == true);
+    }
+
+    [Fact]
+    public async Task Morale_check_ins_go_by_direct_message_to_the_owner()
+    {
+        await _h.InvoiceAsync(await _h.ClientAsync("A", c => c.OwnerUserId = "U0OWNER"), "A-1", 10);
+        await _h.Morale.AskAsync(includeWeekly: true);
+
+        await Slack().Drainer.DrainAsync();
+
+        var calls = _slack.Calls.ToList();
+        Assert.Equal(["/api/conversations.open", "/api/chat.postMessage"], calls.Select(c => c.Path));
+        Assert.Equal("U0OWNER", calls[0].Body["users"]!.GetValue<string>());
+        Assert.Equal("DU0OWNER", calls[1].Body["channel"]!.GetValue<string>());
+        Assert.Equal("morale.answer", calls[1].Body["blocks"]!.AsArray()[^1]!["elements"]![0]!["action_id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_429_is_waited_out_exactly_by_Retry_After_then_delivered()
+    {
+        await _h.InvoiceAsync(await _h.ClientAsync("A"), "A-1", 3);
+        await _h.Runner.RunAsync();
+        _slack.Script(new SlackAnswer(Status: 429, Json: """{"ok":false,"error":"ratelimited"}""", RetryAfter: 1));
+
+        var result = await Slack().Drainer.DrainAsync();
+
+        Assert.Equal(1, result.Delivered);
+        var calls = _slack.Calls.ToList();
+        Assert.Equal(2, calls.Count);
+        var waited = calls[1].At - calls[0].At;
+        Assert.True(waited >= TimeSpan.FromSeconds(0.95) && waited < TimeSpan.FromSeconds(3), $"waited {waited}");
+    }
+
+    [Fact]
+    public async Task Server_errors_and_dropped_connections_are_retried_with_backoff()
+    {
+        await _h.InvoiceAsync(await _h.ClientAsync("A"), "A-1", 3);
+        await _h.Runner.RunAsync();
+        _slack.Script(new SlackAnswer(Status: 503), new SlackAnswer(Drop: true));
+
+        var result = await Slack().Drainer.DrainAsync();
+
+        Assert.Equal(1, result.Delivered);
+        Assert.Equal(3, _slack.Calls.Count);
+    }
+
+    [Fact]
+    public async Task A_permanent_error_is_dead_lettered_with_Slacks_reason_and_not_retried()
+    {
+        await _h.InvoiceAsync(await _h.ClientAsync("A", c => c.Channel = "C0GONE"), "A-1", 3);
+        await _h.Runner.RunAsync();
+        _slack.Script(new SlackAnswer(Json: """{"ok":false,"error":"channel_not_found"}"""));
+
+        var result = await Slack().Drainer.DrainAsync();
+
+        Assert.Equal(1, result.DeadLettered);
+        Assert.Single(_slack.Calls);
+        var message = Assert.Single(await _h.OutboxAsync());
+        Assert.Contains("channel_not_found", message.LastError);
+    }
+
+    [Fact]
+    public async Task Posts_to_one_channel_are_paced_while_other_channels_are_not_held_up()
+    {
+        for (var i = 0; i < 3; i++)
+            await _h.InvoiceAsync(await _h.ClientAsync($"Same {i}", c => c.Channel = "C0SAME"), $"S-{i}", 3);
+        await _h.InvoiceAsync(await _h.ClientAsync("Other", c => c.Channel = "C0OTHER"), "O-1", 3);
+        await _h.Runner.RunAsync();
+
+        await Slack(pace: TimeSpan.FromMilliseconds(500)).Drainer.DrainAsync();
+
+        var same = _slack.Calls.Where(c => c.Body["channel"]?.GetValue<string>() == "C0SAME").Select(c => c.At).ToList();
+        Assert.Equal(3, same.Count);
+        for (var i = 1; i < same.Count; i++)
+            Assert.True(same[i] - same[i - 1] >= TimeSpan.FromMilliseconds(450), $"gap {same[i] - same[i - 1]}");
+    }
+
+    [Fact]
+    public async Task A_client_with_200_overdue_invoices_gets_one_message_within_Block_Kit_limits()
+    {
+        var client = await _h.ClientAsync("Huge Account Ltd");
+        for (var i = 0; i < 200; i++)
+            await _h.InvoiceAsync(client, $"H-{i:D3}", 3 + i % 10, 1234.56m);
+        await _h.Runner.RunAsync();
+
+        await Slack().Drainer.DrainAsync();
+
+        var call = Assert.Single(_slack.Calls);
+        var blocks = call.Body["blocks"]!.AsArray();
+        Assert.True(blocks.Count <= BlockKit.MaxBlocks);
+        foreach (var block in blocks)
+        {
+            var text = block!["text"]?["text"]?.GetValue<string>();
+            Assert.True(text is null || text.Length <= BlockKit.MaxSectionText);
+        }
+        Assert.True(blocks[0]!["text"]!["text"]!.GetValue<string>().Length <= BlockKit.MaxHeader);
+        Assert.False(string.IsNullOrWhiteSpace(call.Body["text"]!.GetValue<string>()));
+        Assert.Contains("200 invoice(s) overdue", call.Body["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void User_text_cannot_ping_a_channel_or_break_out_of_a_mention()
+    {
+        var message = BlockKit.Message(new ChatMessage { Title = "x", Lines = ["<!channel> & <@U123> say hi"], Mentions = ["not a slack id"] });
+        var json = message.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        Assert.Contains("&lt;!channel&gt; &amp; &lt;@U123&gt;", json);
+        Assert.Contains("@not a slack id", json);
+    }
+
+    [Fact]
+    public void Critical_steps_ask_for_confirmation_on_approve()
+    {
+        var approve = new ChatAction("proposal.approve", "Approve", "7", "primary", "Approve suspend access for Kauri?");
+        var blocks = BlockKit.Message(new ChatMessage { Title = "Proposal", Actions = [approve] })["blocks"]!.AsArray();
+        var button = blocks[^1]!["elements"]![0]!;
+        Assert.Equal("Approve suspend access for Kauri?", button["confirm"]!["text"]!["text"]!.GetValue<string>());
+        Assert.Equal("primary", button["style"]!.GetValue<string>());
+    }
+}
