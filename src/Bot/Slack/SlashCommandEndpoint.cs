@@ -16,7 +16,10 @@ public static class SlashCommandEndpoint
         var user = form["user_id"].ToString();
         if (string.IsNullOrEmpty(user))
             return Results.BadRequest();
-        var reply = commands.HandleAsync(form["text"].ToString(), new CommandContext(user, "slack", form["channel_id"].ToString()));
+        // On the thread pool: SQLite waits for another process's lock synchronously, and Slack's 3 seconds must not wait with it.
+        var text = form["text"].ToString();
+        var channel = form["channel_id"].ToString();
+        var reply = Task.Run(() => commands.HandleAsync(text, new CommandContext(user, "slack", channel)));
         if (await Task.WhenAny(reply, Task.Delay(Budget)) == reply)
             return Results.Json(Render(await reply));
 

@@ -4,24 +4,25 @@ namespace ChaseBot.Core.Slack;
 
 /// <summary>
 /// Slack accepts about one message per second per channel. Each channel gets its own turn, so posts to different
-/// channels never wait for each other and posts to one channel are spaced a second apart.
+/// channels never wait for each other and posts to one channel are spaced a second apart. Turns are measured on the
+/// monotonic clock (TimeProvider timestamps), which a wall-clock change cannot bend.
 /// </summary>
 public sealed class ChannelPacer(TimeProvider clock, TimeSpan? interval = null)
 {
-    private readonly TimeSpan _interval = interval ?? TimeSpan.FromSeconds(1.1);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _nextTurn = new();
+    private readonly long _interval = (long)((interval ?? TimeSpan.FromSeconds(1.1)).TotalSeconds * clock.TimestampFrequency);
+    private readonly ConcurrentDictionary<string, long> _nextTurn = new();
 
     public async Task WaitTurnAsync(string channel, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var now = clock.GetUtcNow();
+            var now = clock.GetTimestamp();
             var next = _nextTurn.GetOrAdd(channel, now);
-            var start = next > now ? next : now;
+            var start = Math.Max(next, now);
             if (_nextTurn.TryUpdate(channel, start + _interval, next))
             {
                 if (start > now)
-                    await Task.Delay(start - now, clock, cancellationToken);
+                    await Task.Delay(TimeSpan.FromSeconds((start - now) / (double)clock.TimestampFrequency), clock, cancellationToken);
                 return;
             }
         }
@@ -33,7 +34,7 @@ public sealed class ChannelPacer(TimeProvider clock, TimeSpan? interval = null)
     /// </summary>
     public void Completed(string channel)
     {
-        var earliest = clock.GetUtcNow() + _interval;
-        _nextTurn.AddOrUpdate(channel, earliest, (_, next) => next > earliest ? next : earliest);
+        var earliest = clock.GetTimestamp() + _interval;
+        _nextTurn.AddOrUpdate(channel, earliest, (_, next) => Math.Max(next, earliest));
     }
 }

@@ -69,8 +69,8 @@ public static class WorkerCommandLine
                 clock = new FixedClock(new DateTimeOffset(asOf.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero));
             }
             await using var services = BuildServices(settings, clock, stdout);
-            _ = services.GetRequiredService<IOptions<ChaseOptions>>().Value; // Validate configuration before touching data.
-            _ = services.GetRequiredService<IOptions<Core.Exports.ExportOptions>>().Value;
+            // Every section registered with ValidateOnStart is checked before any data is touched, as a host would.
+            services.GetService<IStartupValidator>()?.Validate();
             await using (var db = await services.GetRequiredService<IDbContextFactory<ChaseDbContext>>().CreateDbContextAsync(cancellationToken))
                 await DatabaseMigrator.MigrateAsync(db, cancellationToken);
 

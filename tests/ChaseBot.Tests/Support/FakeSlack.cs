@@ -91,7 +91,7 @@ public sealed class FakeSlack : IAsyncDisposable
     /// <summary>Waits (bounded) until a call to <paramref name="path"/> has arrived.</summary>
     public async Task<SlackCall> WaitForAsync(string pathPrefix, int count = 1)
     {
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; i < 300; i++)
         {
             var calls = Calls.Where(c => c.Path.StartsWith(pathPrefix, StringComparison.Ordinal)).ToList();
             if (calls.Count >= count)

@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using ChaseBot.Core.Exports;
+using ChaseBot.Tests.Exports;
+using ChaseBot.Tests.Support;
+
+namespace ChaseBot.Tests.Slack;
+
+/// <summary>Slack's 3-second budget, measured alone so other tests' load does not blur it.</summary>
+[Collection(nameof(MeasuredAlone))]
+public sealed class SlackBudgetTests
+{
+    [Fact]
+    public async Task A_command_slower_than_Slacks_three_seconds_is_acknowledged_and_finished_through_response_url()
+    {
+        await using var bot = await SlackBot.StartAsync();
+        await bot.Http.GetAsync("/healthz");
+        await bot.Db.Importer(bot.Clock).ImportFileAsync(Samples.File("xero-invoices-nz.csv"), new ImportSettings());
+        // Another process holds the database's write lock, so logging a payment has to wait for it.
+        await using var blocker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={bot.Db.Path}");
+        await blocker.OpenAsync();
+        await using (var begin = blocker.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        var started = DateTime.UtcNow;
+        var response = await bot.CommandAsync("paid INV-0102 100");
+        var answeredIn = DateTime.UtcNow - started;
+        await using (var commit = blocker.CreateCommand())
+        {
+            commit.CommandText = "COMMIT;";
+            await commit.ExecuteNonQueryAsync();
+        }
+
+        Assert.True(answeredIn < TimeSpan.FromSeconds(3), $"answered in {answeredIn}");
+        Assert.Equal("Working on it…", (JsonNode.Parse(await response.Content.ReadAsStringAsync())!)["text"]!.GetValue<string>());
+        var followUp = await bot.Slack.WaitForAsync("/hooks/commands/1");
+        Assert.Contains("Logged NZD 100.00", followUp.Body["text"]!.GetValue<string>());
+    }
+
+}
