@@ -34,6 +34,12 @@ public sealed partial class ChaseCommands
                       (i.Missing ? " · missing from the last export" : ""));
         if (report.Invoices.Count > StatusLines)
             lines.Add($"… and {report.Invoices.Count - StatusLines} more (the most overdue are shown).");
+        if (filter is null && await db.Outbox.CountAsync(m => m.DeadLetteredAt != null, cancellationToken) is var dead and > 0)
+        {
+            var last = await db.Outbox.Where(m => m.DeadLetteredAt != null).OrderByDescending(m => m.DeadLetteredAt)
+                .Select(m => m.LastError).FirstAsync(cancellationToken);
+            lines.Add($"⚠ {dead} message(s) could not be delivered; the latest: {last}. They are kept; see the outbox.");
+        }
         var title = report.Invoices.Count == 0
             ? $"Nothing outstanding{(filter is null ? "" : $" for {filter}")}."
             : $"Owed as of {report.AsOf:d MMM yyyy}{(filter is null ? "" : $" · {filter}")}";

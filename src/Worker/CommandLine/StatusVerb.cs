@@ -28,6 +28,9 @@ internal static class StatusVerb
             return 1;
         }
         await stdout.WriteAsync(arguments.Flags.Contains("json") ? Json(report) + Environment.NewLine : Human(report));
+        var dead = await db.Outbox.CountAsync(m => m.DeadLetteredAt != null, cancellationToken);
+        if (dead > 0 && !arguments.Flags.Contains("json"))
+            await stdout.WriteLineAsync($"\n{dead} chat message(s) could not be delivered and are kept: see `outbox` for the reasons.");
         return 0;
     }
 

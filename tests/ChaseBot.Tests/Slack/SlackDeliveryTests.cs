@@ -112,6 +112,8 @@ public sealed class SlackDeliveryTests : IAsyncLifetime
         Assert.Single(_slack.Calls);
         var message = Assert.Single(await _h.OutboxAsync());
         Assert.Contains("channel_not_found", message.LastError);
+        Assert.Contains("1 message(s) could not be delivered; the latest: SlackApiException: Slack chat.postMessage failed: channel_not_found",
+            await _h.SayAsync("status"));
     }
 
     [Fact]
