@@ -47,21 +47,21 @@ public static class ChaseMessages
         var id = proposalId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new ChatMessage
         {
-        Title = $"{(resurfaced ? "Back from snooze" : "Proposal")}: {step.Title} for {invoice.Number} ({client.Name}, {invoice.DaysLate} days late)",
-        Mentions = [client.Owner],
-        Lines =
-        [
-            $"{invoice.Amount} due {invoice.DueDate:yyyy-MM-dd}: {reason}.",
-            "Nothing is sent or changed until an approver decides. Approve to use the text below; snooze to be asked again in 7 days; reject to close this step.",
-        ],
-        Artifact = artifact,
-        Actions =
-        [
-            new(Approve, "Approve", id, "primary",
-                critical ? $"Approve \"{step.Title}\" for {client.Name}? This affects their service; make sure the contract allows it." : null),
-            new(Snooze, "Snooze 7 days", id),
-            new(Reject, "Reject", id, "danger"),
-        ],
+            Title = $"{(resurfaced ? "Back from snooze" : "Proposal")}: {step.Title} for {invoice.Number} ({client.Name}, {invoice.DaysLate} days late)",
+            Mentions = [client.Owner],
+            Lines =
+            [
+                $"{invoice.Amount} due {invoice.DueDate:yyyy-MM-dd}: {reason}.",
+                "Nothing is sent or changed until an approver decides. Approve to use the text below; snooze to be asked again in 7 days; reject to close this step.",
+            ],
+            Artifact = artifact,
+            Actions =
+            [
+                new(Approve, "Approve", id, "primary",
+                    critical ? $"Approve \"{step.Title}\" for {client.Name}? This affects their service; make sure the contract allows it." : null),
+                new(Snooze, "Snooze 7 days", id),
+                new(Reject, "Reject", id, "danger"),
+            ],
         };
     }
 

@@ -26,10 +26,10 @@ public sealed class SlackDeliveryTests : IAsyncLifetime
         await _slack.DisposeAsync();
     }
 
-    private (OutboxDrainer Drainer, SlackApiClient Api) Slack(TimeSpan? pace = null)
+    private (OutboxDrainer Drainer, SlackApiClient Api) Slack(TimeSpan? pace = null, TimeSpan? timeout = null)
     {
         var options = Options.Create(new SlackOptions { BotToken = FakeSlack.Token, SigningSecret = "s", ApiBaseUrl = _slack.ApiUrl });
-        var api = new SlackApiClient(new HttpClient { Timeout = TimeSpan.FromSeconds(5) }, options, TimeProvider.System);
+        var api = new SlackApiClient(new HttpClient { Timeout = timeout ?? TimeSpan.FromSeconds(5) }, options, TimeProvider.System);
         var platform = new SlackPlatform(api, new ChannelPacer(TimeProvider.System, pace ?? TimeSpan.FromMilliseconds(300)),
             NullLogger<SlackPlatform>.Instance);
         return (new OutboxDrainer(_h.Db.Factory, platform, _h.Clock), api);
@@ -97,6 +97,19 @@ public sealed class SlackDeliveryTests : IAsyncLifetime
 
         Assert.Equal(1, result.Delivered);
         Assert.Equal(3, _slack.Calls.Count);
+    }
+
+    [Fact]
+    public async Task A_response_slower_than_the_client_waits_is_a_timeout_that_is_retried()
+    {
+        await _h.InvoiceAsync(await _h.ClientAsync("A"), "A-1", 3);
+        await _h.Runner.RunAsync();
+        _slack.Script(new SlackAnswer(Delay: TimeSpan.FromSeconds(2)));
+
+        var result = await Slack(timeout: TimeSpan.FromMilliseconds(500)).Drainer.DrainAsync();
+
+        Assert.Equal(1, result.Delivered);
+        Assert.Equal(2, _slack.Calls.Count);
     }
 
     [Fact]

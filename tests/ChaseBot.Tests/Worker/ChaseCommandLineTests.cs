@@ -80,6 +80,25 @@ public sealed class ChaseCommandLineTests : IDisposable
         Assert.Equal(("digest", "waiting"), (held.GetProperty("kind").GetString(), held.GetProperty("state").GetString()));
     }
 
+    [Fact]
+    public async Task Chat_runs_any_chase_command_from_the_terminal_with_roles_for_the_given_user()
+    {
+        await Cli.RunAsync("import", Samples.File("xero-invoices-nz.csv"), "--db", _db.Path);
+        var collectorsOnly = new Dictionary<string, string?> { ["Chat:Collectors:0"] = "bob" };
+
+        var status = await Cli.RunAsync("chat", "status INV-0102", "--db", _db.Path);
+        var refused = await Cli.RunAsync((TimeProvider?)null, collectorsOnly, "chat", "paid INV-0102 100", "--user", "eve", "--db", _db.Path);
+        var paid = await Cli.RunAsync((TimeProvider?)null, collectorsOnly, "chat", "paid INV-0102 100", "--user", "bob", "--db", _db.Path);
+        var promise = await Cli.RunAsync("chat", "promise INV-0101 tomorrow", "--as-of", "2026-12-01", "--db", _db.Path);
+
+        Assert.Contains("INV-0102 · Tui Print & Design · NZD 650.00", status.Out);
+        Assert.Contains("Chat:Collectors", refused.Out);
+        Assert.Contains("Logged NZD 100.00", paid.Out);
+        Assert.Contains("by 2026-12-02", promise.Out);
+        await using var db = _db.Open();
+        Assert.Equal("cli:bob", db.Payments.Single().RecordedBy);
+    }
+
     [Theory]
     [InlineData("decide")]
     [InlineData("decide", "x", "approve")]
