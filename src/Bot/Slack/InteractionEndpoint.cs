@@ -56,7 +56,7 @@ public static class InteractionEndpoint
         else if (actionId == MoraleCheckIns.AnswerAction && value.Split(':') is [var id, var answer] &&
                  long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var checkId))
         {
-            var reply = await morale.AnswerAsync(checkId, user, answer);
+            var reply = await morale.AnswerAsync(checkId, user, answer, postReply: false); // shown in place instead
             update = BlockKit.Decided(blocks, title, BlockKit.Escape($"You answered: {answer}. {reply}"));
         }
         else

@@ -71,8 +71,12 @@ public sealed class MoraleCheckIns(IDbContextFactory<ChaseDbContext> dbFactory, 
         return asked;
     }
 
-    /// <summary>Stores the answer privately and replies in the same private conversation.</summary>
-    public async Task<string> AnswerAsync(long checkId, string userId, string answer, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Stores the answer privately and returns the reply. With <paramref name="postReply"/> the reply is also queued as a
+    /// private message; a platform that shows it by updating the prompt in place (Slack, Teams) passes false.
+    /// </summary>
+    public async Task<string> AnswerAsync(long checkId, string userId, string answer, CancellationToken cancellationToken = default,
+        bool postReply = true)
     {
         if (!MoraleReplies.Answers.Contains(answer))
             return $"Answer with one of: {string.Join(", ", MoraleReplies.Answers)}.";
@@ -85,8 +89,9 @@ public sealed class MoraleCheckIns(IDbContextFactory<ChaseDbContext> dbFactory, 
         var now = clock.GetUtcNow();
         (check.Answer, check.AnsweredAt) = (answer, now.UtcDateTime);
         var reply = MoraleReplies.For(answer, check.Trigger);
-        ChaseRunner.Enqueue(db, $"morale-reply:{check.Id}", "morale-reply", userId,
-            new ChatMessage { Title = "Thanks for telling me", Lines = reply.Split('\n') }, now.UtcDateTime, now.UtcDateTime, Audience.Direct);
+        if (postReply)
+            ChaseRunner.Enqueue(db, $"morale-reply:{check.Id}", "morale-reply", userId,
+                new ChatMessage { Title = "Thanks for telling me", Lines = reply.Split('\n') }, now.UtcDateTime, now.UtcDateTime, Audience.Direct);
         await db.SaveChangesAsync(cancellationToken);
         return reply;
     }

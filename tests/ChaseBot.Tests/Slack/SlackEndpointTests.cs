@@ -200,5 +200,6 @@ public sealed class SlackEndpointTests : IAsyncLifetime
         Assert.Contains("not yours alone", update["blocks"]!.AsArray()[^1]!["elements"]![0]!["text"]!.GetValue<string>());
         await using var after = _bot.Db.Open();
         Assert.Equal("rough", await after.MoraleChecks.Select(c => c.Answer).SingleAsync());
+        Assert.False(await after.Outbox.AnyAsync(m => m.Kind == "morale-reply")); // shown in place, not sent twice
     }
 }
