@@ -15,5 +15,9 @@ public sealed class TransientDeliveryException(string message, TimeSpan? retryAf
 public interface IChatPlatform
 {
     string Name { get; }
+
+    /// <summary>How many channels may be delivered to at once (each channel's messages always go in order).</summary>
+    int ParallelChannels => 1;
+
     Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken);
 }

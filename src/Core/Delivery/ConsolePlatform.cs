@@ -8,12 +8,17 @@ public sealed class ConsolePlatform(TextWriter output, ILogger<ConsolePlatform>?
 {
     public string Name => "console";
 
-    public async Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
+    private readonly Lock _writing = new();
+
+    public Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
     {
-        await output.WriteAsync(Render(message, content));
-        await output.FlushAsync(cancellationToken);
+        lock (_writing)
+        {
+            output.Write(Render(message, content));
+            output.Flush();
+        }
         log?.LogInformation("Posted {Kind} {Key} to {Target}", message.Kind, message.Key, message.Target);
-        return new Delivered($"console-{message.Id}");
+        return Task.FromResult(new Delivered($"console-{message.Id}"));
     }
 
     public static string Render(OutboxMessage message, ChatMessage content)

@@ -27,30 +27,37 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
         while (!cancellationToken.IsCancellationRequested)
         {
             var now = clock.GetUtcNow().UtcDateTime;
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var due = await db.Outbox
-                .Where(m => m.DeliveredAt == null && m.DeadLetteredAt == null && m.NotBefore <= now &&
-                            (m.NextAttemptAt == null || m.NextAttemptAt <= now) && (m.ClaimedUntil == null || m.ClaimedUntil < now))
-                .OrderBy(m => m.NotBefore).ThenBy(m => m.Id).Take(50).ToListAsync(cancellationToken);
+            List<OutboxMessage> due;
+            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+                due = await db.Outbox.AsNoTracking()
+                    .Where(m => m.DeliveredAt == null && m.DeadLetteredAt == null && m.NotBefore <= now &&
+                                (m.NextAttemptAt == null || m.NextAttemptAt <= now) && (m.ClaimedUntil == null || m.ClaimedUntil < now))
+                    .OrderBy(m => m.NotBefore).ThenBy(m => m.Id).Take(200).ToListAsync(cancellationToken);
             due.RemoveAll(m => !seen.Add(m.Id));
             if (due.Count == 0)
                 break;
-            foreach (var message in due)
+            // Each channel's messages in order; channels side by side, as many as the platform allows.
+            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, platform.ParallelChannels), CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(due.GroupBy(m => m.Target), options, async (channel, token) =>
             {
-                var claimed = await db.Outbox.Where(m => m.Id == message.Id && m.DeliveredAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < now))
-                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, now + Lease), cancellationToken);
-                if (claimed == 0)
-                    continue; // Another Worker has it.
-                // The claim was a set-based update: tell the change tracker, so releasing it later is saved.
-                var lease = db.Entry(message).Property(m => m.ClaimedUntil);
-                (lease.OriginalValue, lease.CurrentValue) = (now + Lease, now + Lease);
-                switch (await SendAsync(db, message, cancellationToken))
+                await using var db = await dbFactory.CreateDbContextAsync(token);
+                foreach (var message in channel)
                 {
-                    case true: delivered++; break;
-                    case false when message.DeadLetteredAt is not null: dead++; break;
-                    default: retrying++; break;
+                    var claimedAt = clock.GetUtcNow().UtcDateTime;
+                    var claimed = await db.Outbox.Where(m => m.Id == message.Id && m.DeliveredAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < claimedAt))
+                        .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, claimedAt + Lease), token);
+                    if (claimed == 0)
+                        continue; // Another Worker has it.
+                    message.ClaimedUntil = claimedAt + Lease;
+                    db.Outbox.Attach(message); // Tracked from here: the lease, as claimed, is its original value.
+                    switch (await SendAsync(db, message, token))
+                    {
+                        case true: Interlocked.Increment(ref delivered); break;
+                        case false when message.DeadLetteredAt is not null: Interlocked.Increment(ref dead); break;
+                        default: Interlocked.Increment(ref retrying); break;
+                    }
                 }
-            }
+            });
         }
         return new DrainSummary(delivered, retrying, dead);
     }

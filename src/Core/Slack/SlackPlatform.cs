@@ -8,6 +8,9 @@ public sealed class SlackPlatform(SlackApiClient api, ChannelPacer pacer, ILogge
 {
     public string Name => "slack";
 
+    /// <summary>Pacing is per channel, so other channels need not wait: Slack's per-method limits allow this many at once.</summary>
+    public int ParallelChannels => 8;
+
     public async Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
     {
         var channel = message.Audience == Audience.Direct

@@ -143,6 +143,8 @@ public sealed class SlackDeliveryTests : IAsyncLifetime
         Assert.Equal(3, same.Count);
         for (var i = 1; i < same.Count; i++)
             Assert.True(same[i] - same[i - 1] >= TimeSpan.FromMilliseconds(450), $"gap {same[i] - same[i - 1]}");
+        var other = _slack.Calls.Single(c => c.Body["channel"]?.GetValue<string>() == "C0OTHER").At;
+        Assert.True(other < same[1], "the other channel waited behind the busy one");
     }
 
     [Fact]
@@ -166,6 +168,23 @@ public sealed class SlackDeliveryTests : IAsyncLifetime
         Assert.True(blocks[0]!["text"]!["text"]!.GetValue<string>().Length <= BlockKit.MaxHeader);
         Assert.False(string.IsNullOrWhiteSpace(call.Body["text"]!.GetValue<string>()));
         Assert.Contains("200 invoice(s) overdue", call.Body["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_client_updates_and_posts_ephemerally_with_the_fields_Slack_expects()
+    {
+        var (_, api) = Slack();
+
+        await api.UpdateAsync("C0AR", "1700000000.000001", BlockKit.Message(new ChatMessage { Title = "Updated" }), CancellationToken.None);
+        await api.PostEphemeralAsync("C0AR", "U0ANA", BlockKit.Message(new ChatMessage { Title = "Just for you" }), CancellationToken.None);
+        _slack.Script(new SlackAnswer(Json: """{"ok":false,"error":"invalid_auth"}"""));
+        var error = await Assert.ThrowsAsync<SlackApiException>(() => api.PostMessageAsync("C0AR", new JsonObject { ["text"] = "x" }, CancellationToken.None));
+
+        var calls = _slack.Calls.ToList();
+        Assert.Equal(("/api/chat.update", "C0AR", "1700000000.000001"),
+            (calls[0].Path, calls[0].Body["channel"]!.GetValue<string>(), calls[0].Body["ts"]!.GetValue<string>()));
+        Assert.Equal(("/api/chat.postEphemeral", "U0ANA"), (calls[1].Path, calls[1].Body["user"]!.GetValue<string>()));
+        Assert.Equal("invalid_auth", error.Error);
     }
 
     [Fact]
