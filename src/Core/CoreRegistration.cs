@@ -4,6 +4,7 @@ using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Digests;
 using ChaseBot.Core.Morale;
 using ChaseBot.Core.Slack;
+using ChaseBot.Core.Teams;
 using ChaseBot.Core.Exports;
 using ChaseBot.Core.Exports.Formats;
 using ChaseBot.Core.Storage;
@@ -59,7 +60,19 @@ public static class CoreRegistration
             sp.GetRequiredService<ChaseSettings>().Approvers));
         services.AddSingleton<ChaseCommands>();
         services.AddChaseSlack(configuration);
+        services.AddChaseTeams(configuration);
         return services;
+    }
+
+    /// <summary>Teams' options (checked at start) and inbound token validation. The endpoint and delivery come next.</summary>
+    private static void AddChaseTeams(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TeamsOptions>().Bind(configuration.GetSection(TeamsOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TeamsOptions>, TeamsOptionsValidator>();
+        services.AddHttpClient(nameof(BotFrameworkKeys), http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton(sp => new BotFrameworkKeys(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(BotFrameworkKeys)),
+            sp.GetRequiredService<IOptions<TeamsOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<BotFrameworkAuthenticator>();
     }
 
     /// <summary>Slack's options (checked at start) and, when a bot token is configured, delivery through Slack.</summary>
