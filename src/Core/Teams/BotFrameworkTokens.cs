@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace ChaseBot.Core.Teams;
+
+/// <summary>
+/// The bot's own access token for the Bot Connector (client credentials), cached until shortly before it expires
+/// and fetched by one caller at a time, however many messages are going out.
+/// </summary>
+public sealed class BotFrameworkTokens(HttpClient http, IOptions<TeamsOptions> options, TimeProvider clock)
+{
+    private static readonly TimeSpan RefreshEarly = TimeSpan.FromMinutes(5);
+    private readonly SemaphoreSlim _fetching = new(1, 1);
+    private string? _token;
+    private DateTimeOffset _expires;
+
+    public int Fetches { get; private set; }
+
+    public async Task<string> GetAsync(CancellationToken cancellationToken)
+    {
+        if (_token is not null && clock.GetUtcNow() < _expires - RefreshEarly)
+            return _token;
+        await _fetching.WaitAsync(cancellationToken);
+        try
+        {
+            if (_token is not null && clock.GetUtcNow() < _expires - RefreshEarly)
+                return _token;
+            var o = options.Value;
+            var endpoint = o.TokenEndpoint ??
+                           $"https://login.microsoftonline.com/{(string.IsNullOrWhiteSpace(o.TenantId) ? "botframework.com" : o.TenantId)}/oauth2/v2.0/token";
+            Fetches++;
+            using var response = await http.PostAsync(endpoint, new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["client_id"] = o.AppId ?? "",
+                ["client_secret"] = o.AppPassword ?? "",
+                ["scope"] = "https://api.botframework.com/.default",
+            }), cancellationToken);
+            if (!response.IsSuccessStatusCode)
+                throw new HttpRequestException($"the token endpoint answered {(int)response.StatusCode}"); // the secret is never logged
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            _token = json.RootElement.GetProperty("access_token").GetString();
+            _expires = clock.GetUtcNow().AddSeconds(json.RootElement.TryGetProperty("expires_in", out var e) ? e.GetInt32() : 3600);
+            return _token!;
+        }
+        finally
+        {
+            _fetching.Release();
+        }
+    }
+}

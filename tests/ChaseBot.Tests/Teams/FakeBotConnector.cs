@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using ChaseBot.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace ChaseBot.Tests.Teams;
+
+public sealed record ConnectorCall(string Method, string Path, string? Authorization, JsonObject Body, DateTimeOffset At);
+
+/// <summary>The Bot Framework token endpoint and the Bot Connector REST API, faked on 127.0.0.1 by Kestrel.</summary>
+public sealed class FakeBotConnector : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<SlackAnswer> _script = new();
+    private int _tokens;
+    private int _activities;
+
+    private FakeBotConnector(WebApplication app) => _app = app;
+
+    public ConcurrentQueue<ConnectorCall> Calls { get; } = new();
+    public string BaseUrl { get; private set; } = "";
+    public string TokenUrl => BaseUrl + "/token";
+    public int TokenRequests => _tokens;
+
+    public void Script(params SlackAnswer[] answers)
+    {
+        foreach (var answer in answers)
+            _script.Enqueue(answer);
+    }
+
+    public static async Task<FakeBotConnector> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeBotConnector(app);
+        app.MapPost("/token", async (HttpContext context) =>
+        {
+            var form = await context.Request.ReadFormAsync();
+            if (form["grant_type"] != "client_credentials" || form["client_id"] != FakeBotFrameworkKeys.AppId ||
+                form["client_secret"] != "app-password" || form["scope"] != "https://api.botframework.com/.default")
+                return Results.StatusCode(400);
+            var n = Interlocked.Increment(ref fake._tokens);
+            return Results.Json(new { token_type = "Bearer", expires_in = 3600, access_token = $"tok-{n}" });
+        });
+        app.Map("/v3/conversations/{**rest}", (Delegate)fake.ConnectorAsync);
+        app.MapPost("/v3/conversations", (Delegate)fake.ConnectorAsync);
+        await app.StartAsync();
+        fake.BaseUrl = app.Urls.First().TrimEnd('/');
+        return fake;
+    }
+
+    private async Task<IResult> ConnectorAsync(HttpContext context)
+    {
+        var text = await new StreamReader(context.Request.Body).ReadToEndAsync();
+        var body = text.Length == 0 ? new JsonObject() : JsonNode.Parse(text) as JsonObject ?? [];
+        Calls.Enqueue(new ConnectorCall(context.Request.Method, context.Request.Path, context.Request.Headers.Authorization, body, DateTimeOffset.UtcNow));
+        if (!context.Request.Headers.Authorization.ToString().StartsWith("Bearer tok-", StringComparison.Ordinal))
+            return Results.StatusCode(401);
+        if (_script.TryDequeue(out var answer))
+        {
+            if (answer.RetryAfter is { } seconds)
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (answer.Status != 200)
+                return Results.StatusCode(answer.Status);
+        }
+        if (context.Request.Path == "/v3/conversations")
+            return Results.Json(new { id = "a:personal-" + body["members"]?[0]?["id"] });
+        return Results.Json(new { id = $"act-{Interlocked.Increment(ref _activities)}" });
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
