@@ -46,9 +46,10 @@ public static class CoreRegistration
         services.AddSingleton<ProposalDecisions>();
         // Slack when a bot token is configured; otherwise the console (the CLI registers one on its own output).
         services.TryAddSingleton(sp => new ConsolePlatform(Console.Out, sp.GetService<ILogger<ConsolePlatform>>()));
-        services.AddSingleton<IChatPlatform>(sp => sp.GetRequiredService<IOptions<SlackOptions>>().Value.Enabled
-            ? sp.GetRequiredService<SlackPlatform>()
-            : sp.GetRequiredService<ConsolePlatform>());
+        // "teams:" targets go to Teams when it is configured; everything else to Slack or the console.
+        services.AddSingleton<IChatPlatform>(sp => new ChatRouter(
+            sp.GetRequiredService<IOptions<SlackOptions>>().Value.Enabled ? sp.GetRequiredService<SlackPlatform>() : sp.GetRequiredService<ConsolePlatform>(),
+            sp.GetRequiredService<IOptions<TeamsOptions>>().Value.Enabled ? sp.GetRequiredService<TeamsPlatform>() : null));
         services.AddSingleton<OutboxDrainer>();
         services.AddOptions<MoraleOptions>().Bind(configuration.GetSection(MoraleOptions.Section))
             .Validate(o => o.MinDaysBetween is >= 0 and <= 365, "Morale:MinDaysBetween must be between 0 and 365").ValidateOnStart();
@@ -73,6 +74,14 @@ public static class CoreRegistration
         services.AddSingleton(sp => new BotFrameworkKeys(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(BotFrameworkKeys)),
             sp.GetRequiredService<IOptions<TeamsOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<BotFrameworkAuthenticator>();
+        services.AddHttpClient(nameof(BotFrameworkTokens), http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton(sp => new BotFrameworkTokens(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(BotFrameworkTokens)),
+            sp.GetRequiredService<IOptions<TeamsOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddHttpClient(nameof(BotConnectorClient), http => http.Timeout = TimeSpan.FromSeconds(15));
+        services.AddSingleton(sp => new BotConnectorClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(BotConnectorClient)),
+            sp.GetRequiredService<BotFrameworkTokens>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<TeamsConversations>();
+        services.AddSingleton<TeamsPlatform>();
     }
 
     /// <summary>Slack's options (checked at start) and, when a bot token is configured, delivery through Slack.</summary>

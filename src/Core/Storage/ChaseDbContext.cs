@@ -28,6 +28,7 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
     public DbSet<MoraleCheck> MoraleChecks => Set<MoraleCheck>();
     public DbSet<ChatUser> ChatUsers => Set<ChatUser>();
     public DbSet<DigestRecord> Digests => Set<DigestRecord>();
+    public DbSet<Teams.ConversationReference> ConversationReferences => Set<Teams.ConversationReference>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
     {
@@ -174,6 +175,20 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
         {
             digest.Property(d => d.Key).HasMaxLength(100);
             digest.HasIndex(d => d.Key).IsUnique();
+        });
+
+        model.Entity<Teams.ConversationReference>(reference =>
+        {
+            reference.Property(r => r.ConversationId).HasMaxLength(300);
+            reference.HasIndex(r => r.ConversationId).IsUnique();
+            reference.Property(r => r.ServiceUrl).HasMaxLength(500);
+            reference.Property(r => r.TenantId).HasMaxLength(100);
+            reference.Property(r => r.BotId).HasMaxLength(200);
+            reference.Property(r => r.UserId).HasMaxLength(200);
+            reference.HasIndex(r => r.UserId);
+            reference.Property(r => r.AadObjectId).HasMaxLength(100);
+            reference.Property(r => r.ConversationType).HasMaxLength(30);
+            reference.Property(r => r.RetiredReason).HasMaxLength(300);
         });
     }
 

@@ -1,0 +1,107 @@
+using System.Text.Json.Nodes;
+using ChaseBot.Core.Delivery;
+
+namespace ChaseBot.Core.Teams;
+
+/// <summary>
+/// Renders a platform-neutral message as an Adaptive Card 1.5. Buttons are Action.Execute (verb + data), so Teams
+/// sends a click back as an invoke and the card is replaced with the answer. Cards stay under Teams' 40 KB message
+/// limit: long lists are summarised, never rejected.
+/// </summary>
+public static class AdaptiveCards
+{
+    public const string ContentType = "application/vnd.microsoft.card.adaptive";
+    public const int MaxBytes = 36 * 1024; // 40 KB per message, less the activity around the card.
+    public const string TeamsUserPrefix = "teams:";
+
+    public static JsonObject Card(ChatMessage message, string? decidedNote = null, bool withActions = true)
+    {
+        var lines = message.Lines.ToList();
+        while (true)
+        {
+            var card = Build(message, lines, decidedNote, withActions);
+            if (card.ToJsonString().Length <= MaxBytes || lines.Count <= 1)
+                return card;
+            var keep = lines.Count / 2;
+            lines = [.. lines.Take(keep), $"… and {message.Lines.Count - keep} more (see the digest or status)"];
+        }
+    }
+
+    /// <summary>A message activity carrying the card, with a plain summary for notifications and old clients.</summary>
+    public static JsonObject Activity(ChatMessage message) => new()
+    {
+        ["type"] = "message",
+        ["summary"] = message.Title.Length > 200 ? message.Title[..200] : message.Title,
+        ["attachments"] = new JsonArray(new JsonObject { ["contentType"] = ContentType, ["content"] = Card(message) }),
+    };
+
+    private static JsonObject Build(ChatMessage message, IReadOnlyList<string> lines, string? decidedNote, bool withActions)
+    {
+        var body = new JsonArray { Text(message.Title, bold: true, size: "Medium") };
+        var mentions = message.Mentions.Where(m => m.StartsWith(TeamsUserPrefix, StringComparison.Ordinal)).ToList();
+        if (mentions.Count > 0)
+            body.Add(Text(string.Join(" ", mentions.Select((_, i) => $"<at>owner{i + 1}</at>"))));
+        foreach (var line in lines)
+            body.Add(Text(line));
+        if (message.Email is { } email)
+        {
+            var facts = new JsonArray { Fact("To", email.To) };
+            if (email.Cc is not null)
+                facts.Add(Fact("Cc", email.Cc));
+            facts.Add(Fact("Subject", email.Subject));
+            body.Add(new JsonObject
+            {
+                ["type"] = "Container", ["style"] = "emphasis",
+                ["items"] = new JsonArray(Text("Email draft", bold: true), new JsonObject { ["type"] = "FactSet", ["facts"] = facts }, Monospace(email.Body)),
+            });
+        }
+        if (message.Artifact is { } artifact)
+            body.Add(new JsonObject { ["type"] = "Container", ["style"] = "emphasis", ["items"] = new JsonArray(Monospace(artifact)) });
+        if (decidedNote is not null)
+            body.Add(Text(decidedNote, bold: true, color: "Good"));
+
+        var card = new JsonObject
+        {
+            ["type"] = "AdaptiveCard",
+            ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
+            ["version"] = "1.5",
+            ["body"] = body,
+        };
+        if (withActions && message.Actions.Count > 0)
+            card["actions"] = new JsonArray([.. message.Actions.Select(a => (JsonNode)new JsonObject
+            {
+                ["type"] = "Action.Execute",
+                ["title"] = a.Label,
+                ["verb"] = a.Id,
+                ["data"] = new JsonObject { ["value"] = a.Value },
+                ["style"] = a.Style switch { "primary" => "positive", "danger" => "destructive", _ => "default" },
+            })]);
+        if (mentions.Count > 0)
+            card["msteams"] = new JsonObject
+            {
+                ["entities"] = new JsonArray([.. mentions.Select((m, i) => (JsonNode)new JsonObject
+                {
+                    ["type"] = "mention",
+                    ["text"] = $"<at>owner{i + 1}</at>",
+                    ["mentioned"] = new JsonObject { ["id"] = m[TeamsUserPrefix.Length..], ["name"] = "owner" },
+                })]),
+            };
+        return card;
+    }
+
+    private static JsonObject Text(string text, bool bold = false, string? size = null, string? color = null)
+    {
+        var block = new JsonObject { ["type"] = "TextBlock", ["text"] = text, ["wrap"] = true };
+        if (bold)
+            block["weight"] = "Bolder";
+        if (size is not null)
+            block["size"] = size;
+        if (color is not null)
+            block["color"] = color;
+        return block;
+    }
+
+    private static JsonObject Monospace(string text) => new() { ["type"] = "TextBlock", ["text"] = text, ["wrap"] = true, ["fontType"] = "Monospace" };
+
+    private static JsonObject Fact(string title, string value) => new() { ["title"] = title, ["value"] = value };
+}

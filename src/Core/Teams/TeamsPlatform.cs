@@ -1,0 +1,71 @@
+using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Slack;
+using Microsoft.Extensions.Logging;
+
+namespace ChaseBot.Core.Teams;
+
+/// <summary>
+/// The outbox's way into Teams. Targets are "teams:&lt;conversation id&gt;" for channels and chats, and
+/// "teams:&lt;user id&gt;" for private messages, sent through the person's 1:1 conversation (created from a stored
+/// reference when there is none yet). Paced per conversation within Teams' limits.
+/// </summary>
+public sealed class TeamsPlatform(BotConnectorClient connector, TeamsConversations conversations, TimeProvider clock,
+    ILogger<TeamsPlatform> log) : IChatPlatform
+{
+    private readonly ChannelPacer _pacer = new(clock, TimeSpan.FromMilliseconds(150)); // about 7 per second per conversation
+
+    public string Name => "teams";
+    public int ParallelChannels => 8;
+
+    public async Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
+    {
+        var target = message.Target.StartsWith(AdaptiveCards.TeamsUserPrefix, StringComparison.Ordinal)
+            ? message.Target[AdaptiveCards.TeamsUserPrefix.Length..]
+            : message.Target;
+        var reference = message.Audience == Audience.Direct
+            ? await conversations.PersonalWithAsync(target, cancellationToken) ?? await OpenPersonalAsync(target, cancellationToken)
+            : await conversations.FindAsync(target, cancellationToken)
+              ?? throw new InvalidOperationException($"no live Teams conversation {target}: add ChaseBot to it (or it was removed)");
+        await _pacer.WaitTurnAsync(reference.ConversationId, cancellationToken);
+        try
+        {
+            var id = await connector.SendAsync(reference.ServiceUrl, reference.ConversationId, AdaptiveCards.Activity(content), cancellationToken);
+            log.LogInformation("Posted {Kind} {Key} to Teams conversation {Conversation}", message.Kind, message.Key, reference.ConversationId);
+            return new Delivered($"{reference.ConversationId}/{id}");
+        }
+        catch (ConversationGoneException gone)
+        {
+            await conversations.RetireAsync(reference.ConversationId, gone.Message, cancellationToken);
+            throw new InvalidOperationException($"Teams conversation {reference.ConversationId} is gone ({gone.Message}); its reference is retired");
+        }
+        finally
+        {
+            _pacer.Completed(reference.ConversationId);
+        }
+    }
+
+    private async Task<ConversationReference> OpenPersonalAsync(string user, CancellationToken cancellationToken)
+    {
+        var any = await conversations.AnyAsync(cancellationToken)
+                  ?? throw new InvalidOperationException($"cannot message {user} privately: ChaseBot has not been installed in Teams yet");
+        var id = await connector.CreatePersonalConversationAsync(any.ServiceUrl, any.BotId, user, any.TenantId, cancellationToken);
+        var facts = new ConversationFacts(id, any.ServiceUrl, any.TenantId, any.BotId, user, null, "personal");
+        await conversations.RememberAsync(facts, cancellationToken);
+        return (await conversations.FindAsync(id, cancellationToken))!;
+    }
+}
+
+/// <summary>Sends each outbox message to its platform: "teams:" targets to Teams, everything else to Slack or the console.</summary>
+public sealed class ChatRouter(IChatPlatform channels, TeamsPlatform? teams) : IChatPlatform
+{
+    public string Name => teams is null ? channels.Name : $"{channels.Name}+teams";
+    public int ParallelChannels => Math.Max(channels.ParallelChannels, teams?.ParallelChannels ?? 1);
+
+    public Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
+    {
+        if (!message.Target.StartsWith(AdaptiveCards.TeamsUserPrefix, StringComparison.Ordinal))
+            return channels.SendAsync(message, content, cancellationToken);
+        return teams?.SendAsync(message, content, cancellationToken)
+               ?? throw new InvalidOperationException($"{message.Target} is a Teams conversation but Teams is not configured (Teams:AppId)");
+    }
+}
