@@ -1,5 +1,6 @@
 using ChaseBot.Bot.Health;
 using ChaseBot.Bot.Slack;
+using ChaseBot.Bot.Teams;
 using ChaseBot.Core;
 using ChaseBot.Core.Storage;
 
@@ -12,6 +13,7 @@ var app = builder.Build();
 app.UseSlackVerification();
 app.MapHealth();
 app.MapSlack();
+app.MapTeams();
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>

@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ChaseBot.Core.Teams;
+
+namespace ChaseBot.Bot.Teams;
+
+/// <summary>The parts of a Bot Framework activity ChaseBot reads. Null when the JSON is not an activity.</summary>
+public sealed partial record TeamsActivity(JsonObject Json, string Type, string? Id, string ServiceUrl, string ChannelId,
+    string ConversationId, string? ConversationType, string? TenantId, string BotId, string? FromId, string? FromAadObjectId)
+{
+    [GeneratedRegex("<at>[^<]*</at>")]
+    private static partial Regex Mention();
+
+    public static TeamsActivity? Parse(JsonObject json)
+    {
+        string? S(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
+        var type = S(json["type"]);
+        var serviceUrl = S(json["serviceUrl"]);
+        var conversation = S(json["conversation"]?["id"]);
+        var bot = S(json["recipient"]?["id"]);
+        if (type is null || serviceUrl is null || conversation is null || bot is null)
+            return null;
+        return new TeamsActivity(json, type, S(json["id"]), serviceUrl, S(json["channelId"]) ?? "", conversation,
+            S(json["conversation"]?["conversationType"]), S(json["channelData"]?["tenant"]?["id"]) ?? S(json["conversation"]?["tenantId"]),
+            bot, S(json["from"]?["id"]), S(json["from"]?["aadObjectId"]));
+    }
+
+    /// <summary>The user as roles and owners name them: "teams:" and the stable AAD object id when there is one.</summary>
+    public string User => AdaptiveCards.TeamsUserPrefix + (FromAadObjectId ?? FromId ?? "unknown");
+
+    /// <summary>The text with the bot's @mention (needed to address it in channels) taken out.</summary>
+    public string CommandText => Mention().Replace(Json["text"]?.ToString() ?? "", "").Trim();
+
+    public ConversationFacts Facts => new(ConversationId, ServiceUrl, TenantId, BotId, FromId, FromAadObjectId, ConversationType ?? "personal");
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Commands;
+using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Morale;
+using ChaseBot.Core.Storage;
+using ChaseBot.Core.Teams;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ChaseBot.Bot.Teams;
+
+/// <summary>
+/// POST /api/messages: the Bot Framework's one endpoint. The JWT is validated before the body is read for meaning,
+/// and the activity must match the token (serviceUrl, endorsed channel); anything else is a 401 with nothing done.
+/// Messages are answered out of band so Teams' 15 seconds are never at risk; card clicks (invokes) are answered in
+/// the HTTP response with the updated card.
+/// </summary>
+public static class TeamsEndpoints
+{
+    public const int MaxBodyBytes = 256 * 1024;
+
+    public static IEndpointRouteBuilder MapTeams(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/messages", HandleAsync);
+        return app;
+    }
+
+    private static async Task<IResult> HandleAsync(HttpContext context, IOptions<TeamsOptions> options, BotFrameworkAuthenticator auth,
+        TeamsConversations conversations, ChaseCommands commands, ProposalDecisions decisions, MoraleCheckIns morale,
+        BotConnectorClient connector, IDbContextFactory<ChaseDbContext> dbFactory, ILoggerFactory logs)
+    {
+        var log = logs.CreateLogger(nameof(TeamsEndpoints));
+        if (!options.Value.Enabled)
+            return Results.NotFound();
+        var (caller, problem) = await auth.ValidateAsync(context.Request.Headers.Authorization, context.RequestAborted);
+        if (caller is null)
+            return Refuse(log, context, problem!);
+        if (context.Request.ContentLength > MaxBodyBytes)
+            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+
+        JsonObject json;
+        try
+        {
+            json = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject ?? throw new JsonException();
+        }
+        catch (JsonException)
+        {
+            return Results.BadRequest();
+        }
+        if (TeamsActivity.Parse(json) is not { } activity)
+            return Results.BadRequest();
+        if (BotFrameworkAuthenticator.ActivityProblem(caller, activity.ServiceUrl, activity.ChannelId) is { } mismatch)
+            return Refuse(log, context, mismatch);
+
+        switch (activity.Type)
+        {
+            case "conversationUpdate" or "installationUpdate":
+                var removed = json["action"]?.ToString() is "remove" or "uninstall" ||
+                              (json["membersRemoved"] as JsonArray)?.Any(m => m?["id"]?.ToString() == activity.BotId) == true;
+                if (removed)
+                    await conversations.RetireAsync(activity.ConversationId, "the bot was removed", context.RequestAborted);
+                else
+                    await conversations.RememberAsync(activity.Facts, context.RequestAborted);
+                return Results.Ok();
+
+            case "message":
+                await conversations.RememberAsync(activity.Facts, context.RequestAborted);
+                var text = activity.CommandText;
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        var reply = await commands.HandleAsync(text, new CommandContext(activity.User, "teams", activity.ConversationId));
+                        await connector.ReplyAsync(activity.ServiceUrl, activity.ConversationId, activity.Id ?? "", AdaptiveCards.Activity(reply.Message), CancellationToken.None);
+                    }
+                    catch (Exception e)
+                    {
+                        log.LogError(e, "Could not answer a Teams message in {Conversation}", activity.ConversationId);
+                    }
+                });
+                return Results.Ok();
+
+            case "invoke" when json["name"]?.ToString() == "adaptiveCard/action":
+                return Results.Json(await CardActionAsync(activity, decisions, morale, dbFactory, context.RequestAborted));
+
+            default:
+                return Results.Ok(); // typing, reactions and the like: nothing to do
+        }
+    }
+
+    /// <summary>A card button: decide, then answer with the card as it now stands (buttons gone once decided).</summary>
+    private static async Task<JsonObject> CardActionAsync(TeamsActivity activity, ProposalDecisions decisions, MoraleCheckIns morale,
+        IDbContextFactory<ChaseDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        var verb = activity.Json["value"]?["action"]?["verb"]?.ToString();
+        var value = activity.Json["value"]?["action"]?["data"]?["value"]?.ToString() ?? "";
+        JsonObject card;
+        if (verb is ChaseMessages.Approve or ChaseMessages.Snooze or ChaseMessages.Reject &&
+            long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var proposalId))
+        {
+            var verdict = verb switch { ChaseMessages.Approve => Verdict.Approve, ChaseMessages.Snooze => Verdict.Snooze, _ => Verdict.Reject };
+            var result = await decisions.DecideAsync(proposalId, activity.User, verdict, cancellationToken: cancellationToken);
+            var original = await OriginalAsync(dbFactory, $"proposal:{proposalId}:", cancellationToken);
+            var decided = result.Accepted || result.Status is not null; // decided now, or already decided before
+            card = AdaptiveCards.Card(original, result.Message, withActions: !decided);
+        }
+        else if (verb == MoraleCheckIns.AnswerAction && value.Split(':') is [var id, var answer] &&
+                 long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var checkId))
+        {
+            var reply = await morale.AnswerAsync(checkId, activity.User, answer, cancellationToken, postReply: false);
+            card = AdaptiveCards.Card(new ChatMessage { Title = "How are you holding up?", Lines = reply.Split('\n') }, withActions: false);
+        }
+        else
+            card = AdaptiveCards.Card(new ChatMessage { Title = "That button is no longer understood; nothing was changed." });
+        return new JsonObject { ["statusCode"] = 200, ["type"] = AdaptiveCards.ContentType, ["value"] = card };
+    }
+
+    /// <summary>The message a card was made from, kept in the outbox, so the updated card shows the same content.</summary>
+    private static async Task<ChatMessage> OriginalAsync(IDbContextFactory<ChaseDbContext> dbFactory, string keyPrefix, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var body = await db.Outbox.Where(m => m.Key.StartsWith(keyPrefix)).OrderByDescending(m => m.Id).Select(m => m.Body).FirstOrDefaultAsync(cancellationToken);
+        return body is null ? new ChatMessage { Title = "Escalation proposal" } : ChatMessage.FromJson(body);
+    }
+
+    private static IResult Refuse(ILogger log, HttpContext context, string why)
+    {
+        log.LogWarning("Refused POST /api/messages from {Remote}: {Why}", context.Connection.RemoteIpAddress, why);
+        return Results.StatusCode(StatusCodes.Status401Unauthorized);
+    }
+}

@@ -1,0 +1,208 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Exports;
+using ChaseBot.Core.Teams;
+using ChaseBot.Tests.Support;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChaseBot.Tests.Teams;
+
+/// <summary>/api/messages through the real Bot, with tokens signed by a test key served from a local OpenID endpoint.</summary>
+public sealed class TeamsEndpointTests : IAsyncLifetime
+{
+    private const string Approver = "aad-approver";
+    private readonly TestDatabase _db = new();
+    private readonly FakeClock _clock = FakeClock.At("2026-11-23T10:00:00Z");
+    private FakeBotFrameworkKeys _keys = null!;
+    private FakeBotConnector _connector = null!;
+    private RSA _key = null!;
+    private WebApplicationFactory<Program> _factory = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _keys = await FakeBotFrameworkKeys.StartAsync();
+        _key = _keys.Serve("k1", "msteams");
+        _connector = await FakeBotConnector.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}",
+            ["Teams:AppId"] = FakeBotFrameworkKeys.AppId,
+            ["Teams:AppPassword"] = "app-password",
+            ["Teams:OpenIdMetadataUrl"] = _keys.MetadataUrl,
+            ["Teams:TokenEndpoint"] = _connector.TokenUrl,
+            ["Chase:Approvers:0"] = "teams:" + Approver,
+        };
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+            web.ConfigureServices(services => services.AddSingleton<TimeProvider>(_clock));
+        });
+        _http = _factory.CreateClient();
+        await _http.GetAsync("/healthz");
+        await _db.Importer(_clock).ImportFileAsync(Samples.File("xero-invoices-nz.csv"), new ImportSettings());
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _factory.DisposeAsync();
+        await _connector.DisposeAsync();
+        await _keys.DisposeAsync();
+        _db.Dispose();
+    }
+
+    private JsonObject Activity(string type, string from = "29:user-1", string? aad = "aad-user-1", Action<JsonObject>? more = null)
+    {
+        var activity = new JsonObject
+        {
+            ["type"] = type, ["id"] = "1700000000001", ["channelId"] = "msteams", ["serviceUrl"] = _connector.BaseUrl,
+            ["from"] = new JsonObject { ["id"] = from, ["aadObjectId"] = aad },
+            ["recipient"] = new JsonObject { ["id"] = "28:chasebot" },
+            ["conversation"] = new JsonObject { ["id"] = "a:personal-1", ["conversationType"] = "personal" },
+            ["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = "tenant-1" } },
+        };
+        more?.Invoke(activity);
+        return activity;
+    }
+
+    private Task<HttpResponseMessage> PostAsync(JsonObject activity, string? token = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages")
+        {
+            Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
+            token ?? FakeBotFrameworkKeys.Token(_key, "k1", _clock.Now, c => c["serviceurl"] = _connector.BaseUrl));
+        return _http.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task A_token_from_another_key_or_for_another_service_url_is_refused_and_nothing_is_stored()
+    {
+        var forged = await PostAsync(Activity("conversationUpdate"), FakeBotFrameworkKeys.Token(RSA.Create(2048), "k1", _clock.Now, c => c["serviceurl"] = _connector.BaseUrl));
+        var elsewhere = await PostAsync(Activity("conversationUpdate"), FakeBotFrameworkKeys.Token(_key, "k1", _clock.Now, c => c["serviceurl"] = "https://evil.example/"));
+        var unsigned = await _http.PostAsync("/api/messages", new StringContent(Activity("message").ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized],
+            new[] { forged.StatusCode, elsewhere.StatusCode, unsigned.StatusCode });
+        await using var db = _db.Open();
+        Assert.False(await db.ConversationReferences.AnyAsync());
+        Assert.Empty(_connector.Calls);
+    }
+
+    [Fact]
+    public async Task Installing_stores_the_conversation_reference_and_removing_retires_it()
+    {
+        await PostAsync(Activity("installationUpdate", more: a => a["action"] = "add"));
+        await using (var db = _db.Open())
+        {
+            var reference = await db.ConversationReferences.SingleAsync();
+            Assert.Equal(("a:personal-1", _connector.BaseUrl, "tenant-1", "28:chasebot", "29:user-1", "aad-user-1"),
+                (reference.ConversationId, reference.ServiceUrl, reference.TenantId, reference.BotId, reference.UserId, reference.AadObjectId));
+        }
+
+        await PostAsync(Activity("installationUpdate", more: a => a["action"] = "remove"));
+        await using var after = _db.Open();
+        Assert.NotNull((await after.ConversationReferences.SingleAsync()).RetiredAt);
+    }
+
+    [Fact]
+    public async Task A_command_in_a_message_is_answered_out_of_band_with_a_card()
+    {
+        var response = await PostAsync(Activity("message", more: a => a["text"] = "<at>ChaseBot</at> status Kauri Digital Ltd"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var reply = await WaitForConnectorAsync("/v3/conversations/a:personal-1/activities/1700000000001");
+        var card = reply.Body["attachments"]![0]!["content"]!;
+        Assert.Equal(("AdaptiveCard", "1.5"), (card["type"]!.GetValue<string>(), card["version"]!.GetValue<string>()));
+        Assert.Contains("Owed as of", card["body"]![0]!["text"]!.GetValue<string>());
+        Assert.Contains("INV-0101", card.ToJsonString());
+    }
+
+    private async Task<long> ProposalWithCardAsync()
+    {
+        await using var db = _db.Open();
+        var invoice = await db.Invoices.Include(i => i.Client).SingleAsync(i => i.Number == "INV-0101");
+        var proposal = new Proposal { InvoiceId = invoice.Id, Step = ChaseLadder.LateNotice, Status = ProposalStatus.Pending, ProposedOn = new DateOnly(2026, 11, 23) };
+        db.Proposals.Add(proposal);
+        await db.SaveChangesAsync();
+        var client = new ClientView(invoice.ClientId, invoice.Client.Name, null, null, "owner", "teams:19:channel", null);
+        var view = new InvoiceView(invoice.Id, invoice.Number, invoice.Currency, invoice.Total, invoice.AmountDue, invoice.IssueDate, invoice.DueDate, 39);
+        var message = ChaseMessages.Proposal(proposal.Id, client, view, ChaseLadder.Default.Find(ChaseLadder.LateNotice)!, "39 day(s) past due", "Formal notice text", false);
+        db.Outbox.Add(new Core.Delivery.OutboxMessage { Key = $"proposal:{proposal.Id}:0", Kind = "proposal", Target = "teams:19:channel", Body = message.ToJson(), DeliveredAt = DateTime.UtcNow });
+        await db.SaveChangesAsync();
+        return proposal.Id;
+    }
+
+    private Task<HttpResponseMessage> ClickAsync(long proposalId, string verb, string aad) =>
+        PostAsync(Activity("invoke", from: "29:" + aad, aad: aad, more: a =>
+        {
+            a["name"] = "adaptiveCard/action";
+            a["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = verb, ["data"] = new JsonObject { ["value"] = proposalId.ToString() } } };
+        }));
+
+    [Fact]
+    public async Task Approving_on_the_card_decides_records_and_answers_with_the_updated_card_without_buttons()
+    {
+        var id = await ProposalWithCardAsync();
+
+        var response = await ClickAsync(id, ChaseMessages.Approve, Approver);
+
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal((200, AdaptiveCards.ContentType), (json["statusCode"]!.GetValue<int>(), json["type"]!.GetValue<string>()));
+        var card = json["value"]!;
+        Assert.Null(card["actions"]);
+        Assert.Contains("Proposal: formal late notice for INV-0101", card["body"]![0]!["text"]!.GetValue<string>());
+        Assert.Contains("Approved: formal late notice for INV-0101", card["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
+        await using var db = _db.Open();
+        Assert.Equal((ProposalStatus.Approved, "teams:" + Approver), await db.Proposals.Select(p => ValueTuple.Create(p.Status, p.DecidedBy)).SingleAsync());
+        Assert.True(await db.AuditEntries.AnyAsync(a => a.Actor == "teams:" + Approver && a.Action == "proposal.approved"));
+    }
+
+    [Fact]
+    public async Task Someone_who_is_not_an_approver_gets_the_card_back_with_its_buttons_and_the_reason()
+    {
+        var id = await ProposalWithCardAsync();
+
+        var card = JsonNode.Parse(await (await ClickAsync(id, ChaseMessages.Approve, "aad-intern")).Content.ReadAsStringAsync())!["value"]!;
+
+        Assert.Equal(3, card["actions"]!.AsArray().Count);
+        Assert.Contains("teams:aad-intern is not an approver", card["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
+        await using var db = _db.Open();
+        Assert.Equal(ProposalStatus.Pending, await db.Proposals.Select(p => p.Status).SingleAsync());
+    }
+
+    [Fact]
+    public async Task A_repeated_click_answers_with_the_current_state_not_an_error()
+    {
+        var id = await ProposalWithCardAsync();
+        await ClickAsync(id, ChaseMessages.Approve, Approver);
+
+        var response = await ClickAsync(id, ChaseMessages.Reject, Approver);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var card = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["value"]!;
+        Assert.Null(card["actions"]);
+        Assert.Contains("already approved", card["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
+    }
+
+    private async Task<ConnectorCall> WaitForConnectorAsync(string path)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if (_connector.Calls.FirstOrDefault(c => c.Path == path) is { } call)
+                return call;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"no call to {path}; calls: {string.Join(", ", _connector.Calls.Select(c => c.Path))}");
+    }
+}
