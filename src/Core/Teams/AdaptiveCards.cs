@@ -16,16 +16,32 @@ public static class AdaptiveCards
 
     public static JsonObject Card(ChatMessage message, string? decidedNote = null, bool withActions = true)
     {
+        // Summarise until it fits: first the list of lines, then the long texts (email draft, artifact).
         var lines = message.Lines.ToList();
-        while (true)
+        var shortened = message;
+        for (var attempt = 0; ; attempt++)
         {
-            var card = Build(message, lines, decidedNote, withActions);
-            if (card.ToJsonString().Length <= MaxBytes || lines.Count <= 1)
+            var card = Build(shortened, lines, decidedNote, withActions);
+            if (card.ToJsonString().Length <= MaxBytes || attempt > 20)
                 return card;
-            var keep = lines.Count / 2;
-            lines = [.. lines.Take(keep), $"… and {message.Lines.Count - keep} more (see the digest or status)"];
+            if (lines.Count > 6)
+            {
+                var keep = lines.Count / 2;
+                lines = [.. message.Lines.Take(keep), $"… and {message.Lines.Count - keep} more (see the digest or status)"];
+                continue;
+            }
+            var room = Math.Max(500, MaxBytes / 4 >> attempt);
+            lines = lines.Select(line => Shorten(line, room)).ToList();
+            shortened = shortened with
+            {
+                Email = shortened.Email is { } email ? email with { Body = Shorten(email.Body, room) } : null,
+                Artifact = shortened.Artifact is { } artifact ? Shorten(artifact, room) : null,
+            };
         }
     }
+
+    private static string Shorten(string text, int max) =>
+        text.Length <= max ? text : text[..max] + "\n… (shortened to fit Teams; the full text is in the digest and status)";
 
     /// <summary>A message activity carrying the card, with a plain summary for notifications and old clients.</summary>
     public static JsonObject Activity(ChatMessage message) => new()
