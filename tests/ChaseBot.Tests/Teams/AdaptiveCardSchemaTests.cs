@@ -76,3 +76,37 @@ public sealed class AdaptiveCardSchemaTests
         return (node.ExitCode, output);
     }
 }
+
+public sealed class TeamsPackageTests
+{
+    [Fact]
+    public async Task The_package_script_writes_a_zip_with_the_manifest_filled_in_and_both_icons()
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"chasebot-teams-{Guid.NewGuid():N}.zip");
+        var start = new ProcessStartInfo("bash", Path.Combine(Samples.RepositoryRoot, "deploy", "teams", "package.sh"))
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+            Environment = { ["TEAMS_APP_ID"] = "11111111-2222-3333-4444-555555555555", ["CHASEBOT_HOST"] = "bot.example.org", ["OUT"] = output },
+        };
+        using (var script = Process.Start(start)!)
+        {
+            var errors = await script.StandardError.ReadToEndAsync();
+            await script.WaitForExitAsync();
+            Assert.True(script.ExitCode == 0, errors);
+        }
+        try
+        {
+            using var zip = System.IO.Compression.ZipFile.OpenRead(output);
+            Assert.Equal(["color.png", "manifest.json", "outline.png"], zip.Entries.Select(e => e.Name).Order());
+            using var reader = new StreamReader(zip.GetEntry("manifest.json")!.Open());
+            var manifest = JsonNode.Parse(await reader.ReadToEndAsync())!;
+            Assert.Equal("11111111-2222-3333-4444-555555555555", manifest["bots"]![0]!["botId"]!.GetValue<string>());
+            Assert.Equal(["personal", "team", "groupChat"], manifest["bots"]![0]!["scopes"]!.AsArray().Select(s => s!.GetValue<string>()));
+            Assert.DoesNotContain("{{", manifest.ToJsonString());
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+}
