@@ -98,14 +98,17 @@ public static class TeamsEndpoints
         var verb = activity.Json["value"]?["action"]?["verb"]?.ToString();
         var value = activity.Json["value"]?["action"]?["data"]?["value"]?.ToString() ?? "";
         JsonObject card;
-        if (verb is ChaseMessages.Approve or ChaseMessages.Snooze or ChaseMessages.Reject &&
+        if (verb is ChaseMessages.Approve or ChaseMessages.Snooze or ChaseMessages.Reject or AdaptiveCards.RefreshVerb &&
             long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var proposalId))
         {
-            var verdict = verb switch { ChaseMessages.Approve => Verdict.Approve, ChaseMessages.Snooze => Verdict.Snooze, _ => Verdict.Reject };
-            var result = await decisions.DecideAsync(proposalId, activity.User, verdict, cancellationToken: cancellationToken);
-            var original = await OriginalAsync(dbFactory, $"proposal:{proposalId}:", cancellationToken);
-            var decided = result.Accepted || result.Status is not null; // decided now, or already decided before
-            card = AdaptiveCards.Card(original, result.Message, withActions: !decided);
+            string? refusal = null;
+            if (verb != AdaptiveCards.RefreshVerb)
+            {
+                var verdict = verb switch { ChaseMessages.Approve => Verdict.Approve, ChaseMessages.Snooze => Verdict.Snooze, _ => Verdict.Reject };
+                var result = await decisions.DecideAsync(proposalId, activity.User, verdict, cancellationToken: cancellationToken);
+                refusal = result.Accepted ? null : result.Message;
+            }
+            card = await ProposalCardAsync(dbFactory, proposalId, refusal, cancellationToken);
         }
         else if (verb == MoraleCheckIns.AnswerAction && value.Split(':') is [var id, var answer] &&
                  long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var checkId))
@@ -116,6 +119,29 @@ public static class TeamsEndpoints
         else
             card = AdaptiveCards.Card(new ChatMessage { Title = "That button is no longer understood; nothing was changed." });
         return new JsonObject { ["statusCode"] = 200, ["type"] = AdaptiveCards.ContentType, ["value"] = card };
+    }
+
+    /// <summary>
+    /// A proposal's card as it stands now, for whoever asks (the clicker, or any viewer refreshing): the original content,
+    /// then either the buttons (still waiting) or who decided what and when. A refusal is added without changing state.
+    /// </summary>
+    private static async Task<JsonObject> ProposalCardAsync(IDbContextFactory<ChaseDbContext> dbFactory, long proposalId, string? refusal,
+        CancellationToken cancellationToken)
+    {
+        var original = await OriginalAsync(dbFactory, $"proposal:{proposalId}:", cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var proposal = await db.Proposals.AsNoTracking().SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
+        if (proposal is null)
+            return AdaptiveCards.Card(new ChatMessage { Title = "This proposal no longer exists." });
+        if (proposal.Status == ProposalStatus.Pending)
+            return AdaptiveCards.Card(original, refusal);
+        var decided = proposal.Status switch
+        {
+            ProposalStatus.Approved => "Approved",
+            ProposalStatus.Rejected => "Rejected",
+            _ => $"Snoozed until {proposal.SnoozedUntil:yyyy-MM-dd}",
+        } + $" by {proposal.DecidedBy} at {proposal.DecidedAt:yyyy-MM-dd HH:mm} UTC" + (proposal.Reason is { } why ? $": {why}" : "");
+        return AdaptiveCards.Card(original, refusal is null ? decided : $"{decided}. ({refusal})", withActions: false);
     }
 
     /// <summary>The message a card was made from, kept in the outbox, so the updated card shows the same content.</summary>

@@ -13,6 +13,7 @@ public static class AdaptiveCards
     public const string ContentType = "application/vnd.microsoft.card.adaptive";
     public const int MaxBytes = 36 * 1024; // 40 KB per message, less the activity around the card.
     public const string TeamsUserPrefix = "teams:";
+    public const string RefreshVerb = "proposal.refresh";
 
     public static JsonObject Card(ChatMessage message, string? decidedNote = null, bool withActions = true)
     {
@@ -92,6 +93,17 @@ public static class AdaptiveCards
                 ["data"] = new JsonObject { ["value"] = a.Value },
                 ["style"] = a.Style switch { "primary" => "positive", "danger" => "destructive", _ => "default" },
             })]);
+        // Proposal cards refresh for every viewer (automatically in conversations of up to 60 people), so everyone
+        // sees the decision, not only the person who clicked.
+        if (message.Actions.FirstOrDefault(a => a.Id.StartsWith("proposal.", StringComparison.Ordinal)) is { } proposal)
+            card["refresh"] = new JsonObject
+            {
+                ["action"] = new JsonObject
+                {
+                    ["type"] = "Action.Execute", ["title"] = "Refresh", ["verb"] = RefreshVerb,
+                    ["data"] = new JsonObject { ["value"] = proposal.Value },
+                },
+            };
         if (mentions.Count > 0)
             card["msteams"] = new JsonObject
             {

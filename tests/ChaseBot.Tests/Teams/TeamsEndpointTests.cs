@@ -162,7 +162,8 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         var card = json["value"]!;
         Assert.Null(card["actions"]);
         Assert.Contains("Proposal: formal late notice for INV-0101", card["body"]![0]!["text"]!.GetValue<string>());
-        Assert.Contains("Approved: formal late notice for INV-0101", card["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
+        Assert.Equal("Approved by teams:aad-approver at 2026-11-23 10:00 UTC", card["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
+        Assert.Equal(AdaptiveCards.RefreshVerb, card["refresh"]!["action"]!["verb"]!.GetValue<string>());
         await using var db = _db.Open();
         Assert.Equal((ProposalStatus.Approved, "teams:" + Approver), await db.Proposals.Select(p => ValueTuple.Create(p.Status, p.DecidedBy)).SingleAsync());
         Assert.True(await db.AuditEntries.AnyAsync(a => a.Actor == "teams:" + Approver && a.Action == "proposal.approved"));
@@ -193,6 +194,22 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         var card = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["value"]!;
         Assert.Null(card["actions"]);
         Assert.Contains("already approved", card["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Any_viewer_refreshing_the_card_sees_the_current_state()
+    {
+        var id = await ProposalWithCardAsync();
+        var before = JsonNode.Parse(await (await ClickAsync(id, AdaptiveCards.RefreshVerb, "aad-viewer")).Content.ReadAsStringAsync())!["value"]!;
+        await ClickAsync(id, ChaseMessages.Reject, Approver);
+
+        var after = JsonNode.Parse(await (await ClickAsync(id, AdaptiveCards.RefreshVerb, "aad-viewer")).Content.ReadAsStringAsync())!["value"]!;
+
+        Assert.Equal(3, before["actions"]!.AsArray().Count);
+        Assert.Null(after["actions"]);
+        Assert.StartsWith("Rejected by teams:aad-approver", after["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
+        await using var db = _db.Open();
+        Assert.Equal(ProposalStatus.Rejected, await db.Proposals.Select(p => p.Status).SingleAsync()); // refreshing decided nothing
     }
 
     private async Task<ConnectorCall> WaitForConnectorAsync(string path)
