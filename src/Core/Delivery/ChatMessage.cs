@@ -17,7 +17,20 @@ public sealed record ChatMessage
     public required string Title { get; init; }
     /// <summary>Chat user ids to mention (the owner).</summary>
     public IReadOnlyList<string> Mentions { get; init; } = [];
+    /// <summary>A table shown before the lines (totals and aging in a digest); the first row is the header.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Table { get; init; } = [];
+
     public IReadOnlyList<string> Lines { get; init; } = [];
+
+    /// <summary>The table as aligned monospace text (the console, Slack), amounts right-aligned.</summary>
+    public string TableText()
+    {
+        if (Table.Count == 0)
+            return "";
+        var widths = Enumerable.Range(0, Table.Max(r => r.Count)).Select(c => Table.Max(r => c < r.Count ? r[c].Length : 0)).ToArray();
+        return string.Join("\n", Table.Select(row => string.Join("  ",
+            row.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd()));
+    }
     /// <summary>Longer text to send or act on: a late notice, a checklist, a digest section.</summary>
     public string? Artifact { get; init; }
     public EmailDraft? Email { get; init; }

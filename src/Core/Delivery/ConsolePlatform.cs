@@ -29,6 +29,8 @@ public sealed class ConsolePlatform(TextWriter output, ILogger<ConsolePlatform>?
         text.AppendLine($"│ {content.Title}");
         if (content.Mentions.Count > 0)
             text.AppendLine($"│ cc {string.Join(" ", content.Mentions.Select(m => "@" + m))}");
+        foreach (var row in content.TableText().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            text.AppendLine($"│   {row}");
         foreach (var line in content.Lines)
             text.AppendLine($"│ {line}");
         if (content.Email is { } email)

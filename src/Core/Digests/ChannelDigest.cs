@@ -56,14 +56,16 @@ public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, C
         var lines = new List<string>();
 
         var ledger = (await LedgerStatus.RunAsync(db, new LedgerStatus.Query(today), cancellationToken))!;
-        lines.Add("*Owed*");
+        var table = new List<IReadOnlyList<string>>();
         if (ledger.Totals.Count == 0)
             lines.Add("Nothing outstanding.");
+        else
+            table.Add(["Currency", "Outstanding", "Overdue", "Current", "1-30", "31-60", "61-90", "90+"]);
         foreach (var t in ledger.Totals)
         {
             var overdue = t.Due - t.Current;
-            lines.Add($"{t.Currency} {Money.Format(t.Due)} outstanding on {t.Invoices} invoice(s), {Money.Format(overdue)} overdue " +
-                      $"(1-30: {Money.Format(t.Days1To30)} · 31-60: {Money.Format(t.Days31To60)} · 61-90: {Money.Format(t.Days61To90)} · 90+: {Money.Format(t.Over90)})");
+            table.Add([t.Currency, Money.Format(t.Due), Money.Format(overdue), Money.Format(t.Current), Money.Format(t.Days1To30),
+                Money.Format(t.Days31To60), Money.Format(t.Days61To90), Money.Format(t.Over90)]);
         }
 
         lines.Add(last is null ? "*In the last 7 days*" : $"*Since the last digest ({since:yyyy-MM-dd HH:mm} UTC)*");
@@ -103,6 +105,6 @@ public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, C
             ? ["Not enough payment history yet."]
             : worst.Select(w => $"{w.Client}: {w.Average.ToString("0.#", CultureInfo.InvariantCulture)} days late on average ({w.Count} invoice(s))"));
 
-        return new ChatMessage { Title = $"Accounts receivable digest, {today:dddd d MMMM yyyy}", Lines = lines };
+        return new ChatMessage { Title = $"Accounts receivable digest, {today:dddd d MMMM yyyy}", Table = table, Lines = lines };
     }
 }

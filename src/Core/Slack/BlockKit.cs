@@ -27,6 +27,8 @@ public static partial class BlockKit
         var mentions = message.Mentions.Select(Mention).ToList();
         if (mentions.Count > 0)
             blocks.Add(Context(string.Join(" ", mentions)));
+        if (message.Table.Count > 0)
+            blocks.AddRange(Preformatted(message.TableText()));
         blocks.AddRange(Sections(message.Lines.Select(Escape)));
         if (message.Email is { } email)
         {
@@ -48,7 +50,7 @@ public static partial class BlockKit
         if (actions is not null)
             blocks.Add(actions);
 
-        var fallback = string.Join("\n", new[] { message.Title }.Concat(message.Lines.Take(10)));
+        var fallback = string.Join("\n", new[] { message.Title, message.TableText() }.Where(t => t.Length > 0).Concat(message.Lines.Take(10)));
         return new JsonObject
         {
             ["text"] = Truncate(Escape(fallback), MaxSectionText),

@@ -58,6 +58,8 @@ public static class AdaptiveCards
         var mentions = message.Mentions.Where(m => m.StartsWith(TeamsUserPrefix, StringComparison.Ordinal)).ToList();
         if (mentions.Count > 0)
             body.Add(Text(string.Join(" ", mentions.Select((_, i) => $"<at>owner{i + 1}</at>"))));
+        if (message.Table.Count > 0)
+            body.Add(Table(message.Table));
         foreach (var line in lines)
             body.Add(Text(line));
         if (message.Email is { } email)
@@ -127,6 +129,32 @@ public static class AdaptiveCards
         if (color is not null)
             block["color"] = color;
         return block;
+    }
+
+    /// <summary>An Adaptive Cards 1.5 Table: the first row is the header; amounts are right-aligned.</summary>
+    private static JsonObject Table(IReadOnlyList<IReadOnlyList<string>> rows)
+    {
+        var columns = rows.Max(r => r.Count);
+        return new JsonObject
+        {
+            ["type"] = "Table",
+            ["firstRowAsHeader"] = true,
+            ["gridStyle"] = "accent",
+            ["columns"] = new JsonArray([.. Enumerable.Range(0, columns).Select(_ => (JsonNode)new JsonObject { ["width"] = 1 })]),
+            ["rows"] = new JsonArray([.. rows.Select(row => (JsonNode)new JsonObject
+            {
+                ["type"] = "TableRow",
+                ["cells"] = new JsonArray([.. Enumerable.Range(0, columns).Select(c => (JsonNode)new JsonObject
+                {
+                    ["type"] = "TableCell",
+                    ["items"] = new JsonArray(new JsonObject
+                    {
+                        ["type"] = "TextBlock", ["text"] = c < row.Count ? row[c] : "", ["wrap"] = true,
+                        ["horizontalAlignment"] = c == 0 ? "Left" : "Right",
+                    }),
+                })]),
+            })]),
+        };
     }
 
     private static JsonObject Monospace(string text) => new() { ["type"] = "TextBlock", ["text"] = text, ["wrap"] = true, ["fontType"] = "Monospace" };

@@ -26,7 +26,11 @@ public sealed class AdaptiveCardSchemaTests
             ["guard-note"] = AdaptiveCards.Card(ChaseMessages.GuardNote(client, invoice, step(ChaseLadder.Suspension), "the contract does not say")),
             ["broken-promise"] = AdaptiveCards.Card(ChaseMessages.BrokenPromise(client, invoice, "the promise was broken")),
             ["thanks"] = AdaptiveCards.Card(ChaseMessages.Thanks(client, "INV-0101")),
-            ["digest"] = AdaptiveCards.Card(new ChatMessage { Title = "Accounts receivable digest", Lines = ["*Owed*", "NZD 6,900.00 outstanding"] }),
+            ["digest"] = AdaptiveCards.Card(new ChatMessage
+            {
+                Title = "Accounts receivable digest", Lines = ["*Owed*", "NZD 6,900.00 outstanding"],
+                Table = [["Currency", "Outstanding", "90+"], ["NZD", "6,900.00", "0.00"], ["USD", "950.00", "950.00"]],
+            }),
             ["status"] = AdaptiveCards.Card(new ChatMessage { Title = "Owed as of 21 Nov 2026", Lines = ["INV-0101 · Kauri · NZD 4,600.00"] }),
             ["morale"] = AdaptiveCards.Card(new ChatMessage
             {
