@@ -12,6 +12,8 @@ public sealed class SlackConfigurationTests : IDisposable
     public void Dispose() => _db.Dispose();
 
     [Theory]
+    [InlineData("Teams:AppId", "11111111-2222-3333-4444-555555555555", "Teams:AppPassword is not")]
+    [InlineData("Teams:AppPassword", "secret", "Teams:AppId is not")]
     [InlineData("Slack:BotToken", "xoxb-1", "Slack:SigningSecret is not")]
     [InlineData("Slack:SigningSecret", "abc", "Slack:BotToken is not")]
     public async Task A_token_without_a_signing_secret_or_the_reverse_stops_the_Worker_with_a_clear_message(string key, string value, string expected)
