@@ -212,6 +212,50 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         Assert.Equal(ProposalStatus.Rejected, await db.Proposals.Select(p => p.Status).SingleAsync()); // refreshing decided nothing
     }
 
+    [Fact]
+    public async Task End_to_end_a_proposal_posted_to_a_Teams_channel_is_approved_on_its_card_and_the_invoice_advances()
+    {
+        // The channel is installed; Kauri's messages go there.
+        await PostAsync(Activity("conversationUpdate", more: a =>
+        {
+            a["conversation"] = new JsonObject { ["id"] = "19:ar@thread.tacv2", ["conversationType"] = "channel" };
+            a["membersAdded"] = new JsonArray(new JsonObject { ["id"] = "28:chasebot" });
+        }));
+        await using (var db = _db.Open())
+        {
+            var kauri = await db.Clients.SingleAsync(c => c.Name == "Kauri Digital Ltd");
+            kauri.Channel = "teams:19:ar@thread.tacv2";
+            await db.SaveChangesAsync();
+        }
+
+        var services = _factory.Services;
+        var summary = await services.GetRequiredService<ChaseRunner>().RunAsync();
+        await services.GetRequiredService<Core.Delivery.OutboxDrainer>().DrainAsync();
+
+        var postedCard = _connector.Calls.Where(c => c.Path == "/v3/conversations/19:ar@thread.tacv2/activities")
+            .Select(c => c.Body["attachments"]![0]!["content"]!)
+            .Single(card => card["body"]![0]!["text"]!.GetValue<string>().StartsWith("Proposal: formal late notice for INV-0101", StringComparison.Ordinal));
+        var approve = postedCard["actions"]!.AsArray().Single(a => a!["verb"]!.GetValue<string>() == ChaseMessages.Approve)!;
+        var proposalId = long.Parse(approve["data"]!["value"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(summary.Proposals >= 1);
+
+        var updated = JsonNode.Parse(await (await ClickAsync(proposalId, ChaseMessages.Approve, Approver)).Content.ReadAsStringAsync())!["value"]!;
+        await services.GetRequiredService<Core.Delivery.OutboxDrainer>().DrainAsync();
+
+        Assert.Null(updated["actions"]);
+        Assert.StartsWith("Approved by teams:aad-approver", updated["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
+        await using var after = _db.Open();
+        var proposal = await after.Proposals.SingleAsync(p => p.Id == proposalId);
+        Assert.Equal((ProposalStatus.Approved, "teams:aad-approver"), (proposal.Status, proposal.DecidedBy));
+        Assert.True(await after.AuditEntries.AnyAsync(a => a.Action == "proposal.approved" && a.Subject == "INV-0101"));
+        // The approved notice is posted for sending, to the same Teams channel.
+        Assert.Contains(_connector.Calls, c => c.Path == "/v3/conversations/19:ar@thread.tacv2/activities" &&
+                                               c.Body.ToJsonString().Contains("Approved: formal late notice for INV-0101"));
+        // And the ladder moves on from here: the next rung waits for its day and the minimum gap.
+        var plan = await services.GetRequiredService<ChaseRunner>().PlanAsync(new DateOnly(2026, 11, 30));
+        Assert.Contains(plan, e => e.Invoice == "INV-0101" && e.Step == ChaseLadder.ServiceReduction);
+    }
+
     private async Task<ConnectorCall> WaitForConnectorAsync(string path)
     {
         for (var i = 0; i < 200; i++)
