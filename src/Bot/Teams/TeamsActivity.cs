@@ -28,8 +28,25 @@ public sealed partial record TeamsActivity(JsonObject Json, string Type, string?
     /// <summary>The user as roles and owners name them: "teams:" and the stable AAD object id when there is one.</summary>
     public string User => AdaptiveCards.TeamsUserPrefix + (FromAadObjectId ?? FromId ?? "unknown");
 
-    /// <summary>The text with the bot's @mention (needed to address it in channels) taken out.</summary>
-    public string CommandText => Mention().Replace(Json["text"]?.ToString() ?? "", "").Trim();
+    /// <summary>
+    /// The text as a command: the bot's @mention (needed to address it in channels) taken out, and anyone else's
+    /// @mention turned into their id ("client Kauri owner @Ana" → "client Kauri owner teams:29:…").
+    /// </summary>
+    public string CommandText
+    {
+        get
+        {
+            var text = Json["text"]?.ToString() ?? "";
+            foreach (var entity in (Json["entities"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                if (entity["type"]?.ToString() != "mention" || entity["text"]?.ToString() is not { Length: > 0 } mentionText)
+                    continue;
+                var id = entity["mentioned"]?["id"]?.ToString();
+                text = text.Replace(mentionText, id is null || id == BotId ? "" : AdaptiveCards.TeamsUserPrefix + id);
+            }
+            return Mention().Replace(text, "").Trim(); // any mention without an entity
+        }
+    }
 
     public ConversationFacts Facts => new(ConversationId, ServiceUrl, TenantId, BotId, FromId, FromAadObjectId, ConversationType ?? "personal");
 }

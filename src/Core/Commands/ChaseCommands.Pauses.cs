@@ -166,7 +166,8 @@ public sealed partial class ChaseCommands
 
         string? change = keyword switch
         {
-            "owner" when value is not null && CommandText.UserId(value) is { } user => Set(() => client.OwnerUserId = user, $"owner <@{user}>"),
+            "owner" when value is not null && CommandText.UserId(value) is { } user => Set(() => client.OwnerUserId = user,
+                user.StartsWith(Teams.AdaptiveCards.TeamsUserPrefix, StringComparison.Ordinal) ? $"owner {user}" : $"owner <@{user}>"),
             "channel" when value is not null && CommandText.ChannelId(value) is { } channel => Set(() => client.Channel = channel, $"channel {channel}"),
             "cc" when value is "none" => Set(() => client.CcAddresses = null, "no CC addresses"),
             "cc" when value is not null && MailAddress.TryCreate(value, out var email) && email.Address == value =>

@@ -128,6 +128,23 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         Assert.Contains("INV-0101", card.ToJsonString());
     }
 
+    [Fact]
+    public async Task Mentioning_a_colleague_in_a_channel_sets_them_as_the_clients_owner()
+    {
+        await PostAsync(Activity("message", more: a =>
+        {
+            a["text"] = "<at>ChaseBot</at> client Kauri Digital Ltd owner <at>Ana Silva</at>";
+            a["entities"] = new JsonArray(
+                new JsonObject { ["type"] = "mention", ["text"] = "<at>ChaseBot</at>", ["mentioned"] = new JsonObject { ["id"] = "28:chasebot", ["name"] = "ChaseBot" } },
+                new JsonObject { ["type"] = "mention", ["text"] = "<at>Ana Silva</at>", ["mentioned"] = new JsonObject { ["id"] = "29:ana", ["name"] = "Ana Silva" } });
+        }));
+
+        var reply = await WaitForConnectorAsync("/v3/conversations/a:personal-1/activities/1700000000001");
+        Assert.Equal("Kauri Digital Ltd: owner teams:29:ana.", reply.Body["attachments"]![0]!["content"]!["body"]![0]!["text"]!.GetValue<string>());
+        await using var db = _db.Open();
+        Assert.Equal("teams:29:ana", (await db.Clients.SingleAsync(c => c.Name == "Kauri Digital Ltd")).OwnerUserId);
+    }
+
     private async Task<long> ProposalWithCardAsync()
     {
         await using var db = _db.Open();
