@@ -60,7 +60,7 @@ public static class WorkerCommandLine
         {
             var settings = WorkerConfiguration.Build(arguments, configuration);
             if (arguments.Verb is null)
-                return await WorkerService.RunAsync(settings, arguments, cancellationToken);
+                return await WorkerService.RunAsync(settings, arguments, stderr, cancellationToken);
 
             if (arguments.Verb == "chat" && arguments["as-of"] is { } day)
             {

@@ -6,6 +6,10 @@ using ChaseBot.Core.Storage;
 using ChaseBot.Worker.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Quartz;
 
@@ -14,18 +18,48 @@ namespace ChaseBot.Worker.Scheduling;
 /// <summary>The Worker as a long-running service: Quartz runs the jobs on their schedules.</summary>
 internal static class WorkerService
 {
-    public static async Task<int> RunAsync(IConfiguration configuration, ParsedArguments arguments, CancellationToken cancellationToken)
+    /// <summary>Where the Worker answers /healthz and /readyz (the chart's probes). Override with Worker:HealthUrls.</summary>
+    public const string DefaultHealthUrls = "http://127.0.0.1:8081";
+
+    public static async Task<int> RunAsync(IConfiguration configuration, ParsedArguments arguments, TextWriter stderr,
+        CancellationToken cancellationToken)
     {
         if (arguments.Positionals.Count > 0)
-            return WorkerCommandLine.UsageError(Console.Error, "the service takes no arguments");
-        var builder = Host.CreateApplicationBuilder();
+            return WorkerCommandLine.UsageError(stderr, "the service takes no arguments");
+        // With SQLite, one scheduler per database file: a second would double every job (PostgreSQL clusters instead).
+        using var guard = SingleScheduler.TryAcquire(configuration, out var refusal);
+        if (refusal is not null)
+        {
+            await stderr.WriteLineAsync(refusal);
+            return 2;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddConfiguration(configuration);
+        builder.WebHost.UseUrls((configuration["Worker:HealthUrls"] ?? DefaultHealthUrls).Split(';'));
         builder.Services.AddChaseCore(builder.Configuration);
         builder.Services.AddHostedService<DatabaseMigration>();
         builder.Services.AddChaseSchedule(builder.Configuration);
-        using var host = builder.Build();
-        await host.RunAsync(cancellationToken);
+        await using var app = builder.Build();
+        app.MapWorkerHealth();
+        await app.RunAsync(cancellationToken);
         return 0;
+    }
+
+    /// <summary>/healthz: the process answers. /readyz: the scheduler is running and the database is reachable and migrated.</summary>
+    private static void MapWorkerHealth(this WebApplication app)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", async (ISchedulerFactory schedulers, IDbContextFactory<ChaseDbContext> dbFactory, CancellationToken cancellationToken) =>
+        {
+            var problems = new List<string>();
+            var scheduler = await schedulers.GetScheduler(cancellationToken);
+            if (await scheduler.GetStatus(cancellationToken) != SchedulerStatus.Running)
+                problems.Add("the scheduler is not running");
+            if (await DatabaseReadiness.ProblemAsync(dbFactory, cancellationToken) is { } database)
+                problems.Add(database);
+            return problems.Count == 0 ? Results.Text("ready") : Results.Text("not ready: " + string.Join("; ", problems), statusCode: 503);
+        });
     }
 
     public static IServiceCollection AddChaseSchedule(this IServiceCollection services, IConfiguration configuration)

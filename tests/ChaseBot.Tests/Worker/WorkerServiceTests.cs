@@ -19,6 +19,7 @@ public sealed class WorkerServiceTests : IDisposable
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}",
+            ["Worker:HealthUrls"] = FreeUrl(),
             ["Exports:Folder"] = folder,
             ["Exports:SettleTime"] = "00:00:00",
             ["Exports:Schedule"] = "0/1 * * * * ?", // every second, so the test does not wait 15 minutes
@@ -51,6 +52,7 @@ public sealed class WorkerServiceTests : IDisposable
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}",
+            ["Worker:HealthUrls"] = FreeUrl(),
             ["Exports:Folder"] = folder,
             ["Exports:SettleTime"] = "00:00:00",
             ["Exports:Schedule"] = "0/1 * * * * ?",
@@ -76,6 +78,50 @@ public sealed class WorkerServiceTests : IDisposable
         Assert.True(delivered > 0, "the chase and outbox jobs never delivered anything");
         await using var after = _db.Open();
         Assert.True(await after.ChaseSteps.AnyAsync());
+    }
+
+    /// <summary>A loopback URL on a port nobody is using now.</summary>
+    private static string FreeUrl()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"http://127.0.0.1:{port}";
+    }
+
+    [Fact]
+    public async Task The_running_Worker_answers_its_probes_and_a_second_one_on_the_same_SQLite_file_is_refused()
+    {
+        var url = FreeUrl();
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}",
+            ["Worker:HealthUrls"] = url,
+            ["Exports:Folder"] = _db.Folder,
+        };
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var first = WorkerCommandLine.RunAsync([], TextWriter.Null, TextWriter.Null, null, settings, stop.Token);
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        string? ready = null;
+        for (var i = 0; i < 100 && ready != "ready"; i++)
+        {
+            await Task.Delay(100);
+            try { ready = await http.GetStringAsync("/readyz"); }
+            catch (HttpRequestException) { /* not listening yet */ }
+        }
+
+        var secondError = new StringWriter();
+        var second = await WorkerCommandLine.RunAsync([], TextWriter.Null, secondError, null,
+            new Dictionary<string, string?>(settings) { ["Worker:HealthUrls"] = FreeUrl() }, stop.Token);
+        var live = await http.GetStringAsync("/healthz");
+        await stop.CancelAsync();
+
+        Assert.Equal("ready", ready);
+        Assert.Equal("ok", live);
+        Assert.Equal(2, second);
+        Assert.Contains("Another Worker is already running the scheduler", secondError.ToString());
+        Assert.Equal(0, await first);
     }
 
     [Fact]
