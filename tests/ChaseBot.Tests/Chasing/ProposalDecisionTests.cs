@@ -103,7 +103,7 @@ public sealed class ProposalDecisionTests
         await h.ChaseAndDeliverAsync();
         var back = Assert.Single(h.Platform.Sent).Content;
         Assert.StartsWith("Back from snooze: formal late notice for K-9", back.Title);
-        Assert.Equal((ProposalStatus.Pending, 1), await h.QueryAsync(db => db.Proposals.Select(p => ValueTuple.Create(p.Status, p.Resurfaced)).SingleAsync()));
+        Assert.Equal((ProposalStatus.Pending, 1), await h.QueryAsync(async db => await db.Proposals.Select(p => new { p.Status, p.Resurfaced }).SingleAsync() is var x ? (x.Status, x.Resurfaced) : default));
     }
 
     [Fact]

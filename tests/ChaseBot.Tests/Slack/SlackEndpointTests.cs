@@ -148,7 +148,7 @@ public sealed class SlackEndpointTests : IAsyncLifetime
         Assert.DoesNotContain(blocks, b => b!["type"]!.GetValue<string>() == "actions");
         Assert.Contains("approved by <@UAPPROVER> at 2026-11-23 10:00 UTC", blocks[^1]!["elements"]![0]!["text"]!.GetValue<string>());
         await using var db = _bot.Db.Open();
-        Assert.Equal((ProposalStatus.Approved, "UAPPROVER"), await db.Proposals.Select(p => ValueTuple.Create(p.Status, p.DecidedBy)).SingleAsync());
+        Assert.Equal((ProposalStatus.Approved, "UAPPROVER"), (await db.Proposals.Select(p => new { p.Status, p.DecidedBy }).SingleAsync() is var d ? (d.Status, d.DecidedBy) : default));
     }
 
     [Fact]

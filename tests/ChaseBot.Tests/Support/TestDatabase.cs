@@ -5,15 +5,36 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChaseBot.Tests.Support;
 
-/// <summary>A real SQLite file in a temporary folder, migrated, deleted afterwards.</summary>
+/// <summary>
+/// A real, migrated database for one test: a SQLite file in a temporary folder, or — when CHASEBOT_TEST_POSTGRES holds
+/// a server's connection string (CI starts one with tests/postgres/start.sh) — a fresh PostgreSQL database. Deleted
+/// afterwards. The same tests run on both providers.
+/// </summary>
 public sealed class TestDatabase : IDisposable
 {
+    private static readonly string? Postgres = Environment.GetEnvironmentVariable("CHASEBOT_TEST_POSTGRES");
+    private readonly string? _postgresDatabase;
+
     public TestDatabase()
     {
         Folder = Directory.CreateTempSubdirectory("chasebot-test-").FullName;
         Path = System.IO.Path.Combine(Folder, "ledger.db");
         var options = new DbContextOptionsBuilder<ChaseDbContext>();
-        StorageRegistration.Configure(options, new DatabaseOptions(), $"Data Source={Path}");
+        if (Postgres is not null)
+        {
+            _postgresDatabase = "chasebot_test_" + Guid.NewGuid().ToString("N")[..16];
+            using (var admin = new Npgsql.NpgsqlConnection(Postgres))
+            {
+                admin.Open();
+                using var create = admin.CreateCommand();
+                create.CommandText = $"CREATE DATABASE {_postgresDatabase}";
+                create.ExecuteNonQuery();
+            }
+            var connection = new Npgsql.NpgsqlConnectionStringBuilder(Postgres) { Database = _postgresDatabase }.ToString();
+            StorageRegistration.Configure(options, new DatabaseOptions { Provider = DatabaseProvider.Postgres }, connection);
+        }
+        else
+            StorageRegistration.Configure(options, new DatabaseOptions(), $"Data Source={Path}");
         Options = options.Options;
         using var db = Open();
         DatabaseMigrator.MigrateAsync(db).GetAwaiter().GetResult();
@@ -49,6 +70,15 @@ public sealed class TestDatabase : IDisposable
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
+        if (_postgresDatabase is not null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            using var admin = new Npgsql.NpgsqlConnection(Postgres);
+            admin.Open();
+            using var drop = admin.CreateCommand();
+            drop.CommandText = $"DROP DATABASE IF EXISTS {_postgresDatabase} WITH (FORCE)";
+            drop.ExecuteNonQuery();
+        }
         try { Directory.Delete(Folder, recursive: true); }
         catch (IOException) { /* A file still open on a slow CI machine: the temp folder is cleaned by the OS. */ }
     }

@@ -182,7 +182,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         Assert.Equal("Approved by teams:aad-approver at 2026-11-23 10:00 UTC", card["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
         Assert.Equal(AdaptiveCards.RefreshVerb, card["refresh"]!["action"]!["verb"]!.GetValue<string>());
         await using var db = _db.Open();
-        Assert.Equal((ProposalStatus.Approved, "teams:" + Approver), await db.Proposals.Select(p => ValueTuple.Create(p.Status, p.DecidedBy)).SingleAsync());
+        Assert.Equal((ProposalStatus.Approved, "teams:" + Approver), (await db.Proposals.Select(p => new { p.Status, p.DecidedBy }).SingleAsync() is var d ? (d.Status, d.DecidedBy) : default));
         Assert.True(await db.AuditEntries.AnyAsync(a => a.Actor == "teams:" + Approver && a.Action == "proposal.approved"));
     }
 
