@@ -2,14 +2,17 @@ using ChaseBot.Bot.Health;
 using ChaseBot.Bot.Slack;
 using ChaseBot.Bot.Teams;
 using ChaseBot.Core;
+using ChaseBot.Core.Logging;
 using ChaseBot.Core.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Logging.AddChaseLogging(builder.Configuration);
 builder.Services.AddChaseCore(builder.Configuration);
 builder.Services.AddHostedService<DatabaseMigration>();
 builder.Services.AddSlackEndpoints();
 
 var app = builder.Build();
+app.UseCorrelationId();
 app.UseSlackVerification();
 app.MapHealth();
 app.MapSlack();

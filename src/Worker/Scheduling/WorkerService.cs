@@ -1,6 +1,7 @@
 using ChaseBot.Core;
 using ChaseBot.Core.Digests;
 using ChaseBot.Core.Exports;
+using ChaseBot.Core.Logging;
 using ChaseBot.Core.Morale;
 using ChaseBot.Core.Storage;
 using ChaseBot.Worker.CommandLine;
@@ -36,6 +37,7 @@ internal static class WorkerService
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.AddChaseLogging(builder.Configuration);
         builder.WebHost.UseUrls((configuration["Worker:HealthUrls"] ?? DefaultHealthUrls).Split(';'));
         builder.Services.AddChaseCore(builder.Configuration);
         builder.Services.AddHostedService<DatabaseMigration>();
@@ -94,6 +96,7 @@ internal static class WorkerService
         services.AddTransient<OutboxJob>();
         services.AddQuartz(q =>
         {
+            q.AddJobLogScope(); // every line of a job run carries the job and its fire instance (the run's correlation id)
             q.AddJob<ImportJob>(job => job.WithIdentity(ImportJob.Key));
             q.AddJob<ChaseJob>(job => job.WithIdentity(ChaseJob.Key));
             q.AddJob<MoraleJob>(job => job.WithIdentity(MoraleJob.Key));

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using ChaseBot.Tests.Slack;
+using ChaseBot.Tests.Support;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ChaseBot.Tests.Bot;
+
+/// <summary>Every log line, with its scopes, as the Bot wrote it.</summary>
+public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
+{
+    private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
+    public ConcurrentQueue<(string Category, string Message, Dictionary<string, object?> Scope)> Lines { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+    public void Dispose() { }
+
+    private sealed class Logger(CapturedLogs owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner._scopes.Push(state);
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var scope = new Dictionary<string, object?>();
+            owner._scopes.ForEachScope((value, bag) =>
+            {
+                if (value is IEnumerable<KeyValuePair<string, object>> pairs)
+                    foreach (var (key, item) in pairs)
+                        bag[key] = item;
+            }, scope);
+            owner.Lines.Enqueue((category, formatter(state, exception) + (exception is null ? "" : " " + exception), scope));
+        }
+    }
+}
+
+public sealed class LoggingTests : IDisposable
+{
+    private readonly TestDatabase _db = new();
+
+    public void Dispose() => _db.Dispose();
+
+    [Fact]
+    public async Task Each_request_has_a_correlation_id_in_its_log_lines_and_no_secret_is_ever_logged()
+    {
+        var logs = new CapturedLogs();
+        const string token = "xoxb-never-log-this-token";
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}",
+                ["Slack:SigningSecret"] = SlackBot.Secret,
+                ["Slack:BotToken"] = token,
+            }));
+            web.ConfigureLogging(logging => logging.AddProvider(logs));
+        });
+        using var http = factory.CreateClient();
+
+        var forged = new HttpRequestMessage(HttpMethod.Post, "/slack/commands") { Content = new StringContent("text=status&user_id=U1") };
+        forged.Headers.Add("X-Slack-Signature", "v0=00");
+        forged.Headers.Add("X-Slack-Request-Timestamp", DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var response = await http.SendAsync(forged);
+        var echoed = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        echoed.Headers.Add("X-Correlation-Id", "caller-123");
+        var echo = await http.SendAsync(echoed);
+
+        var id = response.Headers.GetValues("X-Correlation-Id").Single();
+        var refusal = logs.Lines.Single(l => l.Message.StartsWith("Refused POST /slack/commands", StringComparison.Ordinal));
+        Assert.Equal(id, refusal.Scope["CorrelationId"]);
+        Assert.Equal("caller-123", echo.Headers.GetValues("X-Correlation-Id").Single());
+        Assert.DoesNotContain(logs.Lines, l => l.Message.Contains(token, StringComparison.Ordinal) ||
+                                               l.Message.Contains(SlackBot.Secret, StringComparison.Ordinal));
+    }
+}
