@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using ChaseBot.Core.Delivery;
 using Microsoft.Extensions.Options;
 using Polly;
-using Polly.Retry;
 
 namespace ChaseBot.Core.Slack;
 
@@ -32,22 +31,7 @@ public sealed class SlackApiClient
         _http = http;
         _options = options.Value;
         _http.BaseAddress ??= new Uri(_options.ApiBaseUrl.EndsWith('/') ? _options.ApiBaseUrl : _options.ApiBaseUrl + "/");
-        _retry = new ResiliencePipelineBuilder { TimeProvider = clock }
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = 2,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(200),
-                ShouldHandle = new PredicateBuilder()
-                    .Handle<HttpRequestException>()
-                    .Handle<TimeoutException>()
-                    .Handle<TransientDeliveryException>(e => e.RetryAfter is null || e.RetryAfter <= TimeSpan.FromSeconds(5)),
-                // A 429 says exactly how long to wait: wait that, no more and no less.
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is TransientDeliveryException { RetryAfter: { } after }
-                    ? after : (TimeSpan?)null),
-            })
-            .Build();
+        _retry = ChatRetry.Pipeline(clock, attempts: 2, delay: TimeSpan.FromMilliseconds(200));
     }
 
     public async Task<string> PostMessageAsync(string channel, JsonObject message, CancellationToken cancellationToken)

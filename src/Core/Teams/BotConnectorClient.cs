@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ChaseBot.Core.Delivery;
 using Polly;
-using Polly.Retry;
 
 namespace ChaseBot.Core.Teams;
 
@@ -26,19 +25,7 @@ public sealed class BotConnectorClient
     {
         _http = http;
         _tokens = tokens;
-        _retry = new ResiliencePipelineBuilder { TimeProvider = clock }
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = 3,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(250),
-                ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<TimeoutException>()
-                    .Handle<TransientDeliveryException>(e => e.RetryAfter is null || e.RetryAfter <= TimeSpan.FromSeconds(5)),
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is TransientDeliveryException { RetryAfter: { } after }
-                    ? after : (TimeSpan?)null),
-            })
-            .Build();
+        _retry = ChatRetry.Pipeline(clock, attempts: 3, delay: TimeSpan.FromMilliseconds(250));
     }
 
     public async Task<string> SendAsync(string serviceUrl, string conversationId, JsonObject activity, CancellationToken cancellationToken) =>
