@@ -45,8 +45,7 @@ public static class ChaseSituations
         return invoices.GroupBy(i => i.ClientId).Select(group =>
         {
             var client = clients[group.Key];
-            var view = new ClientView(client.Id, client.Name, client.BillingEmail, client.CcAddresses,
-                client.OwnerUserId ?? settings.DefaultOwner, client.Channel ?? settings.DefaultChannel, client.Clauses.LateFeeTerms);
+            var view = ClientView.From(client, settings);
             var chased = group.Select(i =>
             {
                 var promise = promises[i.Id].MaxBy(p => p.Id); // The latest promise made is the one that counts.
@@ -59,9 +58,7 @@ public static class ChaseSituations
                     Steps = steps[i.Id].ToDictionary(s => s.Step, s => s.Outcome),
                     Proposals = proposals[i.Id].ToList(),
                 };
-                var invoiceView = new InvoiceView(i.Id, i.Number, i.Currency, i.Total, i.AmountDue, i.IssueDate, i.DueDate,
-                    today.DayNumber - i.DueDate.DayNumber);
-                return new ChasedInvoice(invoiceView, situation, promise?.Id);
+                return new ChasedInvoice(InvoiceView.From(i, today), situation, promise?.Id);
             }).ToList();
             return new ClientChase(view, chased);
         }).ToList();

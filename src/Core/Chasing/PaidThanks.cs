@@ -40,9 +40,8 @@ public static class PaidThanks
                         (ProposalStatus.Rejected, "the invoice was paid", "chasebot", at, today);
                 await db.PaymentPromises.Where(p => p.InvoiceId == invoice.Id && p.Kept == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(p => p.Kept, true), cancellationToken);
-                var owner = invoice.Client.OwnerUserId ?? settings.DefaultOwner;
-                var client = new ClientView(invoice.ClientId, invoice.Client.Name, null, null, owner, owner, null);
-                ChaseRunner.Enqueue(db, $"thanks:{invoice.Id}", "thanks", owner, ChaseMessages.Thanks(client, invoice.Number), at,
+                var client = ClientView.From(invoice.Client, settings);
+                ChaseRunner.Enqueue(db, $"thanks:{invoice.Id}", "thanks", client.Owner, ChaseMessages.Thanks(client, invoice.Number), at,
                     notBefore, Audience.Direct);
                 db.AuditEntries.Add(new AuditEntry { At = at, Actor = "chase", Action = "chase.stopped", Subject = invoice.Number, Details = "paid" });
             }

@@ -55,18 +55,15 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
 
         var invoice = proposal.Invoice;
         var client = invoice.Client;
-        var view = new ClientView(client.Id, client.Name, client.BillingEmail, client.CcAddresses,
-            client.OwnerUserId ?? settings.DefaultOwner, client.Channel ?? settings.DefaultChannel, client.Clauses.LateFeeTerms);
+        var view = ClientView.From(client, settings);
         if (verdict == Verdict.Approve && step is not null)
         {
             // Approved: the invoice advances and the artifact is posted for sending.
             var others = await db.Invoices.AsNoTracking()
                 .Where(i => i.ClientId == client.Id && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid))
                 .OrderBy(i => i.DueDate).ToListAsync(cancellationToken);
-            var views = others.Select(i => new InvoiceView(i.Id, i.Number, i.Currency, i.Total, i.AmountDue, i.IssueDate, i.DueDate,
-                today.DayNumber - i.DueDate.DayNumber)).ToList();
-            var invoiceView = views.FirstOrDefault(v => v.Id == invoice.Id) ?? new InvoiceView(invoice.Id, invoice.Number,
-                invoice.Currency, invoice.Total, invoice.AmountDue, invoice.IssueDate, invoice.DueDate, today.DayNumber - invoice.DueDate.DayNumber);
+            var views = others.Select(i => InvoiceView.From(i, today)).ToList();
+            var invoiceView = views.FirstOrDefault(v => v.Id == invoice.Id) ?? InvoiceView.From(invoice, today);
             var artifact = EscalationArtifacts.For(step.Id, view, invoiceView, views, today, settings.Ladder, settings.SenderName);
             ChaseRunner.Enqueue(db, $"approved:{proposal.Id}", "artifact", view.Channel,
                 ChaseMessages.Approved(view, invoiceView, step, userId, artifact), now.UtcDateTime, settings.Calendar.NextAllowed(now).UtcDateTime);
