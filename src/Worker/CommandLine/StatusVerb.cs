@@ -14,8 +14,8 @@ internal static class StatusVerb
     public static async Task<int> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
         TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (!WorkerCommandLine.TryAsOf(arguments, services, out var asOf))
-            return WorkerCommandLine.UsageError(stderr, $"--as-of is '{arguments["as-of"]}'; expected a date like 2026-11-30");
+        if (!WorkerCommandLine.TryAsOf(arguments, services, stderr, out var asOf))
+            return 2;
         var filter = arguments.Positionals.Count > 0 ? string.Join(' ', arguments.Positionals) : null;
 
         await using var db = await services.GetRequiredService<IDbContextFactory<ChaseDbContext>>().CreateDbContextAsync(cancellationToken);

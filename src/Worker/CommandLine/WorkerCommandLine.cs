@@ -62,11 +62,12 @@ public static class WorkerCommandLine
             if (arguments.Verb is null)
                 return await WorkerService.RunAsync(settings, arguments, stderr, cancellationToken);
 
-            if (arguments.Verb == "chat" && arguments["as-of"] is { } day)
+            if (arguments.Verb == "chat")
             {
-                if (!DateOnly.TryParseExact(day, "yyyy-MM-dd", out var asOf))
-                    return UsageError(stderr, $"--as-of is '{day}'; expected a date like 2026-11-30");
-                clock = new FixedClock(new DateTimeOffset(asOf.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero));
+                if (!TryReadAsOf(arguments, stderr, out var day))
+                    return 2;
+                if (day is { } asOf)
+                    clock = new FixedClock(new DateTimeOffset(asOf.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero));
             }
             await using var services = BuildServices(settings, clock, stdout);
             // Every section registered with ValidateOnStart is checked before any data is touched, as a host would.
@@ -152,13 +153,13 @@ public static class WorkerCommandLine
         return false;
     }
 
-    /// <summary>Today in the configured time zone, or --as-of.</summary>
-    internal static bool TryAsOf(ParsedArguments arguments, IServiceProvider services, out DateOnly asOf)
+    /// <summary>Today in the configured time zone, or --as-of; false (usage printed) when --as-of is not a date.</summary>
+    internal static bool TryAsOf(ParsedArguments arguments, IServiceProvider services, TextWriter stderr, out DateOnly asOf)
     {
-        if (arguments["as-of"] is { } text)
-            return DateOnly.TryParseExact(text, "yyyy-MM-dd", out asOf);
-        var zone = services.GetRequiredService<TimeZoneInfo>();
-        asOf = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(services.GetRequiredService<TimeProvider>().GetUtcNow(), zone).DateTime);
+        asOf = default;
+        if (!TryReadAsOf(arguments, stderr, out var given))
+            return false;
+        asOf = given ?? services.GetRequiredService<Core.Chasing.ChaseSettings>().Calendar.Today(services.GetRequiredService<TimeProvider>().GetUtcNow());
         return true;
     }
 }
