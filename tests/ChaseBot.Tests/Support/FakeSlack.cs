@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace ChaseBot.Tests.Support;
 
@@ -20,11 +18,10 @@ public sealed record SlackAnswer(int Status = 200, string? Json = null, TimeSpan
 public sealed class FakeSlack : IAsyncDisposable
 {
     public const string Token = "xoxb-test-token";
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly ConcurrentQueue<SlackAnswer> _script = new();
     private int _ts;
 
-    private FakeSlack(WebApplication app) => _app = app;
 
     public ConcurrentQueue<SlackCall> Calls { get; } = new();
     public string BaseUrl { get; private set; } = "";
@@ -40,15 +37,13 @@ public sealed class FakeSlack : IAsyncDisposable
 
     public static async Task<FakeSlack> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var fake = new FakeSlack(app);
-        app.MapPost("/api/{method}", fake.ApiAsync);
-        app.MapPost("/hooks/{*path}", fake.HookAsync);
-        await app.StartAsync();
-        fake.BaseUrl = app.Urls.First().TrimEnd('/');
+        var fake = new FakeSlack();
+        (fake._app, var baseUrl) = await Loopback.StartAsync(app =>
+        {
+            app.MapPost("/api/{method}", fake.ApiAsync);
+            app.MapPost("/hooks/{*path}", fake.HookAsync);
+        });
+        fake.BaseUrl = baseUrl;
         return fake;
     }
 

@@ -2,9 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using ChaseBot.Tests.Support;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace ChaseBot.Tests.Teams;
 
@@ -13,12 +11,11 @@ public sealed record ConnectorCall(string Method, string Path, string? Authoriza
 /// <summary>The Bot Framework token endpoint and the Bot Connector REST API, faked on 127.0.0.1 by Kestrel.</summary>
 public sealed class FakeBotConnector : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly ConcurrentQueue<SlackAnswer> _script = new();
     private int _tokens;
     private int _activities;
 
-    private FakeBotConnector(WebApplication app) => _app = app;
 
     public ConcurrentQueue<ConnectorCall> Calls { get; } = new();
     public string BaseUrl { get; private set; } = "";
@@ -33,24 +30,22 @@ public sealed class FakeBotConnector : IAsyncDisposable
 
     public static async Task<FakeBotConnector> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var fake = new FakeBotConnector(app);
-        app.MapPost("/token", async (HttpContext context) =>
+        var fake = new FakeBotConnector();
+        (fake._app, var baseUrl) = await Loopback.StartAsync(app =>
         {
-            var form = await context.Request.ReadFormAsync();
-            if (form["grant_type"] != "client_credentials" || form["client_id"] != FakeBotFrameworkKeys.AppId ||
-                form["client_secret"] != "app-password" || form["scope"] != "https://api.botframework.com/.default")
-                return Results.StatusCode(400);
-            var n = Interlocked.Increment(ref fake._tokens);
-            return Results.Json(new { token_type = "Bearer", expires_in = 3600, access_token = $"tok-{n}" });
+            app.MapPost("/token", async (HttpContext context) =>
+            {
+                var form = await context.Request.ReadFormAsync();
+                if (form["grant_type"] != "client_credentials" || form["client_id"] != FakeBotFrameworkKeys.AppId ||
+                    form["client_secret"] != "app-password" || form["scope"] != "https://api.botframework.com/.default")
+                    return Results.StatusCode(400);
+                var n = Interlocked.Increment(ref fake._tokens);
+                return Results.Json(new { token_type = "Bearer", expires_in = 3600, access_token = $"tok-{n}" });
+            });
+            app.Map("/v3/conversations/{**rest}", (Delegate)fake.ConnectorAsync);
+            app.MapPost("/v3/conversations", (Delegate)fake.ConnectorAsync);
         });
-        app.Map("/v3/conversations/{**rest}", (Delegate)fake.ConnectorAsync);
-        app.MapPost("/v3/conversations", (Delegate)fake.ConnectorAsync);
-        await app.StartAsync();
-        fake.BaseUrl = app.Urls.First().TrimEnd('/');
+        fake.BaseUrl = baseUrl;
         return fake;
     }
 

@@ -1,11 +1,10 @@
+using ChaseBot.Tests.Support;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace ChaseBot.Tests.Teams;
 
@@ -18,29 +17,26 @@ public sealed class FakeBotFrameworkKeys : IAsyncDisposable
     public const string AppId = "00000000-1111-2222-3333-444444444444";
     public const string Issuer = "https://api.botframework.com";
     public const string ServiceUrl = "https://smba.trafficmanager.net/emea/";
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly Dictionary<string, (RSA Key, string[] Endorsements)> _served = [];
 
-    private FakeBotFrameworkKeys(WebApplication app) => _app = app;
 
     public string MetadataUrl { get; private set; } = "";
     public int MetadataRequests { get; private set; }
 
     public static async Task<FakeBotFrameworkKeys> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var fake = new FakeBotFrameworkKeys(app);
-        app.MapGet("/.well-known/openidconfiguration", (HttpContext context) =>
+        var fake = new FakeBotFrameworkKeys();
+        (fake._app, var baseUrl) = await Loopback.StartAsync(app =>
         {
-            fake.MetadataRequests++;
-            return Results.Json(new { issuer = Issuer, jwks_uri = $"{context.Request.Scheme}://{context.Request.Host}/keys", id_token_signing_alg_values_supported = new[] { "RS256" } });
+            app.MapGet("/.well-known/openidconfiguration", (HttpContext context) =>
+            {
+                fake.MetadataRequests++;
+                return Results.Json(new { issuer = Issuer, jwks_uri = $"{context.Request.Scheme}://{context.Request.Host}/keys", id_token_signing_alg_values_supported = new[] { "RS256" } });
+            });
+            app.MapGet("/keys", () => Results.Json(new { keys = fake._served.Select(k => Jwk(k.Key, k.Value.Key, k.Value.Endorsements)) }));
         });
-        app.MapGet("/keys", () => Results.Json(new { keys = fake._served.Select(k => Jwk(k.Key, k.Value.Key, k.Value.Endorsements)) }));
-        await app.StartAsync();
-        fake.MetadataUrl = app.Urls.First().TrimEnd('/') + "/.well-known/openidconfiguration";
+        fake.MetadataUrl = baseUrl + "/.well-known/openidconfiguration";
         return fake;
     }
 
