@@ -258,7 +258,7 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
             var missing = await db.Invoices
                 .Where(i => i.Source == source && i.LastImportRunId != run.Id && i.MissingSince == null &&
                             (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid))
-                .OrderBy(i => i.Id).Select(i => new { i.Id, i.Number }).Take(ImportBatch).ToListAsync(cancellationToken);
+                .OrderBy(i => i.Id).Select(i => new { i.Id, i.Number }).Take(BatchSize).ToListAsync(cancellationToken);
             if (missing.Count == 0)
                 return flagged;
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -276,8 +276,6 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
             flagged += missing.Count;
         }
     }
-
-    private const int ImportBatch = BatchSize;
 
     private DateOnly Today() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), timeZone).DateTime);
 
