@@ -86,7 +86,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
         var title = step?.Title ?? proposal.Step;
         return new(true, verdict switch
         {
-            Verdict.Approve => $"Approved: {title} for {invoice.Number}. The text to send has been posted.",
+            Verdict.Approve => $"Approved: {title} for {invoice.Number}. The text to send is queued for the channel (held until working hours if it is outside them).",
             Verdict.Snooze => $"Snoozed: {title} for {invoice.Number} comes back on {proposal.SnoozedUntil:yyyy-MM-dd}.",
             _ => $"Rejected: {title} for {invoice.Number}. That step is closed; the ladder moves on when the next step's day comes.",
         }, proposal.Status);
