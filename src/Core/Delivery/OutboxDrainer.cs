@@ -18,12 +18,22 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
 {
     public const int MaxAttempts = 8;
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    /// <summary>Once stopping, how long a send already under way may take to finish before it is cut off.</summary>
+    public static readonly TimeSpan InFlightGrace = TimeSpan.FromSeconds(10);
     private readonly ILogger _log = log ?? NullLogger<OutboxDrainer>.Instance;
 
+    /// <summary>
+    /// Delivers what is due. Cancelling <paramref name="cancellationToken"/> (shutdown) stops claiming messages; those
+    /// already being sent get <see cref="InFlightGrace"/> to finish and be recorded, so a SIGTERM loses nothing and,
+    /// short of a send cut off mid-request, sends nothing twice. The rest stay queued for the next drain.
+    /// </summary>
     public async Task<DrainSummary> DrainAsync(CancellationToken cancellationToken = default)
     {
         int delivered = 0, retrying = 0, dead = 0;
         var seen = new HashSet<long>();
+        using var inFlight = new CancellationTokenSource();
+        await using var stopping = cancellationToken.Register(() => inFlight.CancelAfter(InFlightGrace));
         while (!cancellationToken.IsCancellationRequested)
         {
             var now = clock.GetUtcNow().UtcDateTime;
@@ -37,12 +47,15 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
             if (due.Count == 0)
                 break;
             // Each channel's messages in order; channels side by side, as many as the platform allows.
-            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, platform.ParallelChannels), CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(due.GroupBy(m => m.Target), options, async (channel, token) =>
+            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, platform.ParallelChannels) };
+            await Parallel.ForEachAsync(due.GroupBy(m => m.Target), options, async (channel, _) =>
             {
+                var token = inFlight.Token;
                 await using var db = await dbFactory.CreateDbContextAsync(token);
                 foreach (var message in channel)
                 {
+                    if (cancellationToken.IsCancellationRequested)
+                        return; // Stopping: claim nothing more; this channel's rest waits, in order, for the next drain.
                     var claimedAt = clock.GetUtcNow().UtcDateTime;
                     var claimed = await db.Outbox.Where(m => m.Id == message.Id && m.DeliveredAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < claimedAt))
                         .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, claimedAt + Lease), token);
@@ -74,13 +87,23 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
             await db.SaveChangesAsync(CancellationToken.None); // Delivered is recorded even if shutdown has begun.
             return true;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cut off by shutdown after the grace: whether the platform got it is unknown. Release the claim so the
+            // next drain retries at once rather than after the lease; a retry is better than a lost message.
+            message.ClaimedUntil = null;
+            message.LastError = "interrupted by shutdown while sending; will be retried";
+            await db.SaveChangesAsync(CancellationToken.None);
+            return false;
+        }
+        catch (Exception e)
         {
             message.Attempts++;
             var error = $"{e.GetType().Name}: {e.Message}";
             message.LastError = error.Length > 2000 ? error[..2000] : error;
             message.ClaimedUntil = null;
-            var transient = e is TransientDeliveryException or HttpRequestException or TimeoutException;
+            var transient = e is TransientDeliveryException or HttpRequestException or TimeoutException
+                or TaskCanceledException; // an HTTP timeout, not our shutdown (handled above)
             if (!transient || message.Attempts >= MaxAttempts)
             {
                 message.DeadLetteredAt = now;

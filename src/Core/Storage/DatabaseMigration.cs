@@ -11,6 +11,10 @@ namespace ChaseBot.Core.Storage;
 public sealed class DatabaseMigration(IDbContextFactory<ChaseDbContext> dbFactory, ILogger<DatabaseMigration> log) : BackgroundService
 {
     public static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(5);
+    private readonly TaskCompletionSource _migrated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the schema is up to date: what waits for it (the Worker's scheduler) starts then.</summary>
+    public Task Migrated => _migrated.Task;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -35,6 +39,7 @@ public sealed class DatabaseMigration(IDbContextFactory<ChaseDbContext> dbFactor
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             await DatabaseMigrator.MigrateAsync(db, cancellationToken);
+            _migrated.TrySetResult();
             return true;
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)

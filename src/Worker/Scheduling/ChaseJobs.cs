@@ -2,6 +2,7 @@ using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Digests;
 using ChaseBot.Core.Morale;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
@@ -48,13 +49,15 @@ public sealed class DigestJob(ChannelDigest digest, ILogger<DigestJob> log) : IJ
 
 /// <summary>Delivers what the other jobs decided; the only job that talks to a chat platform.</summary>
 [DisallowConcurrentExecution]
-public sealed class OutboxJob(OutboxDrainer drainer, ILogger<OutboxJob> log) : IJob
+public sealed class OutboxJob(OutboxDrainer drainer, IHostApplicationLifetime lifetime, ILogger<OutboxJob> log) : IJob
 {
     public static readonly JobKey Key = new("outbox");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        var result = await drainer.DrainAsync(cancellationToken);
+        // A drain can take minutes at the platforms' pace; on SIGTERM it stops claiming and lets the rest wait.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        var result = await drainer.DrainAsync(stop.Token);
         if (result.Delivered + result.Retrying + result.DeadLettered > 0)
             log.LogInformation("Outbox: {Delivered} delivered, {Retrying} retrying, {Dead} dead-lettered",
                 result.Delivered, result.Retrying, result.DeadLettered);

@@ -40,7 +40,8 @@ internal static class WorkerService
         builder.Logging.AddChaseLogging(builder.Configuration);
         builder.WebHost.UseUrls((configuration["Worker:HealthUrls"] ?? DefaultHealthUrls).Split(';'));
         builder.Services.AddChaseCore(builder.Configuration);
-        builder.Services.AddHostedService<DatabaseMigration>();
+        builder.Services.AddSingleton<DatabaseMigration>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigration>()); // before the scheduler
         builder.Services.AddChaseSchedule(builder.Configuration);
         await using var app = builder.Build();
         app.MapWorkerHealth();
@@ -52,11 +53,10 @@ internal static class WorkerService
     private static void MapWorkerHealth(this WebApplication app)
     {
         app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", async (ISchedulerFactory schedulers, IDbContextFactory<ChaseDbContext> dbFactory, CancellationToken cancellationToken) =>
+        app.MapGet("/readyz", async (ScheduleHost schedule, IDbContextFactory<ChaseDbContext> dbFactory, CancellationToken cancellationToken) =>
         {
             var problems = new List<string>();
-            var scheduler = await schedulers.GetScheduler(cancellationToken);
-            if (await scheduler.GetStatus(cancellationToken) != SchedulerStatus.Running)
+            if (!await schedule.IsRunningAsync(cancellationToken))
                 problems.Add("the scheduler is not running");
             if (await DatabaseReadiness.ProblemAsync(dbFactory, cancellationToken) is { } database)
                 problems.Add(database);
@@ -76,38 +76,61 @@ internal static class WorkerService
             errors.Add($"{key} '{text}' is not a Quartz cron expression (e.g. \"0 0/15 * * * ?\")");
             return CronExpression.Parse(fallback);
         }
-        var schedules = new (JobKey Job, CronExpression Cron)[]
+        var jobs = new ScheduledJob[]
         {
-            (ImportJob.Key, Schedule("Exports:Schedule", new ExportOptions().Schedule)),
-            (ChaseJob.Key, Schedule("Chase:Schedule", new ChaseOptions().Schedule)),
-            (MoraleJob.Key, Schedule("Morale:Schedule", new MoraleOptions().Schedule)),
-            (DigestJob.Key, Schedule("Digest:Schedule", new DigestOptions().Schedule)),
-            (OutboxJob.Key, Schedule("Delivery:Schedule", "0/30 * * * * ?")),
+            new(ImportJob.Key, typeof(ImportJob), Schedule("Exports:Schedule", new ExportOptions().Schedule)),
+            new(ChaseJob.Key, typeof(ChaseJob), Schedule("Chase:Schedule", new ChaseOptions().Schedule)),
+            new(MoraleJob.Key, typeof(MoraleJob), Schedule("Morale:Schedule", new MoraleOptions().Schedule)),
+            new(DigestJob.Key, typeof(DigestJob), Schedule("Digest:Schedule", new DigestOptions().Schedule)),
+            new(OutboxJob.Key, typeof(OutboxJob), Schedule("Delivery:Schedule", "0/30 * * * * ?")),
         };
+        var checkin = ReadDuration(configuration, "Worker:ClusterCheckinInterval", TimeSpan.FromSeconds(7.5), errors);
+        var failoverAfter = ReadDuration(configuration, "Worker:ClusterFailoverAfter", TimeSpan.FromSeconds(20), errors);
+        var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
+        var database = StorageRegistration.ReadOptions(configuration);
+        if (database.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(connectionString))
+            errors.Add($"Database:Provider is Postgres but ConnectionStrings:{DatabaseOptions.ConnectionStringName} is not set");
         if (errors.Count > 0)
             throw new InvalidOperationException(string.Join("; ", errors));
 
         // Jobs are registered explicitly so a constructor that cannot be satisfied fails at start, not at 3 a.m.
         services.AddSingleton<RefusedExports>();
-        services.AddTransient<ImportJob>();
-        services.AddTransient<ChaseJob>();
-        services.AddTransient<MoraleJob>();
-        services.AddTransient<DigestJob>();
-        services.AddTransient<OutboxJob>();
+        foreach (var job in jobs)
+            services.AddTransient(job.JobType);
+        services.AddSingleton(new WorkerSchedule(jobs, zone));
         services.AddQuartz(q =>
         {
+            if (database.Provider == DatabaseProvider.Postgres)
+                q.UsePersistentStore(store =>
+                {
+                    // Several Workers share one schedule: each firing is taken by exactly one of them, and a Worker
+                    // that stops checking in has its triggers (and unfinished firings) taken over by the others.
+                    store.UsePostgres(connectionString!);
+                    store.UseSystemTextJsonSerializer();
+                    store.UseClustering(c =>
+                    {
+                        c.CheckinInterval = checkin;
+                        c.CheckinMisfireThreshold = failoverAfter;
+                    });
+                    store.ProvisionSchema(); // Quartz's own tables, from its embedded script, created once if missing
+                });
+            // With SQLite, Quartz keeps the schedule in memory: SingleScheduler makes sure only one Worker does.
             q.AddJobLogScope(); // every line of a job run carries the job and its fire instance (the run's correlation id)
-            q.AddJob<ImportJob>(job => job.WithIdentity(ImportJob.Key));
-            q.AddJob<ChaseJob>(job => job.WithIdentity(ChaseJob.Key));
-            q.AddJob<MoraleJob>(job => job.WithIdentity(MoraleJob.Key));
-            q.AddJob<DigestJob>(job => job.WithIdentity(DigestJob.Key));
-            q.AddJob<OutboxJob>(job => job.WithIdentity(OutboxJob.Key));
-            foreach (var (job, cron) in schedules)
-                q.AddTrigger(trigger => trigger.ForJob(job).WithIdentity($"{job.Name}-schedule")
-                    // Schedules read in the configured zone: "09:00" is the user's 09:00, across daylight-saving changes.
-                    .WithCronSchedule(cron, c => c.InTimeZone(zone)).StartNow());
+            q.AddJobListener<JobRunLog>();
         });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddSingleton<ScheduleHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScheduleHost>());
         return services;
+    }
+
+    private static TimeSpan ReadDuration(IConfiguration configuration, string key, TimeSpan fallback, List<string> errors)
+    {
+        var text = configuration[key];
+        if (text is null)
+            return fallback;
+        if (TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero)
+            return value;
+        errors.Add($"{key} '{text}' is not a positive duration (e.g. \"00:00:20\")");
+        return fallback;
     }
 }

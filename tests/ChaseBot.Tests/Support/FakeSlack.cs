@@ -24,6 +24,9 @@ public sealed class FakeSlack : IAsyncDisposable
 
 
     public ConcurrentQueue<SlackCall> Calls { get; } = new();
+
+    /// <summary>How long every Web API call takes to answer (a slow Slack, so a drain is still running when the test acts).</summary>
+    public TimeSpan Latency { get; set; }
     public string BaseUrl { get; private set; } = "";
     public string ApiUrl => BaseUrl + "/api/";
     public string HooksUrl => BaseUrl + "/hooks/";
@@ -51,6 +54,8 @@ public sealed class FakeSlack : IAsyncDisposable
     {
         var body = await ReadAsync(context);
         Calls.Enqueue(new SlackCall("/api/" + method, context.Request.Headers.Authorization, context.Request.ContentType, body, DateTimeOffset.UtcNow));
+        if (Latency > TimeSpan.Zero)
+            await Task.Delay(Latency);
         if (context.Request.Headers.Authorization != $"Bearer {Token}")
             return Results.Json(new { ok = false, error = "invalid_auth" });
         if (_script.TryDequeue(out var answer))

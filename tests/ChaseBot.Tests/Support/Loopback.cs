@@ -18,4 +18,14 @@ public static class Loopback
         await app.StartAsync();
         return (app, app.Urls.First().TrimEnd('/'));
     }
+
+    /// <summary>A loopback URL on a port nobody is using now (for a server the test does not start itself).</summary>
+    public static string FreeUrl()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"http://127.0.0.1:{port}";
+    }
 }

@@ -19,7 +19,7 @@ public sealed class WorkerServiceTests : IDisposable
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}",
-            ["Worker:HealthUrls"] = FreeUrl(),
+            ["Worker:HealthUrls"] = Loopback.FreeUrl(),
             ["Exports:Folder"] = folder,
             ["Exports:SettleTime"] = "00:00:00",
             ["Exports:Schedule"] = "0/1 * * * * ?", // every second, so the test does not wait 15 minutes
@@ -52,7 +52,7 @@ public sealed class WorkerServiceTests : IDisposable
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}",
-            ["Worker:HealthUrls"] = FreeUrl(),
+            ["Worker:HealthUrls"] = Loopback.FreeUrl(),
             ["Exports:Folder"] = folder,
             ["Exports:SettleTime"] = "00:00:00",
             ["Exports:Schedule"] = "0/1 * * * * ?",
@@ -80,20 +80,10 @@ public sealed class WorkerServiceTests : IDisposable
         Assert.True(await after.ChaseSteps.AnyAsync());
     }
 
-    /// <summary>A loopback URL on a port nobody is using now.</summary>
-    private static string FreeUrl()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return $"http://127.0.0.1:{port}";
-    }
-
     [Fact]
     public async Task The_running_Worker_answers_its_probes_and_a_second_one_on_the_same_SQLite_file_is_refused()
     {
-        var url = FreeUrl();
+        var url = Loopback.FreeUrl();
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}",
@@ -113,7 +103,7 @@ public sealed class WorkerServiceTests : IDisposable
 
         var secondError = new StringWriter();
         var second = await WorkerCommandLine.RunAsync([], TextWriter.Null, secondError, null,
-            new Dictionary<string, string?>(settings) { ["Worker:HealthUrls"] = FreeUrl() }, stop.Token);
+            new Dictionary<string, string?>(settings) { ["Worker:HealthUrls"] = Loopback.FreeUrl() }, stop.Token);
         var live = await http.GetStringAsync("/healthz");
         await stop.CancelAsync();
 

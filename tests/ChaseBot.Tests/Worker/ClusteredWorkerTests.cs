@@ -1,0 +1,120 @@
+using System.Text.Json;
+using ChaseBot.Core.Storage;
+using ChaseBot.Tests.Exports;
+using ChaseBot.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Tests.Worker;
+
+/// <summary>
+/// Scale-out on PostgreSQL: two Worker processes share one database and one clustered Quartz schedule. Every job fires
+/// every second or two, so in half a minute there are dozens of firings both Workers could take.
+/// </summary>
+[Collection(nameof(MeasuredAlone))] // two processes on a 2-core machine: keep other tests off the clock
+public sealed class ClusteredWorkerTests
+{
+    [Fact]
+    public async Task Two_Workers_run_each_firing_once_never_post_twice_and_the_survivor_takes_over_when_one_is_killed()
+    {
+        await using var database = await PostgresServer.CreateDatabaseAsync();
+        await using var slack = await FakeSlack.StartAsync();
+        var folder = Directory.CreateTempSubdirectory("chasebot-cluster-").FullName;
+        var exports = Directory.CreateDirectory(Path.Combine(folder, "exports")).FullName;
+        File.Copy(Samples.File("stripe-invoices.csv"), Path.Combine(exports, "stripe.csv"));
+        File.Copy(Samples.File("xero-invoices-nz.csv"), Path.Combine(exports, "xero.csv"));
+        var settings = new Dictionary<string, string>
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:Chase"] = database.ConnectionString,
+            ["Exports:Folder"] = exports,
+            ["Exports:SettleTime"] = "00:00:00",
+            ["Exports:Schedule"] = "0/2 * * * * ?",
+            ["Chase:Schedule"] = "1/2 * * * * ?",
+            ["Morale:Schedule"] = "0/3 * * * * ?", // weekly in real life; here every 3 s, and still once per person
+            ["Digest:Schedule"] = "0/3 * * * * ?", // daily in real life; here every 3 s, and still once a day
+            ["Delivery:Schedule"] = "0/1 * * * * ?",
+            ["Chase:QuietHoursStart"] = "00:00", // no quiet hours or days: deliver whenever the test runs
+            ["Chase:QuietHoursEnd"] = "00:00",
+            ["Chase:QuietDays:0"] = "",
+            ["Slack:BotToken"] = FakeSlack.Token,
+            ["Slack:SigningSecret"] = "cluster-test-signing-secret",
+            ["Slack:ApiBaseUrl"] = slack.ApiUrl,
+            ["Worker:ClusterCheckinInterval"] = "00:00:01",
+            ["Worker:ClusterFailoverAfter"] = "00:00:03",
+        };
+
+        await using var first = WorkerProcess.Start(folder, settings);
+        await using var second = WorkerProcess.Start(folder, settings);
+        await Task.WhenAll(first.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)), second.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)));
+
+        // Both Workers at work until the day's chase has been delivered, and a few firings more.
+        var options = Options(database.ConnectionString);
+        await WaitUntilAsync(async () =>
+        {
+            await using var db = new ChaseDbContext(options);
+            return await db.Outbox.CountAsync() > 0 && await db.Outbox.AllAsync(m => m.DeliveredAt != null);
+        }, "the chase was never delivered");
+        await Task.Delay(TimeSpan.FromSeconds(4));
+
+        // Kill whichever Worker ran the latest firing, mid-schedule, and drop a new export with a new overdue invoice.
+        var (victim, survivor) = LatestFiring(first) >= LatestFiring(second) ? (first, second) : (second, first);
+        await victim.KillAsync();
+        var killedAt = DateTimeOffset.UtcNow;
+        var due = DateTime.UtcNow.AddDays(-5).ToString("yyyy-MM-dd HH:mm:ss");
+        File.WriteAllText(Path.Combine(exports, "stripe-later.csv"),
+            "id,Number,Customer,Customer Name,Customer Email,Status,Currency,Amount Due,Amount Paid,Amount Remaining,Total,Date (UTC),Due Date (UTC),Paid At (UTC)\n" +
+            $"in_takeover1,TAKEOVER-1,cus_takeover,Takeover Test Ltd,ap@takeover.example,open,usd,990.00,0.00,990.00,990.00,{due},{due},\n");
+        var posts = () => slack.Calls.Where(c => c.Path == "/api/chat.postMessage").ToList();
+        await WaitUntilAsync(() => Task.FromResult(posts().Any(c => c.Body.ToJsonString().Contains("TAKEOVER-1"))),
+            "the surviving Worker never chased the invoice exported after the other was killed");
+        Assert.Equal(0, await survivor.TerminateAsync(TimeSpan.FromSeconds(30)));
+
+        // Each firing ran on exactly one Worker.
+        var firings = Firings(first).Concat(Firings(second)).ToList();
+        var twice = firings.GroupBy(f => (f.Job, f.ScheduledFor)).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(twice.Count == 0, "fired twice: " + string.Join(", ", twice));
+        Assert.Equal(5, firings.Select(f => f.Job).Distinct().Count()); // all five jobs ran in the cluster
+        // After the kill, the survivor took the schedule over.
+        Assert.Contains(Firings(survivor), f => f.Job == "import-exports" && f.ScheduledFor > killedAt);
+        Assert.Contains(Firings(survivor), f => f.Job == "chase" && f.ScheduledFor > killedAt);
+        Assert.Contains(Firings(survivor), f => f.Job == "outbox" && f.ScheduledFor > killedAt);
+
+        // Nothing was posted twice, and every post is one delivered outbox row.
+        var sent = posts().Select(c => (Channel: c.Body["channel"]?.ToString(), Text: c.Body["text"]?.ToString())).ToList();
+        Assert.Equal(sent.Count, sent.Distinct().Count());
+        await using var after = new ChaseDbContext(options);
+        Assert.Equal(sent.Count, await after.Outbox.CountAsync(m => m.DeliveredAt != null));
+        Assert.Single(sent, s => s.Text!.Contains("TAKEOVER-1"));
+        Assert.Equal(1, await after.Digests.CountAsync());
+    }
+
+    private static DbContextOptions<ChaseDbContext> Options(string connectionString)
+    {
+        var options = new DbContextOptionsBuilder<ChaseDbContext>();
+        StorageRegistration.Configure(options, new DatabaseOptions { Provider = DatabaseProvider.Postgres }, connectionString);
+        return options.Options;
+    }
+
+    private sealed record Firing(string Job, DateTimeOffset ScheduledFor, bool Recovering);
+
+    /// <summary>The firings a Worker logged (JobRunLog), recoveries of a dead Worker's firings left out.</summary>
+    private static IEnumerable<Firing> Firings(WorkerProcess worker) =>
+        worker.Log.Where(l => l.GetProperty("Category").GetString() == "ChaseBot.Worker.Scheduling.JobRunLog" &&
+                              l.GetProperty("State").TryGetProperty("Recovering", out _))
+            .Select(l => l.GetProperty("State"))
+            .Select(s => new Firing(s.GetProperty("Job").GetString()!,
+                DateTimeOffset.Parse(s.GetProperty("ScheduledFireTime").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+                s.GetProperty("Recovering").GetString() is { Length: > 0 }))
+            .Where(f => !f.Recovering);
+
+    private static DateTimeOffset LatestFiring(WorkerProcess worker) =>
+        Firings(worker).Select(f => f.ScheduledFor).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline; await Task.Delay(250))
+            if (await condition())
+                return;
+        throw new TimeoutException(failure);
+    }
+}
