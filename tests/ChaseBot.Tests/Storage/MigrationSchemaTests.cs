@@ -45,6 +45,26 @@ public sealed class MigrationSchemaTests : IDisposable
     }
 
     [Fact]
+    public async Task Several_processes_starting_at_once_on_a_fresh_PostgreSQL_database_all_migrate_it_without_error()
+    {
+        // Bots and Workers rolling out together each migrate at start. Without a lock, two of them once both added
+        // the same column and one failed.
+        await using var database = await PostgresServer.CreateDatabaseAsync();
+        var options = new DbContextOptionsBuilder<ChaseDbContext>();
+        StorageRegistration.Configure(options, new DatabaseOptions { Provider = DatabaseProvider.Postgres }, database.ConnectionString);
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            await using var db = new ChaseDbContext(options.Options);
+            await DatabaseMigrator.MigrateAsync(db);
+        })));
+
+        await using var check = new ChaseDbContext(options.Options);
+        Assert.Empty(await check.Database.GetPendingMigrationsAsync());
+        Assert.Equal(check.Database.GetMigrations(), await check.Database.GetAppliedMigrationsAsync());
+    }
+
+    [Fact]
     public async Task Every_migration_is_applied_and_none_is_pending()
     {
         await using var db = Context("pending.db");
