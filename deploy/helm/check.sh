@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the Helm chart without a cluster: helm lint --strict and helm template for both modes (sqlite, postgres),
-# every rendered manifest validated offline against Kubernetes schemas, and a misconfiguration refused with its reason.
+# yamllint on values and rendered manifests, every rendered manifest validated offline against Kubernetes schemas, and a misconfiguration refused with its reason.
 # helm comes from the npm package environment.md names (a static binary inside lib/layer.zip; nothing downloads).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -20,10 +20,12 @@ postgres=(--set mode=postgres --set "secrets.postgresConnectionString=Host=db;Da
 "$helm" lint --strict "$chart" "${postgres[@]}"
 "$helm" template chasebot "$chart" > sqlite.yaml
 "$helm" template chasebot "$chart" "${postgres[@]}" > postgres.yaml
+# yamllint (apt): values.yaml as written, and what the templates render (templates themselves are not plain YAML).
+yamllint -c "$root/deploy/helm/yamllint.yaml" "$chart/values.yaml" "$chart/Chart.yaml" sqlite.yaml postgres.yaml
 node "$root/tools/chart-check/check.js" < sqlite.yaml
 node "$root/tools/chart-check/check.js" < postgres.yaml
 if "$helm" template chasebot "$chart" --set mode=postgres > /dev/null 2> refused.txt; then
   echo "postgres mode without a connection string should be refused" >&2; exit 1
 fi
 grep -q "needs secrets.postgresConnectionString" refused.txt
-echo "chart-check: lint, template and schema validation passed for sqlite and postgres modes"
+echo "chart-check: lint, yamllint, template and schema validation passed for sqlite and postgres modes"

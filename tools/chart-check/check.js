@@ -11,12 +11,26 @@ const models = {
   'networking.k8s.io/v1/NetworkPolicy': () => require('kubernetes-models/networking.k8s.io/v1/NetworkPolicy').NetworkPolicy,
 };
 const docs = YAML.parseAllDocuments(require('fs').readFileSync(0, 'utf8')).map(d => d.toJSON()).filter(Boolean);
+// The schemas allow unknown fields, so a template slip such as `value:"x"` (no space: one odd key, no value) would
+// pass them. Every key Kubernetes knows is a plain identifier, label or path: anything else is a rendering mistake.
+const oddKey = (node, path) => {
+  if (Array.isArray(node)) return node.map((n, i) => oddKey(n, `${path}[${i}]`)).find(Boolean);
+  if (node && typeof node === 'object')
+    for (const [k, v] of Object.entries(node)) {
+      if (!/^[A-Za-z0-9_.\/-]+$/.test(k)) return `${path}.${k}`;
+      const found = oddKey(v, `${path}.${k}`);
+      if (found) return found;
+    }
+  return null;
+};
 let bad = 0;
 for (const doc of docs) {
   const key = `${doc.apiVersion}/${doc.kind}`;
   try {
     if (!models[key]) throw new Error(`no schema for ${key}`);
     new (models[key]())(doc).validate();
+    const odd = oddKey(doc, '');
+    if (odd) throw new Error(`malformed key ${odd}`);
     console.log(`${key} ${doc.metadata?.name}: ok`);
   } catch (e) {
     bad++;

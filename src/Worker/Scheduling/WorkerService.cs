@@ -86,6 +86,8 @@ internal static class WorkerService
         };
         var checkin = ReadDuration(configuration, "Worker:ClusterCheckinInterval", TimeSpan.FromSeconds(7.5), errors);
         var failoverAfter = ReadDuration(configuration, "Worker:ClusterFailoverAfter", TimeSpan.FromSeconds(20), errors);
+        // How long SIGTERM waits for running jobs (the chart gives the pod 15 s more before it kills it).
+        var shutdown = ReadDuration(configuration, "Worker:ShutdownTimeout", TimeSpan.FromSeconds(45), errors);
         var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
         var database = StorageRegistration.ReadOptions(configuration);
         if (database.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(connectionString))
@@ -98,6 +100,7 @@ internal static class WorkerService
         foreach (var job in jobs)
             services.AddTransient(job.JobType);
         services.AddSingleton(new WorkerSchedule(jobs, zone));
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown);
         services.AddQuartz(q =>
         {
             if (database.Provider == DatabaseProvider.Postgres)

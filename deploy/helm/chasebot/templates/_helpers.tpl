@@ -54,6 +54,10 @@ env:
   args: [worker]
   ports: [{ name: health, containerPort: 8081 }]
   {{- include "chasebot.env" . | nindent 2 }}
+    {{- $s := int .Values.worker.shutdownSeconds }}
+    - { name: Worker__ShutdownTimeout, value: {{ printf "%02d:%02d:%02d" (div $s 3600) (mod (div $s 60) 60) (mod $s 60) | quote }} }
+    - { name: Worker__ClusterCheckinInterval, value: {{ .Values.worker.checkinInterval | quote }} }
+    - { name: Worker__ClusterFailoverAfter, value: {{ .Values.worker.failoverAfter | quote }} }
   livenessProbe: { httpGet: { path: /healthz, port: 8081 }, periodSeconds: 10 }
   readinessProbe: { httpGet: { path: /readyz, port: 8081 }, periodSeconds: 5 }
   resources: {{- toYaml .Values.worker.resources | nindent 4 }}
@@ -62,5 +66,7 @@ env:
     - { name: tmp, mountPath: /tmp }
     {{- if eq .Values.mode "sqlite" }}
     - { name: data, mountPath: /data }
+    {{- else }}
+    - { name: exports, mountPath: /data/exports, readOnly: true }
     {{- end }}
 {{- end -}}
