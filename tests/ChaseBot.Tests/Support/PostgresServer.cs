@@ -16,16 +16,14 @@ public static class PostgresServer
     /// <summary>A fresh, empty database on the server; dropped when the returned handle is disposed.</summary>
     public static async Task<PostgresDatabase> CreateDatabaseAsync()
     {
-        var server = await Server.Value;
-        var name = "chasebot_cluster_" + Guid.NewGuid().ToString("N")[..16];
-        await using (var admin = new NpgsqlConnection(server))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-        return new PostgresDatabase(server, name);
+        var database = await NameDatabaseAsync();
+        await database.CreateAsync();
+        return database;
     }
+
+    /// <summary>A database name on the server, not created yet (for a process that starts before its database exists).</summary>
+    public static async Task<PostgresDatabase> NameDatabaseAsync() =>
+        new(await Server.Value, "chasebot_cluster_" + Guid.NewGuid().ToString("N")[..16]);
 
     private static async Task<string> StartAsync()
     {
@@ -64,6 +62,14 @@ public static class PostgresServer
 public sealed class PostgresDatabase(string server, string name) : IAsyncDisposable
 {
     public string ConnectionString { get; } = new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString();
+
+    public async Task CreateAsync()
+    {
+        await using var admin = new NpgsqlConnection(server);
+        await admin.OpenAsync();
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
+        await create.ExecuteNonQueryAsync();
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -88,6 +88,35 @@ public sealed class ClusteredWorkerTests
         Assert.Equal(1, await after.Digests.CountAsync());
     }
 
+    [Fact]
+    public async Task A_Worker_started_before_its_database_exists_is_live_not_ready_and_becomes_ready_when_it_appears()
+    {
+        await using var database = await PostgresServer.NameDatabaseAsync();
+        var folder = Directory.CreateTempSubdirectory("chasebot-cluster-").FullName;
+        await using var worker = WorkerProcess.Start(folder, new Dictionary<string, string>
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:Chase"] = database.ConnectionString,
+            ["Exports:Folder"] = folder,
+        });
+        using var http = new HttpClient { BaseAddress = new Uri(worker.HealthUrl) };
+        string? live = null;
+        for (var i = 0; i < 300 && live is null; i++, await Task.Delay(100))
+            try { live = await http.GetStringAsync("/healthz"); }
+            catch (HttpRequestException) { /* not listening yet */ }
+        var notReady = await http.GetAsync("/readyz");
+
+        await database.CreateAsync();
+        await worker.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)); // the migration retries every 5 s, then Quartz starts
+
+        Assert.Equal("ok", live);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        Assert.Contains("the scheduler is not running", await notReady.Content.ReadAsStringAsync());
+        Assert.False(worker.HasExited);
+        await using var db = new ChaseDbContext(Options(database.ConnectionString));
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+    }
+
     private static DbContextOptions<ChaseDbContext> Options(string connectionString)
     {
         var options = new DbContextOptionsBuilder<ChaseDbContext>();
