@@ -10,6 +10,11 @@ namespace ChaseBot.Core.Exports;
 /// (1) the bytes: hash, encoding, binary check; (2) the CSV: header, broken lines, the file's date order;
 /// (3) the rows: read, merged per invoice, written in batches. A file is refused whole (nothing written but
 /// the evidence) when passes 1–2 find it unreadable; after that, a bad row is rejected and the rest imports.
+/// <para>
+/// Pass 3 is one transaction: a file is imported whole or not at all. A database that cannot be written (full disk,
+/// read-only file, a lost connection) rolls it back and the run says so; there is never half a file in the ledger.
+/// With SQLite the transaction holds the write lock for the import; other writers wait (Database:BusyTimeoutSeconds).
+/// </para>
 /// </summary>
 public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, TimeProvider clock, TimeZoneInfo timeZone)
 {
@@ -20,6 +25,49 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
     public Action? AfterBatch { get; set; }
 
     public async Task<ImportSummary> ImportFileAsync(string path, ImportSettings settings, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await ImportOrRefuseAsync(path, settings, cancellationToken);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or DbUpdateException)
+        {
+            // Not even the run could be recorded (a read-only or full database before anything was written).
+            return new ImportSummary
+            {
+                File = Path.GetFileName(path), Outcome = ImportOutcome.Failed,
+                Message = $"nothing from this file was imported: {Describe(e)}",
+            };
+        }
+    }
+
+    /// <summary>What a user can act on, from a database error (the innermost message says "disk is full" or "readonly").</summary>
+    private static string Describe(Exception e)
+    {
+        var inner = e;
+        while (inner.InnerException is not null)
+            inner = inner.InnerException;
+        return $"the database could not be written ({inner.Message.TrimEnd('.')}). Check the disk space and that the " +
+               "database file and its folder are writable, then import the file again";
+    }
+
+    private async Task MarkFailedAsync(long runId, string message)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            await db.ImportRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Outcome, ImportOutcome.Failed)
+                .SetProperty(r => r.Message, message.Length > 2000 ? message[..2000] : message)
+                .SetProperty(r => r.FinishedAt, clock.GetUtcNow().UtcDateTime));
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or DbUpdateException)
+        {
+            // Still unwritable: the run stays "running", which status and the next import show as interrupted.
+        }
+    }
+
+    private async Task<ImportSummary> ImportOrRefuseAsync(string path, ImportSettings settings, CancellationToken cancellationToken)
     {
         var fileName = Path.GetFileName(path);
         ExportFileFacts facts;
@@ -61,16 +109,29 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
                 throw new ExportRefusedException(facts.Problem);
             var (format, dateOrder) = Survey(path, facts, settings);
             run.Format = format.Name;
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var (counts, rejected) = await ReadAndWriteAsync(db, run, path, facts, settings, dateOrder, warnings, cancellationToken);
             run.Outcome = ImportOutcome.Imported;
             run.FinishedAt = clock.GetUtcNow().UtcDateTime;
             run.Warnings = string.Join('\n', warnings.ToList());
             db.ImportRuns.Update(run); // Batches clear the change tracker; attach the run again to save its counts.
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             return counts with
             {
                 File = fileName, Format = format.Name, Outcome = run.Outcome, RunId = run.Id,
                 Rejected = rejected, Warnings = warnings.ToList(),
+            };
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or DbUpdateException or IOException)
+        {
+            // The transaction is rolled back as it is disposed. Record why on a fresh connection, if it can be written.
+            var message = $"nothing from this file was imported: {Describe(e)}";
+            await MarkFailedAsync(run.Id, message);
+            return new ImportSummary
+            {
+                File = fileName, Format = run.Format, Outcome = ImportOutcome.Failed, Message = message, RunId = run.Id,
+                Warnings = warnings.ToList(),
             };
         }
         catch (ExportRefusedException refused)
@@ -261,7 +322,6 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
                 .OrderBy(i => i.Id).Select(i => new { i.Id, i.Number }).Take(BatchSize).ToListAsync(cancellationToken);
             if (missing.Count == 0)
                 return flagged;
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var ids = missing.Select(m => m.Id).ToList();
             await db.Invoices.Where(i => ids.Contains(i.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.MissingSince, now), cancellationToken);
@@ -271,7 +331,6 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
                 Details = "not in this export; flagged, not marked paid",
             }));
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
             db.ChangeTracker.Clear();
             flagged += missing.Count;
         }

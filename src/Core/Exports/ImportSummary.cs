@@ -23,4 +23,5 @@ public sealed record ImportSummary
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     public bool Refused => Outcome == ImportOutcome.Refused;
+    public bool Failed => Outcome == ImportOutcome.Failed;
 }

@@ -9,7 +9,7 @@ namespace ChaseBot.Core.Exports;
 public sealed record BatchOutcome(int Created, int Updated, int Unchanged, List<RejectedRow> Rejected, List<string> Notes);
 
 /// <summary>
-/// Upserts a batch of invoices, as one file states them, into the ledger in one transaction: creates clients
+/// Upserts a batch of invoices, as one file states them, into the ledger (inside the import's transaction): creates clients
 /// and invoices it has not seen, records what changed (and who changed it) in the audit history, and turns
 /// an amount paid that went up into a payment.
 /// </summary>
@@ -20,8 +20,6 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
     {
         var rejected = new List<RejectedRow>(rejectedBefore);
         int created = 0, updated = 0, unchanged = 0;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-
         var clients = await ClientsFor(batch, cancellationToken);
         var numbers = batch.Select(f => f.Number).ToList();
         var existing = await db.Invoices.Where(i => i.Source == source && numbers.Contains(i.Number))
@@ -90,7 +88,6 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
         if (untouched.Count > 0)
             await db.Invoices.Where(i => untouched.Contains(i.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportRunId, run.Id), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return new BatchOutcome(created, updated, unchanged, rejected, notes);
     }

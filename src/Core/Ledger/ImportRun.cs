@@ -8,6 +8,8 @@ public enum ImportOutcome
     AlreadyImported,
     /// <summary>The file was refused whole (unknown format, undecidable dates, binary...).</summary>
     Refused,
+    /// <summary>The database could not be written (full disk, read-only file...): rolled back, nothing imported.</summary>
+    Failed,
 }
 
 /// <summary>One export file processed: the evidence of what it said and what it changed.</summary>

@@ -36,7 +36,7 @@ internal static class ImportVerb
             else
                 await stdout.WriteAsync(SummaryText.Human(summary));
         }
-        return summaries.Any(s => s.Refused) ? 2 : 0;
+        return summaries.Any(s => s.Failed) ? 1 : summaries.Any(s => s.Refused) ? 2 : 0;
     }
 
     /// <summary>Configuration with the command line's overrides; null with a reason when an override is bad.</summary>

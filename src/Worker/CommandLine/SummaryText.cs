@@ -40,6 +40,9 @@ internal static class SummaryText
             case ImportOutcome.Refused:
                 text.AppendLine($"{s.File}: refused — {s.Message}");
                 break;
+            case ImportOutcome.Failed:
+                text.AppendLine($"{s.File}: failed — {s.Message}");
+                break;
             case ImportOutcome.AlreadyImported:
                 text.AppendLine($"{s.File}: already imported — {s.Message}");
                 break;
@@ -67,6 +70,7 @@ internal static class SummaryText
         ImportOutcome.Imported => "imported",
         ImportOutcome.AlreadyImported => "already-imported",
         ImportOutcome.Refused => "refused",
+        ImportOutcome.Failed => "failed",
         _ => "running",
     };
 }

@@ -106,6 +106,8 @@ public static class WorkerCommandLine
         {
             // Storage and file-system failures (a read-only database, a full disk) are stated, not dumped.
             await stderr.WriteLineAsync($"error: {(e.InnerException ?? e).Message}");
+            if (e is System.Data.Common.DbException or DbUpdateException)
+                await stderr.WriteLineAsync("  (check that the database is reachable, the disk has space, and the database file and its folder are writable)");
             return 1;
         }
     }

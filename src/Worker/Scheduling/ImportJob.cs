@@ -24,6 +24,8 @@ public sealed class ImportJob(FolderImport folderImport, IOptions<ExportOptions>
         {
             if (s.Refused)
                 log.LogWarning("Refused {File}: {Reason}", s.File, s.Message);
+            else if (s.Failed)
+                log.LogError("Could not import {File}: {Reason}", s.File, s.Message); // retried at the next run
             else
                 log.LogInformation(
                     "Imported {File} ({Format}): {Invoices} invoices, {Created} new, {Updated} updated, {Unchanged} unchanged, " +
