@@ -67,7 +67,9 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
                     {
                         case true: Interlocked.Increment(ref delivered); break;
                         case false when message.DeadLetteredAt is not null: Interlocked.Increment(ref dead); break;
-                        default: Interlocked.Increment(ref retrying); break;
+                        default:
+                            Interlocked.Increment(ref retrying);
+                            return; // The channel is struggling (down, or told to wait): its other messages wait for the next drain.
                     }
                 }
             });

@@ -37,4 +37,11 @@ public sealed class ChannelPacer(TimeProvider clock, TimeSpan? interval = null)
         var earliest = clock.GetTimestamp() + _interval;
         _nextTurn.AddOrUpdate(channel, earliest, (_, next) => Math.Max(next, earliest));
     }
+
+    /// <summary>Slack said to wait (429 Retry-After): nothing goes to this channel before then, whoever sends it.</summary>
+    public void Hold(string channel, TimeSpan retryAfter)
+    {
+        var until = clock.GetTimestamp() + (long)(retryAfter.TotalSeconds * clock.TimestampFrequency);
+        _nextTurn.AddOrUpdate(channel, until, (_, next) => Math.Max(next, until));
+    }
 }

@@ -22,6 +22,12 @@ public sealed class SlackPlatform(SlackApiClient api, ChannelPacer pacer, ILogge
         {
             ts = await api.PostMessageAsync(channel, BlockKit.Message(content), cancellationToken);
         }
+        catch (TransientDeliveryException e) when (e.RetryAfter is { } retryAfter)
+        {
+            // Longer than the client waits in-call: the outbox retries later, and the channel stays quiet till then.
+            pacer.Hold(channel, retryAfter);
+            throw;
+        }
         finally
         {
             pacer.Completed(channel);
