@@ -50,7 +50,12 @@ public static class CoreRegistration
         services.AddSingleton<IChatPlatform>(sp => new ChatRouter(
             sp.GetRequiredService<IOptions<SlackOptions>>().Value.Enabled ? sp.GetRequiredService<SlackPlatform>() : sp.GetRequiredService<ConsolePlatform>(),
             sp.GetRequiredService<IOptions<TeamsOptions>>().Value.Enabled ? sp.GetRequiredService<TeamsPlatform>() : null));
-        services.AddSingleton<OutboxDrainer>();
+        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section))
+            .Validate(o => o.Lease >= TimeSpan.FromSeconds(1) && o.Lease <= TimeSpan.FromHours(1), "Delivery:Lease must be between 00:00:01 and 01:00:00")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new OutboxDrainer(sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Storage.ChaseDbContext>>(),
+            sp.GetRequiredService<IChatPlatform>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<OutboxDrainer>>(),
+            sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.Lease));
         services.AddOptions<MoraleOptions>().Bind(configuration.GetSection(MoraleOptions.Section))
             .Validate(o => o.MinDaysBetween is >= 0 and <= 365, "Morale:MinDaysBetween must be between 0 and 365").ValidateOnStart();
         services.AddSingleton<MoraleCheckIns>();
@@ -89,7 +94,8 @@ public static class CoreRegistration
     {
         services.AddOptions<SlackOptions>().Bind(configuration.GetSection(SlackOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
-        services.AddSingleton(sp => new ChannelPacer(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ChannelPacer(sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<SlackOptions>>().Value.PostInterval));
         services.AddHttpClient<SlackApiClient>(http => http.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<SlackPlatform>();
     }

@@ -14,10 +14,14 @@ public sealed record DrainSummary(int Delivered, int Retrying, int DeadLettered)
 /// with its last error, never dropped.
 /// </summary>
 public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, IChatPlatform platform, TimeProvider clock,
-    ILogger<OutboxDrainer>? log = null)
+    ILogger<OutboxDrainer>? log = null, TimeSpan? lease = null)
 {
     public const int MaxAttempts = 8;
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How long a claim holds. A Worker that dies mid-send leaves its message claimed: it is sent again once the lease
+    /// is over, which is the one case where a message can reach the platform twice (it may have got there already).
+    /// </summary>
+    private readonly TimeSpan _lease = lease ?? DeliveryOptions.DefaultLease;
 
     /// <summary>Once stopping, how long a send already under way may take to finish before it is cut off.</summary>
     public static readonly TimeSpan InFlightGrace = TimeSpan.FromSeconds(10);
@@ -58,10 +62,10 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
                         return; // Stopping: claim nothing more; this channel's rest waits, in order, for the next drain.
                     var claimedAt = clock.GetUtcNow().UtcDateTime;
                     var claimed = await db.Outbox.Where(m => m.Id == message.Id && m.DeliveredAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < claimedAt))
-                        .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, claimedAt + Lease), token);
+                        .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, claimedAt + _lease), token);
                     if (claimed == 0)
                         continue; // Another Worker has it.
-                    message.ClaimedUntil = claimedAt + Lease;
+                    message.ClaimedUntil = claimedAt + _lease;
                     db.Outbox.Attach(message); // Tracked from here: the lease, as claimed, is its original value.
                     switch (await SendAsync(db, message, token))
                     {

@@ -19,6 +19,12 @@ public sealed class SlackOptions
     /// <summary>Follow-up replies are only posted to response_urls under this prefix (no posting to arbitrary URLs).</summary>
     public string ResponseUrlPrefix { get; set; } = "https://hooks.slack.com/";
 
+    /// <summary>
+    /// The least time between two posts to one channel. Slack allows about one message per second per channel; a
+    /// Slack-compatible server with other limits may set its own.
+    /// </summary>
+    public TimeSpan PostInterval { get; set; } = TimeSpan.FromSeconds(1.1);
+
     public bool Enabled => !string.IsNullOrWhiteSpace(BotToken);
 }
 
@@ -35,6 +41,8 @@ public sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
                 : "Slack:SigningSecret is set but Slack:BotToken is not: set both (Slack__BotToken), or neither to use the console.");
         if (hasToken && !o.BotToken!.StartsWith("xoxb-", StringComparison.Ordinal))
             failures.Add("Slack:BotToken must be a bot token (it starts with xoxb-).");
+        if (o.PostInterval < TimeSpan.Zero || o.PostInterval > TimeSpan.FromMinutes(1))
+            failures.Add("Slack:PostInterval must be between 00:00:00 and 00:01:00.");
         if (!Uri.TryCreate(o.ApiBaseUrl, UriKind.Absolute, out _))
             failures.Add("Slack:ApiBaseUrl must be an absolute URL.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

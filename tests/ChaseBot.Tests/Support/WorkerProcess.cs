@@ -22,8 +22,18 @@ public sealed class WorkerProcess : IAsyncDisposable
         _reading = Task.Run(async () =>
         {
             while (await process.StandardOutput.ReadLineAsync() is { } line)
-                if (line.StartsWith('{'))
-                    _lines.Enqueue(JsonDocument.Parse(line).RootElement.Clone());
+            {
+                try
+                {
+                    if (line.StartsWith('{'))
+                    {
+                        _lines.Enqueue(JsonDocument.Parse(line).RootElement.Clone());
+                        continue;
+                    }
+                }
+                catch (JsonException) { /* not a log line after all */ }
+                Output.Enqueue(line);
+            }
         });
         _ = Task.Run(async () => { while (await process.StandardError.ReadLineAsync() is { } line) StandardError.Enqueue(line); });
     }
@@ -31,6 +41,18 @@ public sealed class WorkerProcess : IAsyncDisposable
     public string HealthUrl { get; }
     public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits (bounded) for the process to end by itself; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        await _process.WaitForExitAsync(timeout.Token);
+        await _reading;
+        return _process.ExitCode;
+    }
+
+    /// <summary>Everything the process printed that was not a JSON log line (a verb's own output).</summary>
+    public ConcurrentQueue<string> Output { get; } = new();
     public int ExitCode => _process.ExitCode;
     public ConcurrentQueue<string> StandardError { get; } = new();
 
@@ -40,11 +62,12 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// <summary>The log's rendered messages so far.</summary>
     public IEnumerable<string> Messages => Log.Select(l => l.GetProperty("Message").GetString() ?? "");
 
-    public static WorkerProcess Start(string workingFolder, IReadOnlyDictionary<string, string> settings)
+    /// <summary>The Worker with <paramref name="args"/> (a verb such as run-once), or as the service when there are none.</summary>
+    public static WorkerProcess Start(string workingFolder, IReadOnlyDictionary<string, string> settings, params string[] args)
     {
         var healthUrl = Loopback.FreeUrl();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "ChaseBot.Worker.dll")])
+            [Path.Combine(AppContext.BaseDirectory, "ChaseBot.Worker.dll"), .. args])
         {
             WorkingDirectory = workingFolder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };

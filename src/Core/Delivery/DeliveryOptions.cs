@@ -1,0 +1,11 @@
+namespace ChaseBot.Core.Delivery;
+
+/// <summary>Section "Delivery": how the outbox job delivers (its schedule is read by the Worker).</summary>
+public sealed class DeliveryOptions
+{
+    public const string Section = "Delivery";
+    public static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a Worker's claim on a message holds before another (or a restarted) Worker may send it.</summary>
+    public TimeSpan Lease { get; set; } = DefaultLease;
+}

@@ -1,0 +1,141 @@
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Storage;
+using ChaseBot.Tests.Exports;
+using ChaseBot.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Xunit.Abstractions;
+
+namespace ChaseBot.Tests.Guarantees;
+
+/// <summary>
+/// The Worker killed (SIGKILL) at random points of a run — starting, importing, planning, delivering — and then run
+/// again: the ledger, the chase and what reached Slack come out as if nothing had happened. Each iteration starts
+/// from an empty database, so the kill points spread over the whole run. CHASEBOT_CRASH_ITERATIONS asks for more.
+/// </summary>
+[Collection(nameof(MeasuredAlone))]
+public sealed class CrashTests(ITestOutputHelper output)
+{
+    private static readonly int Iterations = int.TryParse(Environment.GetEnvironmentVariable("CHASEBOT_CRASH_ITERATIONS"), out var n) ? n : 8;
+
+    [Fact]
+    public async Task Killed_at_random_points_and_restarted_the_Worker_ends_with_the_same_ledger_and_chase_and_posts_nothing_twice()
+    {
+        var root = Directory.CreateTempSubdirectory("chasebot-crash-").FullName;
+        var exports = Directory.CreateDirectory(Path.Combine(root, "exports")).FullName;
+        XeroExportGenerator.Write(Path.Combine(exports, "xero.csv"), rows: 600); // 200 invoices, one per client
+        File.Copy(Samples.File("stripe-invoices.csv"), Path.Combine(exports, "stripe.csv"));
+        // The reference: one uninterrupted run.
+        var reference = await RunAsync(root, "reference", killAfter: null);
+        Assert.True(reference.Outbox.Count >= 100, $"only {reference.Outbox.Count} messages: too small a run to kill in");
+        var fullRun = reference.Elapsed;
+        output.WriteLine($"reference run: {fullRun.TotalSeconds:F1} s, {reference.Steps.Count} chase steps, {reference.Outbox.Count} messages");
+
+        var random = new Random(20261121);
+        var phases = new Dictionary<string, int>();
+        var duplicates = 0;
+        for (var i = 0; i < Iterations; i++)
+        {
+            var killAfter = TimeSpan.FromMilliseconds(random.Next(300, (int)fullRun.TotalMilliseconds));
+            var crashed = await RunAsync(root, $"crash-{i}", killAfter);
+            phases[crashed.KilledIn!] = phases.GetValueOrDefault(crashed.KilledIn!) + 1;
+
+            Assert.Equal(reference.Ledger, crashed.Ledger);
+            Assert.Equal(reference.Steps, crashed.Steps);
+            Assert.Equal(reference.Outbox.Select(m => m.Key), crashed.Outbox.Select(m => m.Key));
+            Assert.All(crashed.Outbox, m => Assert.NotNull(m.DeliveredAt)); // nothing due was skipped or left behind
+
+            // What reached Slack in this iteration: every message at least once; more only for a post in flight when killed.
+            var posts = crashed.Posts;
+            var twice = posts.Count - posts.Distinct().Count();
+            Assert.Equal(crashed.Outbox.Count, posts.Distinct().Count());
+            Assert.True(twice <= 1, $"iteration {i} (killed after {killAfter.TotalMilliseconds} ms, {crashed.KilledIn}): {twice} posts sent twice");
+            duplicates += twice;
+        }
+        output.WriteLine($"{Iterations} kills: " + string.Join(", ", phases.Select(p => $"{p.Value} while {p.Key}")) +
+                         $"; posts sent twice because the kill landed between Slack's answer and recording it: {duplicates}");
+    }
+
+    private sealed record Outcome(string Ledger, List<string> Steps, List<OutboxRow> Outbox, TimeSpan Elapsed, string? KilledIn,
+        List<(string? Channel, string? Text)> Posts);
+
+    private sealed record OutboxRow(string Key, DateTime? DeliveredAt);
+
+    /// <summary>run-once on a fresh database; if <paramref name="killAfter"/> is set, killed then and run again to the end.</summary>
+    private static async Task<Outcome> RunAsync(string root, string name, TimeSpan? killAfter)
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        slack.Latency = TimeSpan.FromMilliseconds(3);
+        var database = Path.Combine(root, name + ".db");
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Chase"] = $"Data Source={database}",
+            ["Exports:Folder"] = Path.Combine(root, "exports"),
+            ["Chase:QuietHoursStart"] = "00:00", // deliver whenever the test runs
+            ["Chase:QuietHoursEnd"] = "00:00",
+            ["Chase:QuietDays:0"] = "",
+            ["Slack:BotToken"] = FakeSlack.Token,
+            ["Slack:SigningSecret"] = "crash-test-signing-secret",
+            ["Slack:ApiBaseUrl"] = slack.ApiUrl,
+            ["Slack:PostInterval"] = "00:00:00",
+            ["Delivery:Lease"] = "00:00:01", // a killed Worker's claim runs out quickly, so the rerun can send it
+        };
+        string[] args = ["run-once", "--as-of", "2026-11-23"];
+        var started = DateTime.UtcNow;
+        string? killedIn = null;
+        if (killAfter is { } delay)
+        {
+            await using var doomed = WorkerProcess.Start(root, settings, args);
+            await Task.Delay(delay);
+            await doomed.KillAsync();
+            killedIn = await PhaseAsync(database);
+            await Task.Delay(TimeSpan.FromSeconds(1.2)); // past the lease
+        }
+        await using (var worker = WorkerProcess.Start(root, settings, args))
+        {
+            var code = await worker.WaitForExitAsync(TimeSpan.FromSeconds(120));
+            Assert.True(code == 0, $"{name}: exit {code}: {string.Join('\n', worker.StandardError)}");
+        }
+        var elapsed = DateTime.UtcNow - started;
+
+        var options = new DbContextOptionsBuilder<ChaseDbContext>();
+        StorageRegistration.Configure(options, new DatabaseOptions(), $"Data Source={database}");
+        await using var db = new ChaseDbContext(options.Options);
+        var ledger = string.Join('\n', await db.Invoices.OrderBy(i => i.Source).ThenBy(i => i.Number)
+            .Select(i => $"{i.Source}/{i.Number} {i.Total} {i.AmountPaid} {i.Status} {i.MissingSince}").ToListAsync());
+        var numbers = await db.Invoices.ToDictionaryAsync(i => i.Id, i => i.Number);
+        var steps = (await db.ChaseSteps.ToListAsync()).Select(s => $"{numbers[s.InvoiceId]} {s.Step} {s.Outcome}").Order().ToList();
+        var outbox = await db.Outbox.OrderBy(m => m.Key).Select(m => new OutboxRow(m.Key, m.DeliveredAt)).ToListAsync();
+        SqliteConnection.ClearAllPools();
+        var posts = slack.Accepted.Values.Select(c => (c.Body["channel"]?.ToString(), c.Body["text"]?.ToString())).ToList();
+        return new Outcome(ledger, steps, outbox, elapsed, killedIn, posts);
+    }
+
+    /// <summary>Where the run was when it died, read from what it left in the database.</summary>
+    private static async Task<string> PhaseAsync(string database)
+    {
+        if (!File.Exists(database))
+            return "starting";
+        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly");
+        await connection.OpenAsync();
+        async Task<long> CountAsync(string sql)
+        {
+            try
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = sql;
+                return (long)(await command.ExecuteScalarAsync())!;
+            }
+            catch (SqliteException) { return -1; } // not migrated yet
+        }
+        var phase = await CountAsync("SELECT COUNT(*) FROM ImportRuns WHERE Outcome = 'Imported'") switch
+        {
+            < 0 => "starting",
+            < 2 => "importing",
+            _ => await CountAsync("SELECT COUNT(*) FROM Outbox") == 0 ? "planning" :
+                await CountAsync("SELECT COUNT(*) FROM Outbox WHERE DeliveredAt IS NULL") > 0 ? "delivering" : "finishing",
+        };
+        SqliteConnection.ClearPool(connection);
+        return phase;
+    }
+}
