@@ -38,10 +38,20 @@ public sealed class BotFrameworkTokens(HttpClient http, IOptions<TeamsOptions> o
             }), cancellationToken);
             if (!response.IsSuccessStatusCode)
                 throw new HttpRequestException($"the token endpoint answered {(int)response.StatusCode}"); // the secret is never logged
-            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-            _token = json.RootElement.GetProperty("access_token").GetString();
-            _expires = clock.GetUtcNow().AddSeconds(json.RootElement.TryGetProperty("expires_in", out var e) ? e.GetInt32() : 3600);
-            return _token!;
+            try
+            {
+                using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+                var token = json.RootElement.GetProperty("access_token").GetString();
+                if (string.IsNullOrEmpty(token))
+                    throw new KeyNotFoundException();
+                _expires = clock.GetUtcNow().AddSeconds(json.RootElement.TryGetProperty("expires_in", out var e) && e.TryGetInt32(out var s) ? s : 3600);
+                return _token = token;
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                // A proxy's error page or an empty answer: a server-side fault, retried later like any other.
+                throw new HttpRequestException($"the token endpoint answered {(int)response.StatusCode} without an access_token");
+            }
         }
         finally
         {
