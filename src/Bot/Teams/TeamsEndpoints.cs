@@ -39,12 +39,16 @@ public static class TeamsEndpoints
         if (caller is null)
             return Refuse(log, context, problem!);
         if (context.Request.ContentLength > MaxBodyBytes)
-            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+            return Refuse(log, context, "body over the size limit", StatusCodes.Status413PayloadTooLarge);
+        // A body sent in chunks has no length to check up front: read at most the limit, whatever the server allows.
+        var body = await ReadAtMostAsync(context.Request.Body, MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+            return Refuse(log, context, "body over the size limit", StatusCodes.Status413PayloadTooLarge);
 
         JsonObject json;
         try
         {
-            json = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject ?? throw new JsonException();
+            json = JsonNode.Parse(body) as JsonObject ?? throw new JsonException();
         }
         catch (JsonException)
         {
@@ -152,9 +156,24 @@ public static class TeamsEndpoints
         return body is null ? new ChatMessage { Title = "Escalation proposal" } : ChatMessage.FromJson(body);
     }
 
-    private static IResult Refuse(ILogger log, HttpContext context, string why)
+    /// <summary>The body, or null if it is longer than <paramref name="limit"/> bytes (the rest is not read).</summary>
+    private static async Task<byte[]?> ReadAtMostAsync(Stream body, int limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+                return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private static IResult Refuse(ILogger log, HttpContext context, string why, int status = StatusCodes.Status401Unauthorized)
     {
         log.LogWarning("Refused POST /api/messages from {Remote}: {Why}", context.Connection.RemoteIpAddress, why);
-        return Results.StatusCode(StatusCodes.Status401Unauthorized);
+        return Results.StatusCode(status); // no body: the reason is in the log, not in the answer
     }
 }
