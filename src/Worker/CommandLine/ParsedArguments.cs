@@ -5,7 +5,7 @@ internal sealed class ParsedArguments
 {
     private static readonly HashSet<string> ValueOptions =
         ["db", "format", "date-order", "payment-term-days", "as-of", "folder", "set", "user", "reason", "days"];
-    private static readonly HashSet<string> FlagOptions = ["json", "all", "help"];
+    private static readonly HashSet<string> FlagOptions = ["json", "csv", "all", "help"];
 
     public string? Verb { get; private init; }
     public List<string> Positionals { get; } = [];

@@ -27,9 +27,11 @@ internal static class StatusVerb
                                         (suggestions.Count > 0 ? $" Did you mean: {string.Join(", ", suggestions)}?" : ""));
             return 1;
         }
-        await stdout.WriteAsync(arguments.Flags.Contains("json") ? Json(report) + Environment.NewLine : Human(report));
+        var machine = arguments.Flags.Contains("json") || arguments.Flags.Contains("csv");
+        await stdout.WriteAsync(arguments.Flags.Contains("csv") ? SpreadsheetCsv.Status(report)
+            : arguments.Flags.Contains("json") ? Json(report) + Environment.NewLine : Human(report));
         var dead = await db.Outbox.CountAsync(m => m.DeadLetteredAt != null, cancellationToken);
-        if (dead > 0 && !arguments.Flags.Contains("json"))
+        if (dead > 0 && !machine)
             await stdout.WriteLineAsync($"\n{dead} chat message(s) could not be delivered and are kept: see `outbox` for the reasons.");
         return 0;
     }

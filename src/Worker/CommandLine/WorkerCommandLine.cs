@@ -17,7 +17,7 @@ public static class WorkerCommandLine
 
           import <file|folder> [--format <name>] [--date-order dmy|mdy] [--payment-term-days <n>] [--db <path>] [--json]
               Import accounting exports into the ledger and print what changed.
-          status [client|invoice] [--as-of yyyy-MM-dd] [--all] [--db <path>] [--json]
+          status [client|invoice] [--as-of yyyy-MM-dd] [--all] [--db <path>] [--json|--csv]
               Who owes what: outstanding invoices, days overdue, totals per currency by age.
           plan [--as-of yyyy-MM-dd] [--db <path>] [--json]
               What the chase would do now (or on that day), changing nothing: nudges, proposals, skips and why.
