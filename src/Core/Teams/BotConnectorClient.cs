@@ -12,7 +12,7 @@ public sealed class ConversationGoneException(string message) : Exception(messag
 
 /// <summary>
 /// The Bot Connector REST API, relative to a conversation's serviceUrl: send, reply, update, and create a personal
-/// conversation for proactive messages. 429, 412, 502 and 504 are retried with backoff and jitter (429 after its
+/// conversation for proactive messages. 429, 412 and 5xx are retried with backoff and jitter (429 after its
 /// Retry-After); 403 and 404 mean the conversation is gone.
 /// </summary>
 public sealed class BotConnectorClient
@@ -72,7 +72,8 @@ public sealed class BotConnectorClient
         using (response)
         {
             var status = (int)response.StatusCode;
-            if (response.StatusCode == HttpStatusCode.TooManyRequests || status is 412 or 502 or 504 or 503)
+            // Microsoft names 412, 429, 502 and 504 as transient; any other 5xx is the service's trouble too, not the message's.
+            if (response.StatusCode == HttpStatusCode.TooManyRequests || status is 412 || status >= 500)
                 throw new TransientDeliveryException($"Bot Connector answered {status}", response.Headers.RetryAfter?.Delta);
             if (status is 403 or 404)
                 throw new ConversationGoneException($"Bot Connector answered {status}: the bot was removed or the conversation is gone");

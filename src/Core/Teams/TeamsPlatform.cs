@@ -33,6 +33,11 @@ public sealed class TeamsPlatform(BotConnectorClient connector, TeamsConversatio
             log.LogInformation("Posted {Kind} {Key} to Teams conversation {Conversation}", message.Kind, message.Key, reference.ConversationId);
             return new Delivered($"{reference.ConversationId}/{id}");
         }
+        catch (TransientDeliveryException e) when (e.RetryAfter is { } retryAfter)
+        {
+            _pacer.Hold(reference.ConversationId, retryAfter); // the conversation stays quiet until Teams said it may
+            throw;
+        }
         catch (ConversationGoneException gone)
         {
             await conversations.RetireAsync(reference.ConversationId, gone.Message, cancellationToken);

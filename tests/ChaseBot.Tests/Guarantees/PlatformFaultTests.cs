@@ -1,6 +1,9 @@
 using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Slack;
+using ChaseBot.Core.Teams;
+using ChaseBot.Tests.Teams;
+using Microsoft.AspNetCore.Http;
 using ChaseBot.Tests.Chasing;
 using ChaseBot.Tests.Exports;
 using ChaseBot.Tests.Support;
@@ -24,7 +27,7 @@ public sealed class PlatformFaultTests(ITestOutputHelper output)
     {
         using var h = new ChaseHarness(); // Monday 10:00 UTC: inside working hours
         await using var slack = await FakeSlack.StartAsync();
-        var faults = new SlackFaults(seed: 7) { ChannelInterval = TimeSpan.FromMilliseconds(100), Timeout = TimeSpan.FromSeconds(3), Archived = ["C-ARCHIVED"] };
+        var faults = new PlatformFaults(seed: 7) { ChannelInterval = TimeSpan.FromMilliseconds(100), Timeout = TimeSpan.FromSeconds(3), Archived = ["C-ARCHIVED"] };
         // A slow answer (up to 600 ms) stays well inside the client's 2.5 s timeout; a timeout (3 s) is well past it and posts nothing.
         slack.Faults = faults;
         await SeedAsync(h, clients: 1000);
@@ -66,8 +69,53 @@ public sealed class PlatformFaultTests(ITestOutputHelper output)
             Assert.True(faults.Injected.GetValueOrDefault(kind) > 0, $"no {kind} was injected");
     }
 
-    /// <summary>1,000 clients over 100 channels (10 on an archived one), one invoice each, 3 to 60 days late.</summary>
-    private static async Task SeedAsync(ChaseHarness h, int clients)
+    [Fact]
+    public async Task A_days_cards_for_300_clients_reach_a_failing_Teams_exactly_once_or_are_dead_lettered_with_a_reason()
+    {
+        using var h = new ChaseHarness();
+        await using var teams = await FakeBotConnector.StartAsync();
+        var faults = new PlatformFaults(seed: 11)
+        {
+            ChannelInterval = TimeSpan.FromMilliseconds(100), Timeout = TimeSpan.FromSeconds(3), Archived = ["19:gone@thread.tacv2"],
+            ServerErrorStatuses = [412, 500, 502, 503, 504], Gone = () => Results.StatusCode(404),
+        };
+        teams.Faults = faults;
+        var conversations = new TeamsConversations(h.Db.Factory, h.Clock);
+        for (var c = 0; c < 30; c++)
+            await conversations.RememberAsync(new ConversationFacts($"19:c{c:D2}@thread.tacv2", teams.BaseUrl, "tenant-1", "28:chasebot", null, null, "channel"), default);
+        await conversations.RememberAsync(new ConversationFacts("19:gone@thread.tacv2", teams.BaseUrl, "tenant-1", "28:chasebot", null, null, "channel"), default);
+        await SeedAsync(h, clients: 300, channel: n => n < 5 ? "teams:19:gone@thread.tacv2" : $"teams:19:c{n % 30:D2}@thread.tacv2");
+        await h.Runner.RunAsync();
+        var messages = await h.QueryAsync(db => db.Outbox.CountAsync());
+
+        var options = Options.Create(new TeamsOptions { AppId = FakeBotFrameworkKeys.AppId, AppPassword = "app-password", TokenEndpoint = teams.TokenUrl });
+        var connector = new BotConnectorClient(new HttpClient { Timeout = TimeSpan.FromSeconds(2.5) },
+            new BotFrameworkTokens(new HttpClient(), options, h.Clock), TimeProvider.System);
+        var platform = new TeamsPlatform(connector, conversations, TimeProvider.System, NullLogger<TeamsPlatform>.Instance);
+        var drainer = new OutboxDrainer(h.Db.Factory, new ChatRouter(new RecordingPlatform(), platform), h.Clock);
+        for (var drains = 0; drains < 12 && await h.QueryAsync(db => db.Outbox.AnyAsync(m => m.DeliveredAt == null && m.DeadLetteredAt == null)); drains++)
+        {
+            await drainer.DrainAsync();
+            h.Clock.Advance(TimeSpan.FromMinutes(40));
+        }
+
+        var outbox = await h.QueryAsync(db => db.Outbox.ToListAsync());
+        var delivered = outbox.Where(m => m.DeliveredAt != null).ToList();
+        var dead = outbox.Where(m => m.DeadLetteredAt != null).ToList();
+        output.WriteLine($"{messages} cards for 300 clients: {delivered.Count} delivered, {dead.Count} dead-lettered");
+        output.WriteLine("faults injected: " + string.Join(", ", faults.Injected.OrderBy(f => f.Key).Select(f => $"{f.Key} {f.Value}")));
+        Assert.Equal(messages, delivered.Count + dead.Count);
+        Assert.All(dead, m => Assert.Contains("gone", m.LastError));
+        Assert.All(dead, m => Assert.Equal("teams:19:gone@thread.tacv2", m.Target));
+        Assert.Equal(delivered.Count, teams.Accepted.Count);
+        Assert.Equal(delivered.Select(m => m.PlatformMessageId).Order(), teams.Accepted.Keys.Order());
+        Assert.True(faults.IgnoredRetryAfter.IsEmpty, "posted inside a Retry-After: " + string.Join("; ", faults.IgnoredRetryAfter.Take(5)));
+        foreach (var kind in new[] { "5xx", "429 burst", "timeout", "dropped connection" })
+            Assert.True(faults.Injected.GetValueOrDefault(kind) > 0, $"no {kind} was injected");
+    }
+
+    /// <summary>Clients over channels (the first ten on an archived one by default), one invoice each, 3 to 60 days late.</summary>
+    private static async Task SeedAsync(ChaseHarness h, int clients, Func<int, string>? channel = null)
     {
         await using var db = h.Db.Open();
         for (var n = 0; n < clients; n++)
@@ -75,7 +123,7 @@ public sealed class PlatformFaultTests(ITestOutputHelper output)
             var client = new Client
             {
                 Name = $"Client {n:D4}", NormalizedName = Client.Normalize($"Client {n:D4}"), BillingEmail = $"ap{n}@client.example",
-                Channel = n < 10 ? "C-ARCHIVED" : $"C{n % 100:D3}", OwnerUserId = $"U{n % 20:D3}",
+                Channel = channel?.Invoke(n) ?? (n < 10 ? "C-ARCHIVED" : $"C{n % 100:D3}"), OwnerUserId = $"U{n % 20:D3}",
             };
             db.Clients.Add(client);
             db.Invoices.Add(new Invoice

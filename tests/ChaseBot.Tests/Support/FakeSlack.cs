@@ -51,7 +51,7 @@ public sealed class FakeSlack : IAsyncDisposable
     }
 
     /// <summary>When set, Slack misbehaves at random (seeded) and enforces its per-channel posting limit.</summary>
-    public SlackFaults? Faults { get; set; }
+    public PlatformFaults? Faults { get; set; }
 
     private async Task<IResult> ApiAsync(HttpContext context, string method)
     {
@@ -61,7 +61,7 @@ public sealed class FakeSlack : IAsyncDisposable
             await Task.Delay(Latency);
         if (context.Request.Headers.Authorization != $"Bearer {Token}")
             return Results.Json(new { ok = false, error = "invalid_auth" });
-        if (Faults is { } faults && await faults.MisbehaveAsync(context, method, body) is { } fault)
+        if (method == "chat.postMessage" && Faults is { } faults && await faults.MisbehaveAsync(context, body["channel"]?.ToString() ?? "") is { } fault)
             return fault;
         if (_script.TryDequeue(out var answer))
         {
@@ -118,101 +118,4 @@ public sealed class FakeSlack : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-}
-
-/// <summary>
-/// A misbehaving Slack, seeded: a share of calls get a 5xx, a 429 burst (Retry-After, during which the channel answers
-/// 429 again), a timeout (no answer until the client gave up; nothing posted), a dropped connection (nothing posted) or
-/// a slow answer. It also enforces one post per channel per <see cref="ChannelInterval"/> like Slack, and counts every
-/// post that arrived while its channel was told to wait: the client must keep that at zero.
-/// </summary>
-public sealed class SlackFaults(int seed)
-{
-    private readonly Random _random = new(seed);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastPost = new();
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _waitUntil = new();
-
-    public double ServerErrors { get; init; } = 0.06;
-    public double RateLimitBursts { get; init; } = 0.03;
-    public double Timeouts { get; init; } = 0.02;
-    public double Drops { get; init; } = 0.04;
-    public double Slow { get; init; } = 0.05;
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(1.5);
-    public TimeSpan ChannelInterval { get; init; } = TimeSpan.FromSeconds(1);
-    /// <summary>Channels that no longer exist: ok:false channel_not_found, a failure retrying cannot fix.</summary>
-    public HashSet<string> Archived { get; init; } = [];
-
-    public ConcurrentDictionary<string, int> Injected { get; } = new();
-    /// <summary>Posts that arrived while their channel was still inside a Retry-After it had been given.</summary>
-    public ConcurrentQueue<string> IgnoredRetryAfter { get; } = new();
-
-    private double Roll() { lock (_random) return _random.NextDouble(); }
-
-    internal async Task<IResult?> MisbehaveAsync(HttpContext context, string method, JsonObject body)
-    {
-        if (method != "chat.postMessage")
-            return null;
-        var channel = body["channel"]?.ToString() ?? "";
-        var now = DateTimeOffset.UtcNow;
-        if (_waitUntil.TryGetValue(channel, out var until) && now < until - TimeSpan.FromMilliseconds(20))
-        {
-            IgnoredRetryAfter.Enqueue($"{channel} at {now:HH:mm:ss.fff}, told to wait until {until:HH:mm:ss.fff}");
-            return TooMany(channel, until);
-        }
-        if (Archived.Contains(channel))
-            return Count("channel_not_found", Results.Json(new { ok = false, error = "channel_not_found" }));
-        var roll = Roll();
-        if ((roll -= ServerErrors) < 0)
-            return Count("5xx", Results.StatusCode(new[] { 500, 502, 503 }[(int)(Roll() * 3)]));
-        if ((roll -= RateLimitBursts) < 0)
-        {
-            Count("429 burst", null);
-            return TooMany(channel, now + TimeSpan.FromSeconds(1 + (int)(Roll() * 2)));
-        }
-        if ((roll -= Timeouts) < 0)
-        {
-            await Task.Delay(Timeout);
-            context.Abort();
-            return Count("timeout", Results.Empty);
-        }
-        if ((roll -= Drops) < 0)
-        {
-            context.Abort();
-            return Count("dropped connection", Results.Empty);
-        }
-        if ((roll -= Slow) < 0)
-        {
-            Count("slow", null);
-            await Task.Delay(TimeSpan.FromMilliseconds(200 + Roll() * 400));
-        }
-        // Slack's own limit: about one message per second per channel.
-        now = DateTimeOffset.UtcNow;
-        if (_lastPost.TryGetValue(channel, out var last) && now - last < ChannelInterval - TimeSpan.FromMilliseconds(20))
-            return Count("429 channel limit", TooMany(channel, last + ChannelInterval));
-        _lastPost[channel] = now;
-        return null;
-    }
-
-    private IResult TooMany(string channel, DateTimeOffset until)
-    {
-        _waitUntil[channel] = until;
-        var seconds = Math.Max(1, (int)Math.Ceiling((until - DateTimeOffset.UtcNow).TotalSeconds));
-        return new RetryAfterResult(seconds);
-    }
-
-    private IResult Count(string kind, IResult? result)
-    {
-        Injected.AddOrUpdate(kind, 1, (_, n) => n + 1);
-        return result!;
-    }
-
-    private sealed class RetryAfterResult(int seconds) : IResult
-    {
-        public Task ExecuteAsync(HttpContext context)
-        {
-            context.Response.StatusCode = 429;
-            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Task.CompletedTask;
-        }
-    }
 }

@@ -18,6 +18,12 @@ public sealed class FakeBotConnector : IAsyncDisposable
 
 
     public ConcurrentQueue<ConnectorCall> Calls { get; } = new();
+
+    /// <summary>When set, posting activities misbehaves at random (seeded) and is paced per conversation.</summary>
+    public PlatformFaults? Faults { get; set; }
+
+    /// <summary>Activities the Connector answered with an id, by "conversation/activity id": what "delivered" means to Teams.</summary>
+    public ConcurrentDictionary<string, ConnectorCall> Accepted { get; } = new();
     public string BaseUrl { get; private set; } = "";
     public string TokenUrl => BaseUrl + "/token";
     public int TokenRequests => _tokens;
@@ -65,7 +71,15 @@ public sealed class FakeBotConnector : IAsyncDisposable
         }
         if (context.Request.Path == "/v3/conversations")
             return Results.Json(new { id = "a:personal-" + body["members"]?[0]?["id"] });
-        return Results.Json(new { id = $"act-{Interlocked.Increment(ref _activities)}" });
+        var path = context.Request.Path.Value!;
+        var posting = context.Request.Method == "POST" && path.EndsWith("/activities", StringComparison.Ordinal);
+        var conversation = posting ? Uri.UnescapeDataString(path["/v3/conversations/".Length..^"/activities".Length]) : "";
+        if (posting && Faults is { } faults && await faults.MisbehaveAsync(context, conversation) is { } fault)
+            return fault;
+        var id = $"act-{Interlocked.Increment(ref _activities)}";
+        if (posting)
+            Accepted[$"{conversation}/{id}"] = Calls.Last();
+        return Results.Json(new { id });
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
