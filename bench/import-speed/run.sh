@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Import speed against the physical reference, side by side in one run: the sqlite3 shell's `.import` of the same
+# CSV into a plain table, ChaseBot's first import into an empty database, and a re-import of the same export with
+# 1% of invoices paid since. Peak memory (max RSS) of each ChaseBot import too. Release build, SQLite.
+#   bash bench/import-speed/run.sh            # Xero, 30,000 and 300,000 rows
+#   ROWS="300000" FORMAT=quickbooks bash bench/import-speed/run.sh
+# Needs: sqlite3 and time (apt-get install sqlite3 time).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+for tool in sqlite3 /usr/bin/time; do command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install sqlite3 time)" >&2; exit 1; }; done
+format="${FORMAT:-xero}"
+
+dotnet publish "$root/src/Worker" -c Release -o "$work/worker" --nologo -v q >/dev/null
+dotnet build "$root/bench/ExportGenerator" -c Release -o "$work/gen" --nologo -v q >/dev/null
+chasebot() { dotnet "$work/worker/ChaseBot.Worker.dll" "$@"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+timed() { /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>&1 || { cat "$work/out"; exit 1; }; read -r seconds peak_kb <"$work/time"; }
+
+echo "$format export; $(nproc) cores; sqlite3 $(sqlite3 --version | cut -d' ' -f1); $(date -u +%Y-%m-%d)"
+printf '%-8s %-9s %-7s | %-10s | %-22s | %-22s\n' rows invoices MB "sqlite3 s" "first import s (ratio)" "1% changed s (ratio)"
+for rows in ${ROWS:-30000 300000}; do
+  csv="$work/$format-$rows.csv"; changed="$work/$format-$rows-changed.csv"
+  dotnet "$work/gen/ExportGenerator.dll" "$rows" "$csv" --format "$format"
+  dotnet "$work/gen/ExportGenerator.dll" "$rows" "$changed" --format "$format" --changed 1
+
+  rm -f "$work/reference.db"
+  timed sqlite3 "$work/reference.db" ".import --csv $csv export"
+  reference=$seconds
+
+  rm -f "$work/ledger.db"*
+  timed chasebot import "$csv" --db "$work/ledger.db" --json
+  first=$seconds; first_peak=$((peak_kb / 1024))
+  invoices=$(grep -o '"invoices":[0-9]*' "$work/out" | cut -d: -f2)
+
+  timed chasebot import "$changed" --db "$work/ledger.db" --json
+  again=$seconds; again_peak=$((peak_kb / 1024))
+  updated=$(grep -o '"updated":[0-9]*' "$work/out" | cut -d: -f2)
+
+  printf '%-8s %-9s %-7s | %-10s | %-22s | %-22s\n' "$rows" "$invoices" "$(du -m "$csv" | cut -f1)" "$reference" \
+    "$first ($(ratio "$first" "$reference")x, ${first_peak} MB)" \
+    "$again ($(ratio "$again" "$reference")x, ${again_peak} MB, $updated updated)"
+done
