@@ -14,7 +14,6 @@ format="${FORMAT:-xero}"
 
 dotnet publish "$root/src/Worker" -c Release -o "$work/worker" --nologo -v q >/dev/null
 dotnet build "$root/bench/ExportGenerator" -c Release -o "$work/gen" --nologo -v q >/dev/null
-chasebot() { dotnet "$work/worker/ChaseBot.Worker.dll" "$@"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 timed() { /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>&1 || { cat "$work/out"; exit 1; }; read -r seconds peak_kb <"$work/time"; }
 
@@ -30,11 +29,11 @@ for rows in ${ROWS:-30000 300000}; do
   reference=$seconds
 
   rm -f "$work/ledger.db"*
-  timed chasebot import "$csv" --db "$work/ledger.db" --json
+  timed dotnet "$work/worker/ChaseBot.Worker.dll" import "$csv" --db "$work/ledger.db" --json
   first=$seconds; first_peak=$((peak_kb / 1024))
   invoices=$(grep -o '"invoices":[0-9]*' "$work/out" | cut -d: -f2)
 
-  timed chasebot import "$changed" --db "$work/ledger.db" --json
+  timed dotnet "$work/worker/ChaseBot.Worker.dll" import "$changed" --db "$work/ledger.db" --json
   again=$seconds; again_peak=$((peak_kb / 1024))
   updated=$(grep -o '"updated":[0-9]*' "$work/out" | cut -d: -f2)
 

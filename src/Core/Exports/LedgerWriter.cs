@@ -21,6 +21,9 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
         var rejected = new List<RejectedRow>(rejectedBefore);
         int created = 0, updated = 0, unchanged = 0;
         var clients = await ClientsFor(batch, cancellationToken);
+        if (db.ChangeTracker.HasChanges())
+            await db.SaveChangesAsync(cancellationToken); // new clients get their ids, which new invoices refer to
+        var newInvoices = new List<Invoice>();
         var numbers = batch.Select(f => f.Number).ToList();
         var existing = await db.Invoices.Where(i => i.Source == source && numbers.Contains(i.Number))
             .ToDictionaryAsync(i => i.Number, StringComparer.Ordinal, cancellationToken);
@@ -36,7 +39,7 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
             var client = clients[Client.Normalize(facts.ClientName)];
             if (!existing.TryGetValue(facts.Number, out var invoice))
             {
-                db.Invoices.Add(NewInvoice(facts, client));
+                newInvoices.Add(NewInvoice(facts, client));
                 Audit("invoice.created", facts.Number,
                     $"{client.Name}, {facts.Currency} {Money.Format(facts.Total)}, due {facts.DueDate:yyyy-MM-dd}, {facts.Status.ToWire()}");
                 created++;
@@ -85,6 +88,10 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
 
         db.RejectedRows.AddRange(rejected);
         await db.SaveChangesAsync(cancellationToken);
+        // New rows are most of a first import: one prepared INSERT each, not EF's batches (see BulkInsert).
+        await BulkInsert.InsertAsync(db, newInvoices, cancellationToken);
+        await BulkInsert.InsertAsync(db, _audit, cancellationToken);
+        _audit.Clear();
         if (untouched.Count > 0)
             await db.Invoices.Where(i => untouched.Contains(i.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportRunId, run.Id), cancellationToken);
@@ -129,7 +136,7 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
     {
         Source = source,
         Number = facts.Number,
-        Client = client,
+        ClientId = client.Id,
         IssueDate = facts.IssueDate,
         DueDate = facts.DueDate,
         Currency = facts.Currency,
@@ -198,6 +205,8 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
         invoice.UpdatedAt = now;
     }
 
+    private readonly List<AuditEntry> _audit = [];
+
     private void Audit(string action, string subject, string? details) =>
-        db.AuditEntries.Add(new AuditEntry { At = now, Actor = actor, Action = action, Subject = subject, Details = details });
+        _audit.Add(new AuditEntry { At = now, Actor = actor, Action = action, Subject = subject, Details = details });
 }
