@@ -25,9 +25,12 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
             await db.SaveChangesAsync(cancellationToken); // new clients get their ids, which new invoices refer to
         var newInvoices = new List<Invoice>();
         var numbers = batch.Select(f => f.Number).ToList();
-        var existing = await db.Invoices.Where(i => i.Source == source && numbers.Contains(i.Number))
+        // Untracked: most invoices in a re-import are unchanged, and tracking them all costs more than the comparison.
+        // The few that change are attached before they are changed.
+        var existing = await db.Invoices.AsNoTracking().Where(i => i.Source == source && numbers.Contains(i.Number))
             .ToDictionaryAsync(i => i.Number, StringComparer.Ordinal, cancellationToken);
         var untouched = new List<long>();
+        var reappeared = new List<long>();
         var notes = new List<string>();
         var existingIds = existing.Values.Select(i => i.Id).ToList();
         var withLoggedPayments = (await db.Payments.Where(p => existingIds.Contains(p.InvoiceId) && p.Origin == PaymentOrigin.Logged)
@@ -64,22 +67,19 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
                 facts = facts with { Paid = invoice.AmountPaid, Due = invoice.AmountDue, Status = invoice.Status };
             }
             var changes = Changes(invoice, facts, client);
-            var reappeared = invoice.MissingSince is not null;
-            if (reappeared)
+            if (invoice.MissingSince is not null)
             {
-                invoice.MissingSince = null;
+                reappeared.Add(invoice.Id);
                 Audit("invoice.reappeared", facts.Number, "listed again in the export");
             }
             if (changes.Count == 0)
             {
                 // Remember the invoice was seen, with one set-based update for the whole batch.
-                if (reappeared)
-                    invoice.LastImportRunId = run.Id;
-                else
-                    untouched.Add(invoice.Id);
+                untouched.Add(invoice.Id);
                 unchanged++;
                 continue;
             }
+            db.Invoices.Attach(invoice);
             RecordPaymentIfAny(invoice, facts);
             Apply(invoice, facts, client);
             Audit("invoice.updated", facts.Number, string.Join("; ", changes));
@@ -95,6 +95,9 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
         if (untouched.Count > 0)
             await db.Invoices.Where(i => untouched.Contains(i.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportRunId, run.Id), cancellationToken);
+        if (reappeared.Count > 0)
+            await db.Invoices.Where(i => reappeared.Contains(i.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.MissingSince, (DateTime?)null), cancellationToken);
         db.ChangeTracker.Clear();
         return new BatchOutcome(created, updated, unchanged, rejected, notes);
     }
@@ -102,15 +105,19 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
     private async Task<Dictionary<string, Client>> ClientsFor(IReadOnlyList<InvoiceFacts> batch, CancellationToken cancellationToken)
     {
         var wanted = batch.GroupBy(f => Client.Normalize(f.ClientName)).ToDictionary(g => g.Key, g => g.First());
-        var keys = wanted.Keys.ToList();
-        var clients = await db.Clients.Where(c => keys.Contains(c.NormalizedName))
-            .ToDictionaryAsync(c => c.NormalizedName, cancellationToken);
+        // Clients seen in earlier batches of this file are remembered (untracked), so each is read once per import.
+        var unknown = wanted.Keys.Where(k => !_clients.ContainsKey(k)).ToList();
+        if (unknown.Count > 0)
+            foreach (var found in await db.Clients.AsNoTracking().Where(c => unknown.Contains(c.NormalizedName)).ToListAsync(cancellationToken))
+                _clients[found.NormalizedName] = found;
+        var clients = wanted.Keys.Where(_clients.ContainsKey).ToDictionary(k => k, k => _clients[k]);
         foreach (var (key, facts) in wanted)
         {
             if (clients.TryGetValue(key, out var client))
             {
                 if (client.BillingEmail is null && facts.Email is not null && facts.Email.Length <= 320)
                 {
+                    db.Clients.Attach(client);
                     client.BillingEmail = facts.Email;
                     client.UpdatedAt = now;
                     Audit("client.updated", client.Name, $"billing email {facts.Email}");
@@ -126,7 +133,7 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
                 UpdatedAt = now,
             };
             db.Clients.Add(client);
-            clients[key] = client;
+            clients[key] = _clients[key] = client;
             Audit("client.created", client.Name, null);
         }
         return clients;
@@ -193,7 +200,7 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
 
     private void Apply(Invoice invoice, InvoiceFacts facts, Client client)
     {
-        invoice.Client = client;
+        invoice.ClientId = client.Id;
         invoice.IssueDate = facts.IssueDate ?? invoice.IssueDate;
         invoice.DueDate = facts.DueDate;
         invoice.Currency = facts.Currency;
@@ -206,6 +213,7 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
     }
 
     private readonly List<AuditEntry> _audit = [];
+    private readonly Dictionary<string, Client> _clients = new(StringComparer.Ordinal);
 
     private void Audit(string action, string subject, string? details) =>
         _audit.Add(new AuditEntry { At = now, Actor = actor, Action = action, Subject = subject, Details = details });
