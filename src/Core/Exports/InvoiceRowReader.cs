@@ -23,6 +23,12 @@ public abstract record RowReading
 public sealed partial class InvoiceRowReader(ExportHeader header, DateOrder dateOrder, ImportSettings settings, ImportWarnings warnings)
 {
     private readonly ExportFormat _format = header.Format;
+    private static readonly ExportField[] AmountFields =
+        [ExportField.Total, ExportField.Paid, ExportField.Balance, ExportField.AmountDueBeforePayments, ExportField.LineAmount];
+
+    /// <summary>What the invoice-number column is called: a row whose number reads like this may be the header repeated.</summary>
+    private readonly HashSet<string> _numberLabels = header.Format.Aliases.TryGetValue(ExportField.Number, out var labels)
+        ? labels.Select(ExportHeader.Normalize).ToHashSet(StringComparer.Ordinal) : [];
     private string? _groupLabel;
 
     [GeneratedRegex("^[A-Za-z]{3}$")]
@@ -51,8 +57,10 @@ public sealed partial class InvoiceRowReader(ExportHeader header, DateOrder date
                 return new RowReading.Decoration();
             }
         }
-        if (ExportHeader.TryMatch(_format, cells) is not null)
-            return new RowReading.Decoration(); // The header repeated (reports printed in pages).
+        // The header repeated (reports printed in pages). Matching a header is costly, so only rows whose number cell
+        // reads like the number column's title are tried.
+        if ((number is null || _numberLabels.Contains(ExportHeader.Normalize(number))) && ExportHeader.TryMatch(_format, cells) is not null)
+            return new RowReading.Decoration();
 
         if (_format.IsInvoiceType is { } isInvoice && header.Get(cells, ExportField.Type) is { } type && !isInvoice(type))
             return new RowReading.NotAnInvoice(type);
@@ -95,8 +103,7 @@ public sealed partial class InvoiceRowReader(ExportHeader header, DateOrder date
 
         var amounts = new Dictionary<ExportField, decimal>();
         string? currencyHint = null;
-        foreach (var field in new[] { ExportField.Total, ExportField.Paid, ExportField.Balance,
-                     ExportField.AmountDueBeforePayments, ExportField.LineAmount })
+        foreach (var field in AmountFields)
         {
             if (header.Get(cells, field) is not { } text)
                 continue;
