@@ -97,7 +97,8 @@ public static class CoreRegistration
         services.AddSingleton(sp => new ChannelPacer(sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<SlackOptions>>().Value.PostInterval));
         services.AddHttpClient<SlackApiClient>(http => http.Timeout = TimeSpan.FromSeconds(10));
-        services.AddSingleton<SlackPlatform>();
+        services.AddSingleton(sp => new SlackPlatform(sp.GetRequiredService<SlackApiClient>(), sp.GetRequiredService<ChannelPacer>(),
+            sp.GetRequiredService<ILogger<SlackPlatform>>(), sp.GetRequiredService<IOptions<SlackOptions>>().Value.ParallelChannels));
     }
 
     private static bool GenericIsValid(GenericCsvOptions generic)

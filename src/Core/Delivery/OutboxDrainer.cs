@@ -23,6 +23,22 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
     /// </summary>
     private readonly TimeSpan _lease = lease ?? DeliveryOptions.DefaultLease;
 
+    /// <summary>
+    /// SQLite has one writer at a time, and a writer that finds the lock taken sleeps and retries. With hundreds of
+    /// channels recording deliveries at once that sleeping dominated (measured: 21 s for a 9 s delivery); queueing the
+    /// writes here instead costs nothing. PostgreSQL locks rows, so its writes go straight through.
+    /// </summary>
+    private readonly SemaphoreSlim _sqliteWrites = new(1, 1);
+
+    private async Task<T> WriteAsync<T>(bool queue, Func<Task<T>> write)
+    {
+        if (!queue)
+            return await write();
+        await _sqliteWrites.WaitAsync(CancellationToken.None);
+        try { return await write(); }
+        finally { _sqliteWrites.Release(); }
+    }
+
     /// <summary>Once stopping, how long a send already under way may take to finish before it is cut off.</summary>
     public static readonly TimeSpan InFlightGrace = TimeSpan.FromSeconds(10);
     private readonly ILogger _log = log ?? NullLogger<OutboxDrainer>.Instance;
@@ -34,6 +50,10 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
     /// </summary>
     public async Task<DrainSummary> DrainAsync(CancellationToken cancellationToken = default)
     {
+        // Enough per round to keep every parallel channel busy for a while: a round ends only when its slowest
+        // channel has been paced through, so small rounds leave most channels idle (measured: 200 a round made 5,000
+        // messages over 500 channels take 84 s against a 9 s minimum).
+        var roundSize = Math.Max(200, platform.ParallelChannels * 20);
         int delivered = 0, retrying = 0, dead = 0;
         var seen = new HashSet<long>();
         using var inFlight = new CancellationTokenSource();
@@ -46,7 +66,7 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
                 due = await db.Outbox.AsNoTracking()
                     .Where(m => m.DeliveredAt == null && m.DeadLetteredAt == null && m.NotBefore <= now &&
                                 (m.NextAttemptAt == null || m.NextAttemptAt <= now) && (m.ClaimedUntil == null || m.ClaimedUntil < now))
-                    .OrderBy(m => m.NotBefore).ThenBy(m => m.Id).Take(200).ToListAsync(cancellationToken);
+                    .OrderBy(m => m.NotBefore).ThenBy(m => m.Id).Take(roundSize).ToListAsync(cancellationToken);
             due.RemoveAll(m => !seen.Add(m.Id));
             if (due.Count == 0)
                 break;
@@ -56,18 +76,20 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
             {
                 var token = inFlight.Token;
                 await using var db = await dbFactory.CreateDbContextAsync(token);
+                var queue = db.Database.IsSqlite();
                 foreach (var message in channel)
                 {
                     if (cancellationToken.IsCancellationRequested)
                         return; // Stopping: claim nothing more; this channel's rest waits, in order, for the next drain.
                     var claimedAt = clock.GetUtcNow().UtcDateTime;
-                    var claimed = await db.Outbox.Where(m => m.Id == message.Id && m.DeliveredAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < claimedAt))
-                        .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, claimedAt + _lease), token);
+                    var claimed = await WriteAsync(queue, () => db.Outbox
+                        .Where(m => m.Id == message.Id && m.DeliveredAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < claimedAt))
+                        .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, claimedAt + _lease), token));
                     if (claimed == 0)
                         continue; // Another Worker has it.
                     message.ClaimedUntil = claimedAt + _lease;
                     db.Outbox.Attach(message); // Tracked from here: the lease, as claimed, is its original value.
-                    switch (await SendAsync(db, message, token))
+                    switch (await SendAsync(db, queue, message, token))
                     {
                         case true: Interlocked.Increment(ref delivered); break;
                         case false when message.DeadLetteredAt is not null: Interlocked.Increment(ref dead); break;
@@ -81,7 +103,7 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
         return new DrainSummary(delivered, retrying, dead);
     }
 
-    private async Task<bool> SendAsync(ChaseDbContext db, OutboxMessage message, CancellationToken cancellationToken)
+    private async Task<bool> SendAsync(ChaseDbContext db, bool queue, OutboxMessage message, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         try
@@ -90,7 +112,7 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
             (message.DeliveredAt, message.Platform, message.PlatformMessageId, message.ClaimedUntil) =
                 (now, platform.Name, result.PlatformMessageId, null);
             message.Attempts++;
-            await db.SaveChangesAsync(CancellationToken.None); // Delivered is recorded even if shutdown has begun.
+            await WriteAsync(queue, () => db.SaveChangesAsync(CancellationToken.None)); // Delivered is recorded even if shutdown has begun.
             return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -99,7 +121,7 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
             // next drain retries at once rather than after the lease; a retry is better than a lost message.
             message.ClaimedUntil = null;
             message.LastError = "interrupted by shutdown while sending; will be retried";
-            await db.SaveChangesAsync(CancellationToken.None);
+            await WriteAsync(queue, () => db.SaveChangesAsync(CancellationToken.None));
             return false;
         }
         catch (Exception e)
@@ -123,7 +145,7 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
                 _log.LogWarning("Delivery of {Key} failed (attempt {Attempts}); retrying after {Backoff}: {Error}",
                     message.Key, message.Attempts, backoff, message.LastError);
             }
-            await db.SaveChangesAsync(CancellationToken.None);
+            await WriteAsync(queue, () => db.SaveChangesAsync(CancellationToken.None));
             return false;
         }
     }

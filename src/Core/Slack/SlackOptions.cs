@@ -25,6 +25,9 @@ public sealed class SlackOptions
     /// </summary>
     public TimeSpan PostInterval { get; set; } = TimeSpan.FromSeconds(1.1);
 
+    /// <summary>How many channels the outbox posts to at once (each still paced by <see cref="PostInterval"/>).</summary>
+    public int ParallelChannels { get; set; } = 8;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(BotToken);
 }
 
@@ -43,6 +46,8 @@ public sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
             failures.Add("Slack:BotToken must be a bot token (it starts with xoxb-).");
         if (o.PostInterval < TimeSpan.Zero || o.PostInterval > TimeSpan.FromMinutes(1))
             failures.Add("Slack:PostInterval must be between 00:00:00 and 00:01:00.");
+        if (o.ParallelChannels is < 1 or > 1000)
+            failures.Add("Slack:ParallelChannels must be between 1 and 1000.");
         if (!Uri.TryCreate(o.ApiBaseUrl, UriKind.Absolute, out _))
             failures.Add("Slack:ApiBaseUrl must be an absolute URL.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

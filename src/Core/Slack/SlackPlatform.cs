@@ -4,12 +4,15 @@ using Microsoft.Extensions.Logging;
 namespace ChaseBot.Core.Slack;
 
 /// <summary>The outbox's way into Slack: channel messages to their channel, private ones by DM, paced per channel.</summary>
-public sealed class SlackPlatform(SlackApiClient api, ChannelPacer pacer, ILogger<SlackPlatform> log) : IChatPlatform
+public sealed class SlackPlatform(SlackApiClient api, ChannelPacer pacer, ILogger<SlackPlatform> log, int parallelChannels = 8) : IChatPlatform
 {
     public string Name => "slack";
 
-    /// <summary>Pacing is per channel, so other channels need not wait: Slack's per-method limits allow this many at once.</summary>
-    public int ParallelChannels => 8;
+    /// <summary>
+    /// Pacing is per channel, so other channels need not wait. How many are posted to at once (Slack:ParallelChannels):
+    /// Slack also limits a workspace as a whole, to several hundred posts a minute, which 8 channels at a time respects.
+    /// </summary>
+    public int ParallelChannels => parallelChannels;
 
     public async Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
     {
