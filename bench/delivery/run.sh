@@ -7,6 +7,6 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-dotnet build "$root/bench/Delivery" -c Release -o "$work/bench" --nologo -v q >/dev/null
+dotnet build "$root/bench/DeliveryBench" -c Release -o "$work/bench" --nologo -v q >/dev/null
 echo "$(nproc) cores; $(date -u +%Y-%m-%d)"
-dotnet "$work/bench/Delivery.dll" "${1:-5000}" "${2:-500}" "${3:-500}"
+dotnet "$work/bench/DeliveryBench.dll" "${1:-5000}" "${2:-500}" "${3:-500}"
