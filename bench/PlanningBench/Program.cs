@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Globalization;
+using ChaseBot.Core;
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+// Usage: PlanningBench [invoices...]   (default: 10000 100000 1000000; clients = invoices / 20)
+// For each size: a fresh SQLite database seeded with open invoices 0 to 90 days late, then ChaseRunner.PlanAsync
+// (every invoice's situation read from the database and decided by ChasePolicy, nothing written), timed three
+// times after a warm-up; the median is reported. Then one ChaseRunner.RunAsync, which also writes the day's steps.
+var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [10_000, 100_000, 1_000_000];
+var today = new DateOnly(2026, 11, 23);
+Console.WriteLine($"{Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd}; SQLite; as of {today:yyyy-MM-dd}");
+Console.WriteLine($"{"invoices",-10} {"clients",-8} {"plan (median of 3)",-20} {"ms per 1,000",-10} {"decisions",-10} {"run (writes)",-12}");
+foreach (var invoices in sizes)
+{
+    var folder = Directory.CreateTempSubdirectory("chasebot-planning-bench-").FullName;
+    var options = new DbContextOptionsBuilder<ChaseDbContext>();
+    StorageRegistration.Configure(options, new DatabaseOptions(), $"Data Source={Path.Combine(folder, "ledger.db")}");
+    var clients = Math.Max(1, invoices / 20);
+    await SeedAsync(options.Options, invoices, clients, today);
+
+    var factory = new Factory(options.Options);
+    var settings = new ChaseSettings(Options.Create(new ChaseOptions()));
+    var clock = new FixedClock(new DateTimeOffset(today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero));
+    var runner = new ChaseRunner(factory, settings, clock);
+    var decisions = (await runner.PlanAsync(today)).Count; // warm-up: JIT, EF's compiled queries
+    var times = new List<double>();
+    for (var i = 0; i < 3; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        await runner.PlanAsync(today);
+        times.Add(watch.Elapsed.TotalSeconds);
+    }
+    var median = times.Order().ElementAt(1);
+    // The first real run writes every decision (a first day decides ~3.5 per invoice): timed up to 100,000 invoices.
+    var run = Stopwatch.StartNew();
+    if (invoices <= 100_000)
+        await runner.RunAsync(today);
+    var ran = invoices <= 100_000 ? run.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) : "-";
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{invoices,-10:N0} {clients,-8:N0} {median,-20:F2} {median * 1000 / invoices * 1000,-10:F1} {decisions,-10:N0} {ran,-12}"));
+    SqliteConnection.ClearAllPools();
+    Directory.Delete(folder, recursive: true);
+}
+
+static async Task SeedAsync(DbContextOptions<ChaseDbContext> options, int invoices, int clients, DateOnly today)
+{
+    await using var db = new ChaseDbContext(options);
+    await DatabaseMigrator.MigrateAsync(db);
+    await using var transaction = await db.Database.BeginTransactionAsync();
+    var now = DateTime.UtcNow;
+    var rows = Enumerable.Range(0, clients).Select(c => new Client
+    {
+        Name = $"Client {c:D6}", NormalizedName = Client.Normalize($"Client {c:D6}"), BillingEmail = $"ap{c}@client.example",
+        CreatedAt = now, UpdatedAt = now,
+    }).ToList();
+    db.Clients.AddRange(rows);
+    await db.SaveChangesAsync();
+    var random = new Random(42);
+    var batch = new List<Invoice>(50_000);
+    for (var i = 0; i < invoices; i++)
+    {
+        var total = 100 + random.Next(10_000);
+        batch.Add(new Invoice
+        {
+            Source = "bench", Number = $"INV-{i:D7}", ClientId = rows[i % clients].Id, Currency = "USD",
+            IssueDate = today.AddDays(-30 - random.Next(91)), DueDate = today.AddDays(-random.Next(91)),
+            Total = total, AmountDue = total, Status = InvoiceStatus.Open, CreatedAt = now, UpdatedAt = now,
+        });
+        if (batch.Count == batch.Capacity)
+        {
+            await BulkInsert.InsertAsync(db, batch, CancellationToken.None);
+            batch.Clear();
+        }
+    }
+    await BulkInsert.InsertAsync(db, batch, CancellationToken.None);
+    await transaction.CommitAsync();
+}
+
+internal sealed class Factory(DbContextOptions<ChaseDbContext> options) : IDbContextFactory<ChaseDbContext>
+{
+    public ChaseDbContext CreateDbContext() => new(options);
+}
+
+internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+}
