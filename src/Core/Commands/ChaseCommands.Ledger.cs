@@ -17,32 +17,46 @@ public sealed partial class ChaseCommands
             args.RemoveAt(args.Count - 1);
         var filter = args.Count > 0 ? string.Join(' ', args) : null;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var report = await LedgerStatus.RunAsync(db, new LedgerStatus.Query(Today, filter), cancellationToken);
-        if (report is null)
+        IReadOnlyList<CurrencyTotals> totals;
+        IReadOnlyList<InvoiceLineStatus> shown;
+        int count;
+        DateOnly asOf;
+        if (filter is null)
         {
-            var suggestions = await LedgerStatus.SuggestionsAsync(db, filter!, cancellationToken);
-            return CommandReply.Say($"No client or invoice matches \"{Shorten(filter!)}\".",
-                suggestions.Count > 0 ? $"Did you mean: {string.Join(", ", suggestions)}?" : "Try: status (everything outstanding)");
+            var summary = await LedgerStatus.SummaryAsync(db, Today, StatusLines, cancellationToken);
+            (totals, shown, count, asOf) = (summary.Totals, summary.MostOverdue, summary.Outstanding, summary.AsOf);
+        }
+        else
+        {
+            var report = await LedgerStatus.RunAsync(db, new LedgerStatus.Query(Today, filter), cancellationToken);
+            if (report is null)
+            {
+                var suggestions = await LedgerStatus.SuggestionsAsync(db, filter, cancellationToken);
+                return CommandReply.Say($"No client or invoice matches \"{Shorten(filter)}\".",
+                    suggestions.Count > 0 ? $"Did you mean: {string.Join(", ", suggestions)}?" : "Try: status (everything outstanding)");
+            }
+            (totals, shown, count, asOf) = (report.Totals, report.Invoices.OrderByDescending(i => i.DaysOverdue).Take(StatusLines).ToList(),
+                report.Invoices.Count, report.AsOf);
         }
         var lines = new List<string>();
-        foreach (var t in report.Totals)
+        foreach (var t in totals)
             lines.Add($"{t.Currency} {Money.Format(t.Due)} owed on {t.Invoices} invoice(s): current {Money.Format(t.Current)} · " +
                       $"1-30 {Money.Format(t.Days1To30)} · 31-60 {Money.Format(t.Days31To60)} · 61-90 {Money.Format(t.Days61To90)} · 90+ {Money.Format(t.Over90)}");
-        foreach (var i in report.Invoices.OrderByDescending(i => i.DaysOverdue).Take(StatusLines))
+        foreach (var i in shown)
             lines.Add($"{i.Number} · {i.Client} · {i.Currency} {Money.Format(i.Due)} due {i.DueDate:yyyy-MM-dd}" +
                       (i.DaysOverdue > 0 ? $" · {i.DaysOverdue} days late" : "") + $" · {i.Status}" +
                       (i.Missing ? " · missing from the last export" : ""));
-        if (report.Invoices.Count > StatusLines)
-            lines.Add($"… and {report.Invoices.Count - StatusLines} more (the most overdue are shown).");
+        if (count > StatusLines)
+            lines.Add($"… and {count - StatusLines} more (the most overdue are shown).");
         if (filter is null && await db.Outbox.CountAsync(m => m.DeadLetteredAt != null, cancellationToken) is var dead and > 0)
         {
             var last = await db.Outbox.Where(m => m.DeadLetteredAt != null).OrderByDescending(m => m.DeadLetteredAt)
                 .Select(m => m.LastError).FirstAsync(cancellationToken);
             lines.Add($"⚠ {dead} message(s) could not be delivered; the latest: {last}. They are kept; see the outbox.");
         }
-        var title = report.Invoices.Count == 0
+        var title = count == 0
             ? $"Nothing outstanding{(filter is null ? "" : $" for {filter}")}."
-            : $"Owed as of {report.AsOf:d MMM yyyy}{(filter is null ? "" : $" · {filter}")}";
+            : $"Owed as of {asOf:d MMM yyyy}{(filter is null ? "" : $" · {filter}")}";
         return new CommandReply(new ChatMessage { Title = title, Lines = lines }, isPublic);
     }
 

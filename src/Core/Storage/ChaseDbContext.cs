@@ -63,6 +63,7 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
             invoice.Property(i => i.Source).HasMaxLength(40);
             invoice.Property(i => i.Number).HasMaxLength(100);
             invoice.HasIndex(i => new { i.Source, i.Number }).IsUnique();
+            invoice.HasIndex(i => i.Number); // commands find an invoice by number alone
             invoice.HasIndex(i => i.ClientId);
             invoice.Property(i => i.Currency).HasMaxLength(3);
             invoice.Property(i => i.Status).HasConversion<string>().HasMaxLength(20);
@@ -148,6 +149,7 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
         {
             message.Property(m => m.Key).HasMaxLength(300);
             message.HasIndex(m => m.Key).IsUnique();
+            message.HasIndex(m => m.DeadLetteredAt);
             message.Property(m => m.Kind).HasMaxLength(30);
             message.Property(m => m.Audience).HasConversion<string>().HasMaxLength(20);
             message.Property(m => m.Target).HasMaxLength(200);

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# /chase status through the real Slack endpoint (signature checked, replays refused) on a 100,000-invoice SQLite
+# ledger, while the Worker keeps importing: wrk's throughput and latency, side by side with the Bot's own /healthz
+# as the ceiling. Published Release builds.
+#   bash bench/status/run.sh
+# Needs: wrk, python3, time (apt-get install wrk python3 time).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+here="$root/bench/status"
+work="$(mktemp -d)"
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+for tool in wrk python3; do command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install wrk python3)" >&2; exit 1; }; done
+duration="${DURATION:-15}"; connections="${CONNECTIONS:-16}"; secret="bench-signing-secret-0123456789"
+
+dotnet publish "$root/src/Bot" -c Release -o "$work/bot" --nologo -v q >/dev/null
+dotnet publish "$root/src/Worker" -c Release -o "$work/worker" --nologo -v q >/dev/null
+dotnet build "$root/bench/ExportGenerator" -c Release -o "$work/gen" --nologo -v q >/dev/null
+dotnet "$work/gen/ExportGenerator.dll" 300000 "$work/a.csv"
+dotnet "$work/gen/ExportGenerator.dll" 300000 "$work/b.csv" --changed 1
+dotnet "$work/worker/ChaseBot.Worker.dll" import "$work/a.csv" --db "$work/ledger.db" >/dev/null
+
+export ConnectionStrings__Chase="Data Source=$work/ledger.db" Logging__LogLevel__Default=Warning
+Slack__SigningSecret="$secret" Slack__BotToken=xoxb-bench Slack__ResponseUrlPrefix=http://127.0.0.1:9/ \
+  dotnet "$work/bot/ChaseBot.Bot.dll" --urls http://127.0.0.1:18280 >"$work/bot.log" 2>&1 &
+pids+=($!)
+until curl -fs http://127.0.0.1:18280/healthz >/dev/null 2>&1; do sleep 0.1; done
+
+# The Worker importing all the while: the 1%-changed export and the original, in turn (each a real re-import).
+( while true; do
+    for f in b a; do cp "$work/$f.csv" "$work/import.csv"; echo "x,$RANDOM" >>"$work/import.csv"
+      dotnet "$work/worker/ChaseBot.Worker.dll" import "$work/import.csv" --db "$work/ledger.db" >/dev/null 2>&1 || true; done
+  done ) &
+pids+=($!)
+sleep 3
+
+client="$(sqlite3 "$work/ledger.db" "SELECT Name FROM Clients ORDER BY Id LIMIT 1 OFFSET 42" 2>/dev/null || echo "Client 00042 Ltd")"
+count=$(( duration * 4000 ))
+python3 "$here/sign.py" "$secret" "$count" "status" "$work/status.txt"
+python3 "$here/sign.py" "$secret" "$count" "status $client" "$work/client.txt"
+
+echo "$(nproc) cores; $(date -u +%Y-%m-%d); wrk -t2 -c$connections -d${duration}s --latency; 100,000 invoices; an import running throughout"
+run() {
+  local id=$1 label=$2; shift 2
+  wrk -t2 -c"$connections" -d"${duration}s" --latency "$@" >"$work/$id.wrk"
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ { print $2 }' "$work/$id.wrk")
+  p50=$(awk '$1 == "50%" { print $2 }' "$work/$id.wrk")
+  p99=$(awk '$1 == "99%" { print $2 }' "$work/$id.wrk")
+  errors=$(awk '/Non-2xx/ { print $5 }' "$work/$id.wrk"); errors=${errors:-0}
+  local share=""
+  [ "$id" = healthz ] && ceiling=$rps || share=$(awk -v a="$rps" -v b="$ceiling" 'BEGIN { printf "%.0f%% of /healthz", 100 * a / b }')
+  printf '%-24s %10s req/s  %-18s p50 %-9s p99 %-9s non-2xx %s\n' "$label" "$rps" "$share" "$p50" "$p99" "$errors"
+}
+run healthz "/healthz (the ceiling)" http://127.0.0.1:18280/healthz
+run status "/chase status" -s "$here/signed.lua" http://127.0.0.1:18280 -- "$work/status.txt" 2
+run client "/chase status <client>" -s "$here/signed.lua" http://127.0.0.1:18280 -- "$work/client.txt" 2
