@@ -23,7 +23,7 @@ public sealed partial class ChaseCommands
         DateOnly asOf;
         if (filter is null)
         {
-            var summary = await LedgerStatus.SummaryAsync(db, Today, StatusLines, cancellationToken);
+            var summary = await LedgerStatus.SummaryAsync(dbFactory, Today, StatusLines, cancellationToken);
             (totals, shown, count, asOf) = (summary.Totals, summary.MostOverdue, summary.Outstanding, summary.AsOf);
         }
         else

@@ -24,7 +24,7 @@ public sealed class LockContentionTests(ITestOutputHelper output)
         for (var n = 0; n < 40; n++)
             await h.InvoiceAsync(kauri, $"K-{n:D3}", 10, 1000m);
         var big = Path.Combine(h.Db.Folder, "big.csv");
-        XeroExportGenerator.Write(big, 60_000); // 20,000 invoices: several seconds holding the write lock
+        XeroExportGenerator.Write(big, 150_000); // 50,000 invoices: seconds holding the write lock
 
         var import = Task.Run(() => h.Db.Importer().ImportFileAsync(big, new ImportSettings()));
         var commands = h.Commands();
@@ -50,11 +50,11 @@ public sealed class LockContentionTests(ITestOutputHelper output)
                          $"(slowest {readAnswers.Max(a => a.Took).TotalMilliseconds:F0} ms); {writeAnswers.Count} payments logged, " +
                          $"the slowest after {writeAnswers.Max(a => a.Took).TotalMilliseconds:F0} ms waiting for the import's transaction");
         Assert.Equal(ImportOutcome.Imported, summary.Outcome);
-        Assert.True(readAnswers.Count(a => a.DuringImport) >= 5, "reads did not go on beside the import");
+        Assert.True(readAnswers.Count(a => a.DuringImport) >= 3, "reads did not go on beside the import");
         var all = readAnswers.Concat(writeAnswers).Select(a => a.Answer).ToList();
         Assert.DoesNotContain(all, a => a.Contains("locked", StringComparison.OrdinalIgnoreCase) || a.Contains("went wrong", StringComparison.OrdinalIgnoreCase));
         Assert.All(writeAnswers, a => Assert.StartsWith("Logged", a.Answer));
         Assert.Equal(writeAnswers.Count, await h.QueryAsync(db => db.Payments.CountAsync(p => p.Origin == PaymentOrigin.Logged)));
-        Assert.Equal(20_000 + 40, await h.QueryAsync(db => db.Invoices.CountAsync()));
+        Assert.Equal(50_000 + 40, await h.QueryAsync(db => db.Invoices.CountAsync()));
     }
 }
