@@ -23,46 +23,17 @@ namespace ChaseBot.Tests.Guarantees;
 /// </summary>
 public sealed class HostileTeamsRequestTests : IAsyncLifetime
 {
-    private readonly TestDatabase _db = new();
-    private readonly FakeClock _clock = FakeClock.At("2026-11-23T10:00:00Z");
     private readonly CapturedLogs _logs = new();
-    private FakeBotFrameworkKeys _keys = null!;
-    private FakeBotConnector _connector = null!;
-    private RSA _key = null!;
-    private WebApplicationFactory<Program> _factory = null!;
-    private HttpClient _http = null!;
+    private TeamsBot _bot = null!;
+    private TestDatabase _db => _bot.Db;
+    private FakeClock _clock => _bot.Clock;
+    private FakeBotConnector _connector => _bot.Connector;
+    private RSA _key => _bot.Key;
+    private HttpClient _http => _bot.Http;
 
-    public async Task InitializeAsync()
-    {
-        _keys = await FakeBotFrameworkKeys.StartAsync();
-        _key = _keys.Serve("k1", "msteams");
-        _connector = await FakeBotConnector.StartAsync();
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}",
-                ["Teams:AppId"] = FakeBotFrameworkKeys.AppId,
-                ["Teams:AppPassword"] = "app-password",
-                ["Teams:OpenIdMetadataUrl"] = _keys.MetadataUrl,
-                ["Teams:TokenEndpoint"] = _connector.TokenUrl,
-            }));
-            web.ConfigureServices(services => services.AddSingleton<TimeProvider>(_clock));
-            web.ConfigureLogging(logging => logging.AddProvider(_logs));
-        });
-        _http = _factory.CreateClient();
-        await _http.GetAsync("/healthz");
-        await _db.Importer(_clock).ImportFileAsync(Samples.File("xero-invoices-nz.csv"), new ImportSettings());
-    }
+    public async Task InitializeAsync() => _bot = await TeamsBot.StartAsync(logs: _logs);
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _factory.DisposeAsync();
-        await _connector.DisposeAsync();
-        await _keys.DisposeAsync();
-        _db.Dispose();
-    }
+    public async Task DisposeAsync() => await _bot.DisposeAsync();
 
     private string Token(Action<JsonObject>? claims = null, RSA? key = null, string kid = "k1", string alg = "RS256") =>
         FakeBotFrameworkKeys.Token(key ?? _key, kid, _clock.Now, c =>

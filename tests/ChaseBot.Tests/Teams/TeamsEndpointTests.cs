@@ -19,46 +19,17 @@ namespace ChaseBot.Tests.Teams;
 public sealed class TeamsEndpointTests : IAsyncLifetime
 {
     private const string Approver = "aad-approver";
-    private readonly TestDatabase _db = new();
-    private readonly FakeClock _clock = FakeClock.At("2026-11-23T10:00:00Z");
-    private FakeBotFrameworkKeys _keys = null!;
-    private FakeBotConnector _connector = null!;
-    private RSA _key = null!;
-    private WebApplicationFactory<Program> _factory = null!;
-    private HttpClient _http = null!;
+    private TeamsBot _bot = null!;
+    private TestDatabase _db => _bot.Db;
+    private FakeClock _clock => _bot.Clock;
+    private FakeBotConnector _connector => _bot.Connector;
+    private RSA _key => _bot.Key;
+    private HttpClient _http => _bot.Http;
 
-    public async Task InitializeAsync()
-    {
-        _keys = await FakeBotFrameworkKeys.StartAsync();
-        _key = _keys.Serve("k1", "msteams");
-        _connector = await FakeBotConnector.StartAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}",
-            ["Teams:AppId"] = FakeBotFrameworkKeys.AppId,
-            ["Teams:AppPassword"] = "app-password",
-            ["Teams:OpenIdMetadataUrl"] = _keys.MetadataUrl,
-            ["Teams:TokenEndpoint"] = _connector.TokenUrl,
-            ["Chase:Approvers:0"] = "teams:" + Approver,
-        };
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
-            web.ConfigureServices(services => services.AddSingleton<TimeProvider>(_clock));
-        });
-        _http = _factory.CreateClient();
-        await _http.GetAsync("/healthz");
-        await _db.Importer(_clock).ImportFileAsync(Samples.File("xero-invoices-nz.csv"), new ImportSettings());
-    }
+    public async Task InitializeAsync() =>
+        _bot = await TeamsBot.StartAsync(new Dictionary<string, string?> { ["Chase:Approvers:0"] = "teams:" + Approver });
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _factory.DisposeAsync();
-        await _connector.DisposeAsync();
-        await _keys.DisposeAsync();
-        _db.Dispose();
-    }
+    public async Task DisposeAsync() => await _bot.DisposeAsync();
 
     private JsonObject Activity(string type, string from = "29:user-1", string? aad = "aad-user-1", Action<JsonObject>? more = null)
     {
@@ -245,7 +216,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        var services = _factory.Services;
+        var services = _bot.Services;
         var summary = await services.GetRequiredService<ChaseRunner>().RunAsync();
         await services.GetRequiredService<Core.Delivery.OutboxDrainer>().DrainAsync();
 
