@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -67,7 +68,7 @@ await using (var db = new ChaseDbContext(options.Options))
 var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = parallel }) { Timeout = TimeSpan.FromSeconds(10) };
 var api = new SlackApiClient(http, Options.Create(new SlackOptions { BotToken = "xoxb-bench", SigningSecret = "s", ApiBaseUrl = baseUrl + "/api/" }), TimeProvider.System);
 var platform = new SlackPlatform(api, new ChannelPacer(TimeProvider.System), NullLogger<SlackPlatform>.Instance, parallel);
-var drainer = new OutboxDrainer(new Factory(options.Options), platform, TimeProvider.System);
+var drainer = new OutboxDrainer(new PooledDbContextFactory<ChaseDbContext>(options.Options), platform, TimeProvider.System);
 
 var clock = Stopwatch.StartNew();
 var drains = 0;
@@ -98,9 +99,4 @@ void SqliteCleanup()
 {
     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     Directory.Delete(folder, recursive: true);
-}
-
-internal sealed class Factory(DbContextOptions<ChaseDbContext> options) : IDbContextFactory<ChaseDbContext>
-{
-    public ChaseDbContext CreateDbContext() => new(options);
 }

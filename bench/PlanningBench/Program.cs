@@ -6,6 +6,7 @@ using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Options;
 
 // Usage: PlanningBench [invoices...]   (default: 10000 100000 1000000; clients = invoices / 20)
@@ -24,7 +25,7 @@ foreach (var invoices in sizes)
     var clients = Math.Max(1, invoices / 20);
     await SeedAsync(options.Options, invoices, clients, today);
 
-    var factory = new Factory(options.Options);
+    var factory = new PooledDbContextFactory<ChaseDbContext>(options.Options);
     var settings = new ChaseSettings(Options.Create(new ChaseOptions()));
     var clock = new FixedClock(new DateTimeOffset(today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero));
     var runner = new ChaseRunner(factory, settings, clock);
@@ -80,11 +81,6 @@ static async Task SeedAsync(DbContextOptions<ChaseDbContext> options, int invoic
     }
     await BulkInsert.InsertAsync(db, batch, CancellationToken.None);
     await transaction.CommitAsync();
-}
-
-internal sealed class Factory(DbContextOptions<ChaseDbContext> options) : IDbContextFactory<ChaseDbContext>
-{
-    public ChaseDbContext CreateDbContext() => new(options);
 }
 
 internal sealed class FixedClock(DateTimeOffset now) : TimeProvider

@@ -46,7 +46,8 @@ public sealed class ImportFailureTests : IDisposable
             command.CommandText = "PRAGMA page_count";
             pages = (long)(await command.ExecuteScalarAsync())!;
         }
-        var full = new ExportImporter(LimitedFactory(new PageLimit(pages + 200)), FakeClock.At(Now), TimeZoneInfo.Utc);
+        var full = new ExportImporter(TestDatabase.FactoryFor(TestDatabase.OptionsFor($"Data Source={_db.Path}", interceptors: new PageLimit(pages + 200))),
+            FakeClock.At(Now), TimeZoneInfo.Utc);
         var batches = 0;
         full.AfterBatch = () => batches++;
 
@@ -72,9 +73,8 @@ public sealed class ImportFailureTests : IDisposable
     {
         await _db.Importer().ImportFileAsync(Samples.File("stripe-invoices.csv"), new ImportSettings());
         var before = await LedgerAsync();
-        var options = new DbContextOptionsBuilder<ChaseDbContext>();
-        StorageRegistration.Configure(options, new DatabaseOptions(), $"Data Source={_db.Path};Mode=ReadOnly");
-        var readOnly = new ExportImporter(new Factory(options.Options), FakeClock.At(Now), TimeZoneInfo.Utc);
+        var readOnly = new ExportImporter(TestDatabase.FactoryFor(TestDatabase.OptionsFor($"Data Source={_db.Path};Mode=ReadOnly")),
+            FakeClock.At(Now), TimeZoneInfo.Utc);
 
         var summary = await readOnly.ImportFileAsync(Samples.File("xero-invoices-nz.csv"), new ImportSettings());
 
@@ -82,19 +82,6 @@ public sealed class ImportFailureTests : IDisposable
         Assert.Contains("readonly", summary.Message);
         Assert.Contains("writable", summary.Message);
         Assert.Equal(before, await LedgerAsync());
-    }
-
-    private Factory LimitedFactory(IInterceptor interceptor)
-    {
-        var options = new DbContextOptionsBuilder<ChaseDbContext>();
-        StorageRegistration.Configure(options, new DatabaseOptions(), $"Data Source={_db.Path}");
-        options.AddInterceptors(interceptor);
-        return new Factory(options.Options);
-    }
-
-    private sealed class Factory(DbContextOptions<ChaseDbContext> options) : IDbContextFactory<ChaseDbContext>
-    {
-        public ChaseDbContext CreateDbContext() => new(options);
     }
 
     /// <summary>Caps the database file at a number of pages on every connection the importer opens.</summary>

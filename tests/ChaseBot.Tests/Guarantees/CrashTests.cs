@@ -98,9 +98,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         }
         var elapsed = DateTime.UtcNow - started;
 
-        var options = new DbContextOptionsBuilder<ChaseDbContext>();
-        StorageRegistration.Configure(options, new DatabaseOptions(), $"Data Source={database}");
-        await using var db = new ChaseDbContext(options.Options);
+        await using var db = new ChaseDbContext(TestDatabase.OptionsFor($"Data Source={database}"));
         var ledger = string.Join('\n', await db.Invoices.OrderBy(i => i.Source).ThenBy(i => i.Number)
             .Select(i => $"{i.Source}/{i.Number} {i.Total} {i.AmountPaid} {i.Status} {i.MissingSince}").ToListAsync());
         var numbers = await db.Invoices.ToDictionaryAsync(i => i.Id, i => i.Number);

@@ -111,10 +111,5 @@ public sealed class SecretsTests
             Assert.DoesNotContain(written, line => line.Contains(secret, StringComparison.Ordinal));
     }
 
-    private static ChaseDbContext Open(string database)
-    {
-        var options = new DbContextOptionsBuilder<ChaseDbContext>();
-        StorageRegistration.Configure(options, new DatabaseOptions(), $"Data Source={database}");
-        return new ChaseDbContext(options.Options);
-    }
+    private static ChaseDbContext Open(string database) => new(TestDatabase.OptionsFor($"Data Source={database}"));
 }

@@ -50,16 +50,15 @@ public sealed class MigrationSchemaTests : IDisposable
         // Bots and Workers rolling out together each migrate at start. Without a lock, two of them once both added
         // the same column and one failed.
         await using var database = await PostgresServer.CreateDatabaseAsync();
-        var options = new DbContextOptionsBuilder<ChaseDbContext>();
-        StorageRegistration.Configure(options, new DatabaseOptions { Provider = DatabaseProvider.Postgres }, database.ConnectionString);
+        var options = TestDatabase.OptionsFor(database.ConnectionString, DatabaseProvider.Postgres);
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
-            await using var db = new ChaseDbContext(options.Options);
+            await using var db = new ChaseDbContext(options);
             await DatabaseMigrator.MigrateAsync(db);
         })));
 
-        await using var check = new ChaseDbContext(options.Options);
+        await using var check = new ChaseDbContext(options);
         Assert.Empty(await check.Database.GetPendingMigrationsAsync());
         Assert.Equal(check.Database.GetMigrations(), await check.Database.GetAppliedMigrationsAsync());
     }

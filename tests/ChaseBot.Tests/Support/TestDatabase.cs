@@ -83,6 +83,19 @@ public sealed class TestDatabase : IDisposable
         catch (IOException) { /* A file still open on a slow CI machine: the temp folder is cleaned by the OS. */ }
     }
 
+    /// <summary>Options for a ChaseBot database this class did not create: another process's file, a cluster's database.</summary>
+    public static DbContextOptions<ChaseDbContext> OptionsFor(string connectionString, DatabaseProvider provider = DatabaseProvider.Sqlite,
+        params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
+    {
+        var options = new DbContextOptionsBuilder<ChaseDbContext>();
+        StorageRegistration.Configure(options, new DatabaseOptions { Provider = provider }, connectionString);
+        if (interceptors.Length > 0)
+            options.AddInterceptors(interceptors);
+        return options.Options;
+    }
+
+    public static IDbContextFactory<ChaseDbContext> FactoryFor(DbContextOptions<ChaseDbContext> options) => new OptionsFactory(options);
+
     private sealed class OptionsFactory(DbContextOptions<ChaseDbContext> options) : IDbContextFactory<ChaseDbContext>
     {
         public ChaseDbContext CreateDbContext() => new(options);

@@ -117,12 +117,8 @@ public sealed class ClusteredWorkerTests
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
     }
 
-    private static DbContextOptions<ChaseDbContext> Options(string connectionString)
-    {
-        var options = new DbContextOptionsBuilder<ChaseDbContext>();
-        StorageRegistration.Configure(options, new DatabaseOptions { Provider = DatabaseProvider.Postgres }, connectionString);
-        return options.Options;
-    }
+    private static DbContextOptions<ChaseDbContext> Options(string connectionString) =>
+        TestDatabase.OptionsFor(connectionString, DatabaseProvider.Postgres);
 
     private sealed record Firing(string Job, DateTimeOffset ScheduledFor, bool Recovering);
 
