@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChaseBot.Core.Commands;
 using ChaseBot.Core.Slack;
@@ -21,8 +23,16 @@ public static class SlashCommandEndpoint
         var text = form["text"].ToString();
         var channel = form["channel_id"].ToString();
         var reply = Task.Run(() => commands.HandleAsync(text, new CommandContext(user, "slack", channel)));
-        if (await Task.WhenAny(reply, Task.Delay(Budget)) == reply)
-            return Results.Json(Render(await reply));
+        try
+        {
+            // WaitAsync drops its timer as soon as the answer is ready; a Task.Delay per request stayed queued for the
+            // whole budget (thousands of live timers under load).
+            var answer = await reply.WaitAsync(Budget, context.RequestAborted);
+            return Results.Bytes(Rendered.GetValue(answer, a => JsonSerializer.SerializeToUtf8Bytes(Render(a))), "application/json; charset=utf-8");
+        }
+        catch (TimeoutException)
+        {
+        }
 
         var responseUrl = form["response_url"].ToString();
         _ = Task.Run(async () =>
@@ -32,6 +42,12 @@ public static class SlashCommandEndpoint
         });
         return Results.Json(new JsonObject { ["response_type"] = "ephemeral", ["text"] = "Working on it…" });
     }
+
+    /// <summary>
+    /// Each answer rendered once: an answer served again while the ledger is unchanged (a repeated status) is the same
+    /// object, so its Block Kit is built and serialised once rather than on every request.
+    /// </summary>
+    private static readonly ConditionalWeakTable<CommandReply, byte[]> Rendered = new();
 
     public static JsonObject Render(CommandReply reply)
     {

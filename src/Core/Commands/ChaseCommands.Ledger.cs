@@ -16,6 +16,30 @@ public sealed partial class ChaseCommands
         if (isPublic)
             args.RemoveAt(args.Count - 1);
         var filter = args.Count > 0 ? string.Join(' ', args) : null;
+        // A status is a function of the ledger and the day: while nothing has been committed since it was computed, the
+        // same answer is given again (on 100,000 invoices under load this is most of what the Bot serves).
+        var version = changes?.Version();
+        var key = (Filter: filter ?? "", Today);
+        if (version is { } current && _statusAnswers.TryGetValue(key, out var answered) && answered.Version == current)
+            return answered.Reply.Public == isPublic ? answered.Reply : answered.Reply with { Public = isPublic };
+        var (reply, stale) = await ComputeStatusAsync(filter, cancellationToken);
+        if (version is { } computedAt && !stale)
+        {
+            if (_statusAnswers.Count >= StatusAnswersKept)
+                _statusAnswers.Clear();
+            _statusAnswers[key] = (computedAt, reply);
+        }
+        return reply with { Public = isPublic };
+    }
+
+    /// <summary>Status answers by (filter as typed, day), with the database version they were computed at.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Filter, DateOnly Today), (long Version, CommandReply Reply)> _statusAnswers = new();
+    private const int StatusAnswersKept = 1000;
+
+    /// <summary>The status answer, and whether it was made from a summary the ledger has moved past (never kept, then).</summary>
+    private async Task<(CommandReply Reply, bool Stale)> ComputeStatusAsync(string? filter, CancellationToken cancellationToken)
+    {
+        var stale = false;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         IReadOnlyList<CurrencyTotals> totals;
         IReadOnlyList<InvoiceLineStatus> shown;
@@ -24,7 +48,7 @@ public sealed partial class ChaseCommands
         if (filter is null)
         {
             var summary = await LedgerStatus.SummaryAsync(dbFactory, Today, StatusLines, cancellationToken);
-            (totals, shown, count, asOf) = (summary.Totals, summary.MostOverdue, summary.Outstanding, summary.AsOf);
+            (totals, shown, count, asOf, stale) = (summary.Totals, summary.MostOverdue, summary.Outstanding, summary.AsOf, summary.Stale);
         }
         else
         {
@@ -32,8 +56,8 @@ public sealed partial class ChaseCommands
             if (report is null)
             {
                 var suggestions = await LedgerStatus.SuggestionsAsync(db, filter, cancellationToken);
-                return CommandReply.Say($"No client or invoice matches \"{Shorten(filter)}\".",
-                    suggestions.Count > 0 ? $"Did you mean: {string.Join(", ", suggestions)}?" : "Try: status (everything outstanding)");
+                return (CommandReply.Say($"No client or invoice matches \"{Shorten(filter)}\".",
+                    suggestions.Count > 0 ? $"Did you mean: {string.Join(", ", suggestions)}?" : "Try: status (everything outstanding)"), false);
             }
             (totals, shown, count, asOf) = (report.Totals, report.Invoices.OrderByDescending(i => i.DaysOverdue).Take(StatusLines).ToList(),
                 report.Invoices.Count, report.AsOf);
@@ -57,7 +81,7 @@ public sealed partial class ChaseCommands
         var title = count == 0
             ? $"Nothing outstanding{(filter is null ? "" : $" for {filter}")}."
             : $"Owed as of {asOf:d MMM yyyy}{(filter is null ? "" : $" · {filter}")}";
-        return new CommandReply(new ChatMessage { Title = title, Lines = lines }, isPublic);
+        return (new CommandReply(new ChatMessage { Title = title, Lines = lines }), stale);
     }
 
     private async Task<CommandReply> PaidAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)

@@ -31,7 +31,7 @@ public sealed record CommandReply(ChatMessage Message, bool Public = false)
 /// every change is in the audit history with who made it.
 /// </summary>
 public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings chase, ChatRoles roles,
-    ChannelDigest digest, MoraleCheckIns morale, TimeProvider clock, ILogger<ChaseCommands>? log = null)
+    ChannelDigest digest, MoraleCheckIns morale, TimeProvider clock, ILogger<ChaseCommands>? log = null, LedgerChanges? changes = null)
 {
     private static readonly Dictionary<string, string> Usage = new()
     {

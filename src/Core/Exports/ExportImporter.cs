@@ -6,12 +6,12 @@ using Microsoft.EntityFrameworkCore;
 namespace ChaseBot.Core.Exports;
 
 /// <summary>
-/// Imports one export file into the ledger, in three streaming passes so memory stays flat whatever the size:
-/// (1) the bytes: hash, encoding, binary check; (2) the CSV: header, broken lines, the file's date order;
-/// (3) the rows: read, merged per invoice, written in batches. A file is refused whole (nothing written but
-/// the evidence) when passes 1–2 find it unreadable; after that, a bad row is rejected and the rest imports.
+/// Imports one export file into the ledger, streaming so memory stays flat whatever the size: first the bytes (hash,
+/// encoding, binary check), then the rows: read, merged per invoice, written in batches. A file is refused whole
+/// (nothing written but the evidence) when it is unreadable: broken bytes or CSV, no known header, dates that disagree
+/// on day-first or month-first (see <see cref="FileDateOrder"/>); otherwise a bad row is rejected and the rest imports.
 /// <para>
-/// Pass 3 is one transaction: a file is imported whole or not at all. A database that cannot be written (full disk,
+/// Reading the rows is one transaction: a file is imported whole or not at all. A database that cannot be written (full disk,
 /// read-only file, a lost connection) rolls it back and the run says so; there is never half a file in the ledger.
 /// With SQLite the transaction holds the write lock for the import; other writers wait (Database:BusyTimeoutSeconds).
 /// </para>
@@ -107,10 +107,10 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         {
             if (facts.Problem is not null)
                 throw new ExportRefusedException(facts.Problem);
-            var (format, dateOrder) = Survey(path, facts, settings);
+            var format = FormatOf(path, facts, settings);
             run.Format = format.Name;
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var (counts, rejected) = await ReadAndWriteAsync(db, run, path, facts, settings, dateOrder, warnings, cancellationToken);
+            var (counts, rejected) = await ReadAndWriteAsync(db, run, path, facts, settings, warnings, cancellationToken);
             run.Outcome = ImportOutcome.Imported;
             run.FinishedAt = clock.GetUtcNow().UtcDateTime;
             run.Warnings = string.Join('\n', warnings.ToList());
@@ -151,8 +151,8 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         }
     }
 
-    /// <summary>Pass 2: which format, and whether numeric dates are day- or month-first.</summary>
-    private static (ExportFormat Format, DateOrder Order) Survey(string path, ExportFileFacts facts, ImportSettings settings)
+    /// <summary>Which format the header says, and whether the file can be read with what the user has told us.</summary>
+    private static ExportFormat FormatOf(string path, ExportFileFacts facts, ImportSettings settings)
     {
         using var reader = new ExportReader(OpenRead(path), facts.Encoding!, settings.MaxLineLength);
         var header = reader.FindHeader(settings.Formats());
@@ -160,49 +160,39 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
             throw new ExportRefusedException(
                 "FreshBooks exports have no due date, so ChaseBot needs your payment term to know when invoices are due: " +
                 "set Exports:FreshBooks:PaymentTermDays (e.g. 30 for net 30) or pass --payment-term-days 30");
-
-        var dateColumns = new[] { ExportField.IssueDate, ExportField.DueDate }.Where(header.Has).ToArray();
-        (int Line, string Text)? dayFirst = null, monthFirst = null, either = null;
-        foreach (var row in reader.Rows())
-        {
-            foreach (var column in dateColumns)
-            {
-                var text = header.Get(row.Cells, column);
-                switch (ExportDate.Observe(text))
-                {
-                    case DateEvidence.DayFirst: dayFirst ??= (row.Line, text!); break;
-                    case DateEvidence.MonthFirst: monthFirst ??= (row.Line, text!); break;
-                    case DateEvidence.Either: either ??= (row.Line, text!); break;
-                }
-            }
-        }
-
-        if (settings.DateOrder != DateOrder.Unknown)
-            return (header.Format, settings.DateOrder);
-        if (dayFirst is { } d && monthFirst is { } m)
-            throw new ExportRefusedException(
-                $"the dates disagree: line {d.Line} has {d.Text} (day first) and line {m.Line} has {m.Text} (month first). " +
-                "Fix the file, or choose with --date-order dmy|mdy (Exports:DateOrder)");
-        if (dayFirst is not null)
-            return (header.Format, DateOrder.DayFirst);
-        if (monthFirst is not null)
-            return (header.Format, DateOrder.MonthFirst);
-        if (either is { } e)
-            throw new ExportRefusedException(
-                $"cannot tell whether dates like {e.Text} (line {e.Line}) are day-first or month-first: no date in the file " +
-                "has a day above 12. Rerun with --date-order dmy or --date-order mdy (or set Exports:DateOrder)");
-        return (header.Format, DateOrder.Unknown);
+        return header.Format;
     }
 
-    /// <summary>Pass 3: rows to invoices to the ledger, a batch at a time.</summary>
+    /// <summary>
+    /// The first date in the file that only one order can read (a day above 12), for a file whose rows met a date either
+    /// order could read before any such date. Reads ahead on a reader of its own; rare (most files decide on their first rows).
+    /// </summary>
+    private static (int Line, string Text, DateOrder Order)? FirstDecidingDate(string path, ExportFileFacts facts, ImportSettings settings)
+    {
+        using var reader = new ExportReader(OpenRead(path), facts.Encoding!, settings.MaxLineLength);
+        var header = reader.FindHeader(settings.Formats());
+        var dateColumns = new[] { ExportField.IssueDate, ExportField.DueDate }.Where(header.Has).ToArray();
+        foreach (var row in reader.Rows())
+            foreach (var column in dateColumns)
+                if (header.Get(row.Cells, column) is { } text)
+                    switch (ExportDate.Observe(text))
+                    {
+                        case DateEvidence.DayFirst: return (row.Line, text, DateOrder.DayFirst);
+                        case DateEvidence.MonthFirst: return (row.Line, text, DateOrder.MonthFirst);
+                    }
+        return null;
+    }
+
+    /// <summary>The rows: to invoices to the ledger, a batch at a time.</summary>
     private async Task<(ImportSummary Counts, List<RejectedRow> Rejected)> ReadAndWriteAsync(ChaseDbContext db, ImportRun run,
-        string path, ExportFileFacts facts, ImportSettings settings, DateOrder dateOrder, ImportWarnings warnings,
+        string path, ExportFileFacts facts, ImportSettings settings, ImportWarnings warnings,
         CancellationToken cancellationToken)
     {
         using var reader = new ExportReader(OpenRead(path), facts.Encoding!, settings.MaxLineLength);
         var header = reader.FindHeader(settings.Formats());
         var format = header.Format;
-        var rows = new InvoiceRowReader(header, dateOrder, settings, warnings);
+        var dates = new FileDateOrder(settings.DateOrder, () => FirstDecidingDate(path, facts, settings));
+        var rows = new InvoiceRowReader(header, dates, settings, warnings);
         var batch = new InvoiceBatch(format.LineItems, warnings);
         var actor = $"import run {run.Id} ({run.FileName}, {settings.StartedBy})";
         var now = clock.GetUtcNow().UtcDateTime;

@@ -18,9 +18,9 @@ public abstract record RowReading
 
 /// <summary>
 /// Reads the data rows of one file. Holds the little state a file needs: the current group label
-/// (QuickBooks Open Invoices names the customer on a group row) and the file's date order.
+/// (QuickBooks Open Invoices names the customer on a group row) and the file's date order, as its dates decide it.
 /// </summary>
-public sealed partial class InvoiceRowReader(ExportHeader header, DateOrder dateOrder, ImportSettings settings, ImportWarnings warnings)
+public sealed partial class InvoiceRowReader(ExportHeader header, FileDateOrder dates, ImportSettings settings, ImportWarnings warnings)
 {
     private readonly ExportFormat _format = header.Format;
     private static readonly ExportField[] AmountFields =
@@ -83,7 +83,7 @@ public sealed partial class InvoiceRowReader(ExportHeader header, DateOrder date
         DateOnly? issueDate = null;
         if (header.Get(cells, ExportField.IssueDate) is { } issueText)
         {
-            if (!ExportDate.TryParse(issueText, dateOrder, out var issued))
+            if (!dates.TryRead(row.Line, issueText, out var issued))
                 return Reject(row, $"invoice {number}: the invoice date '{Shorten(issueText)}' is not a date");
             issueDate = issued;
         }
@@ -91,7 +91,7 @@ public sealed partial class InvoiceRowReader(ExportHeader header, DateOrder date
         DateOnly dueDate;
         if (header.Get(cells, ExportField.DueDate) is { } dueText)
         {
-            if (!ExportDate.TryParse(dueText, dateOrder, out dueDate))
+            if (!dates.TryRead(row.Line, dueText, out dueDate))
                 return Reject(row, $"invoice {number}: the due date '{Shorten(dueText)}' is not a date");
         }
         else if (settings.PaymentTermDays is { } term && _format.Name == "freshbooks" && issueDate is { } issuedOn)

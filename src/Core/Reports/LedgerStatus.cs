@@ -39,7 +39,9 @@ public sealed record LedgerStatusReport(
 /// days overdue, and per currency the amount due in aging buckets. Currencies are never added together.
 /// </summary>
 /// <summary>What `/chase status` shows for the whole ledger: totals and aging per currency, and the most overdue.</summary>
-public sealed record LedgerSummary(DateOnly AsOf, IReadOnlyList<CurrencyTotals> Totals, IReadOnlyList<InvoiceLineStatus> MostOverdue, int Outstanding);
+/// <remarks>Stale: the ledger has changed since, and this is the summary before while the new one is computed.</remarks>
+public sealed record LedgerSummary(DateOnly AsOf, IReadOnlyList<CurrencyTotals> Totals, IReadOnlyList<InvoiceLineStatus> MostOverdue, int Outstanding,
+    bool Stale = false);
 
 public static class LedgerStatus
 {
@@ -69,7 +71,7 @@ public static class LedgerStatus
         if (found && cached.Version >= version)
             return cached.Summary;
         if (found && !SummaryGate.Wait(0))
-            return cached.Summary; // being recomputed for the new version right now
+            return cached.Summary with { Stale = true }; // being recomputed for the new version right now
         if (!found)
             await SummaryGate.WaitAsync(cancellationToken);
         try

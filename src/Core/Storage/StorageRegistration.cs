@@ -28,6 +28,7 @@ public static class StorageRegistration
                     "Set it, e.g. ConnectionStrings__Chase=\"Host=127.0.0.1;Database=chasebot;Username=chasebot;Password=...\".");
             Configure(db, options, connectionString);
         });
+        services.AddSingleton<LedgerChanges>();
         return services;
     }
 
@@ -77,6 +78,7 @@ public static class StorageRegistration
     /// </summary>
     private sealed class SqliteSharingPragmas(int busyTimeoutSeconds) : DbConnectionInterceptor
     {
+
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
             Apply(connection);
 

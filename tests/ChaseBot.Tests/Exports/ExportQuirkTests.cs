@@ -159,6 +159,42 @@ public sealed class ExportQuirkTests : IDisposable
     }
 
     [Fact]
+    public async Task Dates_that_disagree_after_batches_were_written_refuse_the_file_and_keep_nothing_of_it()
+    {
+        // The date order is decided as rows are read, so the disagreement is found after 1,500 invoices went to the
+        // database in batches of ExportImporter.BatchSize: the whole import must still be undone.
+        var content = new StringBuilder(XeroHeader).Append('\n');
+        for (var n = 1; n <= 1500; n++)
+            content.Append($"Client {n % 40},,INV-{n},19/04/2026,19/05/2026,10.00,0.00,10.00,NZD,Sales invoice,Awaiting Payment\n");
+        content.Append("Late Co,,INV-9999,04/19/2026,05/19/2026,10.00,0.00,10.00,NZD,Sales invoice,Awaiting Payment\n");
+
+        var refused = await Import("late-disagreement.csv", content.ToString());
+
+        Assert.Equal(ImportOutcome.Refused, refused.Outcome);
+        Assert.Contains("the dates disagree: line 2 has 19/04/2026 (day first) and line 1502 has 04/19/2026 (month first)", refused.Message);
+        await using var db = _db.Open();
+        Assert.Equal(0, await db.Invoices.CountAsync());
+        Assert.Equal(0, await db.Clients.CountAsync());
+        Assert.Equal(0, await db.AuditEntries.CountAsync(a => a.Action == "invoice.created"));
+        Assert.Equal(ImportOutcome.Refused, (await db.ImportRuns.SingleAsync()).Outcome);
+    }
+
+    [Fact]
+    public async Task A_date_either_order_reads_looks_ahead_to_the_first_deciding_date_past_many_rows()
+    {
+        var content = new StringBuilder(XeroHeader).Append('\n');
+        for (var n = 1; n <= 1200; n++)
+            content.Append($"Client {n % 40},,INV-{n},03/04/2026,05/06/2026,10.00,0.00,10.00,NZD,Sales invoice,Awaiting Payment\n");
+        content.Append("Late Co,,INV-9999,01/10/2026,25/10/2026,10.00,0.00,10.00,NZD,Sales invoice,Awaiting Payment\n");
+
+        var summary = await Import("deciding-date-last.csv", content.ToString());
+
+        Assert.Equal((ImportOutcome.Imported, 1201), (summary.Outcome, summary.Invoices));
+        Assert.Equal(new DateOnly(2026, 6, 5), (await Invoice("INV-1")).DueDate);
+        Assert.Equal(new DateOnly(2026, 6, 5), (await Invoice("INV-1200")).DueDate);
+    }
+
+    [Fact]
     public async Task Line_items_that_disagree_on_the_invoice_total_are_rejected_and_the_first_kept()
     {
         var summary = await Import("conflict.csv", XeroHeader + "\n" +
