@@ -2,6 +2,7 @@ using ChaseBot.Core.Commands;
 using ChaseBot.Core.Exports;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Tests.Chasing;
+using ChaseBot.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChaseBot.Tests.Commands;
@@ -41,6 +42,42 @@ public sealed class ChaseCommandsTests : IDisposable
         var commands = _h.Commands();
         Assert.False((await commands.HandleAsync("status", new CommandContext("U1", "slack"))).Public);
         Assert.True((await commands.HandleAsync("status public", new CommandContext("U1", "slack"))).Public);
+    }
+
+    [Fact]
+    public async Task A_repeated_status_is_answered_again_only_while_nothing_was_committed_since()
+    {
+        // The Bot serves a status again while the database is unchanged; a change from anywhere (another connection,
+        // as the Worker's import or another command would make) must show in the very next answer.
+        var invoice = await Kauri();
+        using var changes = new ChaseBot.Core.Storage.LedgerChanges(_h.Db.Factory);
+        var commands = _h.Commands(changes: changes);
+        async Task<string> Status(string text = "status") => (await commands.HandleAsync(text, new CommandContext("U1", "slack"))).ToText();
+
+        var first = await Status();
+        Assert.Equal(first, await Status());
+        Assert.Contains("NZD 4,600.00 owed on 1 invoice(s)", first);
+        var version = changes.Version();
+        // PostgreSQL has no commit counter: nothing is served from memory there, and every answer below is computed.
+        Assert.Equal(!TestDatabase.OnPostgres, version is not null);
+        Assert.Equal(version, changes.Version());
+
+        await using (var db = _h.Db.Open())
+        {
+            // As the import changes an invoice: the row and its audit entry, on a connection of its own.
+            var changed = await db.Invoices.SingleAsync(i => i.Id == invoice.Id);
+            (changed.AmountPaid, changed.AmountDue, changed.Status) = (3600m, 1000m, InvoiceStatus.PartiallyPaid);
+            db.AuditEntries.Add(new AuditEntry { At = DateTime.UtcNow, Actor = "test", Action = "invoice.updated", Subject = "INV-0101" });
+            await db.SaveChangesAsync();
+        }
+        if (version is not null)
+            Assert.NotEqual(version, changes.Version());
+        Assert.Contains("NZD 1,000.00 owed on 1 invoice(s)", await Status());
+        Assert.Contains("NZD 1,000.00 due", await Status("status INV-0101"));
+
+        Assert.StartsWith("Logged NZD", (await commands.HandleAsync("paid INV-0101", new CommandContext("U7", "slack"))).ToText());
+        Assert.Contains("Nothing outstanding", await Status());
+        Assert.Contains("paid", await Status("status INV-0101"));
     }
 
     [Theory]

@@ -40,6 +40,9 @@ public sealed class TestDatabase : IDisposable
         DatabaseMigrator.MigrateAsync(db).GetAwaiter().GetResult();
     }
 
+    /// <summary>Whether this run's tests are on PostgreSQL (CHASEBOT_TEST_POSTGRES) rather than an SQLite file.</summary>
+    public static bool OnPostgres => Postgres is not null;
+
     public string Folder { get; }
     public string Path { get; }
     public DbContextOptions<ChaseDbContext> Options { get; }
