@@ -279,7 +279,7 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         var invoices = created + updated + unchanged;
         var flagged = 0;
         if (invoices > 0)
-            flagged = await FlagMissingAsync(db, run, format.Source, actor, now, cancellationToken);
+            flagged = await FlagMissingAsync(db, writer.NotListed(), actor, now, cancellationToken);
         if (flagged > 0)
             warnings.Add("missing",
                 $"{flagged} open invoice(s) from {format.Source} seen in earlier exports are not in this one: flagged as missing, " +
@@ -300,20 +300,21 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
     /// An open invoice the source listed before and this file does not is flagged, never assumed paid: exports
     /// are often filtered (open only, a date range), and a wrong "paid" would silence chasing of real debt.
     /// </summary>
-    private static async Task<int> FlagMissingAsync(ChaseDbContext db, ImportRun run, string source, string actor, DateTime now,
-        CancellationToken cancellationToken)
+    private static async Task<int> FlagMissingAsync(ChaseDbContext db, IEnumerable<(long Id, string Number)> notListed, string actor,
+        DateTime now, CancellationToken cancellationToken)
     {
         var flagged = 0;
-        while (true)
+        foreach (var chunk in notListed.Chunk(BatchSize))
         {
+            // Still open and not yet flagged as the database has it now (a payment logged meanwhile settles it instead).
+            var ids = chunk.Select(c => c.Id).ToList();
             var missing = await db.Invoices
-                .Where(i => i.Source == source && i.LastImportRunId != run.Id && i.MissingSince == null &&
-                            (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid))
-                .OrderBy(i => i.Id).Select(i => new { i.Id, i.Number }).Take(BatchSize).ToListAsync(cancellationToken);
+                .Where(i => ids.Contains(i.Id) && i.MissingSince == null && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid))
+                .Select(i => new { i.Id, i.Number }).ToListAsync(cancellationToken);
             if (missing.Count == 0)
-                return flagged;
-            var ids = missing.Select(m => m.Id).ToList();
-            await db.Invoices.Where(i => ids.Contains(i.Id))
+                continue;
+            var missingIds = missing.Select(m => m.Id).ToList();
+            await db.Invoices.Where(i => missingIds.Contains(i.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.MissingSince, now), cancellationToken);
             db.AuditEntries.AddRange(missing.Select(m => new AuditEntry
             {
@@ -324,6 +325,7 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
             db.ChangeTracker.Clear();
             flagged += missing.Count;
         }
+        return flagged;
     }
 
     private DateOnly Today() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), timeZone).DateTime);

@@ -24,9 +24,23 @@ internal sealed class LineLengthGuard(TextReader inner, int maxLineLength) : Tex
     public override int Read(Span<char> buffer)
     {
         var read = inner.Read(buffer);
-        foreach (var c in buffer[..read])
-            Count(c == '\n');
-        return read;
+        // Line by line with a vectorised search, not char by char: this runs over every character of the file.
+        var rest = buffer[..read];
+        while (true)
+        {
+            var newline = rest.IndexOf('\n');
+            var length = newline < 0 ? rest.Length : newline;
+            if (_lineLength + length > maxLineLength)
+                throw TooLong();
+            if (newline < 0)
+            {
+                _lineLength += length;
+                return read;
+            }
+            _line++;
+            _lineLength = 0;
+            rest = rest[(newline + 1)..];
+        }
     }
 
     public override Task<int> ReadAsync(char[] buffer, int index, int count) =>
@@ -41,9 +55,11 @@ internal sealed class LineLengthGuard(TextReader inner, int maxLineLength) : Tex
             return;
         }
         if (++_lineLength > maxLineLength)
-            throw new ExportRefusedException(
-                $"line {_line} is longer than {maxLineLength:N0} characters; the file is broken or not an export");
+            throw TooLong();
     }
+
+    private ExportRefusedException TooLong() =>
+        new($"line {_line} is longer than {maxLineLength:N0} characters; the file is broken or not an export");
 
     protected override void Dispose(bool disposing)
     {

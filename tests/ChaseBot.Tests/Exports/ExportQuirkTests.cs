@@ -194,6 +194,35 @@ public sealed class ExportQuirkTests : IDisposable
         Assert.Equal(new DateOnly(2026, 6, 5), (await Invoice("INV-1200")).DueDate);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_invoice_repeated_batches_later_with_other_values_is_rejected_and_the_first_kept(bool alreadyInTheLedger)
+    {
+        // Batches are ExportImporter.BatchSize invoices: the repeat is compared with what an earlier batch wrote, whether
+        // that batch created the invoice (a first import) or found it in the ledger (a re-import).
+        string Rows(decimal firstTotal)
+        {
+            var content = new StringBuilder(XeroHeader).Append('\n');
+            for (var n = 1; n <= 1200; n++)
+                content.Append($"Client {n % 40},,INV-{n},19/04/2026,19/05/2026,{(n == 5 ? firstTotal : 10m):0.00},0.00,{(n == 5 ? firstTotal : 10m):0.00},NZD,Sales invoice,Awaiting Payment\n");
+            return content.ToString();
+        }
+        if (alreadyInTheLedger)
+            Assert.Equal(ImportOutcome.Imported, (await Import("before.csv", Rows(10m))).Outcome);
+
+        var summary = await Import("repeated.csv", Rows(55m) +
+            "Client 5,,INV-5,19/04/2026,19/05/2026,99.00,0.00,99.00,NZD,Sales invoice,Awaiting Payment\n" +
+            "Client 6,,INV-6,19/04/2026,19/05/2026,10.00,0.00,10.00,NZD,Sales invoice,Awaiting Payment\n");
+
+        Assert.Equal(ImportOutcome.Imported, summary.Outcome);
+        var rejected = Assert.Single(summary.Rejected);
+        Assert.Equal(1202, rejected.Line);
+        Assert.Contains("invoice INV-5 appears earlier in this file with different values", rejected.Reason);
+        Assert.Equal(55m, (await Invoice("INV-5")).Total);
+        Assert.Equal((alreadyInTheLedger ? 0 : 1200, alreadyInTheLedger ? 1 : 0), (summary.Created, summary.Updated));
+    }
+
     [Fact]
     public async Task Line_items_that_disagree_on_the_invoice_total_are_rejected_and_the_first_kept()
     {
