@@ -5,10 +5,17 @@ public sealed class ExportHeader
 {
     private readonly Dictionary<ExportField, int> _columns;
 
+    /// <summary>The column of each field by the field's number, -1 when absent: read for every cell of every row.</summary>
+    private readonly int[] _columnOf;
+
     private ExportHeader(ExportFormat format, Dictionary<ExportField, int> columns)
     {
         Format = format;
         _columns = columns;
+        _columnOf = new int[Enum.GetValues<ExportField>().Max(f => (int)f) + 1];
+        Array.Fill(_columnOf, -1);
+        foreach (var (field, column) in columns)
+            _columnOf[(int)field] = column;
     }
 
     public ExportFormat Format { get; }
@@ -16,12 +23,13 @@ public sealed class ExportHeader
 
     /// <summary>A data row with fewer cells than this was cut short: its missing cells are unknown, not empty.</summary>
     public int CellsNeeded => _columns.Values.Max() + 1;
-    public bool Has(ExportField field) => _columns.ContainsKey(field);
+    public bool Has(ExportField field) => _columnOf[(int)field] >= 0;
     public int? ColumnOf(ExportField field) => _columns.TryGetValue(field, out var i) ? i : null;
 
     public string? Get(string[] row, ExportField field)
     {
-        if (!_columns.TryGetValue(field, out var index) || index >= row.Length)
+        var index = _columnOf[(int)field];
+        if (index < 0 || index >= row.Length)
             return null;
         var value = row[index].Trim();
         return value.Length == 0 ? null : value;

@@ -23,9 +23,12 @@ public sealed class ExportReader : IDisposable
 
     public ExportReader(Stream stream, Encoding encoding, int maxLineLength)
     {
-        var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
+        // The parser reads UTF-8 bytes: UTF-8 files go to it as they are, Windows-1252 is transcoded by it as it reads.
+        // UTF-16 files (rare) are decoded to text first.
+        var bytes = encoding is UTF8Encoding || encoding.CodePage == ExportFileFacts.Windows1252.CodePage;
         var options = new CsvReaderOptions
         {
+            Encoding = bytes && encoding is not UTF8Encoding ? encoding : null, // null: UTF-8, with a byte order mark honoured
             HasHeader = false, // The header is found by its column names, after any preamble.
             TrackLineNumbers = true,
             MaxRecordSize = MaxRecordBytes,
@@ -38,7 +41,13 @@ public sealed class ExportReader : IDisposable
                     _unterminatedQuoteLine = record.LineNumber;
             },
         };
-        _csv = CsvReader.Create(new LineLengthGuard(text, maxLineLength), options, leaveOpen: false);
+        if (bytes)
+            _csv = CsvReader.Create(new LineLengthGuardStream(stream, maxLineLength, utf8: encoding is UTF8Encoding), options, leaveOpen: false);
+        else
+        {
+            var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
+            _csv = CsvReader.Create(new LineLengthGuard(text, maxLineLength), options, leaveOpen: false);
+        }
     }
 
     public ExportHeader? Header { get; private set; }

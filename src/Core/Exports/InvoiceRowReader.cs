@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using ChaseBot.Core.Exports.Parsing;
 
 namespace ChaseBot.Core.Exports;
@@ -20,7 +19,7 @@ public abstract record RowReading
 /// Reads the data rows of one file. Holds the little state a file needs: the current group label
 /// (QuickBooks Open Invoices names the customer on a group row) and the file's date order, as its dates decide it.
 /// </summary>
-public sealed partial class InvoiceRowReader(ExportHeader header, FileDateOrder dates, ImportSettings settings, ImportWarnings warnings)
+public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, ImportSettings settings, ImportWarnings warnings)
 {
     private readonly ExportFormat _format = header.Format;
     private static readonly ExportField[] AmountFields =
@@ -31,36 +30,53 @@ public sealed partial class InvoiceRowReader(ExportHeader header, FileDateOrder 
         ? labels.Select(ExportHeader.Normalize).ToHashSet(StringComparer.Ordinal) : [];
     private string? _groupLabel;
 
-    [GeneratedRegex("^[A-Za-z]{3}$")]
-    private static partial Regex CurrencyCode();
+    private static readonly RowReading Decoration = new RowReading.Decoration();
+
+    /// <summary>A file has a handful of status spellings: each is normalised once, not on every row.</summary>
+    private readonly Dictionary<string, StatusHint> _statuses = new(StringComparer.Ordinal);
+
+    private StatusHint ReadStatus(string? text)
+    {
+        if (text is null)
+            return _format.ReadStatus(null);
+        if (!_statuses.TryGetValue(text, out var hint))
+        {
+            hint = _format.ReadStatus(text);
+            if (_statuses.Count < 1000) // a hostile file of unique statuses is normalised row by row, as before
+                _statuses[text] = hint;
+        }
+        return hint;
+    }
 
     public RowReading Read(ExportRow row)
     {
         var cells = row.Cells;
-        var filled = cells.Count(c => !string.IsNullOrWhiteSpace(c));
+        var (filled, first) = (0, "");
+        foreach (var cell in cells)
+            if (!string.IsNullOrWhiteSpace(cell) && filled++ == 0)
+                first = cell.Trim();
         if (filled == 0)
-            return new RowReading.Decoration();
+            return Decoration;
 
         var number = header.Get(cells, ExportField.Number);
-        var first = cells.First(c => !string.IsNullOrWhiteSpace(c)).Trim();
         if (number is null)
         {
             if (first.Equals("TOTAL", StringComparison.OrdinalIgnoreCase))
                 return new RowReading.ReportTotal(row.Line, ParseOptional(header.Get(cells, ExportField.Balance)));
             if (first.StartsWith("Total", StringComparison.OrdinalIgnoreCase))
-                return new RowReading.Decoration();
+                return Decoration;
             if (filled == 1)
             {
                 // A group, title or footer row. Without a client column, a group row names the customer.
                 if (!header.Has(ExportField.Client))
                     _groupLabel = first;
-                return new RowReading.Decoration();
+                return Decoration;
             }
         }
         // The header repeated (reports printed in pages). Matching a header is costly, so only rows whose number cell
         // reads like the number column's title are tried.
         if ((number is null || _numberLabels.Contains(ExportHeader.Normalize(number))) && ExportHeader.TryMatch(_format, cells) is not null)
-            return new RowReading.Decoration();
+            return Decoration;
 
         if (_format.IsInvoiceType is { } isInvoice && header.Get(cells, ExportField.Type) is { } type && !isInvoice(type))
             return new RowReading.NotAnInvoice(type);
@@ -116,7 +132,7 @@ public sealed partial class InvoiceRowReader(ExportHeader header, FileDateOrder 
         }
 
         var statusText = header.Get(cells, ExportField.Status);
-        var statusHint = _format.ReadStatus(statusText);
+        var statusHint = ReadStatus(statusText);
         if (statusText is not null && statusHint == StatusHint.Unknown)
             warnings.Add("status", $"line {row.Line}: status '{Shorten(statusText)}' is not one ChaseBot knows; the amounts decide");
 
@@ -126,7 +142,7 @@ public sealed partial class InvoiceRowReader(ExportHeader header, FileDateOrder 
             currency = settings.DefaultCurrency;
             warnings.Add("currency", $"the file has no currency column; amounts are taken as {currency} (Exports:DefaultCurrency)");
         }
-        if (!CurrencyCode().IsMatch(currency))
+        if (currency is not [var c1, var c2, var c3] || !char.IsAsciiLetter(c1) || !char.IsAsciiLetter(c2) || !char.IsAsciiLetter(c3))
             return Reject(row, $"invoice {number}: '{Shorten(currency)}' is not a currency code like USD or EUR");
 
         if (Amounts(number, amounts, statusHint, out var reason) is not { } money)
