@@ -3,14 +3,14 @@
 # ledger, while the Worker keeps importing: wrk's throughput and latency, side by side with the Bot's own /healthz
 # as the ceiling. Published Release builds.
 #   bash bench/status/run.sh
-# Needs: wrk, python3, time (apt-get install wrk python3 time).
+# Needs: wrk, python3, sqlite3 (apt-get install wrk python3 sqlite3).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 here="$root/bench/status"
 work="$(mktemp -d)"
 pids=()
 trap 'for p in "${pids[@]}"; do pkill -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
-for tool in wrk python3; do command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install wrk python3)" >&2; exit 1; }; done
+for tool in wrk python3 sqlite3; do command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install wrk python3 sqlite3)" >&2; exit 1; }; done
 duration="${DURATION:-15}"; connections="${CONNECTIONS:-16}"; secret="bench-signing-secret-0123456789"
 
 dotnet publish "$root/src/Bot" -c Release -o "$work/bot" --nologo -v q >/dev/null
@@ -40,6 +40,9 @@ client="$(sqlite3 "$work/ledger.db" "SELECT Name FROM Clients ORDER BY Id LIMIT 
 rate="${RATE:-30000}"; count=$(( duration * rate ))
 python3 "$here/sign.py" "$secret" "$count" "status" "$work/status.txt"
 python3 "$here/sign.py" "$secret" "$count" "status $client" "$work/client.txt"
+# Every client in turn: answers cannot be served again (1,000 are kept), so this is what a status costs to compute.
+sqlite3 "$work/ledger.db" "SELECT Name FROM Clients ORDER BY random()" >"$work/names.txt"
+python3 "$here/sign.py" "$secret" "$count" "status {}" "$work/clients.txt" "$work/names.txt"
 
 # Warm-up, not measured: the JIT, EF's compiled queries, and the first whole-ledger summary (computed once, then
 # served per ledger version) would otherwise be the p99 of the first run (measured: 594 ms cold, 19 ms warm).
@@ -66,3 +69,4 @@ run() {
 run healthz "/healthz (the ceiling)" http://127.0.0.1:18280/healthz
 run status "/chase status" -s "$here/signed.lua" http://127.0.0.1:18280 -- "$work/status.txt" 2
 run client "/chase status <client>" -s "$here/signed.lua" http://127.0.0.1:18280 -- "$work/client.txt" 2
+run clients "status <each client>" -s "$here/signed.lua" http://127.0.0.1:18280 -- "$work/clients.txt" 2

@@ -17,7 +17,9 @@ public static class StorageRegistration
     {
         // Read when first resolved, not now: hosts (and test hosts) may still be adding configuration.
         services.AddSingleton(sp => ReadOptions(sp.GetRequiredService<IConfiguration>()));
-        services.AddDbContextFactory<ChaseDbContext>((sp, db) =>
+        // Pooled: a chat command or a job step takes a context for a query or two, and building one each time showed in
+        // the Bot's profile under load. A pooled context is reset between uses, so it carries nothing from one to the next.
+        services.AddPooledDbContextFactory<ChaseDbContext>((sp, db) =>
         {
             var settings = sp.GetRequiredService<IConfiguration>();
             var options = sp.GetRequiredService<DatabaseOptions>();
