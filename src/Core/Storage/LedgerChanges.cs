@@ -13,11 +13,19 @@ namespace ChaseBot.Core.Storage;
 /// PostgreSQL has no such counter; there the version is unknown (null) and callers compute their answer every time.
 /// </para>
 /// </summary>
-public sealed class LedgerChanges(IDbContextFactory<ChaseDbContext> dbFactory) : IDisposable
+/// <param name="reopenAfter">
+/// How often the probe connection is opened afresh (default 30 s). A connection keeps the file it opened: were the
+/// database file replaced (restored from a backup), the old one's counter would never move again. Reopening bounds that.
+/// </param>
+public sealed class LedgerChanges(IDbContextFactory<ChaseDbContext> dbFactory, TimeSpan? reopenAfter = null) : IDisposable
 {
+    private readonly TimeSpan _reopenAfter = reopenAfter ?? TimeSpan.FromSeconds(30);
+
     private readonly Lock _gate = new();
     private SqliteConnection? _probe;
     private SqliteCommand? _read;
+    private long _openedAt;
+    private long _generation;
     private bool _unknown;
 
     /// <summary>A value that differs after every commit to the database; null when the database cannot say.</summary>
@@ -29,10 +37,13 @@ public sealed class LedgerChanges(IDbContextFactory<ChaseDbContext> dbFactory) :
                 return null;
             try
             {
+                if (_read is not null && Environment.TickCount64 - _openedAt > _reopenAfter.TotalMilliseconds)
+                    Close();
                 _read ??= Open();
                 if (_read is null)
                     return null;
-                return (long)_read.ExecuteScalar()!;
+                // Counters of two connections are not comparable: each opening is a generation of its own.
+                return (_generation << 40) | (long)_read.ExecuteScalar()!;
             }
             catch (SqliteException)
             {
@@ -64,6 +75,8 @@ public sealed class LedgerChanges(IDbContextFactory<ChaseDbContext> dbFactory) :
         var read = probe.CreateCommand();
         read.CommandText = "PRAGMA data_version";
         read.Prepare();
+        _openedAt = Environment.TickCount64;
+        _generation++;
         return read;
     }
 

@@ -1,0 +1,65 @@
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Storage;
+using ChaseBot.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Tests.Storage;
+
+/// <summary>
+/// The commit counter the Bot serves repeated status answers by: it must move on every commit from anywhere, never on
+/// a read, and a probe connection is not trusted forever.
+/// </summary>
+public sealed class LedgerChangesTests : IDisposable
+{
+    private readonly TestDatabase _db = new();
+
+    public void Dispose() => _db.Dispose();
+
+    private async Task AddClientAsync(string name)
+    {
+        await using var db = _db.Open();
+        db.Clients.Add(new Client { Name = name, NormalizedName = Client.Normalize(name), CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow });
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
+    public async Task The_version_moves_with_every_commit_from_another_connection_and_not_with_reads()
+    {
+        using var changes = new LedgerChanges(_db.Factory);
+        var before = changes.Version();
+        if (TestDatabase.OnPostgres)
+        {
+            Assert.Null(before); // no counter: callers compute every answer
+            return;
+        }
+        Assert.NotNull(before);
+
+        await using (var db = _db.Open())
+            Assert.Equal(0, await db.Invoices.CountAsync());
+        Assert.Equal(before, changes.Version());
+
+        await AddClientAsync("Kauri Digital Ltd");
+        var afterOne = changes.Version();
+        Assert.NotEqual(before, afterOne);
+        Assert.Equal(afterOne, changes.Version());
+
+        await AddClientAsync("Blue Ridge Outfitters");
+        Assert.NotEqual(afterOne, changes.Version());
+    }
+
+    [Fact]
+    public async Task A_probe_older_than_its_reopen_interval_is_opened_afresh_and_earlier_versions_no_longer_match()
+    {
+        if (TestDatabase.OnPostgres)
+            return;
+        using var changes = new LedgerChanges(_db.Factory, reopenAfter: TimeSpan.FromMilliseconds(200));
+        var first = changes.Version();
+        Assert.Equal(first, changes.Version());
+
+        await Task.Delay(400);
+
+        var reopened = changes.Version();
+        Assert.NotEqual(first, reopened); // nothing committed, but a new connection may not be comparing like with like
+        Assert.Equal(reopened, changes.Version());
+    }
+}
