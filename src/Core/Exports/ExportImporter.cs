@@ -107,8 +107,6 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         {
             if (facts.Problem is not null)
                 throw new ExportRefusedException(facts.Problem);
-            var format = FormatOf(path, facts, settings);
-            run.Format = format.Name;
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var (counts, rejected) = await ReadAndWriteAsync(db, run, path, facts, settings, warnings, cancellationToken);
             run.Outcome = ImportOutcome.Imported;
@@ -119,7 +117,7 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
             await transaction.CommitAsync(cancellationToken);
             return counts with
             {
-                File = fileName, Format = format.Name, Outcome = run.Outcome, RunId = run.Id,
+                File = fileName, Format = run.Format, Outcome = run.Outcome, RunId = run.Id,
                 Rejected = rejected, Warnings = warnings.ToList(),
             };
         }
@@ -151,16 +149,19 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         }
     }
 
-    /// <summary>Which format the header says, and whether the file can be read with what the user has told us.</summary>
-    private static ExportFormat FormatOf(string path, ExportFileFacts facts, ImportSettings settings)
+    /// <summary>A reader of the file, positioned after its header row; refuses a file with no header it knows.</summary>
+    private static (ExportReader Reader, ExportHeader Header) OpenAtHeader(string path, ExportFileFacts facts, ImportSettings settings)
     {
-        using var reader = new ExportReader(OpenRead(path), facts.Encoding!, settings.MaxLineLength);
-        var header = reader.FindHeader(settings.Formats());
-        if (header.Format.LineItems == LineItems.Summed && header.Format.Name == "freshbooks" && settings.PaymentTermDays is null)
-            throw new ExportRefusedException(
-                "FreshBooks exports have no due date, so ChaseBot needs your payment term to know when invoices are due: " +
-                "set Exports:FreshBooks:PaymentTermDays (e.g. 30 for net 30) or pass --payment-term-days 30");
-        return header.Format;
+        var reader = new ExportReader(OpenRead(path), facts.Encoding!, settings.MaxLineLength);
+        try
+        {
+            return (reader, reader.FindHeader(settings.Formats()));
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -169,8 +170,8 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
     /// </summary>
     private static (int Line, string Text, DateOrder Order)? FirstDecidingDate(string path, ExportFileFacts facts, ImportSettings settings)
     {
-        using var reader = new ExportReader(OpenRead(path), facts.Encoding!, settings.MaxLineLength);
-        var header = reader.FindHeader(settings.Formats());
+        var (reader, header) = OpenAtHeader(path, facts, settings);
+        using var reading = reader;
         var dateColumns = new[] { ExportField.IssueDate, ExportField.DueDate }.Where(header.Has).ToArray();
         foreach (var row in reader.Rows())
             foreach (var column in dateColumns)
@@ -188,9 +189,14 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         string path, ExportFileFacts facts, ImportSettings settings, ImportWarnings warnings,
         CancellationToken cancellationToken)
     {
-        using var reader = new ExportReader(OpenRead(path), facts.Encoding!, settings.MaxLineLength);
-        var header = reader.FindHeader(settings.Formats());
+        var (reader, header) = OpenAtHeader(path, facts, settings);
+        using var reading = reader;
         var format = header.Format;
+        run.Format = format.Name;
+        if (format.LineItems == LineItems.Summed && format.Name == "freshbooks" && settings.PaymentTermDays is null)
+            throw new ExportRefusedException(
+                "FreshBooks exports have no due date, so ChaseBot needs your payment term to know when invoices are due: " +
+                "set Exports:FreshBooks:PaymentTermDays (e.g. 30 for net 30) or pass --payment-term-days 30");
         var dates = new FileDateOrder(settings.DateOrder, () => FirstDecidingDate(path, facts, settings));
         var rows = new InvoiceRowReader(header, dates, settings, warnings);
         var batch = new InvoiceBatch(format.LineItems, warnings);
