@@ -58,8 +58,10 @@ internal sealed class LineLengthGuard(TextReader inner, int maxLineLength) : Tex
             throw TooLong();
     }
 
-    private ExportRefusedException TooLong() =>
-        new($"line {_line} is longer than {maxLineLength:N0} characters; the file is broken or not an export");
+    private ExportRefusedException TooLong() => TooLong(_line, maxLineLength);
+
+    internal static ExportRefusedException TooLong(int line, int maxLineLength) =>
+        new($"line {line} is longer than {maxLineLength:N0} characters; the file is broken or not an export");
 
     protected override void Dispose(bool disposing)
     {
@@ -92,8 +94,7 @@ internal sealed class LineLengthGuardStream(Stream inner, int maxLineLength, boo
             var segment = newline < 0 ? rest : rest[..newline];
             _lineLength += utf8 ? System.Text.Encoding.UTF8.GetCharCount(segment) : segment.Length;
             if (_lineLength > maxLineLength)
-                throw new ExportRefusedException(
-                    $"line {_line} is longer than {maxLineLength:N0} characters; the file is broken or not an export");
+                throw LineLengthGuard.TooLong(_line, maxLineLength);
             if (newline < 0)
                 return read;
             _line++;
