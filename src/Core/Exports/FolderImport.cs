@@ -4,37 +4,44 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChaseBot.Core.Exports;
 
+/// <summary>What importing a folder did: a summary per file read, and every file passed over with why.</summary>
+public sealed record FolderImportResult(IReadOnlyList<ImportSummary> Imports, IReadOnlyList<SkippedExport> Skipped)
+{
+    public bool Empty => Imports.Count == 0 && Skipped.Count == 0;
+}
+
 /// <summary>Imports every ready file of an export folder, oldest first.</summary>
-public sealed class FolderImport(ExportImporter importer, IDbContextFactory<ChaseDbContext> dbFactory, TimeProvider clock)
+public sealed class FolderImport(ExportImporter importer, IDbContextFactory<ChaseDbContext> dbFactory)
 {
     /// <summary>
     /// With <paramref name="quietlySkip"/> (the scheduled job), files whose content was imported before, or was
     /// refused by this process already, are passed over without a new import run; a person running the command
     /// is told about each file instead.
     /// </summary>
-    public async Task<IReadOnlyList<ImportSummary>> ImportAsync(string folder, ImportSettings settings, TimeSpan settleTime,
+    public async Task<FolderImportResult> ImportAsync(string folder, ImportSettings settings, TimeSpan settleTime,
         ISet<string>? quietlySkip, CancellationToken cancellationToken = default)
     {
+        var scan = await new ExportFolder(folder).ScanAsync(settleTime, cancellationToken);
         var summaries = new List<ImportSummary>();
-        foreach (var file in new ExportFolder(folder, clock).ReadyFiles(settleTime))
+        foreach (var file in scan.Ready)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            string? hash = null;
             if (quietlySkip is not null)
             {
-                string hash;
                 await using (var stream = file.OpenRead())
                     hash = (await ExportFileFacts.InspectAsync(stream, cancellationToken)).Hash;
                 if (quietlySkip.Contains(hash) || await AlreadyImportedAsync(hash, cancellationToken))
                     continue;
-                var summary = await importer.ImportFileAsync(file.FullName, settings, cancellationToken);
-                if (summary.Refused)
-                    quietlySkip.Add(hash);
-                summaries.Add(summary);
-                continue;
             }
-            summaries.Add(await importer.ImportFileAsync(file.FullName, settings, cancellationToken));
+            var summary = await importer.ImportFileAsync(file.FullName, settings, cancellationToken);
+            if (scan.Warnings.TryGetValue(file.Name, out var warning))
+                summary = summary with { Warnings = [warning, .. summary.Warnings] };
+            if (summary.Refused && quietlySkip is not null)
+                quietlySkip.Add(hash!);
+            summaries.Add(summary);
         }
-        return summaries;
+        return new FolderImportResult(summaries, scan.Skipped);
     }
 
     private async Task<bool> AlreadyImportedAsync(string hash, CancellationToken cancellationToken)

@@ -18,6 +18,9 @@ public sealed class DatabaseMigration(IDbContextFactory<ChaseDbContext> dbFactor
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            log.LogInformation("Ledger: {Database}", DatabaseOptions.Describe(
+                db.Database.IsNpgsql() ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite, db.Database.GetConnectionString()));
         if (await TryMigrateAsync(cancellationToken))
             return; // Migrated before anything else starts: the usual case.
         await base.StartAsync(cancellationToken);

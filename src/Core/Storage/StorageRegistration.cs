@@ -58,8 +58,7 @@ public static class StorageRegistration
                 db.UseNpgsql(connectionString);
                 break;
             default:
-                var sqlite = new SqliteConnectionStringBuilder(
-                    string.IsNullOrWhiteSpace(connectionString) ? DatabaseOptions.DefaultSqliteConnectionString : connectionString)
+                var sqlite = new SqliteConnectionStringBuilder(DatabaseOptions.SqliteConnectionString(connectionString))
                 {
                     DefaultTimeout = options.BusyTimeoutSeconds,
                 };

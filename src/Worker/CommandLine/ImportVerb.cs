@@ -15,29 +15,35 @@ internal static class ImportVerb
             return WorkerCommandLine.UsageError(stderr, error!);
 
         var path = arguments.Positionals[0];
-        IReadOnlyList<ImportSummary> summaries;
+        FolderImportResult result;
         if (Directory.Exists(path))
-            summaries = await services.GetRequiredService<FolderImport>()
+            result = await services.GetRequiredService<FolderImport>()
                 .ImportAsync(path, settings, TimeSpan.Zero, quietlySkip: null, cancellationToken);
         else if (File.Exists(path))
-            summaries = [await services.GetRequiredService<ExportImporter>().ImportFileAsync(path, settings, cancellationToken)];
+            result = new FolderImportResult([await services.GetRequiredService<ExportImporter>().ImportFileAsync(path, settings, cancellationToken)], []);
         else
         {
             await stderr.WriteLineAsync($"error: there is no file or folder '{path}'");
             return 2;
         }
 
-        if (summaries.Count == 0)
-            await stderr.WriteLineAsync($"no export files in '{path}'");
-        foreach (var summary in summaries)
+        if (result.Empty)
+            await stderr.WriteLineAsync($"no files in '{path}'");
+        if (arguments.Flags.Contains("json"))
         {
-            if (arguments.Flags.Contains("json"))
+            foreach (var summary in result.Imports)
                 await stdout.WriteLineAsync(SummaryText.Json(summary));
-            else
-                await stdout.WriteAsync(SummaryText.Human(summary));
+            foreach (var skipped in result.Skipped)
+                await stdout.WriteLineAsync(SummaryText.Json(skipped));
         }
-        return summaries.Any(s => s.Failed) ? 1 : summaries.Any(s => s.Refused) ? 2 : 0;
+        else
+            await stdout.WriteAsync(SummaryText.Human(result));
+        return ExitCode(result);
     }
+
+    /// <summary>1 when a file could not be imported for a reason that may pass (the database), 2 when one was refused.</summary>
+    internal static int ExitCode(FolderImportResult result) =>
+        result.Imports.Any(s => s.Failed) ? 1 : result.Imports.Any(s => s.Refused) ? 2 : 0;
 
     /// <summary>Configuration with the command line's overrides; null with a reason when an override is bad.</summary>
     internal static ImportSettings? ReadSettings(ParsedArguments arguments, ExportOptions options, out string? error)

@@ -33,10 +33,9 @@ internal static class RunOnceVerb
 
         await stdout.WriteLineAsync($"== Import: {options.Folder}");
         // A person asked for this run: read every file now (no settle time) and say what became of each.
-        var summaries = await services.GetRequiredService<FolderImport>()
+        var imported = await services.GetRequiredService<FolderImport>()
             .ImportAsync(options.Folder, settings, TimeSpan.Zero, quietlySkip: null, cancellationToken);
-        foreach (var summary in summaries)
-            await stdout.WriteAsync(SummaryText.Human(summary));
+        await stdout.WriteAsync(SummaryText.Human(imported));
 
         var chase = await services.GetRequiredService<ChaseRunner>().RunAsync(asOf, cancellationToken);
         var checkIns = await services.GetRequiredService<MoraleCheckIns>().AskAsync(includeWeekly: true, cancellationToken);
@@ -53,7 +52,7 @@ internal static class RunOnceVerb
                                     $"{chase.Held} held (paused); {checkIns} morale check-in(s); digest {(digest ? "posted" : "already posted today")}.");
         await stdout.WriteLineAsync($"   Delivered {delivered.Delivered} message(s); {held} held for quiet hours or the weekend; " +
                                     $"{delivered.Retrying} retrying; {delivered.DeadLettered} dead-lettered.");
-        return 0;
+        return ImportVerb.ExitCode(imported);
     }
 
     /// <summary>Messages decided now but held by quiet hours or the weekend: shown, marked, and left to be delivered on time.</summary>

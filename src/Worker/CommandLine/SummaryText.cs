@@ -32,6 +32,21 @@ internal static class SummaryText
         warnings = s.Warnings,
     }, JsonOptions);
 
+    /// <summary>A skipped file in the same shape as an import, with outcome "skipped" and the reason as its message.</summary>
+    public static string Json(SkippedExport s) =>
+        JsonSerializer.Serialize(new { file = s.File, outcome = "skipped", message = s.Reason }, JsonOptions);
+
+    /// <summary>Every file read, then every file passed over with why.</summary>
+    public static string Human(FolderImportResult result)
+    {
+        var text = new StringBuilder();
+        foreach (var summary in result.Imports)
+            text.Append(Human(summary));
+        foreach (var skipped in result.Skipped)
+            text.AppendLine($"{skipped.File}: not read — {skipped.Reason}");
+        return text.ToString();
+    }
+
     public static string Human(ImportSummary s)
     {
         var text = new StringBuilder();

@@ -18,9 +18,11 @@ public sealed class ImportJob(FolderImport folderImport, IOptions<ExportOptions>
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var exports = options.Value;
-        var summaries = await folderImport.ImportAsync(exports.Folder, ImportSettings.From(exports) with { StartedBy = "worker" },
+        var result = await folderImport.ImportAsync(exports.Folder, ImportSettings.From(exports) with { StartedBy = "worker" },
             exports.SettleTime, refused.Hashes, cancellationToken);
-        foreach (var s in summaries)
+        foreach (var skipped in result.Skipped.Where(refused.FirstSkip))
+            log.LogInformation("Not reading {File}: {Reason}", skipped.File, skipped.Reason);
+        foreach (var s in result.Imports)
         {
             if (s.Refused)
                 log.LogWarning("Refused {File}: {Reason}", s.File, s.Message);
@@ -40,5 +42,10 @@ public sealed class ImportJob(FolderImport folderImport, IOptions<ExportOptions>
 /// <summary>Hashes of files refused since this Worker started, so they are not retried (and re-reported) every run.</summary>
 public sealed class RefusedExports
 {
+    private readonly HashSet<SkippedExport> _skipped = [];
+
     public HashSet<string> Hashes { get; } = [];
+
+    /// <summary>True the first time this Worker passes over a file for this reason (so the log says it once, not every run).</summary>
+    public bool FirstSkip(SkippedExport skipped) => _skipped.Add(skipped);
 }

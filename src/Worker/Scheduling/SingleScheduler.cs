@@ -1,5 +1,4 @@
 using ChaseBot.Core.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 
 namespace ChaseBot.Worker.Scheduling;
@@ -16,11 +15,10 @@ internal static class SingleScheduler
         refusal = null;
         if (StorageRegistration.ReadOptions(configuration).Provider != DatabaseProvider.Sqlite)
             return null; // PostgreSQL: Quartz's clustered store coordinates several Workers.
-        var file = new SqliteConnectionStringBuilder(configuration.GetConnectionString(DatabaseOptions.ConnectionStringName)
-                                                     ?? DatabaseOptions.DefaultSqliteConnectionString).DataSource;
-        if (file is ":memory:" or "")
+        var file = DatabaseOptions.SqliteFile(configuration.GetConnectionString(DatabaseOptions.ConnectionStringName));
+        if (file is null)
             return null;
-        var lockPath = Path.GetFullPath(file) + ".scheduler.lock";
+        var lockPath = file + ".scheduler.lock";
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);

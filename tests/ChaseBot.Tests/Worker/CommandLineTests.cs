@@ -202,6 +202,31 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Exports_dated_ahead_of_the_clock_are_imported_with_a_warning_and_skipped_files_are_named()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_db.Folder, "ahead")).FullName;
+        foreach (var name in new[] { "xero-invoices-nz.csv", "stripe-invoices.csv" })
+        {
+            var copy = Path.Combine(folder, name);
+            File.Copy(Samples.File(name), copy);
+            File.SetLastWriteTimeUtc(copy, DateTime.UtcNow.AddDays(1).AddMinutes(5)); // clock skew, a share, a copy that kept times
+        }
+        File.Copy(Samples.File("zoho-books-invoices.csv"), Path.Combine(folder, "zoho.csv.crdownload"));
+
+        var import = await Run("import", folder);
+        var runOnce = await Cli.RunAsync(FakeClock.At("2026-11-23T10:00:00Z"), null, "run-once", "--folder", folder, "--db", _db.Path);
+
+        Assert.Equal(0, import.ExitCode);
+        Assert.Contains("xero-invoices-nz.csv: xero, 12 row(s), 7 invoice(s): 7 new", import.Out);
+        Assert.Contains("stripe-invoices.csv: stripe", import.Out);
+        Assert.Contains("warning: the file is dated 1 day ahead of this machine's clock", import.Out);
+        Assert.Contains("zoho.csv.crdownload: not read — its name marks a download", import.Out);
+        Assert.Equal(0, runOnce.ExitCode);
+        Assert.Contains("zoho.csv.crdownload: not read", runOnce.Out);
+        Assert.Contains("· reminder", runOnce.Out);
+    }
+
+    [Fact]
     public async Task A_bad_configuration_value_is_a_clear_message_not_a_crash()
     {
         var result = await Cli.RunAsync((TimeProvider?)null, new Dictionary<string, string?> { ["Exports:DefaultCurrency"] = "dollars" },
