@@ -198,6 +198,12 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
         balance ??= hint == StatusHint.Paid && paid is null ? 0 : total - (paid ?? 0);
         paid ??= total - balance.Value;
 
+        if (a.TryGetValue(ExportField.Paid, out var paidGiven) && paidGiven < 0)
+        {
+            reason = $"invoice {number}: the amount paid is negative ({Money.Format(paidGiven)}); a refund or reversal " +
+                     "is not a payment, so the row was not imported. Fix it in the accounting tool and export again";
+            return null;
+        }
         if (total < 0)
         {
             reason = $"invoice {number} has a negative total ({Money.Format(total)}): a credit, not an invoice";

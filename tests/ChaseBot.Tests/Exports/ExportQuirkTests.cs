@@ -146,6 +146,38 @@ public sealed class ExportQuirkTests : IDisposable
         Assert.Equal(new DateOnly(2026, 5, 6), (await Invoice("INV-1")).DueDate);
     }
 
+    [Theory]
+    [InlineData(DateOrder.DayFirst, "12/01/2026,01/12/2026", "11/20/2026,12/20/2026", "--date-order mdy")] // a month-first file forced dmy
+    [InlineData(DateOrder.MonthFirst, "01/12/2026,02/12/2026", "20/11/2026,20/12/2026", "--date-order dmy")] // a day-first file forced mdy
+    public async Task A_forced_date_order_that_a_row_contradicts_refuses_the_whole_file_and_changes_nothing(
+        DateOrder forced, string readsEitherWay, string readsOneWay, string advice)
+    {
+        var refused = await Import("forced.csv", XeroHeader + "\n" +
+            $"A,,INV-1,{readsEitherWay},100.00,0.00,100.00,NZD,Sales invoice,Awaiting Payment\n" +
+            $"B,,INV-2,{readsOneWay},100.00,0.00,100.00,NZD,Sales invoice,Awaiting Payment\n", new ImportSettings { DateOrder = forced });
+
+        Assert.Equal(ImportOutcome.Refused, refused.Outcome);
+        Assert.Contains("line 3", refused.Message);
+        Assert.Contains(advice, refused.Message);
+        await using var db = _db.Open();
+        Assert.Equal(0, await db.Invoices.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_negative_amount_paid_rejects_its_row_by_line_number()
+    {
+        var summary = await Import("refund.csv", XeroHeader + "\n" +
+            "A,,INV-1,01/10/2026,31/10/2026,500.00,-100.00,600.00,NZD,Sales invoice,Awaiting Payment\n" +
+            "A,,INV-2,01/10/2026,31/10/2026,500.00,100.00,400.00,NZD,Sales invoice,Awaiting Payment\n");
+
+        var rejected = Assert.Single(summary.Rejected);
+        Assert.Equal(2, rejected.Line);
+        Assert.Contains("amount paid is negative", rejected.Reason);
+        Assert.Equal(1, summary.Invoices);
+        await using var db = _db.Open();
+        Assert.False(await db.Invoices.AnyAsync(i => i.Number == "INV-1"));
+    }
+
     [Fact]
     public async Task A_file_mixing_day_first_and_month_first_dates_is_refused_naming_both_lines()
     {

@@ -11,7 +11,8 @@ namespace ChaseBot.Core.Exports.Parsing;
 /// <item>A date either order could read (03/04/2026) met before anything decided looks ahead through the file for the
 /// first date that decides; when none does, the file is refused: the user must say (--date-order).</item>
 /// </list>
-/// An order given in settings is used as it is, and the dates are not checked against it.
+/// An order given in settings is used as it is, but a date only the other order can read (13/12/2026 under month
+/// first) refuses the file: every other date of it would then be read the wrong way round.
 /// </summary>
 public sealed class FileDateOrder(DateOrder configured, Func<(int Line, string Text, DateOrder Order)?> firstDecidingDate)
 {
@@ -25,7 +26,7 @@ public sealed class FileDateOrder(DateOrder configured, Func<(int Line, string T
         if (ExportDate.TryParse(text, Order, out date))
             return true;
         if (configured != DateOrder.Unknown)
-            return false;
+            return ExportDate.Observe(text) is DateEvidence.DayFirst or DateEvidence.MonthFirst ? throw Contradicts(line, text) : false;
         // It did not read in the order known so far (or none is known yet): what does it say about the order?
         var evidence = ExportDate.Observe(text);
         switch (evidence)
@@ -45,6 +46,15 @@ public sealed class FileDateOrder(DateOrder configured, Func<(int Line, string T
                 return false;
         }
         return ExportDate.TryParse(text, Order, out date);
+    }
+
+    private ExportRefusedException Contradicts(int line, string text)
+    {
+        var (given, other) = configured == DateOrder.DayFirst ? ("dmy", "mdy") : ("mdy", "dmy");
+        return new ExportRefusedException(
+            $"the file contradicts --date-order {given}: line {line} has {text}, which can only be read with the " +
+            $"{(given == "dmy" ? "month" : "day")} first. Nothing was imported. Rerun with --date-order {other}, or without " +
+            "--date-order to let ChaseBot decide from the file (Exports:DateOrder)");
     }
 
     private static ExportRefusedException Disagree((int Line, string Text, DateOrder Order) a, (int Line, string Text, DateOrder Order) b)
