@@ -56,7 +56,7 @@ public sealed partial class ChaseCommands
             if (report is null)
             {
                 var suggestions = await LedgerStatus.SuggestionsAsync(db, filter, cancellationToken);
-                return (CommandReply.Say($"No client or invoice matches \"{Shorten(filter)}\".",
+                return (CommandReply.Refuse($"No client or invoice matches \"{Shorten(filter)}\".",
                     suggestions.Count > 0 ? $"Did you mean: {string.Join(", ", suggestions)}?" : "Try: status (everything outstanding)"), false);
             }
             (totals, shown, count, asOf) = (report.Totals, report.Invoices.OrderByDescending(i => i.DaysOverdue).Take(StatusLines).ToList(),
@@ -93,7 +93,7 @@ public sealed partial class ChaseCommands
         if (invoice is null)
             return problem!;
         if (!invoice.Status.IsOutstanding())
-            return CommandReply.Say($"{invoice.Number} is {invoice.Status.ToWire()}: there is nothing to pay.");
+            return CommandReply.Refuse($"{invoice.Number} is {invoice.Status.ToWire()}: there is nothing to pay.");
 
         var index = 1;
         var amount = invoice.AmountDue;
@@ -106,14 +106,14 @@ public sealed partial class ChaseCommands
             if (!Money.TryParse(amountText, out amount, out var currency))
                 return UsageOf("paid", $"\"{Shorten(amountText)}\" is not an amount.");
             if (currency is not null && currency != invoice.Currency)
-                return CommandReply.Say($"{invoice.Number} is in {invoice.Currency}, not {currency}. Log the amount in {invoice.Currency}.");
+                return CommandReply.Refuse($"{invoice.Number} is in {invoice.Currency}, not {currency}. Log the amount in {invoice.Currency}.");
             if (amount <= 0)
-                return CommandReply.Say("A payment must be more than zero.");
+                return CommandReply.Refuse("A payment must be more than zero.");
             if (amount > invoice.AmountDue)
-                return CommandReply.Say($"That is more than the {invoice.Currency} {Money.Format(invoice.AmountDue)} due on {invoice.Number}. " +
+                return CommandReply.Refuse($"That is more than the {invoice.Currency} {Money.Format(invoice.AmountDue)} due on {invoice.Number}. " +
                                         "Log the exact amount (an overpayment belongs in your accounting tool).");
             if (decimal.Round(amount, 4) != amount)
-                return CommandReply.Say("Amounts have at most four decimal places.");
+                return CommandReply.Refuse("Amounts have at most four decimal places.");
             index++;
         }
         var paidOn = Today;
@@ -122,9 +122,9 @@ public sealed partial class ChaseCommands
             if (CommandText.Date(args, ref index, Today) is not { } date)
                 return UsageOf("paid", $"\"{Shorten(args[index])}\" is not a date (2026-11-30, today, tomorrow).");
             if (date > Today)
-                return CommandReply.Say("A payment cannot be in the future. For a promise, use: promise <invoice> <date>");
+                return CommandReply.Refuse("A payment cannot be in the future. For a promise, use: promise <invoice> <date>");
             if (date < Today.AddYears(-2))
-                return CommandReply.Say("That date is more than two years ago; check it.");
+                return CommandReply.Refuse("That date is more than two years ago; check it.");
             paidOn = date;
         }
         if (index < args.Count)

@@ -13,7 +13,7 @@ public sealed partial class ChaseCommands
             return UsageOf("dispute", args.Count == 1 ? "Say what the dispute is about." : null);
         var reason = string.Join(' ', args.Skip(1));
         if (reason.Length > 1000)
-            return CommandReply.Say("Keep the reason under 1,000 characters.");
+            return CommandReply.Refuse("Keep the reason under 1,000 characters.");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (invoice, problem) = await FindInvoiceAsync(db, args[0], cancellationToken);
         if (invoice is null)
@@ -38,10 +38,10 @@ public sealed partial class ChaseCommands
             return problem!;
         var open = await db.Disputes.Where(d => d.InvoiceId == invoice.Id && d.ResolvedAt == null).ToListAsync(cancellationToken);
         if (open.Count == 0)
-            return CommandReply.Say($"{invoice.Number} has no open dispute.");
+            return CommandReply.Refuse($"{invoice.Number} has no open dispute.");
         var note = args.Count > 1 ? string.Join(' ', args.Skip(1)) : null;
         if (note is { Length: > 1000 })
-            return CommandReply.Say("Keep the note under 1,000 characters.");
+            return CommandReply.Refuse("Keep the note under 1,000 characters.");
         foreach (var dispute in open)
             (dispute.ResolvedAt, dispute.ResolvedBy, dispute.ResolutionNote) = (clock.GetUtcNow().UtcDateTime, context.Actor, note);
         Audit(db, context, "dispute.resolved", invoice.Number, note ?? "");
@@ -57,7 +57,7 @@ public sealed partial class ChaseCommands
         if (CommandText.Date(args, ref index, Today) is not { } date)
             return UsageOf("promise", $"\"{Shorten(args[1])}\" is not a date (2026-12-01, tomorrow, in 7 days).");
         if (date < Today || date > Today.AddYears(1))
-            return CommandReply.Say("A promise needs a date from today to a year ahead.");
+            return CommandReply.Refuse("A promise needs a date from today to a year ahead.");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (invoice, problem) = await FindInvoiceAsync(db, args[0], cancellationToken);
         if (invoice is null)

@@ -17,10 +17,22 @@ public sealed record CommandContext(string UserId, string Platform, string? Chan
     public string Actor => $"{Platform}:{UserId}";
 }
 
+/// <summary>Whether a command did what it was asked; the command line turns it into its exit code.</summary>
+public enum CommandOutcome
+{
+    Done,
+    /// <summary>It could not be done as asked: unknown words, no such invoice or client, or not the asker's role.</summary>
+    Refused,
+    /// <summary>Something on our side failed; trying again later may work.</summary>
+    Failed,
+}
+
 /// <summary>The answer to a command: a platform-neutral message, shown only to the asker unless Public.</summary>
-public sealed record CommandReply(ChatMessage Message, bool Public = false)
+public sealed record CommandReply(ChatMessage Message, bool Public = false, CommandOutcome Outcome = CommandOutcome.Done)
 {
     public static CommandReply Say(string title, params string[] lines) => new(new ChatMessage { Title = title, Lines = lines });
+
+    public static CommandReply Refuse(string title, params string[] lines) => Say(title, lines) with { Outcome = CommandOutcome.Refused };
 
     public string ToText() => string.Join('\n', new[] { Message.Title }.Concat(Message.Lines));
 }
@@ -53,7 +65,7 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
     public async Task<CommandReply> HandleAsync(string text, CommandContext context, CancellationToken cancellationToken = default)
     {
         if (text.Length > CommandText.MaxLength)
-            return CommandReply.Say("That is too long for a command.", Help());
+            return CommandReply.Refuse("That is too long for a command.", Help());
         var words = CommandText.Words(text);
         var verb = words.Count == 0 ? "help" : words[0].ToLowerInvariant();
         var args = words.Skip(1).ToList();
@@ -64,7 +76,7 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
             _ => Role.Viewer,
         };
         if (!roles.Has(context.UserId, needs))
-            return CommandReply.Say(ChatRoles.Refusal(context.UserId, needs));
+            return CommandReply.Refuse(ChatRoles.Refusal(context.UserId, needs));
         try
         {
             return verb switch
@@ -80,13 +92,13 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
                 "digest" => await DigestAsync(),
                 "morale" => await MoraleAsync(args, context, cancellationToken),
                 "help" => CommandReply.Say("ChaseBot commands", args.Count > 0 && Usage.TryGetValue(args[0].ToLowerInvariant(), out var one) ? [one] : Help()),
-                _ => CommandReply.Say($"I don't know \"{Shorten(verb)}\".", Help()),
+                _ => CommandReply.Refuse($"I don't know \"{Shorten(verb)}\".", Help()),
             };
         }
         catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
         {
             _log.LogError(e, "Command {Verb} from {Actor} failed", verb, context.Actor);
-            return CommandReply.Say("Something went wrong on our side and nothing was changed. Please try again in a minute.");
+            return CommandReply.Say("Something went wrong on our side and nothing was changed. Please try again in a minute.") with { Outcome = CommandOutcome.Failed };
         }
 
         async Task<CommandReply> DigestAsync()
@@ -99,7 +111,7 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
     private static string[] Help() => [.. Usage.Values];
 
     private static CommandReply UsageOf(string verb, string? problem = null) =>
-        CommandReply.Say(problem ?? "I couldn't read that.", $"Usage: {Usage[verb]}");
+        CommandReply.Refuse(problem ?? "I couldn't read that.", $"Usage: {Usage[verb]}");
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
@@ -118,10 +130,10 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
         if (matches.Count == 1)
             return (matches[0], null);
         if (matches.Count > 1)
-            return (null, CommandReply.Say($"{Shorten(number)} is in more than one accounting source. Say which:",
+            return (null, CommandReply.Refuse($"{Shorten(number)} is in more than one accounting source. Say which:",
                 string.Join(", ", matches.Select(m => $"{m.Source}:{m.Number}"))));
         var suggestions = await LedgerStatus.SuggestionsAsync(db, number, cancellationToken);
-        return (null, CommandReply.Say($"There is no invoice \"{Shorten(number)}\".",
+        return (null, CommandReply.Refuse($"There is no invoice \"{Shorten(number)}\".",
             suggestions.Count > 0 ? $"Did you mean: {string.Join(", ", suggestions)}?" : "Check the number with: status"));
     }
 
@@ -132,7 +144,7 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
         if (client is not null)
             return (client, null);
         var suggestions = await LedgerStatus.SuggestionsAsync(db, name, cancellationToken);
-        return (null, CommandReply.Say($"There is no client \"{Shorten(name)}\".",
+        return (null, CommandReply.Refuse($"There is no client \"{Shorten(name)}\".",
             suggestions.Count > 0 ? $"Did you mean: {string.Join(", ", suggestions)}?" : "Clients come from your exports; check the name with: status"));
     }
 

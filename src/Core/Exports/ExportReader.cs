@@ -60,11 +60,13 @@ public sealed class ExportReader : IDisposable
     public ExportHeader FindHeader(IReadOnlyList<ExportFormat> formats)
     {
         var records = 0;
+        string[]? firstRow = null;
         while (records < HeaderSearchDepth && TryRead(out var row))
         {
             records++;
             if (row.Cells.All(string.IsNullOrWhiteSpace))
                 continue;
+            firstRow ??= [.. row.Cells];
             var best = formats.Select(f => ExportHeader.TryMatch(f, row.Cells))
                 .Where(h => h is not null)
                 .MaxBy(h => h!.FieldCount);
@@ -80,9 +82,22 @@ public sealed class ExportReader : IDisposable
         if (records == 0)
             throw new ExportRefusedException("the file has no rows");
         throw new ExportRefusedException(
-            "this is not an export ChaseBot recognises: no header row with the columns of " +
-            string.Join("; ", formats.Where(f => f.RefuseBecause is null).Select(Describe)) +
-            ". Choose the format with --format, or describe the columns in Exports:Generic:Columns.");
+            $"this is not an export ChaseBot recognises: its first row has {FoundColumns(firstRow!)}, which no known format's header matches. " +
+            "Choose the format with --format <name>, or map your columns with Exports:Generic:Columns; the README's " +
+            "\"Supported exports\" table lists the columns each format needs.");
+    }
+
+    /// <summary>What the first row holds, cut short: a few names are enough to recognise the file by.</summary>
+    private static string FoundColumns(string[] cells)
+    {
+        var named = cells.Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c.Length <= 30 ? c.Trim() : c.Trim()[..30] + "…").ToList();
+        var shown = string.Join(", ", named.Take(5).Select(c => $"\"{c}\""));
+        return named.Count switch
+        {
+            1 => $"one column, {shown}",
+            <= 5 => $"the columns {shown}",
+            _ => $"the columns {shown} and {named.Count - 5} more",
+        };
     }
 
     /// <summary>The records after the header.</summary>
@@ -132,9 +147,6 @@ public sealed class ExportReader : IDisposable
             throw new ExportRefusedException("the file contains text that is not in its encoding");
         }
     }
-
-    private static string Describe(ExportFormat format) =>
-        $"{format.DisplayName} ({string.Join(", ", format.Required.Select(f => format.Aliases[f][0]))})";
 
     public void Dispose() => _csv.Dispose();
 }

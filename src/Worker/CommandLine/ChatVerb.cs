@@ -13,11 +13,16 @@ internal static class ChatVerb
         TextWriter stderr, CancellationToken cancellationToken)
     {
         if (arguments.Positionals.Count == 0)
-            return WorkerCommandLine.UsageError(stderr, "chat takes the command text, e.g. chat \"status Kauri Digital Ltd\"");
+            return WorkerCommandLine.UsageError(stderr, arguments, "chat takes the command text, e.g. chat \"status Kauri Digital Ltd\"");
         var user = arguments["user"] ?? Environment.UserName;
         var reply = await services.GetRequiredService<ChaseCommands>()
             .HandleAsync(string.Join(' ', arguments.Positionals), new CommandContext(user, "cli"), cancellationToken);
-        await stdout.WriteLineAsync(reply.ToText());
-        return 0;
+        await (reply.Outcome == CommandOutcome.Done ? stdout : stderr).WriteLineAsync(reply.ToText());
+        return reply.Outcome switch
+        {
+            CommandOutcome.Refused => WorkerCommandLine.Refused,
+            CommandOutcome.Failed => WorkerCommandLine.Failed,
+            _ => WorkerCommandLine.Done,
+        };
     }
 }

@@ -11,7 +11,7 @@ internal static class DecideVerb
         TextWriter stderr, CancellationToken cancellationToken)
     {
         if (arguments.Positionals.Count != 2 || !long.TryParse(arguments.Positionals[0], out var proposalId))
-            return WorkerCommandLine.UsageError(stderr, "decide takes a proposal number and approve, snooze or reject");
+            return WorkerCommandLine.UsageError(stderr, arguments, "decide takes a proposal number and approve, snooze or reject");
         Verdict? verdict = arguments.Positionals[1].ToLowerInvariant() switch
         {
             "approve" => Verdict.Approve,
@@ -20,10 +20,10 @@ internal static class DecideVerb
             _ => null,
         };
         if (verdict is null)
-            return WorkerCommandLine.UsageError(stderr, $"'{arguments.Positionals[1]}' is not approve, snooze or reject");
+            return WorkerCommandLine.UsageError(stderr, arguments, $"'{arguments.Positionals[1]}' is not approve, snooze or reject");
         var days = 7;
         if (arguments["days"] is { } text && (!int.TryParse(text, out days) || days is < 1 or > 90))
-            return WorkerCommandLine.UsageError(stderr, "--days is a number of days from 1 to 90");
+            return WorkerCommandLine.UsageError(stderr, arguments, "--days is a number of days from 1 to 90");
         var user = arguments["user"] ?? Environment.UserName;
 
         var result = await services.GetRequiredService<ProposalDecisions>()
@@ -31,7 +31,7 @@ internal static class DecideVerb
         if (!result.Accepted)
         {
             await stderr.WriteLineAsync(result.Message);
-            return 1;
+            return WorkerCommandLine.Refused; // not an approver, no such proposal, or already decided
         }
         await stdout.WriteLineAsync(result.Message);
         await services.GetRequiredService<OutboxDrainer>().DrainAsync(cancellationToken);

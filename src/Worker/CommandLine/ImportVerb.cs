@@ -10,9 +10,9 @@ internal static class ImportVerb
         TextWriter stderr, CancellationToken cancellationToken)
     {
         if (arguments.Positionals.Count != 1)
-            return WorkerCommandLine.UsageError(stderr, "import takes one file or folder");
+            return WorkerCommandLine.UsageError(stderr, arguments, "import takes one file or folder");
         if (ReadSettings(arguments, services.GetRequiredService<IOptions<ExportOptions>>().Value, out var error) is not { } settings)
-            return WorkerCommandLine.UsageError(stderr, error!);
+            return WorkerCommandLine.UsageError(stderr, arguments, error!);
 
         var path = arguments.Positionals[0];
         FolderImportResult result;

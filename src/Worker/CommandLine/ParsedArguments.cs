@@ -1,75 +1,91 @@
+using System.CommandLine;
+
 namespace ChaseBot.Worker.CommandLine;
 
-/// <summary>A command line split into its verb, positional arguments, options and configuration overrides.</summary>
+/// <summary>A parsed command line as the verbs read it: the verb, its arguments, options, flags and setting overrides.</summary>
 internal sealed class ParsedArguments
 {
-    private static readonly HashSet<string> ValueOptions =
-        ["db", "format", "date-order", "payment-term-days", "as-of", "folder", "set", "user", "reason", "days"];
-    private static readonly HashSet<string> FlagOptions = ["json", "csv", "all", "help"];
-
     public string? Verb { get; private init; }
     public List<string> Positionals { get; } = [];
     public Dictionary<string, string> Options { get; } = [];
     public HashSet<string> Flags { get; } = [];
     public Dictionary<string, string?> ConfigOverrides { get; } = [];
 
+    /// <summary>The verb's own help, printed under a usage error.</summary>
+    public string Help { get; private init; } = "";
+
     public string? this[string option] => Options.GetValueOrDefault(option);
 
-    /// <summary>Null with an error message when the arguments cannot be understood.</summary>
-    public static ParsedArguments? Parse(string[] args, out string? error)
+    /// <summary>Null with an error message when a --set is not Key=Value.</summary>
+    public static ParsedArguments? From(ParseResult parse, IReadOnlyDictionary<string, string?> overrides, string help, out string? error)
     {
         error = null;
-        var parsed = new ParsedArguments { Verb = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : null };
-        for (var i = parsed.Verb is null ? 0 : 1; i < args.Length; i++)
+        var command = parse.CommandResult.Command;
+        var parsed = new ParsedArguments { Verb = command is RootCommand ? null : command.Name, Help = help };
+        foreach (var (key, value) in overrides)
+            parsed.ConfigOverrides[key] = value;
+        foreach (var argument in command.Arguments)
+            switch (argument)
+            {
+                case Argument<string[]> many: parsed.Positionals.AddRange(parse.GetValue(many) ?? []); break;
+                case Argument<string> one when parse.GetValue(one) is { } value: parsed.Positionals.Add(value); break;
+            }
+        foreach (var option in command.Options)
+        {
+            if (parse.GetResult(option) is not { Implicit: false })
+                continue;
+            var name = option.Name.TrimStart('-');
+            switch (option)
+            {
+                case Option<bool> flag:
+                    if (parse.GetValue(flag))
+                        parsed.Flags.Add(name);
+                    break;
+                case Option<string[]> settings:
+                    foreach (var setting in parse.GetValue(settings) ?? [])
+                    {
+                        if (setting.IndexOf('=') is not (var at and > 0))
+                        {
+                            error = $"--set takes Key=Value, e.g. --set Exports:DefaultCurrency=EUR (got '{setting}')";
+                            return null;
+                        }
+                        parsed.ConfigOverrides[setting[..at]] = setting[(at + 1)..];
+                    }
+                    break;
+                case Option<string> text when parse.GetValue(text) is { } value:
+                    parsed.Options[name] = value;
+                    break;
+            }
+        }
+        return parsed;
+    }
+
+    /// <summary>
+    /// Takes the settings given as --Section:Key Value (or --Section:Key=Value) out of the arguments, leaving the rest
+    /// to the parser: they are configuration keys, not options of a verb.
+    /// </summary>
+    public static (string[] Remaining, Dictionary<string, string?> Overrides, string? Error) SplitSettings(string[] args)
+    {
+        var rest = new List<string>();
+        var overrides = new Dictionary<string, string?>();
+        for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || !arg.Split('=')[0].Contains(':'))
             {
-                if (arg is "-h")
-                    parsed.Flags.Add("help");
-                else
-                    parsed.Positionals.Add(arg);
+                rest.Add(arg);
                 continue;
             }
             var name = arg[2..];
-            string? inlineValue = null;
             if (name.IndexOf('=') is var eq and > 0)
-                (name, inlineValue) = (name[..eq], name[(eq + 1)..]);
-
-            if (FlagOptions.Contains(name) && inlineValue is null)
             {
-                parsed.Flags.Add(name);
+                overrides[name[..eq]] = name[(eq + 1)..];
                 continue;
             }
-            if (!ValueOptions.Contains(name) && !name.Contains(':'))
-            {
-                error = $"unknown option --{name}";
-                return null;
-            }
-            var value = inlineValue;
-            if (value is null)
-            {
-                if (i + 1 >= args.Length)
-                {
-                    error = $"--{name} needs a value";
-                    return null;
-                }
-                value = args[++i];
-            }
-            if (name.Contains(':'))
-                parsed.ConfigOverrides[name] = value; // --Exports:DefaultCurrency EUR
-            else if (name == "set")
-            {
-                if (value.IndexOf('=') is not (var at and > 0))
-                {
-                    error = "--set takes Key=Value, e.g. --set Exports:DefaultCurrency=EUR";
-                    return null;
-                }
-                parsed.ConfigOverrides[value[..at]] = value[(at + 1)..];
-            }
-            else
-                parsed.Options[name] = value;
+            if (i + 1 >= args.Length)
+                return ([], overrides, $"{arg} needs a value");
+            overrides[name] = args[++i];
         }
-        return parsed;
+        return ([.. rest], overrides, null);
     }
 }

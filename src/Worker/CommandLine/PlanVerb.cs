@@ -12,7 +12,7 @@ internal static class PlanVerb
         TextWriter stderr, CancellationToken cancellationToken)
     {
         if (arguments.Positionals.Count > 0)
-            return WorkerCommandLine.UsageError(stderr, "plan takes no arguments");
+            return WorkerCommandLine.UsageError(stderr, arguments, "plan takes no arguments");
         if (!WorkerCommandLine.TryReadAsOf(arguments, stderr, out var asOf))
             return 2;
         var plan = await services.GetRequiredService<ChaseRunner>().PlanAsync(asOf, cancellationToken);

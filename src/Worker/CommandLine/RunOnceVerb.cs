@@ -18,12 +18,12 @@ internal static class RunOnceVerb
         TextWriter stderr, CancellationToken cancellationToken)
     {
         if (arguments.Positionals.Count > 0)
-            return WorkerCommandLine.UsageError(stderr, "run-once takes no arguments (the folder is --folder or Exports:Folder)");
+            return WorkerCommandLine.UsageError(stderr, arguments, "run-once takes no arguments (the folder is --folder or Exports:Folder)");
         if (!WorkerCommandLine.TryReadAsOf(arguments, stderr, out var asOf))
             return 2;
         var options = services.GetRequiredService<IOptions<ExportOptions>>().Value;
         if (ImportVerb.ReadSettings(arguments, options, out var error) is not { } settings)
-            return WorkerCommandLine.UsageError(stderr, error!);
+            return WorkerCommandLine.UsageError(stderr, arguments, error!);
         if (!Directory.Exists(options.Folder))
         {
             await stderr.WriteLineAsync($"error: the export folder '{Path.GetFullPath(options.Folder)}' does not exist " +
@@ -37,6 +37,7 @@ internal static class RunOnceVerb
             .ImportAsync(options.Folder, settings, TimeSpan.Zero, quietlySkip: null, cancellationToken);
         await stdout.WriteAsync(SummaryText.Human(imported));
 
+        var queuedBefore = await LastQueuedAsync(services, cancellationToken);
         var chase = await services.GetRequiredService<ChaseRunner>().RunAsync(asOf, cancellationToken);
         var checkIns = await services.GetRequiredService<MoraleCheckIns>().AskAsync(includeWeekly: true, cancellationToken);
         var digest = await services.GetRequiredService<ChannelDigest>().PostScheduledAsync(cancellationToken);
@@ -44,7 +45,7 @@ internal static class RunOnceVerb
         await stdout.WriteLineAsync();
         await stdout.WriteLineAsync("== Chat (console: no chat platform is configured)");
         var delivered = await services.GetRequiredService<OutboxDrainer>().DrainAsync(cancellationToken);
-        var held = await PreviewHeldAsync(services, stdout, cancellationToken);
+        var (held, heldEarlier) = await PreviewHeldAsync(services, queuedBefore, stdout, cancellationToken);
 
         await stdout.WriteLineAsync();
         await stdout.WriteLineAsync($"== Chase for {chase.Day:ddd yyyy-MM-dd}: {chase.Reminders} reminder(s), {chase.Proposals} proposal(s), " +
@@ -52,23 +53,39 @@ internal static class RunOnceVerb
                                     $"{chase.Held} held (paused); {checkIns} morale check-in(s); digest {(digest ? "posted" : "already posted today")}.");
         await stdout.WriteLineAsync($"   Delivered {delivered.Delivered} message(s); {held} held for quiet hours or the weekend; " +
                                     $"{delivered.Retrying} retrying; {delivered.DeadLettered} dead-lettered.");
+        if (heldEarlier is { Count: > 0 } earlier)
+            await stdout.WriteLineAsync($"   {Messages(earlier.Count)} from earlier runs still held; the next posts {earlier.Next} (`outbox` lists them).");
         return ImportVerb.ExitCode(imported);
     }
 
-    /// <summary>Messages decided now but held by quiet hours or the weekend: shown, marked, and left to be delivered on time.</summary>
-    private static async Task<int> PreviewHeldAsync(IServiceProvider services, TextWriter stdout, CancellationToken cancellationToken)
+    private static string Messages(int n) => n == 1 ? "1 message" : $"{n} messages";
+
+    private static async Task<long> LastQueuedAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<ChaseDbContext>>().CreateDbContextAsync(cancellationToken);
+        return await db.Outbox.MaxAsync(m => (long?)m.Id, cancellationToken) ?? 0;
+    }
+
+    /// <summary>
+    /// Messages this run queued that are held by quiet hours or the weekend: shown, marked, and left to be delivered on
+    /// time. Those held from earlier runs were shown then; they are counted apart, with when the next goes.
+    /// </summary>
+    private static async Task<(int Held, (int Count, string Next)? Earlier)> PreviewHeldAsync(IServiceProvider services, long queuedBefore,
+        TextWriter stdout, CancellationToken cancellationToken)
     {
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         var zone = services.GetRequiredService<ChaseSettings>().Calendar.Zone;
+        string Local(DateTime utc) =>
+            $"{TimeZoneInfo.ConvertTime(new DateTimeOffset(utc, TimeSpan.Zero), zone).ToString("ddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {zone.Id}";
         await using var db = await services.GetRequiredService<IDbContextFactory<ChaseDbContext>>().CreateDbContextAsync(cancellationToken);
         var held = await db.Outbox.AsNoTracking().Where(m => m.DeliveredAt == null && m.DeadLetteredAt == null && m.NotBefore > now)
             .OrderBy(m => m.Id).ToListAsync(cancellationToken);
-        foreach (var message in held)
+        foreach (var message in held.Where(m => m.Id > queuedBefore))
         {
-            var at = TimeZoneInfo.ConvertTime(new DateTimeOffset(message.NotBefore, TimeSpan.Zero), zone);
-            await stdout.WriteLineAsync($"(held for quiet hours / the weekend: posts {at.ToString("ddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {zone.Id})");
+            await stdout.WriteLineAsync($"(held for quiet hours / the weekend: posts {Local(message.NotBefore)})");
             await stdout.WriteAsync(ConsolePlatform.Render(message, ChatMessage.FromJson(message.Body)));
         }
-        return held.Count;
+        var earlier = held.Where(m => m.Id <= queuedBefore).ToList();
+        return (held.Count - earlier.Count, earlier.Count == 0 ? null : (earlier.Count, Local(earlier.Min(m => m.NotBefore))));
     }
 }

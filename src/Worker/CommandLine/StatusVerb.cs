@@ -25,7 +25,7 @@ internal static class StatusVerb
             var suggestions = await LedgerStatus.SuggestionsAsync(db, filter!, cancellationToken);
             await stderr.WriteLineAsync($"No client or invoice matches '{filter}'." +
                                         (suggestions.Count > 0 ? $" Did you mean: {string.Join(", ", suggestions)}?" : ""));
-            return 1;
+            return WorkerCommandLine.Refused;
         }
         var machine = arguments.Flags.Contains("json") || arguments.Flags.Contains("csv");
         await stdout.WriteAsync(arguments.Flags.Contains("csv") ? SpreadsheetCsv.Status(report)

@@ -1,5 +1,7 @@
 using ChaseBot.Core;
+using System.CommandLine;
 using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Exports;
 using ChaseBot.Core.Storage;
 using ChaseBot.Worker.Scheduling;
 using Microsoft.EntityFrameworkCore;
@@ -12,49 +14,26 @@ namespace ChaseBot.Worker.CommandLine;
 /// <summary>The Worker's command line: the contract people, scripts and tests rely on.</summary>
 public static class WorkerCommandLine
 {
-    public const string Usage = """
-        Usage: dotnet run --project src/Worker -- <verb> [options]
-
-          import <file|folder> [--format <name>] [--date-order dmy|mdy] [--payment-term-days <n>] [--db <path>] [--json]
-              Import accounting exports into the ledger and print what changed.
-          status [client|invoice] [--as-of yyyy-MM-dd] [--all] [--db <path>] [--json|--csv]
-              Who owes what: outstanding invoices, days overdue, totals per currency by age.
-          plan [--as-of yyyy-MM-dd] [--db <path>] [--json]
-              What the chase would do now (or on that day), changing nothing: nudges, proposals, skips and why.
-          decide <proposal> approve|snooze|reject [--user <id>] [--reason <text>] [--days <n>]
-              Decide an escalation proposal (the user must be in Chase:Approvers).
-          chat "<command>" [--user <id>] [--as-of yyyy-MM-dd] [--db <path>]
-              Any /chase command (status, paid, dispute, promise, snooze, client, …; "help" lists them).
-          digest [--db <path>]
-              Post a digest now to the digest channels.
-          outbox [--db <path>] [--json]
-              Messages not delivered yet: held for quiet hours, retrying, or dead-lettered with their error.
-          run-once [--folder <path>] [--as-of yyyy-MM-dd] [--db <path>]
-              The main job once: import the export folder (Exports:Folder), chase, check in, digest, and post
-              (to the console when no chat platform is configured).
-          (no verb)
-              Run as a service: Quartz imports Exports:Folder, chases, checks in, posts digests and delivers, each on its schedule.
-
-        Formats: xero, quickbooks, stripe, zoho, invoiceninja (v4, v5), freshbooks, generic.
-        Any setting can be given as --set Key=Value, e.g. --set Exports:DefaultCurrency=EUR.
-        Exit codes: 0 done; 1 failed; 2 bad arguments, or a file refused whole.
-        """;
+    public const int Done = 0, Failed = 1, Refused = 2;
 
     /// <param name="clock">A fake clock in tests; the system clock otherwise.</param>
     /// <param name="configuration">Extra settings in tests (applied under the command line's own).</param>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider? clock = null,
         IDictionary<string, string?>? configuration = null, CancellationToken cancellationToken = default)
     {
-        var arguments = ParsedArguments.Parse(args, out var error);
+        var (rest, overrides, settingError) = ParsedArguments.SplitSettings(args);
+        var root = WorkerCommands.Build();
+        var parse = root.Parse(rest);
+        var help = HelpFor(root, parse.CommandResult.Command);
+        if (settingError is not null)
+            return UsageError(stderr, help, settingError);
+        if (parse.Errors.Count > 0)
+            return UsageError(stderr, help, string.Join(Environment.NewLine + "error: ", parse.Errors.Select(e => e.Message)));
+        if (parse.Action != parse.CommandResult.Command.Action)
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken); // --help
+        var arguments = ParsedArguments.From(parse, overrides, help, out var error);
         if (arguments is null)
-            return UsageError(stderr, error!);
-        if (arguments.Flags.Contains("help") || arguments.Verb is "help")
-        {
-            await stdout.WriteLineAsync(Usage);
-            return 0;
-        }
-        if (arguments.Verb is not (null or "import" or "status" or "run-once" or "plan" or "decide" or "digest" or "outbox" or "chat"))
-            return UsageError(stderr, $"unknown verb '{arguments.Verb}'");
+            return UsageError(stderr, help, error!);
 
         try
         {
@@ -69,6 +48,8 @@ public static class WorkerCommandLine
                 if (day is { } asOf)
                     clock = new FixedClock(new DateTimeOffset(asOf.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero));
             }
+            if (await RefuseBeforeTouchingTheLedgerAsync(arguments, settings, stderr) is { } refused)
+                return refused;
             await using var services = BuildServices(settings, clock, stdout);
             // Every section registered with ValidateOnStart is checked before any data is touched, as a host would.
             services.GetService<IStartupValidator>()?.Validate();
@@ -131,12 +112,46 @@ public static class WorkerCommandLine
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
-    internal static int UsageError(TextWriter stderr, string message)
+    internal static int UsageError(TextWriter stderr, ParsedArguments arguments, string message) =>
+        UsageError(stderr, arguments.Help, message);
+
+    private static int UsageError(TextWriter stderr, string help, string message)
     {
         stderr.WriteLine($"error: {message}");
         stderr.WriteLine();
-        stderr.WriteLine(Usage);
-        return 2;
+        stderr.WriteLine(help);
+        return Refused;
+    }
+
+    /// <summary>The help System.CommandLine writes for a verb (or for the whole program).</summary>
+    private static string HelpFor(RootCommand root, Command command)
+    {
+        var help = new StringWriter();
+        root.Parse(command == root ? ["--help"] : [command.Name, "--help"]).Invoke(new InvocationConfiguration { Output = help });
+        return help.ToString().TrimEnd();
+    }
+
+    /// <summary>
+    /// What can be refused before a ledger is opened (opening an SQLite file creates it): a verb that only reads or
+    /// decides on a ledger that does not exist, an import of nothing, a run-once without its folder.
+    /// </summary>
+    private static async Task<int?> RefuseBeforeTouchingTheLedgerAsync(ParsedArguments arguments, IConfiguration settings, TextWriter stderr)
+    {
+        if (arguments.Verb == "import" && arguments.Positionals is [var path] && !File.Exists(path) && !Directory.Exists(path))
+            return UsageError(stderr, arguments, $"there is no file or folder '{Path.GetFullPath(path)}'");
+        if (arguments.Verb == "run-once" && settings[$"{ExportOptions.Section}:Folder"] is { } folder && !Directory.Exists(folder))
+        {
+            await stderr.WriteLineAsync($"error: the export folder '{Path.GetFullPath(folder)}' does not exist (set Exports:Folder or pass --folder)");
+            return Refused;
+        }
+        if (!WorkerCommands.NeedsExistingLedger(arguments.Verb) || StorageRegistration.ReadOptions(settings).Provider != DatabaseProvider.Sqlite)
+            return null;
+        var file = DatabaseOptions.SqliteFile(settings.GetConnectionString(DatabaseOptions.ConnectionStringName));
+        if (file is null || File.Exists(file))
+            return null;
+        await stderr.WriteLineAsync($"error: there is no ledger at {file}. `{arguments.Verb}` only reads an existing one; create it by " +
+                                    $"importing your exports: import <file|folder> --db {file} (or run-once --db {file}).");
+        return Refused;
     }
 
     /// <summary>--as-of, when given; false (with the usage error printed) when it is not a date.</summary>
@@ -151,7 +166,7 @@ public static class WorkerCommandLine
             asOf = day;
             return true;
         }
-        UsageError(stderr, $"--as-of is '{text}'; expected a date like 2026-11-30");
+        UsageError(stderr, arguments, $"--as-of is '{text}'; expected a date like 2026-11-30");
         return false;
     }
 

@@ -26,7 +26,7 @@ internal static class WorkerService
         CancellationToken cancellationToken)
     {
         if (arguments.Positionals.Count > 0)
-            return WorkerCommandLine.UsageError(stderr, "the service takes no arguments");
+            return WorkerCommandLine.UsageError(stderr, arguments, "the service takes no arguments");
         // With SQLite, one scheduler per database file: a second would double every job (PostgreSQL clusters instead).
         using var guard = SingleScheduler.TryAcquire(configuration, out var refusal);
         if (refusal is not null)

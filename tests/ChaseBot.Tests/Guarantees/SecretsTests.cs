@@ -66,7 +66,7 @@ public sealed class SecretsTests
             written.AddRange(worker.Log.Select(l => l.GetRawText()));
         }
 
-        await RunAsync("status"); // creates the database
+        await RunAsync("import", Samples.File("xero-invoices-nz.csv")); // creates the database
         await using (var db = Open(database)) // the digest's Teams channel, as if ChaseBot had been added to it
         {
             db.ConversationReferences.Add(new ConversationReference

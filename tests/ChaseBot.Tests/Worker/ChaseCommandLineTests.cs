@@ -57,12 +57,12 @@ public sealed class ChaseCommandLineTests : IDisposable
         var approved = await Cli.RunAsync(monday, approvers, "decide", "1", "approve", "--user", "alice", "--db", _db.Path);
         var again = await Cli.RunAsync(monday, approvers, "decide", "1", "reject", "--user", "alice", "--db", _db.Path);
 
-        Assert.Equal(1, refused.ExitCode);
+        Assert.Equal(2, refused.ExitCode);
         Assert.Contains("mallory is not an approver", refused.Error);
         Assert.Equal(0, approved.ExitCode);
         Assert.Contains("Approved: formal late notice", approved.Out);
         Assert.Contains("Approved by alice", approved.Out); // the artifact, posted to the console
-        Assert.Equal(1, again.ExitCode);
+        Assert.Equal(2, again.ExitCode);
         Assert.Contains("already approved by alice", again.Error);
     }
 
@@ -92,9 +92,15 @@ public sealed class ChaseCommandLineTests : IDisposable
         var promise = await Cli.RunAsync("chat", "promise INV-0101 tomorrow", "--as-of", "2026-12-01", "--db", _db.Path);
 
         Assert.Contains("INV-0102 · Tui Print & Design · NZD 650.00", status.Out);
-        Assert.Contains("Chat:Collectors", refused.Out);
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("Chat:Collectors", refused.Error); // not eve's role: refused, exit 2
+        Assert.Equal(2, refused.ExitCode);
         Assert.Contains("Logged NZD 100.00", paid.Out);
+        Assert.Equal(0, paid.ExitCode);
         Assert.Contains("by 2026-12-02", promise.Out);
+        var noSuchInvoice = await Cli.RunAsync("chat", "paid INV-9999 100", "--db", _db.Path);
+        Assert.Equal(2, noSuchInvoice.ExitCode);
+        Assert.Contains("There is no invoice \"INV-9999\"", noSuchInvoice.Error);
         await using var db = _db.Open();
         Assert.Equal("cli:bob", db.Payments.Single().RecordedBy);
     }

@@ -150,7 +150,7 @@ public sealed class CommandLineTests : IDisposable
 
         var result = await Run("status", "Kauri Digitel Ltd");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         Assert.Contains("No client or invoice matches 'Kauri Digitel Ltd'", result.Error);
         Assert.Contains("Did you mean: Kauri Digital Ltd", result.Error);
         Assert.Contains("Kauri Digital Ltd", (await Run("status", "kauri digtal")).Error);

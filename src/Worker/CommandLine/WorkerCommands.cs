@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.CommandLine;
+
+namespace ChaseBot.Worker.CommandLine;
+
+/// <summary>
+/// The verbs and the options each takes, declared once: parsing, per-verb help and the errors for anything a verb
+/// does not take all come from this tree (System.CommandLine).
+/// </summary>
+internal static class WorkerCommands
+{
+    public const string Summary = """
+        ChaseBot's Worker: imports accounting exports, chases overdue invoices and posts to chat.
+        With a verb it does that one thing and exits; with none it runs as a service (Quartz runs the import, chase,
+        morale, digest and outbox jobs on their schedules).
+
+        Formats: xero, quickbooks, stripe, zoho, invoiceninja (v4, v5), freshbooks, generic (see the README's table).
+        Any setting can be given as --set Key=Value (or --Key Value), e.g. --set Exports:DefaultCurrency=EUR.
+        Exit codes: 0 done; 1 failed (the database or the disk; trying again may work); 2 refused (bad arguments,
+        a file refused whole, no such ledger, client, invoice or proposal, not an approver).
+        """;
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(Summary) { Db(), Folder(), Set() };
+        root.SetAction(_ => 0); // no verb: the service (WorkerCommandLine runs it)
+        root.Add(new Command("import", "Import accounting exports into the ledger and print what changed; every file passed over is named with why.")
+        {
+            new Argument<string>("file|folder") { Description = "An export file, or a folder of them" },
+            Format(), DateOrder(), PaymentTermDays(), Db(), Json("one JSON object per file"), Set(),
+        });
+        var status = new Command("status", "Who owes what: outstanding invoices, days overdue, totals per currency by age.")
+        {
+            new Argument<string[]>("client|invoice") { Description = "Show just this client or invoice", Arity = ArgumentArity.ZeroOrMore },
+            AsOf(), new Option<bool>("--all") { Description = "Settled invoices too" }, Db(), Json("the report as JSON"),
+            new Option<bool>("--csv") { Description = "The invoices as CSV for a spreadsheet" }, Set(),
+        };
+        status.Validators.Add(result =>
+        {
+            RefuseUnknownOptions(result, status.Arguments[0]);
+            if (result.GetResult(status.Options.Single(o => o.Name == "--json")) is not null &&
+                result.GetResult(status.Options.Single(o => o.Name == "--csv")) is not null)
+                result.AddError("--json and --csv cannot be used together: choose one");
+        });
+        root.Add(status);
+        root.Add(new Command("plan", "What the chase would do now (or on that day), changing nothing: nudges, proposals, skips and why.")
+        {
+            AsOf(), Db(), Json("an array of {invoice, client, step, kind, reason, sendAt}"), Set(),
+        });
+        root.Add(new Command("decide", "Decide an escalation proposal (the user must be in Chase:Approvers).")
+        {
+            new Argument<string>("proposal") { Description = "The proposal's number, as chat and `outbox` show it" },
+            new Argument<string>("decision") { Description = "approve, snooze or reject" },
+            User(), new Option<string>("--reason") { Description = "Why (kept in the audit history)", HelpName = "text" },
+            new Option<string>("--days") { Description = "How long a snooze lasts (1-90, default 7)", HelpName = "n" }, Db(), Set(),
+        });
+        var chat = new Command("chat", "Any /chase command (status, paid, dispute, promise, snooze, client, …; \"help\" lists them).")
+        {
+            new Argument<string[]>("command") { Description = "The command text, e.g. \"status Kauri Digital Ltd\"", Arity = ArgumentArity.OneOrMore },
+            User(), AsOf(), Db(), Set(),
+        };
+        chat.Validators.Add(result => RefuseUnknownOptions(result, chat.Arguments[0]));
+        root.Add(chat);
+        root.Add(new Command("digest", "Post a digest now to the digest channels.") { Db(), Set() });
+        root.Add(new Command("outbox", "Messages not delivered yet: held for quiet hours, retrying, or dead-lettered with their error.")
+        {
+            Db(), Json("an array of messages"), Set(),
+        });
+        root.Add(new Command("run-once", "The main job once: import the export folder (Exports:Folder), chase, check in, digest, and post " +
+                                         "(to the console when no chat platform is configured).")
+        {
+            Folder(), AsOf(), Format(), DateOrder(), PaymentTermDays(), Db(), Set(),
+        });
+        return root;
+    }
+
+    /// <summary>
+    /// A verb whose argument takes several words would take an option it does not know ("status --format x") as two
+    /// more words: an unknown --option is an error instead.
+    /// </summary>
+    private static void RefuseUnknownOptions(System.CommandLine.Parsing.CommandResult result, Argument words)
+    {
+        if (result.GetResult(words) is { } given && given.Tokens.FirstOrDefault(t => t.Value.StartsWith("--", StringComparison.Ordinal)) is { } unknown)
+            result.AddError($"{result.Command.Name} does not take {unknown.Value} (see {result.Command.Name} --help)");
+    }
+
+    /// <summary>The verbs that only read or decide: they never create a ledger.</summary>
+    public static bool NeedsExistingLedger(string? verb) => verb is "status" or "plan" or "decide" or "chat" or "outbox" or "digest";
+
+    private static Option<string> Db() => new("--db") { Description = "The SQLite ledger file (default: one per user; see the README)", HelpName = "path" };
+
+    private static Option<string> Folder() => new("--folder") { Description = "The export folder (default: Exports:Folder)", HelpName = "path" };
+
+    private static Option<string> AsOf()
+    {
+        var option = new Option<string>("--as-of") { Description = "Take this day as today", HelpName = "yyyy-MM-dd" };
+        option.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>();
+            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+                result.AddError($"--as-of is '{text}'; expected a date like 2026-11-30");
+        });
+        return option;
+    }
+
+    private static Option<string> User() => new("--user") { Description = "Who is acting (default: your login name)", HelpName = "id" };
+
+    private static Option<bool> Json(string what) => new("--json") { Description = $"Print {what}" };
+
+    private static Option<string> Format() =>
+        new("--format") { Description = "The export's format, when it cannot be told from its columns", HelpName = "name" };
+
+    private static Option<string> DateOrder()
+    {
+        var option = new Option<string>("--date-order") { Description = "Day or month first in numeric dates (default: decided from the file)" };
+        option.AcceptOnlyFromAmong("dmy", "mdy", "auto");
+        return option;
+    }
+
+    private static Option<string> PaymentTermDays()
+    {
+        var option = new Option<string>("--payment-term-days") { Description = "Days from issue to due, for exports without a due date (FreshBooks)", HelpName = "n" };
+        option.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>();
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days > 365)
+                result.AddError($"--payment-term-days is '{text}'; expected a number of days from 0 to 365");
+        });
+        return option;
+    }
+
+    private static Option<string[]> Set() =>
+        new("--set") { Description = "A setting, e.g. Exports:DefaultCurrency=EUR (repeatable)", HelpName = "Key=Value", Arity = ArgumentArity.ZeroOrMore };
+}
