@@ -57,7 +57,17 @@ public sealed class OutboxJob(OutboxDrainer drainer, IHostApplicationLifetime li
     {
         // A drain can take minutes at the platforms' pace; on SIGTERM it stops claiming and lets the rest wait.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
-        var result = await drainer.DrainAsync(stop.Token);
+        DrainSummary result;
+        try
+        {
+            result = await drainer.DrainAsync(stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Shutdown caught the drain between two steps (reading what is due, claiming): nothing was half-sent.
+            log.LogInformation("Outbox run stopped for shutdown; what was not delivered waits for the next run");
+            return;
+        }
         if (result.Delivered + result.Retrying + result.DeadLettered > 0)
             log.LogInformation("Outbox: {Delivered} delivered, {Retrying} retrying, {Dead} dead-lettered",
                 result.Delivered, result.Retrying, result.DeadLettered);

@@ -48,6 +48,11 @@ public sealed class GracefulShutdownTests : IDisposable
             Assert.Equal(0, await worker.TerminateAsync(TimeSpan.FromSeconds(30)));
             Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"took {stopping.Elapsed} to stop"); // no waiting out the drain
             Assert.Contains(worker.Messages, m => m.StartsWith("Scheduler ", StringComparison.Ordinal) && m.EndsWith(" stopped", StringComparison.Ordinal));
+            // A normal shutdown is not a failure: no error lines, no stack traces.
+            var alarming = worker.Log.Where(l => l.GetProperty("LogLevel").GetString() is "Error" or "Critical" ||
+                                                 l.GetRawText().Contains("Exception", StringComparison.Ordinal))
+                .Select(l => l.GetRawText()).Concat(worker.StandardError).ToList();
+            Assert.True(alarming.Count == 0, string.Join('\n', alarming));
         }
 
         int total, sentBeforeStop;

@@ -81,6 +81,25 @@ public sealed class WorkerServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task The_service_names_its_ledger_at_start_and_probes_do_not_flood_the_log()
+    {
+        var settings = new Dictionary<string, string> { ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}", ["Exports:Folder"] = _db.Folder };
+        await using var worker = WorkerProcess.Start(_db.Folder, settings);
+        await worker.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        using var http = new HttpClient { BaseAddress = new Uri(worker.HealthUrl) };
+        for (var i = 0; i < 5; i++)
+            Assert.Equal("ok", await http.GetStringAsync("/healthz"));
+        var linesBefore = worker.Log.Count;
+        for (var i = 0; i < 20; i++)
+            await http.GetStringAsync("/healthz");
+        await worker.TerminateAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Contains($"Ledger: SQLite file {_db.Path}", worker.Messages);
+        Assert.DoesNotContain(worker.Log, l => l.GetRawText().Contains("/healthz", StringComparison.Ordinal));
+        Assert.True(worker.Log.Count - linesBefore < 10, $"{worker.Log.Count - linesBefore} lines for 20 probes and a shutdown");
+    }
+
+    [Fact]
     public async Task The_running_Worker_answers_its_probes_and_a_second_one_on_the_same_SQLite_file_is_refused()
     {
         var url = Loopback.FreeUrl();
