@@ -40,12 +40,14 @@ public sealed class ClusteredWorkerTests
             ["Slack:SigningSecret"] = "cluster-test-signing-secret",
             ["Slack:ApiBaseUrl"] = slack.ApiUrl,
             ["Worker:ClusterCheckinInterval"] = "00:00:01",
-            ["Worker:ClusterFailoverAfter"] = "00:00:03",
+            // Long enough that a Worker slowed by a busy machine is not taken for dead while it still runs (both would
+            // then fire the same trigger); the takeover below waits on a condition, so it only costs time when it happens.
+            ["Worker:ClusterFailoverAfter"] = "00:00:10",
         };
 
         await using var first = WorkerProcess.Start(folder, settings);
         await using var second = WorkerProcess.Start(folder, settings);
-        await Task.WhenAll(first.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)), second.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)));
+        await Task.WhenAll(first.WaitUntilReadyAsync(Patience), second.WaitUntilReadyAsync(Patience));
 
         // Both Workers at work until the day's chase has been delivered, and a few firings more.
         var options = Options(database.ConnectionString);
@@ -54,7 +56,9 @@ public sealed class ClusteredWorkerTests
             await using var db = new ChaseDbContext(options);
             return await db.Outbox.CountAsync() > 0 && await db.Outbox.AllAsync(m => m.DeliveredAt != null);
         }, "the chase was never delivered");
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        var firedSoFar = Firings(first).Count() + Firings(second).Count();
+        await WaitUntilAsync(() => Task.FromResult(Firings(first).Count() + Firings(second).Count() >= firedSoFar + 3),
+            "the schedule stopped firing after the chase was delivered");
 
         // Kill whichever Worker ran the latest firing, mid-schedule, and drop a new export with a new overdue invoice.
         var (victim, survivor) = LatestFiring(first) >= LatestFiring(second) ? (first, second) : (second, first);
@@ -67,7 +71,7 @@ public sealed class ClusteredWorkerTests
         var posts = () => slack.Calls.Where(c => c.Path == "/api/chat.postMessage").ToList();
         await WaitUntilAsync(() => Task.FromResult(posts().Any(c => c.Body.ToJsonString().Contains("TAKEOVER-1"))),
             "the surviving Worker never chased the invoice exported after the other was killed");
-        Assert.Equal(0, await survivor.TerminateAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await survivor.TerminateAsync(Patience));
 
         // Each firing ran on exactly one Worker.
         var firings = Firings(first).Concat(Firings(second)).ToList();
@@ -101,13 +105,13 @@ public sealed class ClusteredWorkerTests
         });
         using var http = new HttpClient { BaseAddress = new Uri(worker.HealthUrl) };
         string? live = null;
-        for (var i = 0; i < 300 && live is null; i++, await Task.Delay(100))
+        for (var deadline = DateTime.UtcNow + Patience; live is null && DateTime.UtcNow < deadline; await Task.Delay(100))
             try { live = await http.GetStringAsync("/healthz"); }
             catch (HttpRequestException) { /* not listening yet */ }
         var notReady = await http.GetAsync("/readyz");
 
         await database.CreateAsync();
-        await worker.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)); // the migration retries every 5 s, then Quartz starts
+        await worker.WaitUntilReadyAsync(Patience); // the migration retries every 5 s, then Quartz starts
 
         Assert.Equal("ok", live);
         Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
@@ -116,6 +120,9 @@ public sealed class ClusteredWorkerTests
         await using var db = new ChaseDbContext(Options(database.ConnectionString));
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
     }
+
+    /// <summary>A bound on waiting for a condition, not a sleep: generous, because a loaded 2-core machine can be slow.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
 
     private static DbContextOptions<ChaseDbContext> Options(string connectionString) =>
         TestDatabase.OptionsFor(connectionString, DatabaseProvider.Postgres);
@@ -137,7 +144,7 @@ public sealed class ClusteredWorkerTests
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
     {
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline; await Task.Delay(250))
+        for (var deadline = DateTime.UtcNow + Patience; DateTime.UtcNow < deadline; await Task.Delay(250))
             if (await condition())
                 return;
         throw new TimeoutException(failure);
