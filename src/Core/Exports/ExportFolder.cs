@@ -10,17 +10,25 @@ public sealed record FolderScan(IReadOnlyList<FileInfo> Ready, IReadOnlyList<Ski
     IReadOnlyDictionary<string, string> Warnings);
 
 /// <summary>
+/// What earlier looks at a folder saw of each file (its size and write time, and when that was first seen on the
+/// running clock), so a file already watched long enough is not watched again. One per scheduled import.
+/// </summary>
+public sealed class FileObservations
+{
+    internal readonly Dictionary<string, (long Length, DateTime Written, long SeenAt)> Seen = new(StringComparer.Ordinal);
+}
+
+/// <summary>
 /// The folder people (or a sync client) drop exports into. A file is read only when it is complete: its name is
 /// not a download or editor temporary, and it has stopped changing for the settle time.
 /// </summary>
 /// <remarks>
-/// "Stopped changing" is judged on this machine's own running clock, never by comparing a file's timestamp with
-/// the chase's "today" (which a test or --as-of may set anywhere): a file whose write time is at least the settle
-/// time in the past by the real clock is at rest; any other file (just written, or dated ahead of this machine by
-/// clock skew, a network share or a copy that kept its times) is watched for the settle time, and read when its
-/// size and write time have not moved.
+/// "Stopped changing" is measured, never inferred from a timestamp: a file's size and write time must stay the same
+/// for the settle time on this process's running (monotonic) clock. Its timestamp may be anything (a machine or
+/// share whose clock is off, a copy that kept the original times), and is compared with nothing except to warn
+/// about a file dated ahead of this machine.
 /// </remarks>
-public sealed class ExportFolder(string path, TimeProvider? realClock = null)
+public sealed class ExportFolder(string path, TimeProvider? realClock = null, FileObservations? observations = null)
 {
     private static readonly string[] TemporarySuffixes =
         [".tmp", ".temp", ".part", ".partial", ".crdownload", ".download", ".filepart", ".swp", "~"];
@@ -29,45 +37,67 @@ public sealed class ExportFolder(string path, TimeProvider? realClock = null)
     private static readonly TimeSpan SkewTolerance = TimeSpan.FromMinutes(2);
 
     private readonly TimeProvider _clock = realClock ?? TimeProvider.System;
+    private readonly FileObservations _seen = observations ?? new FileObservations();
 
     public string Path { get; } = path;
 
+    /// <summary>
+    /// The files to read now. With a settle time, files not yet seen unchanged for that long are watched (this call
+    /// waits, at most the settle time) and read if they did not move; with none, every file is read as it is.
+    /// </summary>
     public async Task<FolderScan> ScanAsync(TimeSpan settleTime, CancellationToken cancellationToken = default)
     {
         var folder = new DirectoryInfo(Path);
         if (!folder.Exists)
             throw new DirectoryNotFoundException($"the export folder '{folder.FullName}' does not exist");
 
-        var now = _clock.GetUtcNow().UtcDateTime;
         var ready = new List<FileInfo>();
         var skipped = new List<SkippedExport>();
-        var watched = new List<(FileInfo File, long Length, DateTime Written)>();
+        var watched = new List<FileInfo>();
+        var longestWait = TimeSpan.Zero;
+        var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in folder.EnumerateFiles().OrderBy(f => f.Name, StringComparer.Ordinal))
         {
+            present.Add(file.FullName);
             if (LooksTemporary(file.Name))
+            {
                 skipped.Add(new SkippedExport(file.Name, TemporaryReason(file.Name)));
-            else if (settleTime <= TimeSpan.Zero || now - file.LastWriteTimeUtc >= settleTime)
+                continue;
+            }
+            if (settleTime <= TimeSpan.Zero)
+            {
+                ready.Add(file);
+                continue;
+            }
+            var unchangedFor = Observe(file);
+            if (unchangedFor >= settleTime)
                 ready.Add(file);
             else
-                watched.Add((file, file.Length, file.LastWriteTimeUtc));
+            {
+                watched.Add(file);
+                longestWait = TimeSpan.FromTicks(Math.Max(longestWait.Ticks, (settleTime - unchangedFor).Ticks));
+            }
         }
+        foreach (var gone in _seen.Seen.Keys.Where(k => k.StartsWith(folder.FullName, StringComparison.Ordinal) && !present.Contains(k)).ToList())
+            _seen.Seen.Remove(gone);
 
         if (watched.Count > 0)
         {
-            await Task.Delay(settleTime, _clock, cancellationToken);
-            foreach (var (file, length, written) in watched)
+            await Task.Delay(longestWait, _clock, cancellationToken);
+            foreach (var file in watched)
             {
                 file.Refresh();
                 if (!file.Exists)
                     skipped.Add(new SkippedExport(file.Name, "it disappeared while it was being checked"));
-                else if (file.Length != length || file.LastWriteTimeUtc != written)
+                else if (Observe(file) > TimeSpan.Zero) // the same size and time as before the wait
+                    ready.Add(file);
+                else
                     skipped.Add(new SkippedExport(file.Name,
                         $"it is still being written (it changed during the last {Seconds(settleTime)}); it is read once it stops changing"));
-                else
-                    ready.Add(file);
             }
         }
 
+        var now = _clock.GetUtcNow().UtcDateTime;
         var warnings = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in ready.Where(f => f.LastWriteTimeUtc - now > SkewTolerance))
             warnings[file.Name] = $"the file is dated {Duration(file.LastWriteTimeUtc - now)} ahead of this machine's clock " +
@@ -78,6 +108,16 @@ public sealed class ExportFolder(string path, TimeProvider? realClock = null)
             ? a.LastWriteTimeUtc.CompareTo(b.LastWriteTimeUtc)
             : StringComparer.Ordinal.Compare(a.Name, b.Name));
         return new FolderScan(ready, skipped, warnings);
+    }
+
+    /// <summary>How long the file has had its present size and write time, as far as this process has seen (zero: it just changed).</summary>
+    private TimeSpan Observe(FileInfo file)
+    {
+        var signature = (file.Length, file.LastWriteTimeUtc);
+        if (_seen.Seen.TryGetValue(file.FullName, out var seen) && (seen.Length, seen.Written) == signature)
+            return _clock.GetElapsedTime(seen.SeenAt);
+        _seen.Seen[file.FullName] = (signature.Length, signature.LastWriteTimeUtc, _clock.GetTimestamp());
+        return TimeSpan.Zero;
     }
 
     /// <summary>Names used while a file is being downloaded, synced or edited, and hidden files.</summary>

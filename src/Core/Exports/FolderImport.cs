@@ -13,6 +13,7 @@ public sealed record FolderImportResult(IReadOnlyList<ImportSummary> Imports, IR
 /// <summary>Imports every ready file of an export folder, oldest first.</summary>
 public sealed class FolderImport(ExportImporter importer, IDbContextFactory<ChaseDbContext> dbFactory)
 {
+    private readonly FileObservations _observations = new(); // the scheduled job's runs share what they saw
     /// <summary>
     /// With <paramref name="quietlySkip"/> (the scheduled job), files whose content was imported before, or was
     /// refused by this process already, are passed over without a new import run; a person running the command
@@ -21,7 +22,7 @@ public sealed class FolderImport(ExportImporter importer, IDbContextFactory<Chas
     public async Task<FolderImportResult> ImportAsync(string folder, ImportSettings settings, TimeSpan settleTime,
         ISet<string>? quietlySkip, CancellationToken cancellationToken = default)
     {
-        var scan = await new ExportFolder(folder).ScanAsync(settleTime, cancellationToken);
+        var scan = await new ExportFolder(folder, observations: _observations).ScanAsync(settleTime, cancellationToken);
         var summaries = new List<ImportSummary>();
         foreach (var file in scan.Ready)
         {
