@@ -19,7 +19,11 @@ public sealed class ChaseOptions
     /// <summary>Messages are held from QuietHoursStart to QuietHoursEnd (local time) and on QuietDays.</summary>
     public TimeOnly QuietHoursStart { get; set; } = new(18, 0);
     public TimeOnly QuietHoursEnd { get; set; } = new(9, 0);
-    public List<DayOfWeek>? QuietDays { get; set; }
+    /// <summary>
+    /// Day names; unset means Saturday and Sunday. An empty entry or "none" means no quiet days. Read as text: a
+    /// configuration chained into a host turns an empty value into null, which an enum list would bind as Sunday.
+    /// </summary>
+    public List<string>? QuietDays { get; set; }
 
     /// <summary>Where nudges and proposals go for clients with no channel of their own.</summary>
     public string DefaultChannel { get; set; } = "#accounts-receivable";
@@ -36,7 +40,13 @@ public sealed class ChaseOptions
     /// <summary>Overrides per step id: Chase:Ladder:reminder-1:Day = 5, Chase:Ladder:heads-up:Enabled = true.</summary>
     public Dictionary<string, LadderStepOptions> Ladder { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    public IReadOnlyList<DayOfWeek> EffectiveQuietDays => QuietDays ?? [DayOfWeek.Saturday, DayOfWeek.Sunday];
+    public IReadOnlyList<DayOfWeek> EffectiveQuietDays => QuietDays is null
+        ? [DayOfWeek.Saturday, DayOfWeek.Sunday]
+        : QuietDays.Where(d => !string.IsNullOrWhiteSpace(d) && !d.Trim().Equals("none", StringComparison.OrdinalIgnoreCase))
+            .Select(d => Enum.TryParse<DayOfWeek>(d.Trim(), ignoreCase: true, out var day) && Enum.IsDefined(day) && !int.TryParse(d, out _)
+                ? day
+                : throw new InvalidOperationException($"Chase:QuietDays has '{d}'; expected day names like Saturday, or none."))
+            .Distinct().ToList();
 
     public TimeZoneInfo ResolveTimeZone()
     {

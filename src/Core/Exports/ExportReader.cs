@@ -82,9 +82,10 @@ public sealed class ExportReader : IDisposable
         if (records == 0)
             throw new ExportRefusedException("the file has no rows");
         throw new ExportRefusedException(
-            $"this is not an export ChaseBot recognises: its first row has {FoundColumns(firstRow!)}, which no known format's header matches. " +
-            "Choose the format with --format <name>, or map your columns with Exports:Generic:Columns; the README's " +
-            "\"Supported exports\" table lists the columns each format needs.");
+            $"this is not an export ChaseBot recognises: its first row ({FoundColumns(firstRow!)}) is no known format's header. " +
+            "Choose one with --format " +
+            string.Join("|", formats.Where(f => f.RefuseBecause is null).Select(f => f.Name.Split('-')[0]).Distinct()) +
+            " or map your columns with Exports:Generic:Columns (the README's \"Supported exports\" lists each format's columns).");
     }
 
     /// <summary>What the first row holds, cut short: a few names are enough to recognise the file by.</summary>
@@ -92,12 +93,7 @@ public sealed class ExportReader : IDisposable
     {
         var named = cells.Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c.Length <= 30 ? c.Trim() : c.Trim()[..30] + "…").ToList();
         var shown = string.Join(", ", named.Take(5).Select(c => $"\"{c}\""));
-        return named.Count switch
-        {
-            1 => $"one column, {shown}",
-            <= 5 => $"the columns {shown}",
-            _ => $"the columns {shown} and {named.Count - 5} more",
-        };
+        return named.Count > 5 ? $"{shown} and {named.Count - 5} more" : shown;
     }
 
     /// <summary>The records after the header.</summary>

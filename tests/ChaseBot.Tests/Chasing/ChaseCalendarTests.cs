@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using ChaseBot.Core.Chasing;
 
 namespace ChaseBot.Tests.Chasing;
@@ -15,6 +16,25 @@ public sealed class ChaseCalendarTests
     [InlineData("2026-11-24T07:30:00Z", "2026-11-24T09:00:00Z")] // Tuesday before 09:00
     public void Quiet_hours_and_weekends_hold_messages_until_the_next_allowed_local_time_across_DST(string decided, string expected) =>
         Assert.Equal(DateTimeOffset.Parse(expected), London().NextAllowed(DateTimeOffset.Parse(decided)));
+
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("none", "")]
+    [InlineData("friday", "Friday")]
+    [InlineData(null, "Saturday Sunday")]
+    public void Quiet_days_read_the_same_in_the_service_host_as_on_the_command_line(string? configured, string expected)
+    {
+        var settings = configured is null ? new Dictionary<string, string?>() : new() { ["Chase:QuietDays:0"] = configured };
+        var direct = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var hosted = new ConfigurationManager(); // as WebApplication chains it
+        hosted.AddConfiguration(direct);
+
+        foreach (var configuration in new IConfiguration[] { direct, hosted })
+        {
+            var options = configuration.GetSection(ChaseBot.Core.ChaseOptions.Section).Get<ChaseBot.Core.ChaseOptions>() ?? new();
+            Assert.Equal(expected, string.Join(' ', options.EffectiveQuietDays));
+        }
+    }
 
     [Fact]
     public void A_quiet_period_ending_inside_the_spring_forward_gap_ends_an_hour_later_not_never()

@@ -76,8 +76,8 @@ public sealed class BrokenExportTests : IDisposable
             "B,,INV-2,01/10/2026,31/10/2026,100.00,0.00,100.00,NZD,Sales invoice,Awaiting Payment\n"), "never closed");
 
     [Fact]
-    public Task An_unknown_layout_is_refused_naming_the_formats_looked_for() =>
-        AssertRefused(_db.WriteFile("other.csv", "foo,bar,baz\n1,2,3\n"), "Xero invoice export (ContactName, InvoiceNumber");
+    public Task An_unknown_layout_is_refused_saying_what_was_found_and_how_to_choose_a_format() =>
+        AssertRefused(_db.WriteFile("other.csv", "foo,bar,baz\n1,2,3\n"), "its first row (\"foo\", \"bar\", \"baz\") is no known format's header");
 
     [Fact]
     public Task Xeros_import_template_is_refused_with_where_to_find_the_export() =>
