@@ -8,7 +8,8 @@ using ChaseBot.Core.Storage;
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddChaseLogging(builder.Configuration);
 builder.Services.AddChaseCore(builder.Configuration);
-builder.Services.AddHostedService<DatabaseMigration>();
+builder.Services.AddSingleton<DatabaseMigration>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigration>());
 builder.Services.AddSlackEndpoints();
 
 var app = builder.Build();

@@ -16,10 +16,12 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => TypedResults.Text("ok"));
-        app.MapGet("/readyz", async (IDbContextFactory<ChaseDbContext> dbFactory, IOptions<SlackOptions> slack, IOptions<TeamsOptions> teams,
-            CancellationToken cancellationToken) =>
+        app.MapGet("/readyz", async (IDbContextFactory<ChaseDbContext> dbFactory, DatabaseMigration migration, IOptions<SlackOptions> slack,
+            IOptions<TeamsOptions> teams, CancellationToken cancellationToken) =>
         {
             var problems = new List<string>();
+            if (migration.Waiting is { } waiting)
+                problems.Add(waiting);
             if (await DatabaseReadiness.ProblemAsync(dbFactory, cancellationToken) is { } database)
                 problems.Add(database);
             try

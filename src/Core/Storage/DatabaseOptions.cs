@@ -21,6 +21,12 @@ public sealed class DatabaseOptions
     public int BusyTimeoutSeconds { get; set; } = 30;
 
     /// <summary>
+    /// How long a starting process waits for another's migration, or for an unreachable database, before it gives up
+    /// (exit code 1, saying what to do).
+    /// </summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// The SQLite ledger when no connection string names one: one per user (XDG_DATA_HOME or ~/.local/share on Linux,
     /// %LOCALAPPDATA% on Windows), so the Bot and the Worker open the same file whatever folder each was started in.
     /// </summary>

@@ -47,6 +47,10 @@ public static class StorageRegistration
         }
         if (int.TryParse(section["BusyTimeoutSeconds"], out var busy) && busy > 0)
             options.BusyTimeoutSeconds = busy;
+        if (section["LockTimeout"] is { } lockTimeout)
+            options.LockTimeout = TimeSpan.TryParse(lockTimeout, System.Globalization.CultureInfo.InvariantCulture, out var limit) && limit >= TimeSpan.Zero
+                ? limit
+                : throw new InvalidOperationException($"Database:LockTimeout is '{lockTimeout}'; expected a duration such as 00:05:00.");
         return options;
     }
 

@@ -53,8 +53,9 @@ public static class WorkerCommandLine
             await using var services = BuildServices(settings, clock, stdout);
             // Every section registered with ValidateOnStart is checked before any data is touched, as a host would.
             services.GetService<IStartupValidator>()?.Validate();
+            var wait = new LockWait(message => stderr.WriteLine(message), services.GetRequiredService<DatabaseOptions>().LockTimeout);
             await using (var db = await services.GetRequiredService<IDbContextFactory<ChaseDbContext>>().CreateDbContextAsync(cancellationToken))
-                await DatabaseMigrator.MigrateAsync(db, cancellationToken);
+                await DatabaseMigrator.MigrateAsync(db, wait, cancellationToken);
 
             return arguments.Verb switch
             {
@@ -67,6 +68,11 @@ public static class WorkerCommandLine
                 "outbox" => await OutboxVerb.RunAsync(arguments, services, stdout, cancellationToken),
                 _ => await RunOnceVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
             };
+        }
+        catch (LockTimeoutException e)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}");
+            return Failed;
         }
         catch (OptionsValidationException e)
         {

@@ -46,16 +46,19 @@ internal static class WorkerService
         await using var app = builder.Build();
         app.MapWorkerHealth();
         await app.RunAsync(cancellationToken);
-        return 0;
+        return app.Services.GetRequiredService<DatabaseMigration>().GaveUp ? 1 : 0;
     }
 
     /// <summary>/healthz: the process answers. /readyz: the scheduler is running and the database is reachable and migrated.</summary>
     private static void MapWorkerHealth(this WebApplication app)
     {
         app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", async (ScheduleHost schedule, IDbContextFactory<ChaseDbContext> dbFactory, CancellationToken cancellationToken) =>
+        app.MapGet("/readyz", async (ScheduleHost schedule, DatabaseMigration migration, IDbContextFactory<ChaseDbContext> dbFactory,
+            CancellationToken cancellationToken) =>
         {
             var problems = new List<string>();
+            if (migration.Waiting is { } waiting)
+                problems.Add(waiting);
             if (!await schedule.IsRunningAsync(cancellationToken))
                 problems.Add("the scheduler is not running");
             if (await DatabaseReadiness.ProblemAsync(dbFactory, cancellationToken) is { } database)
