@@ -45,8 +45,9 @@ internal static class WorkerService
         builder.Services.AddChaseSchedule(builder.Configuration);
         await using var app = builder.Build();
         app.MapWorkerHealth();
+        var migration = app.Services.GetRequiredService<DatabaseMigration>(); // RunAsync disposes the services
         await app.RunAsync(cancellationToken);
-        return app.Services.GetRequiredService<DatabaseMigration>().GaveUp ? 1 : 0;
+        return migration.GaveUp ? 1 : 0;
     }
 
     /// <summary>/healthz: the process answers. /readyz: the scheduler is running and the database is reachable and migrated.</summary>
