@@ -78,6 +78,8 @@ public sealed class ExportFolder(string path, TimeProvider? realClock = null, Fi
                 longestWait = TimeSpan.FromTicks(Math.Max(longestWait.Ticks, (settleTime - unchangedFor).Ticks));
             }
         }
+        foreach (var sub in folder.EnumerateDirectories().Where(d => !d.Name.StartsWith('.')).OrderBy(d => d.Name, StringComparer.Ordinal))
+            skipped.Add(new SkippedExport(sub.Name + "/", "a folder: only the files directly in the export folder are read"));
         foreach (var gone in _seen.Seen.Keys.Where(k => k.StartsWith(folder.FullName, StringComparison.Ordinal) && !present.Contains(k)).ToList())
             _seen.Seen.Remove(gone);
 

@@ -29,10 +29,14 @@ public sealed class ExportFolderTests : IDisposable
         foreach (var name in temporaries)
             Drop(name, "stripe-invoices.csv");
 
+        Directory.CreateDirectory(Path.Combine(_folder, "archive"));
+
         var scan = await new ExportFolder(_folder).ScanAsync(TimeSpan.Zero);
 
         Assert.Equal(["xero.csv"], scan.Ready.Select(f => f.Name));
-        Assert.Equal(temporaries.Order(StringComparer.Ordinal), scan.Skipped.Select(s => s.File).Order(StringComparer.Ordinal));
+        Assert.Equal([.. temporaries.Order(StringComparer.Ordinal), "archive/"], scan.Skipped.Select(s => s.File).Order(StringComparer.Ordinal)
+            .OrderBy(f => f == "archive/"));
+        Assert.Contains("only the files directly in the export folder", scan.Skipped.Single(s => s.File == "archive/").Reason);
         Assert.Contains("hidden", scan.Skipped.Single(s => s.File == ".hidden.csv").Reason);
         Assert.Contains("still in progress", scan.Skipped.Single(s => s.File == "stripe.csv.part").Reason);
     }
