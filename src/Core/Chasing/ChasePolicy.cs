@@ -8,7 +8,7 @@ public enum DecisionKind
     Nudge,
     /// <summary>Put this step to a human.</summary>
     Proposal,
-    /// <summary>A snoozed proposal whose snooze has ended: put it to a human again.</summary>
+    /// <summary>A snoozed proposal whose snooze has ended, or one withdrawn during a hold that is over: put it to a human again.</summary>
     Resurface,
     /// <summary>Record the step as passed over (caught up, or no final notice before a suspension).</summary>
     Skip,
@@ -107,6 +107,12 @@ public static class ChasePolicy
                 return true;
             }
             return false;
+        }
+        if (s.Proposals.FirstOrDefault(p => p.Status == ProposalStatus.Withdrawn) is { } withdrawn)
+        {
+            // Withdrawn while chasing was on hold; the hold is over (a held invoice's decisions become a Hold).
+            decisions.Add(new(withdrawn.Step, DecisionKind.Resurface, "withdrawn while chasing was on hold; back for a decision"));
+            return true;
         }
         if (s.Proposals.Any(p => p.Status == ProposalStatus.Pending))
             return false;

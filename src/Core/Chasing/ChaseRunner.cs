@@ -185,6 +185,7 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
             proposal.Status = ProposalStatus.Pending;
             proposal.Resurfaced++;
             proposal.SnoozedUntil = null;
+            proposal.Reason = null;
         }
         else
         {

@@ -8,6 +8,11 @@ public enum ProposalStatus
     Approved,
     Rejected,
     Snoozed,
+    /// <summary>
+    /// No longer stands: the invoice was settled, or chasing it went on hold (disputed, promised, snoozed, paused),
+    /// before anyone approved it. Not a human decision: once chasing may go on, it is put to a human again.
+    /// </summary>
+    Withdrawn,
 }
 
 /// <summary>An escalation step waiting for, or given, a human decision. Default-deny: nothing happens until approved.</summary>

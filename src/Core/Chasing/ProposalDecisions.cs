@@ -33,9 +33,14 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var proposal = await db.Proposals.Include(p => p.Invoice).ThenInclude(i => i.Client)
+            .Include(p => p.Invoice).ThenInclude(i => i.Payments)
+            .Include(p => p.Invoice).ThenInclude(i => i.Disputes)
+            .Include(p => p.Invoice).ThenInclude(i => i.Promises)
             .SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
         if (proposal is null)
             return new(false, $"There is no proposal {proposalId}.");
+        if (proposal.Status == ProposalStatus.Withdrawn)
+            return new(false, $"Proposal {proposalId} was withdrawn, because {proposal.Reason}. Nothing was sent.", proposal.Status);
         if (proposal.Status != ProposalStatus.Pending)
             return new(false, $"Proposal {proposalId} was already {proposal.Status.ToString().ToLowerInvariant()}" +
                               (proposal.DecidedBy is null ? "." : $" by {proposal.DecidedBy}."), proposal.Status);
@@ -43,6 +48,13 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
 
         var now = clock.GetUtcNow();
         var today = settings.Calendar.Today(now);
+        // Approval is judged on the ledger as it is at the click, not as it was when the proposal was made.
+        if (verdict == Verdict.Approve && ProposalWithdrawal.Reason(proposal.Invoice, today) is { } gone)
+        {
+            var said = ProposalWithdrawal.Withdraw(db, settings.Ladder, proposal, gone, now.UtcDateTime, userId);
+            await db.SaveChangesAsync(cancellationToken);
+            return new(false, said, ProposalStatus.Withdrawn);
+        }
         (proposal.DecidedBy, proposal.DecidedAt, proposal.DecidedOn, proposal.Reason) = (userId, now.UtcDateTime, today, reason);
         proposal.Status = verdict switch
         {

@@ -142,9 +142,10 @@ public sealed partial class ChaseCommands
         invoice.UpdatedAt = now;
         Audit(db, context, "payment.logged", invoice.Number, $"{invoice.Currency} {Money.Format(amount)} paid on {paidOn:yyyy-MM-dd}");
         await db.SaveChangesAsync(cancellationToken);
-        return CommandReply.Say($"Logged {invoice.Currency} {Money.Format(amount)} paid on {paidOn:yyyy-MM-dd} for {invoice.Number} ({invoice.Client.Name}).",
+        return await WithdrawingAsync(db, [invoice.Id], context, CommandReply.Say(
+            $"Logged {invoice.Currency} {Money.Format(amount)} paid on {paidOn:yyyy-MM-dd} for {invoice.Number} ({invoice.Client.Name}).",
             invoice.Status == InvoiceStatus.Paid
                 ? "It is paid in full: the chase stops."
-                : $"{invoice.Currency} {Money.Format(invoice.AmountDue)} is still due; the chase continues for the balance.");
+                : $"{invoice.Currency} {Money.Format(invoice.AmountDue)} is still due; the chase continues for the balance."), cancellationToken);
     }
 }

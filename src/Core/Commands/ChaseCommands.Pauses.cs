@@ -24,8 +24,9 @@ public sealed partial class ChaseCommands
         Audit(db, context, "dispute.opened", invoice.Number, reason);
         await db.SaveChangesAsync(cancellationToken);
         await morale.AskAsync(includeWeekly: false, cancellationToken); // A dispute can feel personal: check in.
-        return CommandReply.Say($"Dispute logged on {invoice.Number} ({invoice.Client.Name}). Chasing is paused until it is resolved.",
-            $"When it is settled: resolve {invoice.Number} [note]");
+        return await WithdrawingAsync(db, [invoice.Id], context, CommandReply.Say(
+            $"Dispute logged on {invoice.Number} ({invoice.Client.Name}). Chasing is paused until it is resolved.",
+            $"When it is settled: resolve {invoice.Number} [note]"), cancellationToken);
     }
 
     private async Task<CommandReply> ResolveAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)
@@ -74,8 +75,9 @@ public sealed partial class ChaseCommands
             RecordedAt = clock.GetUtcNow().UtcDateTime });
         Audit(db, context, "promise.recorded", invoice.Number, $"by {date:yyyy-MM-dd}" + (amount is null ? "" : $", {amount}"));
         await db.SaveChangesAsync(cancellationToken);
-        return CommandReply.Say($"Promise recorded: {invoice.Client.Name} will pay {invoice.Number} by {date:yyyy-MM-dd}.",
-            "Chasing waits until then; if the date passes unpaid, it resumes at the next step and says the promise was broken.");
+        return await WithdrawingAsync(db, [invoice.Id], context, CommandReply.Say(
+            $"Promise recorded: {invoice.Client.Name} will pay {invoice.Number} by {date:yyyy-MM-dd}.",
+            "Chasing waits until then; if the date passes unpaid, it resumes at the next step and says the promise was broken."), cancellationToken);
     }
 
     private async Task<CommandReply> SnoozeAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)
@@ -96,7 +98,9 @@ public sealed partial class ChaseCommands
             invoice.SnoozedUntil = until;
             Audit(db, context, "invoice.snoozed", invoice.Number, $"until {until:yyyy-MM-dd}");
             await db.SaveChangesAsync(cancellationToken);
-            return CommandReply.Say($"{invoice.Number} is snoozed until {until:yyyy-MM-dd}. Chasing resumes then (or now with: resume {invoice.Number}).");
+            return await WithdrawingAsync(db, [invoice.Id], context,
+                CommandReply.Say($"{invoice.Number} is snoozed until {until:yyyy-MM-dd}. Chasing resumes then (or now with: resume {invoice.Number})."),
+                cancellationToken);
         }
         var (client, clientProblem) = await FindClientAsync(db, target, cancellationToken);
         if (client is null)
@@ -104,8 +108,12 @@ public sealed partial class ChaseCommands
         (client.IsPaused, client.PausedUntil) = (true, until);
         Audit(db, context, "client.paused", client.Name, $"until {until:yyyy-MM-dd}");
         await db.SaveChangesAsync(cancellationToken);
-        return CommandReply.Say($"All of {client.Name}'s invoices are snoozed until {until:yyyy-MM-dd}.");
+        return await WithdrawingAsync(db, await ClientInvoiceIdsAsync(db, client.Id, cancellationToken), context,
+            CommandReply.Say($"All of {client.Name}'s invoices are snoozed until {until:yyyy-MM-dd}."), cancellationToken);
     }
+
+    private static Task<List<long>> ClientInvoiceIdsAsync(Storage.ChaseDbContext db, long clientId, CancellationToken cancellationToken) =>
+        db.Invoices.Where(i => i.ClientId == clientId).Select(i => i.Id).ToListAsync(cancellationToken);
 
     /// <summary>"… 7", "… 7 days", "… in 2 weeks", "… 2026-12-01", "… tomorrow": the date, and how many words name the target.</summary>
     private (DateOnly? Until, int NameWords) SnoozeLength(List<string> args)
@@ -187,7 +195,8 @@ public sealed partial class ChaseCommands
         client.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         Audit(db, context, "client.updated", client.Name, change);
         await db.SaveChangesAsync(cancellationToken);
-        return CommandReply.Say($"{client.Name}: {change}.");
+        var reply = CommandReply.Say($"{client.Name}: {change}.");
+        return keyword == "pause" ? await WithdrawingAsync(db, await ClientInvoiceIdsAsync(db, client.Id, cancellationToken), context, reply, cancellationToken) : reply;
 
         static string Set(Action apply, string description)
         {

@@ -148,6 +148,21 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
             suggestions.Count > 0 ? $"Did you mean: {string.Join(", ", suggestions)}?" : "Clients come from your exports; check the name with: status"));
     }
 
+    /// <summary>
+    /// After a change that settles an invoice or puts its chasing on hold: its waiting proposals are withdrawn at once
+    /// (not at the next chase run), and the reply says so.
+    /// </summary>
+    private async Task<CommandReply> WithdrawingAsync(ChaseDbContext db, IReadOnlyCollection<long> invoiceIds, CommandContext context,
+        CommandReply reply, CancellationToken cancellationToken)
+    {
+        var withdrawn = await ProposalWithdrawal.WithdrawAsync(db, chase.Ladder, invoiceIds, Today, clock.GetUtcNow().UtcDateTime,
+            context.Actor, cancellationToken);
+        if (withdrawn.Count == 0)
+            return reply;
+        await db.SaveChangesAsync(cancellationToken);
+        return reply with { Message = reply.Message with { Lines = [.. reply.Message.Lines, .. withdrawn] } };
+    }
+
     private void Audit(ChaseDbContext db, CommandContext context, string action, string subject, string details) =>
         db.AuditEntries.Add(new AuditEntry { At = clock.GetUtcNow().UtcDateTime, Actor = context.Actor, Action = action, Subject = subject, Details = details });
 }

@@ -41,6 +41,64 @@ public sealed class ProposalDecisionTests
         Assert.False(await h.QueryAsync(db => db.AuditEntries.AnyAsync(a => a.Actor == "mallory")));
     }
 
+    [Theory]
+    [InlineData("paid K-9", "K-9 was paid in full on")]
+    [InlineData("dispute K-9 the work was late", "K-9 is disputed (the work was late)")]
+    [InlineData("promise K-9 in 5 days", "Kauri Digital Ltd promised to pay K-9 by")]
+    [InlineData("snooze K-9 10", "K-9 is snoozed until")]
+    [InlineData("client Kauri Digital Ltd pause", "chasing Kauri Digital Ltd is paused")]
+    public async Task A_proposal_whose_invoice_was_settled_or_put_on_hold_is_withdrawn_at_once_and_cannot_be_approved(string logged, string why)
+    {
+        var (h, id, _) = await WithLateNoticeProposal();
+        using var _ = h;
+
+        var reply = await h.SayAsync(logged, "UAPPROVER");
+        var approval = await h.Decisions.DecideAsync(id, "alice", Verdict.Approve);
+        await h.Drainer.DrainAsync();
+
+        Assert.Contains($"Withdrawn: the formal late notice for K-9 (proposal {id}), because {why}", reply);
+        Assert.False(approval.Accepted);
+        Assert.Equal(ProposalStatus.Withdrawn, approval.Status);
+        Assert.Contains("was withdrawn, because " + why, approval.Message);
+        Assert.DoesNotContain(h.Platform.Sent, s => s.Message.Kind == "artifact"); // no client text was released
+        Assert.True(await h.QueryAsync(db => db.AuditEntries.AnyAsync(a => a.Action == "proposal.withdrawn")));
+    }
+
+    [Fact]
+    public async Task Approval_is_judged_on_the_ledger_at_the_click_even_when_the_change_came_from_an_export()
+    {
+        var (h, id, invoiceId) = await WithLateNoticeProposal();
+        using var _ = h;
+        await h.QueryAsync(async db =>
+        {
+            var invoice = await db.Invoices.SingleAsync(i => i.Id == invoiceId);
+            (invoice.AmountPaid, invoice.AmountDue, invoice.Status) = (invoice.Total, 0, ChaseBot.Core.Ledger.InvoiceStatus.Paid);
+            return await db.SaveChangesAsync(); // as a re-import that saw it paid would
+        });
+
+        var approval = await h.Decisions.DecideAsync(id, "alice", Verdict.Approve);
+
+        Assert.False(approval.Accepted);
+        Assert.Equal("Withdrawn: the formal late notice for K-9 (proposal " + id + "), because K-9 was paid in full. Nothing was sent.", approval.Message);
+    }
+
+    [Fact]
+    public async Task A_proposal_withdrawn_during_a_dispute_comes_back_for_a_decision_once_the_dispute_is_resolved()
+    {
+        var (h, id, _) = await WithLateNoticeProposal();
+        using var _ = h;
+        await h.SayAsync("dispute K-9 wrong hours billed", "UAPPROVER");
+        await h.ChaseAndDeliverAsync();
+        Assert.Equal(ProposalStatus.Withdrawn, await h.QueryAsync(db => db.Proposals.Select(p => p.Status).SingleAsync()));
+
+        await h.SayAsync("resolve K-9 agreed", "UAPPROVER");
+        await h.ChaseAndDeliverAsync();
+
+        var proposal = await h.QueryAsync(db => db.Proposals.SingleAsync());
+        Assert.Equal((id, ProposalStatus.Pending, 1), (proposal.Id, proposal.Status, proposal.Resurfaced));
+        Assert.True((await h.Decisions.DecideAsync(id, "alice", Verdict.Approve)).Accepted);
+    }
+
     [Fact]
     public async Task Approving_records_who_and_when_and_posts_the_text_to_send()
     {

@@ -1,0 +1,67 @@
+using System.Globalization;
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Core.Chasing;
+
+/// <summary>
+/// Whether a waiting proposal still stands, judged on the ledger as it is now: a client text about an invoice that was
+/// paid, disputed, promised, snoozed or paused since is not sent. Checked at the click, and when one of those is logged.
+/// </summary>
+public static class ProposalWithdrawal
+{
+    /// <summary>Why a proposal for <paramref name="invoice"/> no longer stands; null when it does. Needs its client, payments, disputes and promises.</summary>
+    public static string? Reason(Invoice invoice, DateOnly today)
+    {
+        string Day(DateOnly day) => day.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+        if (invoice.Status == InvoiceStatus.Paid)
+            return $"{invoice.Number} was paid in full" +
+                   (invoice.Payments.Count > 0 ? $" on {Day(invoice.Payments.Max(p => p.PaidOn))}" : "");
+        if (!invoice.Status.IsOutstanding())
+            return $"{invoice.Number} is {invoice.Status.ToWire()}";
+        if (invoice.Disputes.FirstOrDefault(d => d.ResolvedAt is null) is { } dispute)
+            return $"{invoice.Number} is disputed ({dispute.Reason})";
+        if (invoice.Promises.Where(p => p.Kept is null && p.PromisedFor >= today).MaxBy(p => p.RecordedAt) is { } promise)
+            return $"{invoice.Client.Name} promised to pay {invoice.Number} by {Day(promise.PromisedFor)}";
+        if (invoice.SnoozedUntil is { } snoozed && snoozed > today)
+            return $"{invoice.Number} is snoozed until {Day(snoozed)}";
+        if (invoice.Client.IsPaused && (invoice.Client.PausedUntil is null || invoice.Client.PausedUntil > today))
+            return $"chasing {invoice.Client.Name} is paused" +
+                   (invoice.Client.PausedUntil is { } until ? $" until {Day(until)}" : "");
+        return null;
+    }
+
+    /// <summary>
+    /// Withdraws the waiting proposals of these invoices that no longer stand (saved with the caller's changes), with
+    /// an audit entry each; returns what was withdrawn, in words.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> WithdrawAsync(ChaseDbContext db, ChaseLadder ladder, IReadOnlyCollection<long> invoiceIds,
+        DateOnly today, DateTime now, string actor, CancellationToken cancellationToken)
+    {
+        var waiting = await db.Proposals.Where(p => invoiceIds.Contains(p.InvoiceId) && p.Status == ProposalStatus.Pending)
+            .Include(p => p.Invoice).ThenInclude(i => i.Client)
+            .Include(p => p.Invoice).ThenInclude(i => i.Payments)
+            .Include(p => p.Invoice).ThenInclude(i => i.Disputes)
+            .Include(p => p.Invoice).ThenInclude(i => i.Promises)
+            .ToListAsync(cancellationToken);
+        var withdrawn = new List<string>();
+        foreach (var proposal in waiting)
+            if (Reason(proposal.Invoice, today) is { } why)
+                withdrawn.Add(Withdraw(db, ladder, proposal, why, now, actor));
+        return withdrawn;
+    }
+
+    /// <summary>Marks one proposal withdrawn and audits it; returns the sentence that says so.</summary>
+    public static string Withdraw(ChaseDbContext db, ChaseLadder ladder, Proposal proposal, string why, DateTime now, string actor)
+    {
+        proposal.Status = ProposalStatus.Withdrawn;
+        proposal.Reason = why;
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = now, Actor = actor, Action = "proposal.withdrawn", Subject = proposal.Invoice.Number, Details = $"{proposal.Step}: {why}",
+        });
+        var title = ladder.Find(proposal.Step)?.Title ?? proposal.Step;
+        return $"Withdrawn: the {title} for {proposal.Invoice.Number} (proposal {proposal.Id}), because {why}. Nothing was sent.";
+    }
+}
