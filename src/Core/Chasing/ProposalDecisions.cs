@@ -21,6 +21,8 @@ public sealed record DecisionResult(bool Accepted, string Message, ProposalStatu
 /// </summary>
 public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings settings, TimeProvider clock)
 {
+    private static string Day(DateOnly day) => day.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+
     public async Task<DecisionResult> DecideAsync(long proposalId, string userId, Verdict verdict, string? reason = null,
         int snoozeDays = 7, CancellationToken cancellationToken = default)
     {
@@ -51,7 +53,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
         // Approval is judged on the ledger as it is at the click, not as it was when the proposal was made.
         if (verdict == Verdict.Approve && ProposalWithdrawal.Reason(proposal.Invoice, today) is { } gone)
         {
-            var said = ProposalWithdrawal.Withdraw(db, settings.Ladder, proposal, gone, now.UtcDateTime, userId);
+            var said = await ProposalWithdrawal.WithdrawAsync(db, settings.Ladder, proposal, gone, now.UtcDateTime, userId, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             return new(false, said, ProposalStatus.Withdrawn);
         }
@@ -80,6 +82,13 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
             ChaseRunner.Enqueue(db, $"approved:{proposal.Id}", "artifact", view.Channel,
                 ChaseMessages.Approved(view, invoiceView, step, userId, artifact), now.UtcDateTime, settings.Calendar.NextAllowed(now).UtcDateTime);
         }
+        var decided = verdict switch
+        {
+            Verdict.Approve => $"Approved by {userId} on {Day(today)}.",
+            Verdict.Snooze => $"Snoozed by {userId} until {Day(proposal.SnoozedUntil!.Value)}.",
+            _ => $"Rejected by {userId} on {Day(today)}" + (reason is null ? "." : $": {reason}"),
+        };
+        await HeldProposalCards.SettleAsync(db, proposal.Id, decided, cancellationToken);
         db.AuditEntries.Add(new AuditEntry
         {
             At = now.UtcDateTime, Actor = userId, Action = $"proposal.{proposal.Status.ToString().ToLowerInvariant()}",

@@ -48,12 +48,13 @@ public static class ProposalWithdrawal
         var withdrawn = new List<string>();
         foreach (var proposal in waiting)
             if (Reason(proposal.Invoice, today) is { } why)
-                withdrawn.Add(Withdraw(db, ladder, proposal, why, now, actor));
+                withdrawn.Add(await WithdrawAsync(db, ladder, proposal, why, now, actor, cancellationToken));
         return withdrawn;
     }
 
-    /// <summary>Marks one proposal withdrawn and audits it; returns the sentence that says so.</summary>
-    public static string Withdraw(ChaseDbContext db, ChaseLadder ladder, Proposal proposal, string why, DateTime now, string actor)
+    /// <summary>Marks one proposal withdrawn, audits it and settles its held card; returns the sentence that says so.</summary>
+    public static async Task<string> WithdrawAsync(ChaseDbContext db, ChaseLadder ladder, Proposal proposal, string why, DateTime now,
+        string actor, CancellationToken cancellationToken)
     {
         proposal.Status = ProposalStatus.Withdrawn;
         proposal.Reason = why;
@@ -62,6 +63,8 @@ public static class ProposalWithdrawal
             At = now, Actor = actor, Action = "proposal.withdrawn", Subject = proposal.Invoice.Number, Details = $"{proposal.Step}: {why}",
         });
         var title = ladder.Find(proposal.Step)?.Title ?? proposal.Step;
-        return $"Withdrawn: the {title} for {proposal.Invoice.Number} (proposal {proposal.Id}), because {why}. Nothing was sent.";
+        var said = $"Withdrawn: the {title} for {proposal.Invoice.Number} (proposal {proposal.Id}), because {why}. Nothing was sent.";
+        await HeldProposalCards.SettleAsync(db, proposal.Id, said, cancellationToken);
+        return said;
     }
 }

@@ -65,6 +65,30 @@ public sealed class ProposalDecisionTests
     }
 
     [Fact]
+    public async Task A_card_held_for_the_weekend_goes_out_as_a_record_without_buttons_once_its_proposal_is_decided_or_withdrawn()
+    {
+        using var h = new ChaseHarness(now: "2026-11-21T10:00:00Z"); // Saturday: cards wait for Monday 09:00
+        var client = await h.ClientAsync("Kauri Digital Ltd");
+        await h.InvoiceAsync(client, "K-1", 25, 4600m);
+        await h.InvoiceAsync(await h.ClientAsync("Tui Print & Design"), "T-1", 25, 650m);
+        await h.ChaseAndDeliverAsync();
+        var proposals = await h.QueryAsync(db => db.Proposals.Include(p => p.Invoice).ToDictionaryAsync(p => p.Invoice.Number, p => p.Id));
+        Assert.DoesNotContain(h.Platform.Sent, s => s.Message.Kind == "proposal"); // held
+
+        await h.SayAsync("paid K-1", "UAPPROVER");
+        await h.Decisions.DecideAsync(proposals["T-1"], "alice", Verdict.Reject, "they are a good client");
+        h.Clock.Now = DateTimeOffset.Parse("2026-11-23T09:30:00Z");
+        await h.Drainer.DrainAsync();
+
+        var cards = h.Platform.Sent.Where(s => s.Message.Kind == "proposal").Select(s => s.Content).ToList();
+        Assert.Equal(2, cards.Count);
+        Assert.All(cards, card => Assert.Empty(card.Actions));
+        Assert.All(cards, card => Assert.DoesNotContain(card.Lines, l => l.StartsWith("Nothing is sent or changed until an approver decides")));
+        Assert.Contains(cards, c => c.Lines[^1].StartsWith("Withdrawn: the formal late notice for K-1") && c.Lines[^1].Contains("paid in full"));
+        Assert.Contains(cards, c => c.Lines[^1] == "Rejected by alice on 21 Nov 2026: they are a good client");
+    }
+
+    [Fact]
     public async Task Approval_is_judged_on_the_ledger_at_the_click_even_when_the_change_came_from_an_export()
     {
         var (h, id, invoiceId) = await WithLateNoticeProposal();
