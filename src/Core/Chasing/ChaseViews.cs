@@ -3,18 +3,23 @@ using ChaseBot.Core.Ledger;
 namespace ChaseBot.Core.Chasing;
 
 /// <summary>What a message needs to know about a client.</summary>
-public sealed record ClientView(long Id, string Name, string? BillingEmail, string? CcAddresses, string Owner, string Channel, string? LateFeeTerms)
+/// <param name="MaySuspend">The contract is recorded as keeping the work the supplier's until paid: only then may a text threaten suspension.</param>
+public sealed record ClientView(long Id, string Name, string? BillingEmail, string? CcAddresses, string Owner, string Channel, string? LateFeeTerms,
+    bool MaySuspend = false)
 {
     /// <summary>The client as messages see it: the default owner and channel stand in for ones not set.</summary>
     public static ClientView From(Client client, ChaseSettings settings) =>
         new(client.Id, client.Name, client.BillingEmail, client.CcAddresses, client.OwnerUserId ?? settings.DefaultOwner,
-            client.Channel ?? settings.DefaultChannel, client.Clauses.LateFeeTerms);
+            client.Channel ?? settings.DefaultChannel, client.Clauses.LateFeeTerms, client.Clauses.OwnedUntilPaid == true);
 }
 
 /// <summary>What a message needs to know about an invoice on the day it is written.</summary>
 public sealed record InvoiceView(long Id, string Number, string Currency, decimal Total, decimal AmountDue, DateOnly? IssueDate, DateOnly DueDate, int DaysLate)
 {
     public string Amount => $"{Currency} {Exports.Parsing.Money.Format(AmountDue)}";
+
+    /// <summary>"1 day", "12 days": how late, in words.</summary>
+    public string Late => DaysLate == 1 ? "1 day" : $"{DaysLate} days";
 
     public static InvoiceView From(Invoice invoice, DateOnly today) =>
         new(invoice.Id, invoice.Number, invoice.Currency, invoice.Total, invoice.AmountDue, invoice.IssueDate, invoice.DueDate,

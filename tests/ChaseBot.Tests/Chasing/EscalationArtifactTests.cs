@@ -1,0 +1,46 @@
+using ChaseBot.Core.Chasing;
+
+namespace ChaseBot.Tests.Chasing;
+
+/// <summary>The client-facing texts say only what is true: overdue totals of overdue invoices, no unrecorded history, no threat the contract does not allow.</summary>
+public sealed class EscalationArtifactTests
+{
+    private static readonly DateOnly Today = new(2026, 12, 5);
+    private static readonly ChaseLadder Ladder = ChaseLadder.FromOptions(new Dictionary<string, LadderStepOptions>(), out _);
+
+    private static InvoiceView Invoice(long id, string number, decimal due, int daysLate) =>
+        new(id, number, "USD", due, due, null, Today.AddDays(-daysLate), daysLate);
+
+    private static string FinalNotice(bool maySuspend)
+    {
+        var client = new ClientView(1, "Blue Ridge Outfitters", "ap@blueridge.example", null, "owner", "#ar", null, maySuspend);
+        var overdue = Invoice(1, "1001", 4500m, 64);
+        IReadOnlyList<InvoiceView> all = [overdue, Invoice(2, "1004", 12750m, 1), Invoice(3, "1007", 236000m, -14)];
+        return EscalationArtifacts.For(ChaseLadder.FinalNotice, client, overdue, all, Today, Ladder, "Accounts team");
+    }
+
+    [Fact]
+    public void A_final_notice_totals_only_what_is_overdue_and_lists_what_is_not_due_yet_apart()
+    {
+        var text = FinalNotice(maySuspend: false);
+
+        Assert.Contains("Subject: Final notice — USD 17,250.00 overdue", text);
+        Assert.Contains("Total overdue: USD 17,250.00", text);
+        Assert.Contains("• 1004: USD 12,750.00 (due 4 Dec 2026, 1 day late)", text);
+        Assert.Contains("Also coming due (not overdue yet):\n  • 1007: USD 236,000.00 (due 19 Dec 2026)", text);
+        Assert.DoesNotContain("-14", text);
+        Assert.DoesNotContain("1 days", text);
+    }
+
+    [Fact]
+    public void A_final_notice_claims_no_history_and_threatens_suspension_only_where_the_contract_allows_it()
+    {
+        var withoutClause = FinalNotice(maySuspend: false);
+        var withClause = FinalNotice(maySuspend: true);
+
+        Assert.DoesNotContain("Despite our reminders", withoutClause);
+        Assert.DoesNotContain("suspend", withoutClause, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("the matter may be referred for collection", withoutClause);
+        Assert.Contains("access to the services we provide will be suspended on that date, as our agreement allows", withClause);
+    }
+}
