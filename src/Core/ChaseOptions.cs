@@ -16,6 +16,11 @@ public sealed class ChaseOptions
     /// <summary>The least number of days between one escalation decision and the next proposal.</summary>
     public int MinDaysBetweenSteps { get; set; } = 7;
 
+    public const int DefaultGraceDays = 2;
+
+    /// <summary>Days after a date given to the client (pay by, suspended on, removed on) before the next rung may be proposed.</summary>
+    public int GraceDays { get; set; } = DefaultGraceDays;
+
     /// <summary>Messages are held from QuietHoursStart to QuietHoursEnd (local time) and on QuietDays.</summary>
     public TimeOnly QuietHoursStart { get; set; } = new(18, 0);
     public TimeOnly QuietHoursEnd { get; set; } = new(9, 0);

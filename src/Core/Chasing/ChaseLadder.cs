@@ -58,6 +58,18 @@ public sealed class ChaseLadder
     public IEnumerable<LadderStep> Proposals => Steps.Where(s => s.Kind == StepKind.Proposal);
     public LadderStep? Find(string id) => Steps.FirstOrDefault(s => s.Id == id);
 
+    /// <summary>
+    /// The date a step's text gives the client (pay by, suspended on, removed on), when it is sent on
+    /// <paramref name="sentOn"/>; null for steps that give none. The texts and the ladder's holds both read it here.
+    /// </summary>
+    public DateOnly? ClientDeadline(string step, DateOnly sentOn) => step switch
+    {
+        LateNotice => sentOn.AddDays(7),
+        FinalNotice => sentOn.AddDays(Math.Max(7, (Find(Suspension)?.Day ?? 49) - (Find(FinalNotice)?.Day ?? 35))),
+        HandOff => sentOn.AddDays(14),
+        _ => null,
+    };
+
     /// <summary>Applies Chase:Ladder overrides to the defaults; says what is wrong instead of guessing.</summary>
     public static ChaseLadder FromOptions(IReadOnlyDictionary<string, LadderStepOptions> overrides, out List<string> errors)
     {

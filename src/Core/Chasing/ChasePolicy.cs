@@ -28,13 +28,15 @@ public sealed record ChaseDecision(string? Step, DecisionKind Kind, string Reaso
 /// </summary>
 public static class ChasePolicy
 {
-    public static IReadOnlyList<ChaseDecision> Decide(InvoiceSituation s, DateOnly today, ChaseLadder ladder, int minDaysBetweenSteps)
+    /// <param name="graceDays">Days after a date the client was given (pay by, suspended on) before the next rung may come.</param>
+    public static IReadOnlyList<ChaseDecision> Decide(InvoiceSituation s, DateOnly today, ChaseLadder ladder, int minDaysBetweenSteps,
+        int graceDays = ChaseOptions.DefaultGraceDays)
     {
         if (!s.Status.IsOutstanding())
             return [];
         var brokenPromise = s.PromisedFor is { } promised && promised < today;
         var pause = PauseReason(s, today);
-        var decisions = Climb(s, today, ladder, minDaysBetweenSteps, brokenPromise && pause is null);
+        var decisions = Climb(s, today, ladder, minDaysBetweenSteps, graceDays, brokenPromise && pause is null);
         if (pause is not null)
         {
             // Paused: decide nothing, record nothing; name what would have happened, for the plan.
@@ -57,7 +59,7 @@ public static class ChasePolicy
         _ => null,
     };
 
-    private static List<ChaseDecision> Climb(InvoiceSituation s, DateOnly today, ChaseLadder ladder, int minGap, bool escalate)
+    private static List<ChaseDecision> Climb(InvoiceSituation s, DateOnly today, ChaseLadder ladder, int minGap, int graceDays, bool escalate)
     {
         var decisions = new List<ChaseDecision>();
         var daysLate = today.DayNumber - s.DueDate.DayNumber;
@@ -66,7 +68,7 @@ public static class ChasePolicy
         var nextStep = ladder.Steps.FirstOrDefault(step => !s.Steps.ContainsKey(step.Id) && s.Proposals.All(p => p.Step != step.Id));
         var escalateProposals = escalate && nextStep?.Kind == StepKind.Proposal;
 
-        var proposal = NextProposal(s, today, daysLate, ladder, minGap, escalateProposals, decisions);
+        var proposal = NextProposal(s, today, daysLate, ladder, minGap, graceDays, escalateProposals, decisions);
         var firedSomething = proposal;
 
         // Reminders: only the latest one due fires; earlier ones still unsent are recorded as skipped, never sent
@@ -96,7 +98,7 @@ public static class ChasePolicy
     /// Proposals climb one rung at a time: the rung after the last one decided, once its day has come and at least
     /// the minimum gap after the previous decision, and never while another awaits a decision.
     /// </summary>
-    private static bool NextProposal(InvoiceSituation s, DateOnly today, int daysLate, ChaseLadder ladder, int minGap,
+    private static bool NextProposal(InvoiceSituation s, DateOnly today, int daysLate, ChaseLadder ladder, int minGap, int graceDays,
         bool escalate, List<ChaseDecision> decisions)
     {
         if (s.Proposals.FirstOrDefault(p => p.Status == ProposalStatus.Snoozed) is { } snoozed)
@@ -120,13 +122,22 @@ public static class ChasePolicy
         var rungs = ladder.Proposals.ToList();
         var lastDecision = s.Proposals.Where(p => p.DecidedOn is not null).Select(p => p.DecidedOn!.Value).DefaultIfEmpty().Max();
         var gapOk = s.Proposals.All(p => p.DecidedOn is null) || lastDecision.AddDays(minGap) <= today;
+        // Deadlines are facts: a date the client was given holds the next rung until it (and the grace days) has passed,
+        // and each rung keeps its distance in days from the last one approved, not only from the due date.
+        var approved = s.Proposals.Where(p => p.Status == ProposalStatus.Approved && p.DecidedOn is not null).ToList();
+        var heldUntil = approved.Select(p => ladder.ClientDeadline(p.Step, p.DecidedOn!.Value)).Where(d => d is not null)
+            .Select(d => d!.Value.AddDays(graceDays)).DefaultIfEmpty(DateOnly.MinValue).Max();
+        var lastApproved = approved.MaxBy(p => p.DecidedOn);
         foreach (var rung in rungs)
         {
             if (s.Steps.ContainsKey(rung.Id) || s.Proposals.Any(p => p.Step == rung.Id))
                 continue; // Already proposed (and decided) or passed over.
             if (rung.Day > daysLate && !escalate)
                 return false;
-            if (!gapOk)
+            if (!gapOk || today <= heldUntil)
+                return false;
+            if (lastApproved is not null && ladder.Find(lastApproved.Step) is { } previous &&
+                today.DayNumber - lastApproved.DecidedOn!.Value.DayNumber < rung.Day - previous.Day)
                 return false;
             if (GuardFails(rung.Guard, s.Clauses) is { } missing)
             {

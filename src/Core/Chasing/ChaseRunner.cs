@@ -57,7 +57,7 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
         var entries = new List<PlanEntry>();
         await foreach (var chase in ChasesAsync(today, cancellationToken))
             foreach (var invoice in chase.Invoices)
-                foreach (var d in ChasePolicy.Decide(invoice.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps))
+                foreach (var d in ChasePolicy.Decide(invoice.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays))
                 {
                     var (kind, posts) = d.Kind switch
                     {
@@ -107,7 +107,7 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
         {
             foreach (var invoice in chase.Invoices)
             {
-                var decisions = ChasePolicy.Decide(invoice.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps);
+                var decisions = ChasePolicy.Decide(invoice.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays);
                 foreach (var decision in decisions)
                 {
                     var step = decision.Step is null ? null : settings.Ladder.Find(decision.Step);

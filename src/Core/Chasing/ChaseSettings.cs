@@ -11,6 +11,7 @@ public sealed class ChaseSettings
         Ladder = ChaseLadder.FromOptions(o.Ladder, out _);
         Calendar = ChaseCalendar.From(o);
         MinDaysBetweenSteps = o.MinDaysBetweenSteps;
+        GraceDays = o.GraceDays;
         DefaultChannel = o.DefaultChannel;
         DefaultOwner = o.DefaultOwner;
         SenderName = o.SenderName;
@@ -20,6 +21,7 @@ public sealed class ChaseSettings
     public ChaseLadder Ladder { get; }
     public ChaseCalendar Calendar { get; }
     public int MinDaysBetweenSteps { get; }
+    public int GraceDays { get; }
     public string DefaultChannel { get; }
     public string DefaultOwner { get; }
     public string SenderName { get; }
@@ -38,6 +40,8 @@ public sealed class ChaseOptionsValidator : IValidateOptions<ChaseOptions>
         failures.AddRange(ladderErrors);
         if (options.MinDaysBetweenSteps is < 0 or > 365)
             failures.Add("Chase:MinDaysBetweenSteps must be between 0 and 365");
+        if (options.GraceDays is < 0 or > 30)
+            failures.Add("Chase:GraceDays must be between 0 and 30");
         if (string.IsNullOrWhiteSpace(options.DefaultChannel))
             failures.Add("Chase:DefaultChannel must name a channel");
         if (string.IsNullOrWhiteSpace(options.DefaultOwner))

@@ -8,21 +8,21 @@ public static class EscalationArtifacts
     public static string For(string step, ClientView client, InvoiceView invoice, IReadOnlyList<InvoiceView> clientInvoices,
         DateOnly today, ChaseLadder ladder, string sender) => step switch
     {
-        ChaseLadder.LateNotice => LateNotice(client, invoice, today, sender),
+        ChaseLadder.LateNotice => LateNotice(client, invoice, ladder.ClientDeadline(step, today)!.Value, sender),
         ChaseLadder.ServiceReduction => ServiceReduction(client, invoice, today),
         ChaseLadder.FinalNotice => FinalNotice(client, invoice, clientInvoices, today, ladder, sender),
         ChaseLadder.Suspension => Suspension(client, invoice),
-        ChaseLadder.HandOff => HandOff(client, invoice, today),
+        ChaseLadder.HandOff => HandOff(client, invoice, ladder.ClientDeadline(step, today)!.Value),
         _ => $"{step} for invoice {invoice.Number} ({invoice.Amount}, {invoice.DaysLate} days late).",
     };
 
-    private static string LateNotice(ClientView client, InvoiceView invoice, DateOnly today, string sender) => $"""
+    private static string LateNotice(ClientView client, InvoiceView invoice, DateOnly payBy, string sender) => $"""
         Subject: Formal notice of late payment — invoice {invoice.Number}
 
         Dear {client.Name},
 
         This is formal notice that invoice {invoice.Number}, for {invoice.Amount}, was due on {invoice.DueDate:d MMMM yyyy} and is now {invoice.Late} overdue.
-        Please pay the full balance within 7 days, by {today.AddDays(7):d MMMM yyyy}.{(client.LateFeeTerms is { } fee ? $"\nUnder our agreement, late payment attracts: {fee}." : "")}
+        Please pay the full balance within 7 days, by {payBy:d MMMM yyyy}.{(client.LateFeeTerms is { } fee ? $"\nUnder our agreement, late payment attracts: {fee}." : "")}
         If you believe this notice is in error, or you need to agree a payment plan, reply to this email before that date.
 
         Yours sincerely,
@@ -44,9 +44,7 @@ public static class EscalationArtifacts
     private static string FinalNotice(ClientView client, InvoiceView invoice, IReadOnlyList<InvoiceView> all, DateOnly today,
         ChaseLadder ladder, string sender)
     {
-        var suspensionDay = ladder.Find(ChaseLadder.Suspension)?.Day ?? 49;
-        var finalDay = ladder.Find(ChaseLadder.FinalNotice)?.Day ?? 35;
-        var payBy = today.AddDays(Math.Max(7, suspensionDay - finalDay));
+        var payBy = ladder.ClientDeadline(ChaseLadder.FinalNotice, today)!.Value;
         var overdue = all.Where(i => i.DaysLate > 0).ToList();
         if (overdue.Count == 0)
             overdue = [invoice];
@@ -88,12 +86,12 @@ public static class EscalationArtifacts
           5. Record when and how access was suspended, and keep the client's data intact.
         """;
 
-    private static string HandOff(ClientView client, InvoiceView invoice, DateOnly today) => $"""
+    private static string HandOff(ClientView client, InvoiceView invoice, DateOnly removeOn) => $"""
         Options for {client.Name} ({invoice.Number}, {invoice.Amount}, {invoice.Late} late):
           • Reactivation terms: payment in full (or an agreed plan) restores service.
           • Ask why: a short, direct call or email asking what has gone wrong; sometimes there is a fixable reason.
           • Offer their files: a clean hand-over of their data and assets, so the relationship can end cleanly.
-          • Removal deadline: if nothing is agreed by {today.AddDays(14):d MMMM yyyy}, hosted work will be removed.
+          • Removal deadline: if nothing is agreed by {removeOn:d MMMM yyyy}, hosted work will be removed.
           • Refer to legal help or a collections agency (keep the notices, dates and this history as evidence).
           • Write it off: sometimes the cost of recovery is more than the debt; record the decision and move on.
         """;

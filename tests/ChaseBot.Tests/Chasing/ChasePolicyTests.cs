@@ -83,7 +83,8 @@ public sealed class ChasePolicyTests
             new ContractClauses { PermitsServiceChanges = true });
 
         Assert.Empty(On(approvedOnDay30, 36)); // service reduction's day (28) has come, but only 6 days since the decision
-        Assert.Equal("Proposal:service-reduction", Summary(On(approvedOnDay30, 37)));
+        Assert.Empty(On(approvedOnDay30, 39)); // and the notice's "pay by" (day 37) and its 2 grace days have not passed
+        Assert.Equal("Proposal:service-reduction", Summary(On(approvedOnDay30, 40)));
     }
 
     [Fact]
@@ -141,7 +142,7 @@ public sealed class ChasePolicyTests
         var unknownClauses = Escalated(new() { [LateNotice] = StepOutcome.Proposed },
             [new(LateNotice, ProposalStatus.Approved, Due.AddDays(21), Due.AddDays(21), null)]);
 
-        var decisions = On(unknownClauses, 28);
+        var decisions = On(unknownClauses, 31); // after the late notice's "pay by" (day 28) and its grace days
 
         var note = Assert.Single(decisions);
         Assert.Equal((ServiceReduction, DecisionKind.GuardNote), (note.Step, note.Kind));
@@ -158,8 +159,25 @@ public sealed class ChasePolicyTests
                 new(FinalNotice, ProposalStatus.Approved, Due.AddDays(35), Due.AddDays(35), null),
             ]);
 
-        Assert.Equal("GuardNote:suspension", Summary(On(noOwnership, 49)));
+        Assert.Equal("GuardNote:suspension", Summary(On(noOwnership, 52)));
         Assert.Equal("GuardNote:suspension, Proposal:hand-off", Summary(On(noOwnership, 63)));
+    }
+
+    [Theory]
+    [InlineData(35, 51, "")] // the final notice said "pay by day 49": not before that date and the 2 grace days
+    [InlineData(35, 52, "Proposal:suspension")]
+    [InlineData(45, 61, "")] // approved ten days late: its own date (day 59) holds, not the ladder's day 49
+    [InlineData(45, 62, "Proposal:suspension")]
+    public void Suspension_is_never_proposed_before_the_final_notices_own_deadline_has_passed(int finalApprovedOn, int day, string expected)
+    {
+        var situation = Escalated(
+            new() { [LateNotice] = StepOutcome.Proposed, [ServiceReduction] = StepOutcome.Skipped, [FinalNotice] = StepOutcome.Proposed },
+            [
+                new(LateNotice, ProposalStatus.Approved, Due.AddDays(21), Due.AddDays(21), null),
+                new(FinalNotice, ProposalStatus.Approved, Due.AddDays(35), Due.AddDays(finalApprovedOn), null),
+            ], new ContractClauses { OwnedUntilPaid = true });
+
+        Assert.Equal(expected, Summary(On(situation, day)));
     }
 
     [Theory]

@@ -241,14 +241,14 @@ public sealed class ChaseRunnerTests
     public async Task A_step_the_contract_does_not_permit_posts_a_note_saying_how_to_record_the_clause()
     {
         using var h = new ChaseHarness();
-        var invoice = await h.InvoiceAsync(await h.ClientAsync("Kauri Digital Ltd"), "G-1", 28);
+        var invoice = await h.InvoiceAsync(await h.ClientAsync("Kauri Digital Ltd"), "G-1", 31);
         await h.QueryAsync(async db =>
         {
             foreach (var step in new[] { ChaseLadder.Reminder1, ChaseLadder.Reminder2, ChaseLadder.Reminder3 })
                 db.ChaseSteps.Add(new ChaseStepRecord { InvoiceId = invoice.Id, Step = step, Outcome = StepOutcome.Sent, Day = h.Today.AddDays(-20) });
-            db.ChaseSteps.Add(new ChaseStepRecord { InvoiceId = invoice.Id, Step = ChaseLadder.LateNotice, Outcome = StepOutcome.Proposed, Day = h.Today.AddDays(-7) });
+            db.ChaseSteps.Add(new ChaseStepRecord { InvoiceId = invoice.Id, Step = ChaseLadder.LateNotice, Outcome = StepOutcome.Proposed, Day = h.Today.AddDays(-10) });
             db.Proposals.Add(new Proposal { InvoiceId = invoice.Id, Step = ChaseLadder.LateNotice, Status = ProposalStatus.Approved,
-                ProposedOn = h.Today.AddDays(-7), DecidedOn = h.Today.AddDays(-7), DecidedBy = "alice" });
+                ProposedOn = h.Today.AddDays(-10), DecidedOn = h.Today.AddDays(-10), DecidedBy = "alice" });
             return await db.SaveChangesAsync();
         });
 
