@@ -56,8 +56,8 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
         var sendAt = settings.Calendar.NextAllowed(decidedAt);
         var entries = new List<PlanEntry>();
         await foreach (var chase in ChasesAsync(today, cancellationToken))
-            foreach (var invoice in chase.Invoices)
-                foreach (var d in ChasePolicy.Decide(invoice.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays))
+            foreach (var (invoice, decisions) in Decide(chase, today))
+                foreach (var d in decisions)
                 {
                     var (kind, posts) = d.Kind switch
                     {
@@ -69,6 +69,37 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
                     entries.Add(new PlanEntry(invoice.View.Number, chase.Client.Name, d.Step, kind, d.Reason, posts ? sendAt : null));
                 }
         return entries;
+    }
+
+    /// <summary>
+    /// The policy's decisions for each of a client's invoices, with one escalation at a time per client and currency:
+    /// while one of its invoices has a proposal waiting (or is given one now, the most overdue first), another
+    /// invoice's proposal waits, so a client is never asked two things at once.
+    /// </summary>
+    private IEnumerable<(ChasedInvoice Invoice, IReadOnlyList<ChaseDecision> Decisions)> Decide(ClientChase chase, DateOnly today)
+    {
+        var waiting = chase.Invoices
+            .Where(i => i.Situation.Proposals.Any(p => p.Status == ProposalStatus.Pending))
+            .GroupBy(i => i.View.Currency).ToDictionary(g => g.Key, g => g.First().View.Number);
+        foreach (var invoice in chase.Invoices.OrderByDescending(i => i.View.DaysLate).ThenBy(i => i.View.Number, StringComparer.Ordinal))
+        {
+            var decisions = ChasePolicy.Decide(invoice.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays);
+            if (decisions.FirstOrDefault(d => d.Kind is DecisionKind.Proposal or DecisionKind.Resurface) is not { } proposal)
+            {
+                yield return (invoice, decisions);
+                continue;
+            }
+            if (waiting.TryGetValue(invoice.View.Currency, out var other) && other != invoice.View.Number)
+            {
+                // Held, not recorded: it is decided afresh once the other proposal has been decided.
+                yield return (invoice, [.. decisions.Where(d => d != proposal && d.Kind != DecisionKind.Skip),
+                    new ChaseDecision(proposal.Step, DecisionKind.Hold,
+                        $"one escalation at a time for {chase.Client.Name} ({invoice.View.Currency}): waiting for the decision on {other}")]);
+                continue;
+            }
+            waiting[invoice.View.Currency] = invoice.View.Number;
+            yield return (invoice, decisions);
+        }
     }
 
     private async IAsyncEnumerable<ClientChase> ChasesAsync(DateOnly today,
@@ -105,9 +136,8 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
         var proposals = 0;
         try
         {
-            foreach (var invoice in chase.Invoices)
+            foreach (var (invoice, decisions) in Decide(chase, today))
             {
-                var decisions = ChasePolicy.Decide(invoice.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays);
                 foreach (var decision in decisions)
                 {
                     var step = decision.Step is null ? null : settings.Ladder.Find(decision.Step);

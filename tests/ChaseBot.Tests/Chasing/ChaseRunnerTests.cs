@@ -238,6 +238,25 @@ public sealed class ChaseRunnerTests
     }
 
     [Fact]
+    public async Task A_client_is_asked_one_escalation_at_a_time_per_currency_the_most_overdue_invoice_first()
+    {
+        using var h = new ChaseHarness();
+        var client = await h.ClientAsync("Blue Ridge Outfitters");
+        await h.InvoiceAsync(client, "1004", 22, 12750m);
+        await h.InvoiceAsync(client, "1001", 50, 4500m);
+        await h.InvoiceAsync(client, "E-1", 30, 800m, i => i.Currency = "EUR");
+
+        await h.ChaseAndDeliverAsync();
+        var plan = await h.Runner.PlanAsync();
+
+        var proposed = await h.QueryAsync(db => db.Proposals.Include(p => p.Invoice).Select(p => p.Invoice.Number).OrderBy(n => n).ToListAsync());
+        Assert.Equal(["1001", "E-1"], proposed); // USD: the most overdue; EUR amounts are not added to USD ones
+        var held = Assert.Single(plan, e => e.Invoice == "1004" && e.Step == ChaseLadder.LateNotice);
+        Assert.Equal("skip", held.Kind);
+        Assert.Contains("one escalation at a time for Blue Ridge Outfitters (USD): waiting for the decision on 1001", held.Reason);
+    }
+
+    [Fact]
     public async Task A_step_the_contract_does_not_permit_posts_a_note_saying_how_to_record_the_clause()
     {
         using var h = new ChaseHarness();
