@@ -134,9 +134,7 @@ public static class LedgerStatus
             }
             else
             {
-                var normalized = Client.Normalize(text);
-                var client = await db.Clients.AsNoTracking().Where(c => c.NormalizedName == normalized)
-                    .Select(c => (long?)c.Id).FirstOrDefaultAsync(cancellationToken);
+                var client = await FindClientAsync(db, text, cancellationToken);
                 if (client is null)
                     return null;
                 invoices = invoices.Where(i => i.ClientId == client);
@@ -174,6 +172,30 @@ public static class LedgerStatus
             .Select(t => new CurrencyTotals(t.Key, counts[t.Key], t.Value.Sum(), t.Value[0], t.Value[1], t.Value[2], t.Value[3], t.Value[4]))
             .ToList();
         return new LedgerStatusReport(query.AsOf, query.ClientOrInvoice, lines, currencyTotals);
+    }
+
+    /// <summary>
+    /// The client a person means: the exact name (any case or spacing), else the one client whose name starts with
+    /// the words ("Kauri"), else the one whose name contains them; null when none or several do.
+    /// </summary>
+    private static async Task<long?> FindClientAsync(ChaseDbContext db, string text, CancellationToken cancellationToken)
+    {
+        var normalized = Client.Normalize(text);
+        var exact = await db.Clients.AsNoTracking().Where(c => c.NormalizedName == normalized)
+            .Select(c => (long?)c.Id).FirstOrDefaultAsync(cancellationToken);
+        if (exact is not null || normalized.Length < 3)
+            return exact;
+        foreach (var matching in new Func<IQueryable<Client>, IQueryable<Client>>[]
+                 {
+                     q => q.Where(c => c.NormalizedName.StartsWith(normalized)),
+                     q => q.Where(c => c.NormalizedName.Contains(normalized)),
+                 })
+        {
+            var ids = await matching(db.Clients.AsNoTracking()).Select(c => c.Id).Take(2).ToListAsync(cancellationToken);
+            if (ids.Count > 0)
+                return ids.Count == 1 ? ids[0] : null;
+        }
+        return null;
     }
 
     /// <summary>Close matches for a filter that matched nothing, to suggest in the answer.</summary>

@@ -144,6 +144,23 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Status_for_the_start_or_a_part_of_one_clients_name_answers_for_that_client()
+    {
+        await Run("import", Samples.File("xero-invoices-nz.csv"));
+        await Run("import", Samples.File("zoho-books-invoices.csv"));
+
+        var prefix = await Run("status", "kauri", "--as-of", "2026-11-21");
+        var part = await Run("status", "print &", "--as-of", "2026-11-21");
+        var several = await Run("status", "ltd", "--as-of", "2026-11-21");
+
+        Assert.Equal(0, prefix.ExitCode);
+        Assert.Contains("INV-0101", prefix.Out);
+        Assert.DoesNotContain("INV-0102", prefix.Out); // Tui Print & Design's
+        Assert.Contains("INV-0102", part.Out);
+        Assert.Equal(2, several.ExitCode); // Kauri Digital Ltd and Saffron Studios Pvt Ltd: say which
+    }
+
+    [Fact]
     public async Task Status_for_something_unknown_suggests_close_matches()
     {
         await Run("import", Samples.File("xero-invoices-nz.csv"));
