@@ -23,8 +23,8 @@ public static class ChaseMessages
         return new ChatMessage
         {
             Title = upcoming
-                ? $"{client.Name}: {due.Count} invoice(s) due soon ({totals})"
-                : $"{client.Name}: {due.Count} invoice(s) overdue ({totals})",
+                ? $"{client.Name}: {Text.Counted.Of(due.Count, "invoice")} due soon ({totals})"
+                : $"{client.Name}: {Text.Counted.Of(due.Count, "invoice")} overdue ({totals})",
             Mentions = [client.Owner],
             Lines =
             [

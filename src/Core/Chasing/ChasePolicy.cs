@@ -81,7 +81,7 @@ public static class ChasePolicy
                 decisions.Add(new(nudge.Id, DecisionKind.Skip, "caught up: escalation has started"));
             else if (nudge == latestDue)
             {
-                decisions.Add(new(nudge.Id, DecisionKind.Nudge, $"{daysLate} day(s) past due" + (escalate ? "; " + BrokenPromise(s) : "")));
+                decisions.Add(new(nudge.Id, DecisionKind.Nudge, $"{Text.Counted.Of(daysLate, "day")} past due" + (escalate ? "; " + BrokenPromise(s) : "")));
                 firedSomething = true;
             }
             else
@@ -151,7 +151,7 @@ public static class ChasePolicy
                 continue;
             }
             decisions.Add(new(rung.Id, DecisionKind.Proposal,
-                $"{daysLate} day(s) past due" + (escalate ? "; " + BrokenPromise(s) : "")));
+                $"{Text.Counted.Of(daysLate, "day")} past due" + (escalate ? "; " + BrokenPromise(s) : "")));
             return true;
         }
         return false;

@@ -64,7 +64,7 @@ public sealed partial class ChaseCommands
         }
         var lines = new List<string>();
         foreach (var t in totals)
-            lines.Add($"{t.Currency} {Money.Format(t.Due)} owed on {t.Invoices} invoice(s): current {Money.Format(t.Current)} · " +
+            lines.Add($"{t.Currency} {Money.Format(t.Due)} owed on {Text.Counted.Of(t.Invoices, "invoice")}: current {Money.Format(t.Current)} · " +
                       $"1-30 {Money.Format(t.Days1To30)} · 31-60 {Money.Format(t.Days31To60)} · 61-90 {Money.Format(t.Days61To90)} · 90+ {Money.Format(t.Over90)}");
         foreach (var i in shown)
             lines.Add($"{i.Number} · {i.Client} · {i.Currency} {Money.Format(i.Due)} due {i.DueDate:yyyy-MM-dd}" +
@@ -76,7 +76,7 @@ public sealed partial class ChaseCommands
         {
             var last = await db.Outbox.Where(m => m.DeadLetteredAt != null).OrderByDescending(m => m.DeadLetteredAt)
                 .Select(m => m.LastError).FirstAsync(cancellationToken);
-            lines.Add($"⚠ {dead} message(s) could not be delivered; the latest: {last}. They are kept; see the outbox.");
+            lines.Add($"⚠ {Text.Counted.Of(dead, "message")} could not be delivered; the latest: {last}. They are kept; see the outbox.");
         }
         var title = count == 0
             ? $"Nothing outstanding{(filter is null ? "" : $" for {filter}")}."

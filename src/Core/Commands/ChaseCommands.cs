@@ -104,7 +104,7 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
         async Task<CommandReply> DigestAsync()
         {
             await digest.PostOnDemandAsync(cancellationToken);
-            return CommandReply.Say("Digest queued for the digest channel(s); it goes out at the next allowed hour.");
+            return CommandReply.Say("Digest queued for the digest channels; it goes out at the next allowed hour.");
         }
     }
 

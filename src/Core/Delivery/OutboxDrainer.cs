@@ -135,7 +135,7 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
             if (!transient || message.Attempts >= MaxAttempts)
             {
                 message.DeadLetteredAt = now;
-                _log.LogError("Dead-lettered outbox message {Key} after {Attempts} attempt(s): {Error}", message.Key, message.Attempts, message.LastError);
+                _log.LogError("Dead-lettered outbox message {Key} after {Attempts} attempts: {Error}", message.Key, message.Attempts, message.LastError);
             }
             else
             {

@@ -83,7 +83,7 @@ public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, C
             .Take(20).ToListAsync(cancellationToken);
         lines.Add($"*Waiting for a decision* ({waiting.Count})");
         lines.AddRange(waiting.Select(p => $"#{p.Id} {chase.Ladder.Find(p.Step)?.Title ?? p.Step} for {p.Number} ({p.Client}), " +
-                                           $"waiting {today.DayNumber - p.ProposedOn.DayNumber} day(s)"));
+                                           (today.DayNumber - p.ProposedOn.DayNumber is var waited && waited == 0 ? "waiting since today" : $"waiting {Text.Counted.Of(waited, "day")}")));
 
         lines.Add("*Coming up this week*");
         var upcoming = new List<string>();
@@ -103,7 +103,7 @@ public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, C
             .Where(x => x.Average > 0).OrderByDescending(x => x.Average).Take(3).ToList();
         lines.AddRange(worst.Count == 0
             ? ["Not enough payment history yet."]
-            : worst.Select(w => $"{w.Client}: {w.Average.ToString("0.#", CultureInfo.InvariantCulture)} days late on average ({w.Count} invoice(s))"));
+            : worst.Select(w => $"{w.Client}: {w.Average.ToString("0.#", CultureInfo.InvariantCulture)} days late on average ({Text.Counted.Of(w.Count, "invoice")})"));
 
         return new ChatMessage { Title = $"Accounts receivable digest, {today:dddd d MMMM yyyy}", Table = table, Lines = lines };
     }

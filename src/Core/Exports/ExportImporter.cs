@@ -272,7 +272,7 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         await FlushAsync();
 
         foreach (var (type, count) in notInvoices)
-            warnings.Add("not-invoices", $"{count} row(s) of type '{type}' are not invoices and were passed over");
+            warnings.Add("not-invoices", $"{Text.Counted.Of(count, "row")} of type '{type}' {(count == 1 ? "is not an invoice and was" : "are not invoices and were")} passed over");
         if (reportTotal is { Balance: { } reported } && dueByCurrency.Count == 1)
         {
             var sum = dueByCurrency.Values.Single() + notInvoiceBalance;
@@ -288,7 +288,7 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
             flagged = await FlagMissingAsync(db, writer.NotListed(), actor, now, cancellationToken);
         if (flagged > 0)
             warnings.Add("missing",
-                $"{flagged} open invoice(s) from {format.Source} seen in earlier exports are not in this one: flagged as missing, " +
+                $"{Text.Counted.Of(flagged, "open invoice")} from {format.Source} seen in earlier exports are not in this one: flagged as missing, " +
                 "not marked paid (status shows them)");
 
         run.Rows = rowCount;

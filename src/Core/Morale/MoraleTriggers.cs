@@ -24,6 +24,6 @@ public static class MoraleTriggers
         HandOff => "One of your clients has reached the end of the ladder (removal or hand-off). That is a heavy one.",
         Suspension => "ChaseBot is proposing to suspend a client's access. Decisions like that weigh on people.",
         Dispute => "A client has disputed an invoice. Disputes can feel personal; they usually are not.",
-        _ => $"You have {overdue} overdue invoice(s) on your plate this week. Chasing money wears people down.",
+        _ => $"You have {Text.Counted.Of(overdue, "overdue invoice")} on your plate this week. Chasing money wears people down.",
     };
 }

@@ -45,7 +45,7 @@ public static partial class BlockKit
         if (blocks.Count > room)
         {
             var hidden = blocks.Count - (room - 1);
-            blocks = [.. blocks.Take(room - 1), Context($"… {hidden} more part(s) not shown here: the full list is in the digest and `status`.")];
+            blocks = [.. blocks.Take(room - 1), Context($"… {Text.Counted.Of(hidden, "more part")} not shown here: the full list is in the digest and `status`.")];
         }
         if (actions is not null)
             blocks.Add(actions);

@@ -14,7 +14,7 @@ public static class DatabaseReadiness
             if (!await db.Database.CanConnectAsync(cancellationToken))
                 return "the database cannot be reached";
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-            return pending.Count == 0 ? null : $"{pending.Count} migration(s) not applied yet";
+            return pending.Count == 0 ? null : $"{Text.Counted.Of(pending.Count, "migration")} not applied yet";
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
         {

@@ -48,17 +48,16 @@ internal static class RunOnceVerb
         var (held, heldEarlier) = await PreviewHeldAsync(services, queuedBefore, stdout, cancellationToken);
 
         await stdout.WriteLineAsync();
-        await stdout.WriteLineAsync($"== Chase for {chase.Day:ddd yyyy-MM-dd}: {chase.Reminders} reminder(s), {chase.Proposals} proposal(s), " +
-                                    $"{chase.Notes} note(s), {chase.Thanks} thank-you(s), {chase.Skipped} step(s) recorded as skipped, " +
-                                    $"{chase.Held} held (paused); {checkIns} morale check-in(s); digest {(digest ? "posted" : "already posted today")}.");
-        await stdout.WriteLineAsync($"   Delivered {delivered.Delivered} message(s); {held} held for quiet hours or the weekend; " +
+        string N(int count, string noun, string? plural = null) => Core.Text.Counted.Of(count, noun, plural);
+        await stdout.WriteLineAsync($"== Chase for {chase.Day:ddd yyyy-MM-dd}: {N(chase.Reminders, "reminder")}, {N(chase.Proposals, "proposal")}, " +
+                                    $"{N(chase.Notes, "note")}, {N(chase.Thanks, "thank-you")}, {N(chase.Skipped, "step")} recorded as skipped, " +
+                                    $"{chase.Held} held (paused); {N(checkIns, "morale check-in")}; digest {(digest ? "posted" : "already posted today")}.");
+        await stdout.WriteLineAsync($"   Delivered {N(delivered.Delivered, "message")}; {held} held for quiet hours or the weekend; " +
                                     $"{delivered.Retrying} retrying; {delivered.DeadLettered} dead-lettered.");
         if (heldEarlier is { Count: > 0 } earlier)
-            await stdout.WriteLineAsync($"   {Messages(earlier.Count)} from earlier runs still held; the next posts {earlier.Next} (`outbox` lists them).");
+            await stdout.WriteLineAsync($"   {Core.Text.Counted.Of(earlier.Count, "message")} from earlier runs still held; the next posts {earlier.Next} (`outbox` lists them).");
         return ImportVerb.ExitCode(imported);
     }
-
-    private static string Messages(int n) => n == 1 ? "1 message" : $"{n} messages";
 
     private static async Task<long> LastQueuedAsync(IServiceProvider services, CancellationToken cancellationToken)
     {

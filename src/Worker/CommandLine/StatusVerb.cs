@@ -32,7 +32,7 @@ internal static class StatusVerb
             : arguments.Flags.Contains("json") ? Json(report) + Environment.NewLine : Human(report));
         var dead = await db.Outbox.CountAsync(m => m.DeadLetteredAt != null, cancellationToken);
         if (dead > 0 && !machine)
-            await stdout.WriteLineAsync($"\n{dead} chat message(s) could not be delivered and are kept: see `outbox` for the reasons.");
+            await stdout.WriteLineAsync($"\n{Core.Text.Counted.Of(dead, "chat message")} could not be delivered and are kept: see `outbox` for the reasons.");
         return 0;
     }
 
@@ -70,7 +70,7 @@ internal static class StatusVerb
     {
         var text = new StringBuilder();
         var scope = report.Filter is null ? "" : $" for '{report.Filter}'";
-        text.AppendLine($"Ledger as of {report.AsOf:yyyy-MM-dd}{scope}: {report.Invoices.Count} invoice(s)");
+        text.AppendLine($"Ledger as of {report.AsOf:yyyy-MM-dd}{scope}: {Core.Text.Counted.Of(report.Invoices.Count, "invoice")}");
         if (report.Invoices.Count == 0)
         {
             text.AppendLine("Nothing outstanding. (Import an export first: import <file>; --all shows paid and void invoices too.)");

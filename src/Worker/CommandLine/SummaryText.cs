@@ -62,14 +62,14 @@ internal static class SummaryText
                 text.AppendLine($"{s.File}: already imported — {s.Message}");
                 break;
             default:
-                text.AppendLine($"{s.File}: {s.Format}, {s.Rows} row(s), {s.Invoices} invoice(s): " +
+                text.AppendLine($"{s.File}: {s.Format}, {Core.Text.Counted.Of(s.Rows, "row")}, {Core.Text.Counted.Of(s.Invoices, "invoice")}: " +
                                 $"{s.Created} new, {s.Updated} updated, {s.Unchanged} unchanged" +
                                 (s.FlaggedMissing > 0 ? $", {s.FlaggedMissing} flagged missing" : ""));
                 break;
         }
         if (s.RejectedCount > 0)
         {
-            text.AppendLine($"  rejected {s.RejectedCount} row(s):");
+            text.AppendLine($"  rejected {Core.Text.Counted.Of(s.RejectedCount, "row")}:");
             foreach (var row in s.Rejected.Take(20))
                 text.AppendLine($"    line {row.Line}: {row.Reason}");
             if (s.RejectedCount > 20)

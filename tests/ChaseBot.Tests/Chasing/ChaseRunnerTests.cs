@@ -76,7 +76,7 @@ public sealed class ChaseRunnerTests
         var reminders = h.Platform.Sent.Where(s => s.Message.Kind == "reminder").ToList();
         Assert.Equal(2, reminders.Count);
         var berlin = reminders.Single(r => r.Content.Title.StartsWith("Berlin Bikes GmbH", StringComparison.Ordinal)).Content;
-        Assert.Contains("2 invoice(s) overdue (USD 1,650.00)", berlin.Title);
+        Assert.Contains("2 invoices overdue (USD 1,650.00)", berlin.Title);
         Assert.Contains(berlin.Lines, l => l.StartsWith("B-1", StringComparison.Ordinal) && l.Contains("second reminder"));
         Assert.Contains(berlin.Lines, l => l.StartsWith("B-2", StringComparison.Ordinal) && l.Contains("first reminder"));
         Assert.Equal("ap@berlin.example", berlin.Email!.To);

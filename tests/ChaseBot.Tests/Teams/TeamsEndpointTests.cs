@@ -125,7 +125,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         await db.SaveChangesAsync();
         var client = new ClientView(invoice.ClientId, invoice.Client.Name, null, null, "owner", "teams:19:channel", null);
         var view = new InvoiceView(invoice.Id, invoice.Number, invoice.Currency, invoice.Total, invoice.AmountDue, invoice.IssueDate, invoice.DueDate, 39);
-        var message = ChaseMessages.Proposal(proposal.Id, client, view, ChaseLadder.Default.Find(ChaseLadder.LateNotice)!, "39 day(s) past due", "Formal notice text", false);
+        var message = ChaseMessages.Proposal(proposal.Id, client, view, ChaseLadder.Default.Find(ChaseLadder.LateNotice)!, "39 days past due", "Formal notice text", false);
         db.Outbox.Add(new Core.Delivery.OutboxMessage { Key = $"proposal:{proposal.Id}:0", Kind = "proposal", Target = "teams:19:channel", Body = message.ToJson(), DeliveredAt = DateTime.UtcNow });
         await db.SaveChangesAsync();
         return proposal.Id;
@@ -239,9 +239,10 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         // The approved notice is posted for sending, to the same Teams channel.
         Assert.Contains(_connector.Calls, c => c.Path == "/v3/conversations/19:ar@thread.tacv2/activities" &&
                                                c.Body.ToJsonString().Contains("Approved: formal late notice for INV-0101"));
-        // And the ladder moves on from here: the next rung waits for its day and the minimum gap.
-        var plan = await services.GetRequiredService<ChaseRunner>().PlanAsync(new DateOnly(2026, 11, 30));
-        Assert.Contains(plan, e => e.Invoice == "INV-0101" && e.Step == ChaseLadder.ServiceReduction);
+        // And the ladder moves on from here: the next rung waits for the notice's "pay by" date (30 Nov) and the grace days.
+        var runner = services.GetRequiredService<ChaseRunner>();
+        Assert.DoesNotContain(await runner.PlanAsync(new DateOnly(2026, 12, 2)), e => e.Invoice == "INV-0101" && e.Step == ChaseLadder.ServiceReduction);
+        Assert.Contains(await runner.PlanAsync(new DateOnly(2026, 12, 3)), e => e.Invoice == "INV-0101" && e.Step == ChaseLadder.ServiceReduction);
     }
 
     private async Task<ConnectorCall> WaitForConnectorAsync(string path)

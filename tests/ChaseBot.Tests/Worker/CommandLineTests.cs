@@ -205,7 +205,7 @@ public sealed class CommandLineTests : IDisposable
             Assert.Contains(file, first.Out);
         Assert.DoesNotContain("refused", first.Out);
         Assert.Contains("· reminder", first.Out);
-        Assert.Contains("Berlin Bikes GmbH: 2 invoice(s) overdue", first.Out); // one message for the client's two invoices
+        Assert.Contains("Berlin Bikes GmbH: 2 invoices overdue", first.Out); // one message for the client's two invoices
         Assert.Contains("Proposal: formal late notice for A1B2C3D4-0004 (Helios Solar Co", first.Out);
         Assert.Contains("private message to @owner · morale", first.Out);
         Assert.Contains("· digest", first.Out);
@@ -214,8 +214,8 @@ public sealed class CommandLineTests : IDisposable
 
         var second = await Cli.RunAsync(monday, null, args);
         Assert.Contains("already imported", second.Out);
-        Assert.Contains("0 reminder(s), 0 proposal(s)", second.Out);
-        Assert.Contains("Delivered 0 message(s)", second.Out);
+        Assert.Contains("0 reminders, 0 proposals", second.Out);
+        Assert.Contains("Delivered 0 messages", second.Out);
     }
 
     [Fact]
@@ -234,7 +234,7 @@ public sealed class CommandLineTests : IDisposable
         var runOnce = await Cli.RunAsync(FakeClock.At("2026-11-23T10:00:00Z"), null, "run-once", "--folder", folder, "--db", _db.Path);
 
         Assert.Equal(0, import.ExitCode);
-        Assert.Contains("xero-invoices-nz.csv: xero, 12 row(s), 7 invoice(s): 7 new", import.Out);
+        Assert.Contains("xero-invoices-nz.csv: xero, 12 rows, 7 invoices: 7 new", import.Out);
         Assert.Contains("stripe-invoices.csv: stripe", import.Out);
         Assert.Contains("warning: the file is dated 1 day ahead of this machine's clock", import.Out);
         Assert.Contains("zoho.csv.crdownload: not read — its name marks a download", import.Out);

@@ -1,0 +1,10 @@
+using System.Globalization;
+
+namespace ChaseBot.Core.Text;
+
+/// <summary>A number with its noun in the right number: "1 invoice", "2 invoices", "0 messages". Never "invoice(s)".</summary>
+public static class Counted
+{
+    public static string Of(int count, string noun, string? plural = null) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count:#,0} {(count == 1 ? noun : plural ?? noun + "s")}");
+}
