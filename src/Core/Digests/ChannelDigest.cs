@@ -91,7 +91,7 @@ public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, C
         for (var day = today.AddDays(1); day <= today.AddDays(7) && upcoming.Count < 15; day = day.AddDays(1))
             foreach (var entry in await runner.PlanAsync(day, cancellationToken))
                 if (entry.Kind is "nudge" or "proposal" && announced.Add(entry.Invoice))
-                    upcoming.Add($"{day:ddd d MMM}: {entry.Step} for {entry.Invoice} ({entry.Client})");
+                    upcoming.Add($"{day:ddd d MMM}: {(entry.Step is { } step ? chase.Ladder.Find(step)?.Title ?? step : "a step")} for {entry.Invoice} ({entry.Client})");
         lines.AddRange(upcoming.Count == 0 ? ["Nothing new is due."] : upcoming.Take(15));
 
         lines.Add("*Slowest payers* (average days late on settled invoices)");

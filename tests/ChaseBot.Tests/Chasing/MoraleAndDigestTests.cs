@@ -145,7 +145,7 @@ public sealed class MoraleAndDigestTests
         Assert.Equal(["USD", "7,000.00", "6,900.00", "100.00", "2,300.00", "4,600.00", "0.00", "0.00"], digest.Table[1]);
         Assert.Contains("Paid: USD 500.00 (1)", text);
         Assert.Contains("formal late notice for K-1 (Kauri Digital Ltd), waiting since today", text);
-        Assert.Contains("reminder-1 for K-3 (Kauri Digital Ltd)", text);
+        Assert.Contains("first reminder for K-3 (Kauri Digital Ltd)", text);
         Assert.Contains("Slow Payer Co: 50 days late on average", text);
     }
 }
