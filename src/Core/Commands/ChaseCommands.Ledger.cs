@@ -68,7 +68,8 @@ public sealed partial class ChaseCommands
                       $"1-30 {Money.Format(t.Days1To30)} · 31-60 {Money.Format(t.Days31To60)} · 61-90 {Money.Format(t.Days61To90)} · 90+ {Money.Format(t.Over90)}");
         foreach (var i in shown)
             lines.Add($"{i.Number} · {i.Client} · {i.Currency} {Money.Format(i.Due)} due {i.DueDate:yyyy-MM-dd}" +
-                      (i.DaysOverdue > 0 ? $" · {i.DaysOverdue} days late" : "") + $" · {i.Status}" +
+                      (i.DaysOverdue > 0 ? $" · {Text.Counted.Of(i.DaysOverdue, "day")} late" : "") + $" · {i.Status}" +
+                      (i.Hold is { } hold ? $" · {hold}" : "") +
                       (i.Missing ? " · missing from the last export" : ""));
         if (count > StatusLines)
             lines.Add($"… and {count - StatusLines} more (the most overdue are shown).");

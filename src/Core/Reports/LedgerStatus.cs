@@ -15,7 +15,8 @@ public sealed record InvoiceLineStatus(
     DateOnly DueDate,
     string Status,
     int DaysOverdue,
-    bool Missing);
+    bool Missing,
+    string? Hold = null);
 
 /// <summary>Amount due in one currency, by age past the due date.</summary>
 public sealed record CurrencyTotals(
@@ -151,15 +152,25 @@ public static class LedgerStatus
             .Select(i => new
             {
                 i.Number, i.Source, Client = i.Client.Name, i.Currency, i.Total, i.AmountPaid, i.AmountDue, i.DueDate,
-                i.Status, i.MissingSince,
+                i.Status, i.MissingSince, i.SnoozedUntil,
+                Disputed = i.Disputes.Any(d => d.ResolvedAt == null),
+                PromisedFor = i.Promises.Where(p => p.Kept == null).Max(p => (DateOnly?)p.PromisedFor),
+                ClientPaused = i.Client.IsPaused, ClientPausedUntil = i.Client.PausedUntil,
             })
             .AsAsyncEnumerable();
         await foreach (var i in rows.WithCancellation(cancellationToken))
         {
             var outstanding = i.Status.IsOutstanding();
             var daysOverdue = outstanding ? Math.Max(0, query.AsOf.DayNumber - i.DueDate.DayNumber) : 0;
+            var hold = !outstanding ? null
+                : i.Disputed ? "disputed"
+                : i.PromisedFor is { } promised && promised >= query.AsOf ? $"promised by {promised:yyyy-MM-dd}"
+                : i.SnoozedUntil is { } snoozed && snoozed > query.AsOf ? $"snoozed until {snoozed:yyyy-MM-dd}"
+                : i.ClientPaused && (i.ClientPausedUntil is null || i.ClientPausedUntil > query.AsOf)
+                    ? i.ClientPausedUntil is { } until ? $"client paused until {until:yyyy-MM-dd}" : "client paused"
+                : null;
             lines.Add(new InvoiceLineStatus(i.Number, i.Source, i.Client, i.Currency, i.Total, i.AmountPaid, i.AmountDue,
-                i.DueDate, i.Status.ToWire(), daysOverdue, i.MissingSince is not null));
+                i.DueDate, i.Status.ToWire(), daysOverdue, i.MissingSince is not null, hold));
             if (!outstanding)
                 continue;
             if (!totals.TryGetValue(i.Currency, out var buckets))

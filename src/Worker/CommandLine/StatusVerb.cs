@@ -53,6 +53,7 @@ internal static class StatusVerb
             status = i.Status,
             daysOverdue = i.DaysOverdue,
             missing = i.Missing,
+            hold = i.Hold,
         }),
         totals = report.Totals.Select(t => new
         {
@@ -81,7 +82,7 @@ internal static class StatusVerb
         foreach (var i in report.Invoices)
             invoices.Add(i.Client, i.Number, i.Currency, Money.Format(i.Total), Money.Format(i.Paid), Money.Format(i.Due),
                 i.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                i.DaysOverdue.ToString(CultureInfo.InvariantCulture), i.Missing ? i.Status + " (missing from last export)" : i.Status);
+                i.DaysOverdue.ToString(CultureInfo.InvariantCulture), (i.Hold is { } hold ? $"{i.Status} · {hold}" : i.Status) + (i.Missing ? " (missing from last export)" : ""));
         text.Append(invoices);
         if (report.Totals.Count == 0)
             return text.ToString();

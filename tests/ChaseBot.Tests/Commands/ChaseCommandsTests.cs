@@ -22,6 +22,21 @@ public sealed class ChaseCommandsTests : IDisposable
 
     private Task<Invoice> Reload(long id) => _h.QueryAsync(db => db.Invoices.SingleAsync(i => i.Id == id));
 
+    [Theory]
+    [InlineData("dispute INV-0101 wrong rate", "· open · disputed")]
+    [InlineData("promise INV-0101 in 5 days", "· open · promised by 2026-11-28")]
+    [InlineData("snooze INV-0101 10", "· open · snoozed until 2026-12-03")]
+    [InlineData("client Kauri Digital Ltd pause", "· open · client paused")]
+    public async Task Status_for_a_client_says_which_invoices_are_disputed_promised_snoozed_or_paused(string hold, string shown)
+    {
+        await Kauri();
+        await _h.SayAsync(hold, "UAPPROVER");
+
+        var status = await _h.SayAsync("status Kauri");
+
+        Assert.True(status.Contains("INV-0101 · Kauri Digital Ltd · NZD 4,600.00 due 2026-11-13 · 10 days late " + shown, StringComparison.Ordinal), status);
+    }
+
     [Fact]
     public async Task Status_lists_what_is_owed_and_says_so_for_a_client_or_invoice()
     {
