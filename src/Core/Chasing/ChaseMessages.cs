@@ -29,7 +29,7 @@ public static class ChaseMessages
             Lines =
             [
                 .. due.Select(d => $"{d.Invoice.Number} · {d.Invoice.Amount} · due {d.Invoice.DueDate:yyyy-MM-dd}" +
-                                   (d.Invoice.DaysLate > 0 ? $" ({d.Invoice.DaysLate} days late)" : "") + $" · {d.Step.Title}" +
+                                   (d.Invoice.DaysLate > 0 ? $" ({d.Invoice.Late} late)" : "") + $" · {d.Step.Title}" +
                                    (d.Reason.Contains("promise", StringComparison.Ordinal) ? $" · {d.Reason}" : "")),
                 strongest.Id == ChaseLadder.Reminder3 && client.CcAddresses is null
                     ? $"No CC address is recorded for {client.Name}; add their accounts team with: client \"{client.Name}\" cc accounts@…"

@@ -79,6 +79,8 @@ public static class ChasePolicy
         {
             if (escalationStarted)
                 decisions.Add(new(nudge.Id, DecisionKind.Skip, "caught up: escalation has started"));
+            else if (nudge.Id == ChaseLadder.HeadsUp && daysLate > 0)
+                decisions.Add(new(nudge.Id, DecisionKind.Skip, "the due date has passed: a heads-up would no longer be true"));
             else if (nudge == latestDue)
             {
                 decisions.Add(new(nudge.Id, DecisionKind.Nudge, $"{Text.Counted.Of(daysLate, "day")} past due" + (escalate ? "; " + BrokenPromise(s) : "")));

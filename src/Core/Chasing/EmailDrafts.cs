@@ -36,7 +36,9 @@ public static class EmailDrafts
             _ => ($"Overdue: {numbers} ({totals}), payment needed by {payBy:d MMMM}",
                 remindedBefore
                     ? $"Despite our earlier reminders, {(one ? "this invoice remains" : "these invoices remain")} unpaid:"
-                    : $"I'm writing because {overdue}, by more than two weeks:",
+                    : invoices.All(i => i.DaysLate > 14)
+                        ? $"I'm writing because {overdue}, by more than two weeks:"
+                        : $"I'm writing because {overdue}:",
                 $"Please pay the balance by {payBy:d MMMM yyyy}, or contact me today to agree a date." +
                 (cc is null ? "" : " I've copied your accounts team so this reaches the right people.")),
         };

@@ -67,6 +67,16 @@ public sealed class ChasePolicyTests
         Assert.Equal("Nudge:heads-up", Summary(On(Invoice(), -3, ladder)));
     }
 
+    [Theory]
+    [InlineData(-3, "Nudge:heads-up")]
+    [InlineData(0, "Nudge:heads-up")]
+    [InlineData(1, "Skip:heads-up")] // the Worker was down over the due date: no "due soon" for an invoice already late
+    public void A_heads_up_is_never_sent_after_the_due_date(int daysLate, string expected)
+    {
+        var ladder = new ChaseLadder(Defaults.Select(s => s.Id == HeadsUp ? s with { Enabled = true } : s));
+        Assert.Equal(expected, Summary(On(Invoice(), daysLate, ladder)));
+    }
+
     [Fact]
     public void While_a_proposal_awaits_a_decision_nothing_further_is_proposed()
     {

@@ -43,4 +43,17 @@ public sealed class EscalationArtifactTests
         Assert.Contains("the matter may be referred for collection", withoutClause);
         Assert.Contains("access to the services we provide will be suspended on that date, as our agreement allows", withClause);
     }
+
+    [Theory]
+    [InlineData(17, 10, false)]
+    [InlineData(17, 15, true)]
+    public void A_combined_reminder_says_more_than_two_weeks_only_when_every_invoice_is(int oldest, int newest, bool says)
+    {
+        var client = new ClientView(1, "Berlin Bikes GmbH", "buchhaltung@berlinbikes.example", null, "owner", "#ar", null);
+        var email = EmailDrafts.Reminder(ChaseLadder.Reminder3, client, [Invoice(1, "A-3", 1200m, oldest), Invoice(2, "A-6", 450m, newest)],
+            Today, "Accounts team", remindedBefore: false);
+
+        Assert.Equal(says, email.Body.Contains("by more than two weeks", StringComparison.Ordinal));
+        Assert.Contains("these invoices are now overdue", email.Body);
+    }
 }
