@@ -98,7 +98,8 @@ public sealed partial class ChaseCommands
 
         var index = 1;
         var amount = invoice.AmountDue;
-        if (index < args.Count && CommandText.Date(args, ref index, Today) is null)
+        var dateFirst = index;
+        if (index < args.Count && CommandText.Date(args, ref dateFirst, Today) is null)
         {
             // Not a date, so it must be the amount ("650", "650.00", "NZD 650", "$650").
             var amountText = args[index];

@@ -76,7 +76,9 @@ public sealed partial class ChaseCommands
         Audit(db, context, "promise.recorded", invoice.Number, $"by {date:yyyy-MM-dd}" + (amount is null ? "" : $", {amount}"));
         await db.SaveChangesAsync(cancellationToken);
         return await WithdrawingAsync(db, [invoice.Id], context, CommandReply.Say(
-            $"Promise recorded: {invoice.Client.Name} will pay {invoice.Number} by {date:yyyy-MM-dd}.",
+            $"Promise recorded: {invoice.Client.Name} will pay " +
+            (amount is { } promisedAmount ? $"{invoice.Currency} {Exports.Parsing.Money.Format(promisedAmount)} of " : "") +
+            $"{invoice.Number} by {date:yyyy-MM-dd}.",
             "Chasing waits until then; if the date passes unpaid, it resumes at the next step and says the promise was broken."), cancellationToken);
     }
 
@@ -124,7 +126,7 @@ public sealed partial class ChaseCommands
         if (Days(args[n - 1], out var bare))
             return (Today.AddDays(bare), n - 1);
         if (n >= 3 && args[n - 1].ToLowerInvariant() is "day" or "days" && Days(args[n - 2], out var counted))
-            return (Today.AddDays(counted), n - 2);
+            return (Today.AddDays(counted), n >= 4 && args[n - 3].ToLowerInvariant() is "in" or "for" ? n - 3 : n - 2); // "… in 7 days"
         foreach (var start in new[] { n - 3, n - 1 }.Where(i => i >= 1))
         {
             var index = start;

@@ -22,6 +22,33 @@ public sealed class ChaseCommandsTests : IDisposable
 
     private Task<Invoice> Reload(long id) => _h.QueryAsync(db => db.Invoices.SingleAsync(i => i.Id == id));
 
+    [Fact]
+    public async Task A_payment_with_a_date_and_no_amount_uses_that_date_and_a_future_one_is_refused()
+    {
+        var invoice = await Kauri();
+
+        var tomorrow = await _h.SayAsync("paid INV-0101 tomorrow", "UAPPROVER");
+        Assert.Contains("A payment cannot be in the future", tomorrow);
+        Assert.Equal(0m, (await Reload(invoice.Id)).AmountPaid);
+
+        var yesterday = await _h.SayAsync("paid INV-0101 2026-11-22", "UAPPROVER");
+        Assert.Contains("Logged NZD 4,600.00 paid on 2026-11-22 for INV-0101", yesterday);
+        Assert.Equal(new DateOnly(2026, 11, 22), await _h.QueryAsync(db => db.Payments.Select(p => p.PaidOn).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task A_promise_repeats_its_amount_and_a_quoted_client_can_be_snoozed_in_so_many_days()
+    {
+        await Kauri();
+        await _h.InvoiceAsync(await _h.ClientAsync("Moana Surf School"), "INV-0107", 5, 3450m);
+
+        var promise = await _h.SayAsync("promise INV-0101 2026-11-30 NZD 1000", "UAPPROVER");
+        var snooze = await _h.SayAsync("snooze \"Moana Surf School\" in 7 days", "UAPPROVER");
+
+        Assert.Contains("Promise recorded: Kauri Digital Ltd will pay NZD 1,000.00 of INV-0101 by 2026-11-30.", promise);
+        Assert.Contains("All of Moana Surf School's invoices are snoozed until 2026-11-30.", snooze);
+    }
+
     [Theory]
     [InlineData("dispute INV-0101 wrong rate", "· open · disputed")]
     [InlineData("promise INV-0101 in 5 days", "· open · promised by 2026-11-28")]
