@@ -71,6 +71,10 @@ public sealed class ClusteredWorkerTests
         var posts = () => slack.Calls.Where(c => c.Path == "/api/chat.postMessage").ToList();
         await WaitUntilAsync(() => Task.FromResult(posts().Any(c => c.Body.ToJsonString().Contains("TAKEOVER-1"))),
             "the surviving Worker never chased the invoice exported after the other was killed");
+        // The takeover may begin with recovered firings of the dead Worker's triggers; wait for the survivor's own.
+        await WaitUntilAsync(() => Task.FromResult(new[] { "import-exports", "chase", "outbox" }
+                .All(job => Firings(survivor).Any(f => f.Job == job && f.ScheduledFor > killedAt))),
+            "the surviving Worker did not take the whole schedule over");
         Assert.Equal(0, await survivor.TerminateAsync(Patience));
 
         // Each firing ran on exactly one Worker.
