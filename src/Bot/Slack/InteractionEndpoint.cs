@@ -50,8 +50,11 @@ public static class InteractionEndpoint
             var result = await decisions.DecideAsync(proposalId, user, verdict);
             update = result.Accepted
                 ? BlockKit.Decided(blocks, title,
-                    $"{BlockKit.Escape(result.Message)} ({Label(verdict)} by <@{BlockKit.Escape(user)}> at {clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC)")
-                : Private(result.Message);
+                    $"{BlockKit.Escape(result.Message)} ({Label(verdict)} by <@{BlockKit.Escape(user)}> at {clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC)",
+                    dropLine: ChaseMessages.DecisionPending)
+                : result.Status == ProposalStatus.Withdrawn // it no longer stands: the card says so for everyone, without buttons
+                    ? BlockKit.Decided(blocks, title, BlockKit.Escape(result.Message), dropLine: ChaseMessages.DecisionPending)
+                    : Private(result.Message);
         }
         else if (actionId == MoraleCheckIns.AnswerAction && value.Split(':') is [var id, var answer] &&
                  long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var checkId))

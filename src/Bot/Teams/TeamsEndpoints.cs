@@ -110,7 +110,8 @@ public static class TeamsEndpoints
             {
                 var verdict = verb switch { ChaseMessages.Approve => Verdict.Approve, ChaseMessages.Snooze => Verdict.Snooze, _ => Verdict.Reject };
                 var result = await decisions.DecideAsync(proposalId, activity.User, verdict, cancellationToken: cancellationToken);
-                refusal = result.Accepted ? null : result.Message;
+                // A withdrawal is not a refusal of this click: the card itself says why the proposal no longer stands.
+                refusal = result.Accepted || result.Status == ProposalStatus.Withdrawn ? null : result.Message;
             }
             card = await ProposalCardAsync(dbFactory, proposalId, refusal, cancellationToken);
         }
@@ -139,13 +140,17 @@ public static class TeamsEndpoints
             return AdaptiveCards.Card(new ChatMessage { Title = "This proposal no longer exists." });
         if (proposal.Status == ProposalStatus.Pending)
             return AdaptiveCards.Card(original, refusal);
-        var decided = proposal.Status switch
-        {
-            ProposalStatus.Approved => "Approved",
-            ProposalStatus.Rejected => "Rejected",
-            _ => $"Snoozed until {proposal.SnoozedUntil:yyyy-MM-dd}",
-        } + $" by {proposal.DecidedBy} at {proposal.DecidedAt:yyyy-MM-dd HH:mm} UTC" + (proposal.Reason is { } why ? $": {why}" : "");
-        return AdaptiveCards.Card(original, refusal is null ? decided : $"{decided}. ({refusal})", withActions: false);
+        var decided = proposal.Status == ProposalStatus.Withdrawn
+            ? $"Withdrawn, because {proposal.Reason}. Nothing was sent."
+            : proposal.Status switch
+            {
+                ProposalStatus.Approved => "Approved",
+                ProposalStatus.Rejected => "Rejected",
+                _ => $"Snoozed until {proposal.SnoozedUntil:yyyy-MM-dd}",
+            } + $" by {proposal.DecidedBy} at {proposal.DecidedAt:yyyy-MM-dd HH:mm} UTC" + (proposal.Reason is { } why ? $": {why}" : "");
+        // Decided: the "nothing happens until an approver decides" line is no longer true.
+        var settled = original with { Lines = [.. original.Lines.Where(l => !l.StartsWith(ChaseMessages.DecisionPending, StringComparison.Ordinal))] };
+        return AdaptiveCards.Card(settled, refusal is null ? decided : $"{decided} ({refusal})", withActions: false);
     }
 
     /// <summary>The message a card was made from, kept in the outbox, so the updated card shows the same content.</summary>

@@ -9,6 +9,9 @@ public sealed record DueReminder(InvoiceView Invoice, LadderStep Step, string Re
 /// <summary>The chase's messages, composed once and platform-neutral.</summary>
 public static class ChaseMessages
 {
+    /// <summary>Begins the line a waiting proposal carries; once it is decided or withdrawn the line is no longer true and goes.</summary>
+    public const string DecisionPending = "Nothing is sent or changed until an approver decides.";
+
     public const string Approve = "proposal.approve";
     public const string Snooze = "proposal.snooze";
     public const string Reject = "proposal.reject";
@@ -52,7 +55,7 @@ public static class ChaseMessages
             Lines =
             [
                 $"{invoice.Amount} due {invoice.DueDate:yyyy-MM-dd}: {reason}.",
-                "Nothing is sent or changed until an approver decides. Approve to use the text below; snooze to be asked again in 7 days; reject to close this step.",
+                DecisionPending + " Approve to use the text below; snooze to be asked again in 7 days; reject to close this step.",
             ],
             Artifact = artifact,
             Actions =

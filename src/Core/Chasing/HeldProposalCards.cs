@@ -10,8 +10,6 @@ namespace ChaseBot.Core.Chasing;
 /// </summary>
 public static class HeldProposalCards
 {
-    private const string DecisionPending = "Nothing is sent or changed until an approver decides";
-
     /// <summary>Rewrites the proposal's undelivered cards (saved with the caller's changes); returns how many.</summary>
     public static async Task<int> SettleAsync(ChaseDbContext db, long proposalId, string outcome, CancellationToken cancellationToken)
     {
@@ -24,7 +22,7 @@ public static class HeldProposalCards
             card.Body = (message with
             {
                 Actions = [],
-                Lines = [.. message.Lines.Where(l => !l.StartsWith(DecisionPending, StringComparison.Ordinal)), outcome],
+                Lines = [.. message.Lines.Where(l => !l.StartsWith(ChaseMessages.DecisionPending, StringComparison.Ordinal)), outcome],
             }).ToJson();
         }
         return held.Count;

@@ -62,12 +62,24 @@ public static partial class BlockKit
     /// The message after a decision: the same content, the buttons replaced by who decided what and when.
     /// <paramref name="decisionMrkdwn"/> is mrkdwn (it carries a &lt;@user&gt; mention): escape any user text in it first.
     /// </summary>
-    public static JsonObject Decided(JsonArray? originalBlocks, string title, string decisionMrkdwn)
+    /// <param name="dropLine">A line that the decision made untrue: removed from the sections that carry it.</param>
+    public static JsonObject Decided(JsonArray? originalBlocks, string title, string decisionMrkdwn, string? dropLine = null)
     {
         var blocks = new JsonArray();
         foreach (var block in originalBlocks ?? [])
-            if (block?["type"]?.GetValue<string>() != "actions")
-                blocks.Add(block!.DeepClone());
+        {
+            if (block?["type"]?.GetValue<string>() == "actions")
+                continue;
+            var copy = block!.DeepClone();
+            if (dropLine is not null && copy["type"]?.GetValue<string>() == "section" && copy["text"]?["text"]?.GetValue<string>() is { } text)
+            {
+                var kept = text.Split('\n').Where(l => !l.StartsWith(Escape(dropLine), StringComparison.Ordinal)).ToList();
+                if (kept.Count == 0)
+                    continue;
+                copy["text"]!["text"] = string.Join('\n', kept);
+            }
+            blocks.Add(copy);
+        }
         if (blocks.Count == 0)
             blocks.Add(Header(title));
         while (blocks.Count >= MaxBlocks)

@@ -127,6 +127,8 @@ public sealed class SlackEndpointTests : IAsyncLifetime
                 ["ts"] = "1700000000.000001",
                 ["blocks"] = new JsonArray(
                     new JsonObject { ["type"] = "header", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = "Proposal: formal late notice for INV-0101" } },
+                    new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn",
+                        ["text"] = "NZD 4,600.00 due 2026-10-15: 39 days past due.\n" + ChaseMessages.DecisionPending + " Approve to use the text below." } },
                     new JsonObject { ["type"] = "actions", ["elements"] = new JsonArray() }),
             },
             ["actions"] = new JsonArray(new JsonObject { ["action_id"] = actionId, ["value"] = value }),
@@ -147,8 +149,32 @@ public sealed class SlackEndpointTests : IAsyncLifetime
         var blocks = update["blocks"]!.AsArray();
         Assert.DoesNotContain(blocks, b => b!["type"]!.GetValue<string>() == "actions");
         Assert.Contains("approved by <@UAPPROVER> at 2026-11-23 10:00 UTC", blocks[^1]!["elements"]![0]!["text"]!.GetValue<string>());
+        var section = blocks.Single(b => b!["type"]!.GetValue<string>() == "section")!["text"]!["text"]!.GetValue<string>();
+        Assert.Equal("NZD 4,600.00 due 2026-10-15: 39 days past due.", section); // "nothing happens until decided" is gone
         await using var db = _bot.Db.Open();
         Assert.Equal((ProposalStatus.Approved, "UAPPROVER"), (await db.Proposals.Select(p => new { p.Status, p.DecidedBy }).SingleAsync() is var d ? (d.Status, d.DecidedBy) : default));
+    }
+
+    [Fact]
+    public async Task Approving_a_proposal_whose_invoice_was_paid_since_withdraws_it_and_the_card_says_so_without_buttons()
+    {
+        var id = await PendingProposalAsync();
+        await using (var db = _bot.Db.Open())
+        {
+            var invoice = await db.Invoices.SingleAsync(i => i.Number == "INV-0101");
+            (invoice.AmountPaid, invoice.AmountDue, invoice.Status) = (invoice.Total, 0, ChaseBot.Core.Ledger.InvoiceStatus.Paid);
+            await db.SaveChangesAsync();
+        }
+
+        await ClickAsync("UAPPROVER", ChaseMessages.Approve, id.ToString());
+
+        var update = (await _bot.Slack.WaitForAsync("/hooks/actions/1")).Body;
+        Assert.True(update["replace_original"]!.GetValue<bool>());
+        var blocks = update["blocks"]!.AsArray();
+        Assert.DoesNotContain(blocks, b => b!["type"]!.GetValue<string>() == "actions");
+        Assert.StartsWith("Withdrawn: the formal late notice for INV-0101", blocks[^1]!["elements"]![0]!["text"]!.GetValue<string>());
+        await using var after = _bot.Db.Open();
+        Assert.Equal(ProposalStatus.Withdrawn, await after.Proposals.Select(p => p.Status).SingleAsync());
     }
 
     [Fact]

@@ -171,6 +171,26 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Approving_on_a_card_whose_invoice_was_disputed_since_withdraws_it_and_the_card_says_why()
+    {
+        var id = await ProposalWithCardAsync();
+        await using (var db = _db.Open())
+        {
+            var invoice = await db.Proposals.Where(p => p.Id == id).Select(p => p.Invoice).SingleAsync();
+            db.Disputes.Add(new ChaseBot.Core.Ledger.Dispute { InvoiceId = invoice.Id, Reason = "wrong hours", OpenedBy = "slack:U1", OpenedAt = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        var card = JsonNode.Parse(await (await ClickAsync(id, ChaseMessages.Approve, Approver)).Content.ReadAsStringAsync())!["value"]!;
+
+        Assert.Null(card["actions"]);
+        var last = card["body"]!.AsArray()[^1]!["text"]!.GetValue<string>();
+        Assert.StartsWith("Withdrawn, because", last);
+        Assert.Contains("is disputed (wrong hours). Nothing was sent.", last);
+        Assert.DoesNotContain(ChaseMessages.DecisionPending, card.ToJsonString());
+    }
+
+    [Fact]
     public async Task A_repeated_click_answers_with_the_current_state_not_an_error()
     {
         var id = await ProposalWithCardAsync();
@@ -232,6 +252,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
 
         Assert.Null(updated["actions"]);
         Assert.StartsWith("Approved by teams:aad-approver", updated["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
+        Assert.DoesNotContain(ChaseMessages.DecisionPending, updated.ToJsonString()); // no longer true once decided
         await using var after = _db.Open();
         var proposal = await after.Proposals.SingleAsync(p => p.Id == proposalId);
         Assert.Equal((ProposalStatus.Approved, "teams:aad-approver"), (proposal.Status, proposal.DecidedBy));
