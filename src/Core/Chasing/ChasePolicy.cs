@@ -44,7 +44,7 @@ public static class ChasePolicy
             return wouldFire is null ? [] : [new ChaseDecision(wouldFire.Step, DecisionKind.Hold, pause)];
         }
         if (brokenPromise && !decisions.Any(d => d.Kind is DecisionKind.Nudge or DecisionKind.Proposal or DecisionKind.Resurface))
-            decisions.Add(new ChaseDecision(null, DecisionKind.BrokenPromiseNote, BrokenPromise(s)));
+            decisions.Add(new ChaseDecision(null, DecisionKind.BrokenPromiseNote, BrokenPromise(s.PromisedFor)));
         return decisions;
     }
 
@@ -83,7 +83,7 @@ public static class ChasePolicy
                 decisions.Add(new(nudge.Id, DecisionKind.Skip, "the due date has passed: a heads-up would no longer be true"));
             else if (nudge == latestDue)
             {
-                decisions.Add(new(nudge.Id, DecisionKind.Nudge, $"{Text.Counted.Of(daysLate, "day")} past due" + (escalate ? "; " + BrokenPromise(s) : "")));
+                decisions.Add(new(nudge.Id, DecisionKind.Nudge, $"{Text.Counted.Of(daysLate, "day")} past due" + (escalate ? "; " + BrokenPromise(s.PromisedFor) : "")));
                 firedSomething = true;
             }
             else
@@ -92,7 +92,7 @@ public static class ChasePolicy
 
         if (escalate && !firedSomething && !escalationStarted &&
             ladder.Nudges.FirstOrDefault(n => n.Day > daysLate && !s.Steps.ContainsKey(n.Id)) is { } next)
-            decisions.Add(new(next.Id, DecisionKind.Nudge, BrokenPromise(s)));
+            decisions.Add(new(next.Id, DecisionKind.Nudge, BrokenPromise(s.PromisedFor)));
         return decisions;
     }
 
@@ -153,7 +153,7 @@ public static class ChasePolicy
                 continue;
             }
             decisions.Add(new(rung.Id, DecisionKind.Proposal,
-                $"{Text.Counted.Of(daysLate, "day")} past due" + (escalate ? "; " + BrokenPromise(s) : "")));
+                $"{Text.Counted.Of(daysLate, "day")} past due" + (escalate ? "; " + BrokenPromise(s.PromisedFor) : "")));
             return true;
         }
         return false;
@@ -168,5 +168,5 @@ public static class ChasePolicy
         _ => null,
     };
 
-    private static string BrokenPromise(InvoiceSituation s) => $"the promise to pay by {s.PromisedFor:yyyy-MM-dd} was broken";
+    private static string BrokenPromise(DateOnly? promisedFor) => $"the promise to pay by {promisedFor:yyyy-MM-dd} was broken";
 }

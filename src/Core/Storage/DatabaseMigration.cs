@@ -10,11 +10,11 @@ namespace ChaseBot.Core.Storage;
 /// what it waits for), says once what it waits for, and gives up after Database:LockTimeout: it stops with exit code 1.
 /// </summary>
 public sealed class DatabaseMigration(IDbContextFactory<ChaseDbContext> dbFactory, DatabaseOptions options,
-    IHostApplicationLifetime lifetime, ILogger<DatabaseMigration> log) : BackgroundService
+    IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<DatabaseMigration> log) : BackgroundService
 {
     public static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(5);
     private readonly TaskCompletionSource _migrated = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly LockWait _wait = new(message => log.LogWarning("{Wait}", message), options.LockTimeout);
+    private readonly LockWait _wait = new(message => log.LogWarning("{Wait}", message), options.LockTimeout, clock);
     private string? _unreachable;
 
     /// <summary>Completes once the schema is up to date: what waits for it (the Worker's scheduler) starts then.</summary>
@@ -36,7 +36,7 @@ public sealed class DatabaseMigration(IDbContextFactory<ChaseDbContext> dbFactor
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            await DatabaseMigrator.MigrateAsync(db, new LockWait(_ => { }, TimeSpan.Zero), cancellationToken);
+            await DatabaseMigrator.MigrateAsync(db, new LockWait(_ => { }, TimeSpan.Zero, clock), cancellationToken);
             _migrated.TrySetResult();
             return;
         }
@@ -49,8 +49,8 @@ public sealed class DatabaseMigration(IDbContextFactory<ChaseDbContext> dbFactor
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var started = DateTimeOffset.UtcNow;
-        var startedAt = System.Diagnostics.Stopwatch.StartNew();
+        var started = clock.GetUtcNow();
+        var startedAt = clock.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -74,14 +74,14 @@ public sealed class DatabaseMigration(IDbContextFactory<ChaseDbContext> dbFactor
                     log.LogError("The database cannot be migrated yet ({Error}); retrying every {Seconds} s, giving up after {Limit} s " +
                                  "(Database:LockTimeout)", e.Message, RetryEvery.TotalSeconds, options.LockTimeout.TotalSeconds);
                 _unreachable = $"waiting for the database since {started:HH:mm:ss} UTC ({e.Message})";
-                if (startedAt.Elapsed >= options.LockTimeout)
+                if (clock.GetElapsedTime(startedAt) >= options.LockTimeout)
                 {
                     Stop($"Gave up after {options.LockTimeout.TotalSeconds:0} s (Database:LockTimeout): the database still cannot be " +
                          $"migrated ({e.Message}). Check that it is running and reachable with the configured connection string.");
                     return;
                 }
             }
-            await Task.Delay(RetryEvery, stoppingToken);
+            await Task.Delay(RetryEvery, clock, stoppingToken);
         }
     }
 

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace ChaseBot.Core.Text;
 
-/// <summary>A number with its noun in the right number: "1 invoice", "2 invoices", "0 messages". Never "invoice(s)".</summary>
+/// <summary>A number with its noun in the right number: "1 invoice", "2 invoices", "0 messages".</summary>
 public static class Counted
 {
     public static string Of(int count, string noun, string? plural = null) =>

@@ -24,12 +24,7 @@ internal static class RunOnceVerb
         var options = services.GetRequiredService<IOptions<ExportOptions>>().Value;
         if (ImportVerb.ReadSettings(arguments, options, out var error) is not { } settings)
             return WorkerCommandLine.UsageError(stderr, arguments, error!);
-        if (!Directory.Exists(options.Folder))
-        {
-            await stderr.WriteLineAsync($"error: the export folder '{Path.GetFullPath(options.Folder)}' does not exist " +
-                                        "(set Exports:Folder or pass --folder)");
-            return 2;
-        }
+        // A missing folder was refused before the ledger was opened (WorkerCommandLine).
 
         await stdout.WriteLineAsync($"== Import: {options.Folder}");
         // A person asked for this run: read every file now (no settle time) and say what became of each.
