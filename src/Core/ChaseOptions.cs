@@ -21,6 +21,12 @@ public sealed class ChaseOptions
     /// <summary>Days after a date given to the client (pay by, suspended on, removed on) before the next rung may be proposed.</summary>
     public int GraceDays { get; set; } = DefaultGraceDays;
 
+    /// <summary>
+    /// New proposals one run may post (the most overdue first, then the oldest); the rest wait for later runs, so a
+    /// ledger nobody has chased for months does not flood the channel.
+    /// </summary>
+    public int MaxNewProposalsPerRun { get; set; } = 20;
+
     /// <summary>Messages are held from QuietHoursStart to QuietHoursEnd (local time) and on QuietDays.</summary>
     public TimeOnly QuietHoursStart { get; set; } = new(18, 0);
     public TimeOnly QuietHoursEnd { get; set; } = new(9, 0);

@@ -32,6 +32,10 @@ public sealed class ChaseLadder
     public const string FinalNotice = "final-notice";
     public const string Suspension = "suspension";
     public const string HandOff = "hand-off";
+    /// <summary>Not a rung: proposed when a suspended client has paid everything, to give access back.</summary>
+    public const string RestoreAccess = "restore-access";
+
+    public static LadderStep RestoreAccessStep { get; } = new(RestoreAccess, 0, StepKind.Proposal, StepGuard.None, true, "restore access");
 
     /// <summary>Steps that stop work or access, or end the relationship: a human must always decide them.</summary>
     public static readonly string[] AlwaysNeedApproval = [ServiceReduction, Suspension, HandOff];
@@ -56,7 +60,7 @@ public sealed class ChaseLadder
     public IReadOnlyList<LadderStep> Steps { get; }
     public IEnumerable<LadderStep> Nudges => Steps.Where(s => s.Kind == StepKind.Nudge);
     public IEnumerable<LadderStep> Proposals => Steps.Where(s => s.Kind == StepKind.Proposal);
-    public LadderStep? Find(string id) => Steps.FirstOrDefault(s => s.Id == id);
+    public LadderStep? Find(string id) => id == RestoreAccess ? RestoreAccessStep : Steps.FirstOrDefault(s => s.Id == id);
 
     /// <summary>
     /// The date a step's text gives the client (pay by, suspended on, removed on), when it is sent on

@@ -35,7 +35,7 @@ public static class ChaseMessages
                                    (d.Invoice.DaysLate > 0 ? $" ({d.Invoice.Late} late)" : "") + $" · {d.Step.Title}" +
                                    (d.Reason.Contains("promise", StringComparison.Ordinal) ? $" · {d.Reason}" : "")),
                 strongest.Id == ChaseLadder.Reminder3 && client.CcAddresses is null
-                    ? $"No CC address is recorded for {client.Name}; add their accounts team with: client \"{client.Name}\" cc accounts@…"
+                    ? $"No CC address is recorded for {client.Name}; add their accounts team with: /chase client \"{client.Name}\" cc accounts@…"
                     : "Here is an email you can send as it is:",
             ],
             Email = EmailDrafts.Reminder(strongest.Id, client, due.Select(d => d.Invoice).ToList(), today, sender,
@@ -43,43 +43,43 @@ public static class ChaseMessages
         };
     }
 
-    public static ChatMessage Proposal(long proposalId, ClientView client, InvoiceView invoice, LadderStep step, string reason,
-        string artifact, bool resurfaced)
+    /// <param name="back">How a proposal brought back is titled ("Back from snooze"); null for a new one.</param>
+    public static ChatMessage Proposal(long proposalId, CaseView c, LadderStep step, string reason, string artifact, string? back = null)
     {
         var critical = ChaseLadder.AlwaysNeedApproval.Contains(step.Id);
         var id = proposalId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new ChatMessage
         {
-            Title = $"{(resurfaced ? "Back from snooze" : "Proposal")}: {step.Title} for {invoice.Number} ({client.Name}, {invoice.DaysLate} days late)",
-            Mentions = [client.Owner],
+            Title = $"{back ?? "Proposal"}: {step.Title} for {c.Client.Name} ({c.Total} overdue on {c.Numbers})",
+            Mentions = [c.Client.Owner],
             Lines =
             [
-                $"{invoice.Amount} due {invoice.DueDate:yyyy-MM-dd}: {reason}.",
+                $"Why now: {reason}.",
                 DecisionPending + " Approve to use the text below; snooze to be asked again in 7 days; reject to close this step.",
             ],
             Artifact = artifact,
             Actions =
             [
                 new(Approve, "Approve", id, "primary",
-                    critical ? $"Approve \"{step.Title}\" for {client.Name}? This affects their service; make sure the contract allows it." : null),
+                    critical ? $"Approve \"{step.Title}\" for {c.Client.Name}? This affects their service; make sure the contract allows it." : null),
                 new(Snooze, "Snooze 7 days", id),
                 new(Reject, "Reject", id, "danger"),
             ],
         };
     }
 
-    public static ChatMessage GuardNote(ClientView client, InvoiceView invoice, LadderStep step, string missing)
+    public static ChatMessage GuardNote(CaseView c, LadderStep step, string missing)
     {
         var clause = step.Guard == StepGuard.ServiceChanges ? "service-changes" : "owned-until-paid";
         return new ChatMessage
         {
-            Title = $"Not proposed: {step.Title} for {invoice.Number} ({client.Name})",
-            Mentions = [client.Owner],
+            Title = $"Not proposed: {step.Title} for {c.Client.Name}",
+            Mentions = [c.Client.Owner],
             Lines =
             [
-                $"ChaseBot would have proposed this step today ({invoice.DaysLate} days late), but {missing}.",
-                $"If the contract does allow it, record the clause and the next run will consider it: client \"{client.Name}\" allow {clause}",
-                "The ladder moves on to the next step when its day comes.",
+                $"ChaseBot would have proposed this step today ({c.Total} overdue on {c.Numbers}), but {missing}.",
+                $"If the contract does allow it, record the clause and the next run will consider it: /chase client \"{c.Client.Name}\" allow {clause}",
+                "The case moves on to the next step when its day comes.",
             ],
         };
     }
@@ -91,11 +91,20 @@ public static class ChaseMessages
         Lines = [$"{reason}; {invoice.Amount} is still due ({invoice.DaysLate} days late). The chase resumes with the next step."],
     };
 
-    public static ChatMessage Approved(ClientView client, InvoiceView invoice, LadderStep step, string approver, string artifact) => new()
+    public static ChatMessage Approved(CaseView c, LadderStep step, string approver, string artifact) => new()
     {
-        Title = $"Approved: {step.Title} for {invoice.Number} ({client.Name})",
+        Title = $"Approved: {step.Title} for {c.Client.Name} ({c.Total} overdue on {c.Numbers})",
+        Mentions = [c.Client.Owner],
+        Lines = [$"Approved by {approver}, with today's figures. Ready to send or act on:"],
+        Artifact = artifact,
+    };
+
+    /// <summary>To the channel: a thank-you and receipt the person chasing can send to the client.</summary>
+    public static ChatMessage Receipt(ClientView client, int invoices, string artifact) => new()
+    {
+        Title = $"Paid: {client.Name} settled {Text.Counted.Of(invoices, "chased invoice")}",
         Mentions = [client.Owner],
-        Lines = [$"Approved by {approver}. Ready to send or act on:"],
+        Lines = ["The chase has stopped. A thank-you and receipt you can send:"],
         Artifact = artifact,
     };
 

@@ -20,30 +20,32 @@ public enum DecisionKind
     BrokenPromiseNote,
 }
 
-public sealed record ChaseDecision(string? Step, DecisionKind Kind, string Reason);
+public sealed record ChaseDecision(string? Step, DecisionKind Kind, string Reason)
+{
+    /// <summary>Whether the decision posts something a person acts on (not a record, a hold or a note).</summary>
+    public bool Fires => Kind is DecisionKind.Nudge or DecisionKind.Proposal or DecisionKind.Resurface;
+}
 
 /// <summary>
-/// The chase ladder's rules, as one pure function over plain data: what should happen to one invoice on one day.
-/// No I/O, no clock: the planner loads the situation and applies the decisions.
+/// The reminder rules, as one pure function over plain data: which reminder one invoice gets on one day. The harsh
+/// rungs are a case's, decided by <see cref="CasePolicy"/>. No I/O, no clock.
 /// </summary>
 public static class ChasePolicy
 {
-    /// <param name="graceDays">Days after a date the client was given (pay by, suspended on) before the next rung may come.</param>
-    public static IReadOnlyList<ChaseDecision> Decide(InvoiceSituation s, DateOnly today, ChaseLadder ladder, int minDaysBetweenSteps,
-        int graceDays = ChaseOptions.DefaultGraceDays)
+    public static IReadOnlyList<ChaseDecision> Decide(InvoiceSituation s, DateOnly today, ChaseLadder ladder)
     {
         if (!s.Status.IsOutstanding())
             return [];
         var brokenPromise = s.PromisedFor is { } promised && promised < today;
         var pause = PauseReason(s, today);
-        var decisions = Climb(s, today, ladder, minDaysBetweenSteps, graceDays, brokenPromise && pause is null);
+        var decisions = Climb(s, today, ladder, brokenPromise && pause is null);
         if (pause is not null)
         {
             // Paused: decide nothing, record nothing; name what would have happened, for the plan.
-            var wouldFire = decisions.FirstOrDefault(d => d.Kind is DecisionKind.Nudge or DecisionKind.Proposal or DecisionKind.Resurface);
+            var wouldFire = decisions.FirstOrDefault(d => d.Fires);
             return wouldFire is null ? [] : [new ChaseDecision(wouldFire.Step, DecisionKind.Hold, pause)];
         }
-        if (brokenPromise && !decisions.Any(d => d.Kind is DecisionKind.Nudge or DecisionKind.Proposal or DecisionKind.Resurface))
+        if (brokenPromise && !decisions.Any(d => d.Fires))
             decisions.Add(new ChaseDecision(null, DecisionKind.BrokenPromiseNote, BrokenPromise(s.PromisedFor)));
         return decisions;
     }
@@ -59,26 +61,24 @@ public static class ChasePolicy
         _ => null,
     };
 
-    private static List<ChaseDecision> Climb(InvoiceSituation s, DateOnly today, ChaseLadder ladder, int minGap, int graceDays, bool escalate)
+    private static List<ChaseDecision> Climb(InvoiceSituation s, DateOnly today, ChaseLadder ladder, bool escalate)
     {
         var decisions = new List<ChaseDecision>();
         var daysLate = today.DayNumber - s.DueDate.DayNumber;
-        var escalationStarted = ladder.Proposals.Any(p => p.Day <= daysLate) || s.Proposals.Count > 0;
-        // A broken promise resumes the chase at the next step, whichever kind it is, even before its day.
-        var nextStep = ladder.Steps.FirstOrDefault(step => !s.Steps.ContainsKey(step.Id) && s.Proposals.All(p => p.Step != step.Id));
-        var escalateProposals = escalate && nextStep?.Kind == StepKind.Proposal;
-
-        var proposal = NextProposal(s, today, daysLate, ladder, minGap, graceDays, escalateProposals, decisions);
-        var firedSomething = proposal;
+        var escalationStarted = ladder.Proposals.Any(p => p.Day <= daysLate) || s.CaseStarted;
+        var firedSomething = false;
 
         // Reminders: only the latest one due fires; earlier ones still unsent are recorded as skipped, never sent
-        // in a burst. Once escalation has started, reminders that were not sent are passed over.
+        // in a burst. Once the client's case has started, reminders that were not sent are passed over: the case's
+        // next text lists this invoice, and a friendly reminder beside a formal notice would contradict it.
         var dueNudges = ladder.Nudges.Where(n => n.Day <= daysLate && !s.Steps.ContainsKey(n.Id)).ToList();
         var latestDue = ladder.Nudges.LastOrDefault(n => n.Day <= daysLate);
         foreach (var nudge in dueNudges)
         {
             if (escalationStarted)
-                decisions.Add(new(nudge.Id, DecisionKind.Skip, "caught up: escalation has started"));
+                decisions.Add(new(nudge.Id, DecisionKind.Skip, s.CaseStarted
+                    ? "caught up: the client's collection case has started and covers this invoice"
+                    : "caught up: escalation has started"));
             else if (nudge.Id == ChaseLadder.HeadsUp && daysLate > 0)
                 decisions.Add(new(nudge.Id, DecisionKind.Skip, "the due date has passed: a heads-up would no longer be true"));
             else if (nudge == latestDue)
@@ -90,73 +90,11 @@ public static class ChasePolicy
                 decisions.Add(new(nudge.Id, DecisionKind.Skip, $"caught up: {latestDue!.Id} is due"));
         }
 
+        // A broken promise resumes the chase at the next reminder at once, even before its day.
         if (escalate && !firedSomething && !escalationStarted &&
             ladder.Nudges.FirstOrDefault(n => n.Day > daysLate && !s.Steps.ContainsKey(n.Id)) is { } next)
             decisions.Add(new(next.Id, DecisionKind.Nudge, BrokenPromise(s.PromisedFor)));
         return decisions;
-    }
-
-    /// <summary>
-    /// Proposals climb one rung at a time: the rung after the last one decided, once its day has come and at least
-    /// the minimum gap after the previous decision, and never while another awaits a decision.
-    /// </summary>
-    private static bool NextProposal(InvoiceSituation s, DateOnly today, int daysLate, ChaseLadder ladder, int minGap, int graceDays,
-        bool escalate, List<ChaseDecision> decisions)
-    {
-        if (s.Proposals.FirstOrDefault(p => p.Status == ProposalStatus.Snoozed) is { } snoozed)
-        {
-            if (snoozed.SnoozedUntil is not { } until || until <= today)
-            {
-                decisions.Add(new(snoozed.Step, DecisionKind.Resurface, $"snoozed until {snoozed.SnoozedUntil:yyyy-MM-dd}; back for a decision"));
-                return true;
-            }
-            return false;
-        }
-        if (s.Proposals.FirstOrDefault(p => p.Status == ProposalStatus.Withdrawn) is { } withdrawn)
-        {
-            // Withdrawn while chasing was on hold; the hold is over (a held invoice's decisions become a Hold).
-            decisions.Add(new(withdrawn.Step, DecisionKind.Resurface, "withdrawn while chasing was on hold; back for a decision"));
-            return true;
-        }
-        if (s.Proposals.Any(p => p.Status == ProposalStatus.Pending))
-            return false;
-
-        var rungs = ladder.Proposals.ToList();
-        var lastDecision = s.Proposals.Where(p => p.DecidedOn is not null).Select(p => p.DecidedOn!.Value).DefaultIfEmpty().Max();
-        var gapOk = s.Proposals.All(p => p.DecidedOn is null) || lastDecision.AddDays(minGap) <= today;
-        // Deadlines are facts: a date the client was given holds the next rung until it (and the grace days) has passed,
-        // and each rung keeps its distance in days from the last one approved, not only from the due date.
-        var approved = s.Proposals.Where(p => p.Status == ProposalStatus.Approved && p.DecidedOn is not null).ToList();
-        var heldUntil = approved.Select(p => ladder.ClientDeadline(p.Step, p.DecidedOn!.Value)).Where(d => d is not null)
-            .Select(d => d!.Value.AddDays(graceDays)).DefaultIfEmpty(DateOnly.MinValue).Max();
-        var lastApproved = approved.MaxBy(p => p.DecidedOn);
-        foreach (var rung in rungs)
-        {
-            if (s.Steps.ContainsKey(rung.Id) || s.Proposals.Any(p => p.Step == rung.Id))
-                continue; // Already proposed (and decided) or passed over.
-            if (rung.Day > daysLate && !escalate)
-                return false;
-            if (!gapOk || today <= heldUntil)
-                return false;
-            if (lastApproved is not null && ladder.Find(lastApproved.Step) is { } previous &&
-                today.DayNumber - lastApproved.DecidedOn!.Value.DayNumber < rung.Day - previous.Day)
-                return false;
-            if (GuardFails(rung.Guard, s.Clauses) is { } missing)
-            {
-                decisions.Add(new(rung.Id, DecisionKind.GuardNote, missing));
-                continue; // Not a decision: the next rung may follow when its own day comes.
-            }
-            if (rung.Id == ChaseLadder.Suspension &&
-                !s.Proposals.Any(p => p.Step == ChaseLadder.FinalNotice && p.Status == ProposalStatus.Approved))
-            {
-                decisions.Add(new(rung.Id, DecisionKind.Skip, "no final notice was sent, and a suspension always needs one first"));
-                continue;
-            }
-            decisions.Add(new(rung.Id, DecisionKind.Proposal,
-                $"{Text.Counted.Of(daysLate, "day")} past due" + (escalate ? "; " + BrokenPromise(s.PromisedFor) : "")));
-            return true;
-        }
-        return false;
     }
 
     public static string? GuardFails(StepGuard guard, ContractClauses clauses) => guard switch
@@ -168,5 +106,5 @@ public static class ChasePolicy
         _ => null,
     };
 
-    private static string BrokenPromise(DateOnly? promisedFor) => $"the promise to pay by {promisedFor:yyyy-MM-dd} was broken";
+    internal static string BrokenPromise(DateOnly? promisedFor) => $"the promise to pay by {promisedFor:yyyy-MM-dd} was broken";
 }

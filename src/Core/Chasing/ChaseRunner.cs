@@ -7,18 +7,23 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ChaseBot.Core.Chasing;
 
-/// <summary>One line of `plan`: what the chase would do to an invoice, and when its message would go out.</summary>
-public sealed record PlanEntry(string Invoice, string Client, string? Step, string Kind, string Reason, DateTimeOffset? SendAt);
+/// <summary>One line of `plan`: what the chase would do to an invoice (or a case), and when its message would go out.</summary>
+/// <param name="Invoice">The invoice, or for a case's rung the oldest overdue invoice it covers.</param>
+/// <param name="Invoices">Every invoice the step covers: one for a reminder, all the case's for a rung.</param>
+public sealed record PlanEntry(string Invoice, string Client, string? Step, string Kind, string Reason, DateTimeOffset? SendAt,
+    IReadOnlyList<string> Invoices);
 
-public sealed record ChaseRunSummary(DateOnly Day, int Reminders, int Proposals, int Notes, int Skipped, int Held, int Thanks, int Conflicts)
+public sealed record ChaseRunSummary(DateOnly Day, int Reminders, int Proposals, int Notes, int Skipped, int Held, int Thanks, int Conflicts,
+    int Waiting = 0)
 {
     public int Messages => Reminders + Proposals + Notes + Thanks;
 }
 
 /// <summary>
-/// A chase run: for every client with outstanding invoices, decide (ChasePolicy) and record the decisions with the
-/// messages they cause in one transaction. The unique keys on steps and outbox rows make a second run, a rerun
-/// after a crash, or a second Worker racing this one a no-op for whatever was already decided.
+/// A chase run: for every client with outstanding invoices, decide (CasePolicy over each case, ChasePolicy over each
+/// invoice's reminders) and record the decisions with the messages they cause in one transaction. The unique keys on
+/// steps, case rungs and outbox rows make a second run, a rerun after a crash, or a second Worker racing this one a
+/// no-op for whatever was already decided.
 /// </summary>
 public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings settings, TimeProvider clock,
     ILogger<ChaseRunner>? log = null)
@@ -30,15 +35,24 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
     {
         var now = clock.GetUtcNow();
         var today = asOf ?? settings.Calendar.Today(now);
+        // Fresh before deciding: a waiting proposal whose invoices were paid or put on hold since is withdrawn, so this
+        // run can put the case again with today's invoices and figures.
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            await ProposalWithdrawal.WithdrawStaleAsync(db, settings.Ladder, today, now.UtcDateTime, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        var (admitted, waiting) = await AdmitNewProposalsAsync(today, cancellationToken);
         var totals = new int[7];
         await foreach (var chase in ChasesAsync(today, cancellationToken))
         {
-            var counts = await ApplyAsync(chase, today, now, cancellationToken);
+            var counts = await ApplyAsync(chase, today, now, admitted, cancellationToken);
             for (var i = 0; i < counts.Length; i++)
                 totals[i] += counts[i];
         }
+        var closed = await CaseClosures.CloseSettledAsync(dbFactory, settings, today, now, cancellationToken);
         var thanks = await PaidThanks.SendAsync(dbFactory, settings, today, now, cancellationToken);
-        return new ChaseRunSummary(today, totals[0], totals[1], totals[2], totals[3], totals[4], thanks, totals[6]);
+        return new ChaseRunSummary(today, totals[0], totals[1] + closed, totals[2], totals[3], totals[4], thanks, totals[6], waiting);
     }
 
     /// <summary>
@@ -54,51 +68,77 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
         var decidedAt = new DateTimeOffset(today.ToDateTime(TimeOnly.FromDateTime(local.DateTime)),
             settings.Calendar.Zone.GetUtcOffset(today.ToDateTime(TimeOnly.FromDateTime(local.DateTime))));
         var sendAt = settings.Calendar.NextAllowed(decidedAt);
+        var (admitted, _) = await AdmitNewProposalsAsync(today, cancellationToken);
         var entries = new List<PlanEntry>();
+        static (string Kind, bool Posts) Kind(ChaseDecision d) => d.Kind switch
+        {
+            DecisionKind.Nudge => ("nudge", true),
+            DecisionKind.Proposal or DecisionKind.Resurface => ("proposal", true),
+            DecisionKind.GuardNote or DecisionKind.BrokenPromiseNote => ("skip", true),
+            _ => ("skip", false),
+        };
         await foreach (var chase in ChasesAsync(today, cancellationToken))
-            foreach (var (invoice, decisions) in Decide(chase, today))
-                foreach (var d in decisions)
+            foreach (var (chased, decided) in Decide(chase, today, admitted))
+            {
+                var covered = decided.Covered.Count > 0 ? decided.Covered : chased.Situation.Invoices.Where(i => i.DueDate < today).ToList();
+                var lead = covered.OrderBy(i => i.DueDate).ThenBy(i => i.Number, StringComparer.Ordinal).FirstOrDefault();
+                foreach (var d in decided.Rungs)
                 {
-                    var (kind, posts) = d.Kind switch
-                    {
-                        DecisionKind.Nudge => ("nudge", true),
-                        DecisionKind.Proposal or DecisionKind.Resurface => ("proposal", true),
-                        DecisionKind.GuardNote or DecisionKind.BrokenPromiseNote => ("skip", true),
-                        _ => ("skip", false),
-                    };
-                    entries.Add(new PlanEntry(invoice.View.Number, chase.Client.Name, d.Step, kind, d.Reason, posts ? sendAt : null));
+                    var (kind, posts) = Kind(d);
+                    entries.Add(new PlanEntry(lead?.Number ?? "", chase.Client.Name, d.Step, kind, d.Reason, posts ? sendAt : null,
+                        covered.Select(i => i.Number).ToList()));
                 }
+                foreach (var (invoice, decisions) in decided.Invoices)
+                    foreach (var d in decisions)
+                    {
+                        var (kind, posts) = Kind(d);
+                        entries.Add(new PlanEntry(invoice.Number, chase.Client.Name, d.Step, kind, d.Reason, posts ? sendAt : null, [invoice.Number]));
+                    }
+            }
         return entries;
     }
 
     /// <summary>
-    /// The policy's decisions for each of a client's invoices, with one escalation at a time per client and currency:
-    /// while one of its invoices has a proposal waiting (or is given one now, the most overdue first), another
-    /// invoice's proposal waits, so a client is never asked two things at once.
+    /// Catch-up without a flood: of the cases that would get a new proposal today, the Chase:MaxNewProposalsPerRun with the
+    /// most overdue (then the oldest) get one; the rest wait for a later run. Proposals brought back are not counted.
     /// </summary>
-    private IEnumerable<(ChasedInvoice Invoice, IReadOnlyList<ChaseDecision> Decisions)> Decide(ClientChase chase, DateOnly today)
+    private async Task<(HashSet<(long Client, string Currency)> Admitted, int Waiting)> AdmitNewProposalsAsync(DateOnly today,
+        CancellationToken cancellationToken)
     {
-        var waiting = chase.Invoices
-            .Where(i => i.Situation.Proposals.Any(p => p.Status == ProposalStatus.Pending))
-            .GroupBy(i => i.View.Currency).ToDictionary(g => g.Key, g => g.First().View.Number);
-        foreach (var invoice in chase.Invoices.OrderByDescending(i => i.View.DaysLate).ThenBy(i => i.View.Number, StringComparer.Ordinal))
+        var candidates = new List<(long Client, string Currency, decimal Overdue, DateOnly Oldest)>();
+        await foreach (var chase in ChasesAsync(today, cancellationToken))
+            foreach (var c in chase.Cases)
+            {
+                var decided = CasePolicy.Decide(c.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays);
+                if (decided.Proposal?.Kind == DecisionKind.Proposal)
+                    candidates.Add((chase.Client.Id, c.Currency,
+                        c.Invoices.Where(i => decided.Covered.Any(d => d.InvoiceId == i.View.Id)).Sum(i => i.View.AmountDue),
+                        decided.Covered.Min(i => i.DueDate)));
+            }
+        var admitted = candidates.OrderByDescending(c => c.Overdue).ThenBy(c => c.Oldest).ThenBy(c => c.Client)
+            .Take(settings.MaxNewProposalsPerRun).Select(c => (c.Client, c.Currency)).ToHashSet();
+        return (admitted, candidates.Count - admitted.Count);
+    }
+
+    /// <summary>
+    /// Each case's decisions, with new proposals limited to the admitted cases: a case not admitted today holds its
+    /// rung (recording nothing) and says why, and is decided afresh on the next run.
+    /// </summary>
+    private IEnumerable<(ChasedCase Case, CaseDecisions Decided)> Decide(ClientChase chase, DateOnly today,
+        IReadOnlySet<(long Client, string Currency)> admitted)
+    {
+        foreach (var c in chase.Cases)
         {
-            var decisions = ChasePolicy.Decide(invoice.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays);
-            if (decisions.FirstOrDefault(d => d.Kind is DecisionKind.Proposal or DecisionKind.Resurface) is not { } proposal)
+            var decided = CasePolicy.Decide(c.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays);
+            if (decided.Proposal is { Kind: DecisionKind.Proposal } proposal && !admitted.Contains((chase.Client.Id, c.Currency)))
             {
-                yield return (invoice, decisions);
-                continue;
+                var held = new ChaseDecision(proposal.Step, DecisionKind.Hold,
+                    $"waiting its turn: at most {Text.Counted.Of(settings.MaxNewProposalsPerRun, "new proposal")} a run (Chase:MaxNewProposalsPerRun), the most overdue first");
+                // Without its proposal the case has not started today: reminders are decided as if it had not.
+                var again = CasePolicy.Decide(c.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays);
+                decided = new CaseDecisions([held], [], again.Invoices);
             }
-            if (waiting.TryGetValue(invoice.View.Currency, out var other) && other != invoice.View.Number)
-            {
-                // Held, not recorded: it is decided afresh once the other proposal has been decided.
-                yield return (invoice, [.. decisions.Where(d => d != proposal && d.Kind != DecisionKind.Skip),
-                    new ChaseDecision(proposal.Step, DecisionKind.Hold,
-                        $"one escalation at a time for {chase.Client.Name} ({invoice.View.Currency}): waiting for the decision on {other}")]);
-                continue;
-            }
-            waiting[invoice.View.Currency] = invoice.View.Number;
-            yield return (invoice, decisions);
+            yield return (c, decided);
         }
     }
 
@@ -119,7 +159,8 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
     }
 
     /// <summary>[reminders, proposals, notes, skipped, held, -, conflicts] for one client.</summary>
-    private async Task<int[]> ApplyAsync(ClientChase chase, DateOnly today, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<int[]> ApplyAsync(ClientChase chase, DateOnly today, DateTimeOffset now,
+        IReadOnlySet<(long Client, string Currency)> admitted, CancellationToken cancellationToken)
     {
         var counts = new int[7];
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -128,17 +169,23 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
         var notBefore = settings.Calendar.NextAllowed(now).UtcDateTime;
         var client = chase.Client;
         var reminders = new List<DueReminder>();
-        // Steps and their audit entries are most of a first run on a ledger nobody has chased (about 3.5 a invoice:
+        // Steps and their audit entries are most of a first run on a ledger nobody has chased (about 3.5 an invoice:
         // one step and the catch-up skips): they go in through one prepared INSERT each, not EF (BulkInsert). Messages
-        // are added in decision order once new proposals have their ids, which go on their buttons.
+        // are added in decision order once new proposals and cases have their ids, which go on buttons and rungs.
         var record = new StepRecorder();
         var messages = new List<Action>();
-        var proposals = 0;
+        var needIds = false;
+        var invoices = chase.Invoices.ToDictionary(i => i.View.Id);
         try
         {
-            foreach (var (invoice, decisions) in Decide(chase, today))
+            foreach (var (chased, decided) in Decide(chase, today, admitted))
             {
-                foreach (var decision in decisions)
+                var opened = chased.CaseId is null && decided.Rungs.Any(d => d.Kind is not DecisionKind.Hold)
+                    ? OpenCase(db, client, chased.Currency, today, at)
+                    : null;
+                needIds |= opened is not null;
+                var caseView = CaseView.From(client, chased, decided.Covered.Select(i => i.InvoiceId));
+                foreach (var decision in decided.Rungs)
                 {
                     var step = decision.Step is null ? null : settings.Ladder.Find(decision.Step);
                     switch (decision.Kind)
@@ -147,42 +194,64 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
                             counts[4]++;
                             break;
                         case DecisionKind.Skip:
-                            record.Step(invoice, decision, StepOutcome.Skipped, today, at);
+                            record.Rung(chased.CaseId, opened, client, chased.Currency, decision, StepOutcome.Skipped, today, at);
                             counts[3]++;
                             break;
-                        case DecisionKind.Nudge:
-                            record.Step(invoice, decision, StepOutcome.Sent, today, at);
-                            reminders.Add(new DueReminder(invoice.View, step!, decision.Reason,
-                                invoice.Situation.Steps.Values.Any(o => o == StepOutcome.Sent)));
-                            counts[0]++;
-                            break;
                         case DecisionKind.GuardNote:
-                            record.Step(invoice, decision, StepOutcome.Skipped, today, at);
-                            var (guarded, guardStep, guardReason) = (invoice, step!, decision.Reason);
-                            messages.Add(() => Enqueue(db, $"guard:{guarded.View.Id}:{guardStep.Id}", "guard-note", client.Channel,
-                                ChaseMessages.GuardNote(client, guarded.View, guardStep, guardReason), at, notBefore));
+                            record.Rung(chased.CaseId, opened, client, chased.Currency, decision, StepOutcome.Skipped, today, at);
+                            var (guardStep, guardReason, guardCase) = (step!, decision.Reason, chased);
+                            var guardView = CaseView.From(client, chased,
+                                chased.Invoices.Where(i => i.View.DaysLate > 0 && ChasePolicy.PauseReason(i.Situation, today) is null).Select(i => i.View.Id));
+                            messages.Add(() => Enqueue(db, $"guard:case-{guardCase.CaseId ?? opened!.Id}:{guardStep.Id}", "guard-note", client.Channel,
+                                ChaseMessages.GuardNote(guardView, guardStep, guardReason), at, notBefore));
                             counts[2]++;
                             break;
                         case DecisionKind.Proposal:
                         case DecisionKind.Resurface:
-                            messages.Add(await ProposeAsync(db, record, chase, invoice, step!, decision, today, at, notBefore, cancellationToken));
-                            proposals++;
+                            needIds = true;
+                            messages.Add(await ProposeAsync(db, record, chased, opened, caseView, decided, step!, decision, today, at, notBefore,
+                                cancellationToken));
                             counts[1]++;
-                            break;
-                        case DecisionKind.BrokenPromiseNote:
-                            var (broken, brokenReason) = (invoice, decision.Reason);
-                            messages.Add(() => Enqueue(db, $"promise-broken:{broken.OpenPromiseId}", "promise-broken", client.Channel,
-                                ChaseMessages.BrokenPromise(client, broken.View, brokenReason), at, notBefore));
-                            counts[2]++;
                             break;
                     }
                 }
-                if (invoice.Situation.PromisedFor is { } promised && promised < today && invoice.OpenPromiseId is { } promiseId &&
-                    decisions.Any(d => d.Kind != DecisionKind.Hold))
-                    await MarkPromiseBrokenAsync(db, promiseId, invoice.View.Number, at, cancellationToken);
+                foreach (var (situation, decisions) in decided.Invoices)
+                {
+                    var invoice = invoices[situation.InvoiceId];
+                    foreach (var decision in decisions)
+                    {
+                        var step = decision.Step is null ? null : settings.Ladder.Find(decision.Step);
+                        switch (decision.Kind)
+                        {
+                            case DecisionKind.Hold:
+                                counts[4]++;
+                                break;
+                            case DecisionKind.Skip:
+                                record.Step(invoice, decision, StepOutcome.Skipped, today, at);
+                                counts[3]++;
+                                break;
+                            case DecisionKind.Nudge:
+                                record.Step(invoice, decision, StepOutcome.Sent, today, at);
+                                reminders.Add(new DueReminder(invoice.View, step!, decision.Reason,
+                                    invoice.Situation.Steps.Values.Any(o => o == StepOutcome.Sent)));
+                                counts[0]++;
+                                break;
+                            case DecisionKind.BrokenPromiseNote:
+                                var (broken, brokenReason) = (invoice, decision.Reason);
+                                messages.Add(() => Enqueue(db, $"promise-broken:{broken.OpenPromiseId}", "promise-broken", client.Channel,
+                                    ChaseMessages.BrokenPromise(client, broken.View, brokenReason), at, notBefore));
+                                counts[2]++;
+                                break;
+                        }
+                    }
+                    var brokenNow = decisions.Any(d => d.Kind != DecisionKind.Hold) ||
+                                    decided.Rungs.Any(d => d.Fires && decided.Covered.Contains(situation));
+                    if (situation.PromisedFor is { } promised && promised < today && invoice.OpenPromiseId is { } promiseId && brokenNow)
+                        await MarkPromiseBrokenAsync(db, promiseId, invoice.View.Number, at, cancellationToken);
+                }
             }
-            if (proposals > 0)
-                await db.SaveChangesAsync(cancellationToken); // new proposals get their ids
+            if (needIds)
+                await db.SaveChangesAsync(cancellationToken); // new cases and proposals get their ids
             foreach (var message in messages)
                 message();
             if (reminders.Count > 0)
@@ -203,39 +272,55 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
         }
     }
 
-    /// <summary>Records the proposal (or brings it back); returns what posts it, to run once the proposal has its id.</summary>
-    private async Task<Action> ProposeAsync(ChaseDbContext db, StepRecorder record, ClientChase chase, ChasedInvoice invoice, LadderStep step,
-        ChaseDecision decision, DateOnly today, DateTime at, DateTime notBefore, CancellationToken cancellationToken)
+    private static CollectionCase OpenCase(ChaseDbContext db, ClientView client, string currency, DateOnly today, DateTime at)
+    {
+        var opened = new CollectionCase { ClientId = client.Id, Currency = currency, OpenedOn = today, OpenedAt = at };
+        db.Cases.Add(opened);
+        db.AuditEntries.Add(new AuditEntry { At = at, Actor = "chase", Action = "case.opened", Subject = client.Name, Details = currency });
+        return opened;
+    }
+
+    /// <summary>Records the case's proposal (or brings it back); returns what posts it, to run once the proposal has its id.</summary>
+    private async Task<Action> ProposeAsync(ChaseDbContext db, StepRecorder record, ChasedCase chased, CollectionCase? opened, CaseView view,
+        CaseDecisions decided, LadderStep step, ChaseDecision decision, DateOnly today, DateTime at, DateTime notBefore,
+        CancellationToken cancellationToken)
     {
         Proposal proposal;
+        var lead = view.Overdue[0];
         var resurfaced = decision.Kind == DecisionKind.Resurface;
+        string? back = null;
         if (resurfaced)
         {
-            proposal = await db.Proposals.SingleAsync(p => p.InvoiceId == invoice.View.Id && p.Step == step.Id, cancellationToken);
+            proposal = await db.Proposals.Include(p => p.Covers)
+                .Where(p => p.CaseId == chased.CaseId && p.Step == step.Id).OrderByDescending(p => p.Id).FirstAsync(cancellationToken);
+            back = proposal.Status == ProposalStatus.Snoozed ? "Back from snooze" : "Proposal, updated";
             proposal.Status = ProposalStatus.Pending;
             proposal.Resurfaced++;
             proposal.SnoozedUntil = null;
             proposal.Reason = null;
+            proposal.Covers.Clear();
         }
         else
         {
-            record.Step(invoice, decision, StepOutcome.Proposed, today, at);
+            record.Rung(chased.CaseId, opened, view.Client, chased.Currency, decision, StepOutcome.Proposed, today, at);
             proposal = new Proposal
             {
-                InvoiceId = invoice.View.Id, Step = step.Id, Status = ProposalStatus.Pending, ProposedOn = today, ProposedAt = at,
+                InvoiceId = lead.Id, CaseId = chased.CaseId, Case = opened, Step = step.Id, Status = ProposalStatus.Pending,
+                ProposedOn = today, ProposedAt = at,
             };
             db.Proposals.Add(proposal);
         }
+        foreach (var invoice in view.Overdue)
+            proposal.Covers.Add(new ProposalInvoice { InvoiceId = invoice.Id });
         return () =>
         {
-            var artifact = EscalationArtifacts.For(step.Id, chase.Client, invoice.View, chase.Invoices.Select(i => i.View).ToList(),
-                today, settings.Ladder, settings.SenderName);
-            Enqueue(db, $"proposal:{proposal.Id}:{proposal.Resurfaced}", "proposal", chase.Client.Channel,
-                ChaseMessages.Proposal(proposal.Id, chase.Client, invoice.View, step, decision.Reason, artifact, resurfaced), at, notBefore);
+            var artifact = EscalationArtifacts.For(step.Id, view, today, settings.Ladder, settings.SenderName);
+            Enqueue(db, $"proposal:{proposal.Id}:{proposal.Resurfaced}", "proposal", view.Client.Channel,
+                ChaseMessages.Proposal(proposal.Id, view, step, decision.Reason, artifact, back), at, notBefore);
             db.AuditEntries.Add(new AuditEntry
             {
-                At = at, Actor = "chase", Action = resurfaced ? "proposal.resurfaced" : "proposal.created", Subject = invoice.View.Number,
-                Details = $"{step.Id}: {decision.Reason}",
+                At = at, Actor = "chase", Action = resurfaced ? "proposal.resurfaced" : "proposal.created", Subject = view.Client.Name,
+                Details = $"{step.Id} ({string.Join(", ", view.Overdue.Select(i => i.Number))}): {decision.Reason}",
             });
         };
     }
@@ -256,6 +341,20 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
     {
         private readonly List<ChaseStepRecord> _steps = [];
         private readonly List<AuditEntry> _audit = [];
+        private readonly List<(long? CaseId, CollectionCase? Opened, CaseStepRecord Rung)> _rungs = [];
+
+        /// <summary>A rung of the case; a case opened in this run gets its id before the rungs are written.</summary>
+        public void Rung(long? caseId, CollectionCase? opened, ClientView client, string currency, ChaseDecision decision, StepOutcome outcome,
+            DateOnly today, DateTime at)
+        {
+            var reason = decision.Reason.Length > 500 ? decision.Reason[..500] : decision.Reason;
+            _rungs.Add((caseId, opened, new CaseStepRecord { Step = decision.Step!, Outcome = outcome, Reason = reason, Day = today, At = at }));
+            _audit.Add(new AuditEntry
+            {
+                At = at, Actor = "chase", Action = $"case.{outcome.ToString().ToLowerInvariant()}", Subject = client.Name,
+                Details = $"{decision.Step} ({currency}): {reason}",
+            });
+        }
 
         public void Step(ChasedInvoice invoice, ChaseDecision decision, StepOutcome outcome, DateOnly today, DateTime at)
         {
@@ -273,6 +372,9 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
 
         public async Task WriteAsync(ChaseDbContext db, CancellationToken cancellationToken)
         {
+            foreach (var (caseId, opened, rung) in _rungs)
+                rung.CaseId = caseId ?? opened!.Id;
+            await BulkInsert.InsertAsync(db, _rungs.Select(r => r.Rung).ToList(), cancellationToken);
             await BulkInsert.InsertAsync(db, _steps, cancellationToken);
             await BulkInsert.InsertAsync(db, _audit, cancellationToken);
         }

@@ -7,8 +7,17 @@ namespace ChaseBot.Core.Chasing;
 /// <summary>One outstanding invoice, as the policy sees it and as its messages describe it.</summary>
 public sealed record ChasedInvoice(InvoiceView View, InvoiceSituation Situation, long? OpenPromiseId);
 
+/// <summary>
+/// A client's collection case in one currency, as the policy and the texts see it: the open case (if one has been
+/// opened), its situation, the client's outstanding invoices in that currency and what has been done so far.
+/// </summary>
+public sealed record ChasedCase(long? CaseId, CaseSituation Situation, IReadOnlyList<ChasedInvoice> Invoices, CaseHistory History)
+{
+    public string Currency => Situation.Currency;
+}
+
 /// <summary>A client and its outstanding invoices: the unit of one chase transaction and one reminder message.</summary>
-public sealed record ClientChase(ClientView Client, IReadOnlyList<ChasedInvoice> Invoices);
+public sealed record ClientChase(ClientView Client, IReadOnlyList<ChasedInvoice> Invoices, IReadOnlyList<ChasedCase> Cases);
 
 /// <summary>Loads what the policy needs, set-based, a chunk of clients at a time (memory stays flat).</summary>
 public static class ChaseSituations
@@ -30,13 +39,18 @@ public static class ChaseSituations
             .Where(i => i.ClientId >= lo && i.ClientId <= hi && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid));
         var clients = await db.Clients.AsNoTracking().Where(c => c.Id >= lo && c.Id <= hi).ToDictionaryAsync(c => c.Id, cancellationToken);
         var invoices = await open.OrderBy(i => i.DueDate).ThenBy(i => i.Id).ToListAsync(cancellationToken);
-        var steps = (await db.ChaseSteps.AsNoTracking().Join(open, s => s.InvoiceId, i => i.Id, (s, i) => new { s.InvoiceId, s.Step, s.Outcome })
+        var steps = (await db.ChaseSteps.AsNoTracking().Join(open, s => s.InvoiceId, i => i.Id, (s, i) => new { s.InvoiceId, s.Step, s.Outcome, s.Day })
                 .ToListAsync(cancellationToken))
             .ToLookup(s => s.InvoiceId);
-        var proposals = (await db.Proposals.AsNoTracking().Join(open, p => p.InvoiceId, i => i.Id, (p, i) => p)
-                .Select(p => new { p.InvoiceId, State = new ProposalState(p.Step, p.Status, p.ProposedOn, p.DecidedOn, p.SnoozedUntil) })
+        var openCases = db.Cases.AsNoTracking().Where(c => c.ClientId >= lo && c.ClientId <= hi && c.ClosedOn == null);
+        var cases = await openCases.ToDictionaryAsync(c => (c.ClientId, c.Currency), cancellationToken);
+        var caseSteps = (await db.CaseSteps.AsNoTracking().Join(openCases, s => s.CaseId, c => c.Id, (s, c) => s)
                 .ToListAsync(cancellationToken))
-            .ToLookup(p => p.InvoiceId, p => p.State);
+            .ToLookup(s => s.CaseId);
+        var proposals = (await db.Proposals.AsNoTracking().Join(openCases, p => p.CaseId, c => c.Id, (p, c) => p)
+                .Select(p => new { CaseId = p.CaseId!.Value, State = new ProposalState(p.Step, p.Status, p.ProposedOn, p.DecidedOn, p.SnoozedUntil) })
+                .ToListAsync(cancellationToken))
+            .ToLookup(p => p.CaseId, p => p.State);
         var disputes = (await db.Disputes.AsNoTracking().Where(d => d.ResolvedAt == null).Join(open, d => d.InvoiceId, i => i.Id, (d, i) => d)
                 .Select(d => new { d.InvoiceId, d.Reason }).ToListAsync(cancellationToken))
             .ToLookup(d => d.InvoiceId, d => d.Reason);
@@ -58,11 +72,29 @@ public static class ChaseSituations
                     SnoozedUntil = i.SnoozedUntil, OpenDispute = disputes[i.Id].FirstOrDefault(),
                     PromisedFor = promise?.PromisedFor, MissingFromExport = i.MissingSince is null ? null : i.Source,
                     Steps = steps[i.Id].ToDictionary(s => s.Step, s => s.Outcome),
-                    Proposals = proposals[i.Id].ToList(),
                 };
                 return new ChasedInvoice(InvoiceView.From(i, today), situation, promise?.Id);
             }).ToList();
-            return new ClientChase(view, chased);
+            var byCurrency = chased.GroupBy(i => i.View.Currency).Select(inCurrency =>
+            {
+                var open = cases.GetValueOrDefault((group.Key, inCurrency.Key));
+                var rungs = open is null ? [] : caseSteps[open.Id].ToList();
+                var decided = open is null ? [] : proposals[open.Id].ToList();
+                var situation = new CaseSituation
+                {
+                    CaseId = open?.Id, Currency = inCurrency.Key, Clauses = client.Clauses,
+                    Invoices = inCurrency.Select(i => i.Situation).ToList(),
+                    Steps = rungs.ToDictionary(s => s.Step, s => s.Outcome),
+                    Proposals = decided,
+                };
+                var history = new CaseHistory(
+                    decided.Where(p => p.Status == ProposalStatus.Approved && p.DecidedOn is not null)
+                        .Select(p => new TakenStep(p.Step, p.DecidedOn!.Value)).OrderBy(p => p.On).ToList(),
+                    inCurrency.SelectMany(i => steps[i.View.Id]).Where(s => s.Outcome == StepOutcome.Sent && s.Step != PaidThanks.Step)
+                        .Select(s => s.Day).Distinct().Order().ToList());
+                return new ChasedCase(open?.Id, situation, inCurrency.ToList(), history);
+            }).ToList();
+            return new ClientChase(view, chased, byCurrency);
         }).ToList();
     }
 }

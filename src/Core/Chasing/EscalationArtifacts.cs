@@ -2,71 +2,72 @@ using ChaseBot.Core.Exports.Parsing;
 
 namespace ChaseBot.Core.Chasing;
 
-/// <summary>The text or plan each escalation step needs, ready to send or act on once approved.</summary>
+/// <summary>
+/// The text or plan each rung of a case needs, ready to send or act on once approved. Every text lists each overdue
+/// invoice and the total overdue (invoices not yet due apart, never in the total); a sentence about history comes from
+/// the case's recorded steps; a threat appears only where the contract clause that allows it is recorded.
+/// </summary>
 public static class EscalationArtifacts
 {
-    public static string For(string step, ClientView client, InvoiceView invoice, IReadOnlyList<InvoiceView> clientInvoices,
-        DateOnly today, ChaseLadder ladder, string sender) => step switch
+    public static string For(string step, CaseView c, DateOnly today, ChaseLadder ladder, string sender) => step switch
     {
-        ChaseLadder.LateNotice => LateNotice(client, invoice, ladder.ClientDeadline(step, today)!.Value, sender),
-        ChaseLadder.ServiceReduction => ServiceReduction(client, invoice, today),
-        ChaseLadder.FinalNotice => FinalNotice(client, invoice, clientInvoices, today, ladder, sender),
-        ChaseLadder.Suspension => Suspension(client, invoice),
-        ChaseLadder.HandOff => HandOff(client, invoice, ladder.ClientDeadline(step, today)!.Value),
-        _ => $"{step} for invoice {invoice.Number} ({invoice.Amount}, {invoice.DaysLate} days late).",
+        ChaseLadder.LateNotice => LateNotice(c, ladder.ClientDeadline(step, today)!.Value, sender),
+        ChaseLadder.ServiceReduction => ServiceReduction(c, today),
+        ChaseLadder.FinalNotice => FinalNotice(c, ladder.ClientDeadline(step, today)!.Value, sender),
+        ChaseLadder.Suspension => Suspension(c),
+        ChaseLadder.HandOff => HandOff(c, ladder.ClientDeadline(step, today)!.Value),
+        ChaseLadder.RestoreAccess => RestoreAccess(c, sender),
+        _ => $"{step} for {c.Client.Name}: {c.Total} overdue.\n{c.InvoiceLines()}",
     };
 
-    private static string LateNotice(ClientView client, InvoiceView invoice, DateOnly payBy, string sender) => $"""
-        Subject: Formal notice of late payment — invoice {invoice.Number}
+    private static string Remain(CaseView c) => c.Overdue.Count == 1
+        ? "The following invoice remains unpaid past its due date:"
+        : "The following invoices remain unpaid past their due dates:";
 
-        Dear {client.Name},
+    private static string Follows(CaseView c) => c.History.FollowsSentence() is { } s ? s + "\n" : "";
 
-        This is formal notice that invoice {invoice.Number}, for {invoice.Amount}, was due on {invoice.DueDate:d MMMM yyyy} and is now {invoice.Late} overdue.
-        Please pay the full balance within 7 days, by {payBy:d MMMM yyyy}.{(client.LateFeeTerms is { } fee ? $"\nUnder our agreement, late payment attracts: {fee}." : "")}
+    private static string LateNotice(CaseView c, DateOnly payBy, string sender) => $"""
+        Subject: Formal notice of late payment — {c.Total} overdue
+
+        Dear {c.Client.Name},
+
+        This is formal notice of late payment. {Remain(c)}
+        {c.InvoiceLines()}
+        Total overdue: {c.Total}
+        {Follows(c)}
+        Please pay the total overdue within 7 days, by {CaseHistory.Long(payBy)}.{(c.Client.LateFeeTerms is { } fee ? $"\nUnder our agreement, late payment attracts: {fee}." : "")}
         If you believe this notice is in error, or you need to agree a payment plan, reply to this email before that date.
-
+        {c.ComingDueLines()}
         Yours sincerely,
         {sender}
         """;
 
-    private static string ServiceReduction(ClientView client, InvoiceView invoice, DateOnly today) => $"""
-        Service-reduction plan for {client.Name} while {invoice.Amount} on invoice {invoice.Number} is {invoice.Late} overdue (from {today:d MMMM yyyy}):
+    private static string ServiceReduction(CaseView c, DateOnly today) => $"""
+        Service-reduction plan for {c.Client.Name} while {c.Total} is overdue (from {CaseHistory.Long(today)}):
+        {c.InvoiceLines()}
           1. Stop non-essential work: no new features, content or improvements until the account is current.
           2. Slow non-urgent fixes to the limit of the agreed SLA; urgent security and outage fixes continue.
           3. Decline ad-hoc meetings and calls until the account is current; scheduled essentials continue.
           4. Tell the client in writing, once, what is paused and that full service resumes the day payment clears.
         """;
 
-    /// <summary>
-    /// The totals and the options. Only overdue invoices count toward what is overdue (those not yet due are listed apart),
-    /// no history is claimed that the text cannot know, and suspension is named only where the contract allows it.
-    /// </summary>
-    private static string FinalNotice(ClientView client, InvoiceView invoice, IReadOnlyList<InvoiceView> all, DateOnly today,
-        ChaseLadder ladder, string sender)
+    /// <summary>The totals and the options; suspension is named only where the contract allows it.</summary>
+    private static string FinalNotice(CaseView c, DateOnly payBy, string sender)
     {
-        var payBy = ladder.ClientDeadline(ChaseLadder.FinalNotice, today)!.Value;
-        var overdue = all.Where(i => i.DaysLate > 0).ToList();
-        if (overdue.Count == 0)
-            overdue = [invoice];
-        var comingDue = all.Where(i => i.DaysLate <= 0).ToList();
-        var breakdown = string.Join("\n", overdue.Select(i => $"  • {i.Number}: {i.Amount} (due {i.DueDate:d MMM yyyy}, {i.Late} late)"));
-        var totals = string.Join("; ", overdue.GroupBy(i => i.Currency).Select(g => $"{g.Key} {Money.Format(g.Sum(i => i.AmountDue))}"));
-        var alsoDue = comingDue.Count == 0 ? "" : "\nAlso coming due (not overdue yet):\n" +
-            string.Join("\n", comingDue.Select(i => $"  • {i.Number}: {i.Amount} (due {i.DueDate:d MMM yyyy})")) + "\n";
-        var consequence = client.MaySuspend
-            ? $"If we have not received payment or agreed a plan by {payBy:d MMMM yyyy}, access to the services we provide will be suspended on that date, as our agreement allows, and the matter may be referred for collection."
-            : $"If we have not received payment or agreed a plan by {payBy:d MMMM yyyy}, the matter may be referred for collection.";
+        var consequence = c.Client.MaySuspend
+            ? $"If we have not received payment or agreed a plan by {CaseHistory.Long(payBy)}, access to the services we provide will be suspended on that date, as our agreement allows, and the matter may be referred for collection."
+            : $"If we have not received payment or agreed a plan by {CaseHistory.Long(payBy)}, the matter may be referred for collection.";
         return $"""
-            Subject: Final notice — {totals} overdue
+            Subject: Final notice — {c.Total} overdue
 
-            Dear {client.Name},
+            Dear {c.Client.Name},
 
-            The following {(overdue.Count == 1 ? "invoice remains" : "invoices remain")} unpaid past {(overdue.Count == 1 ? "its" : "their")} due {(overdue.Count == 1 ? "date" : "dates")}:
-            {breakdown}
-            Total overdue: {totals}
-            {alsoDue}
+            {Remain(c)}
+            {c.InvoiceLines()}
+            Total overdue: {c.Total}
+            {Follows(c)}{c.ComingDueLines()}
             To settle this, you can:
-              • pay the total overdue in full by {payBy:d MMMM yyyy}; or
+              • pay the total overdue in full by {CaseHistory.Long(payBy)}; or
               • agree a payment plan with us before that date (for example, equal instalments over 4–8 weeks); or
               • agree an adjusted scope of service that reflects what you can pay.
 
@@ -77,22 +78,74 @@ public static class EscalationArtifacts
             """;
     }
 
-    private static string Suspension(ClientView client, InvoiceView invoice) => $"""
-        Suspension checklist for {client.Name} ({invoice.Number}, {invoice.Amount}, {invoice.Late} late):
+    private static string Suspension(CaseView c) => $"""
+        Suspension checklist for {c.Client.Name} ({c.Total} overdue{(c.History.ApprovedOn(ChaseLadder.FinalNotice) is { } final ? $"; final notice approved {final:d MMM yyyy}" : "")}):
+        {c.InvoiceLines()}
           1. Back up first: a full, verified backup of their site, data and configuration before touching anything.
           2. Put up a neutral outage page ("This service is temporarily unavailable"), never one that shames the client.
           3. Secure deployment keys, credentials and DNS access you hold; rotate any the client can use to redeploy your work.
-          4. State the reactivation terms in writing: payment of {invoice.Amount} (plus any agreed fees) restores service within one working day.
+          4. State the reactivation terms in writing: payment of {c.Total} (plus any agreed fees) restores service within one working day.
           5. Record when and how access was suspended, and keep the client's data intact.
         """;
 
-    private static string HandOff(ClientView client, InvoiceView invoice, DateOnly removeOn) => $"""
-        Options for {client.Name} ({invoice.Number}, {invoice.Amount}, {invoice.Late} late):
-          • Reactivation terms: payment in full (or an agreed plan) restores service.
-          • Ask why: a short, direct call or email asking what has gone wrong; sometimes there is a fixable reason.
-          • Offer their files: a clean hand-over of their data and assets, so the relationship can end cleanly.
-          • Removal deadline: if nothing is agreed by {removeOn:d MMMM yyyy}, hosted work will be removed.
-          • Refer to legal help or a collections agency (keep the notices, dates and this history as evidence).
-          • Write it off: sometimes the cost of recovery is more than the debt; record the decision and move on.
+    private static string HandOff(CaseView c, DateOnly removeOn)
+    {
+        var lines = new List<string>();
+        if (c.Suspended)
+            lines.Add("  • Reactivation terms: payment in full (or an agreed plan) restores service.");
+        lines.Add("  • Ask why: a short, direct call or email asking what has gone wrong; sometimes there is a fixable reason.");
+        lines.Add("  • Offer their files: a clean hand-over of their data and assets, so the relationship can end cleanly.");
+        lines.Add(c.Client.MaySuspend
+            ? $"  • Removal deadline: if nothing is agreed by {CaseHistory.Long(removeOn)}, hosted work will be removed (the contract keeps the work yours until paid)."
+            : "  • (Removing hosted work is not offered: the contract does not record that the work stays yours until paid.)");
+        lines.Add("  • Refer to legal help or a collections agency (keep the notices, dates and this history as evidence).");
+        lines.Add("  • Write it off: sometimes the cost of recovery is more than the debt; record the decision and move on.");
+        return $"Options for {c.Client.Name} ({c.Total} overdue):\n{c.InvoiceLines()}\n{string.Join("\n", lines)}";
+    }
+
+    /// <summary>After a suspension, once everything is paid: a checklist and a message; the list is of what was settled.</summary>
+    private static string RestoreAccess(CaseView c, string sender)
+    {
+        var paid = $"{c.Currency} {Money.Format(c.Overdue.Sum(i => i.Total))}";
+        return $"""
+        Restore access for {c.Client.Name}: everything overdue is paid ({paid}{(c.History.ApprovedOn(ChaseLadder.Suspension) is { } on ? $"; suspended {on:d MMM yyyy}" : "")}).
+        {string.Join("\n", c.Overdue.Select(i => $"  • {i.Number}: {i.Currency} {Money.Format(i.Total)}, paid in full"))}
+          1. Take down the outage page and restore the client's access.
+          2. Restore or reissue the deployment keys and credentials that were rotated.
+          3. Check the service works end to end, as the client would use it.
+          4. Record when access was restored.
+
+        Subject: Access restored — thank you for your payment
+
+        Dear {c.Client.Name},
+
+        Thank you: we have received payment in full ({paid}). Access to the services we provide has been restored, and everything is as it was before the suspension.
+        If anything does not work as it should, reply to this email and we will look at it straight away.
+
+        Yours sincerely,
+        {sender}
         """;
+    }
+
+    /// <summary>A thank-you and receipt for the client, for invoices that were chased and are now paid in full.</summary>
+    public static string Receipt(ClientView client, IReadOnlyList<(InvoiceView Invoice, DateOnly? PaidOn)> paid, string sender)
+    {
+        var one = paid.Count == 1;
+        var totals = string.Join(" and ", paid.GroupBy(p => p.Invoice.Currency)
+            .Select(g => $"{g.Key} {Money.Format(g.Sum(p => p.Invoice.Total))}"));
+        var lines = string.Join("\n", paid.Select(p => $"  • {p.Invoice.Number}: {p.Invoice.Currency} {Money.Format(p.Invoice.Total)}" +
+                                                          (p.PaidOn is { } on ? $", paid {on:d MMM yyyy}" : ", paid")));
+        return $"""
+            Subject: Thank you — {(one ? $"invoice {paid[0].Invoice.Number}" : $"{paid.Count} invoices")} paid in full
+
+            Dear {client.Name},
+
+            Thank you for your payment. {(one ? "This invoice is" : "These invoices are")} now paid in full ({totals}):
+            {lines}
+            Please keep this email as your receipt. We appreciate your business.
+
+            Kind regards,
+            {sender}
+            """;
+    }
 }

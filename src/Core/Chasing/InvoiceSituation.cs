@@ -19,6 +19,24 @@ public sealed record InvoiceSituation
     /// <summary>The date of the latest promise to pay that is neither kept nor known broken.</summary>
     public DateOnly? PromisedFor { get; init; }
     public string? MissingFromExport { get; init; }
+    /// <summary>The invoice's own steps: its reminders (the harsh rungs are the case's).</summary>
+    public IReadOnlyDictionary<string, StepOutcome> Steps { get; init; } = new Dictionary<string, StepOutcome>();
+    /// <summary>The client's collection case in this currency has begun (a rung proposed or passed over): reminders give way to it.</summary>
+    public bool CaseStarted { get; init; }
+}
+
+/// <summary>
+/// Everything the policy needs to know about one client's collection case in one currency: the client's outstanding
+/// invoices in that currency (overdue or not) and the rungs the case has taken.
+/// </summary>
+public sealed record CaseSituation
+{
+    public long? CaseId { get; init; }
+    public required string Currency { get; init; }
+    public ContractClauses Clauses { get; init; } = new();
+    public IReadOnlyList<InvoiceSituation> Invoices { get; init; } = [];
+    /// <summary>The case's rungs: proposed, or passed over (guard, no final notice).</summary>
     public IReadOnlyDictionary<string, StepOutcome> Steps { get; init; } = new Dictionary<string, StepOutcome>();
     public IReadOnlyList<ProposalState> Proposals { get; init; } = [];
+    public bool Started => Steps.Count > 0 || Proposals.Count > 0;
 }

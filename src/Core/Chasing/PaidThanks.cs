@@ -6,8 +6,9 @@ using Microsoft.EntityFrameworkCore;
 namespace ChaseBot.Core.Chasing;
 
 /// <summary>
-/// When an invoice that was being chased is settled (by an export or a logged payment), the chase stops: waiting
-/// proposals are closed, open promises count as kept, and the owner gets a short, private well-done.
+/// When an invoice that was being chased is settled (by an export or a logged payment), the chase stops: proposals
+/// from before collection cases are withdrawn (a case's own are judged by the run), open promises count as kept, the
+/// owner gets a short, private well-done, and the channel a thank-you and receipt to send the client.
 /// </summary>
 public static class PaidThanks
 {
@@ -20,7 +21,7 @@ public static class PaidThanks
         while (true)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var settled = await db.Invoices.Include(i => i.Client)
+            var settled = await db.Invoices.Include(i => i.Client).Include(i => i.Payments)
                 .Where(i => i.Status == InvoiceStatus.Paid &&
                             db.ChaseSteps.Any(s => s.InvoiceId == i.Id && s.Outcome != StepOutcome.Skipped) &&
                             !db.ChaseSteps.Any(s => s.InvoiceId == i.Id && s.Step == Step))
@@ -33,17 +34,24 @@ public static class PaidThanks
             foreach (var invoice in settled)
             {
                 db.ChaseSteps.Add(new ChaseStepRecord { InvoiceId = invoice.Id, Step = Step, Outcome = StepOutcome.Sent, Day = today, At = at, Reason = "paid" });
-                var waiting = await db.Proposals.Where(p => p.InvoiceId == invoice.Id &&
-                        (p.Status == ProposalStatus.Pending || p.Status == ProposalStatus.Snoozed)).ToListAsync(cancellationToken);
+                var waiting = await db.Proposals.Include(p => p.Invoice).ThenInclude(i => i.Client).Where(p => p.InvoiceId == invoice.Id &&
+                        p.CaseId == null && (p.Status == ProposalStatus.Pending || p.Status == ProposalStatus.Snoozed)).ToListAsync(cancellationToken);
                 foreach (var proposal in waiting)
-                    (proposal.Status, proposal.Reason, proposal.DecidedBy, proposal.DecidedAt, proposal.DecidedOn) =
-                        (ProposalStatus.Rejected, "the invoice was paid", "chasebot", at, today);
+                    await ProposalWithdrawal.WithdrawAsync(db, settings.Ladder, proposal, $"{invoice.Number} was paid", at, "chase", cancellationToken);
                 await db.PaymentPromises.Where(p => p.InvoiceId == invoice.Id && p.Kept == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(p => p.Kept, true), cancellationToken);
                 var client = ClientView.From(invoice.Client, settings);
                 ChaseRunner.Enqueue(db, $"thanks:{invoice.Id}", "thanks", client.Owner, ChaseMessages.Thanks(client, invoice.Number), at,
                     notBefore, Audience.Direct);
                 db.AuditEntries.Add(new AuditEntry { At = at, Actor = "chase", Action = "chase.stopped", Subject = invoice.Number, Details = "paid" });
+            }
+            foreach (var byClient in settled.GroupBy(i => i.ClientId))
+            {
+                var client = ClientView.From(byClient.First().Client, settings);
+                var paid = byClient.Select(i => (InvoiceView.From(i, today), i.Payments.Count == 0 ? (DateOnly?)null : i.Payments.Max(p => p.PaidOn)))
+                    .ToList();
+                ChaseRunner.Enqueue(db, $"receipt:{string.Join(',', byClient.Select(i => i.Id))}", "receipt", client.Channel,
+                    ChaseMessages.Receipt(client, paid.Count, EscalationArtifacts.Receipt(client, paid, settings.SenderName)), at, notBefore);
             }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);

@@ -19,8 +19,14 @@ public enum ProposalStatus
 public sealed class Proposal
 {
     public long Id { get; set; }
+    /// <summary>The invoice that brought the case to this rung (its oldest overdue one then); the case's texts cover them all.</summary>
     public long InvoiceId { get; set; }
     public Invoice Invoice { get; set; } = null!;
+    /// <summary>The collection case the rung belongs to; null only for proposals made before cases existed and not adopted.</summary>
+    public long? CaseId { get; set; }
+    public CollectionCase? Case { get; set; }
+    /// <summary>Every invoice the proposal is about, as it was proposed (or last brought back).</summary>
+    public List<ProposalInvoice> Covers { get; set; } = [];
     public required string Step { get; set; }
     public ProposalStatus Status { get; set; }
     public DateOnly ProposedOn { get; set; }

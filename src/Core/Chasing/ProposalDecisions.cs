@@ -34,11 +34,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
             return new(false, "Snooze for 1 to 90 days.");
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var proposal = await db.Proposals.Include(p => p.Invoice).ThenInclude(i => i.Client)
-            .Include(p => p.Invoice).ThenInclude(i => i.Payments)
-            .Include(p => p.Invoice).ThenInclude(i => i.Disputes)
-            .Include(p => p.Invoice).ThenInclude(i => i.Promises)
-            .SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
+        var proposal = await ProposalWithdrawal.Judged(db).Include(p => p.Case).SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
         if (proposal is null)
             return new(false, $"There is no proposal {proposalId}.");
         if (proposal.Status == ProposalStatus.Withdrawn)
@@ -51,7 +47,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
         var now = clock.GetUtcNow();
         var today = settings.Calendar.Today(now);
         // Approval is judged on the ledger as it is at the click, not as it was when the proposal was made.
-        if (verdict == Verdict.Approve && ProposalWithdrawal.Reason(proposal.Invoice, today) is { } gone)
+        if (verdict == Verdict.Approve && ProposalWithdrawal.Reason(proposal, today) is { } gone)
         {
             var said = await ProposalWithdrawal.WithdrawAsync(db, settings.Ladder, proposal, gone, now.UtcDateTime, userId, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
@@ -67,20 +63,15 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
         if (verdict == Verdict.Snooze)
             proposal.SnoozedUntil = today.AddDays(snoozeDays);
 
-        var invoice = proposal.Invoice;
-        var client = invoice.Client;
-        var view = ClientView.From(client, settings);
+        var client = ClientView.From(proposal.Invoice.Client, settings);
         if (verdict == Verdict.Approve && step is not null)
         {
-            // Approved: the invoice advances and the artifact is posted for sending.
-            var others = await db.Invoices.AsNoTracking()
-                .Where(i => i.ClientId == client.Id && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid))
-                .OrderBy(i => i.DueDate).ToListAsync(cancellationToken);
-            var views = others.Select(i => InvoiceView.From(i, today)).ToList();
-            var invoiceView = views.FirstOrDefault(v => v.Id == invoice.Id) ?? InvoiceView.From(invoice, today);
-            var artifact = EscalationArtifacts.For(step.Id, view, invoiceView, views, today, settings.Ladder, settings.SenderName);
-            ChaseRunner.Enqueue(db, $"approved:{proposal.Id}", "artifact", view.Channel,
-                ChaseMessages.Approved(view, invoiceView, step, userId, artifact), now.UtcDateTime, settings.Calendar.NextAllowed(now).UtcDateTime);
+            // Approved: the text is written again with the case as it is today (amounts paid since, invoices overdue
+            // since), and posted for sending.
+            var view = await TodaysCaseAsync(db, proposal, client, today, cancellationToken);
+            var artifact = EscalationArtifacts.For(step.Id, view, today, settings.Ladder, settings.SenderName);
+            ChaseRunner.Enqueue(db, $"approved:{proposal.Id}", "artifact", client.Channel,
+                ChaseMessages.Approved(view, step, userId, artifact), now.UtcDateTime, settings.Calendar.NextAllowed(now).UtcDateTime);
         }
         var decided = verdict switch
         {
@@ -92,7 +83,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
         db.AuditEntries.Add(new AuditEntry
         {
             At = now.UtcDateTime, Actor = userId, Action = $"proposal.{proposal.Status.ToString().ToLowerInvariant()}",
-            Subject = invoice.Number, Details = $"{proposal.Step}" + (reason is null ? "" : $": {reason}") +
+            Subject = client.Name, Details = $"{proposal.Step}" + (reason is null ? "" : $": {reason}") +
                                                 (proposal.SnoozedUntil is { } until ? $" until {until:yyyy-MM-dd}" : ""),
         });
         try
@@ -107,9 +98,33 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
         var title = step?.Title ?? proposal.Step;
         return new(true, verdict switch
         {
-            Verdict.Approve => $"Approved: {title} for {invoice.Number}. The text to send is queued for the channel (held until working hours if it is outside them).",
-            Verdict.Snooze => $"Snoozed: {title} for {invoice.Number} comes back on {proposal.SnoozedUntil:yyyy-MM-dd}.",
-            _ => $"Rejected: {title} for {invoice.Number}. That step is closed; the ladder moves on when the next step's day comes.",
+            Verdict.Approve => $"Approved: {title} for {client.Name}. The text to send is queued for the channel (held until working hours if it is outside them).",
+            Verdict.Snooze => $"Snoozed: {title} for {client.Name} comes back on {Day(proposal.SnoozedUntil!.Value)}.",
+            _ => $"Rejected: {title} for {client.Name}. That step is closed; the case moves on when the next step's day comes.",
         }, proposal.Status);
+    }
+
+    /// <summary>
+    /// The case as it stands at the click: its overdue invoices that are not on hold, with today's amounts (the proposal
+    /// then covers exactly those). Restoring access is about what was paid, so its view is the invoices it covers.
+    /// </summary>
+    private async Task<CaseView> TodaysCaseAsync(ChaseDbContext db, Proposal proposal, ClientView client, DateOnly today,
+        CancellationToken cancellationToken)
+    {
+        var currency = proposal.Case?.Currency ?? proposal.Invoice.Currency;
+        var chase = (await ChaseSituations.LoadAsync(db, [client.Id], today, settings, cancellationToken)).SingleOrDefault();
+        var chased = chase?.Cases.SingleOrDefault(c => c.Currency == currency);
+        var covered = proposal.Covers.Select(c => c.Invoice).DefaultIfEmpty(proposal.Invoice).ToList();
+        if (proposal.Step == ChaseLadder.RestoreAccess || chased is null)
+        {
+            var history = chased?.History ?? await CaseClosures.HistoryAsync(db, proposal.CaseId, cancellationToken);
+            return new CaseView(client, currency, covered.Select(i => InvoiceView.From(i, today)).ToList(), [], history);
+        }
+        var now = chased.Invoices.Where(i => i.View.DaysLate > 0 && ChasePolicy.PauseReason(i.Situation, today) is null)
+            .Select(i => i.View.Id).ToHashSet();
+        proposal.Covers.RemoveAll(c => !now.Contains(c.InvoiceId));
+        foreach (var id in now.Where(id => proposal.Covers.All(c => c.InvoiceId != id)))
+            proposal.Covers.Add(new ProposalInvoice { ProposalId = proposal.Id, InvoiceId = id });
+        return CaseView.From(client, chased, now);
     }
 }

@@ -24,6 +24,9 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ChaseStepRecord> ChaseSteps => Set<ChaseStepRecord>();
     public DbSet<Proposal> Proposals => Set<Proposal>();
+    public DbSet<CollectionCase> Cases => Set<CollectionCase>();
+    public DbSet<CaseStepRecord> CaseSteps => Set<CaseStepRecord>();
+    public DbSet<ProposalInvoice> ProposalInvoices => Set<ProposalInvoice>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<MoraleCheck> MoraleChecks => Set<MoraleCheck>();
     public DbSet<ChatUser> ChatUsers => Set<ChatUser>();
@@ -140,9 +143,35 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
             proposal.Property(p => p.Status).HasConversion<string>().HasMaxLength(20).IsConcurrencyToken();
             proposal.Property(p => p.DecidedBy).HasMaxLength(200);
             proposal.Property(p => p.Reason).HasMaxLength(1000);
-            proposal.HasIndex(p => new { p.InvoiceId, p.Step }).IsUnique();
+            // Not unique: a case's rung may be led by an invoice that led a rung of an earlier case. CaseSteps keeps rungs unique.
+            proposal.HasIndex(p => new { p.InvoiceId, p.Step });
             proposal.HasIndex(p => p.Status);
             proposal.HasOne(p => p.Invoice).WithMany().HasForeignKey(p => p.InvoiceId).OnDelete(DeleteBehavior.Restrict);
+            proposal.HasOne(p => p.Case).WithMany().HasForeignKey(p => p.CaseId).OnDelete(DeleteBehavior.Restrict);
+            proposal.HasMany(p => p.Covers).WithOne().HasForeignKey(c => c.ProposalId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<ProposalInvoice>(cover =>
+        {
+            cover.HasKey(c => new { c.ProposalId, c.InvoiceId });
+            cover.HasOne(c => c.Invoice).WithMany().HasForeignKey(c => c.InvoiceId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<CollectionCase>(collection =>
+        {
+            collection.Property(c => c.Currency).HasMaxLength(3);
+            collection.Property(c => c.ClosedReason).HasMaxLength(300);
+            collection.HasIndex(c => new { c.ClientId, c.Currency });
+            collection.HasOne(c => c.Client).WithMany().HasForeignKey(c => c.ClientId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<CaseStepRecord>(step =>
+        {
+            step.Property(s => s.Step).HasMaxLength(40);
+            step.Property(s => s.Outcome).HasConversion<string>().HasMaxLength(20);
+            step.Property(s => s.Reason).HasMaxLength(500);
+            step.HasIndex(s => new { s.CaseId, s.Step }).IsUnique(); // One decision per case per rung.
+            step.HasOne<CollectionCase>().WithMany().HasForeignKey(s => s.CaseId).OnDelete(DeleteBehavior.Restrict);
         });
 
         model.Entity<OutboxMessage>(message =>

@@ -1,0 +1,64 @@
+using System.Globalization;
+using ChaseBot.Core.Exports.Parsing;
+
+namespace ChaseBot.Core.Chasing;
+
+/// <summary>A rung of the case that an approver approved, and the day they did.</summary>
+public sealed record TakenStep(string Step, DateOnly On);
+
+/// <summary>
+/// What has really been done in a case, from the ledger: the rungs approved and the days reminders went out. A text
+/// may claim history only from here ("following our formal notice of 2 December" needs an approved late notice).
+/// </summary>
+public sealed record CaseHistory(IReadOnlyList<TakenStep> Approved, IReadOnlyList<DateOnly> RemindersSent)
+{
+    public static CaseHistory None { get; } = new([], []);
+
+    public DateOnly? ApprovedOn(string step) => Approved.LastOrDefault(a => a.Step == step)?.On;
+
+    /// <summary>"This follows our reminders and our formal notice of 2 December 2026." or nothing when nothing was sent.</summary>
+    public string? FollowsSentence()
+    {
+        var parts = new List<string>();
+        if (RemindersSent.Count > 0)
+            parts.Add(RemindersSent.Count == 1 ? $"our reminder of {Long(RemindersSent[0])}" : "our earlier reminders");
+        if (ApprovedOn(ChaseLadder.LateNotice) is { } notice)
+            parts.Add($"our formal notice of {Long(notice)}");
+        if (ApprovedOn(ChaseLadder.FinalNotice) is { } final)
+            parts.Add($"our final notice of {Long(final)}");
+        return parts.Count == 0 ? null : $"This follows {string.Join(parts.Count == 2 ? " and " : ", ", parts)}.";
+    }
+
+    public static string Long(DateOnly day) => day.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// A case as its texts describe it on the day they are written: the overdue invoices it is about (each listed, with the
+/// total), the ones not yet due (listed apart, never in the overdue total), and its recorded history.
+/// </summary>
+public sealed record CaseView(ClientView Client, string Currency, IReadOnlyList<InvoiceView> Overdue, IReadOnlyList<InvoiceView> ComingDue,
+    CaseHistory History)
+{
+    public decimal TotalOverdue => Overdue.Sum(i => i.AmountDue);
+    public string Total => $"{Currency} {Money.Format(TotalOverdue)}";
+    public int OldestDaysLate => Overdue.Count == 0 ? 0 : Overdue.Max(i => i.DaysLate);
+    public string Numbers => Overdue.Count == 1 ? $"invoice {Overdue[0].Number}" : $"{Overdue.Count} invoices";
+
+    /// <summary>The suspension was approved and the client has not yet been restored.</summary>
+    public bool Suspended => History.ApprovedOn(ChaseLadder.Suspension) is not null;
+
+    public static CaseView From(ClientView client, ChasedCase chased, IEnumerable<long> covered)
+    {
+        var ids = covered.ToHashSet();
+        var overdue = chased.Invoices.Where(i => ids.Contains(i.View.Id)).Select(i => i.View).OrderBy(i => i.DueDate).ThenBy(i => i.Number).ToList();
+        var comingDue = chased.Invoices.Where(i => i.View.DaysLate <= 0).Select(i => i.View).OrderBy(i => i.DueDate).ToList();
+        return new CaseView(client, chased.Currency, overdue, comingDue, chased.History);
+    }
+
+    /// <summary>One line per overdue invoice: the days late said once, beside its invoice.</summary>
+    public string InvoiceLines() => string.Join("\n",
+        Overdue.Select(i => $"  • {i.Number}: {i.Amount}, due {i.DueDate:d MMM yyyy} ({i.Late} late)"));
+
+    public string ComingDueLines() => ComingDue.Count == 0 ? "" : "\nAlso coming due (not overdue yet, not part of the total):\n" +
+        string.Join("\n", ComingDue.Select(i => $"  • {i.Number}: {i.Amount}, due {i.DueDate:d MMM yyyy}")) + "\n";
+}
