@@ -66,7 +66,8 @@ public static class CasePolicy
     {
         var decisions = new List<ChaseDecision>();
         var escalate = brokenPromise is not null;
-        var because = $"{Text.Counted.Of(overdueCount, "invoice")} overdue, the oldest {Text.Counted.Of(daysLate, "day")} past due" +
+        var because = (overdueCount == 1 ? $"{Text.Counted.Of(daysLate, "day")} past due"
+                          : $"{Text.Counted.Of(overdueCount, "invoice")} overdue, the oldest {Text.Counted.Of(daysLate, "day")} past due") +
                       (brokenPromise is null ? "" : $"; {ChasePolicy.BrokenPromise(brokenPromise.PromisedFor)} ({brokenPromise.Number})");
         if (c.Proposals.FirstOrDefault(p => p.Status == ProposalStatus.Snoozed) is { } snoozed)
         {

@@ -23,7 +23,8 @@ public static class PaidThanks
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var settled = await db.Invoices.Include(i => i.Client).Include(i => i.Payments)
                 .Where(i => i.Status == InvoiceStatus.Paid &&
-                            db.ChaseSteps.Any(s => s.InvoiceId == i.Id && s.Outcome != StepOutcome.Skipped) &&
+                            (db.ChaseSteps.Any(s => s.InvoiceId == i.Id && s.Outcome != StepOutcome.Skipped) ||
+                             db.ProposalInvoices.Any(c => c.InvoiceId == i.Id)) &&
                             !db.ChaseSteps.Any(s => s.InvoiceId == i.Id && s.Step == Step))
                 .OrderBy(i => i.Id).Take(200).ToListAsync(cancellationToken);
             if (settled.Count == 0)

@@ -35,6 +35,9 @@ public static class ProposalWithdrawal
     /// <summary>Waiting proposals, with what is needed to judge each of the invoices they cover.</summary>
     internal static IQueryable<Proposal> Judged(ChaseDbContext db) => db.Proposals
         .Include(p => p.Invoice).ThenInclude(i => i.Client)
+        .Include(p => p.Invoice).ThenInclude(i => i.Payments)
+        .Include(p => p.Invoice).ThenInclude(i => i.Disputes)
+        .Include(p => p.Invoice).ThenInclude(i => i.Promises)
         .Include(p => p.Covers).ThenInclude(c => c.Invoice).ThenInclude(i => i.Client)
         .Include(p => p.Covers).ThenInclude(c => c.Invoice).ThenInclude(i => i.Payments)
         .Include(p => p.Covers).ThenInclude(c => c.Invoice).ThenInclude(i => i.Disputes)

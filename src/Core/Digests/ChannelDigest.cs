@@ -79,10 +79,12 @@ public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, C
                   $" · newly overdue: {newlyOverdue} · disputes: {disputes} · promises: {promises} · broken promises: {broken}");
 
         var waiting = await db.Proposals.Where(p => p.Status == ProposalStatus.Pending)
-            .OrderBy(p => p.ProposedOn).Select(p => new { p.Id, p.Step, p.ProposedOn, p.Invoice.Number, Client = p.Invoice.Client.Name })
+            .OrderBy(p => p.ProposedOn)
+            .Select(p => new { p.Id, p.Step, p.ProposedOn, p.Invoice.Number, Client = p.Invoice.Client.Name, Covers = p.Covers.Count, p.CaseId })
             .Take(20).ToListAsync(cancellationToken);
         lines.Add($"*Waiting for a decision* ({waiting.Count})");
-        lines.AddRange(waiting.Select(p => $"#{p.Id} {chase.Ladder.Find(p.Step)?.Title ?? p.Step} for {p.Number} ({p.Client}), " +
+        lines.AddRange(waiting.Select(p => $"#{p.Id} {chase.Ladder.Find(p.Step)?.Title ?? p.Step} for " +
+                                           (p.CaseId is null ? $"{p.Number} ({p.Client}), " : $"{p.Client} ({Text.Counted.Of(p.Covers, "invoice")}), ") +
                                            (today.DayNumber - p.ProposedOn.DayNumber is var waited && waited == 0 ? "waiting since today" : $"waiting {Text.Counted.Of(waited, "day")}")));
 
         lines.Add("*Coming up this week*");
@@ -91,7 +93,12 @@ public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, C
         for (var day = today.AddDays(1); day <= today.AddDays(7) && upcoming.Count < 15; day = day.AddDays(1))
             foreach (var entry in await runner.PlanAsync(day, cancellationToken))
                 if (entry.Kind is "nudge" or "proposal" && announced.Add(entry.Invoice))
-                    upcoming.Add($"{day:ddd d MMM}: {(entry.Step is { } step ? chase.Ladder.Find(step)?.Title ?? step : "a step")} for {entry.Invoice} ({entry.Client})");
+                {
+                    var step = entry.Step is null ? null : chase.Ladder.Find(entry.Step);
+                    upcoming.Add($"{day:ddd d MMM}: {step?.Title ?? entry.Step ?? "a step"} for " + (step?.Kind == StepKind.Proposal
+                        ? $"{entry.Client} ({Text.Counted.Of(entry.Invoices.Count, "invoice")})"
+                        : $"{entry.Invoice} ({entry.Client})"));
+                }
         lines.AddRange(upcoming.Count == 0 ? ["Nothing new is due."] : upcoming.Take(15));
 
         lines.Add("*Slowest payers* (average days late on settled invoices)");

@@ -161,7 +161,8 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
         {
             collection.Property(c => c.Currency).HasMaxLength(3);
             collection.Property(c => c.ClosedReason).HasMaxLength(300);
-            collection.HasIndex(c => new { c.ClientId, c.Currency });
+            // One open case per client and currency: two Workers opening the same case at once cannot both succeed.
+            collection.HasIndex(c => new { c.ClientId, c.Currency }).IsUnique().HasFilter("\"ClosedOn\" IS NULL");
             collection.HasOne(c => c.Client).WithMany().HasForeignKey(c => c.ClientId).OnDelete(DeleteBehavior.Restrict);
         });
 

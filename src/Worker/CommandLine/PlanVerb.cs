@@ -20,7 +20,7 @@ internal static class PlanVerb
         {
             await stdout.WriteLineAsync(JsonSerializer.Serialize(plan.Select(e => new
             {
-                invoice = e.Invoice, client = e.Client, step = e.Step, kind = e.Kind, reason = e.Reason,
+                invoice = e.Invoice, invoices = e.Invoices, client = e.Client, step = e.Step, kind = e.Kind, reason = e.Reason,
                 sendAt = e.SendAt?.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
             }), SummaryText.JsonOptions));
             return 0;

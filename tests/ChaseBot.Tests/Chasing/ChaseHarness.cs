@@ -97,8 +97,18 @@ public sealed class ChaseHarness : IDisposable
         return await query(db);
     }
 
-    public Task<List<ChaseStepRecord>> StepsAsync(long invoiceId) =>
-        QueryAsync(db => db.ChaseSteps.Where(s => s.InvoiceId == invoiceId).OrderBy(s => s.Id).ToListAsync());
+    /// <summary>The steps taken for an invoice: its own reminders, then the rungs of its client's case in its currency.</summary>
+    public Task<List<ChaseStepRecord>> StepsAsync(long invoiceId) => QueryAsync(async db =>
+    {
+        var own = await db.ChaseSteps.Where(s => s.InvoiceId == invoiceId).OrderBy(s => s.Id).ToListAsync();
+        var invoice = await db.Invoices.SingleAsync(i => i.Id == invoiceId);
+        var rungs = await db.CaseSteps.Where(s => db.Cases.Any(c => c.Id == s.CaseId && c.ClientId == invoice.ClientId && c.Currency == invoice.Currency))
+            .OrderBy(s => s.Id).ToListAsync();
+        return own.Concat(rungs.Select(r => new ChaseStepRecord
+        {
+            Id = r.Id, InvoiceId = invoiceId, Step = r.Step, Outcome = r.Outcome, Reason = r.Reason, Day = r.Day, At = r.At,
+        })).ToList();
+    });
 
     public Task<List<OutboxMessage>> OutboxAsync() => QueryAsync(db => db.Outbox.OrderBy(m => m.Id).ToListAsync());
 

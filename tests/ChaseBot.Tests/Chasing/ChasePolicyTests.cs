@@ -9,24 +9,28 @@ public sealed class ChasePolicyTests
 {
     private static readonly DateOnly Due = new(2026, 10, 1);
 
-    private static InvoiceSituation Invoice(Dictionary<string, StepOutcome>? steps = null, List<ProposalState>? proposals = null,
-        ContractClauses? clauses = null) => new()
+    private static InvoiceSituation Invoice(Dictionary<string, StepOutcome>? steps = null, ContractClauses? clauses = null) => new()
     {
-        InvoiceId = 1, Number = "INV-1", DueDate = Due, Status = InvoiceStatus.Open,
-        Steps = steps ?? [], Proposals = proposals ?? [], Clauses = clauses ?? new(),
+        InvoiceId = 1, Number = "INV-1", DueDate = Due, Status = InvoiceStatus.Open, Steps = steps ?? [], Clauses = clauses ?? new(),
     };
 
-    /// <summary>An invoice that had its three reminders, then these escalation steps.</summary>
-    private static InvoiceSituation Escalated(Dictionary<string, StepOutcome> steps, List<ProposalState> proposals,
-        ContractClauses? clauses = null)
+    /// <summary>A case whose one invoice had its three reminders, then these rungs of the case.</summary>
+    private static CaseSituation Escalated(Dictionary<string, StepOutcome> rungs, List<ProposalState> proposals,
+        ContractClauses? clauses = null) => new()
     {
-        foreach (var reminder in new[] { Reminder1, Reminder2, Reminder3 })
-            steps.TryAdd(reminder, StepOutcome.Sent);
-        return Invoice(steps, proposals, clauses);
+        Currency = "NZD", Clauses = clauses ?? new(), Steps = rungs, Proposals = proposals,
+        Invoices = [Invoice(new() { [Reminder1] = StepOutcome.Sent, [Reminder2] = StepOutcome.Sent, [Reminder3] = StepOutcome.Sent }, clauses)],
+    };
+
+    /// <summary>What the client's chase decides: the case's rung first, then the invoice's reminders.</summary>
+    private static IReadOnlyList<ChaseDecision> On(CaseSituation c, int daysLate, ChaseLadder? ladder = null)
+    {
+        var decided = CasePolicy.Decide(c, Due.AddDays(daysLate), ladder ?? Default, minDaysBetweenSteps: 7);
+        return [.. decided.Rungs, .. decided.Invoices.SelectMany(i => i.Decisions)];
     }
 
     private static IReadOnlyList<ChaseDecision> On(InvoiceSituation s, int daysLate, ChaseLadder? ladder = null) =>
-        ChasePolicy.Decide(s, Due.AddDays(daysLate), ladder ?? Default, minDaysBetweenSteps: 7);
+        On(new CaseSituation { Currency = "NZD", Clauses = s.Clauses, Invoices = [s] }, daysLate, ladder);
 
     private static string Summary(IEnumerable<ChaseDecision> decisions) =>
         string.Join(", ", decisions.Select(d => $"{d.Kind}:{d.Step}"));
@@ -241,8 +245,9 @@ public sealed class ChasePolicyTests
     [Fact]
     public void A_broken_promise_while_a_proposal_waits_is_still_said()
     {
-        var waiting = Escalated(new() { [LateNotice] = StepOutcome.Proposed },
-            [new(LateNotice, ProposalStatus.Pending, Due.AddDays(21), null, null)]) with { PromisedFor = Due.AddDays(22) };
+        var escalated = Escalated(new() { [LateNotice] = StepOutcome.Proposed },
+            [new(LateNotice, ProposalStatus.Pending, Due.AddDays(21), null, null)]);
+        var waiting = escalated with { Invoices = [escalated.Invoices[0] with { PromisedFor = Due.AddDays(22) }] };
 
         var decision = Assert.Single(On(waiting, 25));
         Assert.Equal(DecisionKind.BrokenPromiseNote, decision.Kind);

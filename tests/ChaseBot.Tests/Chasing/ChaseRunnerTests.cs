@@ -58,7 +58,7 @@ public sealed class ChaseRunnerTests
             steps.Select(s => (s.Step, s.Outcome)).OrderBy(s => s.Step == ChaseLadder.LateNotice ? 0 : 1).ThenBy(s => s.Step));
         var (message, content) = Assert.Single(h.Platform.Sent);
         Assert.Equal("proposal", message.Kind);
-        Assert.Contains("formal late notice for A-4", content.Title);
+        Assert.Equal("Proposal: formal late notice for Helios Solar Co (USD 1,000.00 overdue on invoice A-4)", content.Title);
         Assert.Contains("Formal notice of late payment", content.Artifact);
     }
 
@@ -148,8 +148,10 @@ public sealed class ChaseRunnerTests
         var outbox = await h.OutboxAsync();
         Assert.Equal(30, outbox.Count);
         Assert.Equal(30, results.Sum(r => r.Messages));
-        var steps = await h.QueryAsync(db => db.ChaseSteps.Where(s => s.Outcome != StepOutcome.Skipped).CountAsync());
+        var steps = await h.QueryAsync(async db => await db.ChaseSteps.Where(s => s.Outcome != StepOutcome.Skipped).CountAsync() +
+                                                   await db.CaseSteps.Where(s => s.Outcome != StepOutcome.Skipped).CountAsync());
         Assert.Equal(30, steps);
+        Assert.Equal(12, await h.QueryAsync(db => db.Cases.CountAsync())); // 21 to 32 days late: one case each, opened once
     }
 
     [Fact]
@@ -238,22 +240,33 @@ public sealed class ChaseRunnerTests
     }
 
     [Fact]
-    public async Task A_client_is_asked_one_escalation_at_a_time_per_currency_the_most_overdue_invoice_first()
+    public async Task A_client_gets_one_case_per_currency_covering_every_overdue_invoice_with_the_total()
     {
         using var h = new ChaseHarness();
         var client = await h.ClientAsync("Blue Ridge Outfitters");
         await h.InvoiceAsync(client, "1004", 22, 12750m);
         await h.InvoiceAsync(client, "1001", 50, 4500m);
+        await h.InvoiceAsync(client, "1007", -14, 236000m);
         await h.InvoiceAsync(client, "E-1", 30, 800m, i => i.Currency = "EUR");
+        var planned = await h.Runner.PlanAsync();
 
         await h.ChaseAndDeliverAsync();
-        var plan = await h.Runner.PlanAsync();
 
-        var proposed = await h.QueryAsync(db => db.Proposals.Include(p => p.Invoice).Select(p => p.Invoice.Number).OrderBy(n => n).ToListAsync());
-        Assert.Equal(["1001", "E-1"], proposed); // USD: the most overdue; EUR amounts are not added to USD ones
-        var held = Assert.Single(plan, e => e.Invoice == "1004" && e.Step == ChaseLadder.LateNotice);
-        Assert.Equal("skip", held.Kind);
-        Assert.Contains("one escalation at a time for Blue Ridge Outfitters (USD): waiting for the decision on 1001", held.Reason);
+        var proposals = h.Platform.Sent.Where(s => s.Message.Kind == "proposal").Select(s => s.Content).ToList();
+        Assert.Equal(2, proposals.Count); // USD and EUR: amounts in different currencies are never added
+        var usd = Assert.Single(proposals, p => p.Title.Contains("USD", StringComparison.Ordinal));
+        Assert.Equal("Proposal: formal late notice for Blue Ridge Outfitters (USD 17,250.00 overdue on 2 invoices)", usd.Title);
+        Assert.Contains("• 1001: USD 4,500.00, due", usd.Artifact);
+        Assert.Contains("• 1004: USD 12,750.00, due", usd.Artifact);
+        Assert.Contains("Total overdue: USD 17,250.00", usd.Artifact);
+        Assert.Contains("Also coming due (not overdue yet, not part of the total):\n  • 1007", usd.Artifact);
+        var covers = await h.QueryAsync(db => db.Proposals.Where(p => p.Invoice.Currency == "USD")
+            .SelectMany(p => p.Covers.Select(c => c.Invoice.Number)).OrderBy(n => n).ToListAsync());
+        Assert.Equal(["1001", "1004"], covers);
+        var rung = Assert.Single(planned, e => e.Step == ChaseLadder.LateNotice && e.Invoices.Contains("1004"));
+        Assert.Equal("1001", rung.Invoice);
+        Assert.Equal(["1001", "1004"], rung.Invoices);
+        Assert.Empty(await h.Runner.PlanAsync()); // the case's one proposal waits; nothing else is asked of the client
     }
 
     [Fact]
@@ -265,8 +278,11 @@ public sealed class ChaseRunnerTests
         {
             foreach (var step in new[] { ChaseLadder.Reminder1, ChaseLadder.Reminder2, ChaseLadder.Reminder3 })
                 db.ChaseSteps.Add(new ChaseStepRecord { InvoiceId = invoice.Id, Step = step, Outcome = StepOutcome.Sent, Day = h.Today.AddDays(-20) });
-            db.ChaseSteps.Add(new ChaseStepRecord { InvoiceId = invoice.Id, Step = ChaseLadder.LateNotice, Outcome = StepOutcome.Proposed, Day = h.Today.AddDays(-10) });
-            db.Proposals.Add(new Proposal { InvoiceId = invoice.Id, Step = ChaseLadder.LateNotice, Status = ProposalStatus.Approved,
+            var collection = new CollectionCase { ClientId = invoice.ClientId, Currency = "USD", OpenedOn = h.Today.AddDays(-10) };
+            db.Cases.Add(collection);
+            await db.SaveChangesAsync();
+            db.CaseSteps.Add(new CaseStepRecord { CaseId = collection.Id, Step = ChaseLadder.LateNotice, Outcome = StepOutcome.Proposed, Day = h.Today.AddDays(-10) });
+            db.Proposals.Add(new Proposal { InvoiceId = invoice.Id, CaseId = collection.Id, Step = ChaseLadder.LateNotice, Status = ProposalStatus.Approved,
                 ProposedOn = h.Today.AddDays(-10), DecidedOn = h.Today.AddDays(-10), DecidedBy = "alice" });
             return await db.SaveChangesAsync();
         });
@@ -276,7 +292,7 @@ public sealed class ChaseRunnerTests
         var (message, content) = Assert.Single(h.Platform.Sent);
         Assert.Equal("guard-note", message.Kind);
         Assert.Contains("does not permit service changes", string.Join(" ", content.Lines));
-        Assert.Contains("client \"Kauri Digital Ltd\" allow service-changes", string.Join(" ", content.Lines));
+        Assert.Contains("/chase client \"Kauri Digital Ltd\" allow service-changes", string.Join(" ", content.Lines));
         Assert.Contains(await h.StepsAsync(invoice.Id), s => s.Step == ChaseLadder.ServiceReduction && s.Outcome == StepOutcome.Skipped);
     }
 
@@ -308,7 +324,11 @@ public sealed class ChaseRunnerTests
         var thanks = h.Platform.Sent.Single(s => s.Message.Kind == "thanks");
         Assert.Equal((Audience.Direct, "U123"), (thanks.Message.Audience, thanks.Message.Target));
         Assert.DoesNotContain("1,000", string.Join(" ", thanks.Content.Lines) + thanks.Content.Title);
-        Assert.Equal(ProposalStatus.Rejected, await h.QueryAsync(db => db.Proposals.Select(p => p.Status).SingleAsync()));
+        Assert.Equal(ProposalStatus.Withdrawn, await h.QueryAsync(db => db.Proposals.Select(p => p.Status).SingleAsync()));
+        Assert.NotNull(await h.QueryAsync(db => db.Cases.Select(c => c.ClosedOn).SingleAsync()));
+        var receipt = h.Platform.Sent.Single(s => s.Message.Kind == "receipt").Content;
+        Assert.Contains("Subject: Thank you — invoice O-1 paid in full", receipt.Artifact);
+        Assert.Contains("• O-1: USD 1,000.00, paid", receipt.Artifact);
     }
 
     [Fact]
@@ -325,7 +345,7 @@ public sealed class ChaseRunnerTests
         var after = await h.ChaseAndDeliverAsync();
 
         Assert.Equal((1, 0), (after.Thanks, after.Reminders));
-        Assert.Equal("thanks", h.Platform.Sent.Last().Message.Kind);
+        Assert.Equal(["receipt", "thanks"], h.Platform.Sent.TakeLast(2).Select(s => s.Message.Kind).Order());
         Assert.Equal(800m, await h.QueryAsync(db => db.Payments.Select(p => p.Amount).SingleAsync()));
     }
 

@@ -11,13 +11,12 @@ public sealed class EscalationArtifactTests
     private static InvoiceView Invoice(long id, string number, decimal due, int daysLate) =>
         new(id, number, "USD", due, due, null, Today.AddDays(-daysLate), daysLate);
 
-    private static string FinalNotice(bool maySuspend)
-    {
-        var client = new ClientView(1, "Blue Ridge Outfitters", "ap@blueridge.example", null, "owner", "#ar", null, maySuspend);
-        var overdue = Invoice(1, "1001", 4500m, 64);
-        IReadOnlyList<InvoiceView> all = [overdue, Invoice(2, "1004", 12750m, 1), Invoice(3, "1007", 236000m, -14)];
-        return EscalationArtifacts.For(ChaseLadder.FinalNotice, client, overdue, all, Today, Ladder, "Accounts team");
-    }
+    private static CaseView BlueRidge(bool maySuspend = false, CaseHistory? history = null) => new(
+        new ClientView(1, "Blue Ridge Outfitters", "ap@blueridge.example", null, "owner", "#ar", null, maySuspend), "USD",
+        [Invoice(1, "1001", 4500m, 64), Invoice(2, "1004", 12750m, 1)], [Invoice(3, "1007", 236000m, -14)], history ?? CaseHistory.None);
+
+    private static string FinalNotice(bool maySuspend, CaseHistory? history = null) =>
+        EscalationArtifacts.For(ChaseLadder.FinalNotice, BlueRidge(maySuspend, history), Today, Ladder, "Accounts team");
 
     [Fact]
     public void A_final_notice_totals_only_what_is_overdue_and_lists_what_is_not_due_yet_apart()
@@ -26,8 +25,9 @@ public sealed class EscalationArtifactTests
 
         Assert.Contains("Subject: Final notice — USD 17,250.00 overdue", text);
         Assert.Contains("Total overdue: USD 17,250.00", text);
-        Assert.Contains("• 1004: USD 12,750.00 (due 4 Dec 2026, 1 day late)", text);
-        Assert.Contains("Also coming due (not overdue yet):\n  • 1007: USD 236,000.00 (due 19 Dec 2026)", text);
+        Assert.Contains("• 1001: USD 4,500.00, due 2 Oct 2026 (64 days late)", text);
+        Assert.Contains("• 1004: USD 12,750.00, due 4 Dec 2026 (1 day late)", text);
+        Assert.Contains("Also coming due (not overdue yet, not part of the total):\n  • 1007: USD 236,000.00, due 19 Dec 2026", text);
         Assert.DoesNotContain("-14", text);
         Assert.DoesNotContain("1 days", text);
     }
@@ -39,9 +39,35 @@ public sealed class EscalationArtifactTests
         var withClause = FinalNotice(maySuspend: true);
 
         Assert.DoesNotContain("Despite our reminders", withoutClause);
+        Assert.DoesNotContain("This follows", withoutClause);
         Assert.DoesNotContain("suspend", withoutClause, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("the matter may be referred for collection", withoutClause);
         Assert.Contains("access to the services we provide will be suspended on that date, as our agreement allows", withClause);
+    }
+
+    [Fact]
+    public void History_is_claimed_only_as_recorded_reminders_and_approved_notices()
+    {
+        var reminded = new CaseHistory([], [Today.AddDays(-50), Today.AddDays(-43)]);
+        var noticed = new CaseHistory([new TakenStep(ChaseLadder.LateNotice, new DateOnly(2026, 11, 20))], [Today.AddDays(-50)]);
+
+        Assert.Contains("This follows our earlier reminders.", FinalNotice(false, reminded));
+        Assert.Contains("This follows our reminder of 16 October 2026 and our formal notice of 20 November 2026.", FinalNotice(false, noticed));
+        Assert.DoesNotContain("formal notice", FinalNotice(false, reminded));
+    }
+
+    [Fact]
+    public void Removal_and_reactivation_are_offered_only_where_the_contract_and_the_history_allow()
+    {
+        var never = EscalationArtifacts.For(ChaseLadder.HandOff, BlueRidge(maySuspend: false), Today, Ladder, "Accounts");
+        var suspended = EscalationArtifacts.For(ChaseLadder.HandOff,
+            BlueRidge(maySuspend: true, new CaseHistory([new TakenStep(ChaseLadder.Suspension, Today.AddDays(-9))], [])), Today, Ladder, "Accounts");
+
+        Assert.DoesNotContain("Reactivation", never);
+        Assert.DoesNotContain("will be removed", never);
+        Assert.Contains("Removing hosted work is not offered", never);
+        Assert.Contains("Reactivation terms", suspended);
+        Assert.Contains("hosted work will be removed", suspended);
     }
 
     [Theory]

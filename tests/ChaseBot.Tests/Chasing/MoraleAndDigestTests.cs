@@ -123,7 +123,7 @@ public sealed class MoraleAndDigestTests
         var kauri = await h.ClientAsync("Kauri Digital Ltd");
         await h.InvoiceAsync(kauri, "K-1", 40, 4600m);
         await h.InvoiceAsync(kauri, "K-2", 5, 2300m);
-        await h.InvoiceAsync(kauri, "K-3", -2, 100m); // its first reminder is due in 5 days
+        await h.InvoiceAsync(await h.ClientAsync("Tui Print"), "T-3", -2, 100m); // its first reminder is due in 5 days
         var slow = await h.InvoiceAsync(await h.ClientAsync("Slow Payer Co"), "S-1", 60, 500m,
             i => (i.Status, i.AmountPaid, i.AmountDue) = (InvoiceStatus.Paid, 500m, 0m));
         await h.QueryAsync(async db =>
@@ -144,8 +144,8 @@ public sealed class MoraleAndDigestTests
         Assert.Equal(["Currency", "Outstanding", "Overdue", "Current", "1-30", "31-60", "61-90", "90+"], digest.Table[0]);
         Assert.Equal(["USD", "7,000.00", "6,900.00", "100.00", "2,300.00", "4,600.00", "0.00", "0.00"], digest.Table[1]);
         Assert.Contains("Paid: USD 500.00 (1)", text);
-        Assert.Contains("formal late notice for K-1 (Kauri Digital Ltd), waiting since today", text);
-        Assert.Contains("first reminder for K-3 (Kauri Digital Ltd)", text);
+        Assert.Contains("formal late notice for Kauri Digital Ltd (2 invoices), waiting since today", text);
+        Assert.Contains("first reminder for T-3 (Tui Print)", text);
         Assert.Contains("Slow Payer Co: 50 days late on average", text);
     }
 }

@@ -56,7 +56,7 @@ public sealed class ProposalDecisionTests
         var approval = await h.Decisions.DecideAsync(id, "alice", Verdict.Approve);
         await h.Drainer.DrainAsync();
 
-        Assert.Contains($"Withdrawn: the formal late notice for K-9 (proposal {id}), because {why}", reply);
+        Assert.Contains($"Withdrawn: the formal late notice for Kauri Digital Ltd (proposal {id}), because {why}", reply);
         Assert.False(approval.Accepted);
         Assert.Equal(ProposalStatus.Withdrawn, approval.Status);
         Assert.Contains("was withdrawn, because " + why, approval.Message);
@@ -84,7 +84,7 @@ public sealed class ProposalDecisionTests
         Assert.Equal(2, cards.Count);
         Assert.All(cards, card => Assert.Empty(card.Actions));
         Assert.All(cards, card => Assert.DoesNotContain(card.Lines, l => l.StartsWith("Nothing is sent or changed until an approver decides")));
-        Assert.Contains(cards, c => c.Lines[^1].StartsWith("Withdrawn: the formal late notice for K-1") && c.Lines[^1].Contains("paid in full"));
+        Assert.Contains(cards, c => c.Lines[^1].StartsWith("Withdrawn: the formal late notice for Kauri Digital Ltd") && c.Lines[^1].Contains("paid in full"));
         Assert.Contains(cards, c => c.Lines[^1] == "Rejected by alice on 21 Nov 2026: they are a good client");
     }
 
@@ -103,7 +103,7 @@ public sealed class ProposalDecisionTests
         var approval = await h.Decisions.DecideAsync(id, "alice", Verdict.Approve);
 
         Assert.False(approval.Accepted);
-        Assert.Equal("Withdrawn: the formal late notice for K-9 (proposal " + id + "), because K-9 was paid in full. Nothing was sent.", approval.Message);
+        Assert.Equal("Withdrawn: the formal late notice for Kauri Digital Ltd (proposal " + id + "), because K-9 was paid in full. Nothing was sent.", approval.Message);
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class ProposalDecisionTests
         Assert.Equal((ProposalStatus.Approved, "alice", h.Today), (proposal.Status, proposal.DecidedBy, proposal.DecidedOn));
         var artifact = h.Platform.Sent.Single(s => s.Message.Kind == "artifact").Content;
         Assert.Contains("Approved by alice", artifact.Lines[0]);
-        Assert.Contains("Formal notice of late payment — invoice K-9", artifact.Artifact);
+        Assert.Contains("• K-9: USD 4,600.00", artifact.Artifact);
         Assert.True(await h.QueryAsync(db => db.AuditEntries.AnyAsync(a => a.Actor == "alice" && a.Action == "proposal.approved")));
     }
 
@@ -184,7 +184,7 @@ public sealed class ProposalDecisionTests
         h.Clock.Advance(TimeSpan.FromDays(1)); // Thursday: the snooze has ended
         await h.ChaseAndDeliverAsync();
         var back = Assert.Single(h.Platform.Sent).Content;
-        Assert.StartsWith("Back from snooze: formal late notice for K-9", back.Title);
+        Assert.StartsWith("Back from snooze: formal late notice for Kauri Digital Ltd", back.Title);
         Assert.Equal((ProposalStatus.Pending, 1), await h.QueryAsync(async db => await db.Proposals.Select(p => new { p.Status, p.Resurfaced }).SingleAsync() is var x ? (x.Status, x.Resurfaced) : default));
     }
 

@@ -96,6 +96,7 @@ public sealed class CrashTests(ITestOutputHelper output)
             ["Slack:ApiBaseUrl"] = slack.ApiUrl,
             ["Slack:PostInterval"] = "00:00:00",
             ["Delivery:Lease"] = "00:00:01", // a killed Worker's claim runs out quickly, so the rerun can send it
+            ["Chase:MaxNewProposalsPerRun"] = "10000", // a whole day's proposals, so there is plenty to be killed in the middle of
         };
         string[] args = ["run-once", "--as-of", "2026-11-23"];
         var started = DateTime.UtcNow;

@@ -79,6 +79,6 @@ public sealed class DowntimeTests
         Assert.False(steps.ContainsKey(ChaseLadder.ServiceReduction));
         Assert.False(steps.ContainsKey(ChaseLadder.FinalNotice));
         Assert.Equal(2, h.Platform.Sent.Count);
-        Assert.Contains("formal late notice for A-4", h.Platform.Sent[1].Content.Title);
+        Assert.Contains("formal late notice for Helios Solar Co (USD 1,000.00 overdue on invoice A-4)", h.Platform.Sent[1].Content.Title);
     }
 }

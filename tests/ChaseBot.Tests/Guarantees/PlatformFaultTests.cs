@@ -25,7 +25,8 @@ public sealed class PlatformFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task A_days_messages_for_1000_clients_reach_a_failing_Slack_exactly_once_or_are_dead_lettered_with_a_reason()
     {
-        using var h = new ChaseHarness(); // Monday 10:00 UTC: inside working hours
+        // Monday 10:00 UTC, inside working hours; every proposal due today is posted, to make a full day of messages.
+        using var h = new ChaseHarness(configure: o => o.MaxNewProposalsPerRun = 10_000);
         await using var slack = await FakeSlack.StartAsync();
         var faults = new PlatformFaults(seed: 7) { ChannelInterval = TimeSpan.FromMilliseconds(100), Timeout = TimeSpan.FromSeconds(3), Archived = ["C-ARCHIVED"] };
         // A slow answer (up to 600 ms) stays well inside the client's 2.5 s timeout; a timeout (3 s) is well past it and posts nothing.
@@ -72,7 +73,7 @@ public sealed class PlatformFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task A_days_cards_for_300_clients_reach_a_failing_Teams_exactly_once_or_are_dead_lettered_with_a_reason()
     {
-        using var h = new ChaseHarness();
+        using var h = new ChaseHarness(configure: o => o.MaxNewProposalsPerRun = 10_000); // a full day of cards
         await using var teams = await FakeBotConnector.StartAsync();
         var faults = new PlatformFaults(seed: 11)
         {

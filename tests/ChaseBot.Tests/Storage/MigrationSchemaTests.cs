@@ -173,8 +173,18 @@ public sealed class MigrationSchemaTests : IDisposable
         foreach (System.Text.RegularExpressions.Match added in System.Text.RegularExpressions.Regex.Matches(
                      script, @"ALTER TABLE ""(\w+)"" ADD (""\w+"" [^;]*?)( DEFAULT [^;]*)?;"))
             facts.Add($"{added.Groups[1].Value}: {added.Groups[2].Value}");
-        foreach (System.Text.RegularExpressions.Match index in System.Text.RegularExpressions.Regex.Matches(script, @"CREATE (UNIQUE )?INDEX [^;]*;"))
-            facts.Add(index.Value);
+        foreach (System.Text.RegularExpressions.Match added in System.Text.RegularExpressions.Regex.Matches(
+                     script, @"ALTER TABLE ""(\w+)"" ADD (CONSTRAINT [^;]*);"))
+            facts.Add($"{added.Groups[1].Value}: {added.Groups[2].Value}");
+        // Indexes in script order: one dropped and created again (made non-unique) counts as it was last created.
+        var indexes = new Dictionary<string, string>();
+        foreach (System.Text.RegularExpressions.Match index in System.Text.RegularExpressions.Regex.Matches(
+                     script, @"CREATE (?:UNIQUE )?INDEX ""(\w+)""[^;]*;|DROP INDEX (?:""?\w+""?\.)?""(\w+)"";"))
+            if (index.Groups[1].Success)
+                indexes[index.Groups[1].Value] = index.Value;
+            else
+                indexes.Remove(index.Groups[2].Value);
+        facts.AddRange(indexes.Values);
         facts.Sort(StringComparer.Ordinal);
         return facts;
     }

@@ -19,13 +19,18 @@ public sealed class AdaptiveCardSchemaTests
         var today = new DateOnly(2026, 11, 21);
         var ladder = ChaseLadder.Default;
         var step = (string id) => ladder.Find(id)!;
+        var suspended = new CaseHistory([new TakenStep(ChaseLadder.FinalNotice, today.AddDays(-20)), new TakenStep(ChaseLadder.Suspension, today.AddDays(-5))],
+            [today.AddDays(-30)]);
+        var collection = new CaseView(client with { MaySuspend = true }, "NZD", others, [invoice with { Id = 3, Number = "INV-0110", DaysLate = -9 }], suspended);
 
         var cards = new Dictionary<string, JsonObject>
         {
             ["reminder"] = AdaptiveCards.Card(ChaseMessages.Reminders(client, [new DueReminder(invoice, step(ChaseLadder.Reminder3), "37 days", true)], today, "Accounts")),
-            ["guard-note"] = AdaptiveCards.Card(ChaseMessages.GuardNote(client, invoice, step(ChaseLadder.Suspension), "the contract does not say")),
+            ["guard-note"] = AdaptiveCards.Card(ChaseMessages.GuardNote(collection, step(ChaseLadder.Suspension), "the contract does not say")),
             ["broken-promise"] = AdaptiveCards.Card(ChaseMessages.BrokenPromise(client, invoice, "the promise was broken")),
             ["thanks"] = AdaptiveCards.Card(ChaseMessages.Thanks(client, "INV-0101")),
+            ["receipt"] = AdaptiveCards.Card(ChaseMessages.Receipt(client, 2,
+                EscalationArtifacts.Receipt(client, [(invoice, today), (others[1], null)], "Accounts"))),
             ["digest"] = AdaptiveCards.Card(new ChatMessage
             {
                 Title = "Accounts receivable digest", Lines = ["*Owed*", "NZD 6,900.00 outstanding"],
@@ -38,12 +43,14 @@ public sealed class AdaptiveCardSchemaTests
                 Actions = [new ChatAction(Core.Morale.MoraleCheckIns.AnswerAction, "Steady", "1:steady")],
             }),
         };
-        foreach (var id in new[] { ChaseLadder.LateNotice, ChaseLadder.ServiceReduction, ChaseLadder.FinalNotice, ChaseLadder.Suspension, ChaseLadder.HandOff })
+        foreach (var id in new[] { ChaseLadder.LateNotice, ChaseLadder.ServiceReduction, ChaseLadder.FinalNotice, ChaseLadder.Suspension,
+                     ChaseLadder.HandOff, ChaseLadder.RestoreAccess })
         {
-            var artifact = EscalationArtifacts.For(id, client, invoice, others, today, ladder, "Accounts");
-            var proposal = ChaseMessages.Proposal(7, client, invoice, step(id), "37 days past due", artifact, false);
+            var artifact = EscalationArtifacts.For(id, collection, today, ladder, "Accounts");
+            var proposal = ChaseMessages.Proposal(7, collection, step(id), "2 invoices overdue, the oldest 37 days past due", artifact);
             cards[$"proposal:{id}"] = AdaptiveCards.Card(proposal);
             cards[$"decided:{id}"] = AdaptiveCards.Card(proposal, "Approved by teams:aad-1 at 10:00", withActions: false);
+            cards[$"approved:{id}"] = AdaptiveCards.Card(ChaseMessages.Approved(collection, step(id), "Ana", artifact));
         }
 
         var (exitCode, output) = await CheckAsync(new JsonObject(cards.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value))));

@@ -125,7 +125,8 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         await db.SaveChangesAsync();
         var client = new ClientView(invoice.ClientId, invoice.Client.Name, null, null, "owner", "teams:19:channel", null);
         var view = new InvoiceView(invoice.Id, invoice.Number, invoice.Currency, invoice.Total, invoice.AmountDue, invoice.IssueDate, invoice.DueDate, 39);
-        var message = ChaseMessages.Proposal(proposal.Id, client, view, ChaseLadder.Default.Find(ChaseLadder.LateNotice)!, "39 days past due", "Formal notice text", false);
+        var message = ChaseMessages.Proposal(proposal.Id, new CaseView(client, invoice.Currency, [view], [], CaseHistory.None),
+            ChaseLadder.Default.Find(ChaseLadder.LateNotice)!, "1 invoice overdue, the oldest 39 days past due", "Formal notice text");
         db.Outbox.Add(new Core.Delivery.OutboxMessage { Key = $"proposal:{proposal.Id}:0", Kind = "proposal", Target = "teams:19:channel", Body = message.ToJson(), DeliveredAt = DateTime.UtcNow });
         await db.SaveChangesAsync();
         return proposal.Id;
@@ -149,7 +150,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         Assert.Equal((200, AdaptiveCards.ContentType), (json["statusCode"]!.GetValue<int>(), json["type"]!.GetValue<string>()));
         var card = json["value"]!;
         Assert.Null(card["actions"]);
-        Assert.Contains("Proposal: formal late notice for INV-0101", card["body"]![0]!["text"]!.GetValue<string>());
+        Assert.Contains("Proposal: formal late notice for Kauri Digital Ltd", card["body"]![0]!["text"]!.GetValue<string>());
         Assert.Equal("Approved by teams:aad-approver at 2026-11-23 10:00 UTC", card["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
         Assert.Equal(AdaptiveCards.RefreshVerb, card["refresh"]!["action"]!["verb"]!.GetValue<string>());
         await using var db = _db.Open();
@@ -242,7 +243,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
 
         var postedCard = _connector.Calls.Where(c => c.Path == "/v3/conversations/19:ar@thread.tacv2/activities")
             .Select(c => c.Body["attachments"]![0]!["content"]!)
-            .Single(card => card["body"]![0]!["text"]!.GetValue<string>().StartsWith("Proposal: formal late notice for INV-0101", StringComparison.Ordinal));
+            .Single(card => card["body"]![0]!["text"]!.GetValue<string>().StartsWith("Proposal: formal late notice for Kauri Digital Ltd", StringComparison.Ordinal));
         var approve = postedCard["actions"]!.AsArray().Single(a => a!["verb"]!.GetValue<string>() == ChaseMessages.Approve)!;
         var proposalId = long.Parse(approve["data"]!["value"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(summary.Proposals >= 1);
@@ -256,14 +257,14 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         await using var after = _db.Open();
         var proposal = await after.Proposals.SingleAsync(p => p.Id == proposalId);
         Assert.Equal((ProposalStatus.Approved, "teams:aad-approver"), (proposal.Status, proposal.DecidedBy));
-        Assert.True(await after.AuditEntries.AnyAsync(a => a.Action == "proposal.approved" && a.Subject == "INV-0101"));
+        Assert.True(await after.AuditEntries.AnyAsync(a => a.Action == "proposal.approved" && a.Subject == "Kauri Digital Ltd"));
         // The approved notice is posted for sending, to the same Teams channel.
         Assert.Contains(_connector.Calls, c => c.Path == "/v3/conversations/19:ar@thread.tacv2/activities" &&
-                                               c.Body.ToJsonString().Contains("Approved: formal late notice for INV-0101"));
+                                               c.Body.ToJsonString().Contains("Approved: formal late notice for Kauri Digital Ltd"));
         // And the ladder moves on from here: the next rung waits for the notice's "pay by" date (30 Nov) and the grace days.
         var runner = services.GetRequiredService<ChaseRunner>();
-        Assert.DoesNotContain(await runner.PlanAsync(new DateOnly(2026, 12, 2)), e => e.Invoice == "INV-0101" && e.Step == ChaseLadder.ServiceReduction);
-        Assert.Contains(await runner.PlanAsync(new DateOnly(2026, 12, 3)), e => e.Invoice == "INV-0101" && e.Step == ChaseLadder.ServiceReduction);
+        Assert.DoesNotContain(await runner.PlanAsync(new DateOnly(2026, 12, 2)), e => e.Invoices.Contains("INV-0101") && e.Step == ChaseLadder.ServiceReduction);
+        Assert.Contains(await runner.PlanAsync(new DateOnly(2026, 12, 3)), e => e.Invoices.Contains("INV-0101") && e.Step == ChaseLadder.ServiceReduction);
     }
 
     private async Task<ConnectorCall> WaitForConnectorAsync(string path)

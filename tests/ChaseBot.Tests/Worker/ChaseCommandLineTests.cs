@@ -42,7 +42,7 @@ public sealed class ChaseCommandLineTests : IDisposable
         var later = await Cli.RunAsync("plan", "--as-of", "2026-12-30", "--json", "--db", _db.Path);
 
         var entries = JsonDocument.Parse(later.Out).RootElement.EnumerateArray().ToList();
-        Assert.Contains(entries, e => e.GetProperty("invoice").GetString() == "A1B2C3D4-0006" &&
+        Assert.Contains(entries, e => e.GetProperty("invoices").EnumerateArray().Any(i => i.GetString() == "A1B2C3D4-0006") &&
                                       e.GetProperty("step").GetString() == "late-notice");
     }
 

@@ -82,7 +82,7 @@ public sealed class CommandLineContractTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("people.csv: refused", result.Out);
-        Assert.Contains("· reminder", result.Out);
+        Assert.Contains("· proposal", result.Out); // the Xero sample: two clients, each a case with its late notice
     }
 
     [Fact]

@@ -206,7 +206,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.DoesNotContain("refused", first.Out);
         Assert.Contains("· reminder", first.Out);
         Assert.Contains("Berlin Bikes GmbH: 2 invoices overdue", first.Out); // one message for the client's two invoices
-        Assert.Contains("Proposal: formal late notice for A1B2C3D4-0004 (Helios Solar Co", first.Out);
+        Assert.Contains("Proposal: formal late notice for Helios Solar Co (USD ", first.Out);
         Assert.Contains("private message to @owner · morale", first.Out);
         Assert.Contains("· digest", first.Out);
         Assert.Contains("held for quiet hours or the weekend", first.Out);

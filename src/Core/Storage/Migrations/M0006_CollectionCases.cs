@@ -32,7 +32,7 @@ public sealed class M0006_CollectionCases : Migration
                 table.PrimaryKey("PK_Cases", x => x.Id);
                 table.ForeignKey("FK_Cases_Clients_ClientId", x => x.ClientId, "Clients", "Id", onDelete: ReferentialAction.Restrict);
             });
-        migration.CreateIndex("IX_Cases_ClientId_Currency", "Cases", ["ClientId", "Currency"]);
+        migration.CreateIndex("IX_Cases_ClientId_Currency", "Cases", ["ClientId", "Currency"], unique: true, filter: "\"ClosedOn\" IS NULL");
 
         migration.CreateTable(
             name: "CaseSteps",
@@ -53,11 +53,21 @@ public sealed class M0006_CollectionCases : Migration
             });
         migration.CreateIndex("IX_CaseSteps_CaseId_Step", "CaseSteps", ["CaseId", "Step"], unique: true);
 
-        migration.AddColumn<long>("CaseId", "Proposals", nullable: true);
+        if (ActiveProvider == "Microsoft.EntityFrameworkCore.Sqlite")
+        {
+            // SQLite cannot add a foreign key to an existing table, but it can add a column that carries one.
+            migration.Sql("""
+                ALTER TABLE "Proposals" ADD COLUMN "CaseId" INTEGER NULL
+                    CONSTRAINT "FK_Proposals_Cases_CaseId" REFERENCES "Cases" ("Id") ON DELETE RESTRICT;
+                """);
+        }
+        else
+        {
+            migration.AddColumn<long>("CaseId", "Proposals", nullable: true);
+            migration.AddForeignKey("FK_Proposals_Cases_CaseId", "Proposals", "CaseId", "Cases", principalColumn: "Id",
+                onDelete: ReferentialAction.Restrict);
+        }
         migration.CreateIndex("IX_Proposals_CaseId", "Proposals", "CaseId");
-        // SQLite cannot add a foreign key to an existing table without rebuilding it; EF rebuilds it for this operation.
-        migration.AddForeignKey("FK_Proposals_Cases_CaseId", "Proposals", "CaseId", "Cases", principalColumn: "Id",
-            onDelete: ReferentialAction.Restrict);
         migration.DropIndex("IX_Proposals_InvoiceId_Step", "Proposals");
         migration.CreateIndex("IX_Proposals_InvoiceId_Step", "Proposals", ["InvoiceId", "Step"]);
 
