@@ -48,6 +48,7 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
     private static readonly Dictionary<string, string> Usage = new()
     {
         ["status"] = "status [client|invoice] [public] — who owes what (public: post it in the channel)",
+        ["case"] = "case <client> — where the client's collection stands: stage, what comes next and when, deadlines, history",
         ["paid"] = "paid <invoice> [amount] [date] — log a payment (default: the whole balance, today)",
         ["dispute"] = "dispute <invoice> <reason> — log a dispute; chasing pauses until it is resolved",
         ["resolve"] = "resolve <invoice> [note] — close the invoice's dispute",
@@ -71,7 +72,7 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
         var args = words.Skip(1).ToList();
         var needs = verb switch
         {
-            "status" or "digest" or "help" or "morale" => Role.Viewer,
+            "status" or "case" or "digest" or "help" or "morale" => Role.Viewer,
             _ when Usage.ContainsKey(verb) => Role.Collector,
             _ => Role.Viewer,
         };
@@ -82,6 +83,7 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
             return verb switch
             {
                 "status" => await StatusAsync(args, cancellationToken),
+                "case" or "cases" => await CaseAsync(args, cancellationToken),
                 "paid" => await PaidAsync(args, context, cancellationToken),
                 "dispute" => await DisputeAsync(args, context, cancellationToken),
                 "resolve" => await ResolveAsync(args, context, cancellationToken),

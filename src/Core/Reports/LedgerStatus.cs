@@ -189,7 +189,7 @@ public static class LedgerStatus
     /// The client a person means: the exact name (any case or spacing), else the one client whose name starts with
     /// the words ("Kauri"), else the one whose name contains them; null when none or several do.
     /// </summary>
-    private static async Task<long?> FindClientAsync(ChaseDbContext db, string text, CancellationToken cancellationToken)
+    public static async Task<long?> FindClientAsync(ChaseDbContext db, string text, CancellationToken cancellationToken)
     {
         var normalized = Client.Normalize(text);
         var exact = await db.Clients.AsNoTracking().Where(c => c.NormalizedName == normalized)

@@ -43,9 +43,16 @@ internal static class WorkerCommands
                 result.AddError("--json and --csv cannot be used together: choose one");
         });
         root.Add(status);
+        var cases = new Command("cases", "Each client's collection case: stage, the proposal waiting, what comes next and from when, deadlines, holds, history.")
+        {
+            new Argument<string[]>("client") { Description = "Show just this client (a unique part of the name is enough)", Arity = ArgumentArity.ZeroOrMore },
+            AsOf(), Db(), Json("an array of {client, currency, stage, pendingProposal, nextStep, nextEarliest, deadline, invoices, overdue, holds, timeline}"), Set(),
+        };
+        cases.Validators.Add(result => RefuseUnknownOptions(result, cases.Arguments[0]));
+        root.Add(cases);
         root.Add(new Command("plan", "What the chase would do now (or on that day), changing nothing: nudges, proposals, skips and why.")
         {
-            AsOf(), Db(), Json("an array of {invoice, client, step, kind, reason, sendAt}"), Set(),
+            AsOf(), Db(), Json("an array of {invoice, invoices, client, step, kind, reason, sendAt}"), Set(),
         });
         root.Add(new Command("decide", "Decide an escalation proposal (the user must be in Chase:Approvers).")
         {
@@ -85,7 +92,7 @@ internal static class WorkerCommands
     }
 
     /// <summary>The verbs that only read or decide: they never create a ledger.</summary>
-    public static bool NeedsExistingLedger(string? verb) => verb is "status" or "plan" or "decide" or "chat" or "outbox" or "digest";
+    public static bool NeedsExistingLedger(string? verb) => verb is "status" or "cases" or "plan" or "decide" or "chat" or "outbox" or "digest";
 
     private static Option<string> Db() => new("--db") { Description = "The SQLite ledger file (default: one per user; see the README)", HelpName = "path" };
 

@@ -37,6 +37,26 @@ public sealed class ChaseCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Case_shows_a_clients_collection_by_part_of_its_name_and_every_case_without_one()
+    {
+        await _h.InvoiceAsync(await _h.ClientAsync("Kauri Digital Ltd"), "INV-0101", 30, 4600m, i => i.Currency = "NZD");
+        await _h.InvoiceAsync(await _h.ClientAsync("Tui Print & Design"), "INV-0102", 8, 650m, i => i.Currency = "NZD");
+        await _h.Runner.RunAsync();
+
+        var kauri = await _h.SayAsync("case kauri");
+        var all = await _h.SayAsync("case");
+        var nobody = await _h.Commands().HandleAsync("case Nobody Ltd", new CommandContext("U1", "slack"));
+
+        Assert.StartsWith("Collection case: Kauri Digital Ltd\n*Kauri Digital Ltd (NZD): NZD 4,600.00 overdue on 1 invoice*", kauri);
+        Assert.Contains("Waiting for a decision: formal late notice (proposal 1)", kauri);
+        Assert.Contains("23 Nov 2026 · Proposed: formal late notice (proposal 1)", kauri);
+        Assert.Contains("Kauri Digital Ltd (NZD): NZD 4,600.00 overdue on 1 invoice · Stage: nothing sent yet · case opened 23 Nov 2026", all);
+        Assert.Contains("Tui Print & Design (NZD): NZD 650.00 overdue on 1 invoice · Stage: second reminder (drafted 23 Nov 2026)", all);
+        Assert.Equal(CommandOutcome.Refused, nobody.Outcome);
+        Assert.Contains("No client matches \"Nobody Ltd\"", nobody.ToText());
+    }
+
+    [Fact]
     public async Task A_promise_repeats_its_amount_and_a_quoted_client_can_be_snoozed_in_so_many_days()
     {
         await Kauri();

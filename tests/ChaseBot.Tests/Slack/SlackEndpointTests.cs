@@ -39,6 +39,16 @@ public sealed class SlackEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_case_command_answers_with_the_clients_collection_in_Block_Kit()
+    {
+        var json = await Json(await _bot.CommandAsync("case kauri"));
+
+        Assert.Equal("ephemeral", json["response_type"]!.GetValue<string>());
+        Assert.Equal("Collection case: Kauri Digital Ltd", json["blocks"]![0]!["text"]!["text"]!.GetValue<string>());
+        Assert.Contains("Next: formal late notice", json.ToJsonString());
+    }
+
+    [Fact]
     public async Task Status_public_posts_in_the_channel() =>
         Assert.Equal("in_channel", (await Json(await _bot.CommandAsync("status public")))["response_type"]!.GetValue<string>());
 

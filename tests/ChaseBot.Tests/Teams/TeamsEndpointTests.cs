@@ -100,6 +100,17 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_case_command_in_a_message_is_answered_with_a_card()
+    {
+        await PostAsync(Activity("message", more: a => a["text"] = "<at>ChaseBot</at> case Kauri"));
+
+        var reply = await WaitForConnectorAsync("/v3/conversations/a:personal-1/activities/1700000000001");
+        var card = reply.Body["attachments"]![0]!["content"]!;
+        Assert.Equal("Collection case: Kauri Digital Ltd", card["body"]![0]!["text"]!.GetValue<string>());
+        Assert.Contains("Next: formal late notice", card.ToJsonString());
+    }
+
+    [Fact]
     public async Task Mentioning_a_colleague_in_a_channel_sets_them_as_the_clients_owner()
     {
         await PostAsync(Activity("message", more: a =>

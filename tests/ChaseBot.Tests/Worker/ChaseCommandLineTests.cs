@@ -67,6 +67,43 @@ public sealed class ChaseCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Cases_shows_each_clients_stage_what_comes_next_and_when_and_the_history()
+    {
+        var monday = FakeClock.At("2026-11-23T10:00:00Z");
+        var approvers = new Dictionary<string, string?> { ["Chase:Approvers:0"] = "alice" };
+        await Cli.RunAsync(monday, null, "run-once", "--folder", Samples.Folder, "--db", _db.Path);
+        var blueRidge = JsonDocument.Parse((await Cli.RunAsync(monday, null, "cases", "Blue Ridge", "--json", "--db", _db.Path)).Out)
+            .RootElement.EnumerateArray().Single();
+        await Cli.RunAsync(monday, approvers, "decide", blueRidge.GetProperty("pendingProposal").GetInt64().ToString(), "approve",
+            "--user", "alice", "--db", _db.Path);
+        await Cli.RunAsync(monday, null, "chat", "dispute 1004 wrong quantity", "--db", _db.Path);
+
+        var json = await Cli.RunAsync(monday, null, "cases", "blue ridge", "--json", "--db", _db.Path);
+        var human = await Cli.RunAsync(monday, null, "cases", "--db", _db.Path);
+        var unknown = await Cli.RunAsync(monday, null, "cases", "Nobody Ltd", "--db", _db.Path);
+
+        Assert.Equal(0, json.ExitCode);
+        var c = JsonDocument.Parse(json.Out).RootElement.EnumerateArray().Single();
+        Assert.Equal(("Blue Ridge Outfitters", "late-notice", "2026-11-30"),
+            (c.GetProperty("client").GetString(), c.GetProperty("stage").GetString(), c.GetProperty("deadline").GetString()));
+        Assert.Equal(JsonValueKind.Null, c.GetProperty("pendingProposal").ValueKind);
+        // Service reduction is passed over (no clause recorded); the final notice keeps the ladder's 14 days from the late notice.
+        Assert.Equal(("final-notice", "2026-12-07"), (c.GetProperty("nextStep").GetString(), c.GetProperty("nextEarliest").GetString()));
+        Assert.Equal(["1001", "1004"], c.GetProperty("invoices").EnumerateArray().Select(i => i.GetString()));
+        Assert.Equal(17250m, c.GetProperty("overdue").GetProperty("USD").GetDecimal());
+        var hold = c.GetProperty("holds").EnumerateArray().Single();
+        Assert.Equal(("1004", "dispute"), (hold.GetProperty("invoice").GetString(), hold.GetProperty("kind").GetString()));
+        Assert.Contains(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("what").GetString()!.StartsWith("Approved by alice: formal late notice, giving the client until 30 Nov 2026"));
+        Assert.Contains("Blue Ridge Outfitters (USD): USD 17,250.00 overdue on 2 invoices", human.Out);
+        Assert.Contains("Stage: formal late notice (approved 23 Nov 2026)", human.Out);
+        Assert.Contains("Next: final notice, from 7 Dec 2026", human.Out);
+        Assert.Contains("On hold: 1004 is disputed (wrong quantity) until resolved", human.Out);
+        Assert.DoesNotContain("late-notice", human.Out); // step titles in text, ids only in JSON
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("No client matches 'Nobody Ltd'", unknown.Error);
+    }
+
+    [Fact]
     public async Task Outbox_lists_what_is_held_and_digest_queues_one_for_the_next_allowed_hour()
     {
         var saturday = FakeClock.At("2026-11-21T09:00:00Z");

@@ -1,0 +1,41 @@
+using ChaseBot.Core.Reports;
+
+namespace ChaseBot.Core.Commands;
+
+public sealed partial class ChaseCommands
+{
+    private const int CasesListed = 10;
+    private const int TimelineShown = 8;
+
+    /// <summary>`case <client>`: one client's collection; `case` alone: the clients furthest along, one line each.</summary>
+    private async Task<CommandReply> CaseAsync(List<string> args, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (args.Count == 0)
+        {
+            var all = await CaseReport.RunAsync(db, chase, Today, null, cancellationToken);
+            if (all.Count == 0)
+                return CommandReply.Say("No collection cases: nothing is overdue.");
+            var lines = all.Take(CasesListed).Select(c => $"{CaseText.Heading(c)} · {CaseText.Lines(c, chase.Ladder, timeline: 0)[0]}").ToList();
+            if (all.Count > CasesListed)
+                lines.Add($"and {Text.Counted.Of(all.Count - CasesListed, "more client")} — /chase case <client> shows one");
+            return CommandReply.Say($"Collection cases as of {Today:d MMM yyyy}", [.. lines]);
+        }
+        var name = string.Join(' ', args);
+        var clientId = await LedgerStatus.FindClientAsync(db, name, cancellationToken);
+        if (clientId is null)
+        {
+            var suggestions = await LedgerStatus.SuggestionsAsync(db, name, cancellationToken);
+            return CommandReply.Refuse($"No client matches \"{Shorten(name)}\".",
+                suggestions.Count > 0 ? $"Did you mean: {string.Join(", ", suggestions)}?" : "Try: /chase case (every open case)");
+        }
+        var cases = await CaseReport.RunAsync(db, chase, Today, clientId, cancellationToken);
+        if (cases.Count == 0)
+        {
+            var client = await db.Clients.FindAsync([clientId.Value], cancellationToken);
+            return CommandReply.Say($"{client!.Name}: nothing overdue, no collection case.");
+        }
+        var message = cases.SelectMany(c => new[] { $"*{CaseText.Heading(c)}*" }.Concat(CaseText.Lines(c, chase.Ladder, TimelineShown))).ToList();
+        return CommandReply.Say($"Collection case: {cases[0].Client}", [.. message]);
+    }
+}

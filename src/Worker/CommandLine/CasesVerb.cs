@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Reports;
+using ChaseBot.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChaseBot.Worker.CommandLine;
+
+/// <summary>`cases [client]`: where every client's collection stands, what comes next and when, and what happened.</summary>
+internal static class CasesVerb
+{
+    public static async Task<int> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
+        TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (!WorkerCommandLine.TryAsOf(arguments, services, stderr, out var asOf))
+            return 2;
+        var settings = services.GetRequiredService<ChaseSettings>();
+        await using var db = await services.GetRequiredService<IDbContextFactory<ChaseDbContext>>().CreateDbContextAsync(cancellationToken);
+        long? clientId = null;
+        if (arguments.Positionals.Count > 0)
+        {
+            var name = string.Join(' ', arguments.Positionals);
+            clientId = await LedgerStatus.FindClientAsync(db, name, cancellationToken);
+            if (clientId is null)
+            {
+                var suggestions = await LedgerStatus.SuggestionsAsync(db, name, cancellationToken);
+                await stderr.WriteLineAsync($"No client matches '{name}'." +
+                                            (suggestions.Count > 0 ? $" Did you mean: {string.Join(", ", suggestions)}?" : ""));
+                return WorkerCommandLine.Refused;
+            }
+        }
+        var cases = await CaseReport.RunAsync(db, settings, asOf, clientId, cancellationToken);
+        if (arguments.Flags.Contains("json"))
+        {
+            await stdout.WriteLineAsync(Json(cases));
+            return 0;
+        }
+        if (cases.Count == 0)
+        {
+            await stdout.WriteLineAsync($"Nothing overdue as of {asOf:yyyy-MM-dd}: no client has a collection case.");
+            return 0;
+        }
+        var text = new StringBuilder();
+        foreach (var c in cases)
+        {
+            text.AppendLine(CaseText.Heading(c));
+            foreach (var line in CaseText.Lines(c, settings.Ladder))
+                text.AppendLine("  " + line);
+            text.AppendLine();
+        }
+        await stdout.WriteAsync(text.ToString());
+        return 0;
+    }
+
+    private static string? Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static string Json(IReadOnlyList<CaseLine> cases) => JsonSerializer.Serialize(cases.Select(c => new
+    {
+        client = c.Client,
+        currency = c.Currency,
+        opened = Day(c.OpenedOn),
+        stage = c.Stage,
+        stageOn = Day(c.StageOn),
+        pendingProposal = c.PendingProposal,
+        nextStep = c.NextStep,
+        nextEarliest = Day(c.NextEarliest),
+        deadline = Day(c.Deadline),
+        invoices = c.Invoices,
+        comingDue = c.ComingDue,
+        overdue = new Dictionary<string, decimal> { [c.Currency] = c.Overdue },
+        holds = c.Holds.Select(h => new { invoice = h.Invoice, kind = h.Kind, reason = h.Reason, until = Day(h.Until) }),
+        timeline = c.Timeline.Select(e => new { on = Day(e.On), what = e.What }),
+    }), SummaryText.JsonOptions);
+}
