@@ -16,7 +16,7 @@ using Microsoft.Extensions.Options;
 var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [10_000, 100_000, 1_000_000];
 var today = new DateOnly(2026, 11, 23);
 Console.WriteLine($"{Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd}; SQLite; as of {today:yyyy-MM-dd}");
-Console.WriteLine($"{"invoices",-10} {"clients",-8} {"plan (median of 3)",-20} {"ms per 1,000",-10} {"decisions",-10} {"run (writes)",-12}");
+Console.WriteLine($"{"invoices",-10} {"clients",-8} {"plan (median of 3)",-20} {"ms per 1,000",-10} {"decisions",-10} {"run (writes)",-12} first run wrote");
 foreach (var invoices in sizes)
 {
     var folder = Directory.CreateTempSubdirectory("chasebot-planning-bench-").FullName;
@@ -43,10 +43,33 @@ foreach (var invoices in sizes)
     if (invoices <= 100_000)
         await runner.RunAsync(today);
     var ran = invoices <= 100_000 ? run.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) : "-";
+    var wrote = invoices <= 100_000 ? await WrittenAsync(options.Options) : "-";
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{invoices,-10:N0} {clients,-8:N0} {median,-20:F2} {median * 1000 / invoices * 1000,-10:F1} {decisions,-10:N0} {ran,-12}"));
+        $"{invoices,-10:N0} {clients,-8:N0} {median,-20:F2} {median * 1000 / invoices * 1000,-10:F1} {decisions,-10:N0} {ran,-12} {wrote}"));
     SqliteConnection.ClearAllPools();
     Directory.Delete(folder, recursive: true);
+}
+
+// What the first run left in the ledger: every table it writes to, counted with SQL so this reads the same on any commit.
+static async Task<string> WrittenAsync(DbContextOptions<ChaseDbContext> options)
+{
+    await using var db = new ChaseDbContext(options);
+    var connection = db.Database.GetDbConnection();
+    await connection.OpenAsync();
+    var counts = new List<string>();
+    var total = 0L;
+    foreach (var table in new[] { "ChaseSteps", "CaseSteps", "Proposals", "ProposalInvoices", "Cases", "Outbox", "AuditEntries" })
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'";
+        if ((long)(await command.ExecuteScalarAsync())! == 0)
+            continue;
+        command.CommandText = $"SELECT COUNT(*) FROM \"{table}\"";
+        var n = (long)(await command.ExecuteScalarAsync())!;
+        total += n;
+        counts.Add(string.Create(CultureInfo.InvariantCulture, $"{table} {n:N0}"));
+    }
+    return string.Create(CultureInfo.InvariantCulture, $"{total:N0} rows ({string.Join(", ", counts)})");
 }
 
 static async Task SeedAsync(DbContextOptions<ChaseDbContext> options, int invoices, int clients, DateOnly today)

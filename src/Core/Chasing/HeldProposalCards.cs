@@ -5,26 +5,47 @@ using Microsoft.EntityFrameworkCore;
 namespace ChaseBot.Core.Chasing;
 
 /// <summary>
-/// A proposal's card still waiting in the outbox (held for quiet hours or the weekend) when the proposal is decided or
-/// withdrawn: it goes out as a record of what happened, without buttons, never as a live proposal.
+/// A proposal's cards once it is decided or withdrawn: one still waiting in the outbox (held for quiet hours or the
+/// weekend) goes out as a record of what happened, without buttons, never as a live proposal; one already posted is
+/// rewritten in place the same way (Slack chat.update, a Teams activity update), so nobody clicks a stale button.
 /// </summary>
 public static class HeldProposalCards
 {
-    /// <summary>Rewrites the proposal's undelivered cards (saved with the caller's changes); returns how many.</summary>
-    public static async Task<int> SettleAsync(ChaseDbContext db, long proposalId, string outcome, CancellationToken cancellationToken)
+    /// <summary>Rewrites the proposal's live cards (saved with the caller's changes); returns how many.</summary>
+    public static async Task<int> SettleAsync(ChaseDbContext db, long proposalId, string outcome, DateTime now, CancellationToken cancellationToken)
     {
         var prefix = $"proposal:{proposalId}:";
-        var held = await db.Outbox.Where(m => m.Key.StartsWith(prefix) && m.DeliveredAt == null && m.DeadLetteredAt == null)
-            .ToListAsync(cancellationToken);
-        foreach (var card in held)
+        var cards = await db.Outbox.Where(m => m.Key.StartsWith(prefix) && m.DeadLetteredAt == null).ToListAsync(cancellationToken);
+        var updated = (await db.Outbox.Where(m => m.Key.StartsWith(UpdatePrefix + prefix)).Select(m => m.Key).ToListAsync(cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
+        var settled = 0;
+        foreach (var card in cards)
         {
-            var message = ChatMessage.FromJson(card.Body);
-            card.Body = (message with
-            {
-                Actions = [],
-                Lines = [.. message.Lines.Where(l => !l.StartsWith(ChaseMessages.DecisionPending, StringComparison.Ordinal)), outcome],
-            }).ToJson();
+            if (card.DeliveredAt is null)
+                card.Body = Settled(card.Body, outcome);
+            else if (card.PlatformMessageId is { } posted && updated.Add(UpdatePrefix + card.Key))
+                db.Outbox.Add(new OutboxMessage
+                {
+                    Key = UpdatePrefix + card.Key, Kind = "card-update", Audience = card.Audience, Target = card.Target,
+                    Body = Settled(card.Body, outcome), CreatedAt = now, NotBefore = now, Replaces = posted,
+                });
+            else
+                continue;
+            settled++;
         }
-        return held.Count;
+        return settled;
+    }
+
+    /// <summary>An update's key: the card's own, so each posted card is rewritten at most once.</summary>
+    private const string UpdatePrefix = "update:";
+
+    private static string Settled(string body, string outcome)
+    {
+        var message = ChatMessage.FromJson(body);
+        return (message with
+        {
+            Actions = [],
+            Lines = [.. message.Lines.Where(l => !l.StartsWith(ChaseMessages.DecisionPending, StringComparison.Ordinal)), outcome],
+        }).ToJson();
     }
 }

@@ -79,7 +79,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
             Verdict.Snooze => $"Snoozed by {userId} until {Day(proposal.SnoozedUntil!.Value)}.",
             _ => $"Rejected by {userId} on {Day(today)}" + (reason is null ? "." : $": {reason}"),
         };
-        await HeldProposalCards.SettleAsync(db, proposal.Id, decided, cancellationToken);
+        await HeldProposalCards.SettleAsync(db, proposal.Id, decided, now.UtcDateTime, cancellationToken);
         db.AuditEntries.Add(new AuditEntry
         {
             At = now.UtcDateTime, Actor = userId, Action = $"proposal.{proposal.Status.ToString().ToLowerInvariant()}",

@@ -102,7 +102,7 @@ public static class ProposalWithdrawal
         var title = ladder.Find(proposal.Step)?.Title ?? proposal.Step;
         var about = proposal.CaseId is null ? proposal.Invoice.Number : proposal.Invoice.Client.Name;
         var said = $"Withdrawn: the {title} for {about} (proposal {proposal.Id}), because {why}. Nothing was sent.";
-        await HeldProposalCards.SettleAsync(db, proposal.Id, said, cancellationToken);
+        await HeldProposalCards.SettleAsync(db, proposal.Id, said, now, cancellationToken);
         return said;
     }
 }

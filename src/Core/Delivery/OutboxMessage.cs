@@ -33,6 +33,11 @@ public sealed class OutboxMessage
     public DateTime? DeliveredAt { get; set; }
     public string? Platform { get; set; }
     public string? PlatformMessageId { get; set; }
+    /// <summary>
+    /// The platform id of a message already posted that this one rewrites in place (Slack chat.update, a Teams activity
+    /// update) instead of posting anew: a card whose proposal was withdrawn or decided away from its buttons.
+    /// </summary>
+    public string? Replaces { get; set; }
     /// <summary>Set when delivery has been given up: the message stays, visible, with the last error.</summary>
     public DateTime? DeadLetteredAt { get; set; }
     public string? LastError { get; set; }

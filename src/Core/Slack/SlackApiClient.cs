@@ -34,11 +34,15 @@ public sealed class SlackApiClient
         _retry = ChatRetry.Pipeline(clock, attempts: 2, delay: TimeSpan.FromMilliseconds(200));
     }
 
-    public async Task<string> PostMessageAsync(string channel, JsonObject message, CancellationToken cancellationToken)
+    public async Task<string> PostMessageAsync(string channel, JsonObject message, CancellationToken cancellationToken) =>
+        (await PostAsync(channel, message, cancellationToken)).Ts;
+
+    /// <summary>Posts; returns the channel's id (chat.update needs it, where a post may name the channel) and the message's ts.</summary>
+    public async Task<(string Channel, string Ts)> PostAsync(string channel, JsonObject message, CancellationToken cancellationToken)
     {
         message["channel"] = channel;
         var result = await CallAsync("chat.postMessage", message, cancellationToken);
-        return result["ts"]?.GetValue<string>() ?? "";
+        return (result["channel"]?.GetValue<string>() ?? channel, result["ts"]?.GetValue<string>() ?? "");
     }
 
     public Task UpdateAsync(string channel, string ts, JsonObject message, CancellationToken cancellationToken)

@@ -16,6 +16,21 @@ public sealed class SlackPlatform(SlackApiClient api, ChannelPacer pacer, ILogge
 
     public async Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
     {
+        if (message.Replaces is { } posted && posted.Split('/', 2) is [var postedIn, var postedTs])
+        {
+            // A card already in the channel, rewritten in place (a proposal withdrawn or decided away from its buttons).
+            await pacer.WaitTurnAsync(postedIn, cancellationToken);
+            try
+            {
+                await api.UpdateAsync(postedIn, postedTs, BlockKit.Message(content), cancellationToken);
+            }
+            finally
+            {
+                pacer.Completed(postedIn);
+            }
+            log.LogInformation("Updated {Kind} {Key} in Slack {Channel} ({Ts})", message.Kind, message.Key, postedIn, postedTs);
+            return new Delivered(posted);
+        }
         var channel = message.Audience == Audience.Direct
             ? await api.OpenDirectMessageAsync(message.Target, cancellationToken)
             : message.Target;
@@ -23,7 +38,7 @@ public sealed class SlackPlatform(SlackApiClient api, ChannelPacer pacer, ILogge
         string ts;
         try
         {
-            ts = await api.PostMessageAsync(channel, BlockKit.Message(content), cancellationToken);
+            (channel, ts) = await api.PostAsync(channel, BlockKit.Message(content), cancellationToken);
         }
         catch (TransientDeliveryException e) when (e.RetryAfter is { } retryAfter)
         {

@@ -185,6 +185,7 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
             message.Property(m => m.Target).HasMaxLength(200);
             message.Property(m => m.Platform).HasMaxLength(30);
             message.Property(m => m.PlatformMessageId).HasMaxLength(200);
+            message.Property(m => m.Replaces).HasMaxLength(200);
             message.Property(m => m.LastError).HasMaxLength(2000);
             message.HasIndex(m => new { m.DeliveredAt, m.DeadLetteredAt, m.NotBefore });
         });

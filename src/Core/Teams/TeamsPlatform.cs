@@ -19,6 +19,16 @@ public sealed class TeamsPlatform(BotConnectorClient connector, TeamsConversatio
 
     public async Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
     {
+        if (message.Replaces is { } posted && posted.LastIndexOf('/') is var slash and > 0)
+        {
+            // A card already in the conversation, rewritten in place (Bot Connector: PUT the activity).
+            var conversation = posted[..slash];
+            var postedIn = await conversations.FindAsync(conversation, cancellationToken)
+                           ?? throw new InvalidOperationException($"no live Teams conversation {conversation} to update the card in");
+            await connector.UpdateAsync(postedIn.ServiceUrl, conversation, posted[(slash + 1)..], AdaptiveCards.Activity(content), cancellationToken);
+            log.LogInformation("Updated {Kind} {Key} in Teams conversation {Conversation}", message.Kind, message.Key, conversation);
+            return new Delivered(posted);
+        }
         var target = message.Target.StartsWith(AdaptiveCards.TeamsUserPrefix, StringComparison.Ordinal)
             ? message.Target[AdaptiveCards.TeamsUserPrefix.Length..]
             : message.Target;

@@ -56,6 +56,32 @@ public sealed class SlackDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_posted_proposal_withdrawn_from_chat_is_rewritten_in_place_without_its_buttons()
+    {
+        await _h.InvoiceAsync(await _h.ClientAsync("Kauri Digital Ltd", c => c.Channel = "C0KAURI"), "K-1", 25);
+        await _h.Runner.RunAsync();
+        var (drainer, _) = Slack();
+        await drainer.DrainAsync();
+        var posted = Assert.Single(_slack.Calls);
+
+        var reply = await _h.SayAsync("paid K-1", "UAPPROVER");
+        await drainer.DrainAsync();
+
+        Assert.Contains("Withdrawn: the formal late notice for Kauri Digital Ltd", reply);
+        var update = Assert.Single(_slack.Calls, c => c.Path == "/api/chat.update");
+        Assert.Equal("/api/chat.postMessage", posted.Path);
+        // The channel and the ts Slack gave the post.
+        Assert.Equal(("C0KAURI", "1700000000.000001"), (update.Body["channel"]!.GetValue<string>(), update.Body["ts"]!.GetValue<string>()));
+        var text = update.Body.ToJsonString();
+        Assert.DoesNotContain("\"actions\"", text);
+        Assert.DoesNotContain("Nothing is sent or changed until an approver decides", text);
+        Assert.Contains("paid in full", text);
+        Assert.Equal(2, _slack.Calls.Count); // rewritten once; a second drain sends nothing more
+        await drainer.DrainAsync();
+        Assert.Equal(2, _slack.Calls.Count);
+    }
+
+    [Fact]
     public async Task Morale_check_ins_go_by_direct_message_to_the_owner()
     {
         await _h.InvoiceAsync(await _h.ClientAsync("A", c => c.OwnerUserId = "U0OWNER"), "A-1", 10);

@@ -278,6 +278,39 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         Assert.Contains(await runner.PlanAsync(new DateOnly(2026, 12, 3)), e => e.Invoices.Contains("INV-0101") && e.Step == ChaseLadder.ServiceReduction);
     }
 
+    [Fact]
+    public async Task A_posted_card_withdrawn_by_a_payment_logged_in_chat_is_updated_in_place_without_buttons()
+    {
+        await PostAsync(Activity("conversationUpdate", more: a =>
+        {
+            a["conversation"] = new JsonObject { ["id"] = "19:ar@thread.tacv2", ["conversationType"] = "channel" };
+            a["membersAdded"] = new JsonArray(new JsonObject { ["id"] = "28:chasebot" });
+        }));
+        await using (var db = _db.Open())
+        {
+            (await db.Clients.SingleAsync(c => c.Name == "Kauri Digital Ltd")).Channel = "teams:19:ar@thread.tacv2";
+            await db.SaveChangesAsync();
+        }
+        var services = _bot.Services;
+        await services.GetRequiredService<ChaseRunner>().RunAsync();
+        await services.GetRequiredService<Core.Delivery.OutboxDrainer>().DrainAsync();
+        Core.Delivery.OutboxMessage posted;
+        await using (var db = _db.Open())
+            posted = await db.Outbox.SingleAsync(m => m.Kind == "proposal" && m.Target == "teams:19:ar@thread.tacv2");
+
+        await PostAsync(Activity("message", more: a => a["text"] = "<at>ChaseBot</at> paid INV-0101"));
+        await WaitForConnectorAsync("/v3/conversations/a:personal-1/activities/1700000000001");
+        await services.GetRequiredService<Core.Delivery.OutboxDrainer>().DrainAsync();
+
+        var activityId = posted.PlatformMessageId![(posted.PlatformMessageId!.LastIndexOf('/') + 1)..];
+        var update = Assert.Single(_connector.Calls, c => c.Method == "PUT");
+        Assert.Equal($"/v3/conversations/19:ar@thread.tacv2/activities/{activityId}", update.Path);
+        var card = update.Body["attachments"]![0]!["content"]!;
+        Assert.Null(card["actions"]);
+        Assert.Contains(card["body"]!.AsArray(), b => b!["text"]?.GetValue<string>().StartsWith("Withdrawn: the formal late notice for Kauri Digital Ltd") == true);
+        Assert.DoesNotContain(ChaseMessages.DecisionPending, card.ToJsonString());
+    }
+
     private async Task<ConnectorCall> WaitForConnectorAsync(string path)
     {
         for (var i = 0; i < 200; i++)

@@ -88,6 +88,8 @@ public sealed class M0006_CollectionCases : Migration
             });
         migration.CreateIndex("IX_ProposalInvoices_InvoiceId", "ProposalInvoices", "InvoiceId");
 
+        migration.AddColumn<string>("Replaces", "Outbox", maxLength: 200, nullable: true);
+
         // Adoption, in SQL both providers read alike: one open case per client and currency that has proposals on
         // invoices still owed; those proposals join it, each rung recorded once, and each covers its own invoice.
         migration.Sql("""
@@ -116,6 +118,7 @@ public sealed class M0006_CollectionCases : Migration
 
     protected override void Down(MigrationBuilder migration)
     {
+        migration.DropColumn("Replaces", "Outbox");
         migration.DropTable("ProposalInvoices");
         migration.DropIndex("IX_Proposals_InvoiceId_Step", "Proposals");
         migration.CreateIndex("IX_Proposals_InvoiceId_Step", "Proposals", ["InvoiceId", "Step"], unique: true);
