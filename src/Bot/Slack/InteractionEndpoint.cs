@@ -47,7 +47,7 @@ public static class InteractionEndpoint
                 ChaseMessages.Snooze => Verdict.Snooze,
                 _ => Verdict.Reject,
             };
-            var result = await decisions.DecideAsync(proposalId, user, verdict);
+            var result = await decisions.DecideAsync(proposalId, user, verdict, onItsCard: true);
             update = result.Accepted
                 ? BlockKit.Decided(blocks, title,
                     $"{BlockKit.Escape(result.Message)} ({Label(verdict)} by <@{BlockKit.Escape(user)}> at {clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC)",

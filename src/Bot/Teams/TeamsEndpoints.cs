@@ -109,7 +109,7 @@ public static class TeamsEndpoints
             if (verb != AdaptiveCards.RefreshVerb)
             {
                 var verdict = verb switch { ChaseMessages.Approve => Verdict.Approve, ChaseMessages.Snooze => Verdict.Snooze, _ => Verdict.Reject };
-                var result = await decisions.DecideAsync(proposalId, activity.User, verdict, cancellationToken: cancellationToken);
+                var result = await decisions.DecideAsync(proposalId, activity.User, verdict, cancellationToken: cancellationToken, onItsCard: true);
                 // A withdrawal is not a refusal of this click: the card itself says why the proposal no longer stands.
                 refusal = result.Accepted || result.Status == ProposalStatus.Withdrawn ? null : result.Message;
             }

@@ -68,18 +68,20 @@ public static class ChasePolicy
         var escalationStarted = ladder.Proposals.Any(p => p.Day <= daysLate) || s.CaseStarted;
         var firedSomething = false;
 
+        // Once the client's case has started, or this invoice is old enough for its first rung, the invoice is the
+        // case's: its texts list it, and a friendly reminder beside a formal notice would contradict them. Nothing is
+        // decided or recorded for it here, so a first run on a long-unchased ledger writes one decision per case per
+        // rung, not a row for every reminder each invoice missed.
+        if (escalationStarted)
+            return decisions;
+
         // Reminders: only the latest one due fires; earlier ones still unsent are recorded as skipped, never sent
-        // in a burst. Once the client's case has started, reminders that were not sent are passed over: the case's
-        // next text lists this invoice, and a friendly reminder beside a formal notice would contradict it.
+        // in a burst.
         var dueNudges = ladder.Nudges.Where(n => n.Day <= daysLate && !s.Steps.ContainsKey(n.Id)).ToList();
         var latestDue = ladder.Nudges.LastOrDefault(n => n.Day <= daysLate);
         foreach (var nudge in dueNudges)
         {
-            if (escalationStarted)
-                decisions.Add(new(nudge.Id, DecisionKind.Skip, s.CaseStarted
-                    ? "caught up: the client's collection case has started and covers this invoice"
-                    : "caught up: escalation has started"));
-            else if (nudge.Id == ChaseLadder.HeadsUp && daysLate > 0)
+            if (nudge.Id == ChaseLadder.HeadsUp && daysLate > 0)
                 decisions.Add(new(nudge.Id, DecisionKind.Skip, "the due date has passed: a heads-up would no longer be true"));
             else if (nudge == latestDue)
             {
@@ -91,7 +93,7 @@ public static class ChasePolicy
         }
 
         // A broken promise resumes the chase at the next reminder at once, even before its day.
-        if (escalate && !firedSomething && !escalationStarted &&
+        if (escalate && !firedSomething &&
             ladder.Nudges.FirstOrDefault(n => n.Day > daysLate && !s.Steps.ContainsKey(n.Id)) is { } next)
             decisions.Add(new(next.Id, DecisionKind.Nudge, BrokenPromise(s.PromisedFor)));
         return decisions;

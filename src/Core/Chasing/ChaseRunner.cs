@@ -134,9 +134,8 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
             {
                 var held = new ChaseDecision(proposal.Step, DecisionKind.Hold,
                     $"waiting its turn: at most {Text.Counted.Of(settings.MaxNewProposalsPerRun, "new proposal")} a run (Chase:MaxNewProposalsPerRun), the most overdue first");
-                // Without its proposal the case has not started today: reminders are decided as if it had not.
-                var again = CasePolicy.Decide(c.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays);
-                decided = new CaseDecisions([held], [], again.Invoices);
+                // Its invoices are the case's all the same: no reminder beside the notice that is waiting its turn.
+                decided = new CaseDecisions([held], [], decided.Invoices);
             }
             yield return (c, decided);
         }

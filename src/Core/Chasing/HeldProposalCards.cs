@@ -12,7 +12,9 @@ namespace ChaseBot.Core.Chasing;
 public static class HeldProposalCards
 {
     /// <summary>Rewrites the proposal's live cards (saved with the caller's changes); returns how many.</summary>
-    public static async Task<int> SettleAsync(ChaseDbContext db, long proposalId, string outcome, DateTime now, CancellationToken cancellationToken)
+    /// <param name="updatePosted">False when the decision came from a click on the posted card, which the click's answer rewrites.</param>
+    public static async Task<int> SettleAsync(ChaseDbContext db, long proposalId, string outcome, DateTime now, CancellationToken cancellationToken,
+        bool updatePosted = true)
     {
         var prefix = $"proposal:{proposalId}:";
         var cards = await db.Outbox.Where(m => m.Key.StartsWith(prefix) && m.DeadLetteredAt == null).ToListAsync(cancellationToken);
@@ -23,7 +25,7 @@ public static class HeldProposalCards
         {
             if (card.DeliveredAt is null)
                 card.Body = Settled(card.Body, outcome);
-            else if (card.PlatformMessageId is { } posted && updated.Add(UpdatePrefix + card.Key))
+            else if (updatePosted && card.PlatformMessageId is { } posted && updated.Add(UpdatePrefix + card.Key))
                 db.Outbox.Add(new OutboxMessage
                 {
                     Key = UpdatePrefix + card.Key, Kind = "card-update", Audience = card.Audience, Target = card.Target,

@@ -23,8 +23,9 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
 {
     private static string Day(DateOnly day) => day.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <param name="onItsCard">The decision is a click on the proposal's own card, whose answer rewrites that card.</param>
     public async Task<DecisionResult> DecideAsync(long proposalId, string userId, Verdict verdict, string? reason = null,
-        int snoozeDays = 7, CancellationToken cancellationToken = default)
+        int snoozeDays = 7, CancellationToken cancellationToken = default, bool onItsCard = false)
     {
         if (!settings.Approvers.Contains(userId))
             return new(false, settings.Approvers.Count == 0
@@ -49,7 +50,8 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
         // Approval is judged on the ledger as it is at the click, not as it was when the proposal was made.
         if (verdict == Verdict.Approve && ProposalWithdrawal.Reason(proposal, today) is { } gone)
         {
-            var said = await ProposalWithdrawal.WithdrawAsync(db, settings.Ladder, proposal, gone, now.UtcDateTime, userId, cancellationToken);
+            var said = await ProposalWithdrawal.WithdrawAsync(db, settings.Ladder, proposal, gone, now.UtcDateTime, userId, cancellationToken,
+                updatePosted: !onItsCard);
             await db.SaveChangesAsync(cancellationToken);
             return new(false, said, ProposalStatus.Withdrawn);
         }
@@ -79,7 +81,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
             Verdict.Snooze => $"Snoozed by {userId} until {Day(proposal.SnoozedUntil!.Value)}.",
             _ => $"Rejected by {userId} on {Day(today)}" + (reason is null ? "." : $": {reason}"),
         };
-        await HeldProposalCards.SettleAsync(db, proposal.Id, decided, now.UtcDateTime, cancellationToken);
+        await HeldProposalCards.SettleAsync(db, proposal.Id, decided, now.UtcDateTime, cancellationToken, updatePosted: !onItsCard);
         db.AuditEntries.Add(new AuditEntry
         {
             At = now.UtcDateTime, Actor = userId, Action = $"proposal.{proposal.Status.ToString().ToLowerInvariant()}",

@@ -91,7 +91,7 @@ public static class ProposalWithdrawal
 
     /// <summary>Marks one proposal withdrawn, audits it and settles its held card; returns the sentence that says so.</summary>
     public static async Task<string> WithdrawAsync(ChaseDbContext db, ChaseLadder ladder, Proposal proposal, string why, DateTime now,
-        string actor, CancellationToken cancellationToken)
+        string actor, CancellationToken cancellationToken, bool updatePosted = true)
     {
         proposal.Status = ProposalStatus.Withdrawn;
         proposal.Reason = why;
@@ -102,7 +102,7 @@ public static class ProposalWithdrawal
         var title = ladder.Find(proposal.Step)?.Title ?? proposal.Step;
         var about = proposal.CaseId is null ? proposal.Invoice.Number : proposal.Invoice.Client.Name;
         var said = $"Withdrawn: the {title} for {about} (proposal {proposal.Id}), because {why}. Nothing was sent.";
-        await HeldProposalCards.SettleAsync(db, proposal.Id, said, now, cancellationToken);
+        await HeldProposalCards.SettleAsync(db, proposal.Id, said, now, cancellationToken, updatePosted);
         return said;
     }
 }

@@ -41,15 +41,25 @@ public sealed class ChasePolicyTests
     [InlineData(6, "Nudge:reminder-1")]
     [InlineData(7, "Skip:reminder-1, Nudge:reminder-2")]
     [InlineData(14, "Skip:reminder-1, Skip:reminder-2, Nudge:reminder-3")]
-    [InlineData(21, "Proposal:late-notice, Skip:reminder-1, Skip:reminder-2, Skip:reminder-3")]
+    [InlineData(21, "Proposal:late-notice")] // the case's rung: its reminders are not decided one by one any more
     public void A_fresh_invoice_gets_only_the_latest_step_due_and_the_rest_recorded_as_skipped(int daysLate, string expected) =>
         Assert.Equal(expected, Summary(On(Invoice(), daysLate)));
 
     [Fact]
-    public void An_invoice_first_seen_67_days_late_gets_the_late_notice_proposal_with_reminders_skipped()
+    public void An_invoice_first_seen_67_days_late_gets_the_late_notice_proposal_and_no_reminders()
     {
         var decisions = On(Invoice(), 67);
-        Assert.Equal("Proposal:late-notice, Skip:reminder-1, Skip:reminder-2, Skip:reminder-3", Summary(decisions));
+        Assert.Equal("Proposal:late-notice", Summary(decisions));
+    }
+
+    [Fact]
+    public void An_invoice_that_falls_due_while_its_clients_case_is_open_gets_no_reminder_of_its_own()
+    {
+        var open = Escalated(new() { [LateNotice] = StepOutcome.Proposed },
+            [new(LateNotice, ProposalStatus.Approved, Due.AddDays(21), Due.AddDays(22), null)]);
+        var withNew = open with { Invoices = [.. open.Invoices, Invoice() with { InvoiceId = 2, Number = "INV-2", DueDate = Due.AddDays(20) }] };
+
+        Assert.Equal("", Summary(On(withNew, 27))); // INV-2 is 7 days late: reminder-2's day, but the case's next text lists it
     }
 
     [Fact]

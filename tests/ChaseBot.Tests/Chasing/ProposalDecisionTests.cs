@@ -174,7 +174,7 @@ public sealed class ProposalDecisionTests
     {
         var (h, id, _) = await WithLateNoticeProposal();
         using var _ = h;
-        await h.Decisions.DecideAsync(id, "alice", Verdict.Snooze, snoozeDays: 3);
+        await h.Decisions.DecideAsync(id, "alice", Verdict.Snooze, snoozeDays: 3, onItsCard: true);
         h.Platform.Sent.Clear();
 
         h.Clock.Advance(TimeSpan.FromDays(2));
@@ -193,7 +193,7 @@ public sealed class ProposalDecisionTests
     {
         var (h, id, invoiceId) = await WithLateNoticeProposal();
         using var _ = h;
-        await h.Decisions.DecideAsync(id, "alice", Verdict.Reject, reason: "client is a friend");
+        await h.Decisions.DecideAsync(id, "alice", Verdict.Reject, reason: "client is a friend", onItsCard: true);
         h.Platform.Sent.Clear();
 
         h.Clock.Advance(TimeSpan.FromDays(6));
