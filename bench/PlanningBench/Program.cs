@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Options;
 
-// Usage: PlanningBench [invoices...]   (default: 10000 100000 1000000; clients = invoices / 20)
+// Usage: [MAX_NEW_PROPOSALS=n] PlanningBench [invoices...]   (default: 10000 100000 1000000; clients = invoices / 20)
 // For each size: a fresh SQLite database seeded with open invoices 0 to 90 days late, then ChaseRunner.PlanAsync
 // (every invoice's situation read from the database and decided by ChasePolicy, nothing written), timed three
 // times after a warm-up; the median is reported. Then one ChaseRunner.RunAsync, which also writes the day's steps.
@@ -26,7 +26,11 @@ foreach (var invoices in sizes)
     await SeedAsync(options.Options, invoices, clients, today);
 
     var factory = new PooledDbContextFactory<ChaseDbContext>(options.Options);
-    var settings = new ChaseSettings(Options.Create(new ChaseOptions()));
+    // MAX_NEW_PROPOSALS=10000 lifts the per-run cap on new proposals (default 20), to see a first run that proposes for every case.
+    var chaseOptions = new ChaseOptions();
+    if (int.TryParse(Environment.GetEnvironmentVariable("MAX_NEW_PROPOSALS"), out var maxNew))
+        chaseOptions.MaxNewProposalsPerRun = maxNew;
+    var settings = new ChaseSettings(Options.Create(chaseOptions));
     var clock = new FixedClock(new DateTimeOffset(today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero));
     var runner = new ChaseRunner(factory, settings, clock);
     var decisions = (await runner.PlanAsync(today)).Count; // warm-up: JIT, EF's compiled queries

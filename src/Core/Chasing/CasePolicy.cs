@@ -33,7 +33,7 @@ public static class CasePolicy
             var broken = chaseable.FirstOrDefault(i => i.PromisedFor is { } promised && promised < today &&
                 ladder.Steps.FirstOrDefault(step => !i.Steps.ContainsKey(step.Id) && !c.Steps.ContainsKey(step.Id) &&
                                                     c.Proposals.All(p => p.Step != step.Id))?.Kind == StepKind.Proposal);
-            var climbed = Climb(c, today, daysLate, overdue.Count, ladder, minDaysBetweenSteps, graceDays, broken);
+            var climbed = Climb(c, today, daysLate, counted.Count, ladder, minDaysBetweenSteps, graceDays, broken);
             rungs = chaseable.Count > 0 ? climbed : climbed.FirstOrDefault(d => d.Fires) is { } wouldFire
                 ? [new ChaseDecision(wouldFire.Step, DecisionKind.Hold, HeldReason(c, overdue, today))]
                 : [];

@@ -35,7 +35,7 @@ public sealed partial class ChaseCommands
             var client = await db.Clients.FindAsync([clientId.Value], cancellationToken);
             return CommandReply.Say($"{client!.Name}: nothing overdue, no collection case.");
         }
-        var message = cases.SelectMany(c => new[] { $"*{CaseText.Heading(c)}*" }.Concat(CaseText.Lines(c, chase.Ladder, TimelineShown))).ToList();
+        var message = cases.SelectMany(c => new[] { $"*{CaseText.Heading(c)}*" }.Concat(CaseText.Lines(c, chase.Ladder, TimelineShown, Today))).ToList();
         return CommandReply.Say($"Collection case: {cases[0].Client}", [.. message]);
     }
 }

@@ -117,7 +117,7 @@ public static class CaseReport
         {
             foreach (var skipped in await db.CaseSteps.AsNoTracking().Where(s => s.CaseId == caseId && s.Outcome == StepOutcome.Skipped)
                          .ToListAsync(cancellationToken))
-                events.Add((skipped.Day, 1, $"Passed over: {Title(skipped.Step)} ({skipped.Reason})"));
+                events.Add((skipped.Day, 1, $"Passed over: {Title(skipped.Step)}, because {skipped.Reason}"));
             foreach (var p in proposals)
             {
                 events.Add((p.ProposedOn, 1, $"Proposed: {Title(p.Step)} (proposal {p.Id})"));

@@ -13,7 +13,7 @@ public static class CaseText
         $"{c.Client} ({c.Currency}): {c.Currency} {Money.Format(c.Overdue)} overdue on {Text.Counted.Of(c.Invoices.Count, "invoice")}";
 
     /// <param name="timeline">How many of the latest events to show (all when null).</param>
-    public static IReadOnlyList<string> Lines(CaseLine c, ChaseLadder ladder, int? timeline = null)
+    public static IReadOnlyList<string> Lines(CaseLine c, ChaseLadder ladder, int? timeline = null, DateOnly? asOf = null)
     {
         string Title(string step) => ladder.Find(step)?.Title ?? step;
         var lines = new List<string>
@@ -24,7 +24,7 @@ public static class CaseText
         if (c.Invoices.Count > 0)
             lines.Add($"Overdue: {string.Join(", ", c.Invoices)}" + (c.ComingDue.Count > 0 ? $" · coming due: {string.Join(", ", c.ComingDue)}" : ""));
         if (c.Deadline is { } deadline)
-            lines.Add($"Deadline given to the client: {Day(deadline)}");
+            lines.Add($"Deadline given to the client: {Day(deadline)}" + (asOf is { } today && deadline < today ? " (passed)" : ""));
         lines.Add(c.PendingProposal is { } waiting
             ? $"Waiting for a decision: {Title(c.PendingStep!)} (proposal {waiting})"
             : c.NextStep is null ? "Next: nothing further on the ladder"

@@ -47,7 +47,7 @@ internal static class CasesVerb
         foreach (var c in cases)
         {
             text.AppendLine(CaseText.Heading(c));
-            foreach (var line in CaseText.Lines(c, settings.Ladder))
+            foreach (var line in CaseText.Lines(c, settings.Ladder, asOf: asOf))
                 text.AppendLine("  " + line);
             text.AppendLine();
         }
