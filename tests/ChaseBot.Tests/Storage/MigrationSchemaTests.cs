@@ -105,6 +105,47 @@ public sealed class MigrationSchemaTests : IDisposable
         await upgraded.SaveChangesAsync();
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Upgrading_to_collection_cases_adopts_each_clients_earlier_proposals_into_one_case_and_loses_none(DatabaseProvider provider)
+    {
+        await using var server = provider == DatabaseProvider.Postgres ? await PostgresServer.CreateDatabaseAsync() : null;
+        var options = server is null ? null : TestDatabase.OptionsFor(server.ConnectionString, DatabaseProvider.Postgres);
+        ChaseDbContext Open() => options is null ? Context("cases.db") : new ChaseDbContext(options);
+        await using (var old = Open())
+        {
+            await old.GetService<IMigrator>().MigrateAsync("20261121000005_LookupIndexes");
+            await old.Database.ExecuteSqlRawAsync("""
+                INSERT INTO "Clients" ("Name", "NormalizedName", "CreatedAt", "UpdatedAt", "IsPaused")
+                VALUES ('Blue Ridge Outfitters', 'BLUE RIDGE OUTFITTERS', '2026-10-01 09:00:00', '2026-10-01 09:00:00', FALSE);
+                INSERT INTO "Invoices" ("Source", "Number", "ClientId", "DueDate", "Currency", "Total", "AmountPaid", "AmountDue", "Status", "CreatedAt", "UpdatedAt")
+                VALUES ('x', '1001', 1, '2026-10-02', 'USD', 4500, 0, 4500, 'Open', '2026-10-01 09:00:00', '2026-10-01 09:00:00'),
+                       ('x', '1004', 1, '2026-10-31', 'USD', 12750, 0, 12750, 'Open', '2026-10-01 09:00:00', '2026-10-01 09:00:00'),
+                       ('x', '0990', 1, '2026-08-01', 'USD', 300, 300, 0, 'Paid', '2026-10-01 09:00:00', '2026-10-01 09:00:00');
+                INSERT INTO "Proposals" ("InvoiceId", "Step", "Status", "ProposedOn", "ProposedAt", "DecidedOn", "DecidedBy", "Resurfaced")
+                VALUES (1, 'late-notice', 'Approved', '2026-11-02', '2026-11-02 10:00:00', '2026-11-03', 'alice', 0),
+                       (1, 'final-notice', 'Pending', '2026-11-20', '2026-11-20 10:00:00', NULL, NULL, 0),
+                       (2, 'late-notice', 'Approved', '2026-11-21', '2026-11-21 10:00:00', '2026-11-22', 'alice', 0),
+                       (3, 'late-notice', 'Approved', '2026-08-22', '2026-08-22 10:00:00', '2026-08-23', 'alice', 0);
+                """);
+        }
+
+        await using var upgraded = Open();
+        await DatabaseMigrator.MigrateAsync(upgraded);
+
+        var open = await upgraded.Cases.SingleAsync(); // the paid invoice's old proposal opens no case
+        Assert.Equal(("USD", new DateOnly(2026, 11, 2), (DateOnly?)null), (open.Currency, open.OpenedOn, open.ClosedOn));
+        Assert.Equal([(ChaseBot.Core.Chasing.ChaseLadder.FinalNotice, ChaseBot.Core.Chasing.StepOutcome.Proposed),
+                      (ChaseBot.Core.Chasing.ChaseLadder.LateNotice, ChaseBot.Core.Chasing.StepOutcome.Proposed)],
+            (await upgraded.CaseSteps.OrderBy(s => s.Step).ToListAsync()).Select(s => (s.Step, s.Outcome)));
+        var proposals = await upgraded.Proposals.Include(p => p.Covers).OrderBy(p => p.Id).ToListAsync();
+        Assert.Equal(4, proposals.Count); // nothing lost
+        Assert.Equal([open.Id, open.Id, open.Id, (long?)null], proposals.Select(p => p.CaseId));
+        Assert.All(proposals, p => Assert.Equal(p.InvoiceId, Assert.Single(p.Covers).InvoiceId));
+        Assert.Equal("alice", proposals[0].DecidedBy);
+    }
+
     [Fact]
     public async Task The_database_file_is_in_WAL_mode_so_the_Bot_can_read_while_the_Worker_writes()
     {
