@@ -139,7 +139,7 @@ public static class TeamsEndpoints
         if (proposal is null)
             return AdaptiveCards.Card(new ChatMessage { Title = "This proposal no longer exists." });
         if (proposal.Status == ProposalStatus.Pending)
-            return AdaptiveCards.Card(original, refusal);
+            return AdaptiveCards.Card(original, refusal, noteColor: "Attention");
         var decided = proposal.Status == ProposalStatus.Withdrawn
             ? $"Withdrawn, because {proposal.Reason}. Nothing was sent."
             : proposal.Status switch
@@ -150,7 +150,9 @@ public static class TeamsEndpoints
             } + $" by {proposal.DecidedBy} at {proposal.DecidedAt:yyyy-MM-dd HH:mm} UTC" + (proposal.Reason is { } why ? $": {why}" : "");
         // Decided: the "nothing happens until an approver decides" line is no longer true.
         var settled = original with { Lines = [.. original.Lines.Where(l => !l.StartsWith(ChaseMessages.DecisionPending, StringComparison.Ordinal))] };
-        return AdaptiveCards.Card(settled, refusal is null ? decided : $"{decided} ({refusal})", withActions: false);
+        var color = refusal is not null ? "Attention"
+            : proposal.Status switch { ProposalStatus.Approved => "Good", ProposalStatus.Withdrawn => "Warning", _ => "Default" };
+        return AdaptiveCards.Card(settled, refusal is null ? decided : $"{decided} ({refusal})", withActions: false, noteColor: color);
     }
 
     /// <summary>The message a card was made from, kept in the outbox, so the updated card shows the same content.</summary>

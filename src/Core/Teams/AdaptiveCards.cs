@@ -15,14 +15,18 @@ public static class AdaptiveCards
     public const string TeamsUserPrefix = "teams:";
     public const string RefreshVerb = "proposal.refresh";
 
-    public static JsonObject Card(ChatMessage message, string? decidedNote = null, bool withActions = true)
+    /// <param name="noteColor">
+    /// How the note reads at a glance (Adaptive Card text colours): "Good" for a decision carried out, "Attention" for a
+    /// refusal, "Warning" for a proposal that no longer stands, "Default" otherwise. A refusal is never green.
+    /// </param>
+    public static JsonObject Card(ChatMessage message, string? decidedNote = null, bool withActions = true, string noteColor = "Good")
     {
         // Summarise until it fits: first the list of lines, then the long texts (email draft, artifact).
         var lines = message.Lines.ToList();
         var shortened = message;
         for (var attempt = 0; ; attempt++)
         {
-            var card = Build(shortened, lines, decidedNote, withActions);
+            var card = Build(shortened, lines, decidedNote, withActions, noteColor);
             if (card.ToJsonString().Length <= MaxBytes || attempt > 20)
                 return card;
             if (lines.Count > 6)
@@ -52,7 +56,7 @@ public static class AdaptiveCards
         ["attachments"] = new JsonArray(new JsonObject { ["contentType"] = ContentType, ["content"] = Card(message) }),
     };
 
-    private static JsonObject Build(ChatMessage message, IReadOnlyList<string> lines, string? decidedNote, bool withActions)
+    private static JsonObject Build(ChatMessage message, IReadOnlyList<string> lines, string? decidedNote, bool withActions, string noteColor)
     {
         var body = new JsonArray { Text(message.Title, bold: true, size: "Medium") };
         var mentions = message.Mentions.Where(m => m.StartsWith(TeamsUserPrefix, StringComparison.Ordinal)).ToList();
@@ -77,7 +81,7 @@ public static class AdaptiveCards
         if (message.Artifact is { } artifact)
             body.Add(new JsonObject { ["type"] = "Container", ["style"] = "emphasis", ["items"] = new JsonArray(Monospace(artifact)) });
         if (decidedNote is not null)
-            body.Add(Text(decidedNote, bold: true, color: "Good"));
+            body.Add(Text(decidedNote, bold: true, color: noteColor));
 
         var card = new JsonObject
         {

@@ -178,6 +178,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
 
         Assert.Equal(3, card["actions"]!.AsArray().Count);
         Assert.Contains("teams:aad-intern is not an approver", card["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
+        Assert.Equal("Attention", card["body"]!.AsArray()[^1]!["color"]!.GetValue<string>()); // a refusal is not coloured like a success
         await using var db = _db.Open();
         Assert.Equal(ProposalStatus.Pending, await db.Proposals.Select(p => p.Status).SingleAsync());
     }
@@ -198,6 +199,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         Assert.Null(card["actions"]);
         var last = card["body"]!.AsArray()[^1]!["text"]!.GetValue<string>();
         Assert.StartsWith("Withdrawn, because", last);
+        Assert.Equal("Warning", card["body"]!.AsArray()[^1]!["color"]!.GetValue<string>());
         Assert.Contains("is disputed (wrong hours). Nothing was sent.", last);
         Assert.DoesNotContain(ChaseMessages.DecisionPending, card.ToJsonString());
     }
