@@ -40,7 +40,13 @@ public sealed class ChaseOptions
     public string DefaultChannel { get; set; } = "#accounts-receivable";
 
     /// <summary>Who is mentioned, thanked and checked on for clients with no owner.</summary>
-    public string DefaultOwner { get; set; } = "owner";
+    public string DefaultOwner { get; set; } = PlaceholderOwner;
+
+    /// <summary>
+    /// The shipped stand-in for an owner nobody has set: it is never sent a private message (Slack would answer
+    /// user_not_found) nor mentioned; private check-ins and well-dones wait until a real owner is set.
+    /// </summary>
+    public const string PlaceholderOwner = "owner";
 
     /// <summary>Chat user ids allowed to decide proposals. Empty: nobody (default-deny).</summary>
     public List<string> Approvers { get; set; } = [];

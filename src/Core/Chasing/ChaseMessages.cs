@@ -28,7 +28,7 @@ public static class ChaseMessages
             Title = upcoming
                 ? $"{client.Name}: {Text.Counted.Of(due.Count, "invoice")} due soon ({totals})"
                 : $"{client.Name}: {Text.Counted.Of(due.Count, "invoice")} overdue ({totals})",
-            Mentions = [client.Owner],
+            Mentions = [.. client.Mentions],
             Lines =
             [
                 .. due.Select(d => $"{d.Invoice.Number} · {d.Invoice.Amount} · due {d.Invoice.DueDate:yyyy-MM-dd}" +
@@ -51,7 +51,7 @@ public static class ChaseMessages
         return new ChatMessage
         {
             Title = $"{back ?? "Proposal"}: {step.Title} for {c.Client.Name} ({c.Total} overdue on {c.Numbers})",
-            Mentions = [c.Client.Owner],
+            Mentions = [.. c.Client.Mentions],
             Lines =
             [
                 $"Why now: {reason}.",
@@ -74,7 +74,7 @@ public static class ChaseMessages
         return new ChatMessage
         {
             Title = $"Not proposed: {step.Title} for {c.Client.Name}",
-            Mentions = [c.Client.Owner],
+            Mentions = [.. c.Client.Mentions],
             Lines =
             [
                 $"ChaseBot would have proposed this step today ({c.Total} overdue on {c.Numbers}), but {missing}.",
@@ -87,14 +87,14 @@ public static class ChaseMessages
     public static ChatMessage BrokenPromise(ClientView client, InvoiceView invoice, string reason) => new()
     {
         Title = $"Promise broken: {invoice.Number} ({client.Name})",
-        Mentions = [client.Owner],
+        Mentions = [.. client.Mentions],
         Lines = [$"{reason}; {invoice.Amount} is still due ({invoice.DaysLate} days late). The chase resumes with the next step."],
     };
 
     public static ChatMessage Approved(CaseView c, LadderStep step, string approver, string artifact) => new()
     {
         Title = $"Approved: {step.Title} for {c.Client.Name} ({c.Total} overdue on {c.Numbers})",
-        Mentions = [c.Client.Owner],
+        Mentions = [.. c.Client.Mentions],
         Lines = [$"Approved by {approver}, with today's figures. Ready to send or act on:"],
         Artifact = artifact,
     };
@@ -103,7 +103,7 @@ public static class ChaseMessages
     public static ChatMessage Receipt(ClientView client, int invoices, string artifact) => new()
     {
         Title = $"Paid: {client.Name} settled {Text.Counted.Of(invoices, "chased invoice")}",
-        Mentions = [client.Owner],
+        Mentions = [.. client.Mentions],
         Lines = ["The chase has stopped. A thank-you and receipt you can send:"],
         Artifact = artifact,
     };

@@ -26,6 +26,9 @@ public sealed class ChaseSettings
     public int MaxNewProposalsPerRun { get; }
     public string DefaultChannel { get; }
     public string DefaultOwner { get; }
+
+    /// <summary>Whether a client with this owner (null: none set) has a real person to mention and message privately.</summary>
+    public bool OwnerKnown(string? ownerUserId) => ownerUserId is not null || DefaultOwner != ChaseOptions.PlaceholderOwner;
     public string SenderName { get; }
     public IReadOnlySet<string> Approvers { get; }
 }

@@ -4,13 +4,18 @@ namespace ChaseBot.Core.Chasing;
 
 /// <summary>What a message needs to know about a client.</summary>
 /// <param name="MaySuspend">The contract is recorded as keeping the work the supplier's until paid: only then may a text threaten suspension.</param>
+/// <param name="OwnerKnown">A real person owns the client (not the placeholder): only then is the owner mentioned or messaged privately.</param>
 public sealed record ClientView(long Id, string Name, string? BillingEmail, string? CcAddresses, string Owner, string Channel, string? LateFeeTerms,
-    bool MaySuspend = false)
+    bool MaySuspend = false, bool OwnerKnown = true)
 {
+    /// <summary>Who a channel message about the client mentions: its owner, or nobody while none is set.</summary>
+    public IReadOnlyList<string> Mentions => OwnerKnown ? [Owner] : [];
+
     /// <summary>The client as messages see it: the default owner and channel stand in for ones not set.</summary>
     public static ClientView From(Client client, ChaseSettings settings) =>
         new(client.Id, client.Name, client.BillingEmail, client.CcAddresses, client.OwnerUserId ?? settings.DefaultOwner,
-            client.Channel ?? settings.DefaultChannel, client.Clauses.LateFeeTerms, client.Clauses.OwnedUntilPaid == true);
+            client.Channel ?? settings.DefaultChannel, client.Clauses.LateFeeTerms, client.Clauses.OwnedUntilPaid == true,
+            settings.OwnerKnown(client.OwnerUserId));
 }
 
 /// <summary>What a message needs to know about an invoice on the day it is written.</summary>

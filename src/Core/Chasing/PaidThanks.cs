@@ -42,8 +42,9 @@ public static class PaidThanks
                 await db.PaymentPromises.Where(p => p.InvoiceId == invoice.Id && p.Kept == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(p => p.Kept, true), cancellationToken);
                 var client = ClientView.From(invoice.Client, settings);
-                ChaseRunner.Enqueue(db, $"thanks:{invoice.Id}", "thanks", client.Owner, ChaseMessages.Thanks(client, invoice.Number), at,
-                    notBefore, Audience.Direct);
+                if (client.OwnerKnown) // nobody to thank privately until an owner is set; the channel's receipt still goes
+                    ChaseRunner.Enqueue(db, $"thanks:{invoice.Id}", "thanks", client.Owner, ChaseMessages.Thanks(client, invoice.Number), at,
+                        notBefore, Audience.Direct);
                 db.AuditEntries.Add(new AuditEntry { At = at, Actor = "chase", Action = "chase.stopped", Subject = invoice.Number, Details = "paid" });
             }
             foreach (var byClient in settled.GroupBy(i => i.ClientId))

@@ -17,6 +17,12 @@ public sealed class MoraleCheckIns(IDbContextFactory<ChaseDbContext> dbFactory, 
 {
     public const string AnswerAction = "morale.answer";
 
+    /// <summary>Said at start (and by run-once) while Chase:DefaultOwner is still the placeholder.</summary>
+    public const string NoOwnerWarning =
+        "No owner is set (Chase:DefaultOwner is the placeholder 'owner'): clients without an owner of their own get no " +
+        "private check-ins or well-dones until one is. Set Chase:DefaultOwner to a chat user id, or per client: " +
+        "/chase client <name> owner @someone";
+
     /// <summary>Asks everyone who is due a check-in. With <paramref name="includeWeekly"/> the weekly one counts too.</summary>
     public async Task<int> AskAsync(bool includeWeekly, CancellationToken cancellationToken = default)
     {
@@ -49,6 +55,9 @@ public sealed class MoraleCheckIns(IDbContextFactory<ChaseDbContext> dbFactory, 
         foreach (var group in events.GroupBy(e => e.Owner))
         {
             if (optedOut.Contains(group.Key) || recentlyAsked.Contains(group.Key))
+                continue;
+            // The placeholder owner is nobody: its check-ins wait, unrecorded, until a real owner is set.
+            if (group.Key == chase.DefaultOwner && !chase.OwnerKnown(null))
                 continue;
             var trigger = group.MaxBy(e => MoraleTriggers.Weight(e.Trigger)).Trigger;
             var check = new MoraleCheck { UserId = group.Key, Trigger = trigger, AskedAt = now.UtcDateTime };
@@ -88,7 +97,7 @@ public sealed class MoraleCheckIns(IDbContextFactory<ChaseDbContext> dbFactory, 
             return "You already answered this one. Thank you.";
         var now = clock.GetUtcNow();
         (check.Answer, check.AnsweredAt) = (answer, now.UtcDateTime);
-        var reply = MoraleReplies.For(answer, check.Trigger);
+        var reply = MoraleReplies.For(answer, check.Trigger, options.Value.WorkingAlone);
         if (postReply)
             ChaseRunner.Enqueue(db, $"morale-reply:{check.Id}", "morale-reply", userId,
                 new ChatMessage { Title = "Thanks for telling me", Lines = reply.Split('\n') }, now.UtcDateTime, now.UtcDateTime, Audience.Direct);

@@ -10,4 +10,10 @@ public sealed class MoraleOptions
 
     /// <summary>At most one check-in per person in this many days, whatever triggers it.</summary>
     public int MinDaysBetween { get; set; } = 7;
+
+    /// <summary>
+    /// The person chasing works alone (a freelancer): replies never suggest taking it to a manager, and the concrete
+    /// step is one a sole trader can take.
+    /// </summary>
+    public bool WorkingAlone { get; set; }
 }

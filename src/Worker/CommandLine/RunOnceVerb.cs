@@ -49,6 +49,8 @@ internal static class RunOnceVerb
                                     $"{chase.Held} held (paused); {N(checkIns, "morale check-in")}; digest {(digest ? "posted" : "already posted today")}.");
         await stdout.WriteLineAsync($"   Delivered {N(delivered.Delivered, "message")}; {held} held for quiet hours or the weekend; " +
                                     $"{delivered.Retrying} retrying; {delivered.DeadLettered} dead-lettered.");
+        if (!services.GetRequiredService<ChaseSettings>().OwnerKnown(null))
+            await stdout.WriteLineAsync("   " + MoraleCheckIns.NoOwnerWarning);
         if (heldEarlier is { Count: > 0 } earlier)
             await stdout.WriteLineAsync($"   {Core.Text.Counted.Of(earlier.Count, "message")} from earlier runs still held; the next posts {earlier.Next} (`outbox` lists them).");
         return ImportVerb.ExitCode(imported);

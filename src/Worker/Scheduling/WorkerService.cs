@@ -1,4 +1,5 @@
 using ChaseBot.Core;
+using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Digests;
 using ChaseBot.Core.Exports;
 using ChaseBot.Core.Logging;
@@ -7,6 +8,7 @@ using ChaseBot.Core.Storage;
 using ChaseBot.Worker.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -46,6 +48,8 @@ internal static class WorkerService
         await using var app = builder.Build();
         app.MapWorkerHealth();
         var migration = app.Services.GetRequiredService<DatabaseMigration>(); // RunAsync disposes the services
+        if (!app.Services.GetRequiredService<ChaseSettings>().OwnerKnown(null))
+            app.Logger.LogWarning(MoraleCheckIns.NoOwnerWarning);
         await app.RunAsync(cancellationToken);
         return migration.GaveUp ? 1 : 0;
     }

@@ -331,7 +331,7 @@ public sealed class ChaseRunnerTests
     [Fact]
     public async Task An_export_that_shows_the_invoice_paid_stops_the_chase_and_records_the_payment()
     {
-        using var h = new ChaseHarness();
+        using var h = new ChaseHarness(configure: o => o.DefaultOwner = "U0OWNER");
         const string header = Exports.ExportQuirkTests.XeroHeader;
         var importer = h.Db.Importer(h.Clock);
         await importer.ImportFileAsync(h.Db.WriteFile("1.csv", header + "\nKauri,,INV-5,01/10/2026,13/11/2026,800.00,0.00,800.00,NZD,Sales invoice,Awaiting Payment\n"), new());
@@ -344,6 +344,24 @@ public sealed class ChaseRunnerTests
         Assert.Equal((1, 0), (after.Thanks, after.Reminders));
         Assert.Equal(["receipt", "thanks"], h.Platform.Sent.TakeLast(2).Select(s => s.Message.Kind).Order());
         Assert.Equal(800m, await h.QueryAsync(db => db.Payments.Select(p => p.Amount).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Without_an_owner_nobody_is_messaged_privately_or_mentioned_and_the_client_still_gets_its_receipt()
+    {
+        using var h = new ChaseHarness(); // Chase:DefaultOwner left as the placeholder
+        var invoice = await h.InvoiceAsync(await h.ClientAsync("Kauri Digital Ltd"), "K-1", 3);
+        await h.ChaseAndDeliverAsync();
+        await h.QueryAsync(db => db.Invoices.Where(i => i.Id == invoice.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, InvoiceStatus.Paid).SetProperty(i => i.AmountDue, 0m)));
+
+        await h.ChaseAndDeliverAsync();
+        var asked = await h.Morale.AskAsync(includeWeekly: true);
+
+        Assert.Equal(0, asked);
+        Assert.DoesNotContain(h.Platform.Sent, s => s.Message.Audience == Audience.Direct);
+        Assert.All(h.Platform.Sent, s => Assert.Empty(s.Content.Mentions));
+        Assert.Equal(["reminder", "receipt"], h.Platform.Sent.Select(s => s.Message.Kind));
     }
 
     [Fact]

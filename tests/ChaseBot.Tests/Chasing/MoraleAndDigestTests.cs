@@ -113,6 +113,26 @@ public sealed class MoraleAndDigestTests
     }
 
     [Fact]
+    public void Someone_working_alone_is_never_sent_to_a_manager_and_gets_a_step_a_sole_trader_can_take()
+    {
+        foreach (var answer in MoraleReplies.Answers)
+            Assert.DoesNotContain("manager", MoraleReplies.For(answer, MoraleTriggers.Weekly, workingAlone: true));
+        Assert.Contains("block half an hour tomorrow morning", MoraleReplies.For(MoraleReplies.Rough, MoraleTriggers.Weekly, workingAlone: true));
+        Assert.Contains("your manager", MoraleReplies.For(MoraleReplies.Rough, MoraleTriggers.Weekly)); // in a team, it is theirs too
+    }
+
+    [Fact]
+    public void The_look_back_after_a_lost_engagement_does_not_blame_and_says_what_to_do_next_time()
+    {
+        var reflection = MoraleReplies.For(MoraleReplies.Rough, MoraleTriggers.HandOff, workingAlone: true);
+
+        Assert.Contains("Mistakes happen on every project", reflection);
+        Assert.Contains("whether yours were the client's reason for not paying or only their excuse", reflection);
+        Assert.Contains("Trust that instinct next time", reflection);
+        Assert.Contains("screen new clients", reflection);
+    }
+
+    [Fact]
     public void After_a_write_off_the_reply_adds_a_short_reflection() =>
         Assert.Contains("milestone payments or a deposit", MoraleReplies.For(MoraleReplies.Steady, MoraleTriggers.WriteOff));
 

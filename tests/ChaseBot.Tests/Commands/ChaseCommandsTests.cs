@@ -10,7 +10,7 @@ namespace ChaseBot.Tests.Commands;
 /// <summary>The /chase grammar, as any platform reaches it: every command's happy path, its bad input, and roles.</summary>
 public sealed class ChaseCommandsTests : IDisposable
 {
-    private readonly ChaseHarness _h = new();
+    private readonly ChaseHarness _h = new(configure: o => o.DefaultOwner = "U0OWNER");
 
     public void Dispose() => _h.Dispose();
 

@@ -46,6 +46,7 @@ public sealed class SlackConfigurationTests : IDisposable
             ["Slack:SigningSecret"] = "secret",
             ["Slack:ApiBaseUrl"] = slack.ApiUrl,
             ["Chase:DefaultChannel"] = "C0AR",
+            ["Chase:DefaultOwner"] = "U0OWNER",
         };
 
         var result = await Cli.RunAsync(FakeClock.At("2026-11-23T10:00:00Z"), settings, "run-once", "--folder", Samples.Folder, "--db", _db.Path);

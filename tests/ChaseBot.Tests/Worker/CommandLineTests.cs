@@ -207,7 +207,8 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("· reminder", first.Out);
         Assert.Contains("Berlin Bikes GmbH: 2 invoices overdue", first.Out); // one message for the client's two invoices
         Assert.Contains("Proposal: formal late notice for Helios Solar Co (USD ", first.Out);
-        Assert.Contains("private message to @owner · morale", first.Out);
+        Assert.DoesNotContain("private message to @owner", first.Out); // the placeholder owner is nobody: no check-in is sent
+        Assert.Contains("No owner is set (Chase:DefaultOwner is the placeholder 'owner')", first.Out);
         Assert.Contains("· digest", first.Out);
         Assert.Contains("held for quiet hours or the weekend", first.Out);
         Assert.DoesNotContain("(held for quiet hours", first.Out); // Monday 10:00: everything goes out now
