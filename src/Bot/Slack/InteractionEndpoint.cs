@@ -47,7 +47,9 @@ public static class InteractionEndpoint
                 ChaseMessages.Snooze => Verdict.Snooze,
                 _ => Verdict.Reject,
             };
-            var result = await decisions.DecideAsync(proposalId, user, verdict, onItsCard: true);
+            // Slack sends the person's handle with the click; the card itself shows them as a mention.
+            var result = await decisions.DecideAsync(proposalId, user, verdict, onItsCard: true,
+                displayName: payload["user"]?["name"]?.GetValue<string>() ?? payload["user"]?["username"]?.GetValue<string>());
             update = result.Accepted
                 ? BlockKit.Decided(blocks, title,
                     $"{BlockKit.Escape(result.Message)} ({Label(verdict)} by <@{BlockKit.Escape(user)}> at {clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC)",

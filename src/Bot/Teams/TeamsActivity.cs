@@ -6,7 +6,8 @@ namespace ChaseBot.Bot.Teams;
 
 /// <summary>The parts of a Bot Framework activity ChaseBot reads. Null when the JSON is not an activity.</summary>
 public sealed partial record TeamsActivity(JsonObject Json, string Type, string? Id, string ServiceUrl, string ChannelId,
-    string ConversationId, string? ConversationType, string? TenantId, string BotId, string? FromId, string? FromAadObjectId)
+    string ConversationId, string? ConversationType, string? TenantId, string BotId, string? FromId, string? FromAadObjectId,
+    string? FromName = null)
 {
     [GeneratedRegex("<at>[^<]*</at>")]
     private static partial Regex Mention();
@@ -22,7 +23,7 @@ public sealed partial record TeamsActivity(JsonObject Json, string Type, string?
             return null;
         return new TeamsActivity(json, type, S(json["id"]), serviceUrl, S(json["channelId"]) ?? "", conversation,
             S(json["conversation"]?["conversationType"]), S(json["channelData"]?["tenant"]?["id"]) ?? S(json["conversation"]?["tenantId"]),
-            bot, S(json["from"]?["id"]), S(json["from"]?["aadObjectId"]));
+            bot, S(json["from"]?["id"]), S(json["from"]?["aadObjectId"]), S(json["from"]?["name"]));
     }
 
     /// <summary>The user as roles and owners name them: "teams:" and the stable AAD object id when there is one.</summary>

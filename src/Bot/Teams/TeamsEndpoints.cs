@@ -109,7 +109,8 @@ public static class TeamsEndpoints
             if (verb != AdaptiveCards.RefreshVerb)
             {
                 var verdict = verb switch { ChaseMessages.Approve => Verdict.Approve, ChaseMessages.Snooze => Verdict.Snooze, _ => Verdict.Reject };
-                var result = await decisions.DecideAsync(proposalId, activity.User, verdict, cancellationToken: cancellationToken, onItsCard: true);
+                var result = await decisions.DecideAsync(proposalId, activity.User, verdict, cancellationToken: cancellationToken, onItsCard: true,
+                    displayName: activity.FromName);
                 // A withdrawal is not a refusal of this click: the card itself says why the proposal no longer stands.
                 refusal = result.Accepted || result.Status == ProposalStatus.Withdrawn ? null : result.Message;
             }
@@ -147,7 +148,8 @@ public static class TeamsEndpoints
                 ProposalStatus.Approved => "Approved",
                 ProposalStatus.Rejected => "Rejected",
                 _ => $"Snoozed until {proposal.SnoozedUntil:yyyy-MM-dd}",
-            } + $" by {proposal.DecidedBy} at {proposal.DecidedAt:yyyy-MM-dd HH:mm} UTC" + (proposal.Reason is { } why ? $": {why}" : "");
+            } + $" by {await ChatPeople.NameAsync(db, proposal.DecidedBy, cancellationToken)} at {proposal.DecidedAt:yyyy-MM-dd HH:mm} UTC" +
+              (proposal.Reason is { } why ? $": {why}" : "");
         // Decided: the "nothing happens until an approver decides" line is no longer true.
         var settled = original with { Lines = [.. original.Lines.Where(l => !l.StartsWith(ChaseMessages.DecisionPending, StringComparison.Ordinal))] };
         var color = refusal is not null ? "Attention"

@@ -1,3 +1,4 @@
+using ChaseBot.Core.Commands;
 using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Storage;
@@ -24,8 +25,9 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
     private static string Day(DateOnly day) => day.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <param name="onItsCard">The decision is a click on the proposal's own card, whose answer rewrites that card.</param>
+    /// <param name="displayName">The name the platform sent with the click, remembered so texts name the person.</param>
     public async Task<DecisionResult> DecideAsync(long proposalId, string userId, Verdict verdict, string? reason = null,
-        int snoozeDays = 7, CancellationToken cancellationToken = default, bool onItsCard = false)
+        int snoozeDays = 7, CancellationToken cancellationToken = default, bool onItsCard = false, string? displayName = null)
     {
         if (!settings.Approvers.Contains(userId))
             return new(false, settings.Approvers.Count == 0
@@ -38,11 +40,13 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
         var proposal = await ProposalWithdrawal.Judged(db).Include(p => p.Case).SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
         if (proposal is null)
             return new(false, $"There is no proposal {proposalId}.");
+        await ChatPeople.RememberAsync(db, userId, displayName, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        var who = displayName?.Trim() is { Length: > 0 } given ? given : await ChatPeople.NameAsync(db, userId, cancellationToken);
         if (proposal.Status == ProposalStatus.Withdrawn)
             return new(false, $"Proposal {proposalId} was withdrawn, because {proposal.Reason}. Nothing was sent.", proposal.Status);
         if (proposal.Status != ProposalStatus.Pending)
             return new(false, $"Proposal {proposalId} was already {proposal.Status.ToString().ToLowerInvariant()}" +
-                              (proposal.DecidedBy is null ? "." : $" by {proposal.DecidedBy}."), proposal.Status);
+                              (proposal.DecidedBy is null ? "." : $" by {await ChatPeople.NameAsync(db, proposal.DecidedBy, cancellationToken)}."), proposal.Status);
         var step = settings.Ladder.Find(proposal.Step);
 
         var now = clock.GetUtcNow();
@@ -73,13 +77,13 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
             var view = await TodaysCaseAsync(db, proposal, client, today, cancellationToken);
             var artifact = EscalationArtifacts.For(step.Id, view, today, settings.Ladder, settings.SenderName);
             ChaseRunner.Enqueue(db, $"approved:{proposal.Id}", "artifact", client.Channel,
-                ChaseMessages.Approved(view, step, userId, artifact), now.UtcDateTime, settings.Calendar.NextAllowed(now).UtcDateTime);
+                ChaseMessages.Approved(view, step, who, artifact), now.UtcDateTime, settings.Calendar.NextAllowed(now).UtcDateTime);
         }
         var decided = verdict switch
         {
-            Verdict.Approve => $"Approved by {userId} on {Day(today)}.",
-            Verdict.Snooze => $"Snoozed by {userId} until {Day(proposal.SnoozedUntil!.Value)}.",
-            _ => $"Rejected by {userId} on {Day(today)}" + (reason is null ? "." : $": {reason}"),
+            Verdict.Approve => $"Approved by {who} on {Day(today)}.",
+            Verdict.Snooze => $"Snoozed by {who} until {Day(proposal.SnoozedUntil!.Value)}.",
+            _ => $"Rejected by {who} on {Day(today)}" + (reason is null ? "." : $": {reason}"),
         };
         await HeldProposalCards.SettleAsync(db, proposal.Id, decided, now.UtcDateTime, cancellationToken, updatePosted: !onItsCard);
         db.AuditEntries.Add(new AuditEntry

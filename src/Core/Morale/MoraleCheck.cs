@@ -16,6 +16,8 @@ public sealed class MoraleCheck
 public sealed class ChatUser
 {
     public required string UserId { get; set; }
+    /// <summary>The name the chat platform gave with the person's last click or command, for texts ("Approved by Ana").</summary>
+    public string? DisplayName { get; set; }
     public bool MoraleOptOut { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

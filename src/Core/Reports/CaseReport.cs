@@ -106,6 +106,8 @@ public static class CaseReport
         IReadOnlyList<Proposal> proposals, CancellationToken cancellationToken)
     {
         string Title(string step) => ladder.Find(step)?.Title ?? step;
+        var names = await Commands.ChatPeople.NamesAsync(db, proposals.Select(p => p.DecidedBy), cancellationToken);
+        string Who(string? id) => id is null ? "someone" : names.GetValueOrDefault(id, id);
         var events = new List<(DateOnly On, int Order, string What)>();
         var ids = c.Invoices.Select(i => i.View.Id).ToList();
         var numbers = c.Invoices.ToDictionary(i => i.View.Id, i => i.View.Number);
@@ -124,10 +126,10 @@ public static class CaseReport
                 if (p.DecidedOn is { } decided)
                     events.Add((decided, 2, p.Status switch
                     {
-                        ProposalStatus.Approved => $"Approved by {p.DecidedBy}: {Title(p.Step)}" +
+                        ProposalStatus.Approved => $"Approved by {Who(p.DecidedBy)}: {Title(p.Step)}" +
                                                    (ladder.ClientDeadline(p.Step, decided) is { } by ? $", giving the client until {by:d MMM yyyy}" : ""),
-                        ProposalStatus.Rejected => $"Rejected by {p.DecidedBy}: {Title(p.Step)}" + (p.Reason is null ? "" : $" ({p.Reason})"),
-                        ProposalStatus.Snoozed => $"Snoozed by {p.DecidedBy}: {Title(p.Step)}",
+                        ProposalStatus.Rejected => $"Rejected by {Who(p.DecidedBy)}: {Title(p.Step)}" + (p.Reason is null ? "" : $" ({p.Reason})"),
+                        ProposalStatus.Snoozed => $"Snoozed by {Who(p.DecidedBy)}: {Title(p.Step)}",
                         _ => $"{p.Status}: {Title(p.Step)}",
                     }));
                 if (p.Status == ProposalStatus.Withdrawn)

@@ -202,6 +202,7 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
         {
             user.HasKey(u => u.UserId);
             user.Property(u => u.UserId).HasMaxLength(100);
+            user.Property(u => u.DisplayName).HasMaxLength(200);
         });
 
         model.Entity<DigestRecord>(digest =>

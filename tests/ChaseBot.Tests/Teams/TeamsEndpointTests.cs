@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Exports;
+using ChaseBot.Core.Reports;
 using ChaseBot.Core.Teams;
 using ChaseBot.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
@@ -31,12 +32,13 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _bot.DisposeAsync();
 
-    private JsonObject Activity(string type, string from = "29:user-1", string? aad = "aad-user-1", Action<JsonObject>? more = null)
+    private JsonObject Activity(string type, string from = "29:user-1", string? aad = "aad-user-1", Action<JsonObject>? more = null,
+        string? name = null)
     {
         var activity = new JsonObject
         {
             ["type"] = type, ["id"] = "1700000000001", ["channelId"] = "msteams", ["serviceUrl"] = _connector.BaseUrl,
-            ["from"] = new JsonObject { ["id"] = from, ["aadObjectId"] = aad },
+            ["from"] = new JsonObject { ["id"] = from, ["aadObjectId"] = aad, ["name"] = name },
             ["recipient"] = new JsonObject { ["id"] = "28:chasebot" },
             ["conversation"] = new JsonObject { ["id"] = "a:personal-1", ["conversationType"] = "personal" },
             ["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = "tenant-1" } },
@@ -143,8 +145,9 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         return proposal.Id;
     }
 
+    /// <summary>A click as Teams sends it, with the person's display name (the approver is Ana Ruiz).</summary>
     private Task<HttpResponseMessage> ClickAsync(long proposalId, string verb, string aad) =>
-        PostAsync(Activity("invoke", from: "29:" + aad, aad: aad, more: a =>
+        PostAsync(Activity("invoke", from: "29:" + aad, aad: aad, name: aad == Approver ? "Ana Ruiz" : null, more: a =>
         {
             a["name"] = "adaptiveCard/action";
             a["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = verb, ["data"] = new JsonObject { ["value"] = proposalId.ToString() } } };
@@ -162,7 +165,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         var card = json["value"]!;
         Assert.Null(card["actions"]);
         Assert.Contains("Proposal: formal late notice for Kauri Digital Ltd", card["body"]![0]!["text"]!.GetValue<string>());
-        Assert.Equal("Approved by teams:aad-approver at 2026-11-23 10:00 UTC", card["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
+        Assert.Equal("Approved by Ana Ruiz at 2026-11-23 10:00 UTC", card["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
         Assert.Equal(AdaptiveCards.RefreshVerb, card["refresh"]!["action"]!["verb"]!.GetValue<string>());
         await using var db = _db.Open();
         Assert.Equal((ProposalStatus.Approved, "teams:" + Approver), (await db.Proposals.Select(p => new { p.Status, p.DecidedBy }).SingleAsync() is var d ? (d.Status, d.DecidedBy) : default));
@@ -229,7 +232,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
 
         Assert.Equal(3, before["actions"]!.AsArray().Count);
         Assert.Null(after["actions"]);
-        Assert.StartsWith("Rejected by teams:aad-approver", after["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
+        Assert.StartsWith("Rejected by Ana Ruiz", after["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
         await using var db = _db.Open();
         Assert.Equal(ProposalStatus.Rejected, await db.Proposals.Select(p => p.Status).SingleAsync()); // refreshing decided nothing
     }
@@ -265,7 +268,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         await services.GetRequiredService<Core.Delivery.OutboxDrainer>().DrainAsync();
 
         Assert.Null(updated["actions"]);
-        Assert.StartsWith("Approved by teams:aad-approver", updated["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
+        Assert.StartsWith("Approved by Ana Ruiz", updated["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
         Assert.DoesNotContain(ChaseMessages.DecisionPending, updated.ToJsonString()); // no longer true once decided
         await using var after = _db.Open();
         var proposal = await after.Proposals.SingleAsync(p => p.Id == proposalId);
@@ -274,6 +277,12 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         // The approved notice is posted for sending, to the same Teams channel.
         Assert.Contains(_connector.Calls, c => c.Path == "/v3/conversations/19:ar@thread.tacv2/activities" &&
                                                c.Body.ToJsonString().Contains("Approved: formal late notice for Kauri Digital Ltd"));
+        // By name, never by id: the approved text and the case's history say who.
+        var approved = _connector.Calls.Single(c => c.Body.ToJsonString().Contains("Approved: formal late notice for Kauri Digital Ltd")).Body.ToJsonString();
+        Assert.Contains("Approved by Ana Ruiz, with today", approved);
+        Assert.DoesNotContain("aad-approver", approved);
+        var history = await CaseReport.RunAsync(after, services.GetRequiredService<ChaseSettings>(), new DateOnly(2026, 11, 23), null);
+        Assert.Contains(history.Single(c => c.Client == "Kauri Digital Ltd").Timeline, e => e.What.StartsWith("Approved by Ana Ruiz: formal late notice"));
         // And the ladder moves on from here: the next rung waits for the notice's "pay by" date (30 Nov) and the grace days.
         var runner = services.GetRequiredService<ChaseRunner>();
         Assert.DoesNotContain(await runner.PlanAsync(new DateOnly(2026, 12, 2)), e => e.Invoices.Contains("INV-0101") && e.Step == ChaseLadder.ServiceReduction);

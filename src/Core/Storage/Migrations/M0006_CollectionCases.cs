@@ -89,6 +89,7 @@ public sealed class M0006_CollectionCases : Migration
         migration.CreateIndex("IX_ProposalInvoices_InvoiceId", "ProposalInvoices", "InvoiceId");
 
         migration.AddColumn<string>("Replaces", "Outbox", maxLength: 200, nullable: true);
+        migration.AddColumn<string>("DisplayName", "ChatUsers", maxLength: 200, nullable: true);
 
         // Adoption, in SQL both providers read alike: one open case per client and currency that has proposals on
         // invoices still owed; those proposals join it, each rung recorded once, and each covers its own invoice.
@@ -119,6 +120,7 @@ public sealed class M0006_CollectionCases : Migration
     protected override void Down(MigrationBuilder migration)
     {
         migration.DropColumn("Replaces", "Outbox");
+        migration.DropColumn("DisplayName", "ChatUsers");
         migration.DropTable("ProposalInvoices");
         migration.DropIndex("IX_Proposals_InvoiceId_Step", "Proposals");
         migration.CreateIndex("IX_Proposals_InvoiceId_Step", "Proposals", ["InvoiceId", "Step"], unique: true);
