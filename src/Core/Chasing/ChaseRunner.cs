@@ -30,6 +30,9 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
 {
     private readonly ILogger _log = log ?? NullLogger<ChaseRunner>.Instance;
 
+    /// <summary>How a rung held back by Chase:MaxNewProposalsPerRun is explained (plan, digest).</summary>
+    public const string WaitingItsTurn = "waiting its turn";
+
     /// <summary>Runs the chase for <paramref name="asOf"/> (default: today in the configured zone).</summary>
     public async Task<ChaseRunSummary> RunAsync(DateOnly? asOf = null, CancellationToken cancellationToken = default)
     {
@@ -98,6 +101,13 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
         return entries;
     }
 
+    /// <summary>Cases due a new proposal on <paramref name="day"/>: how many the next run would post, and how many would wait after it.</summary>
+    public async Task<(int NextRun, int Later)> CatchUpAsync(DateOnly day, CancellationToken cancellationToken = default)
+    {
+        var (admitted, waiting) = await AdmitNewProposalsAsync(day, cancellationToken);
+        return (admitted.Count, waiting);
+    }
+
     /// <summary>
     /// Catch-up without a flood: of the cases that would get a new proposal today, the Chase:MaxNewProposalsPerRun with the
     /// most overdue (then the oldest) get one; the rest wait for a later run. Proposals brought back are not counted.
@@ -133,7 +143,7 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
             if (decided.Proposal is { Kind: DecisionKind.Proposal } proposal && !admitted.Contains((chase.Client.Id, c.Currency)))
             {
                 var held = new ChaseDecision(proposal.Step, DecisionKind.Hold,
-                    $"waiting its turn: at most {Text.Counted.Of(settings.MaxNewProposalsPerRun, "new proposal")} a run (Chase:MaxNewProposalsPerRun), the most overdue first");
+                    $"{WaitingItsTurn}: at most {Text.Counted.Of(settings.MaxNewProposalsPerRun, "new proposal")} a run (Chase:MaxNewProposalsPerRun), the most overdue first");
                 // Its invoices are the case's all the same: no reminder beside the notice that is waiting its turn.
                 decided = new CaseDecisions([held], [], decided.Invoices);
             }

@@ -15,6 +15,14 @@ public sealed record EmailDraft(string To, string? Cc, string Subject, string Bo
 public sealed record ChatMessage
 {
     public required string Title { get; init; }
+
+    /// <summary>
+    /// The title is a whole sentence ("There is no client \"Acme\".", "Digest queued for …"), not a heading: platforms
+    /// show it as text, never as a header.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool TitleIsSentence => Title.TrimEnd().EndsWith('.') || Title.TrimEnd().EndsWith('?') || Title.TrimEnd().EndsWith('!');
+
     /// <summary>Chat user ids to mention (the owner).</summary>
     public IReadOnlyList<string> Mentions { get; init; } = [];
     /// <summary>A table shown before the lines (totals and aging in a digest); the first row is the header.</summary>

@@ -82,10 +82,17 @@ public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, C
             .OrderBy(p => p.ProposedOn)
             .Select(p => new { p.Id, p.Step, p.ProposedOn, p.Invoice.Number, Client = p.Invoice.Client.Name, Covers = p.Covers.Count, p.CaseId })
             .Take(20).ToListAsync(cancellationToken);
-        lines.Add($"*Waiting for a decision* ({waiting.Count})");
+        lines.Add($"*Waiting for a decision* ({await db.Proposals.CountAsync(p => p.Status == ProposalStatus.Pending, cancellationToken)})");
         lines.AddRange(waiting.Select(p => $"#{p.Id} {chase.Ladder.Find(p.Step)?.Title ?? p.Step} for " +
                                            (p.CaseId is null ? $"{p.Number} ({p.Client}), " : $"{p.Client} ({Text.Counted.Of(p.Covers, "invoice")}), ") +
                                            (today.DayNumber - p.ProposedOn.DayNumber is var waited && waited == 0 ? "waiting since today" : $"waiting {Text.Counted.Of(waited, "day")}")));
+
+        // Catch-up without a flood: cases whose rung is due but not proposed yet, because a run proposes only so many.
+        var (nextRun, later) = await runner.CatchUpAsync(today, cancellationToken);
+        if (later > 0)
+            lines.Add($"{Text.Counted.Of(nextRun + later, "more client")} {(nextRun + later == 1 ? "is" : "are")} due a proposal not posted yet: " +
+                      $"{nextRun} in the next run, {later} after it. A run proposes at most {Text.Counted.Of(chase.MaxNewProposalsPerRun, "new one")} " +
+                      "(Chase:MaxNewProposalsPerRun), the most overdue first.");
 
         lines.Add("*Coming up this week*");
         var upcoming = new List<string>();

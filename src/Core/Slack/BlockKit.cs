@@ -23,7 +23,8 @@ public static partial class BlockKit
 
     public static JsonObject Message(ChatMessage message)
     {
-        var blocks = new List<JsonObject> { Header(message.Title) };
+        // A title that is a whole sentence (a refusal, an answer) reads as text, not as a heading.
+        var blocks = new List<JsonObject> { message.TitleIsSentence ? Section($"*{Escape(message.Title)}*") : Header(message.Title) };
         var mentions = message.Mentions.Select(Mention).ToList();
         if (mentions.Count > 0)
             blocks.Add(Context(string.Join(" ", mentions)));

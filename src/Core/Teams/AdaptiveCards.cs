@@ -58,7 +58,8 @@ public static class AdaptiveCards
 
     private static JsonObject Build(ChatMessage message, IReadOnlyList<string> lines, string? decidedNote, bool withActions, string noteColor)
     {
-        var body = new JsonArray { Text(message.Title, bold: true, size: "Medium") };
+        // A title that is a whole sentence (a refusal, an answer) reads as text, not as a heading.
+        var body = new JsonArray { message.TitleIsSentence ? Text(message.Title, bold: true) : Text(message.Title, bold: true, size: "Medium") };
         var mentions = message.Mentions.Where(m => m.StartsWith(TeamsUserPrefix, StringComparison.Ordinal)).ToList();
         if (mentions.Count > 0)
             body.Add(Text(string.Join(" ", mentions.Select((_, i) => $"<at>owner{i + 1}</at>"))));

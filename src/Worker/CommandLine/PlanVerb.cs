@@ -31,9 +31,10 @@ internal static class PlanVerb
             return 0;
         }
         var zone = services.GetRequiredService<ChaseSettings>().Calendar.Zone;
-        var table = new TextTable("Client", "Invoice", "Step", "Kind", "Sent at", "Why");
+        var ladder = services.GetRequiredService<ChaseSettings>().Ladder;
+        var table = new TextTable("Client", "Invoices", "Step", "Kind", "Sent at", "Why");
         foreach (var e in plan)
-            table.Add(e.Client, e.Invoice, e.Step ?? "", e.Kind,
+            table.Add(e.Client, e.Invoices.Count <= 3 ? string.Join(", ", e.Invoices) : $"{string.Join(", ", e.Invoices.Take(2))} and {e.Invoices.Count - 2} more", e.Step is null ? "" : ladder.Find(e.Step)?.Title ?? e.Step, e.Kind,
                 e.SendAt is { } at ? TimeZoneInfo.ConvertTime(at, zone).ToString("ddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "",
                 e.Reason);
         await stdout.WriteAsync(table.ToString());

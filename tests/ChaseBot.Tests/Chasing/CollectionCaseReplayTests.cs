@@ -216,6 +216,11 @@ public sealed class CollectionCaseReplayTests
         var held = plan.Where(e => e.Step == ChaseLadder.LateNotice).ToList();
         Assert.Equal(3, held.Count(e => e.Kind == "proposal")); // the next three in line
         Assert.Equal(2, held.Count(e => e.Reason.StartsWith("waiting its turn: at most 3 new proposals a run", StringComparison.Ordinal)));
+        Assert.True(await h.Digest.PostScheduledAsync());
+        await h.Drainer.DrainAsync();
+        var digest = string.Join("\n", h.Platform.Sent.Single(s => s.Message.Kind == "digest").Content.Lines);
+        Assert.Contains("*Waiting for a decision* (3)", digest);
+        Assert.Contains("5 more clients are due a proposal not posted yet: 3 in the next run, 2 after it. A run proposes at most 3 new ones", digest);
         Assert.Equal(3, (await h.ChaseAndDeliverAsync()).Proposals);
     }
 }

@@ -231,4 +231,16 @@ public sealed class SlackDeliveryTests : IAsyncLifetime
         Assert.Equal("Approve suspend access for Kauri?", button["confirm"]!["text"]!["text"]!.GetValue<string>());
         Assert.Equal("primary", button["style"]!.GetValue<string>());
     }
+
+    [Fact]
+    public void A_whole_sentence_is_shown_as_text_and_a_title_as_a_heading_in_Slack_and_Teams()
+    {
+        var refusal = new ChatMessage { Title = "There is no client \"Acme\".", Lines = ["Did you mean: Acme Ltd?"] };
+        var heading = new ChatMessage { Title = "Collection case: Kauri Digital Ltd" };
+
+        Assert.Equal("section", BlockKit.Message(refusal)["blocks"]![0]!["type"]!.GetValue<string>());
+        Assert.Equal("header", BlockKit.Message(heading)["blocks"]![0]!["type"]!.GetValue<string>());
+        Assert.Null(Core.Teams.AdaptiveCards.Card(refusal)["body"]![0]!["size"]);
+        Assert.Equal("Medium", Core.Teams.AdaptiveCards.Card(heading)["body"]![0]!["size"]!.GetValue<string>());
+    }
 }
