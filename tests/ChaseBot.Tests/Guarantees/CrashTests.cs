@@ -130,7 +130,11 @@ public sealed class CrashTests(ITestOutputHelper output)
         var ledger = string.Join('\n', await db.Invoices.OrderBy(i => i.Source).ThenBy(i => i.Number)
             .Select(i => $"{i.Source}/{i.Number} {i.Total} {i.AmountPaid} {i.Status} {i.MissingSince}").ToListAsync());
         var numbers = await db.Invoices.ToDictionaryAsync(i => i.Id, i => i.Number);
-        var steps = (await db.ChaseSteps.ToListAsync()).Select(s => $"{numbers[s.InvoiceId]} {s.Step} {s.Outcome}").Order().ToList();
+        var clients = await db.Clients.ToDictionaryAsync(c => c.Id, c => c.Name);
+        var cases = await db.Cases.ToDictionaryAsync(c => c.Id, c => $"{clients[c.ClientId]}/{c.Currency}");
+        // Each invoice's reminders and each case's rungs: a rerun after a kill must decide exactly the same.
+        var steps = (await db.ChaseSteps.ToListAsync()).Select(s => $"{numbers[s.InvoiceId]} {s.Step} {s.Outcome}")
+            .Concat((await db.CaseSteps.ToListAsync()).Select(s => $"case {cases[s.CaseId]} {s.Step} {s.Outcome}")).Order().ToList();
         var outbox = await db.Outbox.OrderBy(m => m.Key).Select(m => new OutboxRow(m.Key, m.DeliveredAt)).ToListAsync();
         SqliteConnection.ClearAllPools();
         var posts = slack.Accepted.Values.Select(c => (c.Body["channel"]?.ToString(), c.Body["text"]?.ToString())).ToList();
