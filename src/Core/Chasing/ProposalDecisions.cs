@@ -96,8 +96,10 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || UniqueViolation.Is(e))
         {
+            // The status changed under us, or the other decision's messages (its approved text, its card's rewrite)
+            // were written first: either way someone else decided it, and this one changes nothing.
             return new(false, $"Proposal {proposalId} was decided by someone else a moment ago.");
         }
 

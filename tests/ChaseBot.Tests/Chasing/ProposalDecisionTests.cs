@@ -142,6 +142,26 @@ public sealed class ProposalDecisionTests
     }
 
     [Fact]
+    public async Task Approving_after_a_part_payment_writes_the_text_with_the_amounts_of_that_day()
+    {
+        var (h, id, _) = await WithLateNoticeProposal();
+        using var _ = h;
+        var proposed = h.Platform.Sent.Single(s => s.Message.Kind == "proposal").Content.Artifact!;
+
+        await h.SayAsync("paid K-9 1000", "UAPPROVER"); // part of it: the proposal still stands
+        var result = await h.Decisions.DecideAsync(id, "alice", Verdict.Approve);
+        await h.Drainer.DrainAsync();
+
+        Assert.True(result.Accepted);
+        Assert.Contains("Total overdue: USD 4,600.00", proposed);
+        var approved = h.Platform.Sent.Single(s => s.Message.Kind == "artifact").Content;
+        Assert.Contains("• K-9: USD 3,600.00", approved.Artifact);
+        Assert.Contains("Total overdue: USD 3,600.00", approved.Artifact);
+        Assert.DoesNotContain("4,600.00", approved.Artifact);
+        Assert.Equal("Approved: formal late notice for Kauri Digital Ltd (USD 3,600.00 overdue on invoice K-9)", approved.Title);
+    }
+
+    [Fact]
     public async Task A_decided_proposal_cannot_be_decided_again()
     {
         var (h, id, _) = await WithLateNoticeProposal(o => o.Approvers = ["alice", "bob"]);
