@@ -34,9 +34,11 @@ public static class ChaseMessages
                 .. due.Select(d => $"{d.Invoice.Number} · {d.Invoice.Amount} · due {d.Invoice.DueDate:yyyy-MM-dd}" +
                                    (d.Invoice.DaysLate > 0 ? $" ({d.Invoice.Late} late)" : "") + $" · {d.Step.Title}" +
                                    (d.Reason.Contains("promise", StringComparison.Ordinal) ? $" · {d.Reason}" : "")),
-                strongest.Id == ChaseLadder.Reminder3 && client.CcAddresses is null
-                    ? $"No CC address is recorded for {client.Name}; add their accounts team with: /chase client \"{client.Name}\" cc accounts@…"
-                    : "Here is an email you can send as it is:",
+                client.BillingEmail is null
+                    ? $"No billing address is recorded for {client.Name}; add it with: /chase client \"{client.Name}\" email accounts@…"
+                    : strongest.Id == ChaseLadder.Reminder3 && client.CcAddresses is null
+                        ? $"No CC address is recorded for {client.Name}; add their accounts team with: /chase client \"{client.Name}\" cc accounts@…"
+                        : "Here is an email you can send as it is:",
             ],
             Email = EmailDrafts.Reminder(strongest.Id, client, due.Select(d => d.Invoice).ToList(), today, sender,
                 due.Any(d => d.RemindedBefore)),

@@ -163,7 +163,7 @@ public sealed partial class ChaseCommands
 
     private async Task<CommandReply> ClientAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)
     {
-        string[] keywords = ["owner", "channel", "cc", "allow", "deny", "pause", "resume"];
+        string[] keywords = ["owner", "channel", "email", "cc", "allow", "deny", "pause", "resume"];
         var at = args.FindIndex(a => keywords.Contains(a.ToLowerInvariant()));
         if (at < 1)
             return UsageOf("client");
@@ -179,9 +179,12 @@ public sealed partial class ChaseCommands
             "owner" when value is not null && CommandText.UserId(value) is { } user => Set(() => client.OwnerUserId = user,
                 user.StartsWith(Teams.AdaptiveCards.TeamsUserPrefix, StringComparison.Ordinal) ? $"owner {user}" : $"owner <@{user}>"),
             "channel" when value is not null && CommandText.ChannelId(value) is { } channel => Set(() => client.Channel = channel, $"channel {channel}"),
+            // Set in chat, an address wins over what the exports say (an import only fills an empty one).
+            "email" when Email.EmailAddresses.Valid(value) is { } billing => Set(() => client.BillingEmail = billing, $"billing email {billing}"),
             "cc" when value is "none" => Set(() => client.CcAddresses = null, "no CC addresses"),
-            "cc" when value is not null && MailAddress.TryCreate(value, out var email) && email.Address == value =>
-                AddCc(client, value),
+            "cc" when value?.Split(' ', 2, StringSplitOptions.TrimEntries) is ["remove", var gone] =>
+                RemoveCc(client, gone),
+            "cc" when Email.EmailAddresses.Valid(value) is { } cc => AddCc(client, cc),
             "allow" or "deny" when value is "service-changes" =>
                 Set(() => client.Clauses.PermitsServiceChanges = keyword == "allow", $"service changes {(keyword == "allow" ? "permitted" : "not permitted")}"),
             "allow" or "deny" when value is "owned-until-paid" =>
@@ -191,9 +194,14 @@ public sealed partial class ChaseCommands
             _ => null,
         };
         if (change is null)
-            return UsageOf("client", keyword is "allow" or "deny"
-                ? "Clauses are service-changes and owned-until-paid."
-                : $"I couldn't read the {keyword} value.");
+            return UsageOf("client", keyword switch
+            {
+                "allow" or "deny" => "Clauses are service-changes and owned-until-paid.",
+                "email" or "cc" when value?.StartsWith("remove", StringComparison.Ordinal) == true =>
+                    $"{client.Name} has no CC address {Shorten(value[6..].Trim())}. Its CC list: {(client.CcAddresses ?? "none")}.",
+                "email" or "cc" => $"\"{Shorten(value ?? "")}\" is not one email address (like accounts@client.example).",
+                _ => $"I couldn't read the {keyword} value.",
+            });
         client.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         Audit(db, context, "client.updated", client.Name, change);
         await db.SaveChangesAsync(cancellationToken);
@@ -209,14 +217,23 @@ public sealed partial class ChaseCommands
 
     private static string? AddCc(Client client, string address)
     {
-        var list = (client.CcAddresses ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        var list = Email.EmailAddresses.List(client.CcAddresses).ToList();
         if (!list.Contains(address, StringComparer.OrdinalIgnoreCase))
             list.Add(address);
         var joined = string.Join(", ", list);
-        if (joined.Length > 1000)
+        if (joined.Length > 1000 || list.Count > Email.EmailAddresses.MaxCc)
             return null;
         client.CcAddresses = joined;
         return $"CC {joined}";
+    }
+
+    private static string? RemoveCc(Client client, string address)
+    {
+        var list = Email.EmailAddresses.List(client.CcAddresses).ToList();
+        if (list.RemoveAll(a => a.Equals(address, StringComparison.OrdinalIgnoreCase)) == 0)
+            return null;
+        client.CcAddresses = list.Count == 0 ? null : string.Join(", ", list);
+        return list.Count == 0 ? $"{address} removed; no CC addresses" : $"{address} removed; CC {client.CcAddresses}";
     }
 
     private static async Task<bool> IsInvoiceNumberAsync(Storage.ChaseDbContext db, string text, CancellationToken cancellationToken)

@@ -55,7 +55,7 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
         ["promise"] = "promise <invoice> <date> [amount] — the client promised to pay by then; chasing waits",
         ["snooze"] = "snooze <invoice|client> <days|date> — pause chasing until then",
         ["resume"] = "resume <invoice|client> — end a snooze or pause",
-        ["client"] = "client <name> owner <@user> | channel <#channel> | cc <email> | allow <clause> | deny <clause> | pause | resume",
+        ["client"] = "client <name> owner <@user> | channel <#channel> | email <address> | cc <address> | cc remove <address> | cc none | allow <clause> | deny <clause> | pause | resume",
         ["digest"] = "digest — post a digest now",
         ["morale"] = "morale on|off — private check-ins on or off",
         ["help"] = "help [command] — this list",
@@ -141,8 +141,9 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
 
     private async Task<(Client? Client, CommandReply? Problem)> FindClientAsync(ChaseDbContext db, string name, CancellationToken cancellationToken)
     {
-        var normalized = Client.Normalize(name);
-        var client = await db.Clients.SingleOrDefaultAsync(c => c.NormalizedName == normalized, cancellationToken);
+        // The exact name, else the one client whose name starts with or contains the words ("Kauri"), as status reads it.
+        var id = await LedgerStatus.FindClientAsync(db, name, cancellationToken);
+        var client = id is null ? null : await db.Clients.SingleAsync(c => c.Id == id, cancellationToken);
         if (client is not null)
             return (client, null);
         var suggestions = await LedgerStatus.SuggestionsAsync(db, name, cancellationToken);

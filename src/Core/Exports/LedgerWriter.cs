@@ -211,12 +211,12 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
         {
             if (clients.TryGetValue(key, out var client))
             {
-                if (client.BillingEmail is null && facts.Email is not null && facts.Email.Length <= 320)
+                if (client.BillingEmail is null && Email.EmailAddresses.Valid(facts.Email) is { } exported)
                 {
                     db.Clients.Attach(client);
-                    client.BillingEmail = facts.Email;
+                    client.BillingEmail = exported;
                     client.UpdatedAt = now;
-                    Audit("client.updated", client.Name, $"billing email {facts.Email}");
+                    Audit("client.updated", client.Name, $"billing email {exported}");
                 }
                 continue;
             }
@@ -224,7 +224,7 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
             {
                 Name = facts.ClientName,
                 NormalizedName = key,
-                BillingEmail = facts.Email is { Length: <= 320 } email ? email : null,
+                BillingEmail = Email.EmailAddresses.Valid(facts.Email), // a malformed export address is left out, never sent to
                 CreatedAt = now,
                 UpdatedAt = now,
             };

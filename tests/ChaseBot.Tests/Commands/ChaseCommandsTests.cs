@@ -289,9 +289,37 @@ public sealed class ChaseCommandsTests : IDisposable
             (client.OwnerUserId, client.Channel, client.CcAddresses, client.Clauses.PermitsServiceChanges, client.Clauses.OwnedUntilPaid, client.IsPaused));
         Assert.Equal(6, await _h.QueryAsync(db => db.AuditEntries.CountAsync(a => a.Action == "client.updated")));
 
-        Assert.Contains("I couldn't read the cc value", await _h.SayAsync("client Kauri Digital Ltd cc not-an-email"));
+        Assert.Contains("\"not-an-email\" is not one email address", await _h.SayAsync("client Kauri Digital Ltd cc not-an-email"));
         Assert.Contains("Clauses are service-changes and owned-until-paid", await _h.SayAsync("client Kauri Digital Ltd allow anything"));
         Assert.Contains("There is no client", await _h.SayAsync("client Nobody Ltd pause"));
+    }
+
+    [Fact]
+    public async Task Billing_and_cc_addresses_are_set_removed_and_validated_and_a_header_trick_is_refused()
+    {
+        await Kauri();
+
+        Assert.Contains("billing email ap@kauri.example", await _h.SayAsync("client Kauri email ap@kauri.example"));
+        await _h.SayAsync("client Kauri cc accounts@kauri.example");
+        await _h.SayAsync("client Kauri cc finance@kauri.example");
+        Assert.Contains("accounts@kauri.example removed; CC finance@kauri.example", await _h.SayAsync("client Kauri cc remove accounts@kauri.example"));
+        Assert.Contains("has no CC address nobody@kauri.example", await _h.SayAsync("client Kauri cc remove nobody@kauri.example"));
+        foreach (var trick in new[] { "a@b.example\r\nBcc: all@evil.example", "a@b.example, c@d.example", "Boss <a@b.example>", "a@b" })
+            Assert.Contains("is not one email address", await _h.SayAsync($"client Kauri email {trick}"));
+
+        var client = await _h.QueryAsync(db => db.Clients.SingleAsync());
+        Assert.Equal(("ap@kauri.example", "finance@kauri.example"), (client.BillingEmail, client.CcAddresses));
+    }
+
+    [Fact]
+    public async Task A_reminder_for_a_client_without_a_billing_address_says_how_to_add_one()
+    {
+        await _h.InvoiceAsync(await _h.ClientAsync("Moana Surf School", c => c.BillingEmail = null), "M-1", 3);
+
+        await _h.ChaseAndDeliverAsync();
+
+        var reminder = Assert.Single(_h.Platform.Sent).Content;
+        Assert.Contains("No billing address is recorded for Moana Surf School; add it with: /chase client \"Moana Surf School\" email accounts@…", reminder.Lines);
     }
 
     [Fact]

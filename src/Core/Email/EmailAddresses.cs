@@ -1,0 +1,33 @@
+using System.Net.Mail;
+
+namespace ChaseBot.Core.Email;
+
+/// <summary>
+/// Which addresses a client may be emailed at. One rule for chat and exports: a single plain address (no display
+/// name, no list, no CR/LF or other control characters that could add a header or a recipient), at most 320
+/// characters, as RFC 5321 allows.
+/// </summary>
+public static class EmailAddresses
+{
+    public const int MaxLength = 320;
+
+    /// <summary>At most this many CC addresses per client, however many an export or a person lists.</summary>
+    public const int MaxCc = 10;
+
+    /// <summary>The address, trimmed, when it is one plain valid address; null otherwise.</summary>
+    public static string? Valid(string? text)
+    {
+        var address = text?.Trim();
+        if (string.IsNullOrEmpty(address) || address.Length > MaxLength || address.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)) ||
+            address.IndexOfAny([',', ';', '<', '>', '"']) >= 0)
+            return null;
+        return MailAddress.TryCreate(address, out var parsed) && parsed.Address == address && parsed.DisplayName.Length == 0 &&
+               address.IndexOf('@') is var at and > 0 && address.IndexOf('.', at) > at + 1
+            ? address
+            : null;
+    }
+
+    /// <summary>A stored CC list ("a@x.example, b@y.example") as addresses.</summary>
+    public static IReadOnlyList<string> List(string? stored) =>
+        (stored ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
