@@ -47,9 +47,14 @@ public static class CoreRegistration
         // Slack when a bot token is configured; otherwise the console (the CLI registers one on its own output).
         services.TryAddSingleton(sp => new ConsolePlatform(Console.Out, sp.GetService<ILogger<ConsolePlatform>>()));
         // "teams:" targets go to Teams when it is configured; everything else to Slack or the console.
+        // "mailto:" targets go by email when Email:Host is set.
+        services.AddOptions<Email.EmailOptions>().Bind(configuration.GetSection(Email.EmailOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Email.EmailOptions>, Email.EmailOptionsValidator>();
+        services.AddSingleton<Email.EmailPlatform>();
         services.AddSingleton<IChatPlatform>(sp => new ChatRouter(
             sp.GetRequiredService<IOptions<SlackOptions>>().Value.Enabled ? sp.GetRequiredService<SlackPlatform>() : sp.GetRequiredService<ConsolePlatform>(),
-            sp.GetRequiredService<IOptions<TeamsOptions>>().Value.Enabled ? sp.GetRequiredService<TeamsPlatform>() : null));
+            sp.GetRequiredService<IOptions<TeamsOptions>>().Value.Enabled ? sp.GetRequiredService<TeamsPlatform>() : null,
+            sp.GetRequiredService<IOptions<Email.EmailOptions>>().Value.Enabled ? sp.GetRequiredService<Email.EmailPlatform>() : null));
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section))
             .Validate(o => o.Lease >= TimeSpan.FromSeconds(1) && o.Lease <= TimeSpan.FromHours(1), "Delivery:Lease must be between 00:00:01 and 01:00:00")
             .ValidateOnStart();

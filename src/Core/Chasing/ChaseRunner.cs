@@ -26,8 +26,9 @@ public sealed record ChaseRunSummary(DateOnly Day, int Reminders, int Proposals,
 /// no-op for whatever was already decided.
 /// </summary>
 public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings settings, TimeProvider clock,
-    ILogger<ChaseRunner>? log = null)
+    ILogger<ChaseRunner>? log = null, Microsoft.Extensions.Options.IOptions<Email.EmailOptions>? email = null)
 {
+    private readonly Email.EmailOptions _email = email?.Value ?? new();
     private readonly ILogger _log = log ?? NullLogger<ChaseRunner>.Instance;
 
     /// <summary>How a rung held back by Chase:MaxNewProposalsPerRun is explained (plan, digest).</summary>
@@ -264,8 +265,18 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
             foreach (var message in messages)
                 message();
             if (reminders.Count > 0)
-                Enqueue(db, $"reminder:{client.Id}:{today:yyyy-MM-dd}:{string.Join(',', reminders.Select(r => $"{r.Invoice.Id}-{r.Step.Id}"))}",
-                    "reminder", client.Channel, ChaseMessages.Reminders(client, reminders, today, settings.SenderName), at, notBefore);
+            {
+                var key = $"reminder:{client.Id}:{today:yyyy-MM-dd}:{string.Join(',', reminders.Select(r => $"{r.Invoice.Id}-{r.Step.Id}"))}";
+                var reminder = ChaseMessages.Reminders(client, reminders, today, settings.SenderName);
+                // Email:SendReminders: ChaseBot sends the draft itself, at the same allowed hour, through the outbox.
+                if (_email is { Enabled: true, SendReminders: true } && reminder.Email is { } draft && Email.EmailAddresses.Valid(client.BillingEmail) is { } to)
+                {
+                    reminder = reminder with { Lines = [.. reminder.Lines, $"ChaseBot emails this to {to}" + (draft.Cc is null ? "" : $" (cc {draft.Cc})") + " itself."] };
+                    Enqueue(db, "email:" + key, "email", Email.EmailPlatform.TargetPrefix + to,
+                        new ChatMessage { Title = client.Name, Email = draft with { To = to }, FailuresTo = client.Channel }, at, notBefore);
+                }
+                Enqueue(db, key, "reminder", client.Channel, reminder, at, notBefore);
+            }
             await db.SaveChangesAsync(cancellationToken);
             await record.WriteAsync(db, cancellationToken);
             await transaction.CommitAsync(cancellationToken);

@@ -20,8 +20,10 @@ public sealed record DecisionResult(bool Accepted, string Message, ProposalStatu
 /// be decided, and nothing escalates until someone approves. Slack buttons, Teams cards and the command line all
 /// come through here.
 /// </summary>
-public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings settings, TimeProvider clock)
+public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings settings, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<Email.EmailOptions>? email = null)
 {
+    private readonly Email.EmailOptions _email = email?.Value ?? new();
     private static string Day(DateOnly day) => day.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <param name="onItsCard">The decision is a click on the proposal's own card, whose answer rewrites that card.</param>
@@ -76,8 +78,19 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
             // since), and posted for sending.
             var view = await TodaysCaseAsync(db, proposal, client, today, cancellationToken);
             var artifact = EscalationArtifacts.For(step.Id, view, today, settings.Ladder, settings.SenderName);
-            ChaseRunner.Enqueue(db, $"approved:{proposal.Id}", "artifact", client.Channel,
-                ChaseMessages.Approved(view, step, who, artifact), now.UtcDateTime, settings.Calendar.NextAllowed(now).UtcDateTime);
+            var approved = ChaseMessages.Approved(view, step, who, artifact);
+            var notBefore = settings.Calendar.NextAllowed(now).UtcDateTime;
+            // Email:SendNotices: the client's part of the approved text goes by email exactly as approved.
+            if (_email is { Enabled: true, SendNotices: true } && Email.EmailAddresses.ClientEmailIn(artifact) is var (subject, body) &&
+                Email.EmailAddresses.Valid(client.BillingEmail) is { } to)
+            {
+                approved = approved with { Lines = [.. approved.Lines, $"ChaseBot emails the notice to {to}" + (client.CcAddresses is null ? "" : $" (cc {client.CcAddresses})") + " itself."] };
+                ChaseRunner.Enqueue(db, $"email:approved:{proposal.Id}", "email", Email.EmailPlatform.TargetPrefix + to, new ChatMessage
+                {
+                    Title = client.Name, Email = new EmailDraft(to, client.CcAddresses, subject, body), FailuresTo = client.Channel,
+                }, now.UtcDateTime, notBefore);
+            }
+            ChaseRunner.Enqueue(db, $"approved:{proposal.Id}", "artifact", client.Channel, approved, now.UtcDateTime, notBefore);
         }
         var decided = verdict switch
         {

@@ -42,6 +42,8 @@ public sealed record ChatMessage
     /// <summary>Longer text to send or act on: a late notice, a checklist, a digest section.</summary>
     public string? Artifact { get; init; }
     public EmailDraft? Email { get; init; }
+    /// <summary>For an email row: the chat channel told when it cannot be delivered (the client's channel).</summary>
+    public string? FailuresTo { get; init; }
     public IReadOnlyList<ChatAction> Actions { get; init; } = [];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

@@ -1,6 +1,7 @@
 namespace ChaseBot.Core.Delivery;
 
-public sealed record Delivered(string? PlatformMessageId);
+/// <param name="Receipt">What the platform answered, where it says more than an id (a mail server's "250 OK queued as …").</param>
+public sealed record Delivered(string? PlatformMessageId, string? Receipt = null);
 
 /// <summary>A temporary failure (rate limit, 5xx, timeout): retry later. Anything else thrown is permanent.</summary>
 public sealed class TransientDeliveryException(string message, TimeSpan? retryAfter = null) : Exception(message)

@@ -108,10 +108,19 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
         var now = clock.GetUtcNow().UtcDateTime;
         try
         {
-            var result = await platform.SendAsync(message, ChatMessage.FromJson(message.Body), cancellationToken);
+            var content = ChatMessage.FromJson(message.Body);
+            var result = await platform.SendAsync(message, content, cancellationToken);
             (message.DeliveredAt, message.Platform, message.PlatformMessageId, message.ClaimedUntil) =
                 (now, platform.Name, result.PlatformMessageId, null);
             message.Attempts++;
+            if (content.Email is { } sent && message.Target.StartsWith(Email.EmailPlatform.TargetPrefix, StringComparison.Ordinal))
+                db.AuditEntries.Add(new Ledger.AuditEntry
+                {
+                    // What went to whom and when, as the server acknowledged it: the case's history reads it from here.
+                    At = now, Actor = "chase", Action = "email.sent", Subject = Shorten(content.Title, 300),
+                    Details = Shorten($"to {sent.To}" + (sent.Cc is null ? "" : $"; cc {sent.Cc}") + $"; subject {sent.Subject}; " +
+                                      $"Message-ID {result.PlatformMessageId}; {result.Receipt}", 2000),
+                });
             await WriteAsync(queue, () => db.SaveChangesAsync(CancellationToken.None)); // Delivered is recorded even if shutdown has begun.
             return true;
         }
@@ -136,6 +145,17 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
             {
                 message.DeadLetteredAt = now;
                 _log.LogError("Dead-lettered outbox message {Key} after {Attempts} attempts: {Error}", message.Key, message.Attempts, message.LastError);
+                if (ChatMessage.FromJson(message.Body) is { Email: { } unsent, FailuresTo: { } channel } failed)
+                    db.Outbox.Add(new OutboxMessage
+                    {
+                        // Said in words where the client is chased, once: the row's key makes a second notice impossible.
+                        Key = $"email-failed:{message.Id}", Kind = "email-failed", Target = channel, CreatedAt = now, NotBefore = now,
+                        Body = new ChatMessage
+                        {
+                            Title = $"Couldn't email {failed.Title} ({unsent.To}): {FirstLine(e.Message)}",
+                            Lines = [$"\"{unsent.Subject}\" was not sent. Check the address (/chase client \"{failed.Title}\" email …) and send the draft by hand."],
+                        }.ToJson(),
+                    });
             }
             else
             {
@@ -149,4 +169,8 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
             return false;
         }
     }
+
+    private static string Shorten(string text, int max) => text.Length <= max ? text : text[..max];
+
+    private static string FirstLine(string text) => Shorten(text.Split('\n')[0].Trim(), 300);
 }

@@ -30,4 +30,19 @@ public static class EmailAddresses
     /// <summary>A stored CC list ("a@x.example, b@y.example") as addresses.</summary>
     public static IReadOnlyList<string> List(string? stored) =>
         (stored ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>
+    /// The client-facing email inside an approved text: from its "Subject:" line to the end (a checklist before it is
+    /// for the person acting, not the client). Null for texts that are not addressed to the client.
+    /// </summary>
+    public static (string Subject, string Body)? ClientEmailIn(string text)
+    {
+        var lines = text.Replace("\r\n", "\n").Split('\n');
+        var at = Array.FindIndex(lines, l => l.TrimStart().StartsWith("Subject: ", StringComparison.Ordinal));
+        if (at < 0)
+            return null;
+        var subject = lines[at].Trim()["Subject: ".Length..].Trim();
+        var body = string.Join('\n', lines.Skip(at + 1).Select(l => l.TrimEnd())).Trim('\n');
+        return (subject, body);
+    }
 }

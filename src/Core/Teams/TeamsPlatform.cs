@@ -70,14 +70,20 @@ public sealed class TeamsPlatform(BotConnectorClient connector, TeamsConversatio
     }
 }
 
-/// <summary>Sends each outbox message to its platform: "teams:" targets to Teams, everything else to Slack or the console.</summary>
-public sealed class ChatRouter(IChatPlatform channels, TeamsPlatform? teams) : IChatPlatform
+/// <summary>
+/// Sends each outbox message to its platform: "teams:" targets to Teams, "mailto:" targets by email, everything else
+/// to Slack or the console.
+/// </summary>
+public sealed class ChatRouter(IChatPlatform channels, TeamsPlatform? teams, IChatPlatform? email = null) : IChatPlatform
 {
     public string Name => teams is null ? channels.Name : $"{channels.Name}+teams";
     public int ParallelChannels => Math.Max(channels.ParallelChannels, teams?.ParallelChannels ?? 1);
 
     public Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
     {
+        if (message.Target.StartsWith(Email.EmailPlatform.TargetPrefix, StringComparison.Ordinal))
+            return email?.SendAsync(message, content, cancellationToken)
+                   ?? throw new InvalidOperationException($"{message.Target} is an email address but email is not configured (Email:Host)");
         if (!message.Target.StartsWith(AdaptiveCards.TeamsUserPrefix, StringComparison.Ordinal))
             return channels.SendAsync(message, content, cancellationToken);
         return teams?.SendAsync(message, content, cancellationToken)
