@@ -268,14 +268,15 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
             {
                 var key = $"reminder:{client.Id}:{today:yyyy-MM-dd}:{string.Join(',', reminders.Select(r => $"{r.Invoice.Id}-{r.Step.Id}"))}";
                 var reminder = ChaseMessages.Reminders(client, reminders, today, settings.SenderName);
-                // Email:SendReminders: ChaseBot sends the draft itself, at the same allowed hour, through the outbox.
-                if (_email is { Enabled: true, SendReminders: true } && reminder.Email is { } draft && Email.EmailAddresses.Valid(client.BillingEmail) is { } to)
-                {
-                    reminder = reminder with { Lines = [.. reminder.Lines, $"ChaseBot emails this to {to}" + (draft.Cc is null ? "" : $" (cc {draft.Cc})") + " itself."] };
-                    Enqueue(db, "email:" + key, "email", Email.EmailPlatform.TargetPrefix + to,
-                        new ChatMessage { Title = client.Name, Email = draft with { To = to }, FailuresTo = client.Channel }, at, notBefore);
-                }
+                // Email:SendReminders: ChaseBot sends the draft itself, at the same allowed hour, through the outbox
+                // (queued after the chat message, which it marks as sent once the server has taken it).
+                var emailTo = _email is { Enabled: true, SendReminders: true } && reminder.Email is not null ? Email.EmailAddresses.Valid(client.BillingEmail) : null;
+                if (emailTo is not null)
+                    reminder = reminder with { Lines = [.. reminder.Lines, $"ChaseBot emails this to {emailTo}" + (reminder.Email!.Cc is null ? "" : $" (cc {reminder.Email.Cc})") + " itself."] };
                 Enqueue(db, key, "reminder", client.Channel, reminder, at, notBefore);
+                if (emailTo is not null)
+                    Enqueue(db, OutboxDrainer.EmailKeyPrefix + key, "email", Email.EmailPlatform.TargetPrefix + emailTo,
+                        new ChatMessage { Title = client.Name, Email = reminder.Email! with { To = emailTo }, FailuresTo = client.Channel }, at, notBefore);
             }
             await db.SaveChangesAsync(cancellationToken);
             await record.WriteAsync(db, cancellationToken);

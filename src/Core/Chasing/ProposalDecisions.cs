@@ -81,16 +81,16 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
             var approved = ChaseMessages.Approved(view, step, who, artifact);
             var notBefore = settings.Calendar.NextAllowed(now).UtcDateTime;
             // Email:SendNotices: the client's part of the approved text goes by email exactly as approved.
-            if (_email is { Enabled: true, SendNotices: true } && Email.EmailAddresses.ClientEmailIn(artifact) is var (subject, body) &&
-                Email.EmailAddresses.Valid(client.BillingEmail) is { } to)
-            {
+            var notice = _email is { Enabled: true, SendNotices: true } ? Email.EmailAddresses.ClientEmailIn(artifact) : null;
+            var to = notice is null ? null : Email.EmailAddresses.Valid(client.BillingEmail);
+            if (to is not null)
                 approved = approved with { Lines = [.. approved.Lines, $"ChaseBot emails the notice to {to}" + (client.CcAddresses is null ? "" : $" (cc {client.CcAddresses})") + " itself."] };
-                ChaseRunner.Enqueue(db, $"email:approved:{proposal.Id}", "email", Email.EmailPlatform.TargetPrefix + to, new ChatMessage
+            ChaseRunner.Enqueue(db, $"approved:{proposal.Id}", "artifact", client.Channel, approved, now.UtcDateTime, notBefore);
+            if (to is not null && notice is var (subject, body))
+                ChaseRunner.Enqueue(db, $"{OutboxDrainer.EmailKeyPrefix}approved:{proposal.Id}", "email", Email.EmailPlatform.TargetPrefix + to, new ChatMessage
                 {
                     Title = client.Name, Email = new EmailDraft(to, client.CcAddresses, subject, body), FailuresTo = client.Channel,
                 }, now.UtcDateTime, notBefore);
-            }
-            ChaseRunner.Enqueue(db, $"approved:{proposal.Id}", "artifact", client.Channel, approved, now.UtcDateTime, notBefore);
         }
         var decided = verdict switch
         {

@@ -121,6 +121,8 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
                     Details = Shorten($"to {sent.To}" + (sent.Cc is null ? "" : $"; cc {sent.Cc}") + $"; subject {sent.Subject}; " +
                                       $"Message-ID {result.PlatformMessageId}; {result.Receipt}", 2000),
                 });
+            if (content.Email is { } mailed && message.Key.StartsWith(EmailKeyPrefix, StringComparison.Ordinal))
+                await MarkSentAsync(db, message.Key[EmailKeyPrefix.Length..], mailed, now, cancellationToken);
             await WriteAsync(queue, () => db.SaveChangesAsync(CancellationToken.None)); // Delivered is recorded even if shutdown has begun.
             return true;
         }
@@ -173,4 +175,29 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..max];
 
     private static string FirstLine(string text) => Shorten(text.Split('\n')[0].Trim(), 300);
+
+    /// <summary>An email row's key: "email:" and the key of the chat message that carries the same text.</summary>
+    public const string EmailKeyPrefix = "email:";
+
+    /// <summary>
+    /// The chat message that drafted the email says it went: rewritten in place once it is posted ("Sent to … at 09:02
+    /// UTC"), or, still waiting in the outbox, posted with the line.
+    /// </summary>
+    private static async Task MarkSentAsync(ChaseDbContext db, string chatKey, EmailDraft mailed, DateTime now, CancellationToken cancellationToken)
+    {
+        var chat = await db.Outbox.FirstOrDefaultAsync(m => m.Key == chatKey, cancellationToken);
+        if (chat is null)
+            return;
+        var line = $"Sent to {mailed.To}" + (mailed.Cc is null ? "" : $" cc {mailed.Cc}") + $" at {now:HH:mm} UTC on {now:d MMM yyyy}.";
+        var body = ChatMessage.FromJson(chat.Body);
+        var marked = (body with { Lines = [.. body.Lines, line] }).ToJson();
+        if (chat.DeliveredAt is null)
+            chat.Body = marked;
+        else if (chat.PlatformMessageId is { } posted && !await db.Outbox.AnyAsync(m => m.Key == "sent:" + chatKey, cancellationToken))
+            db.Outbox.Add(new OutboxMessage
+            {
+                Key = "sent:" + chatKey, Kind = "card-update", Audience = chat.Audience, Target = chat.Target, Body = marked,
+                CreatedAt = now, NotBefore = now, Replaces = posted,
+            });
+    }
 }

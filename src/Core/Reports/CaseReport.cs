@@ -82,7 +82,7 @@ public static class CaseReport
         return new CaseLine(client.Name, c.Currency, c.CaseId, await OpenedOnAsync(db, c.CaseId, cancellationToken), stage, stageOn,
             pending?.Id, pending?.Step, next, earliest, deadline, overdue.Select(i => i.View.Number).ToList(), overdue.Sum(i => i.View.AmountDue),
             c.Invoices.Where(i => i.View.DaysLate <= 0).Select(i => i.View.Number).ToList(), holds,
-            await TimelineAsync(db, ladder, c, proposals, cancellationToken));
+            await TimelineAsync(db, settings, client.Name, c, proposals, cancellationToken));
     }
 
     private static CaseHold Hold(ChasedInvoice i, string reason)
@@ -102,9 +102,10 @@ public static class CaseReport
         caseId is null ? null : await db.Cases.Where(k => k.Id == caseId).Select(k => (DateOnly?)k.OpenedOn).SingleAsync(cancellationToken);
 
     /// <summary>Reminders sent, rungs proposed and decided, rungs passed over: what the ledger recorded, oldest first.</summary>
-    private static async Task<IReadOnlyList<CaseEvent>> TimelineAsync(ChaseDbContext db, ChaseLadder ladder, ChasedCase c,
+    private static async Task<IReadOnlyList<CaseEvent>> TimelineAsync(ChaseDbContext db, ChaseSettings settings, string clientName, ChasedCase c,
         IReadOnlyList<Proposal> proposals, CancellationToken cancellationToken)
     {
+        var ladder = settings.Ladder;
         string Title(string step) => ladder.Find(step)?.Title ?? step;
         var names = await Commands.ChatPeople.NamesAsync(db, proposals.Select(p => p.DecidedBy), cancellationToken);
         string Who(string? id) => id is null ? "someone" : names.GetValueOrDefault(id, id);
@@ -135,6 +136,17 @@ public static class CaseReport
                 if (p.Status == ProposalStatus.Withdrawn)
                     events.Add((p.ProposedOn, 3, $"Withdrawn: {Title(p.Step)}, because {p.Reason}"));
             }
+        }
+        // What went by email, as the mail server acknowledged it (the audit history: to, cc, subject), since the
+        // oldest of these invoices fell due: nothing earlier can be about them.
+        var since = c.Invoices.Select(i => i.View.DueDate).DefaultIfEmpty(DateOnly.MinValue).Min();
+        foreach (var sent in await db.AuditEntries.AsNoTracking().Where(a => a.Action == "email.sent" && a.Subject == clientName)
+                     .OrderBy(a => a.Id).Select(a => new { a.At, a.Details }).ToListAsync(cancellationToken))
+        {
+            var day = settings.Calendar.Today(new DateTimeOffset(sent.At, TimeSpan.Zero));
+            var what = sent.Details is { } d && d.IndexOf("; Message-ID", StringComparison.Ordinal) is var cut and > 0 ? d[..cut] : sent.Details;
+            if (day >= since)
+                events.Add((day, 3, $"Emailed {what}"));
         }
         return events.OrderBy(e => e.On).ThenBy(e => e.Order).Select(e => new CaseEvent(e.On, e.What)).ToList();
     }

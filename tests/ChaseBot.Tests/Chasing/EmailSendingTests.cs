@@ -104,8 +104,13 @@ public sealed class EmailSendingTests : IAsyncLifetime
         Assert.True((await decisions.DecideAsync(id, "alice", Verdict.Approve)).Accepted);
         await drainer.DrainAsync();
 
-        var approved = _h.Platform.Sent.Single(s => s.Message.Kind == "artifact").Content;
+        await drainer.DrainAsync(); // the approved text, rewritten to say when it went
+        var approved = _h.Platform.Sent.First(s => s.Message.Kind == "artifact").Content;
         var mail = Assert.Single(_mail.Received).Message;
+        var marked = _h.Platform.Sent.Single(s => s.Message.Kind == "card-update" && s.Content.Title.StartsWith("Approved", StringComparison.Ordinal)).Content;
+        Assert.Matches(@"^Sent to ap@kauri\.example at \d\d:\d\d UTC on 23 Nov 2026\.$", marked.Lines[^1]);
+        var history = await _h.QueryAsync(db => Core.Reports.CaseReport.RunAsync(db, _h.Settings, _h.Today, null));
+        Assert.Contains(history.Single().Timeline, e => e.What == $"Emailed to ap@kauri.example; subject {mail.Subject}");
         Assert.Equal("Formal notice of late payment — NZD 4,600.00 overdue", mail.Subject);
         var text = approved.Artifact!;
         Assert.Equal(text[text.IndexOf("Dear", StringComparison.Ordinal)..].Trim(), mail.TextBody!.Trim().Replace("\r\n", "\n"));
@@ -145,7 +150,7 @@ public sealed class EmailSendingTests : IAsyncLifetime
         var second = await drainer.DrainAsync();
 
         Assert.Equal((1, 1), (first.Delivered, first.Retrying)); // the chat reminder went; the email waits
-        Assert.Equal(1, second.Delivered);
+        Assert.Equal(2, second.Delivered); // the email, and the reminder rewritten to say it went
         var row = await _h.QueryAsync(db => db.Outbox.SingleAsync(m => m.Kind == "email"));
         Assert.Equal((2, Assert.Single(_mail.Received).Message.MessageId), (row.Attempts, row.PlatformMessageId));
     }
