@@ -126,6 +126,39 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
     }
 
     /// <summary>
+    /// `preview`: the email a proposal would send if approved now, sent to the person asking instead of the client
+    /// (to <paramref name="to"/>, or Email:ReplyTo), for a look in a real mail client first. Changes nothing else.
+    /// </summary>
+    public async Task<DecisionResult> PreviewAsync(long proposalId, string? to, CancellationToken cancellationToken = default)
+    {
+        if (!_email.Enabled)
+            return new(false, "Email is not set up (Email:Host), so there is nothing to preview by email; the text is on the proposal's card.");
+        var address = to is null ? _email.ReplyTo : Email.EmailAddresses.Valid(to);
+        if (address is null)
+            return new(false, to is null
+                ? "Say where to send the preview: preview <proposal> to you@example.com (or set Email:ReplyTo)."
+                : $"\"{to}\" is not one email address.");
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var proposal = await ProposalWithdrawal.Judged(db).Include(p => p.Case).AsNoTracking().SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
+        if (proposal is null)
+            return new(false, $"There is no proposal {proposalId}.");
+        var step = settings.Ladder.Find(proposal.Step);
+        var now = clock.GetUtcNow();
+        var today = settings.Calendar.Today(now);
+        var client = ClientView.From(proposal.Invoice.Client, settings);
+        var view = await TodaysCaseAsync(db, proposal, client, today, cancellationToken);
+        if (step is null || Email.EmailAddresses.ClientEmailIn(EscalationArtifacts.For(step.Id, view, today, settings.Ladder, settings.SenderName)) is not var (subject, body))
+            return new(false, $"The {step?.Title ?? proposal.Step} is a plan for you, not an email to the client: there is nothing to preview.");
+        // Each request is its own message: asking twice sends twice.
+        ChaseRunner.Enqueue(db, $"preview:{proposal.Id}:{Guid.NewGuid():N}", "email", Email.EmailPlatform.TargetPrefix + address, new ChatMessage
+        {
+            Title = client.Name, Email = new EmailDraft(address, null, $"[Preview] {subject}", body),
+        }, now.UtcDateTime, now.UtcDateTime);
+        await db.SaveChangesAsync(cancellationToken);
+        return new(true, $"The {step.Title} for {client.Name}, as it would go if approved now, is on its way to {address}. Nothing was sent to the client.");
+    }
+
+    /// <summary>
     /// The case as it stands at the click: its overdue invoices that are not on hold, with today's amounts (the proposal
     /// then covers exactly those). Restoring access is about what was paid, so its view is the invoices it covers.
     /// </summary>

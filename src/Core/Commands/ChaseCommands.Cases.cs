@@ -38,4 +38,16 @@ public sealed partial class ChaseCommands
         var message = cases.SelectMany(c => new[] { $"*{CaseText.Heading(c)}*" }.Concat(CaseText.Lines(c, chase.Ladder, TimelineShown, Today))).ToList();
         return CommandReply.Say($"Collection case: {cases[0].Client}", [.. message]);
     }
+
+    /// <summary>`preview 12 [to me@example.com]`: the proposal's client email, sent to the person asking.</summary>
+    private async Task<CommandReply> PreviewAsync(List<string> args, CancellationToken cancellationToken)
+    {
+        if (args.Count is not (1 or 3) || !long.TryParse(args[0].TrimStart('#'), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out var proposalId) || args.Count == 3 && !args[1].Equals("to", StringComparison.OrdinalIgnoreCase))
+            return UsageOf("preview");
+        if (decisions is null)
+            return CommandReply.Refuse("Previews are not available here.");
+        var result = await decisions.PreviewAsync(proposalId, args.Count == 3 ? args[2] : null, cancellationToken);
+        return result.Accepted ? CommandReply.Say(result.Message) : CommandReply.Refuse(result.Message);
+    }
 }

@@ -43,7 +43,8 @@ public sealed record CommandReply(ChatMessage Message, bool Public = false, Comm
 /// every change is in the audit history with who made it.
 /// </summary>
 public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings chase, ChatRoles roles,
-    ChannelDigest digest, MoraleCheckIns morale, TimeProvider clock, ILogger<ChaseCommands>? log = null, LedgerChanges? changes = null)
+    ChannelDigest digest, MoraleCheckIns morale, TimeProvider clock, ILogger<ChaseCommands>? log = null, LedgerChanges? changes = null,
+    ProposalDecisions? decisions = null)
 {
     private static readonly Dictionary<string, string> Usage = new()
     {
@@ -56,6 +57,7 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
         ["snooze"] = "snooze <invoice|client> <days|date> — pause chasing until then",
         ["resume"] = "resume <invoice|client> — end a snooze or pause",
         ["client"] = "client <name> owner <@user> | channel <#channel> | email <address> | cc <address> | cc remove <address> | cc none | allow <clause> | deny <clause> | pause | resume",
+        ["preview"] = "preview <proposal> [to <address>] — email yourself the notice a proposal would send, before approving it",
         ["digest"] = "digest — post a digest now",
         ["morale"] = "morale on|off — private check-ins on or off",
         ["help"] = "help [command] — this list",
@@ -84,6 +86,7 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
             {
                 "status" => await StatusAsync(args, cancellationToken),
                 "case" or "cases" => await CaseAsync(args, cancellationToken),
+                "preview" => await PreviewAsync(args, cancellationToken),
                 "paid" => await PaidAsync(args, context, cancellationToken),
                 "dispute" => await DisputeAsync(args, context, cancellationToken),
                 "resolve" => await ResolveAsync(args, context, cancellationToken),

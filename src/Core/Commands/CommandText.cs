@@ -32,8 +32,12 @@ public static partial class CommandText
         }
         if (current.Length > 0)
             words.Add(current.ToString());
-        return words;
+        // Slack links an email address someone types: <mailto:ap@kauri.example|ap@kauri.example> is the address.
+        return words.Select(w => SlackMailto().Match(w) is { Success: true } m ? m.Groups[1].Value : w).ToList();
     }
+
+    [GeneratedRegex(@"^<mailto:([^|>]+)(\|[^>]*)?>$")]
+    private static partial Regex SlackMailto();
 
     [GeneratedRegex(@"^<@([UW][A-Z0-9]{2,30})(\|[^>]*)?>$")]
     private static partial Regex SlackUser();

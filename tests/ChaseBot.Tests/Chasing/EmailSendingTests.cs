@@ -156,6 +156,29 @@ public sealed class EmailSendingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Preview_emails_the_notice_to_the_person_asking_and_nothing_to_the_client()
+    {
+        await KauriAsync(daysLate: 25);
+        var (runner, decisions, drainer) = Wired(Email());
+        await runner.RunAsync();
+        var id = await _h.QueryAsync(db => db.Proposals.Select(p => p.Id).SingleAsync());
+        var commands = _h.Commands(decisions: decisions);
+
+        var sent = (await commands.HandleAsync($"preview {id} to <mailto:ana@studio.example|ana@studio.example>", new("U1", "slack"))).ToText();
+        var toReplyTo = (await commands.HandleAsync($"preview {id}", new("U1", "slack"))).ToText();
+        var plan = await commands.HandleAsync("preview 999", new("U1", "slack"));
+        await drainer.DrainAsync();
+
+        Assert.Equal("The formal late notice for Kauri Digital Ltd, as it would go if approved now, is on its way to ana@studio.example. Nothing was sent to the client.", sent);
+        Assert.Contains("on its way to ana@studio.example", toReplyTo); // Email:ReplyTo
+        Assert.Equal(Core.Commands.CommandOutcome.Refused, plan.Outcome);
+        Assert.Equal(2, _mail.Received.Count);
+        Assert.All(_mail.Received, m => Assert.Equal(["ana@studio.example"], m.RcptTo));
+        Assert.StartsWith("[Preview] Formal notice of late payment — NZD 4,600.00 overdue", _mail.Received.First().Message.Subject);
+        Assert.Equal(ProposalStatus.Pending, await _h.QueryAsync(db => db.Proposals.Select(p => p.Status).SingleAsync()));
+    }
+
+    [Fact]
     public void No_text_can_add_a_header_or_a_recipient()
     {
         var options = Email().Value;
