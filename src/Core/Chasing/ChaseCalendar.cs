@@ -11,6 +11,9 @@ public sealed class ChaseCalendar(TimeZoneInfo zone, TimeOnly quietStart, TimeOn
 
     public TimeZoneInfo Zone => zone;
 
+    /// <summary>The same quiet hours and days, in another zone: a client's, for what reaches the client (emails).</summary>
+    public ChaseCalendar In(TimeZoneInfo other) => new(other, quietStart, quietEnd, quietDays);
+
     /// <summary>The calendar day in the configured zone: days past due are counted in these.</summary>
     public DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
 

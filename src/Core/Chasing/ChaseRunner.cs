@@ -276,7 +276,8 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
                 Enqueue(db, key, "reminder", client.Channel, reminder, at, notBefore);
                 if (emailTo is not null)
                     Enqueue(db, OutboxDrainer.EmailKeyPrefix + key, "email", Email.EmailPlatform.TargetPrefix + emailTo,
-                        new ChatMessage { Title = client.Name, Email = reminder.Email! with { To = emailTo }, FailuresTo = client.Channel }, at, notBefore);
+                        new ChatMessage { Title = client.Name, Email = reminder.Email! with { To = emailTo }, FailuresTo = client.Channel }, at,
+                        client.NextAllowedForClient(settings.Calendar, now).UtcDateTime);
             }
             await db.SaveChangesAsync(cancellationToken);
             await record.WriteAsync(db, cancellationToken);

@@ -6,8 +6,12 @@ namespace ChaseBot.Core.Chasing;
 /// <param name="MaySuspend">The contract is recorded as keeping the work the supplier's until paid: only then may a text threaten suspension.</param>
 /// <param name="OwnerKnown">A real person owns the client (not the placeholder): only then is the owner mentioned or messaged privately.</param>
 public sealed record ClientView(long Id, string Name, string? BillingEmail, string? CcAddresses, string Owner, string Channel, string? LateFeeTerms,
-    bool MaySuspend = false, bool OwnerKnown = true)
+    bool MaySuspend = false, bool OwnerKnown = true, string? TimeZone = null)
 {
+    /// <summary>When something addressed to the client (an email) may go: working hours in the client's zone when one is set.</summary>
+    public DateTimeOffset NextAllowedForClient(ChaseCalendar calendar, DateTimeOffset now) =>
+        (TimeZone is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? calendar.In(zone) : calendar).NextAllowed(now);
+
     /// <summary>Who a channel message about the client mentions: its owner, or nobody while none is set.</summary>
     public IReadOnlyList<string> Mentions => OwnerKnown ? [Owner] : [];
 
@@ -15,7 +19,7 @@ public sealed record ClientView(long Id, string Name, string? BillingEmail, stri
     public static ClientView From(Client client, ChaseSettings settings) =>
         new(client.Id, client.Name, client.BillingEmail, client.CcAddresses, client.OwnerUserId ?? settings.DefaultOwner,
             client.Channel ?? settings.DefaultChannel, client.Clauses.LateFeeTerms, client.Clauses.OwnedUntilPaid == true,
-            settings.OwnerKnown(client.OwnerUserId));
+            settings.OwnerKnown(client.OwnerUserId), client.TimeZone);
 }
 
 /// <summary>What a message needs to know about an invoice on the day it is written.</summary>

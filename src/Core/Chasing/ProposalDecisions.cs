@@ -90,7 +90,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
                 ChaseRunner.Enqueue(db, $"{OutboxDrainer.EmailKeyPrefix}approved:{proposal.Id}", "email", Email.EmailPlatform.TargetPrefix + to, new ChatMessage
                 {
                     Title = client.Name, Email = new EmailDraft(to, client.CcAddresses, subject, body), FailuresTo = client.Channel,
-                }, now.UtcDateTime, notBefore);
+                }, now.UtcDateTime, client.NextAllowedForClient(settings.Calendar, now).UtcDateTime);
         }
         var decided = verdict switch
         {

@@ -163,7 +163,7 @@ public sealed partial class ChaseCommands
 
     private async Task<CommandReply> ClientAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)
     {
-        string[] keywords = ["owner", "channel", "email", "cc", "allow", "deny", "pause", "resume"];
+        string[] keywords = ["owner", "channel", "email", "cc", "timezone", "allow", "deny", "pause", "resume"];
         var at = args.FindIndex(a => keywords.Contains(a.ToLowerInvariant()));
         if (at < 1)
             return UsageOf("client");
@@ -185,6 +185,8 @@ public sealed partial class ChaseCommands
             "cc" when value?.Split(' ', 2, StringSplitOptions.TrimEntries) is ["remove", var gone] =>
                 RemoveCc(client, gone),
             "cc" when Email.EmailAddresses.Valid(value) is { } cc => AddCc(client, cc),
+            "timezone" when value is not null && TimeZoneInfo.TryFindSystemTimeZoneById(value, out var zone) =>
+                Set(() => client.TimeZone = zone.Id, $"time zone {zone.Id}: emails to them wait for working hours there"),
             "allow" or "deny" when value is "service-changes" =>
                 Set(() => client.Clauses.PermitsServiceChanges = keyword == "allow", $"service changes {(keyword == "allow" ? "permitted" : "not permitted")}"),
             "allow" or "deny" when value is "owned-until-paid" =>
@@ -200,6 +202,7 @@ public sealed partial class ChaseCommands
                 "email" or "cc" when value?.StartsWith("remove", StringComparison.Ordinal) == true =>
                     $"{client.Name} has no CC address {Shorten(value[6..].Trim())}. Its CC list: {(client.CcAddresses ?? "none")}.",
                 "email" or "cc" => $"\"{Shorten(value ?? "")}\" is not one email address (like accounts@client.example).",
+                "timezone" => $"\"{Shorten(value ?? "")}\" is not a time zone; use an IANA name such as Europe/Berlin or Pacific/Auckland.",
                 _ => $"I couldn't read the {keyword} value.",
             });
         client.UpdatedAt = clock.GetUtcNow().UtcDateTime;

@@ -22,6 +22,9 @@ public sealed class Client
 
     public ContractClauses Clauses { get; set; } = new();
 
+    /// <summary>The client's IANA time zone: emails to them wait for working hours there. Null: Chase:TimeZone.</summary>
+    public string? TimeZone { get; set; }
+
     /// <summary>Chasing of every invoice of this client is paused while this is in the future (or set with no end).</summary>
     public bool IsPaused { get; set; }
     public DateOnly? PausedUntil { get; set; }

@@ -53,6 +53,7 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
             client.Property(c => c.OwnerUserId).HasMaxLength(100);
             client.Property(c => c.Channel).HasMaxLength(100);
             client.Property(c => c.CcAddresses).HasMaxLength(1000);
+            client.Property(c => c.TimeZone).HasMaxLength(100);
             client.ComplexProperty(c => c.Clauses, clauses =>
             {
                 clauses.Property(k => k.PermitsServiceChanges).HasColumnName("PermitsServiceChanges");

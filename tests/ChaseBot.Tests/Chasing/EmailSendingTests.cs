@@ -179,6 +179,26 @@ public sealed class EmailSendingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_email_waits_for_working_hours_in_the_clients_own_time_zone()
+    {
+        await KauriAsync(daysLate: 3, cc: null);
+        Assert.Contains("time zone Pacific/Auckland", await _h.SayAsync("client Kauri timezone Pacific/Auckland", "UAPPROVER"));
+        Assert.Contains("is not a time zone", await _h.SayAsync("client Kauri timezone Mars/Olympus", "UAPPROVER"));
+        var (runner, _, drainer) = Wired(Email());
+
+        await runner.RunAsync(); // Monday 10:00 UTC is 23:00 in Auckland
+        await drainer.DrainAsync();
+
+        Assert.Empty(_mail.Received);
+        Assert.Single(_h.Platform.Sent, s => s.Message.Kind == "reminder"); // the team's chat works on Chase:TimeZone
+        var email = await _h.QueryAsync(db => db.Outbox.SingleAsync(m => m.Kind == "email"));
+        Assert.Equal(DateTime.Parse("2026-11-23T20:00:00Z").ToUniversalTime(), email.NotBefore); // 09:00 on Tuesday in Auckland
+        _h.Clock.Now = DateTimeOffset.Parse("2026-11-23T20:00:00Z");
+        await drainer.DrainAsync();
+        Assert.Single(_mail.Received);
+    }
+
+    [Fact]
     public void No_text_can_add_a_header_or_a_recipient()
     {
         var options = Email().Value;

@@ -90,6 +90,7 @@ public sealed class M0006_CollectionCases : Migration
 
         migration.AddColumn<string>("Replaces", "Outbox", maxLength: 200, nullable: true);
         migration.AddColumn<string>("DisplayName", "ChatUsers", maxLength: 200, nullable: true);
+        migration.AddColumn<string>("TimeZone", "Clients", maxLength: 100, nullable: true);
 
         // Adoption, in SQL both providers read alike: one open case per client and currency that has proposals on
         // invoices still owed; those proposals join it, each rung recorded once, and each covers its own invoice.
@@ -121,6 +122,7 @@ public sealed class M0006_CollectionCases : Migration
     {
         migration.DropColumn("Replaces", "Outbox");
         migration.DropColumn("DisplayName", "ChatUsers");
+        migration.DropColumn("TimeZone", "Clients");
         migration.DropTable("ProposalInvoices");
         migration.DropIndex("IX_Proposals_InvoiceId_Step", "Proposals");
         migration.CreateIndex("IX_Proposals_InvoiceId_Step", "Proposals", ["InvoiceId", "Step"], unique: true);
