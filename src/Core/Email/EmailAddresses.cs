@@ -27,6 +27,19 @@ public static class EmailAddresses
             : null;
     }
 
+    /// <summary>
+    /// An export's address cell, which some exports fill with several ("ap@x.example; boss@x.example"): the first valid
+    /// one is the billing address, the next valid ones (at most <see cref="MaxCc"/>) its CCs. A part that is not a
+    /// plain address is left out, never "fixed".
+    /// </summary>
+    public static (string? Billing, string? Cc) FromExport(string? cell)
+    {
+        var valid = (cell ?? "").Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(Valid).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        return valid.Count == 0 ? (null, null)
+            : (valid[0], valid.Count == 1 ? null : string.Join(", ", valid.Skip(1).Take(MaxCc)));
+    }
+
     /// <summary>A stored CC list ("a@x.example, b@y.example") as addresses.</summary>
     public static IReadOnlyList<string> List(string? stored) =>
         (stored ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -211,20 +211,24 @@ public sealed class LedgerWriter(ChaseDbContext db, ImportRun run, string source
         {
             if (clients.TryGetValue(key, out var client))
             {
-                if (client.BillingEmail is null && Email.EmailAddresses.Valid(facts.Email) is { } exported)
+                if (client.BillingEmail is null && Email.EmailAddresses.FromExport(facts.Email) is ({ } exported, var copies))
                 {
                     db.Clients.Attach(client);
                     client.BillingEmail = exported;
+                    client.CcAddresses ??= copies;
                     client.UpdatedAt = now;
-                    Audit("client.updated", client.Name, $"billing email {exported}");
+                    Audit("client.updated", client.Name, $"billing email {exported}" + (copies is null ? "" : $", cc {copies}"));
                 }
                 continue;
             }
+            // A malformed export address is left out, never sent to; a list gives the billing address and its CCs.
+            var (billing, cc) = Email.EmailAddresses.FromExport(facts.Email);
             client = new Client
             {
                 Name = facts.ClientName,
                 NormalizedName = key,
-                BillingEmail = Email.EmailAddresses.Valid(facts.Email), // a malformed export address is left out, never sent to
+                BillingEmail = billing,
+                CcAddresses = cc,
                 CreatedAt = now,
                 UpdatedAt = now,
             };

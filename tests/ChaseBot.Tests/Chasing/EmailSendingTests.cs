@@ -199,6 +199,29 @@ public sealed class EmailSendingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Smtp4dev_receives_an_approved_notice_exactly_as_approved()
+    {
+        await using var smtp4dev = await Smtp4dev.StartAsync();
+        var email = Options.Create(new EmailOptions
+        {
+            Host = "127.0.0.1", Port = smtp4dev.SmtpPort, Security = "none", From = "accounts@studio.example", SendNotices = true,
+        });
+        await KauriAsync(daysLate: 25);
+        var (runner, decisions, drainer) = Wired(email);
+        await runner.RunAsync();
+
+        await decisions.DecideAsync(await _h.QueryAsync(db => db.Proposals.Select(p => p.Id).SingleAsync()), "alice", Verdict.Approve);
+        await drainer.DrainAsync();
+
+        var mail = Assert.Single(await smtp4dev.MessagesAsync());
+        Assert.Equal(("ap@kauri.example", "finance@kauri.example"), (mail.To.Mailboxes.Single().Address, mail.Cc.Mailboxes.Single().Address));
+        Assert.Equal("Formal notice of late payment — NZD 4,600.00 overdue", mail.Subject);
+        var approved = _h.Platform.Sent.First(s => s.Message.Kind == "artifact").Content.Artifact!;
+        Assert.Equal(approved[approved.IndexOf("Dear", StringComparison.Ordinal)..].Trim(), mail.TextBody!.Trim().Replace("\r\n", "\n"));
+        Assert.Contains("<p>Dear Kauri Digital Ltd,</p>", mail.HtmlBody);
+    }
+
+    [Fact]
     public void No_text_can_add_a_header_or_a_recipient()
     {
         var options = Email().Value;

@@ -26,14 +26,14 @@ public sealed class ExportQuirkTests : IDisposable
     }
 
     [Fact]
-    public async Task An_export_address_that_is_not_one_plain_address_is_left_out_and_a_good_one_is_kept()
+    public async Task An_export_address_list_gives_the_billing_address_and_its_ccs_and_a_header_trick_is_left_out()
     {
         await Import("xero.csv", XeroHeader + "\n" +
-            "Kauri,\"ap@kauri.example, boss@kauri.example\",INV-1,01/10/2026,31/10/2026,100.00,0.00,100.00,NZD,Sales invoice,Awaiting Payment\n" +
+            "Kauri,\"ap@kauri.example; boss@kauri.example, not an address\",INV-1,01/10/2026,31/10/2026,100.00,0.00,100.00,NZD,Sales invoice,Awaiting Payment\n" +
             "Tui,\"ap@tui.example\r\nBcc: all@evil.example\",INV-2,01/10/2026,31/10/2026,100.00,0.00,100.00,NZD,Sales invoice,Awaiting Payment\n" +
             "Moana,accounts@moana.example,INV-3,01/10/2026,31/10/2026,100.00,0.00,100.00,NZD,Sales invoice,Awaiting Payment\n");
 
-        Assert.Null((await Invoice("INV-1")).Client.BillingEmail);
+        Assert.Equal(("ap@kauri.example", "boss@kauri.example"), ((await Invoice("INV-1")).Client.BillingEmail, (await Invoice("INV-1")).Client.CcAddresses));
         Assert.Null((await Invoice("INV-2")).Client.BillingEmail);
         Assert.Equal("accounts@moana.example", (await Invoice("INV-3")).Client.BillingEmail);
     }
