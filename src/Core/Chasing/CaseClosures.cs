@@ -44,6 +44,9 @@ public static class CaseClosures
                 continue;
             var client = ClientView.From(closing.Client, settings);
             var paid = suspended.Covers.Select(c => c.Invoice).DefaultIfEmpty(suspended.Invoice).ToList();
+            // "Thank you for your payment" is true only when they paid: a case closed by voiding or writing off gets no restore text.
+            if (paid.Any(i => i.Status != InvoiceStatus.Paid))
+                continue;
             var restore = new Proposal
             {
                 InvoiceId = suspended.InvoiceId, CaseId = closing.Id, Step = ChaseLadder.RestoreAccess, Status = ProposalStatus.Pending,

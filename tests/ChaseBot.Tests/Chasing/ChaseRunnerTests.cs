@@ -364,6 +364,34 @@ public sealed class ChaseRunnerTests
         Assert.Equal(["reminder", "receipt"], h.Platform.Sent.Select(s => s.Message.Kind));
     }
 
+    [Theory]
+    [InlineData(InvoiceStatus.Paid, true)]
+    [InlineData(InvoiceStatus.Void, false)] // written off: "thank you for your payment" would be untrue
+    public async Task A_suspended_client_is_offered_restored_access_only_when_it_paid(InvoiceStatus settled, bool restore)
+    {
+        using var h = new ChaseHarness(configure: o => o.DefaultOwner = "U0OWNER");
+        var invoice = await h.InvoiceAsync(await h.ClientAsync("Helios Solar Co", c => c.Clauses.OwnedUntilPaid = true), "A-4", 70, 950m);
+        await h.QueryAsync(async db =>
+        {
+            var collection = new CollectionCase { ClientId = invoice.ClientId, Currency = "USD", OpenedOn = h.Today.AddDays(-40) };
+            db.Cases.Add(collection);
+            await db.SaveChangesAsync();
+            db.Proposals.Add(new Proposal
+            {
+                InvoiceId = invoice.Id, CaseId = collection.Id, Step = ChaseLadder.Suspension, Status = ProposalStatus.Approved,
+                ProposedOn = h.Today.AddDays(-5), DecidedOn = h.Today.AddDays(-4), DecidedBy = "alice",
+                Covers = [new ProposalInvoice { InvoiceId = invoice.Id }],
+            });
+            await db.Invoices.Where(i => i.Id == invoice.Id).ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, settled).SetProperty(i => i.AmountDue, 0m));
+            return await db.SaveChangesAsync();
+        });
+
+        await h.ChaseAndDeliverAsync();
+
+        Assert.NotNull(await h.QueryAsync(db => db.Cases.Select(c => c.ClosedOn).SingleAsync()));
+        Assert.Equal(restore, await h.QueryAsync(db => db.Proposals.AnyAsync(p => p.Step == ChaseLadder.RestoreAccess)));
+    }
+
     [Fact]
     public async Task Paid_void_and_draft_invoices_that_were_never_chased_get_nothing()
     {
