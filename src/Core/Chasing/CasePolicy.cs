@@ -23,7 +23,7 @@ public static class CasePolicy
         int graceDays = ChaseOptions.DefaultGraceDays)
     {
         var overdue = c.Invoices.Where(i => i.Status.IsOutstanding() && i.DueDate < today).ToList();
-        var chaseable = overdue.Where(i => ChasePolicy.PauseReason(i, today) is null).ToList();
+        var chaseable = Chaseable(c.Invoices, today);
         IReadOnlyList<ChaseDecision> rungs = [];
         if (overdue.Count > 0)
         {
@@ -49,6 +49,10 @@ public static class CasePolicy
         }).ToList();
         return new CaseDecisions(rungs, rungs.Any(d => d.Fires) ? chaseable : [], invoices);
     }
+
+    /// <summary>The invoices a case's text is about on <paramref name="today"/>: outstanding, overdue and not on hold.</summary>
+    public static List<InvoiceSituation> Chaseable(IEnumerable<InvoiceSituation> invoices, DateOnly today) =>
+        invoices.Where(i => i.Status.IsOutstanding() && i.DueDate < today && ChasePolicy.PauseReason(i, today) is null).ToList();
 
     /// <summary>Every overdue invoice is on hold: the client's pause, or each invoice's own reason.</summary>
     private static string HeldReason(CaseSituation c, IReadOnlyList<InvoiceSituation> overdue, DateOnly today)

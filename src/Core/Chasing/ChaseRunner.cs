@@ -210,8 +210,7 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
                         case DecisionKind.GuardNote:
                             record.Rung(chased.CaseId, opened, client, chased.Currency, decision, StepOutcome.Skipped, today, at);
                             var (guardStep, guardReason, guardCase) = (step!, decision.Reason, chased);
-                            var guardView = CaseView.From(client, chased,
-                                chased.Invoices.Where(i => i.View.DaysLate > 0 && ChasePolicy.PauseReason(i.Situation, today) is null).Select(i => i.View.Id));
+                            var guardView = CaseView.From(client, chased, CasePolicy.Chaseable(chased.Situation.Invoices, today).Select(i => i.InvoiceId));
                             messages.Add(() => Enqueue(db, $"guard:case-{guardCase.CaseId ?? opened!.Id}:{guardStep.Id}", "guard-note", client.Channel,
                                 ChaseMessages.GuardNote(guardView, guardStep, guardReason), at, notBefore));
                             counts[2]++;

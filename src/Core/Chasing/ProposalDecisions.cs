@@ -174,8 +174,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
             var history = chased?.History ?? await CaseClosures.HistoryAsync(db, proposal.CaseId, cancellationToken);
             return new CaseView(client, currency, covered.Select(i => InvoiceView.From(i, today)).ToList(), [], history);
         }
-        var now = chased.Invoices.Where(i => i.View.DaysLate > 0 && ChasePolicy.PauseReason(i.Situation, today) is null)
-            .Select(i => i.View.Id).ToHashSet();
+        var now = CasePolicy.Chaseable(chased.Situation.Invoices, today).Select(i => i.InvoiceId).ToHashSet();
         proposal.Covers.RemoveAll(c => !now.Contains(c.InvoiceId));
         foreach (var id in now.Where(id => proposal.Covers.All(c => c.InvoiceId != id)))
             proposal.Covers.Add(new ProposalInvoice { ProposalId = proposal.Id, InvoiceId = id });
