@@ -17,14 +17,14 @@ namespace ChaseBot.Core.Storage;
 /// How often the probe connection is opened afresh (default 30 s). A connection keeps the file it opened: were the
 /// database file replaced (restored from a backup), the old one's counter would never move again. Reopening bounds that.
 /// </param>
-public sealed class LedgerChanges(IDbContextFactory<ChaseDbContext> dbFactory, TimeSpan? reopenAfter = null) : IDisposable
+public sealed class LedgerChanges(IDbContextFactory<ChaseDbContext> dbFactory, TimeProvider time, TimeSpan? reopenAfter = null) : IDisposable
 {
     private readonly TimeSpan _reopenAfter = reopenAfter ?? TimeSpan.FromSeconds(30);
 
     private readonly Lock _gate = new();
     private SqliteConnection? _probe;
     private SqliteCommand? _read;
-    private long _openedAt;
+    private long _openedAt; // TimeProvider timestamp
     private long _generation;
     private bool _unknown;
 
@@ -37,7 +37,7 @@ public sealed class LedgerChanges(IDbContextFactory<ChaseDbContext> dbFactory, T
                 return null;
             try
             {
-                if (_read is not null && Environment.TickCount64 - _openedAt > _reopenAfter.TotalMilliseconds)
+                if (_read is not null && time.GetElapsedTime(_openedAt) > _reopenAfter)
                     Close();
                 _read ??= Open();
                 if (_read is null)
@@ -75,7 +75,7 @@ public sealed class LedgerChanges(IDbContextFactory<ChaseDbContext> dbFactory, T
         var read = probe.CreateCommand();
         read.CommandText = "PRAGMA data_version";
         read.Prepare();
-        _openedAt = Environment.TickCount64;
+        _openedAt = time.GetTimestamp();
         _generation++;
         return read;
     }

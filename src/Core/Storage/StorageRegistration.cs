@@ -30,7 +30,7 @@ public static class StorageRegistration
                     "Set it, e.g. ConnectionStrings__Chase=\"Host=127.0.0.1;Database=chasebot;Username=chasebot;Password=...\".");
             Configure(db, options, connectionString);
         });
-        services.AddSingleton<LedgerChanges>();
+        services.AddSingleton(sp => new LedgerChanges(sp.GetRequiredService<IDbContextFactory<ChaseDbContext>>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

@@ -25,7 +25,7 @@ public sealed class LedgerChangesTests : IDisposable
     [Fact]
     public async Task The_version_moves_with_every_commit_from_another_connection_and_not_with_reads()
     {
-        using var changes = new LedgerChanges(_db.Factory);
+        using var changes = new LedgerChanges(_db.Factory, TimeProvider.System);
         var before = changes.Version();
         if (TestDatabase.OnPostgres)
         {
@@ -48,15 +48,19 @@ public sealed class LedgerChangesTests : IDisposable
     }
 
     [Fact]
-    public async Task A_probe_older_than_its_reopen_interval_is_opened_afresh_and_earlier_versions_no_longer_match()
+    public void A_probe_older_than_its_reopen_interval_is_opened_afresh_and_earlier_versions_no_longer_match()
     {
         if (TestDatabase.OnPostgres)
             return;
-        using var changes = new LedgerChanges(_db.Factory, reopenAfter: TimeSpan.FromMilliseconds(200));
+        var clock = new FakeTimeProvider();
+        using var changes = new LedgerChanges(_db.Factory, clock, reopenAfter: TimeSpan.FromSeconds(30));
         var first = changes.Version();
         Assert.Equal(first, changes.Version());
 
-        await Task.Delay(400);
+        clock.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal(first, changes.Version()); // not yet
+
+        clock.Advance(TimeSpan.FromSeconds(2));
 
         var reopened = changes.Version();
         Assert.NotEqual(first, reopened); // nothing committed, but a new connection may not be comparing like with like
