@@ -13,6 +13,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace ChaseBot.Core;
 
@@ -80,9 +82,10 @@ public static class CoreRegistration
     {
         services.AddOptions<TeamsOptions>().Bind(configuration.GetSection(TeamsOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TeamsOptions>, TeamsOptionsValidator>();
-        services.AddHttpClient(nameof(BotFrameworkKeys), http => http.Timeout = TimeSpan.FromSeconds(10));
-        services.AddSingleton(sp => new BotFrameworkKeys(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(BotFrameworkKeys)),
-            sp.GetRequiredService<IOptions<TeamsOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        // A singleton that keeps its HttpClient: its own handler, recycled so DNS changes are seen.
+        services.AddSingleton<IConfigurationManager<OpenIdConnectConfiguration>>(sp => BotFrameworkAuthenticator.SigningKeys(
+            sp.GetRequiredService<IOptions<TeamsOptions>>().Value.OpenIdMetadataUrl,
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(15) }) { Timeout = TimeSpan.FromSeconds(10) }));
         services.AddSingleton<BotFrameworkAuthenticator>();
         services.AddHttpClient(nameof(BotFrameworkTokens), http => http.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton(sp => new BotFrameworkTokens(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(BotFrameworkTokens)),
@@ -91,7 +94,8 @@ public static class CoreRegistration
         services.AddSingleton(sp => new BotConnectorClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(BotConnectorClient)),
             sp.GetRequiredService<BotFrameworkTokens>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TeamsConversations>();
-        services.AddSingleton<TeamsPlatform>();
+        services.AddSingleton(sp => new TeamsPlatform(sp.GetRequiredService<BotConnectorClient>(), sp.GetRequiredService<TeamsConversations>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TeamsPlatform>>(), sp.GetRequiredService<IOptions<TeamsOptions>>().Value.PostInterval));
     }
 
     /// <summary>Slack's options (checked at start) and, when a bot token is configured, delivery through Slack.</summary>

@@ -17,6 +17,12 @@ public sealed class TeamsOptions
     public string Issuer { get; set; } = "https://api.botframework.com";
     public string? TokenEndpoint { get; set; }
 
+    /// <summary>About seven messages a second per conversation, under the Bot Connector's per-conversation limit.</summary>
+    public static readonly TimeSpan DefaultPostInterval = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>The least time between two posts to one conversation.</summary>
+    public TimeSpan PostInterval { get; set; } = DefaultPostInterval;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(AppId);
 }
 
@@ -29,6 +35,8 @@ public sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
             failures.Add("Teams:AppId is set but Teams:AppPassword is not (set Teams__AppPassword in the environment).");
         if (!o.Enabled && !string.IsNullOrWhiteSpace(o.AppPassword))
             failures.Add("Teams:AppPassword is set but Teams:AppId is not.");
+        if (o.PostInterval < TimeSpan.Zero || o.PostInterval > TimeSpan.FromMinutes(1))
+            failures.Add("Teams:PostInterval must be between 00:00:00 and 00:01:00.");
         if (!Uri.TryCreate(o.OpenIdMetadataUrl, UriKind.Absolute, out _))
             failures.Add("Teams:OpenIdMetadataUrl must be an absolute URL.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -10,9 +10,9 @@ namespace ChaseBot.Core.Teams;
 /// reference when there is none yet). Paced per conversation within Teams' limits.
 /// </summary>
 public sealed class TeamsPlatform(BotConnectorClient connector, TeamsConversations conversations, TimeProvider clock,
-    ILogger<TeamsPlatform> log) : IChatPlatform
+    ILogger<TeamsPlatform> log, TimeSpan? postInterval = null) : IChatPlatform
 {
-    private readonly ChannelPacer _pacer = new(clock, TimeSpan.FromMilliseconds(150)); // about 7 per second per conversation
+    private readonly ChannelPacer _pacer = new(clock, postInterval ?? TeamsOptions.DefaultPostInterval);
 
     public string Name => "teams";
     public int ParallelChannels => 8;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using ChaseBot.Core;
 using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Delivery;
@@ -32,7 +33,7 @@ public sealed class ChaseHarness : IDisposable
 {
     public ChaseHarness(string now = "2026-11-23T10:00:00Z", string timeZone = "UTC", Action<ChaseOptions>? configure = null)
     {
-        Clock = FakeClock.At(now);
+        Clock = Clocks.At(now);
         var options = new ChaseOptions { TimeZone = timeZone, Approvers = ["alice"] };
         configure?.Invoke(options);
         Options = options;
@@ -54,7 +55,7 @@ public sealed class ChaseHarness : IDisposable
         (await Commands(chat).HandleAsync(text, new ChaseBot.Core.Commands.CommandContext(user, "slack"))).ToText();
 
     public TestDatabase Db { get; } = new();
-    public FakeClock Clock { get; }
+    public FakeTimeProvider Clock { get; }
     public ChaseOptions Options { get; }
     public ChaseSettings Settings { get; }
     public RecordingPlatform Platform { get; } = new();

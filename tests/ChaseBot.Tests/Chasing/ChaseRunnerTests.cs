@@ -17,7 +17,7 @@ public sealed class ChaseRunnerTests
         var invoice = await h.InvoiceAsync(client, "INV-1", 0, configure: i => i.DueDate = new DateOnly(2026, 10, 1));
 
         Assert.Equal(0, (await h.Runner.RunAsync()).Reminders); // 2 days late in Auckland
-        h.Clock.Now = DateTimeOffset.Parse("2026-10-03T12:00:00Z");
+        h.Clock.SetUtcNow(DateTimeOffset.Parse("2026-10-03T12:00:00Z"));
         Assert.Equal(1, (await h.Runner.RunAsync()).Reminders); // 3 days late in Auckland
         Assert.Equal(ChaseLadder.Reminder1, Assert.Single(await h.StepsAsync(invoice.Id)).Step);
     }
@@ -178,10 +178,10 @@ public sealed class ChaseRunnerTests
         var held = Assert.Single(await h.OutboxAsync());
         Assert.Equal(DateTime.Parse("2026-11-23T14:00:00Z").ToUniversalTime(), held.NotBefore); // Monday 09:00 EST
 
-        h.Clock.Now = DateTimeOffset.Parse("2026-11-23T13:59:00Z");
+        h.Clock.SetUtcNow(DateTimeOffset.Parse("2026-11-23T13:59:00Z"));
         await h.Drainer.DrainAsync();
         Assert.Empty(h.Platform.Sent);
-        h.Clock.Now = DateTimeOffset.Parse("2026-11-23T14:00:00Z");
+        h.Clock.SetUtcNow(DateTimeOffset.Parse("2026-11-23T14:00:00Z"));
         await h.Drainer.DrainAsync();
         Assert.Single(h.Platform.Sent);
     }

@@ -193,7 +193,7 @@ public sealed class EmailSendingTests : IAsyncLifetime
         Assert.Single(_h.Platform.Sent, s => s.Message.Kind == "reminder"); // the team's chat works on Chase:TimeZone
         var email = await _h.QueryAsync(db => db.Outbox.SingleAsync(m => m.Kind == "email"));
         Assert.Equal(DateTime.Parse("2026-11-23T20:00:00Z").ToUniversalTime(), email.NotBefore); // 09:00 on Tuesday in Auckland
-        _h.Clock.Now = DateTimeOffset.Parse("2026-11-23T20:00:00Z");
+        _h.Clock.SetUtcNow(DateTimeOffset.Parse("2026-11-23T20:00:00Z"));
         await drainer.DrainAsync();
         Assert.Single(_mail.Received);
     }
@@ -247,8 +247,8 @@ public sealed class EmailSendingTests : IAsyncLifetime
             ["Email:Security"] = "none", ["Email:From"] = "accounts@studio.example", ["Email:SendReminders"] = "true",
         };
 
-        var run = await Cli.RunAsync(FakeClock.At("2026-11-23T10:00:00Z"), settings, "run-once", "--folder", Samples.Folder, "--db", db.Path);
-        var refused = await Cli.RunAsync(FakeClock.At("2026-11-23T10:00:00Z"), new Dictionary<string, string?> { ["Email:SendNotices"] = "true" },
+        var run = await Cli.RunAsync(Clocks.At("2026-11-23T10:00:00Z"), settings, "run-once", "--folder", Samples.Folder, "--db", db.Path);
+        var refused = await Cli.RunAsync(Clocks.At("2026-11-23T10:00:00Z"), new Dictionary<string, string?> { ["Email:SendNotices"] = "true" },
             "status", "--db", db.Path);
 
         Assert.Equal(0, run.ExitCode);

@@ -46,7 +46,7 @@ public sealed class MoraleAndDigestTests
         Assert.Equal(0, await h.Morale.AskAsync(includeWeekly: false));
         await h.QueryAsync(async db =>
         {
-            db.Disputes.Add(new Dispute { InvoiceId = invoice.Id, Reason = "quality", OpenedBy = "U1", OpenedAt = h.Clock.Now.UtcDateTime });
+            db.Disputes.Add(new Dispute { InvoiceId = invoice.Id, Reason = "quality", OpenedBy = "U1", OpenedAt = h.Clock.GetUtcNow().UtcDateTime });
             return await db.SaveChangesAsync();
         });
 
@@ -88,7 +88,7 @@ public sealed class MoraleAndDigestTests
         var invoice = await h.InvoiceAsync(await h.ClientAsync("A", c => c.OwnerUserId = "U1"), "W-1", 8);
         await h.Runner.RunAsync(); // chased
         await h.QueryAsync(db => db.Invoices.Where(i => i.Id == invoice.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(i => i.Status, InvoiceStatus.Void).SetProperty(i => i.UpdatedAt, h.Clock.Now.UtcDateTime)));
+            .SetProperty(i => i.Status, InvoiceStatus.Void).SetProperty(i => i.UpdatedAt, h.Clock.GetUtcNow().UtcDateTime)));
 
         Assert.Equal(1, await h.Morale.AskAsync(includeWeekly: false));
         var check = await h.QueryAsync(db => db.MoraleChecks.SingleAsync());
@@ -104,7 +104,7 @@ public sealed class MoraleAndDigestTests
         await h.QueryAsync(async db =>
         {
             db.Proposals.Add(new Proposal { InvoiceId = invoice.Id, Step = ChaseLadder.HandOff, Status = ProposalStatus.Pending,
-                ProposedOn = h.Today, ProposedAt = h.Clock.Now.UtcDateTime });
+                ProposedOn = h.Today, ProposedAt = h.Clock.GetUtcNow().UtcDateTime });
             return await db.SaveChangesAsync();
         });
 
@@ -149,7 +149,7 @@ public sealed class MoraleAndDigestTests
         await h.QueryAsync(async db =>
         {
             db.Payments.Add(new Payment { InvoiceId = slow.Id, Amount = 500m, Currency = "USD", PaidOn = h.Today.AddDays(-10),
-                RecordedBy = "import", RecordedAt = h.Clock.Now.UtcDateTime.AddDays(-1) });
+                RecordedBy = "import", RecordedAt = h.Clock.GetUtcNow().UtcDateTime.AddDays(-1) });
             return await db.SaveChangesAsync();
         });
         await h.Runner.RunAsync();

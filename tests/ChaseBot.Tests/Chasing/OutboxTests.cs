@@ -18,7 +18,7 @@ public sealed class OutboxTests
         Assert.Equal((0, 1), (first.Delivered, first.Retrying));
         var waiting = Assert.Single(await h.OutboxAsync());
         Assert.Equal(1, waiting.Attempts);
-        Assert.True(waiting.NextAttemptAt > h.Clock.Now.UtcDateTime);
+        Assert.True(waiting.NextAttemptAt > h.Clock.GetUtcNow().UtcDateTime);
         Assert.Contains("429", waiting.LastError);
         Assert.Equal(0, (await h.Drainer.DrainAsync()).Delivered); // not before the backoff has passed
 
@@ -75,7 +75,7 @@ public sealed class OutboxTests
         using var h = new ChaseHarness();
         await h.InvoiceAsync(await h.ClientAsync("A"), "A-1", 3);
         await h.Runner.RunAsync();
-        await h.QueryAsync(db => db.Outbox.ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, h.Clock.Now.UtcDateTime.AddMinutes(5))));
+        await h.QueryAsync(db => db.Outbox.ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, h.Clock.GetUtcNow().UtcDateTime.AddMinutes(5))));
 
         Assert.Equal(0, (await h.Drainer.DrainAsync()).Delivered);
         h.Clock.Advance(TimeSpan.FromMinutes(6)); // that worker died: its lease expires

@@ -77,7 +77,7 @@ public sealed class ProposalDecisionTests
 
         await h.SayAsync("paid K-1", "UAPPROVER");
         await h.Decisions.DecideAsync(proposals["T-1"], "alice", Verdict.Reject, "they are a good client");
-        h.Clock.Now = DateTimeOffset.Parse("2026-11-23T09:30:00Z");
+        h.Clock.SetUtcNow(DateTimeOffset.Parse("2026-11-23T09:30:00Z"));
         await h.Drainer.DrainAsync();
 
         var cards = h.Platform.Sent.Where(s => s.Message.Kind == "proposal").Select(s => s.Content).ToList();

@@ -112,7 +112,7 @@ public sealed class ChaseCommandsTests : IDisposable
         // The Bot serves a status again while the database is unchanged; a change from anywhere (another connection,
         // as the Worker's import or another command would make) must show in the very next answer.
         var invoice = await Kauri();
-        using var changes = new ChaseBot.Core.Storage.LedgerChanges(_h.Db.Factory);
+        using var changes = new ChaseBot.Core.Storage.LedgerChanges(_h.Db.Factory, _h.Clock);
         var commands = _h.Commands(changes: changes);
         async Task<string> Status(string text = "status") => (await commands.HandleAsync(text, new CommandContext("U1", "slack"))).ToText();
 

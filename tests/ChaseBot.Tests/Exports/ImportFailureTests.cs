@@ -47,7 +47,7 @@ public sealed class ImportFailureTests : IDisposable
             pages = (long)(await command.ExecuteScalarAsync())!;
         }
         var full = new ExportImporter(TestDatabase.FactoryFor(TestDatabase.OptionsFor($"Data Source={_db.Path}", interceptors: new PageLimit(pages + 200))),
-            FakeClock.At(Now), TimeZoneInfo.Utc);
+            Clocks.At(Now), TimeZoneInfo.Utc);
         var batches = 0;
         full.AfterBatch = () => batches++;
 
@@ -63,7 +63,7 @@ public sealed class ImportFailureTests : IDisposable
 
         // Space again (pooled connections forget the cap): the same file imports whole (it was not remembered as imported).
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        var retry = await _db.Importer(FakeClock.At(Now)).ImportFileAsync(big, new ImportSettings());
+        var retry = await _db.Importer(Clocks.At(Now)).ImportFileAsync(big, new ImportSettings());
         Assert.Equal(ImportOutcome.Imported, retry.Outcome);
         Assert.Equal(10_000, retry.Created);
     }
@@ -74,7 +74,7 @@ public sealed class ImportFailureTests : IDisposable
         await _db.Importer().ImportFileAsync(Samples.File("stripe-invoices.csv"), new ImportSettings());
         var before = await LedgerAsync();
         var readOnly = new ExportImporter(TestDatabase.FactoryFor(TestDatabase.OptionsFor($"Data Source={_db.Path};Mode=ReadOnly")),
-            FakeClock.At(Now), TimeZoneInfo.Utc);
+            Clocks.At(Now), TimeZoneInfo.Utc);
 
         var summary = await readOnly.ImportFileAsync(Samples.File("xero-invoices-nz.csv"), new ImportSettings());
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using ChaseBot.Core.Exports;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Tests.Support;
@@ -10,7 +11,7 @@ public sealed class ReimportTests : IDisposable
 {
     private const string Header = ExportQuirkTests.XeroHeader;
     private readonly TestDatabase _db = new();
-    private readonly FakeClock _clock = FakeClock.At("2026-11-21T09:00:00Z");
+    private readonly FakeTimeProvider _clock = Clocks.At("2026-11-21T09:00:00Z");
 
     public void Dispose() => _db.Dispose();
 

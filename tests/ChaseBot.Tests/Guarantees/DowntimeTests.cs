@@ -19,7 +19,7 @@ public sealed class DowntimeTests
             i => i.DueDate = new DateOnly(2026, 10, 21)); // +2 on Friday: nothing due yet
         Assert.Equal(0, (await h.Runner.RunAsync()).Reminders);
 
-        h.Clock.Now = DateTimeOffset.Parse("2026-10-27T10:00:00Z"); // 10:00 GMT = 10:00 London
+        h.Clock.SetUtcNow(DateTimeOffset.Parse("2026-10-27T10:00:00Z")); // 10:00 GMT = 10:00 London
         var summary = await h.ChaseAndDeliverAsync();
 
         // +6 on Tuesday: reminder-1 (day +3, Saturday) is the step due; it goes out once, now.
@@ -41,7 +41,7 @@ public sealed class DowntimeTests
         await h.Runner.RunAsync(); // Friday: K-SUN is +5, reminder-1 was due on Wednesday and goes now
         var friday = (await h.OutboxAsync()).Count;
 
-        h.Clock.Now = DateTimeOffset.Parse("2026-11-23T07:00:00Z");
+        h.Clock.SetUtcNow(DateTimeOffset.Parse("2026-11-23T07:00:00Z"));
         var summary = await h.Runner.RunAsync();
 
         var monday = (await h.OutboxAsync()).Skip(friday).ToList();
@@ -52,7 +52,7 @@ public sealed class DowntimeTests
         Assert.Equal([ChaseLadder.Reminder1, ChaseLadder.Reminder2], (await h.StepsAsync(sunday.Id)).Select(s => s.Step).Order());
         await h.Drainer.DrainAsync();
         Assert.Empty(h.Platform.Sent.Skip(friday)); // 07:00: nothing yet
-        h.Clock.Now = DateTimeOffset.Parse("2026-11-23T09:00:00Z");
+        h.Clock.SetUtcNow(DateTimeOffset.Parse("2026-11-23T09:00:00Z"));
         await h.Runner.RunAsync();
         await h.Drainer.DrainAsync();
         Assert.Equal(friday + 1, h.Platform.Sent.Count); // 09:00: the one Monday message, once
@@ -66,7 +66,7 @@ public sealed class DowntimeTests
         await h.ChaseAndDeliverAsync();
         Assert.Single(h.Platform.Sent);
 
-        h.Clock.Now = DateTimeOffset.Parse("2026-11-30T10:00:00Z"); // a Monday, 40 days late, 35 days later
+        h.Clock.SetUtcNow(DateTimeOffset.Parse("2026-11-30T10:00:00Z")); // a Monday, 40 days late, 35 days later
         var summary = await h.ChaseAndDeliverAsync();
 
         Assert.Equal((0, 1), (summary.Reminders, summary.Proposals));

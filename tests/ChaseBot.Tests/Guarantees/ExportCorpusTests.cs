@@ -75,7 +75,7 @@ public sealed class ExportCorpusTests : IDisposable
         var before = await LedgerAsync();
         var payments = await _db.Open().Payments.CountAsync();
 
-        var summary = await _db.Importer(FakeClock.At("2026-11-22T09:00:00Z"))
+        var summary = await _db.Importer(Clocks.At("2026-11-22T09:00:00Z"))
             .ImportFileAsync(_db.WriteBytes($"{name.Replace(' ', '-')}.csv", File(name)), new ImportSettings { DateOrder = Core.Exports.Parsing.DateOrder.DayFirst });
 
         Assert.True(expected == summary.Outcome, $"{name}: {summary.Outcome} {summary.Message}");

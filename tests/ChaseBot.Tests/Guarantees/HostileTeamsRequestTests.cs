@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -26,7 +27,7 @@ public sealed class HostileTeamsRequestTests : IAsyncLifetime
     private readonly CapturedLogs _logs = new();
     private TeamsBot _bot = null!;
     private TestDatabase _db => _bot.Db;
-    private FakeClock _clock => _bot.Clock;
+    private FakeTimeProvider _clock => _bot.Clock;
     private FakeBotConnector _connector => _bot.Connector;
     private RSA _key => _bot.Key;
     private HttpClient _http => _bot.Http;
@@ -36,7 +37,7 @@ public sealed class HostileTeamsRequestTests : IAsyncLifetime
     public async Task DisposeAsync() => await _bot.DisposeAsync();
 
     private string Token(Action<JsonObject>? claims = null, RSA? key = null, string kid = "k1", string alg = "RS256") =>
-        FakeBotFrameworkKeys.Token(key ?? _key, kid, _clock.Now, c =>
+        FakeBotFrameworkKeys.Token(key ?? _key, kid, _clock.GetUtcNow(), c =>
         {
             c["serviceurl"] = _connector.BaseUrl;
             claims?.Invoke(c);
@@ -79,8 +80,8 @@ public sealed class HostileTeamsRequestTests : IAsyncLifetime
         HttpContent? content = null;
         switch (attack)
         {
-            case "expired": token = Token(c => c["exp"] = _clock.Now.AddMinutes(-6).ToUnixTimeSeconds()); break;
-            case "not yet valid": token = Token(c => c["nbf"] = _clock.Now.AddMinutes(6).ToUnixTimeSeconds()); break;
+            case "expired": token = Token(c => c["exp"] = _clock.GetUtcNow().AddMinutes(-6).ToUnixTimeSeconds()); break;
+            case "not yet valid": token = Token(c => c["nbf"] = _clock.GetUtcNow().AddMinutes(6).ToUnixTimeSeconds()); break;
             case "another audience": token = Token(c => c["aud"] = "another-bot"); break;
             case "another issuer": token = Token(c => c["iss"] = "https://evil.example"); break;
             case "signed with another key": token = Token(key: RSA.Create(2048)); break;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -16,7 +17,7 @@ public sealed class SlackBot : IAsyncDisposable
     public const string Secret = "8f742231b10e8888abcd99yyyzzz85a5";
     private readonly WebApplicationFactory<Program> _factory;
 
-    private SlackBot(TestDatabase db, FakeSlack slack, FakeClock clock, Dictionary<string, string?> settings)
+    private SlackBot(TestDatabase db, FakeSlack slack, FakeTimeProvider clock, Dictionary<string, string?> settings)
     {
         Db = db;
         Slack = slack;
@@ -31,7 +32,7 @@ public sealed class SlackBot : IAsyncDisposable
 
     public TestDatabase Db { get; }
     public FakeSlack Slack { get; }
-    public FakeClock Clock { get; }
+    public FakeTimeProvider Clock { get; }
     public HttpClient Http { get; }
 
     public static async Task<SlackBot> StartAsync(string now = "2026-11-23T10:00:00Z", params (string Key, string Value)[] extra)
@@ -49,11 +50,11 @@ public sealed class SlackBot : IAsyncDisposable
         };
         foreach (var (key, value) in extra)
             settings[key] = value;
-        return new SlackBot(db, slack, FakeClock.At(now), settings);
+        return new SlackBot(db, slack, Clocks.At(now), settings);
     }
 
     public string Timestamp(TimeSpan? skew = null) =>
-        (Clock.Now + (skew ?? TimeSpan.Zero)).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        (Clock.GetUtcNow() + (skew ?? TimeSpan.Zero)).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
     public static string Form(params (string Key, string Value)[] fields) =>
         string.Join('&', fields.Select(f => $"{Uri.EscapeDataString(f.Key)}={Uri.EscapeDataString(f.Value)}"));

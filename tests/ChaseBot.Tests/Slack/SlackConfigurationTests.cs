@@ -47,9 +47,10 @@ public sealed class SlackConfigurationTests : IDisposable
             ["Slack:ApiBaseUrl"] = slack.ApiUrl,
             ["Chase:DefaultChannel"] = "C0AR",
             ["Chase:DefaultOwner"] = "U0OWNER",
+            ["Slack:PostInterval"] = "00:00:00", // the clock is fake and stands still; pacing has tests of its own
         };
 
-        var result = await Cli.RunAsync(FakeClock.At("2026-11-23T10:00:00Z"), settings, "run-once", "--folder", Samples.Folder, "--db", _db.Path);
+        var result = await Cli.RunAsync(Clocks.At("2026-11-23T10:00:00Z"), settings, "run-once", "--folder", Samples.Folder, "--db", _db.Path);
 
         Assert.Equal(0, result.ExitCode);
         Assert.DoesNotContain("┌─", result.Out); // nothing printed as console chat

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Storage;
 using ChaseBot.Tests.Support;

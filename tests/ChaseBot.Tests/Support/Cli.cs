@@ -12,7 +12,7 @@ public static class Cli
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var code = await WorkerCommandLine.RunAsync(args, stdout, stderr, clock ?? FakeClock.At("2026-11-21T09:00:00Z"), settings);
+        var code = await WorkerCommandLine.RunAsync(args, stdout, stderr, clock ?? Clocks.At("2026-11-21T09:00:00Z"), settings);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 

@@ -53,7 +53,7 @@ public sealed class TestDatabase : IDisposable
 
     /// <summary>An importer on this database, with a fake clock, counting days in UTC.</summary>
     public ExportImporter Importer(TimeProvider? clock = null) =>
-        new(Factory, clock ?? FakeClock.At("2026-11-21T09:00:00Z"), TimeZoneInfo.Utc);
+        new(Factory, clock ?? Clocks.At("2026-11-21T09:00:00Z"), TimeZoneInfo.Utc);
 
     /// <summary>Writes a file into this test's folder and returns its path.</summary>
     public string WriteFile(string name, string content, System.Text.Encoding? encoding = null)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text.Json.Nodes;
 using ChaseBot.Core.Teams;
 using ChaseBot.Tests.Support;
@@ -8,7 +9,7 @@ namespace ChaseBot.Tests.Teams;
 public sealed class BotConnectorClientTests : IAsyncLifetime
 {
     private FakeBotConnector _teams = null!;
-    private readonly FakeClock _clock = FakeClock.At("2026-11-23T10:00:00Z");
+    private readonly FakeTimeProvider _clock = Clocks.At("2026-11-23T10:00:00Z");
     private BotFrameworkTokens _tokens = null!;
     private BotConnectorClient _connector = null!;
 

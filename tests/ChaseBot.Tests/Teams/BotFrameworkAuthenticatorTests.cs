@@ -1,9 +1,12 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using ChaseBot.Core.Teams;
 using ChaseBot.Tests.Support;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace ChaseBot.Tests.Teams;
 
@@ -11,8 +14,8 @@ public sealed class BotFrameworkAuthenticatorTests : IAsyncLifetime
 {
     private FakeBotFrameworkKeys _server = null!;
     private RSA _key = null!;
-    private readonly FakeClock _clock = FakeClock.At("2026-11-23T10:00:00Z");
-    private BotFrameworkKeys _keys = null!;
+    private readonly FakeTimeProvider _clock = Clocks.At("2026-11-23T10:00:00Z");
+    private ConfigurationManager<OpenIdConnectConfiguration> _keys = null!;
     private BotFrameworkAuthenticator _auth = null!;
 
     public async Task InitializeAsync()
@@ -20,7 +23,7 @@ public sealed class BotFrameworkAuthenticatorTests : IAsyncLifetime
         _server = await FakeBotFrameworkKeys.StartAsync();
         _key = _server.Serve("k1", "msteams");
         var options = Options.Create(new TeamsOptions { AppId = FakeBotFrameworkKeys.AppId, AppPassword = "p", OpenIdMetadataUrl = _server.MetadataUrl });
-        _keys = new BotFrameworkKeys(new HttpClient(), options, _clock);
+        _keys = BotFrameworkAuthenticator.SigningKeys(_server.MetadataUrl, new HttpClient());
         _auth = new BotFrameworkAuthenticator(_keys, options, _clock);
     }
 
@@ -29,7 +32,7 @@ public sealed class BotFrameworkAuthenticatorTests : IAsyncLifetime
     private Task<(BotFrameworkCaller? Caller, string? Problem)> Validate(string token) => _auth.ValidateAsync("Bearer " + token, CancellationToken.None);
 
     private string Token(Action<JsonObject>? claims = null, RSA? key = null, string kid = "k1", string alg = "RS256") =>
-        FakeBotFrameworkKeys.Token(key ?? _key, kid, _clock.Now, claims, alg);
+        FakeBotFrameworkKeys.Token(key ?? _key, kid, _clock.GetUtcNow(), claims, alg);
 
     [Fact]
     public async Task A_token_signed_by_the_Bot_Framework_for_this_bot_is_accepted()
@@ -46,9 +49,9 @@ public sealed class BotFrameworkAuthenticatorTests : IAsyncLifetime
         { "wrong key", t => t.Token(key: RSA.Create(2048)), "signature does not verify" },
         { "wrong audience", t => t.Token(c => c["aud"] = "someone-else"), "wrong audience" },
         { "wrong issuer", t => t.Token(c => c["iss"] = "https://evil.example"), "wrong issuer" },
-        { "expired", t => t.Token(c => c["exp"] = t._clock.Now.AddMinutes(-6).ToUnixTimeSeconds()), "expired" },
+        { "expired", t => t.Token(c => c["exp"] = t._clock.GetUtcNow().AddMinutes(-6).ToUnixTimeSeconds()), "expired" },
         { "no expiry", t => t.Token(c => c.Remove("exp")), "expired" },
-        { "not yet valid", t => t.Token(c => c["nbf"] = t._clock.Now.AddMinutes(6).ToUnixTimeSeconds()), "not valid yet" },
+        { "not yet valid", t => t.Token(c => c["nbf"] = t._clock.GetUtcNow().AddMinutes(6).ToUnixTimeSeconds()), "not valid yet" },
         { "alg none", t => t.Token(alg: "none").Split('.')[0] + "." + t.Token().Split('.')[1] + ".AAAA", "is not RS256" },
         { "HS256 with the public key as secret", t => t.Hs256WithPublicKey(), "is not RS256" },
         { "unknown kid", t => t.Token(kid: "k9"), "unknown signing key" },
@@ -88,24 +91,33 @@ public sealed class BotFrameworkAuthenticatorTests : IAsyncLifetime
     {
         Assert.Null((await Validate(Token())).Problem); // first fetch
         var rotated = _server.Serve("k2", "msteams");
-        var token = Token(key: rotated, kid: "k2");
 
-        Assert.Contains("unknown signing key", (await Validate(token)).Problem); // fetched just now: no refetch yet
-        _clock.Advance(TimeSpan.FromMinutes(6));
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => Validate(token))));
+        Assert.Null((await Validate(Token(key: rotated, kid: "k2"))).Problem); // the first request signed by it waits for the new set
+        Assert.Equal(2, _server.MetadataRequests);
 
-        Assert.All(results, r => Assert.Null(r.Problem));
-        Assert.Equal(2, _keys.Fetches);
+        // Random key ids, all at once: refused, and no fetch of their own (refreshes are at most one per five minutes).
+        var herd = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => Validate(Token(kid: $"k{100 + i}")))));
+        Assert.All(herd, r => Assert.Contains("unknown signing key", r.Problem));
         Assert.Equal(2, _server.MetadataRequests);
     }
 
     [Fact]
-    public async Task Keys_are_refreshed_at_least_daily()
+    public void Keys_are_refreshed_at_least_daily_and_on_demand_at_most_every_five_minutes()
     {
-        await Validate(Token());
-        _clock.Advance(TimeSpan.FromHours(25));
-        Assert.Null((await Validate(Token())).Problem);
-        Assert.Equal(2, _keys.Fetches);
+        Assert.True(_keys.AutomaticRefreshInterval <= TimeSpan.FromDays(1), $"{_keys.AutomaticRefreshInterval}");
+        Assert.Equal(TimeSpan.FromMinutes(5), _keys.RefreshInterval);
+    }
+
+    [Fact]
+    public async Task Signing_keys_that_cannot_be_fetched_refuse_the_request_and_say_why()
+    {
+        var auth = new BotFrameworkAuthenticator(BotFrameworkAuthenticator.SigningKeys("http://127.0.0.1:9/.well-known/openidconfiguration", new HttpClient()),
+            Options.Create(new TeamsOptions { AppId = FakeBotFrameworkKeys.AppId, AppPassword = "p" }), _clock);
+
+        var (caller, problem) = await auth.ValidateAsync("Bearer " + Token(), CancellationToken.None);
+
+        Assert.Null(caller);
+        Assert.Contains("signing keys could not be fetched", problem);
     }
 
     private string Hs256WithPublicKey()

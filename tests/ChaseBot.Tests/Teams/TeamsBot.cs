@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Security.Cryptography;
 using ChaseBot.Core.Exports;
 using ChaseBot.Tests.Support;
@@ -18,7 +19,7 @@ public sealed class TeamsBot : IAsyncDisposable
     private WebApplicationFactory<Program> _factory = null!;
 
     public TestDatabase Db { get; } = new();
-    public FakeClock Clock { get; } = FakeClock.At("2026-11-23T10:00:00Z");
+    public FakeTimeProvider Clock { get; } = Clocks.At("2026-11-23T10:00:00Z");
     public FakeBotFrameworkKeys Keys { get; private set; } = null!;
     public FakeBotConnector Connector { get; private set; } = null!;
     /// <summary>The key the Bot Framework signs this bot's tokens with (kid "k1", endorsed for msteams).</summary>
@@ -40,6 +41,8 @@ public sealed class TeamsBot : IAsyncDisposable
             ["Teams:AppPassword"] = "app-password",
             ["Teams:OpenIdMetadataUrl"] = bot.Keys.MetadataUrl,
             ["Teams:TokenEndpoint"] = bot.Connector.TokenUrl,
+            // Pacing is tested on its own (TeamsDeliveryTests); here the clock is fake and stands still.
+            ["Teams:PostInterval"] = "00:00:00",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
             settings[key] = value;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -22,7 +23,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
     private const string Approver = "aad-approver";
     private TeamsBot _bot = null!;
     private TestDatabase _db => _bot.Db;
-    private FakeClock _clock => _bot.Clock;
+    private FakeTimeProvider _clock => _bot.Clock;
     private FakeBotConnector _connector => _bot.Connector;
     private RSA _key => _bot.Key;
     private HttpClient _http => _bot.Http;
@@ -54,15 +55,15 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
             Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
-            token ?? FakeBotFrameworkKeys.Token(_key, "k1", _clock.Now, c => c["serviceurl"] = _connector.BaseUrl));
+            token ?? FakeBotFrameworkKeys.Token(_key, "k1", _clock.GetUtcNow(), c => c["serviceurl"] = _connector.BaseUrl));
         return _http.SendAsync(request);
     }
 
     [Fact]
     public async Task A_token_from_another_key_or_for_another_service_url_is_refused_and_nothing_is_stored()
     {
-        var forged = await PostAsync(Activity("conversationUpdate"), FakeBotFrameworkKeys.Token(RSA.Create(2048), "k1", _clock.Now, c => c["serviceurl"] = _connector.BaseUrl));
-        var elsewhere = await PostAsync(Activity("conversationUpdate"), FakeBotFrameworkKeys.Token(_key, "k1", _clock.Now, c => c["serviceurl"] = "https://evil.example/"));
+        var forged = await PostAsync(Activity("conversationUpdate"), FakeBotFrameworkKeys.Token(RSA.Create(2048), "k1", _clock.GetUtcNow(), c => c["serviceurl"] = _connector.BaseUrl));
+        var elsewhere = await PostAsync(Activity("conversationUpdate"), FakeBotFrameworkKeys.Token(_key, "k1", _clock.GetUtcNow(), c => c["serviceurl"] = "https://evil.example/"));
         var unsigned = await _http.PostAsync("/api/messages", new StringContent(Activity("message").ToJsonString(), Encoding.UTF8, "application/json"));
 
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized],

@@ -12,7 +12,7 @@ public sealed class ChaseCommandLineTests : IDisposable
     [Fact]
     public async Task Plan_previews_the_ladder_on_your_data_without_changing_anything()
     {
-        var saturday = FakeClock.At("2026-11-21T09:00:00Z");
+        var saturday = Clocks.At("2026-11-21T09:00:00Z");
         await Cli.RunAsync(saturday, null, "import", Samples.File("stripe-invoices.csv"), "--db", _db.Path);
 
         var result = await Cli.RunAsync(saturday, null, "plan", "--json", "--db", _db.Path);
@@ -49,7 +49,7 @@ public sealed class ChaseCommandLineTests : IDisposable
     [Fact]
     public async Task Decide_from_the_command_line_checks_the_approver_and_posts_the_approved_text()
     {
-        var monday = FakeClock.At("2026-11-23T10:00:00Z");
+        var monday = Clocks.At("2026-11-23T10:00:00Z");
         await Cli.RunAsync(monday, null, "run-once", "--folder", Samples.Folder, "--db", _db.Path);
         var approvers = new Dictionary<string, string?> { ["Chase:Approvers:0"] = "alice" };
 
@@ -69,7 +69,7 @@ public sealed class ChaseCommandLineTests : IDisposable
     [Fact]
     public async Task Cases_shows_each_clients_stage_what_comes_next_and_when_and_the_history()
     {
-        var monday = FakeClock.At("2026-11-23T10:00:00Z");
+        var monday = Clocks.At("2026-11-23T10:00:00Z");
         var approvers = new Dictionary<string, string?> { ["Chase:Approvers:0"] = "alice" };
         await Cli.RunAsync(monday, null, "run-once", "--folder", Samples.Folder, "--db", _db.Path);
         var blueRidge = JsonDocument.Parse((await Cli.RunAsync(monday, null, "cases", "Blue Ridge", "--json", "--db", _db.Path)).Out)
@@ -106,7 +106,7 @@ public sealed class ChaseCommandLineTests : IDisposable
     [Fact]
     public async Task Outbox_lists_what_is_held_and_digest_queues_one_for_the_next_allowed_hour()
     {
-        var saturday = FakeClock.At("2026-11-21T09:00:00Z");
+        var saturday = Clocks.At("2026-11-21T09:00:00Z");
         await Cli.RunAsync(saturday, null, "import", Samples.File("stripe-invoices.csv"), "--db", _db.Path);
 
         var digest = await Cli.RunAsync(saturday, null, "digest", "--db", _db.Path);

@@ -78,7 +78,7 @@ public sealed class CommandLineContractTests : IDisposable
         File.Copy(Samples.File("xero-invoices-nz.csv"), Path.Combine(folder, "xero.csv"));
         File.WriteAllText(Path.Combine(folder, "people.csv"), "name,age,favourite colour\nAna,34,green\n");
 
-        var result = await Cli.RunAsync(FakeClock.At("2026-11-23T10:00:00Z"), null, "run-once", "--folder", folder, "--db", _db.Path);
+        var result = await Cli.RunAsync(Clocks.At("2026-11-23T10:00:00Z"), null, "run-once", "--folder", folder, "--db", _db.Path);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("people.csv: refused", result.Out);
@@ -103,7 +103,7 @@ public sealed class CommandLineContractTests : IDisposable
     [Fact]
     public async Task A_second_run_once_says_what_it_did_and_counts_what_earlier_runs_left_held_instead_of_reprinting_it()
     {
-        var saturday = FakeClock.At("2026-11-21T10:00:00Z");
+        var saturday = Clocks.At("2026-11-21T10:00:00Z");
         string[] args = ["run-once", "--folder", Samples.Folder, "--db", _db.Path];
 
         var first = await Cli.RunAsync(saturday, null, args);

@@ -194,7 +194,7 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public async Task Run_once_imports_the_samples_and_posts_reminders_proposals_a_check_in_and_a_digest_once()
     {
-        var monday = FakeClock.At("2026-11-23T10:00:00Z");
+        var monday = Clocks.At("2026-11-23T10:00:00Z");
         string[] args = ["run-once", "--folder", Samples.Folder, "--db", _db.Path];
 
         var first = await Cli.RunAsync(monday, null, args);
@@ -232,7 +232,7 @@ public sealed class CommandLineTests : IDisposable
         File.Copy(Samples.File("zoho-books-invoices.csv"), Path.Combine(folder, "zoho.csv.crdownload"));
 
         var import = await Run("import", folder);
-        var runOnce = await Cli.RunAsync(FakeClock.At("2026-11-23T10:00:00Z"), null, "run-once", "--folder", folder, "--db", _db.Path);
+        var runOnce = await Cli.RunAsync(Clocks.At("2026-11-23T10:00:00Z"), null, "run-once", "--folder", folder, "--db", _db.Path);
 
         Assert.Equal(0, import.ExitCode);
         Assert.Contains("xero-invoices-nz.csv: xero, 12 rows, 7 invoices: 7 new", import.Out);
