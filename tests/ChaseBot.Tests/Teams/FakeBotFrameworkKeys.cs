@@ -1,15 +1,20 @@
-using ChaseBot.Tests.Support;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
+using WireMock;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Settings;
+using WireMock.Types;
+using WireMock.Util;
 
 namespace ChaseBot.Tests.Teams;
 
 /// <summary>
-/// The Bot Framework's OpenID metadata and JWKS, served on 127.0.0.1 by Kestrel, with test RSA keys; and a token maker
+/// The Bot Framework's OpenID metadata and JWKS, served on 127.0.0.1 by WireMock, with test RSA keys; and a token maker
 /// that signs the way the Bot Connector does (RS256, kid in the header).
 /// </summary>
 public sealed class FakeBotFrameworkKeys : IAsyncDisposable
@@ -17,27 +22,32 @@ public sealed class FakeBotFrameworkKeys : IAsyncDisposable
     public const string AppId = "00000000-1111-2222-3333-444444444444";
     public const string Issuer = "https://api.botframework.com";
     public const string ServiceUrl = "https://smba.trafficmanager.net/emea/";
-    private WebApplication _app = null!;
-    private readonly Dictionary<string, (RSA Key, string[] Endorsements)> _served = [];
+    private const string MetadataPath = "/.well-known/openidconfiguration";
+    private WireMockServer _server = null!;
+    private readonly ConcurrentDictionary<string, (RSA Key, string[] Endorsements)> _served = [];
 
+    public string MetadataUrl => _server.Url + MetadataPath;
+    public int MetadataRequests => _server.LogEntries.Count(e => e.RequestMessage?.Path == MetadataPath);
 
-    public string MetadataUrl { get; private set; } = "";
-    public int MetadataRequests { get; private set; }
-
-    public static async Task<FakeBotFrameworkKeys> StartAsync()
+    public static Task<FakeBotFrameworkKeys> StartAsync()
     {
-        var fake = new FakeBotFrameworkKeys();
-        (fake._app, var baseUrl) = await Loopback.StartAsync(app =>
+        var fake = new FakeBotFrameworkKeys { _server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] }) };
+        fake._server.Given(Request.Create().WithPath(MetadataPath).UsingGet()).RespondWith(Response.Create().WithBodyAsJson(new
         {
-            app.MapGet("/.well-known/openidconfiguration", (HttpContext context) =>
+            issuer = Issuer, jwks_uri = fake._server.Url + "/keys", id_token_signing_alg_values_supported = new[] { "RS256" },
+        }));
+        // The key set as it is when asked: a key served later (a rotation) appears in the next fetch.
+        fake._server.Given(Request.Create().WithPath("/keys").UsingGet()).RespondWith(Response.Create().WithCallback(_ => new ResponseMessage
+        {
+            StatusCode = 200,
+            Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/json") },
+            BodyData = new BodyData
             {
-                fake.MetadataRequests++;
-                return Results.Json(new { issuer = Issuer, jwks_uri = $"{context.Request.Scheme}://{context.Request.Host}/keys", id_token_signing_alg_values_supported = new[] { "RS256" } });
-            });
-            app.MapGet("/keys", () => Results.Json(new { keys = fake._served.Select(k => Jwk(k.Key, k.Value.Key, k.Value.Endorsements)) }));
-        });
-        fake.MetadataUrl = baseUrl + "/.well-known/openidconfiguration";
-        return fake;
+                DetectedBodyType = BodyType.String,
+                BodyAsString = new JsonObject { ["keys"] = new JsonArray([.. fake._served.Select(k => (JsonNode)Jwk(k.Key, k.Value.Key, k.Value.Endorsements))]) }.ToJsonString(),
+            },
+        }));
+        return Task.FromResult(fake);
     }
 
     public RSA Serve(string kid, params string[] endorsements)
@@ -75,5 +85,10 @@ public sealed class FakeBotFrameworkKeys : IAsyncDisposable
     public static string Encode(JsonObject json) =>
         System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json.ToJsonString(new JsonSerializerOptions())));
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _server.Stop();
+        _server.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }
