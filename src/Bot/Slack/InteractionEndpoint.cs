@@ -38,21 +38,15 @@ public static class InteractionEndpoint
         var title = blocks?.FirstOrDefault()?["text"]?["text"]?.GetValue<string>() ?? "ChaseBot";
 
         JsonObject update;
-        if (actionId is ChaseMessages.Approve or ChaseMessages.Snooze or ChaseMessages.Reject &&
+        if (ProposalActions.VerdictOf(actionId) is { } verdict &&
             long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var proposalId))
         {
-            var verdict = actionId switch
-            {
-                ChaseMessages.Approve => Verdict.Approve,
-                ChaseMessages.Snooze => Verdict.Snooze,
-                _ => Verdict.Reject,
-            };
             // Slack sends the person's handle with the click; the card itself shows them as a mention.
             var result = await decisions.DecideAsync(proposalId, user, verdict, onItsCard: true,
                 displayName: payload["user"]?["name"]?.GetValue<string>() ?? payload["user"]?["username"]?.GetValue<string>());
             update = result.Accepted
                 ? BlockKit.Decided(blocks, title,
-                    $"{BlockKit.Escape(result.Message)} ({Label(verdict)} by <@{BlockKit.Escape(user)}> at {clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC)",
+                    $"{BlockKit.Escape(result.Message)} ({ProposalActions.PastTense(verdict)} by <@{BlockKit.Escape(user)}> at {clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC)",
                     dropLine: ChaseMessages.DecisionPending)
                 : result.Status == ProposalStatus.Withdrawn // it no longer stands: the card says so for everyone, without buttons
                     ? BlockKit.Decided(blocks, title, BlockKit.Escape(result.Message), dropLine: ChaseMessages.DecisionPending)
@@ -71,12 +65,6 @@ public static class InteractionEndpoint
         return Results.Ok();
     }
 
-    private static string Label(Verdict verdict) => verdict switch
-    {
-        Verdict.Approve => "approved",
-        Verdict.Snooze => "snoozed",
-        _ => "rejected",
-    };
 
     private static JsonObject Private(string text) => new()
     {

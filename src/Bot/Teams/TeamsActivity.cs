@@ -1,3 +1,4 @@
+using ChaseBot.Core.Delivery;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ChaseBot.Core.Teams;
@@ -27,7 +28,7 @@ public sealed partial record TeamsActivity(JsonObject Json, string Type, string?
     }
 
     /// <summary>The user as roles and owners name them: "teams:" and the stable AAD object id when there is one.</summary>
-    public string User => AdaptiveCards.TeamsUserPrefix + (FromAadObjectId ?? FromId ?? "unknown");
+    public string User => ChatTarget.Teams(FromAadObjectId ?? FromId ?? "unknown");
 
     /// <summary>
     /// The text as a command: the bot's @mention (needed to address it in channels) taken out, and anyone else's
@@ -43,7 +44,7 @@ public sealed partial record TeamsActivity(JsonObject Json, string Type, string?
                 if (entity["type"]?.ToString() != "mention" || entity["text"]?.ToString() is not { Length: > 0 } mentionText)
                     continue;
                 var id = entity["mentioned"]?["id"]?.ToString();
-                text = text.Replace(mentionText, id is null || id == BotId ? "" : AdaptiveCards.TeamsUserPrefix + id);
+                text = text.Replace(mentionText, id is null || id == BotId ? "" : ChatTarget.Teams(id));
             }
             return Mention().Replace(text, "").Trim(); // any mention without an entity
         }

@@ -102,13 +102,12 @@ public static class TeamsEndpoints
         var verb = activity.Json["value"]?["action"]?["verb"]?.ToString();
         var value = activity.Json["value"]?["action"]?["data"]?["value"]?.ToString() ?? "";
         JsonObject card;
-        if (verb is ChaseMessages.Approve or ChaseMessages.Snooze or ChaseMessages.Reject or AdaptiveCards.RefreshVerb &&
+        if ((ProposalActions.VerdictOf(verb) is not null || verb == ProposalActions.Refresh) &&
             long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var proposalId))
         {
             string? refusal = null;
-            if (verb != AdaptiveCards.RefreshVerb)
+            if (ProposalActions.VerdictOf(verb) is { } verdict)
             {
-                var verdict = verb switch { ChaseMessages.Approve => Verdict.Approve, ChaseMessages.Snooze => Verdict.Snooze, _ => Verdict.Reject };
                 var result = await decisions.DecideAsync(proposalId, activity.User, verdict, cancellationToken: cancellationToken, onItsCard: true,
                     displayName: activity.FromName);
                 // A withdrawal is not a refusal of this click: the card itself says why the proposal no longer stands.
@@ -134,7 +133,7 @@ public static class TeamsEndpoints
     private static async Task<JsonObject> ProposalCardAsync(IDbContextFactory<ChaseDbContext> dbFactory, long proposalId, string? refusal,
         CancellationToken cancellationToken)
     {
-        var original = await OriginalAsync(dbFactory, $"proposal:{proposalId}:", cancellationToken);
+        var original = await OriginalAsync(dbFactory, OutboxKey.ProposalCards(proposalId), cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var proposal = await db.Proposals.AsNoTracking().SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
         if (proposal is null)

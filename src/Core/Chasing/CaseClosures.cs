@@ -1,3 +1,4 @@
+using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -57,7 +58,7 @@ public static class CaseClosures
             var view = new CaseView(client, closing.Currency, paid.Select(i => InvoiceView.From(i, today)).ToList(), [],
                 await HistoryAsync(db, closing.Id, cancellationToken));
             var artifact = EscalationArtifacts.For(ChaseLadder.RestoreAccess, view, today, settings.Ladder, settings.SenderName);
-            ChaseRunner.Enqueue(db, $"proposal:{restore.Id}:0", "proposal", client.Channel,
+            OutboxQueue.Add(db, OutboxKey.Proposal(restore.Id, 0), OutboxKinds.Proposal, client.Channel,
                 ChaseMessages.Proposal(restore.Id, view, ChaseLadder.RestoreAccessStep,
                     $"access was suspended on {CaseHistory.Long(suspended.DecidedOn ?? today)}, and everything overdue is now paid", artifact),
                 at, notBefore);

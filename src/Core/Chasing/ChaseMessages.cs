@@ -12,10 +12,6 @@ public static class ChaseMessages
     /// <summary>Begins the line a waiting proposal carries; once it is decided or withdrawn the line is no longer true and goes.</summary>
     public const string DecisionPending = "Nothing is sent or changed until an approver decides.";
 
-    public const string Approve = "proposal.approve";
-    public const string Snooze = "proposal.snooze";
-    public const string Reject = "proposal.reject";
-
     /// <summary>One message per client per run, however many of its invoices are due a reminder.</summary>
     public static ChatMessage Reminders(ClientView client, IReadOnlyList<DueReminder> due, DateOnly today, string sender)
     {
@@ -62,10 +58,10 @@ public static class ChaseMessages
             Artifact = artifact,
             Actions =
             [
-                new(Approve, "Approve", id, "primary",
+                new(ProposalActions.Approve, "Approve", id, "primary",
                     critical ? $"Approve \"{step.Title}\" for {c.Client.Name}? This affects their service; make sure the contract allows it." : null),
-                new(Snooze, "Snooze 7 days", id),
-                new(Reject, "Reject", id, "danger"),
+                new(ProposalActions.Snooze, "Snooze 7 days", id),
+                new(ProposalActions.Reject, "Reject", id, "danger"),
             ],
         };
     }

@@ -13,6 +13,13 @@ namespace ChaseBot.Core.Chasing;
 public sealed record PlanEntry(string Invoice, string Client, string? Step, string Kind, string Reason, DateTimeOffset? SendAt,
     IReadOnlyList<string> Invoices);
 
+/// <summary>What one client's chase did, added up over the run.</summary>
+internal record struct ClientChaseCounts(int Reminders, int Proposals, int Notes, int Skipped, int Held, int Conflicts)
+{
+    public static ClientChaseCounts operator +(ClientChaseCounts a, ClientChaseCounts b) => new(a.Reminders + b.Reminders,
+        a.Proposals + b.Proposals, a.Notes + b.Notes, a.Skipped + b.Skipped, a.Held + b.Held, a.Conflicts + b.Conflicts);
+}
+
 public sealed record ChaseRunSummary(DateOnly Day, int Reminders, int Proposals, int Notes, int Skipped, int Held, int Thanks, int Conflicts,
     int Waiting = 0)
 {
@@ -25,7 +32,7 @@ public sealed record ChaseRunSummary(DateOnly Day, int Reminders, int Proposals,
 /// steps, case rungs and outbox rows make a second run, a rerun after a crash, or a second Worker racing this one a
 /// no-op for whatever was already decided.
 /// </summary>
-public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings settings, TimeProvider clock,
+public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings settings, TimeProvider clock,
     ILogger<ChaseRunner>? log = null, Microsoft.Extensions.Options.IOptions<Email.EmailOptions>? email = null)
 {
     private readonly Email.EmailOptions _email = email?.Value ?? new();
@@ -47,16 +54,13 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
             await db.SaveChangesAsync(cancellationToken);
         }
         var (admitted, waiting) = await AdmitNewProposalsAsync(today, cancellationToken);
-        var totals = new int[7];
+        var totals = new ClientChaseCounts();
         await foreach (var chase in ChasesAsync(today, cancellationToken))
-        {
-            var counts = await ApplyAsync(chase, today, now, admitted, cancellationToken);
-            for (var i = 0; i < counts.Length; i++)
-                totals[i] += counts[i];
-        }
+            totals += await ApplyAsync(chase, today, now, admitted, cancellationToken);
         var closed = await CaseClosures.CloseSettledAsync(dbFactory, settings, today, now, cancellationToken);
         var thanks = await PaidThanks.SendAsync(dbFactory, settings, today, now, cancellationToken);
-        return new ChaseRunSummary(today, totals[0], totals[1] + closed, totals[2], totals[3], totals[4], thanks, totals[6], waiting);
+        return new ChaseRunSummary(today, totals.Reminders, totals.Proposals + closed, totals.Notes, totals.Skipped, totals.Held, thanks,
+            totals.Conflicts, waiting);
     }
 
     /// <summary>
@@ -169,10 +173,10 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
     }
 
     /// <summary>[reminders, proposals, notes, skipped, held, -, conflicts] for one client.</summary>
-    private async Task<int[]> ApplyAsync(ClientChase chase, DateOnly today, DateTimeOffset now,
+    private async Task<ClientChaseCounts> ApplyAsync(ClientChase chase, DateOnly today, DateTimeOffset now,
         IReadOnlySet<(long Client, string Currency)> admitted, CancellationToken cancellationToken)
     {
-        var counts = new int[7];
+        var counts = new ClientChaseCounts();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var at = now.UtcDateTime;
@@ -201,26 +205,26 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
                     switch (decision.Kind)
                     {
                         case DecisionKind.Hold:
-                            counts[4]++;
+                            counts.Held++;
                             break;
                         case DecisionKind.Skip:
                             record.Rung(chased.CaseId, opened, client, chased.Currency, decision, StepOutcome.Skipped, today, at);
-                            counts[3]++;
+                            counts.Skipped++;
                             break;
                         case DecisionKind.GuardNote:
                             record.Rung(chased.CaseId, opened, client, chased.Currency, decision, StepOutcome.Skipped, today, at);
                             var (guardStep, guardReason, guardCase) = (step!, decision.Reason, chased);
                             var guardView = CaseView.From(client, chased, CasePolicy.Chaseable(chased.Situation.Invoices, today).Select(i => i.InvoiceId));
-                            messages.Add(() => Enqueue(db, $"guard:case-{guardCase.CaseId ?? opened!.Id}:{guardStep.Id}", "guard-note", client.Channel,
+                            messages.Add(() => OutboxQueue.Add(db, OutboxKey.Guard(guardCase.CaseId ?? opened!.Id, guardStep.Id), OutboxKinds.GuardNote, client.Channel,
                                 ChaseMessages.GuardNote(guardView, guardStep, guardReason), at, notBefore));
-                            counts[2]++;
+                            counts.Notes++;
                             break;
                         case DecisionKind.Proposal:
                         case DecisionKind.Resurface:
                             needIds = true;
                             messages.Add(await ProposeAsync(db, record, chased, opened, caseView, decided, step!, decision, today, at, notBefore,
                                 cancellationToken));
-                            counts[1]++;
+                            counts.Proposals++;
                             break;
                     }
                 }
@@ -233,23 +237,23 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
                         switch (decision.Kind)
                         {
                             case DecisionKind.Hold:
-                                counts[4]++;
+                                counts.Held++;
                                 break;
                             case DecisionKind.Skip:
                                 record.Step(invoice, decision, StepOutcome.Skipped, today, at);
-                                counts[3]++;
+                                counts.Skipped++;
                                 break;
                             case DecisionKind.Nudge:
                                 record.Step(invoice, decision, StepOutcome.Sent, today, at);
                                 reminders.Add(new DueReminder(invoice.View, step!, decision.Reason,
                                     invoice.Situation.Steps.Values.Any(o => o == StepOutcome.Sent)));
-                                counts[0]++;
+                                counts.Reminders++;
                                 break;
                             case DecisionKind.BrokenPromiseNote:
                                 var (broken, brokenReason) = (invoice, decision.Reason);
-                                messages.Add(() => Enqueue(db, $"promise-broken:{broken.OpenPromiseId}", "promise-broken", client.Channel,
+                                messages.Add(() => OutboxQueue.Add(db, OutboxKey.PromiseBroken(broken.OpenPromiseId), OutboxKinds.PromiseBroken, client.Channel,
                                     ChaseMessages.BrokenPromise(client, broken.View, brokenReason), at, notBefore));
-                                counts[2]++;
+                                counts.Notes++;
                                 break;
                         }
                     }
@@ -265,16 +269,16 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
                 message();
             if (reminders.Count > 0)
             {
-                var key = $"reminder:{client.Id}:{today:yyyy-MM-dd}:{string.Join(',', reminders.Select(r => $"{r.Invoice.Id}-{r.Step.Id}"))}";
+                var key = OutboxKey.Reminders(client.Id, today, reminders.Select(r => $"{r.Invoice.Id}-{r.Step.Id}"));
                 var reminder = ChaseMessages.Reminders(client, reminders, today, settings.SenderName);
                 // Email:SendReminders: ChaseBot sends the draft itself, at the same allowed hour, through the outbox
                 // (queued after the chat message, which it marks as sent once the server has taken it).
                 var emailTo = _email is { Enabled: true, SendReminders: true } && reminder.Email is not null ? Email.EmailAddresses.Valid(client.BillingEmail) : null;
                 if (emailTo is not null)
                     reminder = reminder with { Lines = [.. reminder.Lines, $"ChaseBot emails this to {emailTo}" + (reminder.Email!.Cc is null ? "" : $" (cc {reminder.Email.Cc})") + " itself."] };
-                Enqueue(db, key, "reminder", client.Channel, reminder, at, notBefore);
+                OutboxQueue.Add(db, key, OutboxKinds.Reminder, client.Channel, reminder, at, notBefore);
                 if (emailTo is not null)
-                    Enqueue(db, OutboxDrainer.EmailKeyPrefix + key, "email", Email.EmailPlatform.TargetPrefix + emailTo,
+                    OutboxQueue.Add(db, OutboxKey.EmailOf(key), OutboxKinds.Email, ChatTarget.Email(emailTo),
                         new ChatMessage { Title = client.Name, Email = reminder.Email! with { To = emailTo }, FailuresTo = client.Channel }, at,
                         client.NextAllowedForClient(settings.Calendar, now).UtcDateTime);
             }
@@ -289,124 +293,7 @@ public sealed class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, Cha
             await transaction.RollbackAsync(cancellationToken);
             _log.LogInformation("Chase for {Client} on {Day} was already decided by another run ({Error})", client.Name, today,
                 e.InnerException?.Message ?? e.Message);
-            return [0, 0, 0, 0, 0, 0, 1];
+            return new ClientChaseCounts { Conflicts = 1 };
         }
     }
-
-    private static CollectionCase OpenCase(ChaseDbContext db, ClientView client, string currency, DateOnly today, DateTime at)
-    {
-        var opened = new CollectionCase { ClientId = client.Id, Currency = currency, OpenedOn = today, OpenedAt = at };
-        db.Cases.Add(opened);
-        db.AuditEntries.Add(new AuditEntry { At = at, Actor = "chase", Action = "case.opened", Subject = client.Name, Details = currency });
-        return opened;
-    }
-
-    /// <summary>Records the case's proposal (or brings it back); returns what posts it, to run once the proposal has its id.</summary>
-    private async Task<Action> ProposeAsync(ChaseDbContext db, StepRecorder record, ChasedCase chased, CollectionCase? opened, CaseView view,
-        CaseDecisions decided, LadderStep step, ChaseDecision decision, DateOnly today, DateTime at, DateTime notBefore,
-        CancellationToken cancellationToken)
-    {
-        Proposal proposal;
-        var lead = view.Overdue[0];
-        var resurfaced = decision.Kind == DecisionKind.Resurface;
-        string? back = null;
-        if (resurfaced)
-        {
-            proposal = await db.Proposals.Include(p => p.Covers)
-                .Where(p => p.CaseId == chased.CaseId && p.Step == step.Id).OrderByDescending(p => p.Id).FirstAsync(cancellationToken);
-            back = proposal.Status == ProposalStatus.Snoozed ? "Back from snooze" : "Proposal, updated";
-            proposal.Status = ProposalStatus.Pending;
-            proposal.Resurfaced++;
-            proposal.SnoozedUntil = null;
-            proposal.Reason = null;
-            proposal.Covers.Clear();
-        }
-        else
-        {
-            record.Rung(chased.CaseId, opened, view.Client, chased.Currency, decision, StepOutcome.Proposed, today, at);
-            proposal = new Proposal
-            {
-                InvoiceId = lead.Id, CaseId = chased.CaseId, Case = opened, Step = step.Id, Status = ProposalStatus.Pending,
-                ProposedOn = today, ProposedAt = at,
-            };
-            db.Proposals.Add(proposal);
-        }
-        foreach (var invoice in view.Overdue)
-            proposal.Covers.Add(new ProposalInvoice { InvoiceId = invoice.Id });
-        return () =>
-        {
-            var artifact = EscalationArtifacts.For(step.Id, view, today, settings.Ladder, settings.SenderName);
-            Enqueue(db, $"proposal:{proposal.Id}:{proposal.Resurfaced}", "proposal", view.Client.Channel,
-                ChaseMessages.Proposal(proposal.Id, view, step, decision.Reason, artifact, back), at, notBefore);
-            db.AuditEntries.Add(new AuditEntry
-            {
-                At = at, Actor = "chase", Action = resurfaced ? "proposal.resurfaced" : "proposal.created", Subject = view.Client.Name,
-                Details = $"{step.Id} ({string.Join(", ", view.Overdue.Select(i => i.Number))}): {decision.Reason}",
-            });
-        };
-    }
-
-    private static async Task MarkPromiseBrokenAsync(ChaseDbContext db, long promiseId, string number, DateTime at,
-        CancellationToken cancellationToken)
-    {
-        var promise = await db.PaymentPromises.SingleAsync(p => p.Id == promiseId, cancellationToken);
-        promise.Kept = false;
-        db.AuditEntries.Add(new AuditEntry
-        {
-            At = at, Actor = "chase", Action = "promise.broken", Subject = number, Details = $"promised for {promise.PromisedFor:yyyy-MM-dd}",
-        });
-    }
-
-    /// <summary>The steps one client's chase decided, and their audit entries, written together at the end.</summary>
-    private sealed class StepRecorder
-    {
-        private readonly List<ChaseStepRecord> _steps = [];
-        private readonly List<AuditEntry> _audit = [];
-        private readonly List<(long? CaseId, CollectionCase? Opened, CaseStepRecord Rung)> _rungs = [];
-
-        /// <summary>A rung of the case; a case opened in this run gets its id before the rungs are written.</summary>
-        public void Rung(long? caseId, CollectionCase? opened, ClientView client, string currency, ChaseDecision decision, StepOutcome outcome,
-            DateOnly today, DateTime at)
-        {
-            var reason = decision.Reason.Length > 500 ? decision.Reason[..500] : decision.Reason;
-            _rungs.Add((caseId, opened, new CaseStepRecord { Step = decision.Step!, Outcome = outcome, Reason = reason, Day = today, At = at }));
-            _audit.Add(new AuditEntry
-            {
-                At = at, Actor = "chase", Action = $"case.{outcome.ToString().ToLowerInvariant()}", Subject = client.Name,
-                Details = $"{decision.Step} ({currency}): {reason}",
-            });
-        }
-
-        public void Step(ChasedInvoice invoice, ChaseDecision decision, StepOutcome outcome, DateOnly today, DateTime at)
-        {
-            var reason = decision.Reason.Length > 500 ? decision.Reason[..500] : decision.Reason;
-            _steps.Add(new ChaseStepRecord
-            {
-                InvoiceId = invoice.View.Id, Step = decision.Step!, Outcome = outcome, Reason = reason, Day = today, At = at,
-            });
-            _audit.Add(new AuditEntry
-            {
-                At = at, Actor = "chase", Action = $"step.{outcome.ToString().ToLowerInvariant()}", Subject = invoice.View.Number,
-                Details = $"{decision.Step}: {reason}",
-            });
-        }
-
-        public async Task WriteAsync(ChaseDbContext db, CancellationToken cancellationToken)
-        {
-            foreach (var (caseId, opened, rung) in _rungs)
-                rung.CaseId = caseId ?? opened!.Id;
-            await BulkInsert.InsertAsync(db, _rungs.Select(r => r.Rung).ToList(), cancellationToken);
-            await BulkInsert.InsertAsync(db, _steps, cancellationToken);
-            await BulkInsert.InsertAsync(db, _audit, cancellationToken);
-        }
-    }
-
-    internal static void Enqueue(ChaseDbContext db, string key, string kind, string target, ChatMessage message, DateTime at,
-        DateTime notBefore, Audience audience = Audience.Channel) =>
-        db.Outbox.Add(new OutboxMessage
-        {
-            Key = key.Length > 300 ? key[..240] + ":" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-                System.Text.Encoding.UTF8.GetBytes(key)))[..16] : key,
-            Kind = kind, Audience = audience, Target = target, Body = message.ToJson(), CreatedAt = at, NotBefore = notBefore,
-        });
 }

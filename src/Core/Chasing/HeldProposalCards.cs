@@ -16,19 +16,20 @@ public static class HeldProposalCards
     public static async Task<int> SettleAsync(ChaseDbContext db, long proposalId, string outcome, DateTime now, CancellationToken cancellationToken,
         bool updatePosted = true)
     {
-        var prefix = $"proposal:{proposalId}:";
+        var prefix = OutboxKey.ProposalCards(proposalId);
+        var settledPrefix = OutboxKey.SettledPrefix(prefix);
         var cards = await db.Outbox.Where(m => m.Key.StartsWith(prefix) && m.DeadLetteredAt == null).ToListAsync(cancellationToken);
-        var updated = (await db.Outbox.Where(m => m.Key.StartsWith(UpdatePrefix + prefix)).Select(m => m.Key).ToListAsync(cancellationToken))
+        var updated = (await db.Outbox.Where(m => m.Key.StartsWith(settledPrefix)).Select(m => m.Key).ToListAsync(cancellationToken))
             .ToHashSet(StringComparer.Ordinal);
         var settled = 0;
         foreach (var card in cards)
         {
             if (card.DeliveredAt is null)
                 card.Body = Settled(card.Body, outcome);
-            else if (updatePosted && card.PlatformMessageId is { } posted && updated.Add(UpdatePrefix + card.Key))
+            else if (updatePosted && card.PlatformMessageId is { } posted && OutboxKey.Settled(card.Key) is var update && updated.Add(update))
                 db.Outbox.Add(new OutboxMessage
                 {
-                    Key = UpdatePrefix + card.Key, Kind = "card-update", Audience = card.Audience, Target = card.Target,
+                    Key = update, Kind = OutboxKinds.CardUpdate, Audience = card.Audience, Target = card.Target,
                     Body = Settled(card.Body, outcome), CreatedAt = now, NotBefore = now, Replaces = posted,
                 });
             else
@@ -37,9 +38,6 @@ public static class HeldProposalCards
         }
         return settled;
     }
-
-    /// <summary>An update's key: the card's own, so each posted card is rewritten at most once.</summary>
-    private const string UpdatePrefix = "update:";
 
     private static string Settled(string body, string outcome)
     {

@@ -43,7 +43,7 @@ public static class PaidThanks
                     .ExecuteUpdateAsync(s => s.SetProperty(p => p.Kept, true), cancellationToken);
                 var client = ClientView.From(invoice.Client, settings);
                 if (client.OwnerKnown) // nobody to thank privately until an owner is set; the channel's receipt still goes
-                    ChaseRunner.Enqueue(db, $"thanks:{invoice.Id}", "thanks", client.Owner, ChaseMessages.Thanks(client, invoice.Number), at,
+                    OutboxQueue.Add(db, OutboxKey.Thanks(invoice.Id), OutboxKinds.Thanks, client.Owner, ChaseMessages.Thanks(client, invoice.Number), at,
                         notBefore, Audience.Direct);
                 db.AuditEntries.Add(new AuditEntry { At = at, Actor = "chase", Action = "chase.stopped", Subject = invoice.Number, Details = "paid" });
             }
@@ -52,7 +52,7 @@ public static class PaidThanks
                 var client = ClientView.From(byClient.First().Client, settings);
                 var paid = byClient.Select(i => (InvoiceView.From(i, today), i.Payments.Count == 0 ? (DateOnly?)null : i.Payments.Max(p => p.PaidOn)))
                     .ToList();
-                ChaseRunner.Enqueue(db, $"receipt:{string.Join(',', byClient.Select(i => i.Id))}", "receipt", client.Channel,
+                OutboxQueue.Add(db, OutboxKey.Receipt(byClient.Select(i => i.Id)), OutboxKinds.Receipt, client.Channel,
                     ChaseMessages.Receipt(client, paid.Count, EscalationArtifacts.Receipt(client, paid, settings.SenderName)), at, notBefore);
             }
             await db.SaveChangesAsync(cancellationToken);

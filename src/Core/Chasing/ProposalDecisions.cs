@@ -85,9 +85,9 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
             var to = notice is null ? null : Email.EmailAddresses.Valid(client.BillingEmail);
             if (to is not null)
                 approved = approved with { Lines = [.. approved.Lines, $"ChaseBot emails the notice to {to}" + (client.CcAddresses is null ? "" : $" (cc {client.CcAddresses})") + " itself."] };
-            ChaseRunner.Enqueue(db, $"approved:{proposal.Id}", "artifact", client.Channel, approved, now.UtcDateTime, notBefore);
+            OutboxQueue.Add(db, OutboxKey.Approved(proposal.Id), OutboxKinds.Artifact, client.Channel, approved, now.UtcDateTime, notBefore);
             if (to is not null && notice is var (subject, body))
-                ChaseRunner.Enqueue(db, $"{OutboxDrainer.EmailKeyPrefix}approved:{proposal.Id}", "email", Email.EmailPlatform.TargetPrefix + to, new ChatMessage
+                OutboxQueue.Add(db, OutboxKey.EmailOf(OutboxKey.Approved(proposal.Id)), OutboxKinds.Email, ChatTarget.Email(to), new ChatMessage
                 {
                     Title = client.Name, Email = new EmailDraft(to, client.CcAddresses, subject, body), FailuresTo = client.Channel,
                 }, now.UtcDateTime, client.NextAllowedForClient(settings.Calendar, now).UtcDateTime);
@@ -150,7 +150,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
         if (step is null || Email.EmailAddresses.ClientEmailIn(EscalationArtifacts.For(step.Id, view, today, settings.Ladder, settings.SenderName)) is not var (subject, body))
             return new(false, $"The {step?.Title ?? proposal.Step} is a plan for you, not an email to the client: there is nothing to preview.");
         // Each request is its own message: asking twice sends twice.
-        ChaseRunner.Enqueue(db, $"preview:{proposal.Id}:{Guid.NewGuid():N}", "email", Email.EmailPlatform.TargetPrefix + address, new ChatMessage
+        OutboxQueue.Add(db, OutboxKey.Preview(proposal.Id), OutboxKinds.Email, ChatTarget.Email(address), new ChatMessage
         {
             Title = client.Name, Email = new EmailDraft(address, null, $"[Preview] {subject}", body),
         }, now.UtcDateTime, now.UtcDateTime);

@@ -1,3 +1,4 @@
+using ChaseBot.Core.Delivery;
 using System.Globalization;
 using System.Net.Mail;
 using ChaseBot.Core.Ledger;
@@ -177,7 +178,7 @@ public sealed partial class ChaseCommands
         string? change = keyword switch
         {
             "owner" when value is not null && CommandText.UserId(value) is { } user => Set(() => client.OwnerUserId = user,
-                user.StartsWith(Teams.AdaptiveCards.TeamsUserPrefix, StringComparison.Ordinal) ? $"owner {user}" : $"owner <@{user}>"),
+                ChatTarget.IsTeams(user) ? $"owner {user}" : $"owner <@{user}>"),
             "channel" when value is not null && CommandText.ChannelId(value) is { } channel => Set(() => client.Channel = channel, $"channel {channel}"),
             // Set in chat, an address wins over what the exports say (an import only fills an empty one).
             "email" when Email.EmailAddresses.Valid(value) is { } billing => Set(() => client.BillingEmail = billing, $"billing email {billing}"),

@@ -51,7 +51,7 @@ public sealed class ConsolePlatform(TextWriter output, ILogger<ConsolePlatform>?
         }
         if (content.Actions.Count > 0)
             text.AppendLine("│ " + string.Join("  ", content.Actions.Select(a => $"[{a.Label}]")) +
-                            (content.Actions[0].Id.StartsWith("proposal.", StringComparison.Ordinal)
+                            (Chasing.ProposalActions.IsProposalAction(content.Actions[0].Id)
                                 ? $"   (or: decide {content.Actions[0].Value} approve|snooze|reject --user <approver>)"
                                 : ""));
         text.AppendLine("└─");

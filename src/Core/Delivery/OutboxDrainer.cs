@@ -113,7 +113,7 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
             (message.DeliveredAt, message.Platform, message.PlatformMessageId, message.ClaimedUntil) =
                 (now, platform.Name, result.PlatformMessageId, null);
             message.Attempts++;
-            if (content.Email is { } sent && message.Target.StartsWith(Email.EmailPlatform.TargetPrefix, StringComparison.Ordinal))
+            if (content.Email is { } sent && new ChatTarget(message.Target).Platform == TargetPlatform.Email)
                 db.AuditEntries.Add(new Ledger.AuditEntry
                 {
                     // What went to whom and when, as the server acknowledged it: the case's history reads it from here.
@@ -121,8 +121,8 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
                     Details = Shorten($"to {sent.To}" + (sent.Cc is null ? "" : $"; cc {sent.Cc}") + $"; subject {sent.Subject}; " +
                                       $"Message-ID {result.PlatformMessageId}; {result.Receipt}", 2000),
                 });
-            if (content.Email is { } mailed && message.Key.StartsWith(EmailKeyPrefix, StringComparison.Ordinal))
-                await MarkSentAsync(db, message.Key[EmailKeyPrefix.Length..], mailed, now, cancellationToken);
+            if (content.Email is { } mailed && OutboxKey.ChatMessageOf(message.Key) is { } chatKey)
+                await MarkSentAsync(db, chatKey, mailed, now, cancellationToken);
             await WriteAsync(queue, () => db.SaveChangesAsync(CancellationToken.None)); // Delivered is recorded even if shutdown has begun.
             return true;
         }
@@ -151,7 +151,7 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
                     db.Outbox.Add(new OutboxMessage
                     {
                         // Said in words where the client is chased, once: the row's key makes a second notice impossible.
-                        Key = $"email-failed:{message.Id}", Kind = "email-failed", Target = channel, CreatedAt = now, NotBefore = now,
+                        Key = OutboxKey.EmailFailed(message.Id), Kind = OutboxKinds.EmailFailed, Target = channel, CreatedAt = now, NotBefore = now,
                         Body = new ChatMessage
                         {
                             Title = $"Couldn't email {failed.Title} ({unsent.To}): {FirstLine(e.Message)}",
@@ -176,16 +176,13 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
 
     private static string FirstLine(string text) => Shorten(text.Split('\n')[0].Trim(), 300);
 
-    /// <summary>An email row's key: "email:" and the key of the chat message that carries the same text.</summary>
-    public const string EmailKeyPrefix = "email:";
-
     /// <summary>
     /// The chat message that drafted the email says it went: rewritten in place once it is posted ("Sent to … at 09:02
     /// UTC"), or, still waiting in the outbox, posted with the line.
     /// </summary>
-    private static async Task MarkSentAsync(ChaseDbContext db, string chatKey, EmailDraft mailed, DateTime now, CancellationToken cancellationToken)
+    private static async Task MarkSentAsync(ChaseDbContext db, OutboxKey chatKey, EmailDraft mailed, DateTime now, CancellationToken cancellationToken)
     {
-        var chat = await db.Outbox.FirstOrDefaultAsync(m => m.Key == chatKey, cancellationToken);
+        var chat = await db.Outbox.FirstOrDefaultAsync(m => m.Key == chatKey.Value, cancellationToken);
         if (chat is null)
             return;
         var line = $"Sent to {mailed.To}" + (mailed.Cc is null ? "" : $" cc {mailed.Cc}") + $" at {now:HH:mm} UTC on {now:d MMM yyyy}.";
@@ -193,10 +190,11 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
         var marked = (body with { Lines = [.. body.Lines, line] }).ToJson();
         if (chat.DeliveredAt is null)
             chat.Body = marked;
-        else if (chat.PlatformMessageId is { } posted && !await db.Outbox.AnyAsync(m => m.Key == "sent:" + chatKey, cancellationToken))
+        else if (chat.PlatformMessageId is { } posted && OutboxKey.Sent(chatKey) is var sent &&
+                 !await db.Outbox.AnyAsync(m => m.Key == sent.Value, cancellationToken))
             db.Outbox.Add(new OutboxMessage
             {
-                Key = "sent:" + chatKey, Kind = "card-update", Audience = chat.Audience, Target = chat.Target, Body = marked,
+                Key = sent, Kind = OutboxKinds.CardUpdate, Audience = chat.Audience, Target = chat.Target, Body = marked,
                 CreatedAt = now, NotBefore = now, Replaces = posted,
             });
     }

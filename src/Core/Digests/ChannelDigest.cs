@@ -34,7 +34,7 @@ public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, C
         var message = await ComposeAsync(db, now, cancellationToken);
         db.Digests.Add(new DigestRecord { Key = key, At = now.UtcDateTime });
         foreach (var channel in options.Value.EffectiveChannels(chase.DefaultChannel))
-            ChaseRunner.Enqueue(db, $"digest:{key}:{channel}", "digest", channel, message, now.UtcDateTime,
+            OutboxQueue.Add(db, OutboxKey.Digest(key, channel), OutboxKinds.Digest, channel, message, now.UtcDateTime,
                 chase.Calendar.NextAllowed(now).UtcDateTime);
         try
         {

@@ -19,8 +19,6 @@ namespace ChaseBot.Core.Email;
 /// </summary>
 public sealed class EmailPlatform(IOptions<EmailOptions> options, ILogger<EmailPlatform> log) : IChatPlatform
 {
-    public const string TargetPrefix = "mailto:";
-
     public string Name => "email";
 
     public async Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)

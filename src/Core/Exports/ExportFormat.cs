@@ -33,6 +33,17 @@ public enum LineItems
     Summed,
 }
 
+/// <summary>When an invoice is due if its row has no due date.</summary>
+public enum WithoutDueDate
+{
+    /// <summary>Refuse the row: no due date, no chasing.</summary>
+    Reject,
+    /// <summary>The user's payment term after the invoice date (FreshBooks exports carry no due date at all).</summary>
+    PaymentTermAfterIssue,
+    /// <summary>Due when issued (Stripe charges automatically).</summary>
+    DueOnIssue,
+}
+
 /// <summary>What the vendor's status text says, before the amounts are considered.</summary>
 public enum StatusHint
 {
@@ -62,6 +73,8 @@ public sealed class ExportFormat
     public IReadOnlyList<ExportField> MustNotHave { get; init; } = [];
     public LineItems LineItems { get; init; } = LineItems.OneRowPerInvoice;
     public IReadOnlyDictionary<string, StatusHint> Statuses { get; init; } = new Dictionary<string, StatusHint>();
+    /// <summary>When a row without a due date is due.</summary>
+    public WithoutDueDate WithoutDueDate { get; init; } = WithoutDueDate.Reject;
     /// <summary>Given the Type cell, is this row an invoice? Null means every row is.</summary>
     public Func<string, bool>? IsInvoiceType { get; init; }
     /// <summary>

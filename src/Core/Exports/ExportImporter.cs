@@ -71,7 +71,7 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
     {
         var fileName = Path.GetFileName(path);
         ExportFileFacts facts;
-        await using (var bytes = OpenRead(path))
+        await using (var bytes = ExportFileReading.OpenRead(path))
             facts = await ExportFileFacts.InspectAsync(bytes, cancellationToken);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -149,47 +149,12 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         }
     }
 
-    /// <summary>A reader of the file, positioned after its header row; refuses a file with no header it knows.</summary>
-    private static (ExportReader Reader, ExportHeader Header) OpenAtHeader(string path, ExportFileFacts facts, ImportSettings settings)
-    {
-        var reader = new ExportReader(OpenRead(path), facts.Encoding!, settings.MaxLineLength);
-        try
-        {
-            return (reader, reader.FindHeader(settings.Formats()));
-        }
-        catch
-        {
-            reader.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// The first date in the file that only one order can read (a day above 12), for a file whose rows met a date either
-    /// order could read before any such date. Reads ahead on a reader of its own; rare (most files decide on their first rows).
-    /// </summary>
-    private static (int Line, string Text, DateOrder Order)? FirstDecidingDate(string path, ExportFileFacts facts, ImportSettings settings)
-    {
-        var (reader, header) = OpenAtHeader(path, facts, settings);
-        using var reading = reader;
-        var dateColumns = new[] { ExportField.IssueDate, ExportField.DueDate }.Where(header.Has).ToArray();
-        foreach (var row in reader.Rows())
-            foreach (var column in dateColumns)
-                if (header.Get(row.Cells, column) is { } text)
-                    switch (ExportDate.Observe(text))
-                    {
-                        case DateEvidence.DayFirst: return (row.Line, text, DateOrder.DayFirst);
-                        case DateEvidence.MonthFirst: return (row.Line, text, DateOrder.MonthFirst);
-                    }
-        return null;
-    }
-
     /// <summary>The rows: to invoices to the ledger, a batch at a time.</summary>
     private async Task<(ImportSummary Counts, List<RejectedRow> Rejected)> ReadAndWriteAsync(ChaseDbContext db, ImportRun run,
         string path, ExportFileFacts facts, ImportSettings settings, ImportWarnings warnings,
         CancellationToken cancellationToken)
     {
-        var (reader, header) = OpenAtHeader(path, facts, settings);
+        var (reader, header) = ExportFileReading.OpenAtHeader(path, facts, settings);
         using var reading = reader;
         var format = header.Format;
         run.Format = format.Name;
@@ -197,7 +162,7 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
             throw new ExportRefusedException(
                 "FreshBooks exports have no due date, so ChaseBot needs your payment term to know when invoices are due: " +
                 "set Exports:FreshBooks:PaymentTermDays (e.g. 30 for net 30) or pass --payment-term-days 30");
-        var dates = new FileDateOrder(settings.DateOrder, () => FirstDecidingDate(path, facts, settings));
+        var dates = new FileDateOrder(settings.DateOrder, () => ExportFileReading.FirstDecidingDate(path, facts, settings));
         var rows = new InvoiceRowReader(header, dates, settings, warnings);
         var batch = new InvoiceBatch(format.LineItems, warnings);
         var actor = $"import run {run.Id} ({run.FileName}, {settings.StartedBy})";
@@ -285,7 +250,7 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         var invoices = created + updated + unchanged;
         var flagged = 0;
         if (invoices > 0)
-            flagged = await FlagMissingAsync(db, writer.NotListed(), actor, now, cancellationToken);
+            flagged = await MissingInvoices.FlagAsync(db, writer.NotListed(), actor, now, BatchSize, cancellationToken);
         if (flagged > 0)
             warnings.Add("missing",
                 $"{Text.Counted.Of(flagged, "open invoice")} from {format.Source} seen in earlier exports are not in this one: flagged as missing, " +
@@ -302,40 +267,5 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         return (summary, keptRejections);
     }
 
-    /// <summary>
-    /// An open invoice the source listed before and this file does not is flagged, never assumed paid: exports
-    /// are often filtered (open only, a date range), and a wrong "paid" would silence chasing of real debt.
-    /// </summary>
-    private static async Task<int> FlagMissingAsync(ChaseDbContext db, IEnumerable<(long Id, string Number)> notListed, string actor,
-        DateTime now, CancellationToken cancellationToken)
-    {
-        var flagged = 0;
-        foreach (var chunk in notListed.Chunk(BatchSize))
-        {
-            // Still open and not yet flagged as the database has it now (a payment logged meanwhile settles it instead).
-            var ids = chunk.Select(c => c.Id).ToList();
-            var missing = await db.Invoices
-                .Where(i => ids.Contains(i.Id) && i.MissingSince == null && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid))
-                .Select(i => new { i.Id, i.Number }).ToListAsync(cancellationToken);
-            if (missing.Count == 0)
-                continue;
-            var missingIds = missing.Select(m => m.Id).ToList();
-            await db.Invoices.Where(i => missingIds.Contains(i.Id))
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.MissingSince, now), cancellationToken);
-            db.AuditEntries.AddRange(missing.Select(m => new AuditEntry
-            {
-                At = now, Actor = actor, Action = "invoice.missing", Subject = m.Number,
-                Details = "not in this export; flagged, not marked paid",
-            }));
-            await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-            flagged += missing.Count;
-        }
-        return flagged;
-    }
-
     private DateOnly Today() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), timeZone).DateTime);
-
-    private static FileStream OpenRead(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 64 * 1024, FileOptions.SequentialScan);
 }

@@ -13,6 +13,8 @@ public sealed record ImportSettings
     public string DefaultCurrency { get; init; } = "USD";
     public int MaxLineLength { get; init; } = 1_000_000;
     public ExportFormat? GenericFormat { get; init; }
+    /// <summary>Formats a host adds to the built-in ones (docs/extending.md); tried after them, before the generic one.</summary>
+    public IReadOnlyList<ExportFormat> ExtraFormats { get; init; } = [];
     /// <summary>Who started the import, for the audit history ("cli", "worker").</summary>
     public string StartedBy { get; init; } = "cli";
 
@@ -34,6 +36,7 @@ public sealed record ImportSettings
             StripeInvoiceExport.Format, ZohoInvoiceExport.Format, InvoiceNinjaExport.V5, InvoiceNinjaExport.V4,
             FreshBooksInvoiceExport.Format,
         ];
+        all.AddRange(ExtraFormats);
         if (GenericFormat is not null)
             all.Add(GenericFormat);
         if (FormatName is null)

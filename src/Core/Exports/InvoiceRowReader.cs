@@ -110,10 +110,10 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
             if (!dates.TryRead(row.Line, dueText, out dueDate))
                 return Reject(row, $"invoice {number}: the due date '{Shorten(dueText)}' is not a date");
         }
-        else if (settings.PaymentTermDays is { } term && _format.Name == "freshbooks" && issueDate is { } issuedOn)
+        else if (_format.WithoutDueDate == WithoutDueDate.PaymentTermAfterIssue && settings.PaymentTermDays is { } term && issueDate is { } issuedOn)
             dueDate = issuedOn.AddDays(term);
-        else if (_format.Name == "stripe" && issueDate is { } created)
-            dueDate = created; // Charged automatically: due when issued.
+        else if (_format.WithoutDueDate == WithoutDueDate.DueOnIssue && issueDate is { } created)
+            dueDate = created;
         else
             return Reject(row, $"invoice {number} has no due date");
 

@@ -64,7 +64,7 @@ public sealed class MoraleCheckIns(IDbContextFactory<ChaseDbContext> dbFactory, 
             db.MoraleChecks.Add(check);
             await db.SaveChangesAsync(cancellationToken);
             var id = check.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            ChaseRunner.Enqueue(db, $"morale:{check.Id}", "morale", group.Key, new ChatMessage
+            OutboxQueue.Add(db, OutboxKey.Morale(check.Id), OutboxKinds.Morale, group.Key, new ChatMessage
             {
                 Title = "How are you holding up?",
                 Lines =
@@ -99,7 +99,7 @@ public sealed class MoraleCheckIns(IDbContextFactory<ChaseDbContext> dbFactory, 
         (check.Answer, check.AnsweredAt) = (answer, now.UtcDateTime);
         var reply = MoraleReplies.For(answer, check.Trigger, options.Value.WorkingAlone);
         if (postReply)
-            ChaseRunner.Enqueue(db, $"morale-reply:{check.Id}", "morale-reply", userId,
+            OutboxQueue.Add(db, OutboxKey.MoraleReply(check.Id), OutboxKinds.MoraleReply, userId,
                 new ChatMessage { Title = "Thanks for telling me", Lines = reply.Split('\n') }, now.UtcDateTime, now.UtcDateTime, Audience.Direct);
         await db.SaveChangesAsync(cancellationToken);
         return reply;

@@ -1,3 +1,4 @@
+using ChaseBot.Core.Chasing;
 using System.Text.Json.Nodes;
 using ChaseBot.Core.Delivery;
 
@@ -12,8 +13,6 @@ public static class AdaptiveCards
 {
     public const string ContentType = "application/vnd.microsoft.card.adaptive";
     public const int MaxBytes = 36 * 1024; // 40 KB per message, less the activity around the card.
-    public const string TeamsUserPrefix = "teams:";
-    public const string RefreshVerb = "proposal.refresh";
 
     /// <param name="noteColor">
     /// How the note reads at a glance (Adaptive Card text colours): "Good" for a decision carried out, "Attention" for a
@@ -60,7 +59,7 @@ public static class AdaptiveCards
     {
         // A title that is a whole sentence (a refusal, an answer) reads as text, not as a heading.
         var body = new JsonArray { message.TitleIsSentence ? Text(message.Title, bold: true) : Text(message.Title, bold: true, size: "Medium") };
-        var mentions = message.Mentions.Where(m => m.StartsWith(TeamsUserPrefix, StringComparison.Ordinal)).ToList();
+        var mentions = message.Mentions.Where(ChatTarget.IsTeams).ToList();
         if (mentions.Count > 0)
             body.Add(Text(string.Join(" ", mentions.Select((_, i) => $"<at>owner{i + 1}</at>"))));
         if (message.Table.Count > 0)
@@ -102,12 +101,12 @@ public static class AdaptiveCards
             })]);
         // Proposal cards refresh for every viewer (automatically in conversations of up to 60 people), so everyone
         // sees the decision, not only the person who clicked.
-        if (message.Actions.FirstOrDefault(a => a.Id.StartsWith("proposal.", StringComparison.Ordinal)) is { } proposal)
+        if (message.Actions.FirstOrDefault(a => ProposalActions.IsProposalAction(a.Id)) is { } proposal)
             card["refresh"] = new JsonObject
             {
                 ["action"] = new JsonObject
                 {
-                    ["type"] = "Action.Execute", ["title"] = "Refresh", ["verb"] = RefreshVerb,
+                    ["type"] = "Action.Execute", ["title"] = "Refresh", ["verb"] = ProposalActions.Refresh,
                     ["data"] = new JsonObject { ["value"] = proposal.Value },
                 },
             };
@@ -118,7 +117,7 @@ public static class AdaptiveCards
                 {
                     ["type"] = "mention",
                     ["text"] = $"<at>owner{i + 1}</at>",
-                    ["mentioned"] = new JsonObject { ["id"] = m[TeamsUserPrefix.Length..], ["name"] = "owner" },
+                    ["mentioned"] = new JsonObject { ["id"] = new ChatTarget(m).Address, ["name"] = "owner" },
                 })]),
             };
         return card;

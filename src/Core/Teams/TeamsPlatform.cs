@@ -29,9 +29,7 @@ public sealed class TeamsPlatform(BotConnectorClient connector, TeamsConversatio
             log.LogInformation("Updated {Kind} {Key} in Teams conversation {Conversation}", message.Kind, message.Key, conversation);
             return new Delivered(posted);
         }
-        var target = message.Target.StartsWith(AdaptiveCards.TeamsUserPrefix, StringComparison.Ordinal)
-            ? message.Target[AdaptiveCards.TeamsUserPrefix.Length..]
-            : message.Target;
+        var target = new ChatTarget(message.Target).Address;
         var reference = message.Audience == Audience.Direct
             ? await conversations.PersonalWithAsync(target, cancellationToken) ?? await OpenPersonalAsync(target, cancellationToken)
             : await conversations.FindAsync(target, cancellationToken)
@@ -81,12 +79,13 @@ public sealed class ChatRouter(IChatPlatform channels, TeamsPlatform? teams, ICh
 
     public Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
     {
-        if (message.Target.StartsWith(Email.EmailPlatform.TargetPrefix, StringComparison.Ordinal))
-            return email?.SendAsync(message, content, cancellationToken)
-                   ?? throw new InvalidOperationException($"{message.Target} is an email address but email is not configured (Email:Host)");
-        if (!message.Target.StartsWith(AdaptiveCards.TeamsUserPrefix, StringComparison.Ordinal))
-            return channels.SendAsync(message, content, cancellationToken);
-        return teams?.SendAsync(message, content, cancellationToken)
-               ?? throw new InvalidOperationException($"{message.Target} is a Teams conversation but Teams is not configured (Teams:AppId)");
+        return new ChatTarget(message.Target).Platform switch
+        {
+            TargetPlatform.Email => email?.SendAsync(message, content, cancellationToken)
+                ?? throw new InvalidOperationException($"{message.Target} is an email address but email is not configured (Email:Host)"),
+            TargetPlatform.Teams => teams?.SendAsync(message, content, cancellationToken)
+                ?? throw new InvalidOperationException($"{message.Target} is a Teams conversation but Teams is not configured (Teams:AppId)"),
+            _ => channels.SendAsync(message, content, cancellationToken),
+        };
     }
 }

@@ -12,13 +12,7 @@ internal static class DecideVerb
     {
         if (arguments.Positionals.Count != 2 || !long.TryParse(arguments.Positionals[0], out var proposalId))
             return WorkerCommandLine.UsageError(stderr, arguments, "decide takes a proposal number and approve, snooze or reject");
-        Verdict? verdict = arguments.Positionals[1].ToLowerInvariant() switch
-        {
-            "approve" => Verdict.Approve,
-            "snooze" => Verdict.Snooze,
-            "reject" => Verdict.Reject,
-            _ => null,
-        };
+        var verdict = ProposalActions.VerdictOfWord(arguments.Positionals[1]);
         if (verdict is null)
             return WorkerCommandLine.UsageError(stderr, arguments, $"'{arguments.Positionals[1]}' is not approve, snooze or reject");
         var days = 7;

@@ -2,6 +2,10 @@ using System.Diagnostics;
 using ChaseBot.Tests.Exports;
 using ChaseBot.Tests.Support;
 using Microsoft.Data.Sqlite;
+using ChaseBot.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace ChaseBot.Tests.Guarantees;
@@ -38,12 +42,17 @@ public sealed class MigrationLockTests : IDisposable
     {
         var ledger = Path.Combine(_root, "ledger.db");
         var settings = Settings($"Data Source={ledger}");
+        // A ledger from the first release with many paid invoices: upgrading it builds indexes over them, which keeps
+        // the lock held long enough to be seen from outside however fast SQLite is (a fresh database migrates in
+        // milliseconds, and a watcher could miss it thirty times running).
+        var firstRelease = await FirstReleaseLedgerAsync(invoices: 400_000);
 
         var killed = false;
-        for (var attempt = 0; attempt < 30 && !killed; attempt++)
+        for (var attempt = 0; attempt < 10 && !killed; attempt++)
         {
             foreach (var file in Directory.GetFiles(_root, "ledger.db*"))
                 File.Delete(file);
+            File.Copy(firstRelease, ledger);
             await using var doomed = WorkerProcess.Start(_root, settings, "run-once");
             // Watch the database from outside until EF Core's lock row is there, then kill the Worker holding it.
             for (var watch = Stopwatch.StartNew(); watch.Elapsed < Bound && !doomed.HasExited;)
@@ -185,6 +194,25 @@ public sealed class MigrationLockTests : IDisposable
     }
 
     /// <summary>Rows in EF Core's SQLite migration lock table, read from outside (0 when there is no table or file yet).</summary>
+    /// <summary>A SQLite ledger at the first migration holding <paramref name="invoices"/> paid invoices of one client.</summary>
+    private async Task<string> FirstReleaseLedgerAsync(int invoices)
+    {
+        var path = Path.Combine(_root, "first-release.db");
+        var options = new DbContextOptionsBuilder<ChaseDbContext>();
+        StorageRegistration.Configure(options, new DatabaseOptions(), $"Data Source={path};Pooling=False");
+        await using var db = new ChaseDbContext(options.Options);
+        await db.GetService<IMigrator>().MigrateAsync(db.Database.GetMigrations().First());
+        await db.Database.ExecuteSqlRawAsync("""
+            INSERT INTO "Clients" ("Name", "NormalizedName", "CreatedAt", "UpdatedAt")
+            VALUES ('Kauri Digital Ltd', 'KAURI DIGITAL LTD', '2026-01-01 09:00:00', '2026-01-01 09:00:00');
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @invoices)
+            INSERT INTO "Invoices" ("Source", "Number", "ClientId", "DueDate", "Currency", "Total", "AmountPaid", "AmountDue",
+                "Status", "CreatedAt", "UpdatedAt")
+            SELECT 'xero', 'OLD-' || i, 1, '2026-02-01', 'NZD', '100.0', '100.0', '0.0', 'Paid', '2026-01-01 09:00:00', '2026-01-01 09:00:00' FROM n;
+            """, new SqliteParameter("@invoices", invoices));
+        return path;
+    }
+
     private static long SqliteLockRows(string ledger)
     {
         if (!File.Exists(ledger))

@@ -151,7 +151,7 @@ public sealed class SlackEndpointTests : IAsyncLifetime
     {
         var id = await PendingProposalAsync();
 
-        var response = await ClickAsync("UAPPROVER", ChaseMessages.Approve, id.ToString());
+        var response = await ClickAsync("UAPPROVER", ProposalActions.Approve, id.ToString());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var update = (await _bot.Slack.WaitForAsync("/hooks/actions/1")).Body;
@@ -176,7 +176,7 @@ public sealed class SlackEndpointTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        await ClickAsync("UAPPROVER", ChaseMessages.Approve, id.ToString());
+        await ClickAsync("UAPPROVER", ProposalActions.Approve, id.ToString());
 
         var update = (await _bot.Slack.WaitForAsync("/hooks/actions/1")).Body;
         Assert.True(update["replace_original"]!.GetValue<bool>());
@@ -191,10 +191,10 @@ public sealed class SlackEndpointTests : IAsyncLifetime
     public async Task A_second_click_on_a_decided_proposal_changes_nothing_and_says_so_privately()
     {
         var id = await PendingProposalAsync();
-        await ClickAsync("UAPPROVER", ChaseMessages.Approve, id.ToString(), hook: 1);
+        await ClickAsync("UAPPROVER", ProposalActions.Approve, id.ToString(), hook: 1);
         await _bot.Slack.WaitForAsync("/hooks/actions/1");
 
-        await ClickAsync("UAPPROVER", ChaseMessages.Reject, id.ToString(), hook: 2);
+        await ClickAsync("UAPPROVER", ProposalActions.Reject, id.ToString(), hook: 2);
 
         var answer = (await _bot.Slack.WaitForAsync("/hooks/actions/2")).Body;
         Assert.Equal(("ephemeral", false), (answer["response_type"]!.GetValue<string>(), answer["replace_original"]!.GetValue<bool>()));
@@ -208,7 +208,7 @@ public sealed class SlackEndpointTests : IAsyncLifetime
     {
         var id = await PendingProposalAsync();
 
-        await ClickAsync("UINTERN", ChaseMessages.Approve, id.ToString());
+        await ClickAsync("UINTERN", ProposalActions.Approve, id.ToString());
 
         var answer = (await _bot.Slack.WaitForAsync("/hooks/actions/1")).Body;
         Assert.False(answer["replace_original"]!.GetValue<bool>());

@@ -159,7 +159,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
     {
         var id = await ProposalWithCardAsync();
 
-        var response = await ClickAsync(id, ChaseMessages.Approve, Approver);
+        var response = await ClickAsync(id, ProposalActions.Approve, Approver);
 
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal((200, AdaptiveCards.ContentType), (json["statusCode"]!.GetValue<int>(), json["type"]!.GetValue<string>()));
@@ -167,7 +167,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         Assert.Null(card["actions"]);
         Assert.Contains("Proposal: formal late notice for Kauri Digital Ltd", card["body"]![0]!["text"]!.GetValue<string>());
         Assert.Equal("Approved by Ana Ruiz at 2026-11-23 10:00 UTC", card["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
-        Assert.Equal(AdaptiveCards.RefreshVerb, card["refresh"]!["action"]!["verb"]!.GetValue<string>());
+        Assert.Equal(ProposalActions.Refresh, card["refresh"]!["action"]!["verb"]!.GetValue<string>());
         await using var db = _db.Open();
         Assert.Equal((ProposalStatus.Approved, "teams:" + Approver), (await db.Proposals.Select(p => new { p.Status, p.DecidedBy }).SingleAsync() is var d ? (d.Status, d.DecidedBy) : default));
         Assert.True(await db.AuditEntries.AnyAsync(a => a.Actor == "teams:" + Approver && a.Action == "proposal.approved"));
@@ -178,7 +178,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
     {
         var id = await ProposalWithCardAsync();
 
-        var card = JsonNode.Parse(await (await ClickAsync(id, ChaseMessages.Approve, "aad-intern")).Content.ReadAsStringAsync())!["value"]!;
+        var card = JsonNode.Parse(await (await ClickAsync(id, ProposalActions.Approve, "aad-intern")).Content.ReadAsStringAsync())!["value"]!;
 
         Assert.Equal(3, card["actions"]!.AsArray().Count);
         Assert.Contains("teams:aad-intern is not an approver", card["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
@@ -198,7 +198,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        var card = JsonNode.Parse(await (await ClickAsync(id, ChaseMessages.Approve, Approver)).Content.ReadAsStringAsync())!["value"]!;
+        var card = JsonNode.Parse(await (await ClickAsync(id, ProposalActions.Approve, Approver)).Content.ReadAsStringAsync())!["value"]!;
 
         Assert.Null(card["actions"]);
         var last = card["body"]!.AsArray()[^1]!["text"]!.GetValue<string>();
@@ -212,9 +212,9 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
     public async Task A_repeated_click_answers_with_the_current_state_not_an_error()
     {
         var id = await ProposalWithCardAsync();
-        await ClickAsync(id, ChaseMessages.Approve, Approver);
+        await ClickAsync(id, ProposalActions.Approve, Approver);
 
-        var response = await ClickAsync(id, ChaseMessages.Reject, Approver);
+        var response = await ClickAsync(id, ProposalActions.Reject, Approver);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var card = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["value"]!;
@@ -226,10 +226,10 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
     public async Task Any_viewer_refreshing_the_card_sees_the_current_state()
     {
         var id = await ProposalWithCardAsync();
-        var before = JsonNode.Parse(await (await ClickAsync(id, AdaptiveCards.RefreshVerb, "aad-viewer")).Content.ReadAsStringAsync())!["value"]!;
-        await ClickAsync(id, ChaseMessages.Reject, Approver);
+        var before = JsonNode.Parse(await (await ClickAsync(id, ProposalActions.Refresh, "aad-viewer")).Content.ReadAsStringAsync())!["value"]!;
+        await ClickAsync(id, ProposalActions.Reject, Approver);
 
-        var after = JsonNode.Parse(await (await ClickAsync(id, AdaptiveCards.RefreshVerb, "aad-viewer")).Content.ReadAsStringAsync())!["value"]!;
+        var after = JsonNode.Parse(await (await ClickAsync(id, ProposalActions.Refresh, "aad-viewer")).Content.ReadAsStringAsync())!["value"]!;
 
         Assert.Equal(3, before["actions"]!.AsArray().Count);
         Assert.Null(after["actions"]);
@@ -261,11 +261,11 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         var postedCard = _connector.Calls.Where(c => c.Path == "/v3/conversations/19:ar@thread.tacv2/activities")
             .Select(c => c.Body["attachments"]![0]!["content"]!)
             .Single(card => card["body"]![0]!["text"]!.GetValue<string>().StartsWith("Proposal: formal late notice for Kauri Digital Ltd", StringComparison.Ordinal));
-        var approve = postedCard["actions"]!.AsArray().Single(a => a!["verb"]!.GetValue<string>() == ChaseMessages.Approve)!;
+        var approve = postedCard["actions"]!.AsArray().Single(a => a!["verb"]!.GetValue<string>() == ProposalActions.Approve)!;
         var proposalId = long.Parse(approve["data"]!["value"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(summary.Proposals >= 1);
 
-        var updated = JsonNode.Parse(await (await ClickAsync(proposalId, ChaseMessages.Approve, Approver)).Content.ReadAsStringAsync())!["value"]!;
+        var updated = JsonNode.Parse(await (await ClickAsync(proposalId, ProposalActions.Approve, Approver)).Content.ReadAsStringAsync())!["value"]!;
         await services.GetRequiredService<Core.Delivery.OutboxDrainer>().DrainAsync();
 
         Assert.Null(updated["actions"]);

@@ -13,6 +13,7 @@ public static class FreshBooksInvoiceExport
         DisplayName = "FreshBooks invoice export (needs a payment term)",
         Source = "freshbooks",
         LineItems = LineItems.Summed,
+        WithoutDueDate = WithoutDueDate.PaymentTermAfterIssue,
         Aliases = new Dictionary<ExportField, string[]>
         {
             [ExportField.Client] = ["Client Name", "Client", "Organization"],

@@ -12,6 +12,7 @@ public static class StripeInvoiceExport
         Name = "stripe",
         DisplayName = "Stripe invoices export",
         Source = "stripe",
+        WithoutDueDate = WithoutDueDate.DueOnIssue, // charged automatically
         Aliases = new Dictionary<ExportField, string[]>
         {
             [ExportField.Id] = ["id", "Invoice ID"],

@@ -1,0 +1,58 @@
+namespace ChaseBot.Core.Delivery;
+
+/// <summary>
+/// An outbox row's key: unique, so queuing the same message twice (a rerun, a crash between two steps) queues it once.
+/// Every key is made here, and the few that are read back (a proposal's cards, the chat message an email copies) are
+/// parsed here, so writer and reader cannot disagree on a format.
+/// </summary>
+public readonly record struct OutboxKey
+{
+    /// <summary>The Outbox.Key column's length; a longer key keeps its start and a hash of the whole.</summary>
+    private const int MaxLength = 300;
+    private const string EmailPrefix = "email:";
+
+    public string Value { get; }
+
+    private OutboxKey(string value) =>
+        Value = value.Length > MaxLength
+            ? value[..240] + ":" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)))[..16]
+            : value;
+
+    /// <summary>A proposal's card; <paramref name="resurfaced"/> counts its returns after a snooze, each a card of its own.</summary>
+    public static OutboxKey Proposal(long proposalId, int resurfaced) => new($"{ProposalCards(proposalId)}{resurfaced}");
+
+    /// <summary>What every card of one proposal's key starts with.</summary>
+    public static string ProposalCards(long proposalId) => $"proposal:{proposalId}:";
+
+    /// <summary>The text of an approved proposal, posted for the person who sends it.</summary>
+    public static OutboxKey Approved(long proposalId) => new($"approved:{proposalId}");
+    public static OutboxKey Preview(long proposalId) => new($"preview:{proposalId}:{Guid.NewGuid():N}");
+    public static OutboxKey Reminders(long clientId, DateOnly day, IEnumerable<string> invoiceSteps) =>
+        new($"reminder:{clientId}:{day:yyyy-MM-dd}:{string.Join(',', invoiceSteps)}");
+    public static OutboxKey Guard(long caseId, string stepId) => new($"guard:case-{caseId}:{stepId}");
+    public static OutboxKey PromiseBroken(long? promiseId) => new($"promise-broken:{promiseId}");
+    public static OutboxKey Thanks(long invoiceId) => new($"thanks:{invoiceId}");
+    public static OutboxKey Receipt(IEnumerable<long> invoiceIds) => new($"receipt:{string.Join(',', invoiceIds)}");
+    public static OutboxKey Digest(string period, string channel) => new($"digest:{period}:{channel}");
+    public static OutboxKey Morale(long checkInId) => new($"morale:{checkInId}");
+    public static OutboxKey MoraleReply(long checkInId) => new($"morale-reply:{checkInId}");
+    public static OutboxKey EmailFailed(long outboxId) => new($"email-failed:{outboxId}");
+
+    /// <summary>The email that sends the text of the chat message keyed <paramref name="chatKey"/>.</summary>
+    public static OutboxKey EmailOf(OutboxKey chatKey) => new(EmailPrefix + chatKey.Value);
+
+    /// <summary>The chat message an email row copies, when it is one.</summary>
+    public static OutboxKey? ChatMessageOf(string emailKey) =>
+        emailKey.StartsWith(EmailPrefix, StringComparison.Ordinal) ? new OutboxKey(emailKey[EmailPrefix.Length..]) : null;
+
+    /// <summary>The rewrite of a posted card once its proposal is decided: at most one per card.</summary>
+    public static OutboxKey Settled(string cardKey) => new("update:" + cardKey);
+    public static string SettledPrefix(string cardsPrefix) => "update:" + cardsPrefix;
+
+    /// <summary>The rewrite of a posted chat message once the email it drafted was sent.</summary>
+    public static OutboxKey Sent(OutboxKey chatKey) => new("sent:" + chatKey.Value);
+
+    public override string ToString() => Value;
+
+    public static implicit operator string(OutboxKey key) => key.Value;
+}

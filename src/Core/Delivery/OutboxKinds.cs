@@ -1,0 +1,30 @@
+namespace ChaseBot.Core.Delivery;
+
+/// <summary>What an outbox row is, as stored in <c>Outbox.Kind</c> and read by the drainer, the digest and the tests.</summary>
+public static class OutboxKinds
+{
+    public const string Reminder = "reminder";
+    public const string Proposal = "proposal";
+    public const string Artifact = "artifact";
+    public const string Email = "email";
+    public const string EmailFailed = "email-failed";
+    public const string CardUpdate = "card-update";
+    public const string GuardNote = "guard-note";
+    public const string PromiseBroken = "promise-broken";
+    public const string Thanks = "thanks";
+    public const string Receipt = "receipt";
+    public const string Digest = "digest";
+    public const string Morale = "morale";
+    public const string MoraleReply = "morale-reply";
+}
+
+/// <summary>Queues a message: the one way rows enter the outbox, which delivers them once each (see OutboxDrainer).</summary>
+public static class OutboxQueue
+{
+    public static void Add(Storage.ChaseDbContext db, OutboxKey key, string kind, string target, ChatMessage message, DateTime at,
+        DateTime notBefore, Audience audience = Audience.Channel) =>
+        db.Outbox.Add(new OutboxMessage
+        {
+            Key = key, Kind = kind, Audience = audience, Target = target, Body = message.ToJson(), CreatedAt = at, NotBefore = notBefore,
+        });
+}

@@ -1,0 +1,65 @@
+using ChaseBot.Core.Exports.Parsing;
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Core.Exports;
+
+/// <summary>The clients a batch names: found by normalized name, created once, their export email taken when none is set.</summary>
+public sealed partial class LedgerWriter
+{
+    private readonly Dictionary<string, Client> _clients = new(StringComparer.Ordinal);
+
+    private async Task<Dictionary<string, Client>> ClientsFor(IReadOnlyList<InvoiceFacts> batch, CancellationToken cancellationToken)
+    {
+        var wanted = batch.GroupBy(f => Client.Normalize(f.ClientName)).ToDictionary(g => g.Key, g => g.First());
+        // Clients seen in earlier batches of this file are remembered (untracked), so each is read once per import.
+        var unknown = wanted.Keys.Where(k => !_clients.ContainsKey(k)).ToList();
+        if (unknown.Count > 0)
+            foreach (var found in await db.Clients.AsNoTracking().Where(c => unknown.Contains(c.NormalizedName)).ToListAsync(cancellationToken))
+                _clients[found.NormalizedName] = found;
+        var clients = wanted.Keys.Where(_clients.ContainsKey).ToDictionary(k => k, k => _clients[k]);
+        var created = new List<Client>();
+        foreach (var (key, facts) in wanted)
+        {
+            if (clients.TryGetValue(key, out var client))
+            {
+                if (client.BillingEmail is null && Email.EmailAddresses.FromExport(facts.Email) is ({ } exported, var copies))
+                {
+                    db.Clients.Attach(client);
+                    client.BillingEmail = exported;
+                    client.CcAddresses ??= copies;
+                    client.UpdatedAt = now;
+                    Audit("client.updated", client.Name, $"billing email {exported}" + (copies is null ? "" : $", cc {copies}"));
+                }
+                continue;
+            }
+            // A malformed export address is left out, never sent to; a list gives the billing address and its CCs.
+            var (billing, cc) = Email.EmailAddresses.FromExport(facts.Email);
+            client = new Client
+            {
+                Name = facts.ClientName,
+                NormalizedName = key,
+                BillingEmail = billing,
+                CcAddresses = cc,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            created.Add(client);
+            clients[key] = _clients[key] = client;
+            Audit("client.created", client.Name, null);
+        }
+        if (created.Count > 0)
+        {
+            // In bulk like the invoices (EF's SaveChanges for a few new clients per batch was a fifth of a first import),
+            // then their ids, by the unique normalised name, for the invoices that refer to them.
+            await BulkInsert.InsertAsync(db, created, cancellationToken);
+            var names = created.Select(c => c.NormalizedName).ToList();
+            var ids = await db.Clients.AsNoTracking().Where(c => names.Contains(c.NormalizedName))
+                .Select(c => new { c.Id, c.NormalizedName }).ToDictionaryAsync(c => c.NormalizedName, c => c.Id, StringComparer.Ordinal, cancellationToken);
+            foreach (var c in created)
+                c.Id = ids[c.NormalizedName];
+        }
+        return clients;
+    }
+}
