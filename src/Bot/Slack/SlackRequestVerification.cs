@@ -22,26 +22,14 @@ public sealed class SlackRequestVerification(RequestDelegate next, IOptions<Slac
             context.Response.StatusCode = StatusCodes.Status404NotFound; // Slack is not configured here.
             return;
         }
-        if (context.Request.ContentLength > MaxBodyBytes)
+        if (await Http.RequestBody.ReadAtMostAsync(context.Request, MaxBodyBytes, context.RequestAborted) is not { } body)
         {
             Refuse(context, StatusCodes.Status413PayloadTooLarge, "body over the size limit");
             return;
         }
-        var body = new MemoryStream();
-        var buffer = new byte[8192];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
-        {
-            body.Write(buffer, 0, read);
-            if (body.Length > MaxBodyBytes)
-            {
-                Refuse(context, StatusCodes.Status413PayloadTooLarge, "body over the size limit");
-                return;
-            }
-        }
         var signature = context.Request.Headers["X-Slack-Signature"].ToString();
         var problem = SlackSignature.Problem(secret, context.Request.Headers["X-Slack-Request-Timestamp"], signature,
-            body.GetBuffer().AsSpan(0, (int)body.Length), clock.GetUtcNow());
+            body, clock.GetUtcNow());
         if (problem is null && !replays.FirstSighting(signature, clock.GetUtcNow()))
             problem = "replay of a request already handled";
         if (problem is not null)
@@ -49,8 +37,7 @@ public sealed class SlackRequestVerification(RequestDelegate next, IOptions<Slac
             Refuse(context, StatusCodes.Status401Unauthorized, problem);
             return;
         }
-        body.Position = 0;
-        context.Request.Body = body;
+        context.Request.Body = new MemoryStream(body, writable: false);
         await next(context);
     }
 

@@ -38,10 +38,7 @@ public static class TeamsEndpoints
         var (caller, problem) = await auth.ValidateAsync(context.Request.Headers.Authorization, context.RequestAborted);
         if (caller is null)
             return Refuse(log, context, problem!);
-        if (context.Request.ContentLength > MaxBodyBytes)
-            return Refuse(log, context, "body over the size limit", StatusCodes.Status413PayloadTooLarge);
-        // A body sent in chunks has no length to check up front: read at most the limit, whatever the server allows.
-        var body = await ReadAtMostAsync(context.Request.Body, MaxBodyBytes, context.RequestAborted);
+        var body = await Http.RequestBody.ReadAtMostAsync(context.Request, MaxBodyBytes, context.RequestAborted);
         if (body is null)
             return Refuse(log, context, "body over the size limit", StatusCodes.Status413PayloadTooLarge);
 
@@ -162,21 +159,6 @@ public static class TeamsEndpoints
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var body = await db.Outbox.Where(m => m.Key.StartsWith(keyPrefix)).OrderByDescending(m => m.Id).Select(m => m.Body).FirstOrDefaultAsync(cancellationToken);
         return body is null ? new ChatMessage { Title = "Escalation proposal" } : ChatMessage.FromJson(body);
-    }
-
-    /// <summary>The body, or null if it is longer than <paramref name="limit"/> bytes (the rest is not read).</summary>
-    private static async Task<byte[]?> ReadAtMostAsync(Stream body, int limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-                return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 
     private static IResult Refuse(ILogger log, HttpContext context, string why, int status = StatusCodes.Status401Unauthorized)

@@ -17,8 +17,7 @@ public static class CaseClosures
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var settled = await db.Cases.Include(c => c.Client)
-            .Where(c => c.ClosedOn == null && !db.Invoices.Any(i => i.ClientId == c.ClientId && i.Currency == c.Currency &&
-                (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid) && i.DueDate < today))
+            .Where(c => c.ClosedOn == null && !db.Invoices.Outstanding().Any(i => i.ClientId == c.ClientId && i.Currency == c.Currency && i.DueDate < today))
             .ToListAsync(cancellationToken);
         if (settled.Count == 0)
             return 0;

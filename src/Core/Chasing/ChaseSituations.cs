@@ -25,7 +25,7 @@ public static class ChaseSituations
     public const int ClientsPerChunk = 200;
 
     public static Task<List<long>> ClientsWithOutstandingAsync(ChaseDbContext db, CancellationToken cancellationToken) =>
-        db.Invoices.Where(i => i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid)
+        db.Invoices.Outstanding()
             .Select(i => i.ClientId).Distinct().OrderBy(id => id).ToListAsync(cancellationToken);
 
     public static async Task<List<ClientChase>> LoadAsync(ChaseDbContext db, IReadOnlyList<long> clientIds, DateOnly today,
@@ -35,8 +35,7 @@ public static class ChaseSituations
         // open invoices. Two parameters instead of a list of thousands: binding and planning those lists was most of
         // the time (measured: 8 s of planning for 100,000 invoices).
         var (lo, hi) = (clientIds.Min(), clientIds.Max());
-        var open = db.Invoices.AsNoTracking()
-            .Where(i => i.ClientId >= lo && i.ClientId <= hi && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid));
+        var open = db.Invoices.AsNoTracking().Outstanding().Where(i => i.ClientId >= lo && i.ClientId <= hi);
         var clients = await db.Clients.AsNoTracking().Where(c => c.Id >= lo && c.Id <= hi).ToDictionaryAsync(c => c.Id, cancellationToken);
         var invoices = await open.OrderBy(i => i.DueDate).ThenBy(i => i.Id).ToListAsync(cancellationToken);
         var steps = (await db.ChaseSteps.AsNoTracking().Join(open, s => s.InvoiceId, i => i.Id, (s, i) => new { s.InvoiceId, s.Step, s.Outcome, s.Day })

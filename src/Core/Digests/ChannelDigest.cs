@@ -70,8 +70,7 @@ public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, C
 
         lines.Add(last is null ? "*In the last 7 days*" : $"*Since the last digest ({since:yyyy-MM-dd HH:mm} UTC)*");
         var payments = await db.Payments.Where(p => p.RecordedAt > since).Select(p => new { p.Currency, p.Amount }).ToListAsync(cancellationToken);
-        var newlyOverdue = await db.Invoices.CountAsync(i => (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid) &&
-                                                             i.DueDate >= sinceDay && i.DueDate < today, cancellationToken);
+        var newlyOverdue = await db.Invoices.Outstanding().CountAsync(i => i.DueDate >= sinceDay && i.DueDate < today, cancellationToken);
         var disputes = await db.Disputes.CountAsync(d => d.OpenedAt > since, cancellationToken);
         var promises = await db.PaymentPromises.CountAsync(p => p.RecordedAt > since, cancellationToken);
         var broken = await db.AuditEntries.CountAsync(a => a.Action == "promise.broken" && a.At > since, cancellationToken);

@@ -18,8 +18,8 @@ internal static class MissingInvoices
         {
             // Still open and not yet flagged as the database has it now (a payment logged meanwhile settles it instead).
             var ids = chunk.Select(c => c.Id).ToList();
-            var missing = await db.Invoices
-                .Where(i => ids.Contains(i.Id) && i.MissingSince == null && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid))
+            var missing = await db.Invoices.Outstanding()
+                .Where(i => ids.Contains(i.Id) && i.MissingSince == null)
                 .Select(i => new { i.Id, i.Number }).ToListAsync(cancellationToken);
             if (missing.Count == 0)
                 continue;

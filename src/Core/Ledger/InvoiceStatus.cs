@@ -26,3 +26,10 @@ public static class InvoiceStatusNames
     public static bool IsOutstanding(this InvoiceStatus status) =>
         status is InvoiceStatus.Open or InvoiceStatus.PartiallyPaid;
 }
+
+public static class InvoiceQueries
+{
+    /// <summary>Invoices still owed (open or partly paid), as a query the database runs: the one spelling of it.</summary>
+    public static IQueryable<Invoice> Outstanding(this IQueryable<Invoice> invoices) =>
+        invoices.Where(i => i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid);
+}

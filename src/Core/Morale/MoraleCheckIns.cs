@@ -31,7 +31,7 @@ public sealed class MoraleCheckIns(IDbContextFactory<ChaseDbContext> dbFactory, 
         var today = chase.Calendar.Today(now);
         var since = now.UtcDateTime.AddDays(-options.Value.MinDaysBetween);
 
-        var owned = await db.Invoices.Where(i => i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid)
+        var owned = await db.Invoices.Outstanding()
             .Where(i => i.DueDate < today)
             .Select(i => i.Client.OwnerUserId).ToListAsync(cancellationToken);
         var overdueByOwner = owned.GroupBy(o => o ?? chase.DefaultOwner).ToDictionary(g => g.Key, g => g.Count());

@@ -95,7 +95,7 @@ public static class LedgerStatus
     private static async Task<LedgerSummary> ComputeSummaryAsync(ChaseDbContext db, DateOnly asOf, int mostOverdue, CancellationToken cancellationToken)
     {
 
-        var outstanding = db.Invoices.AsNoTracking().Where(i => i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid);
+        var outstanding = db.Invoices.AsNoTracking().Outstanding();
         var totals = new Dictionary<string, decimal[]>();
         var counts = new Dictionary<string, int>();
         var count = 0;
@@ -142,7 +142,7 @@ public static class LedgerStatus
             }
         }
         if (!includeSettled)
-            invoices = invoices.Where(i => i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid);
+            invoices = invoices.Outstanding();
 
         var lines = new List<InvoiceLineStatus>();
         var totals = new Dictionary<string, decimal[]>();

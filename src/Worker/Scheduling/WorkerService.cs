@@ -1,3 +1,4 @@
+using ChaseBot.Core.Health;
 using ChaseBot.Core;
 using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Digests;
@@ -54,23 +55,10 @@ internal static class WorkerService
         return migration.GaveUp ? 1 : 0;
     }
 
-    /// <summary>/healthz: the process answers. /readyz: the scheduler is running and the database is reachable and migrated.</summary>
-    private static void MapWorkerHealth(this WebApplication app)
-    {
-        app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", async (ScheduleHost schedule, DatabaseMigration migration, IDbContextFactory<ChaseDbContext> dbFactory,
-            CancellationToken cancellationToken) =>
-        {
-            var problems = new List<string>();
-            if (migration.Waiting is { } waiting)
-                problems.Add(waiting);
-            if (!await schedule.IsRunningAsync(cancellationToken))
-                problems.Add("the scheduler is not running");
-            if (await DatabaseReadiness.ProblemAsync(dbFactory, cancellationToken) is { } database)
-                problems.Add(database);
-            return problems.Count == 0 ? Results.Text("ready") : Results.Text("not ready: " + string.Join("; ", problems), statusCode: 503);
-        });
-    }
+    /// <summary>The shared probes; the Worker is ready only when its scheduler is running too.</summary>
+    private static void MapWorkerHealth(this WebApplication app) =>
+        app.MapChaseHealth(async (services, cancellationToken) =>
+            await services.GetRequiredService<ScheduleHost>().IsRunningAsync(cancellationToken) ? [] : ["the scheduler is not running"]);
 
     public static IServiceCollection AddChaseSchedule(this IServiceCollection services, IConfiguration configuration)
     {

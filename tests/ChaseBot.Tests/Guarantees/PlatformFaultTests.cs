@@ -78,7 +78,7 @@ public sealed class PlatformFaultTests(ITestOutputHelper output)
         var faults = new PlatformFaults(seed: 11)
         {
             ChannelInterval = TimeSpan.FromMilliseconds(100), Timeout = TimeSpan.FromSeconds(3), Archived = ["19:gone@thread.tacv2"],
-            ServerErrorStatuses = [412, 500, 502, 503, 504], Gone = () => Results.StatusCode(404),
+            ServerErrorStatuses = [412, 500, 502, 503, 504],
         };
         teams.Faults = faults;
         var conversations = new TeamsConversations(h.Db.Factory, h.Clock);

@@ -14,6 +14,7 @@ public sealed record SlackAnswer(int Status = 200, string? Json = null, TimeSpan
 /// <summary>
 /// Slack's Web API and response_urls, faked on 127.0.0.1 by a real Kestrel server: it checks the bearer token and
 /// JSON body like Slack does, records every call, and answers what the test scripts (ok:false, 429, 5xx, slow, drop).
+/// Kestrel, not WireMock, for the same reason as <c>FakeBotConnector</c>: a dropped connection must be a real one.
 /// </summary>
 public sealed class FakeSlack : IAsyncDisposable
 {
@@ -61,8 +62,19 @@ public sealed class FakeSlack : IAsyncDisposable
             await Task.Delay(Latency);
         if (context.Request.Headers.Authorization != $"Bearer {Token}")
             return Results.Json(new { ok = false, error = "invalid_auth" });
-        if (method == "chat.postMessage" && Faults is { } faults && await faults.MisbehaveAsync(context, body["channel"]?.ToString() ?? "") is { } fault)
-            return fault;
+        if (method == "chat.postMessage" && Faults is { } faults && await faults.MisbehaveAsync(body["channel"]?.ToString() ?? "") is { } fault)
+        {
+            if (fault.Drop)
+            {
+                context.Abort();
+                return Results.Empty;
+            }
+            if (fault.Gone)
+                return Results.Json(new { ok = false, error = "channel_not_found" });
+            if (fault.RetryAfter is { } wait)
+                context.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.StatusCode(fault.Status);
+        }
         if (_script.TryDequeue(out var answer))
         {
             if (answer.Delay > TimeSpan.Zero)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Http;
 
 namespace ChaseBot.Tests.Support;
 
@@ -25,8 +24,6 @@ public sealed class PlatformFaults(int seed)
     public TimeSpan ChannelInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Channels that no longer exist: a failure retrying cannot fix.</summary>
     public HashSet<string> Archived { get; init; } = [];
-    /// <summary>What the platform says about an archived channel (Slack: ok:false channel_not_found).</summary>
-    public Func<IResult> Gone { get; init; } = () => Results.Json(new { ok = false, error = "channel_not_found" });
     /// <summary>The 5xx statuses it answers with.</summary>
     public int[] ServerErrorStatuses { get; init; } = [500, 502, 503];
 
@@ -36,8 +33,8 @@ public sealed class PlatformFaults(int seed)
 
     private double Roll() { lock (_random) return _random.NextDouble(); }
 
-    /// <summary>Null: go ahead and post. Otherwise the failure to answer with.</summary>
-    internal async Task<IResult?> MisbehaveAsync(HttpContext context, string channel)
+    /// <summary>Null: go ahead and post. Otherwise the failure the fake server answers with, in its platform's words.</summary>
+    internal async Task<Misbehaviour?> MisbehaveAsync(string channel)
     {
         var now = DateTimeOffset.UtcNow;
         if (_waitUntil.TryGetValue(channel, out var until) && now < until - TimeSpan.FromMilliseconds(20))
@@ -46,10 +43,10 @@ public sealed class PlatformFaults(int seed)
             return TooMany(channel, until);
         }
         if (Archived.Contains(channel))
-            return Count("channel gone", Gone());
+            return Count("channel gone", new Misbehaviour(Gone: true));
         var roll = Roll();
         if ((roll -= ServerErrors) < 0)
-            return Count("5xx", Results.StatusCode(ServerErrorStatuses[(int)(Roll() * ServerErrorStatuses.Length)]));
+            return Count("5xx", new Misbehaviour(Status: ServerErrorStatuses[(int)(Roll() * ServerErrorStatuses.Length)]));
         if ((roll -= RateLimitBursts) < 0)
         {
             Count("429 burst", null);
@@ -58,20 +55,16 @@ public sealed class PlatformFaults(int seed)
         if ((roll -= Timeouts) < 0)
         {
             await Task.Delay(Timeout);
-            context.Abort();
-            return Count("timeout", Results.Empty);
+            return Count("timeout", new Misbehaviour(Drop: true));
         }
         if ((roll -= Drops) < 0)
-        {
-            context.Abort();
-            return Count("dropped connection", Results.Empty);
-        }
+            return Count("dropped connection", new Misbehaviour(Drop: true));
         if ((roll -= Slow) < 0)
         {
             Count("slow", null);
             await Task.Delay(TimeSpan.FromMilliseconds(200 + Roll() * 400));
         }
-        // Slack's own limit: about one message per second per channel.
+        // The platforms' own limit: about one message per second per channel.
         now = DateTimeOffset.UtcNow;
         if (_lastPost.TryGetValue(channel, out var last) && now - last < ChannelInterval - TimeSpan.FromMilliseconds(20))
             return Count("429 channel limit", TooMany(channel, last + ChannelInterval));
@@ -79,26 +72,21 @@ public sealed class PlatformFaults(int seed)
         return null;
     }
 
-    private IResult TooMany(string channel, DateTimeOffset until)
+    private Misbehaviour TooMany(string channel, DateTimeOffset until)
     {
         _waitUntil[channel] = until;
-        var seconds = Math.Max(1, (int)Math.Ceiling((until - DateTimeOffset.UtcNow).TotalSeconds));
-        return new RetryAfterResult(seconds);
+        return new Misbehaviour(Status: 429, RetryAfter: Math.Max(1, (int)Math.Ceiling((until - DateTimeOffset.UtcNow).TotalSeconds)));
     }
 
-    private IResult Count(string kind, IResult? result)
+    private Misbehaviour? Count(string kind, Misbehaviour? result)
     {
         Injected.AddOrUpdate(kind, 1, (_, n) => n + 1);
-        return result!;
-    }
-
-    private sealed class RetryAfterResult(int seconds) : IResult
-    {
-        public Task ExecuteAsync(HttpContext context)
-        {
-            context.Response.StatusCode = 429;
-            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Task.CompletedTask;
-        }
+        return result;
     }
 }
+
+/// <summary>
+/// How a fake platform fails one post: a status (with Retry-After for 429), a dropped connection (nothing answered),
+/// or "this channel is gone", which each platform says in its own way (Slack: ok:false channel_not_found; Teams: 404).
+/// </summary>
+internal sealed record Misbehaviour(int Status = 0, int? RetryAfter = null, bool Drop = false, bool Gone = false);

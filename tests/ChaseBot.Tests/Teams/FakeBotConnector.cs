@@ -8,7 +8,11 @@ namespace ChaseBot.Tests.Teams;
 
 public sealed record ConnectorCall(string Method, string Path, string? Authorization, JsonObject Body, DateTimeOffset At);
 
-/// <summary>The Bot Framework token endpoint and the Bot Connector REST API, faked on 127.0.0.1 by Kestrel.</summary>
+/// <summary>
+/// The Bot Framework token endpoint and the Bot Connector REST API, faked on 127.0.0.1 by Kestrel. Not WireMock: its
+/// faults (2.21: an empty 200, or a 200 with a garbled body) cannot drop a connection before the status line, which is
+/// the failure <see cref="PlatformFaults"/> injects and the client must retry.
+/// </summary>
 public sealed class FakeBotConnector : IAsyncDisposable
 {
     private WebApplication _app = null!;
@@ -74,8 +78,19 @@ public sealed class FakeBotConnector : IAsyncDisposable
         var path = context.Request.Path.Value!;
         var posting = context.Request.Method == "POST" && path.EndsWith("/activities", StringComparison.Ordinal);
         var conversation = posting ? Uri.UnescapeDataString(path["/v3/conversations/".Length..^"/activities".Length]) : "";
-        if (posting && Faults is { } faults && await faults.MisbehaveAsync(context, conversation) is { } fault)
-            return fault;
+        if (posting && Faults is { } faults && await faults.MisbehaveAsync(conversation) is { } fault)
+        {
+            if (fault.Drop)
+            {
+                context.Abort();
+                return Results.Empty;
+            }
+            if (fault.Gone)
+                return Results.StatusCode(404);
+            if (fault.RetryAfter is { } wait)
+                context.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.StatusCode(fault.Status);
+        }
         var id = $"act-{Interlocked.Increment(ref _activities)}";
         if (posting)
             Accepted[$"{conversation}/{id}"] = Calls.Last();
