@@ -20,7 +20,7 @@ public enum StepGuard
 
 public sealed record LadderStep(string Id, int Day, StepKind Kind, StepGuard Guard, bool Enabled, string Title);
 
-/// <summary>The rungs of the chase, in order of their day. Defaults from architecture.md; Chase:Ladder changes them.</summary>
+/// <summary>The rungs of the chase, in order of their day: the defaults below, which Chase:Ladder changes.</summary>
 public sealed class ChaseLadder
 {
     public const string HeadsUp = "heads-up";

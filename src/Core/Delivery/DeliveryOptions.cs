@@ -8,4 +8,7 @@ public sealed class DeliveryOptions
 
     /// <summary>How long a Worker's claim on a message holds before another (or a restarted) Worker may send it.</summary>
     public TimeSpan Lease { get; set; } = DefaultLease;
+
+    /// <summary>When the Worker drains the outbox (a Quartz cron expression).</summary>
+    public string Schedule { get; set; } = "0/30 * * * * ?";
 }

@@ -13,7 +13,7 @@ public enum EmailSecurity
 }
 
 /// <summary>
-/// The Email section. Without Email:Host nothing is sent by email: drafts stay in chat, as before. With it, reminders
+/// The Email section. Without Email:Host nothing is sent by email: drafts stay in chat. With it, reminders
 /// go by email only when SendReminders is on, and notices only after an approver's click and when SendNotices is on.
 /// </summary>
 public sealed class EmailOptions

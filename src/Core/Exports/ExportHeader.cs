@@ -24,7 +24,6 @@ public sealed class ExportHeader
     /// <summary>A data row with fewer cells than this was cut short: its missing cells are unknown, not empty.</summary>
     public int CellsNeeded => _columns.Values.Max() + 1;
     public bool Has(ExportField field) => _columnOf[(int)field] >= 0;
-    public int? ColumnOf(ExportField field) => _columns.TryGetValue(field, out var i) ? i : null;
 
     public string? Get(string[] row, ExportField field)
     {

@@ -51,7 +51,6 @@ public sealed class ExportReader : IDisposable
     }
 
     public ExportHeader? Header { get; private set; }
-    public int HeaderLine { get; private set; }
 
     /// <summary>
     /// Finds the first record that is a header of one of <paramref name="formats"/> (the best match when
@@ -73,7 +72,6 @@ public sealed class ExportReader : IDisposable
             if (best is not null)
             {
                 Header = best;
-                HeaderLine = row.Line;
                 if (best.Format.RefuseBecause is { } reason)
                     throw new ExportRefusedException(reason);
                 return best;

@@ -42,7 +42,7 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
         if (!_statuses.TryGetValue(text, out var hint))
         {
             hint = _format.ReadStatus(text);
-            if (_statuses.Count < 1000) // a hostile file of unique statuses is normalised row by row, as before
+            if (_statuses.Count < 1000) // a hostile file of unique statuses is normalised row by row, not remembered
                 _statuses[text] = hint;
         }
         return hint;

@@ -10,6 +10,8 @@ using ChaseBot.Worker.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ChaseBot.Core.Delivery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -22,8 +24,6 @@ namespace ChaseBot.Worker.Scheduling;
 /// <summary>The Worker as a long-running service: Quartz runs the jobs on their schedules.</summary>
 internal static class WorkerService
 {
-    /// <summary>Where the Worker answers /healthz and /readyz (the chart's probes). Override with Worker:HealthUrls.</summary>
-    public const string DefaultHealthUrls = "http://127.0.0.1:8081";
 
     public static async Task<int> RunAsync(IConfiguration configuration, ParsedArguments arguments, TextWriter stderr,
         CancellationToken cancellationToken)
@@ -41,7 +41,7 @@ internal static class WorkerService
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.AddChaseLogging(builder.Configuration);
-        builder.WebHost.UseUrls((configuration["Worker:HealthUrls"] ?? DefaultHealthUrls).Split(';'));
+        builder.WebHost.UseUrls(WorkerOptions.From(configuration).HealthUrls.Split(';'));
         builder.Services.AddChaseCore(builder.Configuration);
         builder.Services.AddSingleton<DatabaseMigration>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigration>()); // before the scheduler
@@ -62,28 +62,29 @@ internal static class WorkerService
 
     public static IServiceCollection AddChaseSchedule(this IServiceCollection services, IConfiguration configuration)
     {
-        var zone = new ChaseOptions { TimeZone = configuration["Chase:TimeZone"] ?? "UTC" }.ResolveTimeZone();
-        var errors = new List<string>();
-        CronExpression Schedule(string key, string fallback)
+        var chase = configuration.GetSection(ChaseOptions.Section).Get<ChaseOptions>() ?? new ChaseOptions();
+        var zone = chase.ResolveTimeZone();
+        var worker = WorkerOptions.From(configuration);
+        var errors = new List<string>(new WorkerOptionsValidator().Validate(null, worker).Failures ?? []);
+        CronExpression Schedule(string key, string text, string fallback)
         {
-            var text = configuration[key] ?? fallback;
             if (CronExpression.TryParse(text, out var cron))
                 return cron;
             errors.Add($"{key} '{text}' is not a Quartz cron expression (e.g. \"0 0/15 * * * ?\")");
             return CronExpression.Parse(fallback);
         }
+        T Section<T>(string section) where T : new() => configuration.GetSection(section).Get<T>() ?? new T();
         var jobs = new ScheduledJob[]
         {
-            new(ImportJob.Key, typeof(ImportJob), Schedule("Exports:Schedule", new ExportOptions().Schedule)),
-            new(ChaseJob.Key, typeof(ChaseJob), Schedule("Chase:Schedule", new ChaseOptions().Schedule)),
-            new(MoraleJob.Key, typeof(MoraleJob), Schedule("Morale:Schedule", new MoraleOptions().Schedule)),
-            new(DigestJob.Key, typeof(DigestJob), Schedule("Digest:Schedule", new DigestOptions().Schedule)),
-            new(OutboxJob.Key, typeof(OutboxJob), Schedule("Delivery:Schedule", "0/30 * * * * ?")),
+            new(ImportJob.Key, typeof(ImportJob), Schedule("Exports:Schedule", Section<ExportOptions>(ExportOptions.Section).Schedule, new ExportOptions().Schedule)),
+            new(ChaseJob.Key, typeof(ChaseJob), Schedule("Chase:Schedule", chase.Schedule, new ChaseOptions().Schedule)),
+            new(MoraleJob.Key, typeof(MoraleJob), Schedule("Morale:Schedule", Section<MoraleOptions>(MoraleOptions.Section).Schedule, new MoraleOptions().Schedule)),
+            new(DigestJob.Key, typeof(DigestJob), Schedule("Digest:Schedule", Section<DigestOptions>(DigestOptions.Section).Schedule, new DigestOptions().Schedule)),
+            new(OutboxJob.Key, typeof(OutboxJob), Schedule("Delivery:Schedule", Section<DeliveryOptions>(DeliveryOptions.Section).Schedule, new DeliveryOptions().Schedule)),
         };
-        var checkin = ReadDuration(configuration, "Worker:ClusterCheckinInterval", TimeSpan.FromSeconds(7.5), errors);
-        var failoverAfter = ReadDuration(configuration, "Worker:ClusterFailoverAfter", TimeSpan.FromSeconds(20), errors);
-        // How long SIGTERM waits for running jobs (the chart gives the pod 15 s more before it kills it).
-        var shutdown = ReadDuration(configuration, "Worker:ShutdownTimeout", TimeSpan.FromSeconds(45), errors);
+        var (checkin, failoverAfter, shutdown) = (worker.ClusterCheckinInterval, worker.ClusterFailoverAfter, worker.ShutdownTimeout);
+        services.AddOptions<WorkerOptions>().Bind(configuration.GetSection(WorkerOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
         var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
         var database = StorageRegistration.ReadOptions(configuration);
         if (database.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(connectionString))
@@ -120,16 +121,5 @@ internal static class WorkerService
         services.AddSingleton<ScheduleHost>();
         services.AddHostedService(sp => sp.GetRequiredService<ScheduleHost>());
         return services;
-    }
-
-    private static TimeSpan ReadDuration(IConfiguration configuration, string key, TimeSpan fallback, List<string> errors)
-    {
-        var text = configuration[key];
-        if (text is null)
-            return fallback;
-        if (TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero)
-            return value;
-        errors.Add($"{key} '{text}' is not a positive duration (e.g. \"00:00:20\")");
-        return fallback;
     }
 }
