@@ -82,16 +82,12 @@ public static class CoreRegistration
     {
         services.AddOptions<TeamsOptions>().Bind(configuration.GetSection(TeamsOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TeamsOptions>, TeamsOptionsValidator>();
-        // A singleton that keeps its HttpClient: its own handler, recycled so DNS changes are seen.
         services.AddSingleton<IConfigurationManager<OpenIdConnectConfiguration>>(sp => BotFrameworkAuthenticator.SigningKeys(
-            sp.GetRequiredService<IOptions<TeamsOptions>>().Value.OpenIdMetadataUrl,
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(15) }) { Timeout = TimeSpan.FromSeconds(10) }));
+            sp.GetRequiredService<IOptions<TeamsOptions>>().Value.OpenIdMetadataUrl, LongLivedHttp.Client(TimeSpan.FromSeconds(10))));
         services.AddSingleton<BotFrameworkAuthenticator>();
-        services.AddHttpClient(nameof(BotFrameworkTokens), http => http.Timeout = TimeSpan.FromSeconds(10));
-        services.AddSingleton(sp => new BotFrameworkTokens(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(BotFrameworkTokens)),
+        services.AddSingleton(sp => new BotFrameworkTokens(LongLivedHttp.Client(TimeSpan.FromSeconds(10)),
             sp.GetRequiredService<IOptions<TeamsOptions>>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddHttpClient(nameof(BotConnectorClient), http => http.Timeout = TimeSpan.FromSeconds(15));
-        services.AddSingleton(sp => new BotConnectorClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(BotConnectorClient)),
+        services.AddSingleton(sp => new BotConnectorClient(LongLivedHttp.Client(TimeSpan.FromSeconds(15)),
             sp.GetRequiredService<BotFrameworkTokens>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TeamsConversations>();
         services.AddSingleton(sp => new TeamsPlatform(sp.GetRequiredService<BotConnectorClient>(), sp.GetRequiredService<TeamsConversations>(),
@@ -105,7 +101,8 @@ public static class CoreRegistration
         services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
         services.AddSingleton(sp => new ChannelPacer(sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<SlackOptions>>().Value.PostInterval));
-        services.AddHttpClient<SlackApiClient>(http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton(sp => new SlackApiClient(LongLivedHttp.Client(TimeSpan.FromSeconds(10)),
+            sp.GetRequiredService<IOptions<SlackOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new SlackPlatform(sp.GetRequiredService<SlackApiClient>(), sp.GetRequiredService<ChannelPacer>(),
             sp.GetRequiredService<ILogger<SlackPlatform>>(), sp.GetRequiredService<IOptions<SlackOptions>>().Value.ParallelChannels));
     }
