@@ -28,7 +28,10 @@ public sealed class RecordingPlatform : IChatPlatform
     }
 }
 
-/// <summary>The chase engine on a real SQLite file with a fake clock, wired as the Worker wires it.</summary>
+/// <summary>
+/// The chase engine on a real database (SQLite, or PostgreSQL in the two-provider run) with a fake clock. Wired here by
+/// hand, not through AddChaseCore, so a test sets its options as plain objects; the hosts' registration is not exercised here.
+/// </summary>
 public sealed class ChaseHarness : IDisposable
 {
     public ChaseHarness(string now = "2026-11-23T10:00:00Z", string timeZone = "UTC", Action<ChaseOptions>? configure = null)
