@@ -7,6 +7,8 @@ using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Morale;
 using ChaseBot.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace ChaseBot.Tests.Chasing;
@@ -29,23 +31,35 @@ public sealed class RecordingPlatform : IChatPlatform
 }
 
 /// <summary>
-/// The chase engine on a real database (SQLite, or PostgreSQL in the two-provider run) with a fake clock. Wired here by
-/// hand, not through AddChaseCore, so a test sets its options as plain objects; the hosts' registration is not exercised here.
+/// The chase engine on a real database (SQLite, or PostgreSQL in the two-provider run) with a fake clock, wired by the
+/// hosts' own registration (AddChaseCore): only the clock, the chat platform and the test's database are put in its place.
 /// </summary>
 public sealed class ChaseHarness : IDisposable
 {
+    private readonly ServiceProvider _services;
+
     public ChaseHarness(string now = "2026-11-23T10:00:00Z", string timeZone = "UTC", Action<ChaseOptions>? configure = null)
     {
         Clock = Clocks.At(now);
-        var options = new ChaseOptions { TimeZone = timeZone, Approvers = ["alice"] };
-        configure?.Invoke(options);
-        Options = options;
-        Settings = new ChaseSettings(Microsoft.Extensions.Options.Options.Create(options));
-        Runner = new ChaseRunner(Db.Factory, Settings, Clock);
-        Drainer = new OutboxDrainer(Db.Factory, Platform, Clock);
-        Decisions = new ProposalDecisions(Db.Factory, Settings, Clock);
-        Morale = new MoraleCheckIns(Db.Factory, Settings, Microsoft.Extensions.Options.Options.Create(new MoraleOptions()), Clock);
-        Digest = new ChannelDigest(Db.Factory, Settings, Runner, Microsoft.Extensions.Options.Options.Create(new DigestOptions()), Clock);
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddChaseCore(new ConfigurationBuilder().Build());
+        services.PostConfigure<ChaseOptions>(o =>
+        {
+            (o.TimeZone, o.Approvers) = (timeZone, ["alice"]);
+            configure?.Invoke(o);
+        });
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddSingleton(Db.Factory);
+        services.AddSingleton<IChatPlatform>(Platform);
+        _services = services.BuildServiceProvider();
+        Options = _services.GetRequiredService<IOptions<ChaseOptions>>().Value;
+        Settings = _services.GetRequiredService<ChaseSettings>();
+        Runner = _services.GetRequiredService<ChaseRunner>();
+        Drainer = _services.GetRequiredService<OutboxDrainer>();
+        Decisions = _services.GetRequiredService<ProposalDecisions>();
+        Morale = _services.GetRequiredService<MoraleCheckIns>();
+        Digest = _services.GetRequiredService<ChannelDigest>();
     }
 
     /// <summary>The /chase commands as a user on a platform would reach them.</summary>
@@ -124,5 +138,9 @@ public sealed class ChaseHarness : IDisposable
         return summary;
     }
 
-    public void Dispose() => Db.Dispose();
+    public void Dispose()
+    {
+        _services.Dispose();
+        Db.Dispose();
+    }
 }
