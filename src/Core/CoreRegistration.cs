@@ -66,9 +66,14 @@ public static class CoreRegistration
         services.AddOptions<MoraleOptions>().Bind(configuration.GetSection(MoraleOptions.Section))
             .Validate(o => o.MinDaysBetween is >= 0 and <= 365, "Morale:MinDaysBetween must be between 0 and 365").ValidateOnStart();
         services.AddSingleton<MoraleCheckIns>();
-        services.AddOptions<DigestOptions>().Bind(configuration.GetSection(DigestOptions.Section));
+        services.AddOptions<DigestOptions>().Bind(configuration.GetSection(DigestOptions.Section))
+            .Validate(o => o.Channels.All(c => !string.IsNullOrWhiteSpace(c)), "Digest:Channels has an empty entry")
+            .ValidateOnStart();
         services.AddSingleton<ChannelDigest>();
-        services.AddOptions<ChatOptions>().Bind(configuration.GetSection(ChatOptions.Section));
+        // An empty entry would not widen a role to everyone, but it says the list was written wrong: refuse it at start.
+        services.AddOptions<ChatOptions>().Bind(configuration.GetSection(ChatOptions.Section))
+            .Validate(o => o.Viewers.Concat(o.Collectors).All(u => !string.IsNullOrWhiteSpace(u)), "Chat:Viewers and Chat:Collectors must not have empty entries")
+            .ValidateOnStart();
         services.AddSingleton(sp => ChatRoles.From(sp.GetRequiredService<IOptions<ChatOptions>>().Value,
             sp.GetRequiredService<ChaseSettings>().Approvers));
         services.AddSingleton<ChaseCommands>();

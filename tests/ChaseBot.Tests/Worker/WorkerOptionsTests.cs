@@ -1,3 +1,4 @@
+using ChaseBot.Core;
 using ChaseBot.Worker.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,5 +42,35 @@ public sealed class WorkerOptionsTests
         var defaults = new WorkerOptions();
         Assert.Equal((TimeSpan.FromSeconds(45), TimeSpan.FromSeconds(7.5), TimeSpan.FromSeconds(20), "http://127.0.0.1:8081"),
             (defaults.ShutdownTimeout, defaults.ClusterCheckinInterval, defaults.ClusterFailoverAfter, defaults.HealthUrls));
+    }
+}
+
+/// <summary>Every section the hosts bind is checked when it is first read (at start, with ValidateOnStart), and says its key.</summary>
+public sealed class CoreOptionsTests
+{
+    private static string? Problem<T>(Dictionary<string, string?> settings) where T : class
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddChaseCore(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        using var provider = services.BuildServiceProvider();
+        try
+        {
+            _ = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<T>>().Value;
+            return null;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            return e.Message;
+        }
+    }
+
+    [Fact]
+    public void A_digest_channel_or_a_chat_role_entry_left_empty_is_refused()
+    {
+        Assert.Contains("Digest:Channels has an empty entry",
+            Problem<Core.Digests.DigestOptions>(new() { ["Digest:Channels:0"] = "C0AR", ["Digest:Channels:1"] = " " }));
+        Assert.Contains("Chat:Viewers and Chat:Collectors must not have empty entries",
+            Problem<Core.Commands.ChatOptions>(new() { ["Chat:Collectors:0"] = "" }));
+        Assert.Null(Problem<Core.Commands.ChatOptions>(new() { ["Chat:Collectors:0"] = "U0ANA" }));
     }
 }
