@@ -21,9 +21,6 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
     public const int BatchSize = 500;
     private const int RejectedKeptInSummary = 1000;
 
-    /// <summary>Called after each batch is written (the memory test samples the heap here).</summary>
-    public Action? AfterBatch { get; set; }
-
     public async Task<ImportSummary> ImportFileAsync(string path, ImportSettings settings, CancellationToken cancellationToken = default)
     {
         try
@@ -154,6 +151,7 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         string path, ExportFileFacts facts, ImportSettings settings, ImportWarnings warnings,
         CancellationToken cancellationToken)
     {
+        var batches = 0;
         var (reader, header) = ExportFileReading.OpenAtHeader(path, facts, settings);
         using var reading = reader;
         var format = header.Format;
@@ -202,7 +200,7 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
             foreach (var note in outcome.Notes)
                 warnings.Add("logged-payment", note);
             (created, updated, unchanged) = (created + outcome.Created, updated + outcome.Updated, unchanged + outcome.Unchanged);
-            AfterBatch?.Invoke();
+            settings.Progress?.Report(new ImportProgress(++batches, created + updated + unchanged));
         }
 
         foreach (var row in reader.Rows())

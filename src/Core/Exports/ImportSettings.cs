@@ -3,6 +3,9 @@ using ChaseBot.Core.Exports.Parsing;
 
 namespace ChaseBot.Core.Exports;
 
+/// <summary>How far an import has come: batches written so far and the invoices in them.</summary>
+public sealed record ImportProgress(int Batches, int Invoices);
+
 /// <summary>How one import reads its file: configuration with any command-line overrides applied.</summary>
 public sealed record ImportSettings
 {
@@ -15,6 +18,8 @@ public sealed record ImportSettings
     public ExportFormat? GenericFormat { get; init; }
     /// <summary>Formats a host adds to the built-in ones (docs/extending.md); tried after them, before the generic one.</summary>
     public IReadOnlyList<ExportFormat> ExtraFormats { get; init; } = [];
+    /// <summary>Told after each batch is written, inside the import's transaction (a progress display, the memory test).</summary>
+    public IProgress<ImportProgress>? Progress { get; init; }
     /// <summary>Who started the import, for the audit history ("cli", "worker").</summary>
     public string StartedBy { get; init; } = "cli";
 

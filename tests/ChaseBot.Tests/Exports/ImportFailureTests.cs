@@ -49,9 +49,8 @@ public sealed class ImportFailureTests : IDisposable
         var full = new ExportImporter(TestDatabase.FactoryFor(TestDatabase.OptionsFor($"Data Source={_db.Path}", interceptors: new PageLimit(pages + 200))),
             Clocks.At(Now), TimeZoneInfo.Utc);
         var batches = 0;
-        full.AfterBatch = () => batches++;
 
-        var summary = await full.ImportFileAsync(big, new ImportSettings());
+        var summary = await full.ImportFileAsync(big, new ImportSettings { Progress = new Reported<ImportProgress>(p => batches = p.Batches) });
 
         Assert.Equal(ImportOutcome.Failed, summary.Outcome);
         Assert.Contains("nothing from this file was imported", summary.Message);

@@ -38,9 +38,8 @@ public sealed class ImportMemoryTests(ITestOutputHelper output)
         var importer = db.Importer();
         var baseline = Live();
         long peak = 0;
-        importer.AfterBatch = () => peak = Math.Max(peak, Live());
 
-        var summary = await importer.ImportFileAsync(path, new ImportSettings());
+        var summary = await importer.ImportFileAsync(path, new ImportSettings { Progress = new Reported<ImportProgress>(_ => peak = Math.Max(peak, Live())) });
 
         Assert.Equal(ImportOutcome.Imported, summary.Outcome);
         Assert.Equal(rows / 3, summary.Invoices);
