@@ -26,7 +26,7 @@ public readonly record struct ChatTarget(string Value)
     {
         TargetPlatform.Teams => Value[TeamsPrefix.Length..],
         TargetPlatform.Email => Value[EmailPrefix.Length..],
-        _ => Value,
+        TargetPlatform.Slack => Value,
     };
 
     public static bool IsTeams(string? value) => value is not null && new ChatTarget(value).Platform == TargetPlatform.Teams;

@@ -85,7 +85,7 @@ public sealed class ChatRouter(IChatPlatform channels, TeamsPlatform? teams, ICh
                 ?? throw new InvalidOperationException($"{message.Target} is an email address but email is not configured (Email:Host)"),
             TargetPlatform.Teams => teams?.SendAsync(message, content, cancellationToken)
                 ?? throw new InvalidOperationException($"{message.Target} is a Teams conversation but Teams is not configured (Teams:AppId)"),
-            _ => channels.SendAsync(message, content, cancellationToken),
+            TargetPlatform.Slack => channels.SendAsync(message, content, cancellationToken),
         };
     }
 }
