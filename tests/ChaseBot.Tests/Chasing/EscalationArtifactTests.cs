@@ -18,6 +18,19 @@ public sealed class EscalationArtifactTests
     private static string FinalNotice(bool maySuspend, CaseHistory? history = null) =>
         EscalationArtifacts.For(ChaseLadder.FinalNotice, BlueRidge(maySuspend, history), Today, Ladder, "Accounts team");
 
+    /// <summary>docs/extending.md: a new proposal rung needs its own text; this fails until it has one.</summary>
+    [Fact]
+    public void Every_rung_a_human_approves_has_a_text_of_its_own_not_the_plain_fallback()
+    {
+        var proposals = ChaseLadder.Defaults.Where(s => s.Kind == StepKind.Proposal).Select(s => s.Id).Append(ChaseLadder.RestoreAccess).ToList();
+        Assert.Contains(ChaseLadder.HandOff, proposals);
+
+        foreach (var step in proposals)
+            Assert.False(EscalationArtifacts.For(step, BlueRidge(maySuspend: true), Today, Ladder, "Accounts team").StartsWith($"{step} for ", StringComparison.Ordinal),
+                $"{step} has no text of its own in EscalationArtifacts.For");
+        Assert.StartsWith("a-new-rung for Blue Ridge Outfitters", EscalationArtifacts.For("a-new-rung", BlueRidge(), Today, Ladder, "Accounts team"));
+    }
+
     [Fact]
     public void A_final_notice_totals_only_what_is_overdue_and_lists_what_is_not_due_yet_apart()
     {
