@@ -27,11 +27,7 @@ public static class HeldProposalCards
             if (card.DeliveredAt is null)
                 card.Body = Settled(card.Body, outcome);
             else if (updatePosted && card.PlatformMessageId is { } posted && OutboxKey.Settled(card.Key) is var update && updated.Add(update))
-                db.Outbox.Add(new OutboxMessage
-                {
-                    Key = update, Kind = OutboxKinds.CardUpdate, Audience = card.Audience, Target = card.Target,
-                    Body = Settled(card.Body, outcome), CreatedAt = now, NotBefore = now, Replaces = posted,
-                });
+                OutboxQueue.Add(db, update, OutboxKinds.CardUpdate, card.Target, Settled(card.Body, outcome), now, now, card.Audience, replaces: posted);
             else
                 continue;
             settled++;

@@ -148,16 +148,12 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
                 message.DeadLetteredAt = now;
                 _log.LogError("Dead-lettered outbox message {Key} after {Attempts} attempts: {Error}", message.Key, message.Attempts, message.LastError);
                 if (ChatMessage.FromJson(message.Body) is { Email: { } unsent, FailuresTo: { } channel } failed)
-                    db.Outbox.Add(new OutboxMessage
+                    // Said in words where the client is chased, once: the row's key makes a second notice impossible.
+                    OutboxQueue.Add(db, OutboxKey.EmailFailed(message.Id), OutboxKinds.EmailFailed, channel, new ChatMessage
                     {
-                        // Said in words where the client is chased, once: the row's key makes a second notice impossible.
-                        Key = OutboxKey.EmailFailed(message.Id), Kind = OutboxKinds.EmailFailed, Target = channel, CreatedAt = now, NotBefore = now,
-                        Body = new ChatMessage
-                        {
-                            Title = $"Couldn't email {failed.Title} ({unsent.To}): {FirstLine(e.Message)}",
-                            Lines = [$"\"{unsent.Subject}\" was not sent. Check the address (/chase client \"{failed.Title}\" email …) and send the draft by hand."],
-                        }.ToJson(),
-                    });
+                        Title = $"Couldn't email {failed.Title} ({unsent.To}): {FirstLine(e.Message)}",
+                        Lines = [$"\"{unsent.Subject}\" was not sent. Check the address (/chase client \"{failed.Title}\" email …) and send the draft by hand."],
+                    }, now, now);
             }
             else
             {
@@ -192,10 +188,6 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
             chat.Body = marked;
         else if (chat.PlatformMessageId is { } posted && OutboxKey.Sent(chatKey) is var sent &&
                  !await db.Outbox.AnyAsync(m => m.Key == sent.Value, cancellationToken))
-            db.Outbox.Add(new OutboxMessage
-            {
-                Key = sent, Kind = OutboxKinds.CardUpdate, Audience = chat.Audience, Target = chat.Target, Body = marked,
-                CreatedAt = now, NotBefore = now, Replaces = posted,
-            });
+            OutboxQueue.Add(db, sent, OutboxKinds.CardUpdate, chat.Target, marked, now, now, chat.Audience, replaces: posted);
     }
 }

@@ -17,14 +17,3 @@ public static class OutboxKinds
     public const string Morale = "morale";
     public const string MoraleReply = "morale-reply";
 }
-
-/// <summary>Queues a message: the one way rows enter the outbox, which delivers them once each (see OutboxDrainer).</summary>
-public static class OutboxQueue
-{
-    public static void Add(Storage.ChaseDbContext db, OutboxKey key, string kind, string target, ChatMessage message, DateTime at,
-        DateTime notBefore, Audience audience = Audience.Channel) =>
-        db.Outbox.Add(new OutboxMessage
-        {
-            Key = key, Kind = kind, Audience = audience, Target = target, Body = message.ToJson(), CreatedAt = at, NotBefore = notBefore,
-        });
-}
