@@ -7,25 +7,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ChaseBot.Core.Chasing;
 
-/// <summary>One line of `plan`: what the chase would do to an invoice (or a case), and when its message would go out.</summary>
-/// <param name="Invoice">The invoice, or for a case's rung the oldest overdue invoice it covers.</param>
-/// <param name="Invoices">Every invoice the step covers: one for a reminder, all the case's for a rung.</param>
-public sealed record PlanEntry(string Invoice, string Client, string? Step, string Kind, string Reason, DateTimeOffset? SendAt,
-    IReadOnlyList<string> Invoices);
-
-/// <summary>What one client's chase did, added up over the run.</summary>
-internal record struct ClientChaseCounts(int Reminders, int Proposals, int Notes, int Skipped, int Held, int Conflicts)
-{
-    public static ClientChaseCounts operator +(ClientChaseCounts a, ClientChaseCounts b) => new(a.Reminders + b.Reminders,
-        a.Proposals + b.Proposals, a.Notes + b.Notes, a.Skipped + b.Skipped, a.Held + b.Held, a.Conflicts + b.Conflicts);
-}
-
-public sealed record ChaseRunSummary(DateOnly Day, int Reminders, int Proposals, int Notes, int Skipped, int Held, int Thanks, int Conflicts,
-    int Waiting = 0)
-{
-    public int Messages => Reminders + Proposals + Notes + Thanks;
-}
-
 /// <summary>
 /// A chase run: for every client with outstanding invoices, decide (CasePolicy over each case, ChasePolicy over each
 /// invoice's reminders) and record the decisions with the messages they cause in one transaction. The unique keys on
@@ -172,7 +153,7 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
         }
     }
 
-    /// <summary>[reminders, proposals, notes, skipped, held, -, conflicts] for one client.</summary>
+    /// <summary>Decides and records one client's chase in one transaction: what it queued, recorded and held.</summary>
     private async Task<ClientChaseCounts> ApplyAsync(ClientChase chase, DateOnly today, DateTimeOffset now,
         IReadOnlySet<(long Client, string Currency)> admitted, CancellationToken cancellationToken)
     {
@@ -190,6 +171,18 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
         var messages = new List<Action>();
         var needIds = false;
         var invoices = chase.Invoices.ToDictionary(i => i.View.Id);
+        // A hold or a skip means the same for a case's rung and for an invoice's own step: counted, and a skip recorded.
+        bool Bookkept(ChaseDecision decision, Action recordSkip)
+        {
+            if (decision.Kind == DecisionKind.Hold)
+                counts.Held++;
+            else if (decision.Kind == DecisionKind.Skip)
+            {
+                recordSkip();
+                counts.Skipped++;
+            }
+            return decision.Kind is DecisionKind.Hold or DecisionKind.Skip;
+        }
         try
         {
             foreach (var (chased, decided) in Decide(chase, today, admitted))
@@ -201,16 +194,11 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
                 var caseView = CaseView.From(client, chased, decided.Covered.Select(i => i.InvoiceId));
                 foreach (var decision in decided.Rungs)
                 {
+                    if (Bookkept(decision, () => record.Rung(chased.CaseId, opened, client, chased.Currency, decision, StepOutcome.Skipped, today, at)))
+                        continue;
                     var step = decision.Step is null ? null : settings.Ladder.Find(decision.Step);
                     switch (decision.Kind)
                     {
-                        case DecisionKind.Hold:
-                            counts.Held++;
-                            break;
-                        case DecisionKind.Skip:
-                            record.Rung(chased.CaseId, opened, client, chased.Currency, decision, StepOutcome.Skipped, today, at);
-                            counts.Skipped++;
-                            break;
                         case DecisionKind.GuardNote:
                             record.Rung(chased.CaseId, opened, client, chased.Currency, decision, StepOutcome.Skipped, today, at);
                             var (guardStep, guardReason, guardCase) = (step!, decision.Reason, chased);
@@ -233,16 +221,11 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
                     var invoice = invoices[situation.InvoiceId];
                     foreach (var decision in decisions)
                     {
+                        if (Bookkept(decision, () => record.Step(invoice, decision, StepOutcome.Skipped, today, at)))
+                            continue;
                         var step = decision.Step is null ? null : settings.Ladder.Find(decision.Step);
                         switch (decision.Kind)
                         {
-                            case DecisionKind.Hold:
-                                counts.Held++;
-                                break;
-                            case DecisionKind.Skip:
-                                record.Step(invoice, decision, StepOutcome.Skipped, today, at);
-                                counts.Skipped++;
-                                break;
                             case DecisionKind.Nudge:
                                 record.Step(invoice, decision, StepOutcome.Sent, today, at);
                                 reminders.Add(new DueReminder(invoice.View, step!, decision.Reason,

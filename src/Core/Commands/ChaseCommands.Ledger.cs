@@ -16,30 +16,12 @@ public sealed partial class ChaseCommands
         if (isPublic)
             args.RemoveAt(args.Count - 1);
         var filter = args.Count > 0 ? string.Join(' ', args) : null;
-        // A status is a function of the ledger and the day: while nothing has been committed since it was computed, the
-        // same answer is given again (on 100,000 invoices under load this is most of what the Bot serves).
-        var version = changes?.Version();
-        var key = (Filter: filter ?? "", Today);
-        if (version is { } current && _statusAnswers.TryGetValue(key, out var answered) && answered.Version == current)
-            return answered.Reply.Public == isPublic ? answered.Reply : answered.Reply with { Public = isPublic };
-        var (reply, stale) = await ComputeStatusAsync(filter, cancellationToken);
-        if (version is { } computedAt && !stale)
-        {
-            if (_statusAnswers.Count >= StatusAnswersKept)
-                _statusAnswers.Clear();
-            _statusAnswers[key] = (computedAt, reply);
-        }
-        return reply with { Public = isPublic };
+        var reply = await _statusAnswers.AnswerAsync((filter ?? "", Today), token => ComputeStatusAsync(filter, token), cancellationToken);
+        return reply.Public == isPublic ? reply : reply with { Public = isPublic };
     }
 
-    /// <summary>Status answers by (filter as typed, day), with the database version they were computed at.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Filter, DateOnly Today), (long Version, CommandReply Reply)> _statusAnswers = new();
-    private const int StatusAnswersKept = 1000;
-
-    /// <summary>The status answer, and whether it was made from a summary the ledger has moved past (never kept, then).</summary>
-    private async Task<(CommandReply Reply, bool Stale)> ComputeStatusAsync(string? filter, CancellationToken cancellationToken)
+    private async Task<CommandReply> ComputeStatusAsync(string? filter, CancellationToken cancellationToken)
     {
-        var stale = false;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         IReadOnlyList<CurrencyTotals> totals;
         IReadOnlyList<InvoiceLineStatus> shown;
@@ -47,8 +29,8 @@ public sealed partial class ChaseCommands
         DateOnly asOf;
         if (filter is null)
         {
-            var summary = await LedgerStatus.SummaryAsync(dbFactory, Today, StatusLines, cancellationToken);
-            (totals, shown, count, asOf, stale) = (summary.Totals, summary.MostOverdue, summary.Outstanding, summary.AsOf, summary.Stale);
+            var summary = await LedgerStatus.SummaryAsync(db, Today, StatusLines, cancellationToken);
+            (totals, shown, count, asOf) = (summary.Totals, summary.MostOverdue, summary.Outstanding, summary.AsOf);
         }
         else
         {
@@ -57,7 +39,7 @@ public sealed partial class ChaseCommands
             {
                 var suggestions = await LedgerStatus.SuggestionsAsync(db, filter, cancellationToken);
                 return (CommandReply.Refuse($"No client or invoice matches \"{Shorten(filter)}\".",
-                    suggestions.Count > 0 ? $"Did you mean: {string.Join(", ", suggestions)}?" : "Try: status (everything outstanding)"), false);
+                    suggestions.Count > 0 ? $"Did you mean: {string.Join(", ", suggestions)}?" : "Try: status (everything outstanding)"));
             }
             (totals, shown, count, asOf) = (report.Totals, report.Invoices.OrderByDescending(i => i.DaysOverdue).Take(StatusLines).ToList(),
                 report.Invoices.Count, report.AsOf);
@@ -82,7 +64,7 @@ public sealed partial class ChaseCommands
         var title = count == 0
             ? $"Nothing outstanding{(filter is null ? "" : $" for {filter}")}."
             : $"Owed as of {asOf:d MMM yyyy}{(filter is null ? "" : $" · {filter}")}";
-        return (new CommandReply(new ChatMessage { Title = title, Lines = lines }), stale);
+        return new CommandReply(new ChatMessage { Title = title, Lines = lines });
     }
 
     private async Task<CommandReply> PaidAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)

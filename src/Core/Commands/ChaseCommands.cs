@@ -64,6 +64,7 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
     };
 
     private readonly ILogger _log = log ?? NullLogger<ChaseCommands>.Instance;
+    private readonly Reports.StatusCache<(string Filter, DateOnly Today), CommandReply> _statusAnswers = new(changes);
 
     public async Task<CommandReply> HandleAsync(string text, CommandContext context, CancellationToken cancellationToken = default)
     {

@@ -12,54 +12,24 @@ public sealed record BatchOutcome(int Created, int Updated, int Unchanged, List<
 /// Upserts a batch of invoices, as one file states them, into the ledger (inside the import's transaction): creates clients
 /// and invoices it has not seen, records what changed (and who changed it) in the audit history, and turns
 /// an amount paid that went up into a payment.
-/// <para>
-/// What the ledger already holds for the source is read once per import into a compact index (<see cref="Known"/>): a
-/// re-import, where most invoices are unchanged, then compares in memory and touches only what changed. Asking the
-/// database per batch for 500 numbers and marking every unchanged invoice as seen was most of a re-import's time
-/// (bench/README.md). The index grows with the ledger (about 200 bytes an invoice), not with the file.
-/// </para>
+/// What the ledger already holds for the source is compared in memory (<see cref="LedgerIndex"/>).
 /// </summary>
 public sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, string source, string actor, DateOnly today, DateTime now)
 {
-    /// <summary>The ledger's invoice as an import compares it, and whether this file has listed it yet.</summary>
-    private sealed class Known
-    {
-        public long Id;
-        public long ClientId;
-        public DateOnly? IssueDate;
-        public DateOnly DueDate;
-        public required string Currency;
-        public decimal Total, Paid, Due;
-        public InvoiceStatus Status;
-        public bool Missing, Seen;
-
-        public static Known Of(Invoice i) => new()
-        {
-            Id = i.Id, ClientId = i.ClientId, IssueDate = i.IssueDate, DueDate = i.DueDate, Currency = i.Currency, Total = i.Total,
-            Paid = i.AmountPaid, Due = i.AmountDue, Status = i.Status, Missing = i.MissingSince is not null,
-        };
-    }
-
-    private Dictionary<string, Known>? _known;
-
-    /// <summary>
-    /// Numbers this file created, by hash: an invoice repeated further down the file (in another batch) is looked up
-    /// only when its hash was created before. Four bytes an invoice, so a first import stays flat.
-    /// </summary>
-    private readonly HashSet<int> _createdHashes = [];
+    private LedgerIndex? _index;
 
     public async Task<BatchOutcome> WriteAsync(IReadOnlyList<InvoiceFacts> batch, List<RejectedRow> rejectedBefore,
         CancellationToken cancellationToken)
     {
-        var known = _known ??= await ReadKnownAsync(cancellationToken);
+        var known = _index ??= await LedgerIndex.ReadAsync(db, source, cancellationToken);
         var rejected = new List<RejectedRow>(rejectedBefore);
         int created = 0, updated = 0, unchanged = 0;
         var clients = await ClientsFor(batch, cancellationToken);
         if (db.ChangeTracker.HasChanges())
             await db.SaveChangesAsync(cancellationToken); // new clients get their ids, which new invoices refer to
         var newInvoices = new List<Invoice>();
-        var differing = new List<(Known Known, InvoiceFacts Facts, Client Client)>();
-        var createdEarlier = await CreatedEarlierInThisFileAsync(batch, known, cancellationToken);
+        var differing = new List<(LedgerIndex.Entry Indexed, InvoiceFacts Facts, Client Client)>();
+        var createdEarlier = await known.CreatedEarlierAsync(db, source, run.Id, batch, cancellationToken);
         var reappeared = new List<long>();
         var notes = new List<string>();
 
@@ -67,7 +37,7 @@ public sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, strin
         {
             var client = clients[Client.Normalize(facts.ClientName)];
             var earlier = createdEarlier.GetValueOrDefault(facts.Number);
-            if (earlier is null && known.TryGetValue(facts.Number, out var k) && k.Seen)
+            if (earlier is null && known.TryGet(facts.Number, out var k) && k.Seen)
                 earlier = k;
             if (earlier is not null)
             {
@@ -81,10 +51,10 @@ public sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, strin
                     });
                 continue;
             }
-            if (!known.TryGetValue(facts.Number, out k))
+            if (!known.TryGet(facts.Number, out k))
             {
                 newInvoices.Add(NewInvoice(facts, client));
-                _createdHashes.Add(StringComparer.Ordinal.GetHashCode(facts.Number));
+                known.Created(facts.Number);
                 Audit("invoice.created", facts.Number,
                     $"{client.Name}, {facts.Currency} {Money.Format(facts.Total)}, due {facts.DueDate:yyyy-MM-dd}, {facts.Status.ToWire()}");
                 created++;
@@ -126,10 +96,10 @@ public sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, strin
     /// The invoices whose stated values differ from the index: read whole (the ledger may have moved since the index was
     /// read, by a payment logged in chat), compared again, and changed.
     /// </summary>
-    private async Task<(int Updated, int Unchanged)> UpdateAsync(List<(Known Known, InvoiceFacts Facts, Client Client)> differing,
+    private async Task<(int Updated, int Unchanged)> UpdateAsync(List<(LedgerIndex.Entry Indexed, InvoiceFacts Facts, Client Client)> differing,
         List<string> notes, CancellationToken cancellationToken)
     {
-        var ids = differing.Select(d => d.Known.Id).ToList();
+        var ids = differing.Select(d => d.Indexed.Id).ToList();
         var invoices = await db.Invoices.Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, cancellationToken);
         var withLoggedPayments = (await db.Payments.Where(p => ids.Contains(p.InvoiceId) && p.Origin == PaymentOrigin.Logged)
             .Select(p => p.InvoiceId).Distinct().ToListAsync(cancellationToken)).ToHashSet();
@@ -144,7 +114,7 @@ public sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, strin
                 notes.Add($"{facts.Number}: the export shows {Money.Format(facts.Paid)} paid but {Money.Format(invoice.AmountPaid)} was logged in chat; keeping the logged payment");
                 facts = facts with { Paid = invoice.AmountPaid, Due = invoice.AmountDue, Status = invoice.Status };
             }
-            var changes = Changes(Known.Of(invoice), facts, client);
+            var changes = Changes(LedgerIndex.Entry.Of(invoice), facts, client);
             if (changes.Count == 0)
             {
                 unchanged++;
@@ -153,9 +123,7 @@ public sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, strin
             RecordPaymentIfAny(invoice, facts);
             Apply(invoice, facts, client);
             Audit("invoice.updated", facts.Number, string.Join("; ", changes));
-            var after = Known.Of(invoice);
-            (k.ClientId, k.IssueDate, k.DueDate, k.Currency, k.Total, k.Paid, k.Due, k.Status) =
-                (after.ClientId, after.IssueDate, after.DueDate, after.Currency, after.Total, after.Paid, after.Due, after.Status);
+            k.Refresh(invoice);
             updated++;
         }
         return (updated, unchanged);
@@ -165,37 +133,7 @@ public sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, strin
     /// The open invoices of the source this file has not listed, once every batch is written: they are flagged missing
     /// (never assumed paid).
     /// </summary>
-    public IEnumerable<(long Id, string Number)> NotListed() =>
-        (_known ?? []).Where(e => !e.Value.Seen && !e.Value.Missing && e.Value.Status is InvoiceStatus.Open or InvoiceStatus.PartiallyPaid)
-            .Select(e => (e.Value.Id, e.Key));
-
-    private async Task<Dictionary<string, Known>> ReadKnownAsync(CancellationToken cancellationToken)
-    {
-        var known = new Dictionary<string, Known>(StringComparer.Ordinal);
-        var rows = db.Invoices.AsNoTracking().Where(i => i.Source == source)
-            .Select(i => new { i.Number, i.Id, i.ClientId, i.IssueDate, i.DueDate, i.Currency, i.Total, i.AmountPaid, i.AmountDue, i.Status, i.MissingSince })
-            .AsAsyncEnumerable();
-        await foreach (var i in rows.WithCancellation(cancellationToken))
-            known[i.Number] = new Known
-            {
-                Id = i.Id, ClientId = i.ClientId, IssueDate = i.IssueDate, DueDate = i.DueDate, Currency = string.Intern(i.Currency),
-                Total = i.Total, Paid = i.AmountPaid, Due = i.AmountDue, Status = i.Status, Missing = i.MissingSince is not null,
-            };
-        return known;
-    }
-
-    /// <summary>Invoices of this batch that an earlier batch of the same file created, as the ledger now holds them.</summary>
-    private async Task<Dictionary<string, Known>> CreatedEarlierInThisFileAsync(IReadOnlyList<InvoiceFacts> batch,
-        Dictionary<string, Known> known, CancellationToken cancellationToken)
-    {
-        var maybe = batch.Select(f => f.Number)
-            .Where(n => !known.ContainsKey(n) && _createdHashes.Contains(StringComparer.Ordinal.GetHashCode(n))).ToList();
-        if (maybe.Count == 0)
-            return [];
-        return (await db.Invoices.AsNoTracking()
-                .Where(i => i.Source == source && i.LastImportRunId == run.Id && maybe.Contains(i.Number)).ToListAsync(cancellationToken))
-            .ToDictionary(i => i.Number, Known.Of, StringComparer.Ordinal);
-    }
+    public IEnumerable<(long Id, string Number)> NotListed() => _index?.NotListed() ?? [];
 
     private Invoice NewInvoice(InvoiceFacts facts, Client client) => new()
     {
@@ -214,7 +152,7 @@ public sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, strin
         UpdatedAt = now,
     };
 
-    private static List<string> Changes(Known invoice, InvoiceFacts facts, Client client)
+    private static List<string> Changes(LedgerIndex.Entry invoice, InvoiceFacts facts, Client client)
     {
         var changes = new List<string>();
         if (invoice.ClientId != client.Id || client.Id == 0)

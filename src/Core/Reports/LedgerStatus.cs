@@ -35,66 +35,20 @@ public sealed record LedgerStatusReport(
     IReadOnlyList<InvoiceLineStatus> Invoices,
     IReadOnlyList<CurrencyTotals> Totals);
 
+/// <summary>What `/chase status` shows for the whole ledger: totals and aging per currency, and the most overdue.</summary>
+public sealed record LedgerSummary(DateOnly AsOf, IReadOnlyList<CurrencyTotals> Totals, IReadOnlyList<InvoiceLineStatus> MostOverdue, int Outstanding);
+
 /// <summary>
 /// Who owes what, as of a day: outstanding invoices (or all, or those of one client or invoice) with their
 /// days overdue, and per currency the amount due in aging buckets. Currencies are never added together.
 /// </summary>
-/// <summary>What `/chase status` shows for the whole ledger: totals and aging per currency, and the most overdue.</summary>
-/// <remarks>Stale: the ledger has changed since, and this is the summary before while the new one is computed.</remarks>
-public sealed record LedgerSummary(DateOnly AsOf, IReadOnlyList<CurrencyTotals> Totals, IReadOnlyList<InvoiceLineStatus> MostOverdue, int Outstanding,
-    bool Stale = false);
-
 public static class LedgerStatus
 {
     public sealed record Query(DateOnly AsOf, string? ClientOrInvoice = null, bool IncludeSettled = false);
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Version, LedgerSummary Summary)> Summaries = new();
-
-    /// <summary>
-    /// The whole ledger in summary, for chat. Every change to the ledger is audited, so the newest audit entry's id
-    /// is its version: while it stays the same (and an import is one transaction, so a running import does not move
-    /// it) the summary computed for it is served again: one cheap query per request instead of reading every invoice
-    /// (measured on 100,000 invoices: 1.9 requests a second before). When the version moves, one request recomputes
-    /// it; meanwhile the others are answered from the summary before, which a change just committed can therefore
-    /// take one recomputation (well under a second) to show.
-    /// </summary>
-    public static async Task<LedgerSummary> SummaryAsync(IDbContextFactory<ChaseDbContext> dbFactory, DateOnly asOf, int mostOverdue,
-        CancellationToken cancellationToken = default)
+    /// <summary>The whole ledger in summary, for chat (served again while unchanged by <see cref="StatusCache{TQuestion, TAnswer}"/>).</summary>
+    public static async Task<LedgerSummary> SummaryAsync(ChaseDbContext db, DateOnly asOf, int mostOverdue, CancellationToken cancellationToken)
     {
-        long version;
-        string key;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            version = await db.AuditEntries.MaxAsync(a => (long?)a.Id, cancellationToken) ?? 0;
-            key = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{db.Database.GetConnectionString()}|{asOf:yyyy-MM-dd}|{mostOverdue}");
-        }
-        var found = Summaries.TryGetValue(key, out var cached);
-        if (found && cached.Version >= version)
-            return cached.Summary;
-        if (found && !SummaryGate.Wait(0))
-            return cached.Summary with { Stale = true }; // being recomputed for the new version right now
-        if (!found)
-            await SummaryGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (Summaries.TryGetValue(key, out cached) && cached.Version >= version)
-                return cached.Summary;
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var summary = await ComputeSummaryAsync(db, asOf, mostOverdue, cancellationToken);
-            Summaries[key] = (version, summary);
-            return summary;
-        }
-        finally
-        {
-            SummaryGate.Release();
-        }
-    }
-
-    private static readonly SemaphoreSlim SummaryGate = new(1, 1);
-
-    private static async Task<LedgerSummary> ComputeSummaryAsync(ChaseDbContext db, DateOnly asOf, int mostOverdue, CancellationToken cancellationToken)
-    {
-
         var outstanding = db.Invoices.AsNoTracking().Outstanding();
         var totals = new Dictionary<string, decimal[]>();
         var counts = new Dictionary<string, int>();

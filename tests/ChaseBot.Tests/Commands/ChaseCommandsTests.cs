@@ -120,9 +120,7 @@ public sealed class ChaseCommandsTests : IDisposable
         Assert.Equal(first, await Status());
         Assert.Contains("NZD 4,600.00 owed on 1 invoice", first);
         var version = changes.Version();
-        // PostgreSQL has no commit counter: nothing is served from memory there, and every answer below is computed.
-        Assert.Equal(!TestDatabase.OnPostgres, version is not null);
-        Assert.Equal(version, changes.Version());
+        Assert.NotNull(version); // SQLite's commit counter, or PostgreSQL's snapshot
 
         await using (var db = _h.Db.Open())
         {
@@ -132,8 +130,7 @@ public sealed class ChaseCommandsTests : IDisposable
             db.AuditEntries.Add(new AuditEntry { At = DateTime.UtcNow, Actor = "test", Action = "invoice.updated", Subject = "INV-0101" });
             await db.SaveChangesAsync();
         }
-        if (version is not null)
-            Assert.NotEqual(version, changes.Version());
+        Assert.NotEqual(version, changes.Version());
         Assert.Contains("NZD 1,000.00 owed on 1 invoice", await Status());
         Assert.Contains("NZD 1,000.00 due", await Status("status INV-0101"));
 

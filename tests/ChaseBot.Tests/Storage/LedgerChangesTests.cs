@@ -28,21 +28,20 @@ public sealed class LedgerChangesTests : IDisposable
     {
         using var changes = new LedgerChanges(_db.Factory, TimeProvider.System);
         var before = changes.Version();
-        if (TestDatabase.OnPostgres)
-        {
-            Assert.Null(before); // no counter: callers compute every answer
-            return;
-        }
         Assert.NotNull(before);
 
         await using (var db = _db.Open())
             Assert.Equal(0, await db.Invoices.CountAsync());
-        Assert.Equal(before, changes.Version());
+        // PostgreSQL's snapshot also moves with writes in the server's other databases (other tests, running at the same
+        // time): there a version never stays put wrongly, but it may move needlessly, so only moving is asserted.
+        if (!TestDatabase.OnPostgres)
+            Assert.Equal(before, changes.Version());
 
         await AddClientAsync("Kauri Digital Ltd");
         var afterOne = changes.Version();
         Assert.NotEqual(before, afterOne);
-        Assert.Equal(afterOne, changes.Version());
+        if (!TestDatabase.OnPostgres)
+            Assert.Equal(afterOne, changes.Version());
 
         await AddClientAsync("Blue Ridge Outfitters");
         Assert.NotEqual(afterOne, changes.Version());
@@ -51,20 +50,19 @@ public sealed class LedgerChangesTests : IDisposable
     [Fact]
     public void A_probe_older_than_its_reopen_interval_is_opened_afresh_and_earlier_versions_no_longer_match()
     {
-        if (TestDatabase.OnPostgres)
-            return;
         var clock = new FakeTimeProvider();
         using var changes = new LedgerChanges(_db.Factory, clock, reopenAfter: TimeSpan.FromSeconds(30));
         var first = changes.Version();
-        Assert.Equal(first, changes.Version());
-
         clock.Advance(TimeSpan.FromSeconds(29));
-        Assert.Equal(first, changes.Version()); // not yet
+        var notYet = changes.Version();
+        Assert.Equal(first >> 40, notYet >> 40); // the same probe connection (its generation is the high bits)
 
         clock.Advance(TimeSpan.FromSeconds(2));
 
         var reopened = changes.Version();
-        Assert.NotEqual(first, reopened); // nothing committed, but a new connection may not be comparing like with like
-        Assert.Equal(reopened, changes.Version());
+        Assert.Equal((first >> 40) + 1, reopened >> 40); // nothing committed, but a new connection may not be comparing like with like
+        Assert.NotEqual(first, reopened);
+        if (!TestDatabase.OnPostgres)
+            Assert.Equal(reopened, changes.Version());
     }
 }

@@ -1,0 +1,75 @@
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Reports;
+using ChaseBot.Core.Storage;
+using ChaseBot.Tests.Support;
+
+namespace ChaseBot.Tests.Storage;
+
+/// <summary>
+/// The one cache in front of status: an answer is served again only while nothing was committed, and after a commit
+/// the same question is computed once however many ask it at the same time.
+/// </summary>
+public sealed class StatusCacheTests : IDisposable
+{
+    private readonly TestDatabase _db = new();
+    private readonly LedgerChanges _changes;
+
+    public StatusCacheTests() => _changes = new LedgerChanges(_db.Factory, TimeProvider.System);
+
+    public void Dispose()
+    {
+        _changes.Dispose();
+        _db.Dispose();
+    }
+
+    private async Task CommitAsync(string name)
+    {
+        await using var db = _db.Open();
+        db.Clients.Add(new Client { Name = name, NormalizedName = Client.Normalize(name), CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow });
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
+    public async Task An_answer_is_served_again_until_a_commit_then_computed_once_for_everyone_asking_meanwhile()
+    {
+        var cache = new StatusCache<string, string>(_changes);
+        var computed = 0;
+        Task<string> Compute(CancellationToken _) => Task.FromResult($"answer {++computed}");
+
+        Assert.Equal("answer 1", await cache.AnswerAsync("status", Compute, default));
+        if (!TestDatabase.OnPostgres) // PostgreSQL's version may move with other tests' writes: only the commit below is certain
+            Assert.Equal("answer 1", await cache.AnswerAsync("status", Compute, default));
+
+        await CommitAsync("Kauri Digital Ltd");
+        var release = new TaskCompletionSource();
+        var slow = cache.AnswerAsync("status", async _ => { await release.Task; return $"answer {++computed}"; }, default);
+        // While it is recomputed: the same question gets the answer before; a question never answered waits for its own.
+        Assert.Equal("answer 1", await cache.AnswerAsync("status", Compute, default));
+        var firstTime = cache.AnswerAsync("status Kauri", _ => Task.FromResult("Kauri's answer"), default);
+        Assert.Equal("Kauri's answer", await firstTime);
+        release.SetResult();
+        var recomputed = await slow;
+        Assert.NotEqual("answer 1", recomputed);
+        if (!TestDatabase.OnPostgres)
+            Assert.Equal(recomputed, await cache.AnswerAsync("status", Compute, default));
+    }
+
+    [Fact]
+    public async Task Those_waiting_for_a_first_answer_share_one_computation_and_its_failure()
+    {
+        var cache = new StatusCache<string, string>(_changes);
+        var release = new TaskCompletionSource<string>();
+        var computations = 0;
+        Task<string> Compute(CancellationToken _) { computations++; return release.Task; }
+
+        var first = cache.AnswerAsync("status", Compute, default);
+        var second = cache.AnswerAsync("status", Compute, default);
+        release.SetException(new InvalidOperationException("database gone"));
+
+        Assert.Equal("database gone", (await Assert.ThrowsAsync<InvalidOperationException>(() => first)).Message);
+        Assert.Equal("database gone", (await Assert.ThrowsAsync<InvalidOperationException>(() => second)).Message);
+        Assert.Equal(1, computations);
+        // A failure is not kept: the next asker computes.
+        Assert.Equal("fine", await cache.AnswerAsync("status", _ => Task.FromResult("fine"), default));
+    }
+}
