@@ -24,7 +24,7 @@ public sealed partial class ChaseCommands
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         IReadOnlyList<CurrencyTotals> totals;
-        IReadOnlyList<InvoiceLineStatus> shown;
+        IReadOnlyList<StatusReportLine> shown;
         int count;
         DateOnly asOf;
         if (filter is null)

@@ -8,13 +8,13 @@ namespace ChaseBot.Core.Exports;
 /// </summary>
 public sealed class InvoiceBatch(LineItems lineItems, ImportWarnings warnings)
 {
-    private readonly Dictionary<string, (InvoiceLine First, decimal Sum)> _invoices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (InvoiceRow First, decimal Sum)> _invoices = new(StringComparer.Ordinal);
 
     public int Count => _invoices.Count;
     public bool Contains(string number) => _invoices.ContainsKey(number);
 
     /// <summary>Adds a row; returns why it is rejected when it contradicts an earlier row of the same invoice.</summary>
-    public string? Add(InvoiceLine line)
+    public string? Add(InvoiceRow line)
     {
         if (!_invoices.TryGetValue(line.Number, out var existing))
         {
@@ -37,7 +37,7 @@ public sealed class InvoiceBatch(LineItems lineItems, ImportWarnings warnings)
         return facts;
     }
 
-    private InvoiceFacts ToFacts(InvoiceLine first, decimal sum)
+    private InvoiceFacts ToFacts(InvoiceRow first, decimal sum)
     {
         decimal total, paid, due;
         if (lineItems == LineItems.Summed)

@@ -5,7 +5,7 @@ namespace ChaseBot.Core.Exports;
 /// <summary>The reading of one row: an invoice line, a row to pass over, or a rejection with its reason.</summary>
 public abstract record RowReading
 {
-    public sealed record Invoice(InvoiceLine Line) : RowReading;
+    public sealed record Invoice(InvoiceRow Line) : RowReading;
     /// <summary>Blank lines, group and title rows, subtotal rows, footers, a repeated header.</summary>
     public sealed record Decoration : RowReading;
     /// <summary>Credit notes, payments, overpayments: real rows, but not invoices.</summary>
@@ -147,7 +147,7 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
 
         if (Amounts(number, amounts, statusHint, out var reason) is not { } money)
             return Reject(row, reason!);
-        return new RowReading.Invoice(new InvoiceLine
+        return new RowReading.Invoice(new InvoiceRow
         {
             Line = row.Line,
             Number = number,

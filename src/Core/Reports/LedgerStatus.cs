@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChaseBot.Core.Reports;
 
-public sealed record InvoiceLineStatus(
+public sealed record StatusReportLine(
     string Number,
     string Source,
     string Client,
@@ -32,11 +32,11 @@ public sealed record CurrencyTotals(
 public sealed record LedgerStatusReport(
     DateOnly AsOf,
     string? Filter,
-    IReadOnlyList<InvoiceLineStatus> Invoices,
+    IReadOnlyList<StatusReportLine> Invoices,
     IReadOnlyList<CurrencyTotals> Totals);
 
 /// <summary>What `/chase status` shows for the whole ledger: totals and aging per currency, and the most overdue.</summary>
-public sealed record LedgerSummary(DateOnly AsOf, IReadOnlyList<CurrencyTotals> Totals, IReadOnlyList<InvoiceLineStatus> MostOverdue, int Outstanding);
+public sealed record LedgerSummary(DateOnly AsOf, IReadOnlyList<CurrencyTotals> Totals, IReadOnlyList<StatusReportLine> MostOverdue, int Outstanding);
 
 /// <summary>
 /// Who owes what, as of a day: outstanding invoices (or all, or those of one client or invoice) with their
@@ -64,7 +64,7 @@ public static class LedgerStatus
         var most = (await outstanding.OrderBy(i => i.DueDate).ThenBy(i => i.Client.Name).ThenBy(i => i.Number).Take(mostOverdue)
                 .Select(i => new { i.Number, i.Source, Client = i.Client.Name, i.Currency, i.Total, i.AmountPaid, i.AmountDue, i.DueDate, i.Status, i.MissingSince })
                 .ToListAsync(cancellationToken))
-            .Select(i => new InvoiceLineStatus(i.Number, i.Source, i.Client, i.Currency, i.Total, i.AmountPaid, i.AmountDue, i.DueDate,
+            .Select(i => new StatusReportLine(i.Number, i.Source, i.Client, i.Currency, i.Total, i.AmountPaid, i.AmountDue, i.DueDate,
                 i.Status.ToWire(), Math.Max(0, asOf.DayNumber - i.DueDate.DayNumber), i.MissingSince is not null))
             .ToList();
         var summary = new LedgerSummary(asOf, totals.OrderBy(t => t.Key, StringComparer.Ordinal)
@@ -98,7 +98,7 @@ public static class LedgerStatus
         if (!includeSettled)
             invoices = invoices.Outstanding();
 
-        var lines = new List<InvoiceLineStatus>();
+        var lines = new List<StatusReportLine>();
         var totals = new Dictionary<string, decimal[]>();
         var counts = new Dictionary<string, int>();
         var rows = invoices
@@ -123,7 +123,7 @@ public static class LedgerStatus
                 : i.ClientPaused && (i.ClientPausedUntil is null || i.ClientPausedUntil > query.AsOf)
                     ? i.ClientPausedUntil is { } until ? $"client paused until {until:yyyy-MM-dd}" : "client paused"
                 : null;
-            lines.Add(new InvoiceLineStatus(i.Number, i.Source, i.Client, i.Currency, i.Total, i.AmountPaid, i.AmountDue,
+            lines.Add(new StatusReportLine(i.Number, i.Source, i.Client, i.Currency, i.Total, i.AmountPaid, i.AmountDue,
                 i.DueDate, i.Status.ToWire(), daysOverdue, i.MissingSince is not null, hold));
             if (!outstanding)
                 continue;

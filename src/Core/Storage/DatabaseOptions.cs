@@ -1,4 +1,6 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ChaseBot.Core.Storage;
@@ -25,6 +27,17 @@ public sealed class DatabaseOptions
     /// (exit code 1, saying what to do).
     /// </summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The section as configured and validated, for what must be decided before services exist (which scheduler, whether
+    /// a ledger file is there); services get the same through IOptions. A value that cannot be read names its key.
+    /// </summary>
+    public static DatabaseOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var result = new DatabaseOptionsValidator().Validate(null, options);
+        return result.Failed ? throw new OptionsValidationException(Section, typeof(DatabaseOptions), result.Failures) : options;
+    }
 
     /// <summary>
     /// The SQLite ledger when no connection string names one: one per user (XDG_DATA_HOME or ~/.local/share on Linux,
@@ -57,5 +70,20 @@ public sealed class DatabaseOptions
             return $"SQLite file {SqliteFile(connectionString) ?? ":memory:"}";
         var postgres = new NpgsqlConnectionStringBuilder(connectionString);
         return $"PostgreSQL database '{postgres.Database}' on {postgres.Host}:{postgres.Port} as '{postgres.Username}'";
+    }
+}
+
+public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DatabaseOptions o)
+    {
+        var failures = new List<string>();
+        if (!Enum.IsDefined(o.Provider))
+            failures.Add($"Database:Provider is '{o.Provider}'; expected Sqlite or Postgres");
+        if (o.BusyTimeoutSeconds is < 1 or > 3600)
+            failures.Add("Database:BusyTimeoutSeconds must be between 1 and 3600");
+        if (o.LockTimeout < TimeSpan.Zero)
+            failures.Add("Database:LockTimeout must not be negative (e.g. \"00:05:00\")");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ChaseBot.Core.Storage;
 
@@ -15,8 +16,10 @@ public static class StorageRegistration
     /// </summary>
     public static IServiceCollection AddChaseStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        // Read when first resolved, not now: hosts (and test hosts) may still be adding configuration.
-        services.AddSingleton(sp => ReadOptions(sp.GetRequiredService<IConfiguration>()));
+        // Bound when first resolved, not now: hosts (and test hosts) may still be adding configuration.
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value);
         // Pooled: a chat command or a job step takes a context for a query or two, and building one each time showed in
         // the Bot's profile under load. A pooled context is reset between uses, so it carries nothing from one to the next.
         services.AddPooledDbContextFactory<ChaseDbContext>((sp, db) =>
@@ -32,26 +35,6 @@ public static class StorageRegistration
         });
         services.AddSingleton(sp => new LedgerChanges(sp.GetRequiredService<IDbContextFactory<ChaseDbContext>>(), sp.GetRequiredService<TimeProvider>()));
         return services;
-    }
-
-    public static DatabaseOptions ReadOptions(IConfiguration configuration)
-    {
-        var section = configuration.GetSection(DatabaseOptions.Section);
-        var options = new DatabaseOptions();
-        var provider = section["Provider"];
-        if (!string.IsNullOrWhiteSpace(provider))
-        {
-            if (!Enum.TryParse<DatabaseProvider>(provider, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
-                throw new InvalidOperationException($"Database:Provider is '{provider}'; expected Sqlite or Postgres.");
-            options.Provider = parsed;
-        }
-        if (int.TryParse(section["BusyTimeoutSeconds"], out var busy) && busy > 0)
-            options.BusyTimeoutSeconds = busy;
-        if (section["LockTimeout"] is { } lockTimeout)
-            options.LockTimeout = TimeSpan.TryParse(lockTimeout, System.Globalization.CultureInfo.InvariantCulture, out var limit) && limit >= TimeSpan.Zero
-                ? limit
-                : throw new InvalidOperationException($"Database:LockTimeout is '{lockTimeout}'; expected a duration such as 00:05:00.");
-        return options;
     }
 
     public static void Configure(DbContextOptionsBuilder db, DatabaseOptions options, string? connectionString)

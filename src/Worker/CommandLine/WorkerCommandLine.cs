@@ -151,7 +151,7 @@ public static class WorkerCommandLine
             await stderr.WriteLineAsync($"error: the export folder '{Path.GetFullPath(folder)}' does not exist (set Exports:Folder or pass --folder)");
             return Refused;
         }
-        if (!WorkerCommands.NeedsExistingLedger(arguments.Verb) || StorageRegistration.ReadOptions(settings).Provider != DatabaseProvider.Sqlite)
+        if (!WorkerCommands.NeedsExistingLedger(arguments.Verb) || DatabaseOptions.From(settings).Provider != DatabaseProvider.Sqlite)
             return null;
         var file = DatabaseOptions.SqliteFile(settings.GetConnectionString(DatabaseOptions.ConnectionStringName));
         if (file is null || File.Exists(file))

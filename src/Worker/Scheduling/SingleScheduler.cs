@@ -13,7 +13,7 @@ internal static class SingleScheduler
     public static IDisposable? TryAcquire(IConfiguration configuration, out string? refusal)
     {
         refusal = null;
-        if (StorageRegistration.ReadOptions(configuration).Provider != DatabaseProvider.Sqlite)
+        if (DatabaseOptions.From(configuration).Provider != DatabaseProvider.Sqlite)
             return null; // PostgreSQL: Quartz's clustered store coordinates several Workers.
         var file = DatabaseOptions.SqliteFile(configuration.GetConnectionString(DatabaseOptions.ConnectionStringName));
         if (file is null)

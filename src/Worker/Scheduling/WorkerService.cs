@@ -86,7 +86,7 @@ internal static class WorkerService
         services.AddOptions<WorkerOptions>().Bind(configuration.GetSection(WorkerOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
         var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
-        var database = StorageRegistration.ReadOptions(configuration);
+        var database = DatabaseOptions.From(configuration);
         if (database.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(connectionString))
             errors.Add($"Database:Provider is Postgres but ConnectionStrings:{DatabaseOptions.ConnectionStringName} is not set");
         if (errors.Count > 0)

@@ -3,7 +3,7 @@ using ChaseBot.Core.Ledger;
 namespace ChaseBot.Core.Exports;
 
 /// <summary>What one data row says about its invoice, before line items are merged.</summary>
-public sealed record InvoiceLine
+public sealed record InvoiceRow
 {
     public required int Line { get; init; }
     public required string Number { get; init; }
@@ -19,7 +19,7 @@ public sealed record InvoiceLine
     public required StatusHint Hint { get; init; }
 
     /// <summary>The invoice-level facts that repeated line-item rows must agree on.</summary>
-    public string? DisagreementWith(InvoiceLine earlier, bool linesAreSummed)
+    public string? DisagreementWith(InvoiceRow earlier, bool linesAreSummed)
     {
         if (Client.Normalize(ClientName) != Client.Normalize(earlier.ClientName))
             return $"client '{ClientName}' (line {earlier.Line} says '{earlier.ClientName}')";
