@@ -6,34 +6,35 @@ namespace ChaseBot.Core.Reports;
 /// <summary>
 /// The one cache in front of status. A status is a function of the ledger and the day, so while nothing has been
 /// committed since an answer was computed (<see cref="LedgerChanges"/>) the same answer is given again: on 100,000
-/// invoices under load that is most of what the Bot serves. When the ledger moves, one request per question
-/// recomputes; others asking the same question meanwhile get the answer before rather than piling the same scan onto
-/// the database (a commit can therefore take one recomputation, well under a second, to show).
+/// invoices under load that is most of what the Bot serves. When the ledger moves, one request per question and
+/// version computes; others asking the same question of the same version wait for that answer rather than piling the
+/// same scan onto the database. Nobody is given an answer older than the commits made before they asked
+/// (docs/guarantees.md, 8).
 /// </summary>
 /// <param name="capacity">Answers kept (one per question asked: a filter and a day); all are dropped when it is reached.</param>
 public sealed class StatusCache<TQuestion, TAnswer>(LedgerChanges? changes, int capacity = 1000) where TQuestion : notnull
 {
     private readonly ConcurrentDictionary<TQuestion, (long Version, TAnswer Answer)> _kept = new();
-    private readonly ConcurrentDictionary<TQuestion, Task<TAnswer>> _computing = new();
+    private readonly ConcurrentDictionary<(TQuestion Question, long Version), Task<TAnswer>> _computing = new();
 
     public async Task<TAnswer> AnswerAsync(TQuestion question, Func<CancellationToken, Task<TAnswer>> compute, CancellationToken cancellationToken)
     {
         // Read before computing: a commit made while the answer is computed moves the version past it.
         if (changes?.Version() is not { } version)
             return await compute(cancellationToken); // the database cannot say whether it changed
-        var found = _kept.TryGetValue(question, out var kept);
-        if (found && kept.Version == version)
+        if (_kept.TryGetValue(question, out var kept) && kept.Version == version)
             return kept.Answer;
         var mine = new TaskCompletionSource<TAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var running = _computing.GetOrAdd(question, mine.Task);
+        var running = _computing.GetOrAdd((question, version), mine.Task);
         if (running != mine.Task)
-            return found ? kept.Answer : await running.WaitAsync(cancellationToken);
+            return await running.WaitAsync(cancellationToken);
         try
         {
             var answer = await compute(cancellationToken);
             if (_kept.Count >= capacity)
                 _kept.Clear();
-            _kept[question] = (version, answer);
+            // Versions only grow: an answer computed for an older one (its asker was slow) does not replace a newer.
+            _kept.AddOrUpdate(question, (version, answer), (_, held) => held.Version > version ? held : (version, answer));
             mine.SetResult(answer);
             return answer;
         }
@@ -45,7 +46,7 @@ public sealed class StatusCache<TQuestion, TAnswer>(LedgerChanges? changes, int 
         }
         finally
         {
-            _computing.TryRemove(KeyValuePair.Create(question, mine.Task));
+            _computing.TryRemove(KeyValuePair.Create((question, version), mine.Task));
         }
     }
 }

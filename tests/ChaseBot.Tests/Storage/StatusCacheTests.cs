@@ -30,7 +30,7 @@ public sealed class StatusCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task An_answer_is_served_again_until_a_commit_then_computed_once_for_everyone_asking_meanwhile()
+    public async Task An_answer_is_served_again_until_a_commit_then_computed_once_for_everyone_asking_meanwhile_and_never_older()
     {
         var cache = new StatusCache<string, string>(_changes);
         var computed = 0;
@@ -43,15 +43,21 @@ public sealed class StatusCacheTests : IDisposable
         await CommitAsync("Kauri Digital Ltd");
         var release = new TaskCompletionSource();
         var slow = cache.AnswerAsync("status", async _ => { await release.Task; return $"answer {++computed}"; }, default);
-        // While it is recomputed: the same question gets the answer before; a question never answered waits for its own.
-        Assert.Equal("answer 1", await cache.AnswerAsync("status", Compute, default));
-        var firstTime = cache.AnswerAsync("status Kauri", _ => Task.FromResult("Kauri's answer"), default);
-        Assert.Equal("Kauri's answer", await firstTime);
-        release.SetResult();
-        var recomputed = await slow;
-        Assert.NotEqual("answer 1", recomputed);
+        // While it is recomputed, the same question waits for the new answer (never the one from before the commit);
+        // another question is answered on its own meanwhile. (On PostgreSQL the version may move again in between, when
+        // the waiting question would rightly compute its own: only the new answer is asserted there.)
+        var waiting = cache.AnswerAsync("status", Compute, default);
+        Assert.Equal("Kauri's answer", await cache.AnswerAsync("status Kauri", _ => Task.FromResult("Kauri's answer"), default));
         if (!TestDatabase.OnPostgres)
-            Assert.Equal(recomputed, await cache.AnswerAsync("status", Compute, default));
+            Assert.False(waiting.IsCompleted);
+        release.SetResult();
+        Assert.NotEqual("answer 1", await slow);
+        Assert.NotEqual("answer 1", await waiting);
+        if (TestDatabase.OnPostgres)
+            return;
+        Assert.Equal("answer 2", await waiting); // the one computation served both
+        Assert.Equal("answer 2", await cache.AnswerAsync("status", Compute, default));
+        Assert.Equal(2, computed);
     }
 
     [Fact]
