@@ -153,10 +153,10 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
     {
         var batches = 0;
         var (reader, header) = ExportFileReading.OpenAtHeader(path, facts, settings);
-        using var reading = reader;
+        using var file = reader;
         var format = header.Format;
         run.Format = format.Name;
-        if (format.LineItems == LineItems.Summed && format.Name == "freshbooks" && settings.PaymentTermDays is null)
+        if (format.WithoutDueDate == WithoutDueDate.PaymentTermAfterIssue && settings.PaymentTermDays is null)
             throw new ExportRefusedException(
                 "FreshBooks exports have no due date, so ChaseBot needs your payment term to know when invoices are due: " +
                 "set Exports:FreshBooks:PaymentTermDays (e.g. 30 for net 30) or pass --payment-term-days 30");
@@ -167,87 +167,56 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         var now = clock.GetUtcNow().UtcDateTime;
         var writer = new LedgerWriter(db, run, format.Source, actor, Today(), now);
 
-        var pendingRejections = new List<RejectedRow>();
-        var keptRejections = new List<RejectedRow>();
-        var notInvoices = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        int rowCount = 0, created = 0, updated = 0, unchanged = 0, rejectedCount = 0;
-        var dueByCurrency = new Dictionary<string, decimal>();
-        decimal notInvoiceBalance = 0;
-        RowReading.ReportTotal? reportTotal = null;
+        var reading = new InvoiceBatchReading(reader, header, rows, batch, run.Id, BatchSize, RejectedKeptInSummary);
+        var lateRejections = new List<RejectedRow>();
+        int created = 0, updated = 0, unchanged = 0, lateRejectedCount = 0;
 
-        void Reject(int line, string reason)
+        // Reading runs on a thread of its own, a batch or two ahead of the writer; the database is touched here only.
+        var handedOver = InvoiceBatchReading.NewChannel();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var read = Task.Run(() => reading.ReadAsync(handedOver.Writer, stop.Token), stop.Token);
+        try
         {
-            var rejected = new RejectedRow { ImportRunId = run.Id, Line = line, Reason = reason };
-            pendingRejections.Add(rejected);
-            if (keptRejections.Count < RejectedKeptInSummary)
-                keptRejections.Add(rejected);
-            rejectedCount++;
-        }
-
-        async Task FlushAsync()
-        {
-            var invoices = batch.TakeAll();
-            foreach (var invoice in invoices)
-                dueByCurrency[invoice.Currency] = dueByCurrency.GetValueOrDefault(invoice.Currency) + invoice.Due;
-            var outcome = await writer.WriteAsync(invoices, pendingRejections, cancellationToken);
-            foreach (var late in outcome.Rejected.Skip(pendingRejections.Count))
+            await foreach (var (invoices, rejectedWhileReading) in handedOver.Reader.ReadAllAsync(stop.Token))
             {
-                if (keptRejections.Count < RejectedKeptInSummary)
-                    keptRejections.Add(late);
-                rejectedCount++;
-            }
-            pendingRejections.Clear();
-            foreach (var note in outcome.Notes)
-                warnings.Add("logged-payment", note);
-            (created, updated, unchanged) = (created + outcome.Created, updated + outcome.Updated, unchanged + outcome.Unchanged);
-            settings.Progress?.Report(new ImportProgress(++batches, created + updated + unchanged));
-        }
-
-        foreach (var row in reader.Rows())
-        {
-            switch (rows.Read(row))
-            {
-                case RowReading.Decoration:
-                    break;
-                case RowReading.ReportTotal total:
-                    reportTotal = total;
-                    break;
-                case RowReading.NotAnInvoice skipped:
-                    rowCount++;
-                    notInvoices[skipped.Type] = notInvoices.GetValueOrDefault(skipped.Type) + 1;
-                    if (Money.TryParse(header.Get(row.Cells, ExportField.Balance), out var credit, out _))
-                        notInvoiceBalance += credit;
-                    break;
-                case RowReading.Rejected rejected:
-                    rowCount++;
-                    Reject(rejected.Line, rejected.Reason);
-                    break;
-                case RowReading.Invoice invoice:
-                    rowCount++;
-                    // Flush between invoices, never inside one, so an invoice's rows meet in the same batch.
-                    if (batch.Count >= BatchSize && !batch.Contains(invoice.Line.Number))
-                        await FlushAsync();
-                    if (batch.Add(invoice.Line) is { } conflict)
-                        Reject(invoice.Line.Line, conflict);
-                    break;
+                var outcome = await writer.WriteAsync(invoices, rejectedWhileReading, cancellationToken);
+                foreach (var late in outcome.Rejected.Skip(rejectedWhileReading.Count))
+                {
+                    if (lateRejections.Count < RejectedKeptInSummary)
+                        lateRejections.Add(late);
+                    lateRejectedCount++;
+                }
+                foreach (var note in outcome.Notes)
+                    warnings.Add("logged-payment", note);
+                (created, updated, unchanged) = (created + outcome.Created, updated + outcome.Updated, unchanged + outcome.Unchanged);
+                settings.Progress?.Report(new ImportProgress(++batches, created + updated + unchanged));
             }
         }
-        await FlushAsync();
+        catch
+        {
+            await stop.CancelAsync(); // the writer failed: the reader stops too, and the writer's failure is the one reported
+            try { await read; }
+            catch (Exception) { /* stopped, or failed too: the writer's failure came first */ }
+            throw;
+        }
+        await read; // a file refused or unreadable part-way: nothing is kept (the transaction is not committed)
 
-        foreach (var (type, count) in notInvoices)
+        var keptRejections = reading.KeptRejections.Concat(lateRejections).OrderBy(r => r.Line).Take(RejectedKeptInSummary).ToList();
+        var (rowCount, rejectedCount) = (reading.RowCount, reading.RejectedCount + lateRejectedCount);
+        foreach (var (type, count) in reading.NotInvoices)
             warnings.Add("not-invoices", $"{Text.Counted.Of(count, "row")} of type '{type}' {(count == 1 ? "is not an invoice and was" : "are not invoices and were")} passed over");
-        if (reportTotal is { Balance: { } reported } && dueByCurrency.Count == 1)
+        if (reading.ReportTotal is { Balance: { } reported } reportTotal && reading.DueByCurrency.Count == 1)
         {
-            var sum = dueByCurrency.Values.Single() + notInvoiceBalance;
+            var sum = reading.DueByCurrency.Values.Single() + reading.NotInvoiceBalance;
             if (sum != reported)
                 warnings.Add("reconcile",
                     $"the report's TOTAL row (line {reportTotal.Line}) says {Money.Format(reported)} but its rows add up to " +
                     $"{Money.Format(sum)}; the rows were imported as they are");
         }
 
-        var invoices = created + updated + unchanged;
+        var invoiceCount = created + updated + unchanged;
         var flagged = 0;
-        if (invoices > 0)
+        if (invoiceCount > 0)
             flagged = await MissingInvoices.FlagAsync(db, writer.NotListed(), actor, now, BatchSize, cancellationToken);
         if (flagged > 0)
             warnings.Add("missing",
@@ -255,11 +224,11 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
                 "not marked paid (status shows them)");
 
         run.Rows = rowCount;
-        run.Invoices = invoices;
+        run.Invoices = invoiceCount;
         (run.Created, run.Updated, run.Unchanged, run.RejectedCount) = (created, updated, unchanged, rejectedCount);
         var summary = new ImportSummary
         {
-            File = run.FileName, Rows = rowCount, Invoices = invoices, Created = created, Updated = updated,
+            File = run.FileName, Rows = rowCount, Invoices = invoiceCount, Created = created, Updated = updated,
             Unchanged = unchanged, RejectedCount = rejectedCount, FlaggedMissing = flagged,
         };
         return (summary, keptRejections);
