@@ -9,8 +9,8 @@ pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 command -v curl >/dev/null || { echo "needs curl" >&2; exit 1; }
 
-dotnet publish "$root/src/Bot" -c Release -o "$work/bot" --nologo -v q >/dev/null
-dotnet publish "$root/src/Worker" -c Release -o "$work/worker" --nologo -v q >/dev/null
+bash "$root/bench/publish.sh" "$root/src/Bot" "$work/bot"
+bash "$root/bench/publish.sh" "$root/src/Worker" "$work/worker"
 dotnet "$work/worker/ChaseBot.Worker.dll" import "$root/samples/exports" --db "$work/ledger.db" >/dev/null
 export ConnectionStrings__Chase="Data Source=$work/ledger.db" Exports__Folder="$root/samples/exports" Logging__LogLevel__Default=Warning
 

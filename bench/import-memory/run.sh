@@ -8,7 +8,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
-dotnet publish "$root/src/Worker" -c Release -o "$work/worker" --nologo -v q >/dev/null
+bash "$root/bench/publish.sh" "$root/src/Worker" "$work/worker"
 dotnet build "$root/bench/ExportGenerator" -c Release -o "$work/gen" --nologo -v q >/dev/null
 
 printf '%-9s %-9s %-10s %-10s %s\n' rows invoices "size MB" "peak MB" seconds

@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 for tool in sqlite3 /usr/bin/time; do command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install sqlite3 time)" >&2; exit 1; }; done
 format="${FORMAT:-xero}"
 
-dotnet publish "$root/src/Worker" -c Release -o "$work/worker" --nologo -v q >/dev/null
+bash "$root/bench/publish.sh" "$root/src/Worker" "$work/worker"
 dotnet build "$root/bench/ExportGenerator" -c Release -o "$work/gen" --nologo -v q >/dev/null
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 # The import's own duration, from its run record: what the Worker service pays (it has already started).

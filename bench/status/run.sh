@@ -13,8 +13,8 @@ trap 'for p in "${pids[@]}"; do pkill -P "$p" 2>/dev/null || true; kill "$p" 2>/
 for tool in wrk python3 sqlite3; do command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install wrk python3 sqlite3)" >&2; exit 1; }; done
 duration="${DURATION:-15}"; connections="${CONNECTIONS:-16}"; secret="bench-signing-secret-0123456789"
 
-dotnet publish "$root/src/Bot" -c Release -o "$work/bot" --nologo -v q >/dev/null
-dotnet publish "$root/src/Worker" -c Release -o "$work/worker" --nologo -v q >/dev/null
+bash "$root/bench/publish.sh" "$root/src/Bot" "$work/bot"
+bash "$root/bench/publish.sh" "$root/src/Worker" "$work/worker"
 dotnet build "$root/bench/ExportGenerator" -c Release -o "$work/gen" --nologo -v q >/dev/null
 dotnet "$work/gen/ExportGenerator.dll" 300000 "$work/a.csv"
 dotnet "$work/gen/ExportGenerator.dll" 300000 "$work/b.csv" --changed 1

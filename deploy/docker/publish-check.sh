@@ -9,11 +9,13 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; r
 trap cleanup EXIT
 cd "$root"
 
-# The Dockerfile's build stage, command for command.
-dotnet restore src/Bot/ChaseBot.Bot.csproj >/dev/null
-dotnet restore src/Worker/ChaseBot.Worker.csproj >/dev/null
-dotnet publish src/Bot/ChaseBot.Bot.csproj -c Release --no-restore -o "$work/app/bot" >/dev/null
-dotnet publish src/Worker/ChaseBot.Worker.csproj -c Release --no-restore -o "$work/app/worker" >/dev/null
+# The Dockerfile's build stage, command for command (TARGETARCH as Docker would set it on this machine).
+TARGETARCH="$(case "$(uname -m)" in aarch64|arm64) echo arm64 ;; *) echo amd64 ;; esac)"
+rid="linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64)"
+dotnet restore src/Bot/ChaseBot.Bot.csproj -r "$rid" >/dev/null
+dotnet restore src/Worker/ChaseBot.Worker.csproj -r "$rid" >/dev/null
+dotnet publish src/Bot/ChaseBot.Bot.csproj -c Release -r "$rid" --no-restore -o "$work/app/bot" >/dev/null
+dotnet publish src/Worker/ChaseBot.Worker.csproj -c Release -r "$rid" --no-restore -o "$work/app/worker" >/dev/null
 
 # Boot both, as the entrypoint would, on loopback with SQLite in a scratch /data.
 mkdir -p "$work/data/exports"
