@@ -29,6 +29,7 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
     private readonly HashSet<string> _numberLabels = header.Format.Aliases.TryGetValue(ExportField.Number, out var labels)
         ? labels.Select(ExportHeader.Normalize).ToHashSet(StringComparer.Ordinal) : [];
     private string? _groupLabel;
+    private readonly Dictionary<ExportField, decimal> _amounts = [];
 
     private static readonly RowReading Decoration = new RowReading.Decoration();
 
@@ -117,7 +118,8 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
         else
             return Reject(row, $"invoice {number} has no due date");
 
-        var amounts = new Dictionary<ExportField, decimal>();
+        var amounts = _amounts; // one per reader, not per row: read within this call only
+        amounts.Clear();
         string? currencyHint = null;
         foreach (var field in AmountFields)
         {

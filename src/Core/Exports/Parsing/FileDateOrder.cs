@@ -18,13 +18,27 @@ public sealed class FileDateOrder(DateOrder configured, Func<(int Line, string T
 {
     private (int Line, string Text, DateOrder Order)? _decidedBy;
 
+    /// <summary>
+    /// Dates already read in the order known now: an export repeats a few hundred dates over all its rows, and reading
+    /// one was a third of turning a row into an invoice. Forgotten when the order is decided, and when it fills.
+    /// </summary>
+    private readonly Dictionary<string, DateOnly> _read = new(StringComparer.Ordinal);
+    private const int ReadKept = 4096;
+
     public DateOrder Order => configured != DateOrder.Unknown ? configured : _decidedBy?.Order ?? DateOrder.Unknown;
 
     /// <summary>Reads a date cell. False when it is not a date; throws <see cref="ExportRefusedException"/> when the file's dates disagree.</summary>
     public bool TryRead(int line, string text, out DateOnly date)
     {
-        if (ExportDate.TryParse(text, Order, out date))
+        if (_read.TryGetValue(text, out date))
             return true;
+        if (ExportDate.TryParse(text, Order, out date))
+        {
+            if (_read.Count >= ReadKept)
+                _read.Clear();
+            _read[text] = date;
+            return true;
+        }
         if (configured != DateOrder.Unknown)
             return ExportDate.Observe(text) is DateEvidence.DayFirst or DateEvidence.MonthFirst ? throw Contradicts(line, text) : false;
         // It did not read in the order known so far (or none is known yet): what does it say about the order?
@@ -35,9 +49,14 @@ public sealed class FileDateOrder(DateOrder configured, Func<(int Line, string T
                 var order = evidence == DateEvidence.DayFirst ? DateOrder.DayFirst : DateOrder.MonthFirst;
                 if (_decidedBy is { } decided && decided.Order != order)
                     throw Disagree(decided, (line, text, order));
-                _decidedBy ??= (line, text, order);
+                if (_decidedBy is null)
+                {
+                    _decidedBy = (line, text, order);
+                    _read.Clear(); // read before the order was known
+                }
                 break;
             case DateEvidence.Either when _decidedBy is null:
+                _read.Clear();
                 _decidedBy = firstDecidingDate() ?? throw new ExportRefusedException(
                     $"cannot tell whether dates like {text} (line {line}) are day-first or month-first: no date in the file " +
                     "has a day above 12. Rerun with --date-order dmy or --date-order mdy (or set Exports:DateOrder)");
