@@ -10,11 +10,11 @@ namespace ChaseBot.Core.Chasing;
 /// <summary>The runner's writes for a case: opening it, recording its proposal, and the rungs and steps it decided.</summary>
 public sealed partial class ChaseRunner
 {
-    private static CollectionCase OpenCase(ChaseDbContext db, ClientView client, string currency, DateOnly today, DateTime at)
+    private static CollectionCase OpenCase(ChaseDbContext db, StepRecorder record, ClientView client, string currency, DateOnly today, DateTime at)
     {
         var opened = new CollectionCase { ClientId = client.Id, Currency = currency, OpenedOn = today, OpenedAt = at };
         db.Cases.Add(opened);
-        db.AuditEntries.Add(new AuditEntry { At = at, Actor = "chase", Action = "case.opened", Subject = client.Name, Details = currency });
+        record.Audit(new AuditEntry { At = at, Actor = "chase", Action = "case.opened", Subject = client.Name, Details = currency });
         return opened;
     }
 
@@ -48,14 +48,13 @@ public sealed partial class ChaseRunner
             };
             db.Proposals.Add(proposal);
         }
-        foreach (var invoice in view.Overdue)
-            proposal.Covers.Add(new ProposalInvoice { InvoiceId = invoice.Id });
+        record.Covers(proposal, view.Overdue.Select(i => i.Id));
         return () =>
         {
             var artifact = EscalationArtifacts.For(step.Id, view, today, settings.Ladder, settings.SenderName);
             OutboxQueue.Add(db, OutboxKey.Proposal(proposal.Id, proposal.Resurfaced), OutboxKinds.Proposal, view.Client.Channel,
                 ChaseMessages.Proposal(proposal.Id, view, step, decision.Reason, artifact, back), at, notBefore);
-            db.AuditEntries.Add(new AuditEntry
+            record.Audit(new AuditEntry
             {
                 At = at, Actor = "chase", Action = resurfaced ? "proposal.resurfaced" : "proposal.created", Subject = view.Client.Name,
                 Details = $"{step.Id} ({string.Join(", ", view.Overdue.Select(i => i.Number))}): {decision.Reason}",
@@ -74,12 +73,21 @@ public sealed partial class ChaseRunner
         });
     }
 
-    /// <summary>The steps one client's chase decided, and their audit entries, written together at the end.</summary>
+    /// <summary>
+    /// The steps, rungs, covered invoices and audit entries one client's chase decided, written together at the end
+    /// (through <see cref="BulkInsert"/>: a first run on a ledger nobody has chased writes about a row an invoice).
+    /// </summary>
     private sealed class StepRecorder
     {
         private readonly List<ChaseStepRecord> _steps = [];
         private readonly List<AuditEntry> _audit = [];
         private readonly List<(long? CaseId, CollectionCase? Opened, CaseStepRecord Rung)> _rungs = [];
+        private readonly List<(Proposal Proposal, long InvoiceId)> _covers = [];
+
+        public void Audit(AuditEntry entry) => _audit.Add(entry);
+
+        /// <summary>The invoices a proposal is about; a new proposal gets its id before they are written.</summary>
+        public void Covers(Proposal proposal, IEnumerable<long> invoiceIds) => _covers.AddRange(invoiceIds.Select(id => (proposal, id)));
 
         /// <summary>A rung of the case; a case opened in this run gets its id before the rungs are written.</summary>
         public void Rung(long? caseId, CollectionCase? opened, ClientView client, string currency, ChaseDecision decision, StepOutcome outcome,
@@ -113,6 +121,8 @@ public sealed partial class ChaseRunner
             foreach (var (caseId, opened, rung) in _rungs)
                 rung.CaseId = caseId ?? opened!.Id;
             await BulkInsert.InsertAsync(db, _rungs.Select(r => r.Rung).ToList(), cancellationToken);
+            await BulkInsert.InsertAsync(db, _covers.Select(c => new ProposalInvoice { ProposalId = c.Proposal.Id, InvoiceId = c.InvoiceId }).ToList(),
+                cancellationToken);
             await BulkInsert.InsertAsync(db, _steps, cancellationToken);
             await BulkInsert.InsertAsync(db, _audit, cancellationToken);
         }

@@ -188,7 +188,7 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
             foreach (var (chased, decided) in Decide(chase, today, admitted))
             {
                 var opened = chased.CaseId is null && decided.Rungs.Any(d => d.Kind is not DecisionKind.Hold)
-                    ? OpenCase(db, client, chased.Currency, today, at)
+                    ? OpenCase(db, record, client, chased.Currency, today, at)
                     : null;
                 needIds |= opened is not null;
                 var caseView = CaseView.From(client, chased, decided.Covered.Select(i => i.InvoiceId));
