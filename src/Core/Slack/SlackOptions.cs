@@ -20,10 +20,11 @@ public sealed class SlackOptions
     public string ResponseUrlPrefix { get; set; } = "https://hooks.slack.com/";
 
     /// <summary>
-    /// The least time between two posts to one channel. Slack allows about one message per second per channel; a
-    /// Slack-compatible server with other limits may set its own.
+    /// The least time between a post's answer and the next post to the same channel (one in flight at a time, see
+    /// <see cref="ChannelPacer"/>). Slack allows about one message per second per channel; a Slack-compatible server
+    /// with other limits may set its own.
     /// </summary>
-    public TimeSpan PostInterval { get; set; } = TimeSpan.FromSeconds(1.1);
+    public TimeSpan PostInterval { get; set; } = ChannelPacer.SlackInterval;
 
     /// <summary>How many channels the outbox posts to at once (each still paced by <see cref="PostInterval"/>).</summary>
     public int ParallelChannels { get; set; } = 8;

@@ -19,36 +19,27 @@ public sealed class SlackPlatform(SlackApiClient api, ChannelPacer pacer, ILogge
         if (message.Replaces is { } posted && posted.Split('/', 2) is [var postedIn, var postedTs])
         {
             // A card already in the channel, rewritten in place (a proposal withdrawn or decided away from its buttons).
-            await pacer.WaitTurnAsync(postedIn, cancellationToken);
-            try
-            {
+            using (await pacer.TurnAsync(postedIn, cancellationToken))
                 await api.UpdateAsync(postedIn, postedTs, BlockKit.Message(content), cancellationToken);
-            }
-            finally
-            {
-                pacer.Completed(postedIn);
-            }
             log.LogInformation("Updated {Kind} {Key} in Slack {Channel} ({Ts})", message.Kind, message.Key, postedIn, postedTs);
             return new Delivered(posted);
         }
         var channel = message.Audience == Audience.Direct
             ? await api.OpenDirectMessageAsync(message.Target, cancellationToken)
             : message.Target;
-        await pacer.WaitTurnAsync(channel, cancellationToken);
         string ts;
-        try
+        using (var turn = await pacer.TurnAsync(channel, cancellationToken))
         {
-            (channel, ts) = await api.PostAsync(channel, BlockKit.Message(content), cancellationToken);
-        }
-        catch (TransientDeliveryException e) when (e.RetryAfter is { } retryAfter)
-        {
-            // Longer than the client waits in-call: the outbox retries later, and the channel stays quiet till then.
-            pacer.Hold(channel, retryAfter);
-            throw;
-        }
-        finally
-        {
-            pacer.Completed(channel);
+            try
+            {
+                (channel, ts) = await api.PostAsync(channel, BlockKit.Message(content), cancellationToken);
+            }
+            catch (TransientDeliveryException e) when (e.RetryAfter is { } retryAfter)
+            {
+                // Longer than the client waits in-call: the outbox retries later, and the channel stays quiet till then.
+                turn.Hold(retryAfter);
+                throw;
+            }
         }
         log.LogInformation("Posted {Kind} {Key} to Slack {Channel} ({Ts})", message.Kind, message.Key, channel, ts);
         return new Delivered($"{channel}/{ts}");

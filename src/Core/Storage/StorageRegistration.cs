@@ -54,18 +54,20 @@ public static class StorageRegistration
                 break;
         }
 
-        // There is no model snapshot: migrations are written by hand because the scaffolding tool
-        // (Microsoft.EntityFrameworkCore.Design) cannot be restored here. MigrationSchemaTests compares the
-        // schema the migrations build with the one the model describes, which is the check this warning makes.
+        // There is no model snapshot: migrations are written by hand and provider-neutral (Migrations/README.md).
+        // MigrationSchemaTests compares the schema the migrations build with the one the model describes, on both
+        // providers, which is the check this warning makes.
         db.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
     }
 
     /// <summary>
     /// Bot and Worker share one SQLite file on a host: wait for the other's write lock rather than fail,
-    /// and use the fsync level that is safe in WAL mode.
+    /// and use the fsync level that is safe in WAL mode. Both settings belong to the connection SQLite opened, which the
+    /// pool hands out again and again: they are set once for each, not on every open (a chat request opens one).
     /// </summary>
     private sealed class SqliteSharingPragmas(int busyTimeoutSeconds) : DbConnectionInterceptor
     {
+        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _applied = new();
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
             Apply(connection);
@@ -79,6 +81,8 @@ public static class StorageRegistration
 
         private void Apply(DbConnection connection)
         {
+            if (connection is SqliteConnection { Handle: { } handle } && !_applied.TryAdd(handle, this))
+                return;
             using var command = connection.CreateCommand();
             command.CommandText = $"PRAGMA busy_timeout = {busyTimeoutSeconds * 1000}; PRAGMA synchronous = NORMAL;";
             command.ExecuteNonQuery();

@@ -34,7 +34,7 @@ public sealed class TeamsPlatform(BotConnectorClient connector, TeamsConversatio
             ? await conversations.PersonalWithAsync(target, cancellationToken) ?? await OpenPersonalAsync(target, cancellationToken)
             : await conversations.FindAsync(target, cancellationToken)
               ?? throw new InvalidOperationException($"no live Teams conversation {target}: add ChaseBot to it (or it was removed)");
-        await _pacer.WaitTurnAsync(reference.ConversationId, cancellationToken);
+        using var turn = await _pacer.TurnAsync(reference.ConversationId, cancellationToken);
         try
         {
             var id = await connector.SendAsync(reference.ServiceUrl, reference.ConversationId, AdaptiveCards.Activity(content), cancellationToken);
@@ -43,17 +43,13 @@ public sealed class TeamsPlatform(BotConnectorClient connector, TeamsConversatio
         }
         catch (TransientDeliveryException e) when (e.RetryAfter is { } retryAfter)
         {
-            _pacer.Hold(reference.ConversationId, retryAfter); // the conversation stays quiet until Teams said it may
+            turn.Hold(retryAfter); // the conversation stays quiet until Teams said it may
             throw;
         }
         catch (ConversationGoneException gone)
         {
             await conversations.RetireAsync(reference.ConversationId, gone.Message, cancellationToken);
             throw new InvalidOperationException($"Teams conversation {reference.ConversationId} is gone ({gone.Message}); its reference is retired");
-        }
-        finally
-        {
-            _pacer.Completed(reference.ConversationId);
         }
     }
 
