@@ -21,4 +21,7 @@ public interface IChatPlatform
     int ParallelChannels => 1;
 
     Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken);
+
+    /// <summary>A drain has delivered all it could: what the platform kept open for it (a mail server connection) may close.</summary>
+    ValueTask DrainedAsync() => ValueTask.CompletedTask;
 }

@@ -58,47 +58,54 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
         var seen = new HashSet<long>();
         using var inFlight = new CancellationTokenSource();
         await using var stopping = cancellationToken.Register(() => inFlight.CancelAfter(InFlightGrace));
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            var now = clock.GetUtcNow().UtcDateTime;
-            List<OutboxMessage> due;
-            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-                due = await db.Outbox.AsNoTracking()
-                    .Where(m => m.DeliveredAt == null && m.DeadLetteredAt == null && m.NotBefore <= now &&
-                                (m.NextAttemptAt == null || m.NextAttemptAt <= now) && (m.ClaimedUntil == null || m.ClaimedUntil < now))
-                    .OrderBy(m => m.NotBefore).ThenBy(m => m.Id).Take(roundSize).ToListAsync(cancellationToken);
-            due.RemoveAll(m => !seen.Add(m.Id));
-            if (due.Count == 0)
-                break;
-            // Each channel's messages in order; channels side by side, as many as the platform allows.
-            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, platform.ParallelChannels) };
-            await Parallel.ForEachAsync(due.GroupBy(m => m.Target), options, async (channel, _) =>
+            while (!cancellationToken.IsCancellationRequested)
             {
-                var token = inFlight.Token;
-                await using var db = await dbFactory.CreateDbContextAsync(token);
-                var queue = db.Database.IsSqlite();
-                foreach (var message in channel)
+                var now = clock.GetUtcNow().UtcDateTime;
+                List<OutboxMessage> due;
+                await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+                    due = await db.Outbox.AsNoTracking()
+                        .Where(m => m.DeliveredAt == null && m.DeadLetteredAt == null && m.NotBefore <= now &&
+                                    (m.NextAttemptAt == null || m.NextAttemptAt <= now) && (m.ClaimedUntil == null || m.ClaimedUntil < now))
+                        .OrderBy(m => m.NotBefore).ThenBy(m => m.Id).Take(roundSize).ToListAsync(cancellationToken);
+                due.RemoveAll(m => !seen.Add(m.Id));
+                if (due.Count == 0)
+                    break;
+                // Each channel's messages in order; channels side by side, as many as the platform allows.
+                var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, platform.ParallelChannels) };
+                await Parallel.ForEachAsync(due.GroupBy(m => m.Target), options, async (channel, _) =>
                 {
-                    if (cancellationToken.IsCancellationRequested)
-                        return; // Stopping: claim nothing more; this channel's rest waits, in order, for the next drain.
-                    var claimedAt = clock.GetUtcNow().UtcDateTime;
-                    var claimed = await WriteAsync(queue, () => db.Outbox
-                        .Where(m => m.Id == message.Id && m.DeliveredAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < claimedAt))
-                        .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, claimedAt + _lease), token));
-                    if (claimed == 0)
-                        continue; // Another Worker has it.
-                    message.ClaimedUntil = claimedAt + _lease;
-                    db.Outbox.Attach(message); // Tracked from here: the lease, as claimed, is its original value.
-                    switch (await SendAsync(db, queue, message, token))
+                    var token = inFlight.Token;
+                    await using var db = await dbFactory.CreateDbContextAsync(token);
+                    var queue = db.Database.IsSqlite();
+                    foreach (var message in channel)
                     {
-                        case true: Interlocked.Increment(ref delivered); break;
-                        case false when message.DeadLetteredAt is not null: Interlocked.Increment(ref dead); break;
-                        default:
-                            Interlocked.Increment(ref retrying);
-                            return; // The channel is struggling (down, or told to wait): its other messages wait for the next drain.
+                        if (cancellationToken.IsCancellationRequested)
+                            return; // Stopping: claim nothing more; this channel's rest waits, in order, for the next drain.
+                        var claimedAt = clock.GetUtcNow().UtcDateTime;
+                        var claimed = await WriteAsync(queue, () => db.Outbox
+                            .Where(m => m.Id == message.Id && m.DeliveredAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < claimedAt))
+                            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, claimedAt + _lease), token));
+                        if (claimed == 0)
+                            continue; // Another Worker has it.
+                        message.ClaimedUntil = claimedAt + _lease;
+                        db.Outbox.Attach(message); // Tracked from here: the lease, as claimed, is its original value.
+                        switch (await SendAsync(db, queue, message, token))
+                        {
+                            case true: Interlocked.Increment(ref delivered); break;
+                            case false when message.DeadLetteredAt is not null: Interlocked.Increment(ref dead); break;
+                            default:
+                                Interlocked.Increment(ref retrying);
+                                return; // The channel is struggling (down, or told to wait): its other messages wait for the next drain.
+                        }
                     }
-                }
-            });
+                });
+            }
+        }
+        finally
+        {
+            await platform.DrainedAsync(); // a mail connection kept for the next email is closed
         }
         return new DrainSummary(delivered, retrying, dead);
     }

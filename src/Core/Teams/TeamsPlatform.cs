@@ -84,4 +84,13 @@ public sealed class ChatRouter(IChatPlatform channels, TeamsPlatform? teams, ICh
             TargetPlatform.Slack => channels.SendAsync(message, content, cancellationToken),
         };
     }
+
+    public async ValueTask DrainedAsync()
+    {
+        await channels.DrainedAsync();
+        if (teams is not null)
+            await ((IChatPlatform)teams).DrainedAsync();
+        if (email is not null)
+            await email.DrainedAsync();
+    }
 }

@@ -79,6 +79,29 @@ public sealed class EmailSendingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_drains_emails_go_over_one_connection_and_a_failed_one_is_not_tried_again_on_it()
+    {
+        foreach (var name in new[] { "Kauri Digital Ltd", "Blue Ridge Outfitters", "Harbour Light Studio" })
+        {
+            var tag = name.Split(' ')[0].ToLowerInvariant();
+            var client = await _h.ClientAsync(name, c => (c.BillingEmail, c.Channel) = ($"ap@{tag}.example", $"C0{tag.ToUpperInvariant()}"));
+            await _h.InvoiceAsync(client, $"INV-{tag}", 15, 1200m);
+        }
+        var (runner, _, drainer) = Wired(Email());
+        await runner.RunAsync();
+        _mail.TemporaryFailures = 1; // the first message is told to try again later (451)
+
+        await drainer.DrainAsync();
+
+        Assert.Equal(2, _mail.Received.Count);
+        Assert.Single(_mail.Received.Select(m => m.Session).Distinct()); // the two after the refusal share one connection
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        await drainer.DrainAsync();
+        Assert.Equal(3, _mail.Received.Count);
+        Assert.Equal(2, _mail.Received.Select(m => m.Session).Distinct().Count()); // a later drain opens its own
+    }
+
+    [Fact]
     public async Task Without_Email_SendReminders_nothing_is_emailed_and_the_draft_stays_in_chat()
     {
         await KauriAsync(daysLate: 3);

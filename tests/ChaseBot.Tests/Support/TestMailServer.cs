@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using MimeKit;
 using SmtpServer;
 using SmtpServer.Mail;
@@ -10,8 +11,8 @@ using SmtpServer.Storage;
 
 namespace ChaseBot.Tests.Support;
 
-/// <summary>What the mail server accepted: the envelope as sent over SMTP, and the message as parsed.</summary>
-public sealed record ReceivedMail(string MailFrom, IReadOnlyList<string> RcptTo, MimeMessage Message);
+/// <summary>What the mail server accepted: the envelope as sent over SMTP, the message as parsed, and which SMTP session (connection) brought it.</summary>
+public sealed record ReceivedMail(string MailFrom, IReadOnlyList<string> RcptTo, MimeMessage Message, int Session = 0);
 
 /// <summary>
 /// A real SMTP server (the SmtpServer library) on 127.0.0.1, started and stopped by the test like its PostgreSQL:
@@ -23,6 +24,8 @@ public sealed class TestMailServer : IAsyncDisposable, IMessageStore, IMailboxFi
     private Task _running = Task.CompletedTask;
 
     public int Port { get; private set; }
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ISessionContext, StrongBox<int>> _sessions = new();
+    private int _sessionCount;
     public ConcurrentQueue<ReceivedMail> Received { get; } = new();
     /// <summary>Mailboxes answered with "550 mailbox unavailable".</summary>
     public ConcurrentDictionary<string, bool> Unknown { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -68,7 +71,8 @@ public sealed class TestMailServer : IAsyncDisposable, IMessageStore, IMailboxFi
             return new SmtpResponse((SmtpReplyCode)451, "try again later");
         await using var stream = new MemoryStream(buffer.ToArray());
         var message = await MimeMessage.LoadAsync(stream, cancellationToken);
-        Received.Enqueue(new ReceivedMail(Address(transaction.From), transaction.To.Select(Address).ToList(), message));
+        var session = _sessions.GetValue(context, _ => new StrongBox<int>(Interlocked.Increment(ref _sessionCount))).Value;
+        Received.Enqueue(new ReceivedMail(Address(transaction.From), transaction.To.Select(Address).ToList(), message, session));
         return SmtpResponse.Ok;
     }
 
