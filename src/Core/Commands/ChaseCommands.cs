@@ -64,7 +64,15 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
     };
 
     private readonly ILogger _log = log ?? NullLogger<ChaseCommands>.Instance;
-    private readonly Reports.StatusCache<(string Filter, DateOnly Today), CommandReply> _statusAnswers = new(changes);
+    private readonly Reports.StatusCache<(string Filter, DateOnly Today), CommandReply> _statusAnswers = new(changes, clock,
+        saidAsOf: (reply, at) => reply with
+        {
+            Message = reply.Message with
+            {
+                Lines = [.. reply.Message.Lines, $"These figures are as of {TimeZoneInfo.ConvertTime(at, chase.Calendar.Zone):HH:mm:ss}: " +
+                                                 "the ledger changed a moment ago and is being read again. Ask again for the latest."],
+            },
+        });
 
     public async Task<CommandReply> HandleAsync(string text, CommandContext context, CancellationToken cancellationToken = default)
     {

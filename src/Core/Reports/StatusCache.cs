@@ -8,13 +8,19 @@ namespace ChaseBot.Core.Reports;
 /// committed since an answer was computed (<see cref="LedgerChanges"/>) the same answer is given again: on 100,000
 /// invoices under load that is most of what the Bot serves. When the ledger moves, one request per question and
 /// version computes; others asking the same question of the same version wait for that answer rather than piling the
-/// same scan onto the database. Nobody is given an answer older than the commits made before they asked
-/// (docs/guarantees.md, 8).
+/// same scan onto the database. Nobody is given an answer older than the commits made before they asked without
+/// being told (docs/guarantees.md, 8): when the new answer takes longer than <paramref name="patience"/> (the whole
+/// ledger's summary, while an import commits again and again), the one before is given, saying when it was true.
 /// </summary>
+/// <param name="saidAsOf">An answer from before, made to say the moment it was true at.</param>
 /// <param name="capacity">Answers kept (one per question asked: a filter and a day); all are dropped when it is reached.</param>
-public sealed class StatusCache<TQuestion, TAnswer>(LedgerChanges? changes, int capacity = 1000) where TQuestion : notnull
+public sealed class StatusCache<TQuestion, TAnswer>(LedgerChanges? changes, TimeProvider clock,
+    Func<TAnswer, DateTimeOffset, TAnswer>? saidAsOf = null, TimeSpan? patience = null, int capacity = 1000) where TQuestion : notnull
 {
-    private readonly ConcurrentDictionary<TQuestion, (long Version, TAnswer Answer)> _kept = new();
+    public static readonly TimeSpan DefaultPatience = TimeSpan.FromMilliseconds(100);
+
+    private readonly TimeSpan _patience = patience ?? DefaultPatience;
+    private readonly ConcurrentDictionary<TQuestion, (long Version, TAnswer Answer, DateTimeOffset At)> _kept = new();
     private readonly ConcurrentDictionary<(TQuestion Question, long Version), Task<TAnswer>> _computing = new();
 
     public async Task<TAnswer> AnswerAsync(TQuestion question, Func<CancellationToken, Task<TAnswer>> compute, CancellationToken cancellationToken)
@@ -27,14 +33,25 @@ public sealed class StatusCache<TQuestion, TAnswer>(LedgerChanges? changes, int 
         var mine = new TaskCompletionSource<TAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
         var running = _computing.GetOrAdd((question, version), mine.Task);
         if (running != mine.Task)
-            return await running.WaitAsync(cancellationToken);
+        {
+            if (saidAsOf is null || kept.Answer is null)
+                return await running.WaitAsync(cancellationToken);
+            using var waited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (await Task.WhenAny(running, Task.Delay(_patience, clock, waited.Token)) == running)
+            {
+                await waited.CancelAsync();
+                return await running;
+            }
+            return saidAsOf(kept.Answer, kept.At);
+        }
         try
         {
+            var computedAt = clock.GetUtcNow(); // the answer is true as of when it began to be read
             var answer = await compute(cancellationToken);
             if (_kept.Count >= capacity)
                 _kept.Clear();
             // Versions only grow: an answer computed for an older one (its asker was slow) does not replace a newer.
-            _kept.AddOrUpdate(question, (version, answer), (_, held) => held.Version > version ? held : (version, answer));
+            _kept.AddOrUpdate(question, (version, answer, computedAt), (_, held) => held.Version > version ? held : (version, answer, computedAt));
             mine.SetResult(answer);
             return answer;
         }

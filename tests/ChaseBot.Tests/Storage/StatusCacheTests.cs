@@ -32,7 +32,7 @@ public sealed class StatusCacheTests : IDisposable
     [Fact]
     public async Task An_answer_is_served_again_until_a_commit_then_computed_once_for_everyone_asking_meanwhile_and_never_older()
     {
-        var cache = new StatusCache<string, string>(_changes);
+        var cache = new StatusCache<string, string>(_changes, TimeProvider.System);
         var computed = 0;
         Task<string> Compute(CancellationToken _) => Task.FromResult($"answer {++computed}");
 
@@ -63,7 +63,7 @@ public sealed class StatusCacheTests : IDisposable
     [Fact]
     public async Task Those_waiting_for_a_first_answer_share_one_computation_and_its_failure()
     {
-        var cache = new StatusCache<string, string>(_changes);
+        var cache = new StatusCache<string, string>(_changes, TimeProvider.System);
         var release = new TaskCompletionSource<string>();
         var computations = 0;
         Task<string> Compute(CancellationToken _) { computations++; return release.Task; }
@@ -77,5 +77,35 @@ public sealed class StatusCacheTests : IDisposable
         Assert.Equal(1, computations);
         // A failure is not kept: the next asker computes.
         Assert.Equal("fine", await cache.AnswerAsync("status", _ => Task.FromResult("fine"), default));
+    }
+
+    [Fact]
+    public async Task An_answer_that_takes_longer_than_the_patience_is_stood_in_for_by_the_one_before_saying_when_it_was_true()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-28T09:00:00Z"));
+        var cache = new StatusCache<string, string>(_changes, clock, saidAsOf: (answer, at) => $"{answer}, as of {at:HH:mm:ss}",
+            patience: TimeSpan.FromMilliseconds(100));
+        Assert.Equal("before", await cache.AnswerAsync("status", _ => Task.FromResult("before"), default));
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await CommitAsync("Kauri Digital Ltd");
+        var release = new TaskCompletionSource();
+        var slow = cache.AnswerAsync("status", async _ => { await release.Task; return "after"; }, default);
+        if (TestDatabase.OnPostgres)
+        {
+            release.SetResult(); // PostgreSQL's version may move again in between: only the new answer is certain
+            Assert.Equal("after", await slow);
+            return;
+        }
+        var impatient = cache.AnswerAsync("status", _ => Task.FromResult("never computed"), default);
+        await Task.Delay(50);
+        Assert.False(impatient.IsCompleted); // waits for the new answer first
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal("before, as of 09:00:00", await impatient);
+
+        var patient = cache.AnswerAsync("status", _ => Task.FromResult("never computed"), default);
+        release.SetResult();
+        Assert.Equal("after", await patient);
+        Assert.Equal("after", await slow);
     }
 }
