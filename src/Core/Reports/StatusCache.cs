@@ -17,33 +17,46 @@ namespace ChaseBot.Core.Reports;
 public sealed class StatusCache<TQuestion, TAnswer>(LedgerChanges? changes, TimeProvider clock,
     Func<TAnswer, DateTimeOffset, TAnswer>? saidAsOf = null, TimeSpan? patience = null, int capacity = 1000) where TQuestion : notnull
 {
-    public static readonly TimeSpan DefaultPatience = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan DefaultPatience = TimeSpan.FromMilliseconds(20);
 
     private readonly TimeSpan _patience = patience ?? DefaultPatience;
     private readonly ConcurrentDictionary<TQuestion, (long Version, TAnswer Answer, DateTimeOffset At)> _kept = new();
-    private readonly ConcurrentDictionary<(TQuestion Question, long Version), Task<TAnswer>> _computing = new();
+    /// <summary>The one computation of each question running now, and the version it reads.</summary>
+    private readonly ConcurrentDictionary<TQuestion, (Task<TAnswer> Answer, long Version)> _computing = new();
 
     public async Task<TAnswer> AnswerAsync(TQuestion question, Func<CancellationToken, Task<TAnswer>> compute, CancellationToken cancellationToken)
     {
         // Read before computing: a commit made while the answer is computed moves the version past it.
         if (changes?.Version() is not { } version)
             return await compute(cancellationToken); // the database cannot say whether it changed
-        if (_kept.TryGetValue(question, out var kept) && kept.Version == version)
-            return kept.Answer;
-        var mine = new TaskCompletionSource<TAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var running = _computing.GetOrAdd((question, version), mine.Task);
-        if (running != mine.Task)
+        while (true)
         {
-            if (saidAsOf is null || kept.Answer is null)
-                return await running.WaitAsync(cancellationToken);
-            using var waited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            if (await Task.WhenAny(running, Task.Delay(_patience, clock, waited.Token)) == running)
+            var found = _kept.TryGetValue(question, out var kept);
+            if (found && kept.Version >= version)
+                return kept.Answer;
+            // One computation of a question at a time, whatever version it reads: when commits follow each other
+            // (an import commits several times), computations of the whole ledger would otherwise pile up on the CPU.
+            var mine = new TaskCompletionSource<TAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var running = _computing.GetOrAdd(question, (mine.Task, version));
+            if (running.Answer == mine.Task)
+                return await ComputeAsync(question, version, compute, mine, cancellationToken);
+            if (saidAsOf is not null && found)
             {
+                using var waited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                if (await Task.WhenAny(running.Answer, Task.Delay(_patience, clock, waited.Token)) != running.Answer)
+                    return saidAsOf(kept.Answer, kept.At);
                 await waited.CancelAsync();
-                return await running;
             }
-            return saidAsOf(kept.Answer, kept.At);
+            var answer = await running.Answer.WaitAsync(cancellationToken);
+            if (running.Version >= version)
+                return answer;
+            // That one read the ledger before this question's commit: look again, and compute if nobody is.
         }
+    }
+
+    private async Task<TAnswer> ComputeAsync(TQuestion question, long version, Func<CancellationToken, Task<TAnswer>> compute,
+        TaskCompletionSource<TAnswer> mine, CancellationToken cancellationToken)
+    {
         try
         {
             var computedAt = clock.GetUtcNow(); // the answer is true as of when it began to be read
@@ -63,7 +76,7 @@ public sealed class StatusCache<TQuestion, TAnswer>(LedgerChanges? changes, Time
         }
         finally
         {
-            _computing.TryRemove(KeyValuePair.Create((question, version), mine.Task));
+            _computing.TryRemove(KeyValuePair.Create(question, (mine.Task, version)));
         }
     }
 }

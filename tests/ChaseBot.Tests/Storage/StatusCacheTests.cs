@@ -108,4 +108,34 @@ public sealed class StatusCacheTests : IDisposable
         Assert.Equal("after", await patient);
         Assert.Equal("after", await slow);
     }
+
+    [Fact]
+    public async Task A_question_is_computed_once_at_a_time_and_one_asked_after_a_commit_gets_an_answer_read_after_it()
+    {
+        if (TestDatabase.OnPostgres)
+            return; // the version may move with other tests' writes there; the order of computations is what is tested
+        var cache = new StatusCache<string, string>(_changes, TimeProvider.System);
+        var (running, most, computed) = (0, 0, 0);
+        var gates = new[] { new TaskCompletionSource(), new TaskCompletionSource() };
+        async Task<string> Compute(CancellationToken _)
+        {
+            var n = Interlocked.Increment(ref computed);
+            most = Math.Max(most, Interlocked.Increment(ref running));
+            await gates[n - 1].Task;
+            Interlocked.Decrement(ref running);
+            return $"answer {n}";
+        }
+
+        var first = cache.AnswerAsync("status", Compute, default);
+        await CommitAsync("Kauri Digital Ltd"); // committed while the first is read
+        var second = cache.AnswerAsync("status", Compute, default);
+        await Task.Delay(50);
+        Assert.Equal(1, computed); // not a second computation beside the first
+        gates[0].SetResult();
+        Assert.Equal("answer 1", await first);
+        await Task.Delay(50);
+        gates[1].SetResult();
+        Assert.Equal("answer 2", await second); // the first read the ledger before the commit: the second reads it again
+        Assert.Equal(1, most);
+    }
 }
