@@ -16,13 +16,6 @@ public sealed class LedgerChangesTests : IDisposable
 
     public void Dispose() => _db.Dispose();
 
-    private async Task AddClientAsync(string name)
-    {
-        await using var db = _db.Open();
-        db.Clients.Add(new Client { Name = name, NormalizedName = Client.Normalize(name), CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow });
-        await db.SaveChangesAsync();
-    }
-
     [Fact]
     public async Task The_version_moves_with_every_commit_from_another_connection_and_not_with_reads()
     {
@@ -37,13 +30,13 @@ public sealed class LedgerChangesTests : IDisposable
         if (!TestDatabase.OnPostgres)
             Assert.Equal(before, changes.Version());
 
-        await AddClientAsync("Kauri Digital Ltd");
+        await _db.CommitClientAsync("Kauri Digital Ltd");
         var afterOne = changes.Version();
         Assert.NotEqual(before, afterOne);
         if (!TestDatabase.OnPostgres)
             Assert.Equal(afterOne, changes.Version());
 
-        await AddClientAsync("Blue Ridge Outfitters");
+        await _db.CommitClientAsync("Blue Ridge Outfitters");
         Assert.NotEqual(afterOne, changes.Version());
     }
 

@@ -22,13 +22,6 @@ public sealed class StatusCacheTests : IDisposable
         _db.Dispose();
     }
 
-    private async Task CommitAsync(string name)
-    {
-        await using var db = _db.Open();
-        db.Clients.Add(new Client { Name = name, NormalizedName = Client.Normalize(name), CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow });
-        await db.SaveChangesAsync();
-    }
-
     [Fact]
     public async Task An_answer_is_served_again_until_a_commit_then_computed_once_for_everyone_asking_meanwhile_and_never_older()
     {
@@ -40,7 +33,7 @@ public sealed class StatusCacheTests : IDisposable
         if (!TestDatabase.OnPostgres) // PostgreSQL's version may move with other tests' writes: only the commit below is certain
             Assert.Equal("answer 1", await cache.AnswerAsync("status", Compute, default));
 
-        await CommitAsync("Kauri Digital Ltd");
+        await _db.CommitClientAsync("Kauri Digital Ltd");
         var release = new TaskCompletionSource();
         var slow = cache.AnswerAsync("status", async _ => { await release.Task; return $"answer {++computed}"; }, default);
         // While it is recomputed, the same question waits for the new answer (never the one from before the commit);
@@ -88,7 +81,7 @@ public sealed class StatusCacheTests : IDisposable
         Assert.Equal("before", await cache.AnswerAsync("status", _ => Task.FromResult("before"), default));
 
         clock.Advance(TimeSpan.FromMinutes(1));
-        await CommitAsync("Kauri Digital Ltd");
+        await _db.CommitClientAsync("Kauri Digital Ltd");
         var release = new TaskCompletionSource();
         var slow = cache.AnswerAsync("status", async _ => { await release.Task; return "after"; }, default);
         if (TestDatabase.OnPostgres)
@@ -127,7 +120,7 @@ public sealed class StatusCacheTests : IDisposable
         }
 
         var first = cache.AnswerAsync("status", Compute, default);
-        await CommitAsync("Kauri Digital Ltd"); // committed while the first is read
+        await _db.CommitClientAsync("Kauri Digital Ltd"); // committed while the first is read
         var second = cache.AnswerAsync("status", Compute, default);
         await Task.Delay(50);
         Assert.Equal(1, computed); // not a second computation beside the first

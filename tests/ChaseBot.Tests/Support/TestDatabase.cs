@@ -49,6 +49,17 @@ public sealed class TestDatabase : IDisposable
 
     public ChaseDbContext Open() => new(Options);
 
+    /// <summary>Commits a new client on a connection of its own: a change made from elsewhere, as another process would.</summary>
+    public async Task CommitClientAsync(string name)
+    {
+        await using var db = Open();
+        db.Clients.Add(new Core.Ledger.Client
+        {
+            Name = name, NormalizedName = Core.Ledger.Client.Normalize(name), CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+        });
+        await db.SaveChangesAsync();
+    }
+
     public IDbContextFactory<ChaseDbContext> Factory => new OptionsFactory(Options);
 
     /// <summary>An importer on this database, with a fake clock, counting days in UTC.</summary>
