@@ -78,13 +78,13 @@ public static class LedgerStatus
     {
         var invoices = db.Invoices.AsNoTracking();
         var includeSettled = query.IncludeSettled;
+        IAsyncEnumerable<StatusRow>? rows = null;
         if (!string.IsNullOrWhiteSpace(query.ClientOrInvoice))
         {
             var text = query.ClientOrInvoice.Trim();
-            var byNumber = invoices.Where(i => i.Number == text);
-            if (await byNumber.AnyAsync(cancellationToken))
+            if (await Queries(db).NumberExists(db, text, cancellationToken))
             {
-                invoices = byNumber;
+                invoices = invoices.Where(i => i.Number == text);
                 includeSettled = true; // Asked about one invoice: show it whatever its state.
             }
             else
@@ -93,6 +93,9 @@ public static class LedgerStatus
                 if (client is null)
                     return null;
                 invoices = invoices.Where(i => i.ClientId == client);
+                // The question chat asks most, a client's outstanding invoices, is compiled once (bench/README.md).
+                if (!includeSettled)
+                    rows = Queries(db).ClientOutstanding(db, client.Value);
             }
         }
         if (!includeSettled)
@@ -101,17 +104,7 @@ public static class LedgerStatus
         var lines = new List<StatusReportLine>();
         var totals = new Dictionary<string, decimal[]>();
         var counts = new Dictionary<string, int>();
-        var rows = invoices
-            .OrderBy(i => i.Client.Name).ThenBy(i => i.DueDate).ThenBy(i => i.Number)
-            .Select(i => new
-            {
-                i.Number, i.Source, Client = i.Client.Name, i.Currency, i.Total, i.AmountPaid, i.AmountDue, i.DueDate,
-                i.Status, i.MissingSince, i.SnoozedUntil,
-                Disputed = i.Disputes.Any(d => d.ResolvedAt == null),
-                PromisedFor = i.Promises.Where(p => p.Kept == null).Max(p => (DateOnly?)p.PromisedFor),
-                ClientPaused = i.Client.IsPaused, ClientPausedUntil = i.Client.PausedUntil,
-            })
-            .AsAsyncEnumerable();
+        rows ??= invoices.OrderBy(i => i.Client.Name).ThenBy(i => i.DueDate).ThenBy(i => i.Number).Select(RowOf).AsAsyncEnumerable();
         await foreach (var i in rows.WithCancellation(cancellationToken))
         {
             var outstanding = i.Status.IsOutstanding();
@@ -139,6 +132,41 @@ public static class LedgerStatus
         return new LedgerStatusReport(query.AsOf, query.ClientOrInvoice, lines, currencyTotals);
     }
 
+    /// <summary>One invoice's line as status reads it.</summary>
+    private sealed record StatusRow(string Number, string Source, string Client, string Currency, decimal Total, decimal AmountPaid,
+        decimal AmountDue, DateOnly DueDate, InvoiceStatus Status, DateTime? MissingSince, DateOnly? SnoozedUntil, bool Disputed,
+        DateOnly? PromisedFor, bool ClientPaused, DateOnly? ClientPausedUntil);
+
+    private static readonly System.Linq.Expressions.Expression<Func<Invoice, StatusRow>> RowOf = i => new StatusRow(
+        i.Number, i.Source, i.Client.Name, i.Currency, i.Total, i.AmountPaid, i.AmountDue, i.DueDate, i.Status, i.MissingSince,
+        i.SnoozedUntil, i.Disputes.Any(d => d.ResolvedAt == null), i.Promises.Where(p => p.Kept == null).Max(p => (DateOnly?)p.PromisedFor),
+        i.Client.IsPaused, i.Client.PausedUntil);
+
+    /// <summary>
+    /// The queries chat asks most, compiled once: a different client's status on every request spent a quarter of its
+    /// time translating the same LINQ again (bench/README.md). A compiled query belongs to one model, and a process that
+    /// builds several hosts (the tests) has several models, so each model gets its own.
+    /// </summary>
+    private sealed class Compiled
+    {
+        public readonly Func<ChaseDbContext, string, CancellationToken, Task<bool>> NumberExists =
+            EF.CompileAsyncQuery((ChaseDbContext db, string number, CancellationToken _) => db.Invoices.Any(i => i.Number == number));
+
+        public readonly Func<ChaseDbContext, string, CancellationToken, Task<long?>> ClientNamed =
+            EF.CompileAsyncQuery((ChaseDbContext db, string normalized, CancellationToken _) =>
+                db.Clients.Where(c => c.NormalizedName == normalized).Select(c => (long?)c.Id).FirstOrDefault());
+
+        public readonly Func<ChaseDbContext, long, IAsyncEnumerable<StatusRow>> ClientOutstanding =
+            EF.CompileAsyncQuery((ChaseDbContext db, long client) => db.Invoices.AsNoTracking()
+                .Where(i => i.ClientId == client && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid))
+                .OrderBy(i => i.Client.Name).ThenBy(i => i.DueDate).ThenBy(i => i.Number)
+                .Select(RowOf));
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Compiled> CompiledFor = new();
+
+    private static Compiled Queries(ChaseDbContext db) => CompiledFor.GetValue(db.Model, _ => new Compiled());
+
     /// <summary>
     /// The client a person means: the exact name (any case or spacing), else the one client whose name starts with
     /// the words ("Kauri"), else the one whose name contains them; null when none or several do.
@@ -146,8 +174,7 @@ public static class LedgerStatus
     public static async Task<long?> FindClientAsync(ChaseDbContext db, string text, CancellationToken cancellationToken)
     {
         var normalized = Client.Normalize(text);
-        var exact = await db.Clients.AsNoTracking().Where(c => c.NormalizedName == normalized)
-            .Select(c => (long?)c.Id).FirstOrDefaultAsync(cancellationToken);
+        var exact = await Queries(db).ClientNamed(db, normalized, cancellationToken);
         if (exact is not null || normalized.Length < 3)
             return exact;
         foreach (var matching in new Func<IQueryable<Client>, IQueryable<Client>>[]
