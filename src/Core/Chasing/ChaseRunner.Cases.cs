@@ -2,8 +2,6 @@ using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ChaseBot.Core.Chasing;
 

@@ -64,8 +64,11 @@ public static class BulkInsert
         }
     }
 
-    private static Type ProviderType(IProperty property, RelationalTypeMapping mapping) =>
-        Nullable.GetUnderlyingType(mapping.Converter?.ProviderClrType ?? property.ClrType) ?? mapping.Converter?.ProviderClrType ?? property.ClrType;
+    private static Type ProviderType(IProperty property, RelationalTypeMapping mapping)
+    {
+        var type = mapping.Converter?.ProviderClrType ?? property.ClrType;
+        return Nullable.GetUnderlyingType(type) ?? type;
+    }
 
     /// <summary>The value as the database gets it: after the model's conversion (an enum stored as its name, say).</summary>
     private static object? ProviderValue<T>(IProperty property, RelationalTypeMapping mapping, T row) where T : class
