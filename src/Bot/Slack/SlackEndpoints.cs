@@ -1,3 +1,5 @@
+using ChaseBot.Core.Slack;
+
 namespace ChaseBot.Bot.Slack;
 
 public static class SlackEndpoints
@@ -5,7 +7,13 @@ public static class SlackEndpoints
     public static IServiceCollection AddSlackEndpoints(this IServiceCollection services)
     {
         services.AddSingleton<SlackReplayGuard>();
-        services.AddHttpClient<SlackFollowUps>(http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton(sp => new SlackFollowUps(ChaseBot.Core.Delivery.LongLivedHttp.Client(TimeSpan.FromSeconds(10)),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SlackOptions>>(), sp.GetRequiredService<ILogger<SlackFollowUps>>()));
+        services.AddSingleton<SlackReceipts>();
+        services.AddSingleton<SlackHomeTab>();
+        services.AddSingleton<SlackInbound>();
+        // Socket Mode: the Bot opens Slack's connections itself when Slack:AppToken is set (it does nothing otherwise).
+        services.AddHostedService<SocketMode.SocketModeClient>();
         return services;
     }
 
@@ -19,6 +27,7 @@ public static class SlackEndpoints
         var slack = app.MapGroup("/slack");
         slack.MapPost("/commands", SlashCommandEndpoint.HandleAsync);
         slack.MapPost("/interactions", InteractionEndpoint.HandleAsync);
+        slack.MapPost("/events", EventsEndpoint.HandleAsync);
         return app;
     }
 }

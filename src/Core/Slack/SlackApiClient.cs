@@ -66,16 +66,34 @@ public sealed class SlackApiClient
         return result["channel"]?["id"]?.GetValue<string>() ?? throw new SlackApiException("conversations.open", "no channel in the answer");
     }
 
+    /// <summary>Shows a person the app's Home tab (views.publish; needs no extra scope beyond the bot token).</summary>
+    public Task PublishHomeAsync(string user, JsonObject view, CancellationToken cancellationToken) =>
+        CallAsync("views.publish", new JsonObject { ["user_id"] = user, ["view"] = view }, cancellationToken);
+
+    /// <summary>
+    /// Socket Mode: a WebSocket URL to connect to (apps.connections.open, with the app-level token). Each URL is a
+    /// single-use ticket, so every connection and reconnection asks for its own.
+    /// </summary>
+    public async Task<Uri> OpenSocketAsync(CancellationToken cancellationToken)
+    {
+        var result = await _retry.ExecuteAsync(async token => await SendOnceAsync("apps.connections.open", [], token, _options.AppToken),
+            cancellationToken);
+        return Uri.TryCreate(result["url"]?.GetValue<string>(), UriKind.Absolute, out var url) && url.Scheme is "wss" or "ws"
+            ? url
+            : throw new SlackApiException("apps.connections.open", "no WebSocket URL in the answer");
+    }
+
     public Task<JsonObject> CallAsync(string method, JsonObject body, CancellationToken cancellationToken) =>
         _retry.ExecuteAsync(async token => await SendOnceAsync(method, body, token), cancellationToken).AsTask();
 
-    private async Task<JsonObject> SendOnceAsync(string method, JsonObject body, CancellationToken cancellationToken)
+    /// <param name="bearer">The token the method takes: the bot token, or for apps.* the app-level token.</param>
+    private async Task<JsonObject> SendOnceAsync(string method, JsonObject body, CancellationToken cancellationToken, string? bearer = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, method)
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.BotToken);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer ?? _options.BotToken);
         HttpResponseMessage response;
         try
         {

@@ -2,7 +2,11 @@ using Microsoft.Extensions.Options;
 
 namespace ChaseBot.Core.Slack;
 
-/// <summary>Section "Slack". Secrets come from the environment (Slack__BotToken, Slack__SigningSecret), never the repository.</summary>
+/// <summary>
+/// Section "Slack". Secrets come from the environment (Slack__BotToken, Slack__SigningSecret, Slack__AppToken), never
+/// the repository. Requests reach the Bot one of two ways: over HTTP to /slack/* (signed with the signing secret), or
+/// through Socket Mode, where the Bot opens the connections itself with the app-level token and needs no public address.
+/// </summary>
 public sealed class SlackOptions
 {
     public const string Section = "Slack";
@@ -12,6 +16,18 @@ public sealed class SlackOptions
 
     /// <summary>Verifies that requests to /slack/* come from Slack.</summary>
     public string? SigningSecret { get; set; }
+
+    /// <summary>
+    /// xapp-… app-level token with connections:write. When set, the Bot takes Slack's requests through Socket Mode
+    /// (WebSocket connections it opens itself) instead of waiting for them on /slack/*.
+    /// </summary>
+    public string? AppToken { get; set; }
+
+    /// <summary>
+    /// Socket Mode connections each Bot holds at once. Slack sends each request to one of an app's connections (at most
+    /// 10 in all), so with two a connection being refreshed never leaves the Bot unreachable.
+    /// </summary>
+    public int SocketConnections { get; set; } = 2;
 
     /// <summary>Slack's Web API; tests and self-hosted proxies point it elsewhere.</summary>
     public string ApiBaseUrl { get; set; } = "https://slack.com/api/";
@@ -30,6 +46,8 @@ public sealed class SlackOptions
     public int ParallelChannels { get; set; } = 8;
 
     public bool Enabled => !string.IsNullOrWhiteSpace(BotToken);
+
+    public bool SocketMode => !string.IsNullOrWhiteSpace(AppToken);
 }
 
 public sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
@@ -39,12 +57,18 @@ public sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
         var failures = new List<string>();
         var hasToken = !string.IsNullOrWhiteSpace(o.BotToken);
         var hasSecret = !string.IsNullOrWhiteSpace(o.SigningSecret);
-        if (hasToken != hasSecret)
-            failures.Add(hasToken
-                ? "Slack:BotToken is set but Slack:SigningSecret is not: ChaseBot could post but not verify Slack's requests. Set both (Slack__SigningSecret)."
-                : "Slack:SigningSecret is set but Slack:BotToken is not: set both (Slack__BotToken), or neither to use the console.");
+        // Socket Mode needs no signing secret: the connection itself is authenticated by the app token.
+        if (hasToken && !hasSecret && !o.SocketMode)
+            failures.Add("Slack:BotToken is set but neither Slack:AppToken (Socket Mode) nor Slack:SigningSecret (requests over HTTP) is: " +
+                         "ChaseBot could post but not take Slack's requests. Set Slack__AppToken, or Slack__SigningSecret.");
+        if (!hasToken && (hasSecret || o.SocketMode))
+            failures.Add($"Slack:{(o.SocketMode ? "AppToken" : "SigningSecret")} is set but Slack:BotToken is not: set Slack__BotToken too, or neither to use the console.");
         if (hasToken && !o.BotToken!.StartsWith("xoxb-", StringComparison.Ordinal))
             failures.Add("Slack:BotToken must be a bot token (it starts with xoxb-).");
+        if (o.SocketMode && !o.AppToken!.StartsWith("xapp-", StringComparison.Ordinal))
+            failures.Add("Slack:AppToken must be an app-level token (it starts with xapp-; Basic Information → App-Level Tokens, scope connections:write).");
+        if (o.SocketConnections is < 1 or > 10)
+            failures.Add("Slack:SocketConnections must be between 1 and 10 (Slack allows an app 10 connections).");
         if (o.PostInterval < TimeSpan.Zero || o.PostInterval > TimeSpan.FromMinutes(1))
             failures.Add("Slack:PostInterval must be between 00:00:00 and 00:01:00.");
         if (o.ParallelChannels is < 1 or > 1000)

@@ -32,6 +32,7 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
     public DbSet<ChatUser> ChatUsers => Set<ChatUser>();
     public DbSet<DigestRecord> Digests => Set<DigestRecord>();
     public DbSet<Teams.ConversationReference> ConversationReferences => Set<Teams.ConversationReference>();
+    public DbSet<Slack.SlackReceipt> SlackReceipts => Set<Slack.SlackReceipt>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
     {
@@ -224,6 +225,13 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
             reference.Property(r => r.AadObjectId).HasMaxLength(100);
             reference.Property(r => r.ConversationType).HasMaxLength(30);
             reference.Property(r => r.RetiredReason).HasMaxLength(300);
+        });
+
+        model.Entity<Slack.SlackReceipt>(receipt =>
+        {
+            receipt.HasKey(r => r.Key);
+            receipt.Property(r => r.Key).HasMaxLength(255);
+            receipt.HasIndex(r => r.ReceivedAt);
         });
     }
 

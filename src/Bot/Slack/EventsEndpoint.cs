@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ChaseBot.Bot.Slack;
+
+/// <summary>
+/// POST /slack/events: the Events API over HTTP (JSON, already verified as Slack's). Answers the url_verification
+/// challenge Slack sends when the request URL is saved; takes each event once by its event_id (Slack sends it again,
+/// with X-Slack-Retry-Num, when it did not see a 200 within 3 seconds) and handles it after answering.
+/// </summary>
+public static class EventsEndpoint
+{
+    public static async Task<IResult> HandleAsync(HttpContext context, SlackInbound inbound, ILoggerFactory logs)
+    {
+        JsonObject callback;
+        try
+        {
+            callback = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject
+                       ?? throw new JsonException();
+        }
+        catch (JsonException)
+        {
+            return Results.BadRequest();
+        }
+        switch (callback["type"]?.GetValue<string>())
+        {
+            case "url_verification" when callback["challenge"]?.GetValue<string>() is { } challenge:
+                return Results.Json(new { challenge });
+            case "event_callback" when callback["event_id"]?.GetValue<string>() is { Length: > 0 }:
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        if (await inbound.TakeOnceAsync(SlackInbound.ReceiptKey("", callback)))
+                            await inbound.EventAsync(callback);
+                    }
+                    catch (Exception e) { logs.CreateLogger(nameof(EventsEndpoint)).LogError(e, "A Slack event failed"); }
+                });
+                return Results.Ok();
+            default:
+                return Results.BadRequest();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Commands;
+using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Reports;
+using ChaseBot.Core.Slack;
+using ChaseBot.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Bot.Slack;
+
+/// <summary>
+/// Publishes a person's Home tab (views.publish): read from the ledger when they open it and after they decide a
+/// proposal on it. A failure is logged and the Home keeps what it showed; the next opening tries again.
+/// </summary>
+public sealed class SlackHomeTab(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings settings, ChatRoles roles, SlackApiClient slack,
+    TimeProvider clock, ILogger<SlackHomeTab> log)
+{
+    public async Task PublishAsync(string user, string? notice, CancellationToken cancellationToken)
+    {
+        try
+        {
+            HomeOverview overview;
+            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+                overview = await HomeOverview.ForAsync(db, settings, roles, user, settings.Calendar.Today(clock.GetUtcNow()), cancellationToken);
+            await slack.PublishHomeAsync(user, BlockKit.Home(overview, settings.Ladder, notice), cancellationToken);
+        }
+        catch (Exception e) when (e is SlackApiException or TransientDeliveryException or TimeoutException or HttpRequestException
+                                      or DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            log.LogWarning("Could not publish the Home tab for {User}: {Error}", user, e.Message);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text.Json.Nodes;
+using ChaseBot.Core.Slack;
+using Microsoft.Extensions.Options;
+
+namespace ChaseBot.Bot.Slack.SocketMode;
+
+/// <summary>
+/// Slack without a public URL: with Slack:AppToken set, the Bot opens Slack:SocketConnections WebSocket connections
+/// (apps.connections.open, one single-use URL each) and takes every request through them. When Slack announces it will
+/// close one (disconnect: warning, refresh_requested), its replacement is opened first and the old one keeps delivering
+/// until Slack closes it; a dropped connection is reopened at once, then with backoff while it keeps failing. With
+/// link_disabled (Socket Mode turned off for the app) it stops and says so. Every envelope goes through
+/// <see cref="SlackInbound"/>, like the HTTP endpoints, and is taken once however often it is delivered.
+/// </summary>
+public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound, SlackFollowUps followUps, IOptions<SlackOptions> options,
+    ILogger<SocketModeClient> log) : BackgroundService
+{
+    /// <summary>How long a connection Slack said it will close may go on delivering before the Bot closes it itself.</summary>
+    public static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
+    private readonly CancellationTokenSource _linkDisabled = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.SocketMode)
+            return;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _linkDisabled.Token);
+        await Task.WhenAll(Enumerable.Range(1, options.Value.SocketConnections).Select(slot => KeepConnectedAsync(slot, stop.Token)));
+    }
+
+    /// <summary>One of the connections the Bot holds: opened, replaced when Slack asks, reopened when it drops.</summary>
+    private async Task KeepConnectedAsync(int slot, CancellationToken stopping)
+    {
+        var failures = 0;
+        var opened = 0;
+        var draining = new List<Task>();
+        while (!stopping.IsCancellationRequested)
+        {
+            SocketModeConnection? connection = null;
+            try
+            {
+                var url = await slack.OpenSocketAsync(stopping);
+                connection = await SocketModeConnection.ConnectAsync(url, HandleAsync, log, $"{slot}.{++opened}", stopping);
+                await connection.Hello.WaitAsync(TimeSpan.FromSeconds(30), stopping);
+                failures = 0;
+                var reason = await connection.Ended.WaitAsync(stopping);
+                if (reason == "link_disabled")
+                {
+                    log.LogError("Slack turned Socket Mode off for this app (link_disabled): the Bot stops connecting. " +
+                                 "Turn it on again in the app's settings (Socket Mode), or unset Slack:AppToken and use the HTTP endpoints, then restart the Bot.");
+                    await _linkDisabled.CancelAsync();
+                    await connection.DisposeAsync();
+                    return;
+                }
+                if (reason is not null)
+                {
+                    // Slack is about to close it: it may still deliver meanwhile, so it drains while the next one opens.
+                    draining.Add(connection.DrainAsync(DrainGrace));
+                    connection = null;
+                    continue;
+                }
+                log.LogWarning("Socket Mode connection {Connection} closed without notice; opening another", $"{slot}.{opened}");
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+            }
+            catch (Exception e) when (e is SlackApiException or System.Net.WebSockets.WebSocketException or HttpRequestException
+                                          or TimeoutException or ChaseBot.Core.Delivery.TransientDeliveryException)
+            {
+                failures++;
+                var wait = Backoff(failures);
+                log.LogWarning("Could not open a Socket Mode connection ({Error}); trying again in {Seconds:0.#} s", Describe(e), wait.TotalSeconds);
+                await Task.Delay(wait, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            finally
+            {
+                if (connection is not null)
+                    await connection.DisposeAsync();
+                draining.RemoveAll(d => d.IsCompleted);
+            }
+        }
+        await Task.WhenAll(draining).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>1, 2, 4… seconds up to a minute, with jitter so replicas do not reconnect in step.</summary>
+    private static TimeSpan Backoff(int failures) =>
+        TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(failures - 1, 6))) * (0.8 + Random.Shared.NextDouble() * 0.4));
+
+    private static string Describe(Exception e) => e is SlackApiException { Error: "invalid_auth" or "not_authed" or "not_allowed_token_type" } api
+        ? $"{api.Error}: Slack:AppToken must be the app-level token (xapp-…) with connections:write"
+        : e.Message;
+
+    /// <summary>
+    /// One envelope: a command is answered in its acknowledgement when the answer is ready within Slack's time (else
+    /// acknowledged "Working on it…" and answered through response_url); a click or an event is acknowledged at once and
+    /// then handled. A request delivered again is only acknowledged.
+    /// </summary>
+    private async Task HandleAsync(JsonObject envelope, SocketModeConnection connection)
+    {
+        var id = envelope["envelope_id"]!.GetValue<string>();
+        var payload = envelope["payload"] as JsonObject;
+        var type = envelope["type"]?.GetValue<string>();
+        try
+        {
+            if (type == "slash_commands")
+            {
+                var command = payload is null ? null : SlashCommand.From(name => payload[name]?.GetValue<string>());
+                if (command is null)
+                {
+                    await connection.AcknowledgeAsync(id);
+                    return;
+                }
+                var answer = await inbound.CommandAsync(command, SlackInbound.ReceiptKey(id, payload));
+                // The socket went while the command ran: Slack will deliver it again (it is then only acknowledged), so the
+                // answer goes to the response_url instead of being lost.
+                if (!await connection.AcknowledgeAsync(id, answer) && answer != SlackInbound.AlreadyAnswered)
+                    await followUps.PostAsync(command.ResponseUrl, (JsonObject)JsonNode.Parse(answer)!);
+                return;
+            }
+            await connection.AcknowledgeAsync(id);
+            if (payload is null || !await inbound.TakeOnceAsync(SlackInbound.ReceiptKey(id, payload)))
+                return;
+            switch (type)
+            {
+                case "interactive":
+                    if (!await inbound.InteractionAsync(payload))
+                        log.LogInformation("Ignored an interaction ChaseBot does not read ({Type})", payload["type"]?.GetValue<string>() ?? "(none)");
+                    break;
+                case "events_api":
+                    await inbound.EventAsync(payload);
+                    break;
+                default:
+                    log.LogInformation("Ignored a Socket Mode envelope of type {Type}", type ?? "(none)");
+                    break;
+            }
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "A Socket Mode envelope of type {Type} failed", type ?? "(none)");
+        }
+    }
+
+    public override void Dispose()
+    {
+        _linkDisabled.Dispose();
+        base.Dispose();
+    }
+}
