@@ -67,7 +67,8 @@ public sealed class SlackInbound(ChaseCommands commands, ProposalDecisions decis
     /// <summary>Takes a request Slack may deliver more than once (see <see cref="SlackReceipts"/>): true the first time only.</summary>
     public Task<bool> TakeOnceAsync(string receipt) => receipts.FirstTimeAsync(receipt);
 
-    private static readonly byte[] WorkingOnIt =
+    /// <summary>The answer while a slow command finishes (its reply then goes to the response_url).</summary>
+    public static readonly byte[] WorkingOnIt =
         JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["response_type"] = "ephemeral", ["text"] = "Working on it…" });
 
     /// <summary>

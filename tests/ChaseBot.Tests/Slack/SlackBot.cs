@@ -17,18 +17,34 @@ public sealed class SlackBot : IAsyncDisposable
     public const string Secret = "8f742231b10e8888abcd99yyyzzz85a5";
     private readonly WebApplicationFactory<Program> _factory;
 
+    private readonly Dictionary<string, string?> _settings;
+
     private SlackBot(TestDatabase db, FakeSlack slack, FakeTimeProvider clock, Dictionary<string, string?> settings)
     {
         Db = db;
         Slack = slack;
         Clock = clock;
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
-            web.ConfigureServices(services => services.AddSingleton<TimeProvider>(clock));
-        });
+        _settings = settings;
+        _factory = Factory();
         Http = _factory.CreateClient();
     }
+
+    private WebApplicationFactory<Program> Factory() => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+    {
+        web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(_settings));
+        web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+    });
+
+    /// <summary>A second Bot on the same database, fake Slack and clock (another replica); started, for the caller to dispose.</summary>
+    public WebApplicationFactory<Program> AnotherReplica()
+    {
+        var replica = Factory();
+        _ = replica.Server; // starts it, and with it its hosted services (Socket Mode)
+        return replica;
+    }
+
+    /// <summary>The Bot's services (the real ones it runs with).</summary>
+    public IServiceProvider Services => _factory.Services;
 
     public TestDatabase Db { get; }
     public FakeSlack Slack { get; }
@@ -60,14 +76,14 @@ public sealed class SlackBot : IAsyncDisposable
         string.Join('&', fields.Select(f => $"{Uri.EscapeDataString(f.Key)}={Uri.EscapeDataString(f.Value)}"));
 
     public Task<HttpResponseMessage> PostAsync(string path, string body, string? timestamp = null, string secret = Secret,
-        Func<string, string>? tamper = null, bool sign = true)
+        Func<string, string>? tamper = null, bool sign = true, string contentType = "application/x-www-form-urlencoded")
     {
         timestamp ??= Timestamp();
         var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new StringContent(tamper?.Invoke(body) ?? body, Encoding.UTF8),
         };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         if (sign)
         {
             request.Headers.Add("X-Slack-Request-Timestamp", timestamp);

@@ -16,7 +16,7 @@ public sealed record SlackAnswer(int Status = 200, string? Json = null, TimeSpan
 /// JSON body like Slack does, records every call, and answers what the test scripts (ok:false, 429, 5xx, slow, drop).
 /// Kestrel, not WireMock, for the same reason as <c>FakeBotConnector</c>: a dropped connection must be a real one.
 /// </summary>
-public sealed class FakeSlack : IAsyncDisposable
+public sealed partial class FakeSlack : IAsyncDisposable
 {
     public const string Token = "xoxb-test-token";
     private WebApplication _app = null!;
@@ -44,6 +44,8 @@ public sealed class FakeSlack : IAsyncDisposable
         var fake = new FakeSlack();
         (fake._app, var baseUrl) = await Loopback.StartAsync(app =>
         {
+            app.UseWebSockets();
+            app.Map("/socket/{ticket}", fake.SocketAsync);
             app.MapPost("/api/{method}", fake.ApiAsync);
             app.MapPost("/hooks/{*path}", fake.HookAsync);
         });
@@ -60,6 +62,8 @@ public sealed class FakeSlack : IAsyncDisposable
         Calls.Enqueue(new SlackCall("/api/" + method, context.Request.Headers.Authorization, context.Request.ContentType, body, DateTimeOffset.UtcNow));
         if (Latency > TimeSpan.Zero)
             await Task.Delay(Latency);
+        if (method == "apps.connections.open")
+            return OpenConnection(context);
         if (context.Request.Headers.Authorization != $"Bearer {Token}")
             return Results.Json(new { ok = false, error = "invalid_auth" });
         if (method == "chat.postMessage" && Faults is { } faults && await faults.MisbehaveAsync(body["channel"]?.ToString() ?? "") is { } fault)

@@ -112,9 +112,14 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
                     return;
                 }
                 var answer = await inbound.CommandAsync(command, SlackInbound.ReceiptKey(id, payload));
+                if (answer == SlackInbound.AlreadyAnswered)
+                {
+                    await connection.AcknowledgeAsync(id);
+                    return;
+                }
                 // The socket went while the command ran: Slack will deliver it again (it is then only acknowledged), so the
-                // answer goes to the response_url instead of being lost.
-                if (!await connection.AcknowledgeAsync(id, answer) && answer != SlackInbound.AlreadyAnswered)
+                // answer goes to the response_url instead of being lost (a slow one goes there anyway).
+                if (!await connection.AcknowledgeAsync(id, answer) && answer != SlackInbound.WorkingOnIt)
                     await followUps.PostAsync(command.ResponseUrl, (JsonObject)JsonNode.Parse(answer)!);
                 return;
             }
