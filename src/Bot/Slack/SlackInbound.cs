@@ -68,8 +68,7 @@ public sealed class SlackInbound(ChaseCommands commands, ProposalDecisions decis
     public Task<bool> TakeOnceAsync(string receipt) => receipts.FirstTimeAsync(receipt);
 
     /// <summary>The answer while a slow command finishes (its reply then goes to the response_url).</summary>
-    public static readonly byte[] WorkingOnIt =
-        JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["response_type"] = "ephemeral", ["text"] = "Working on it…" });
+    public static readonly byte[] WorkingOnIt = """{"response_type":"ephemeral","text":"Working on it…"}"""u8.ToArray();
 
     /// <summary>
     /// Each answer rendered once: an answer served again while the ledger is unchanged (a repeated status) is the same

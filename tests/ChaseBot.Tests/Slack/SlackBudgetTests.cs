@@ -40,4 +40,43 @@ public sealed class SlackBudgetTests
         Assert.Contains("Logged NZD 100.00", followUp.Body["text"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Over_Socket_Mode_a_slow_command_is_acknowledged_within_three_seconds_and_finished_through_response_url()
+    {
+        await using var bot = await SlackBot.StartAsync(extra: [("Slack:AppToken", FakeSlack.AppToken), ("Slack:SigningSecret", "")]);
+        await bot.Http.GetAsync("/healthz");
+        await bot.Db.Importer(bot.Clock).ImportFileAsync(Samples.File("xero-invoices-nz.csv"), new ImportSettings());
+        var sockets = await bot.Slack.WaitForOpenSocketsAsync(2);
+        // Another process holds the database's write lock: taking the envelope and logging the payment both wait for it.
+        await using var blocker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={bot.Db.Path}");
+        await blocker.OpenAsync();
+        await using (var begin = blocker.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        var started = DateTime.UtcNow;
+        await bot.Slack.SendAsync(sockets[0], new JsonObject
+        {
+            ["envelope_id"] = "slow-1", ["type"] = "slash_commands", ["accepts_response_payload"] = true,
+            ["payload"] = new JsonObject
+            {
+                ["user_id"] = "U1", ["channel_id"] = "C1", ["command"] = "/chase", ["text"] = "paid INV-0102 100",
+                ["response_url"] = bot.Slack.HooksUrl + "commands/slow",
+            },
+        });
+        var ack = await bot.Slack.WaitForAckAsync("slow-1");
+        var answeredIn = DateTime.UtcNow - started;
+        await using (var commit = blocker.CreateCommand())
+        {
+            commit.CommandText = "COMMIT;";
+            await commit.ExecuteNonQueryAsync();
+        }
+
+        Assert.True(answeredIn < TimeSpan.FromSeconds(3), $"acknowledged in {answeredIn}");
+        Assert.Equal("Working on it…", ack.Payload!["text"]!.GetValue<string>());
+        var followUp = await bot.Slack.WaitForAsync("/hooks/commands/slow");
+        Assert.Contains("Logged NZD 100.00", followUp.Body["text"]!.GetValue<string>());
+    }
 }

@@ -238,4 +238,68 @@ public sealed class SlackEndpointTests : IAsyncLifetime
         Assert.Equal("rough", await after.MoraleChecks.Select(c => c.Answer).SingleAsync());
         Assert.False(await after.Outbox.AnyAsync(m => m.Kind == "morale-reply")); // shown in place, not sent twice
     }
+
+    private static string HomeOpenedCallback(string eventId, string user = "UAPPROVER") => new JsonObject
+    {
+        ["token"] = "deprecated", ["team_id"] = "T1", ["api_app_id"] = "A111", ["type"] = "event_callback", ["event_id"] = eventId,
+        ["event_time"] = 1795000000,
+        ["event"] = new JsonObject { ["type"] = "app_home_opened", ["user"] = user, ["channel"] = "D1", ["tab"] = "home", ["event_ts"] = "1795000000.000100" },
+    }.ToJsonString();
+
+    [Fact]
+    public async Task The_events_URL_answers_Slacks_url_verification_challenge_only_when_signed()
+    {
+        var body = """{"token":"deprecated","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}""";
+
+        var response = await _bot.PostAsync("/slack/events", body, contentType: "application/json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", (await Json(response))["challenge"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _bot.PostAsync("/slack/events", body, contentType: "application/json", sign: false)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _bot.PostAsync("/slack/events", "{\"type\":\"what\"}", contentType: "application/json")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Opening_the_Home_tab_over_HTTP_publishes_it_once_even_when_Slack_retries_the_event()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _bot.PostAsync("/slack/events", HomeOpenedCallback("Ev0A1"), contentType: "application/json")).StatusCode);
+        // Slack's retry (X-Slack-Retry-Num: 1) is signed anew, with the same event_id.
+        _bot.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.OK, (await _bot.PostAsync("/slack/events", HomeOpenedCallback("Ev0A1"), contentType: "application/json")).StatusCode);
+
+        var publish = await _bot.Slack.WaitForAsync("/api/views.publish");
+        await Task.Delay(300);
+        Assert.Single(_bot.Slack.Calls, c => c.Path == "/api/views.publish");
+        Assert.Equal("UAPPROVER", publish.Body["user_id"]!.GetValue<string>());
+        var blocks = publish.Body["view"]!["blocks"]!.AsArray();
+        BlockKitRules.AssertValid(blocks, BlockKitRules.HomeLimit);
+        var text = string.Join("\n", blocks.Select(b => b!["text"]?["text"]?.GetValue<string>()));
+        Assert.Contains("NZD", text); // the sample's overdue total, in the aging table
+        Assert.Contains("No client has a collection case open.", text);
+    }
+
+    [Fact]
+    public async Task Approving_on_the_Home_tab_decides_the_proposal_and_publishes_the_Home_again_with_the_answer()
+    {
+        var id = await PendingProposalAsync();
+        var payload = new JsonObject
+        {
+            ["type"] = "block_actions",
+            ["user"] = new JsonObject { ["id"] = "UAPPROVER", ["name"] = "dana" },
+            ["container"] = new JsonObject { ["type"] = "view", ["view_id"] = "V0HOME" },
+            ["view"] = new JsonObject { ["id"] = "V0HOME", ["type"] = "home", ["blocks"] = new JsonArray() },
+            ["actions"] = new JsonArray(new JsonObject { ["action_id"] = ProposalActions.Approve, ["value"] = id.ToString(), ["block_id"] = $"actions:{id}" }),
+        };
+
+        var response = await _bot.PostAsync("/slack/interactions", SlackBot.Form(("payload", payload.ToJsonString())));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var publish = await _bot.Slack.WaitForAsync("/api/views.publish");
+        var blocks = publish.Body["view"]!["blocks"]!.AsArray();
+        BlockKitRules.AssertValid(blocks, BlockKitRules.HomeLimit);
+        Assert.StartsWith("Approved: formal late notice for Kauri Digital Ltd.", blocks[2]!["text"]!["text"]!.GetValue<string>());
+        Assert.DoesNotContain(blocks, b => b!["type"]!.GetValue<string>() == "actions"); // nothing is waiting any more
+        await using var db = _bot.Db.Open();
+        Assert.Equal(ProposalStatus.Approved, await db.Proposals.Where(p => p.Id == id).Select(p => p.Status).SingleAsync());
+    }
 }
