@@ -66,7 +66,7 @@ public sealed record HomeOverview(string UserId, DateOnly AsOf, bool MayView, IR
     }
 
     /// <summary>
-    /// Open cases ranked by the highest rung approved or waiting for a decision, the oldest case first among equals;
+    /// Open cases ranked by the highest rung approved or waiting for a decision, the most overdue first among equals;
     /// the first few are then read in full by <see cref="CaseReport"/>, so what the Home says is what `case` says.
     /// </summary>
     private static async Task<Shown<CaseLine>> FurthestAlongAsync(ChaseDbContext db, ChaseSettings settings, DateOnly asOf,
@@ -78,7 +78,12 @@ public sealed record HomeOverview(string UserId, DateOnly AsOf, bool MayView, IR
                 .Where(p => p.CaseId != null && p.Case!.ClosedOn == null && (p.Status == ProposalStatus.Approved || p.Status == ProposalStatus.Pending))
                 .Select(p => new { CaseId = p.CaseId!.Value, p.Step }).ToListAsync(cancellationToken))
             .ToLookup(p => p.CaseId, p => Rank(settings.Ladder, p.Step));
-        var ranked = open.OrderByDescending(c => rungs[c.Id].DefaultIfEmpty(-1).Max()).ThenBy(c => c.OpenedOn).ThenBy(c => c.Id).ToList();
+        // Among cases at the same rung, the most money first (summed here: SQLite cannot add decimals in SQL).
+        var overdue = (await db.Invoices.AsNoTracking().Outstanding().Where(i => i.DueDate < asOf && db.Cases.Any(c => c.ClosedOn == null && c.ClientId == i.ClientId))
+                .Select(i => new { i.ClientId, i.Currency, i.AmountDue }).ToListAsync(cancellationToken))
+            .GroupBy(i => (i.ClientId, i.Currency)).ToDictionary(g => g.Key, g => g.Sum(i => i.AmountDue));
+        var ranked = open.OrderByDescending(c => rungs[c.Id].DefaultIfEmpty(-1).Max())
+            .ThenByDescending(c => overdue.GetValueOrDefault((c.ClientId, c.Currency))).ThenBy(c => c.OpenedOn).ThenBy(c => c.Id).ToList();
         var lines = new List<CaseLine>();
         foreach (var c in ranked.Take(Math.Min(ListLength, 10)))
             lines.AddRange((await CaseReport.RunAsync(db, settings, asOf, c.ClientId, cancellationToken)).Where(l => l.CaseId == c.Id));

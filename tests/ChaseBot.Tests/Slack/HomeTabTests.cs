@@ -1,0 +1,144 @@
+using System.Text.Json.Nodes;
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Commands;
+using ChaseBot.Core.Reports;
+using ChaseBot.Core.Slack;
+using ChaseBot.Tests.Chasing;
+using ChaseBot.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Tests.Slack;
+
+/// <summary>The Home tab as each person would see it, from a ledger the real chase has worked on.</summary>
+public sealed class HomeTabTests : IDisposable
+{
+    private readonly ChaseHarness _h = new(configure: o => o.MaxNewProposalsPerRun = 1000);
+
+    public void Dispose() => _h.Dispose();
+
+    /// <summary>Everyone may read and change the ledger unless lists are configured; here, only <paramref name="team"/> may.</summary>
+    private ChatRoles Roles(params string[] team) => ChatRoles.From(new ChatOptions { Viewers = [.. team], Collectors = [.. team] }, _h.Settings.Approvers);
+
+    private async Task<JsonArray> HomeAsync(string user, ChatRoles? roles = null, string? notice = null)
+    {
+        await using var db = _h.Db.Open();
+        var overview = await HomeOverview.ForAsync(db, _h.Settings, roles ?? Roles(), user, _h.Today);
+        var view = BlockKit.Home(overview, _h.Settings.Ladder, notice);
+        Assert.Equal("home", view["type"]!.GetValue<string>());
+        var blocks = view["blocks"]!.AsArray();
+        BlockKitRules.AssertValid(blocks, BlockKitRules.HomeLimit);
+        return blocks;
+    }
+
+    private static List<string> Texts(JsonArray blocks) =>
+        blocks.Select(b => b!["type"]!.GetValue<string>() switch
+        {
+            "context" => b["elements"]![0]!["text"]!.GetValue<string>(),
+            "header" or "section" => b["text"]!["text"]!.GetValue<string>(),
+            _ => "",
+        }).ToList();
+
+    private async Task SeedAsync()
+    {
+        var acme = await _h.ClientAsync("Acme Ltd", c => c.OwnerUserId = "alice");
+        await _h.InvoiceAsync(acme, "A-1", 40, 3000m);
+        await _h.InvoiceAsync(acme, "A-2", 35, 2000m);
+        var bolt = await _h.ClientAsync("Bolt Co", c => c.OwnerUserId = "alice");
+        await _h.InvoiceAsync(bolt, "B-1", 4, 450m);
+        var other = await _h.ClientAsync("Other People Inc", c => c.OwnerUserId = "bob");
+        await _h.InvoiceAsync(other, "O-1", 5, 99m);
+        await _h.Runner.RunAsync();
+    }
+
+    [Fact]
+    public async Task An_approver_sees_the_overdue_totals_the_proposals_to_decide_the_cases_and_their_own_reminders()
+    {
+        await SeedAsync();
+
+        var blocks = await HomeAsync("alice");
+
+        var texts = Texts(blocks);
+        var table = texts.Single(t => t.StartsWith("```Currency", StringComparison.Ordinal));
+        Assert.Matches(@"\nUSD +5,549\.00 +4 +549\.00 +5,000\.00 +0\.00 +0\.00```$", table); // overdue, invoices, then by age
+        Assert.Contains("*Waiting for your decision* (1)", texts);
+        var proposal = await _h.QueryAsync(db => db.Proposals.SingleAsync());
+        var waiting = texts.Single(t => t.StartsWith("*formal late notice* for Acme Ltd", StringComparison.Ordinal));
+        Assert.Equal("*formal late notice* for Acme Ltd · USD 5,000.00 overdue on 2 invoices · proposed today", waiting);
+        var buttons = blocks.Single(b => b!["type"]!.GetValue<string>() == "actions")!["elements"]!.AsArray();
+        Assert.Equal([ProposalActions.Approve, ProposalActions.Snooze, ProposalActions.Reject],
+            buttons.Select(b => b!["action_id"]!.GetValue<string>()));
+        Assert.All(buttons, b => Assert.Equal(proposal.Id.ToString(), b!["value"]!.GetValue<string>()));
+        Assert.Contains(texts, t => t.StartsWith("*Acme Ltd (USD): USD 5,000.00 overdue on 2 invoices*\n", StringComparison.Ordinal) &&
+                                    t.Contains("Waiting for a decision: formal late notice", StringComparison.Ordinal));
+        var reminders = texts[texts.IndexOf("*Your reminders to send* (drafted in the last week, still unpaid)") + 1];
+        Assert.Equal($"Bolt Co: first reminder on {_h.Today:d MMM yyyy} · USD 450.00 on B-1", reminders); // not bob's client
+    }
+
+    [Fact]
+    public async Task A_viewer_who_may_not_decide_sees_the_figures_without_any_buttons()
+    {
+        await SeedAsync();
+
+        var blocks = await HomeAsync("bob");
+
+        Assert.DoesNotContain(blocks, b => b!["type"]!.GetValue<string>() == "actions");
+        var texts = Texts(blocks);
+        Assert.DoesNotContain(texts, t => t.Contains("Waiting for your decision", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.StartsWith("Other People Inc: first reminder", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Someone_outside_the_viewers_is_told_why_and_shown_no_figures()
+    {
+        await SeedAsync();
+
+        var blocks = await HomeAsync("mallory", Roles("alice", "bob"));
+
+        var texts = Texts(blocks);
+        Assert.Contains("mallory may not read the ledger. Viewers are listed in Chat:Viewers.", texts);
+        Assert.DoesNotContain(texts, t => t.Contains("USD", StringComparison.Ordinal) || t.Contains("Acme", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_nothing_overdue_each_part_says_so()
+    {
+        var blocks = await HomeAsync("alice");
+
+        var texts = Texts(blocks);
+        Assert.Contains("Nothing is overdue.", texts);
+        Assert.Contains("Nothing is waiting for a decision.", texts);
+        Assert.Contains("No client has a collection case open.", texts);
+        Assert.Contains("None: no client you own was due a reminder this week.", texts);
+    }
+
+    [Fact]
+    public async Task A_ledger_with_hundreds_of_proposals_fits_the_Home_largest_first_and_counts_the_rest()
+    {
+        await using (var db = _h.Db.Open())
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                var client = new ChaseBot.Core.Ledger.Client { Name = $"Client {i:D3}", NormalizedName = $"client {i:D3}", OwnerUserId = "alice" };
+                db.Clients.Add(client);
+                db.Invoices.Add(new ChaseBot.Core.Ledger.Invoice
+                {
+                    Source = "test", Number = $"N-{i:D3}", Client = client, DueDate = _h.Today.AddDays(-40), Currency = "USD",
+                    Total = 100m + i, AmountDue = 100m + i, Status = ChaseBot.Core.Ledger.InvoiceStatus.Open,
+                });
+            }
+            await db.SaveChangesAsync();
+        }
+        await _h.Runner.RunAsync();
+
+        var blocks = await HomeAsync("alice");
+
+        var texts = Texts(blocks);
+        var waiting = texts.Where(t => t.StartsWith("*formal late notice* for ", StringComparison.Ordinal)).ToList();
+        Assert.StartsWith("*formal late notice* for Client 299 · USD 399.00", waiting[0]); // the largest first
+        Assert.StartsWith("*formal late notice* for Client 298 · USD 398.00", waiting[1]);
+        Assert.Contains($"and {300 - waiting.Count} more — each has its card in the client's channel, and the digest lists them", texts);
+        Assert.Contains("and 295 more — `/chase case <client>`", texts);
+        Assert.StartsWith("*Client 299 (USD): USD 399.00 overdue", texts.First(t => t.StartsWith("*Client ", StringComparison.Ordinal)));
+        Assert.True(waiting.Count >= 30, $"only {waiting.Count} proposals shown in {blocks.Count} blocks");
+    }
+}
