@@ -28,4 +28,11 @@ if "$helm" template chasebot "$chart" --set mode=postgres > /dev/null 2> refused
   echo "postgres mode without a connection string should be refused" >&2; exit 1
 fi
 grep -q "needs secrets.postgresConnectionString" refused.txt
+# Socket Mode: the app token reaches the pods, and more replicas than Slack's 10 connections allow is refused.
+"$helm" template chasebot "$chart" "${postgres[@]}" --set secrets.slackAppToken=xapp-1-test > socket.yaml
+grep -q "name: Slack__AppToken" socket.yaml && grep -q 'slackAppToken: "xapp-1-test"' socket.yaml
+if "$helm" template chasebot "$chart" "${postgres[@]}" --set secrets.slackAppToken=xapp-1-test --set bot.replicas=6 > /dev/null 2> refused.txt; then
+  echo "Socket Mode with 6 Bot replicas (12 connections) should be refused" >&2; exit 1
+fi
+grep -q "bot.replicas must be 5 or fewer" refused.txt
 echo "chart-check: lint, yamllint, template and schema validation passed for sqlite and postgres modes"

@@ -23,6 +23,7 @@ envFrom:
 env:
   - { name: Slack__BotToken, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: slackBotToken, optional: true } } }
   - { name: Slack__SigningSecret, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: slackSigningSecret, optional: true } } }
+  - { name: Slack__AppToken, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: slackAppToken, optional: true } } }
   - { name: Teams__AppId, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: teamsAppId, optional: true } } }
   - { name: Teams__AppPassword, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: teamsAppPassword, optional: true } } }
 {{- if eq .Values.mode "postgres" }}
