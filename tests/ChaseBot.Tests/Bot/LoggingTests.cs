@@ -76,4 +76,33 @@ public sealed class LoggingTests : IDisposable
         Assert.DoesNotContain(logs.Lines, l => l.Message.Contains(token, StringComparison.Ordinal) ||
                                                l.Message.Contains(SlackBot.Secret, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_refused_app_token_is_logged_with_what_to_fix_and_never_itself()
+    {
+        var logs = new CapturedLogs();
+        const string appToken = "xapp-1-A1-never-log-this-app-token";
+        await using var slack = await FakeSlack.StartAsync(); // knows another app token: apps.connections.open is invalid_auth
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}",
+                ["Slack:BotToken"] = FakeSlack.Token,
+                ["Slack:AppToken"] = appToken,
+                ["Slack:ApiBaseUrl"] = slack.ApiUrl,
+                ["Logging:LogLevel:Default"] = "Trace",
+            }));
+            web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        });
+        using var http = factory.CreateClient();
+
+        for (var i = 0; i < 200 && !logs.Lines.Any(l => l.Message.Contains("invalid_auth", StringComparison.Ordinal)); i++)
+            await Task.Delay(25);
+
+        Assert.Contains(logs.Lines, l => l.Message.Contains(
+            "invalid_auth: Slack:AppToken must be the app-level token (xapp-…) with connections:write", StringComparison.Ordinal));
+        Assert.Contains(slack.Calls, c => c.Authorization == $"Bearer {appToken}"); // it was really sent
+        Assert.DoesNotContain(logs.Lines, l => l.Message.Contains(appToken, StringComparison.Ordinal));
+    }
 }

@@ -14,11 +14,25 @@ public sealed class SlackConfigurationTests : IDisposable
     [Theory]
     [InlineData("Teams:AppId", "11111111-2222-3333-4444-555555555555", "Teams:AppPassword is not")]
     [InlineData("Teams:AppPassword", "secret", "Teams:AppId is not")]
-    [InlineData("Slack:BotToken", "xoxb-1", "Slack:SigningSecret is not")]
-    [InlineData("Slack:SigningSecret", "abc", "Slack:BotToken is not")]
+    [InlineData("Slack:BotToken", "xoxb-1", "neither Slack:AppToken (Socket Mode) nor Slack:SigningSecret (requests over HTTP) is")]
+    [InlineData("Slack:SigningSecret", "abc", "Slack:SigningSecret is set but Slack:BotToken is not")]
+    [InlineData("Slack:AppToken", "xapp-1-A1-abc", "Slack:AppToken is set but Slack:BotToken is not")]
     public async Task A_token_without_a_signing_secret_or_the_reverse_stops_the_Worker_with_a_clear_message(string key, string value, string expected)
     {
         var result = await Cli.RunAsync((TimeProvider?)null, new Dictionary<string, string?> { [key] = value }, "status", "--db", _db.Path);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Error);
+    }
+
+    [Theory]
+    [InlineData("xoxb-1-not-an-app-token", "2", "Slack:AppToken must be an app-level token (it starts with xapp-")]
+    [InlineData("xapp-1-A1-abc", "11", "Slack:SocketConnections must be between 1 and 10")]
+    public async Task A_wrong_Socket_Mode_setting_is_refused_with_what_to_set(string appToken, string connections, string expected)
+    {
+        var result = await Cli.RunAsync((TimeProvider?)null, new Dictionary<string, string?>
+        {
+            ["Slack:BotToken"] = "xoxb-1", ["Slack:AppToken"] = appToken, ["Slack:SocketConnections"] = connections,
+        }, "status", "--db", _db.Path);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(expected, result.Error);
     }
