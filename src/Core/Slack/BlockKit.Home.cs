@@ -48,9 +48,10 @@ public static partial class BlockKit
             blocks.AddRange(Preformatted(new ChatMessage
             {
                 Title = "Overdue",
-                Table = [["Currency", "Overdue", "Invoices", "1-30", "31-60", "61-90", "90+"], ..overdue.Select(t => (IReadOnlyList<string>)
-                    [t.Currency, Money(t.Due - t.Current), t.Invoices.ToString("#,0", CultureInfo.InvariantCulture), Money(t.Days1To30),
-                     Money(t.Days31To60), Money(t.Days61To90), Money(t.Over90)])],
+                // Overdue by age, then what is owed but not yet due: every column says what it counts.
+                Table = [["Currency", "Overdue", "1-30 days", "31-60", "61-90", "90+", "Not yet due"], ..overdue.Select(t => (IReadOnlyList<string>)
+                    [t.Currency, Money(t.Due - t.Current), Money(t.Days1To30), Money(t.Days31To60), Money(t.Days61To90), Money(t.Over90),
+                     Money(t.Current)])],
             }.TableText()));
 
         // The lists after the proposals are small and capped; the proposals get whatever room is left.
@@ -84,7 +85,7 @@ public static partial class BlockKit
             {
                 var id = p.Id.ToString(CultureInfo.InvariantCulture);
                 var waited = home.AsOf.DayNumber - p.ProposedOn.DayNumber;
-                blocks.Add(Section($"*{Escape(p.Step)}* for {Escape(p.Client)} · {HomeOverview.Amount(p.Currency, p.Due)} overdue on " +
+                blocks.Add(Section($"*{Escape(Capitalised(p.Step))}* for {Escape(p.Client)} · {HomeOverview.Amount(p.Currency, p.Due)} overdue on " +
                                    $"{Text.Counted.Of(p.Invoices, "invoice")} · " +
                                    (waited <= 0 ? "proposed today" : $"waiting {Text.Counted.Of(waited, "day")}")));
                 blocks.Add(ActionsBlock(
@@ -110,6 +111,9 @@ public static partial class BlockKit
 
     private static string Listed(IReadOnlyList<string> invoices) =>
         invoices.Count <= 5 ? string.Join(", ", invoices) : $"{string.Join(", ", invoices.Take(5))} and {invoices.Count - 5} more";
+
+    /// <summary>A step title ("formal late notice") at the start of a line.</summary>
+    private static string Capitalised(string title) => title.Length == 0 ? title : char.ToUpperInvariant(title[0]) + title[1..];
 
     private static string Money(decimal amount) => Exports.Parsing.Money.Format(amount);
 

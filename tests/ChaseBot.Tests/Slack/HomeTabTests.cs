@@ -59,11 +59,11 @@ public sealed class HomeTabTests : IDisposable
 
         var texts = Texts(blocks);
         var table = texts.Single(t => t.StartsWith("```Currency", StringComparison.Ordinal));
-        Assert.Matches(@"\nUSD +5,549\.00 +4 +549\.00 +5,000\.00 +0\.00 +0\.00```$", table); // overdue, invoices, then by age
+        Assert.Matches(@"\nUSD +5,549\.00 +549\.00 +5,000\.00 +0\.00 +0\.00 +0\.00```$", table); // overdue, by age, not yet due
         Assert.Contains("*Waiting for your decision* (1)", texts);
         var proposal = await _h.QueryAsync(db => db.Proposals.SingleAsync());
-        var waiting = texts.Single(t => t.StartsWith("*formal late notice* for Acme Ltd", StringComparison.Ordinal));
-        Assert.Equal("*formal late notice* for Acme Ltd · USD 5,000.00 overdue on 2 invoices · proposed today", waiting);
+        var waiting = texts.Single(t => t.StartsWith("*Formal late notice* for Acme Ltd", StringComparison.Ordinal));
+        Assert.Equal("*Formal late notice* for Acme Ltd · USD 5,000.00 overdue on 2 invoices · proposed today", waiting);
         var buttons = blocks.Single(b => b!["type"]!.GetValue<string>() == "actions")!["elements"]!.AsArray();
         Assert.Equal([ProposalActions.Approve, ProposalActions.Snooze, ProposalActions.Reject],
             buttons.Select(b => b!["action_id"]!.GetValue<string>()));
@@ -133,9 +133,9 @@ public sealed class HomeTabTests : IDisposable
         var blocks = await HomeAsync("alice");
 
         var texts = Texts(blocks);
-        var waiting = texts.Where(t => t.StartsWith("*formal late notice* for ", StringComparison.Ordinal)).ToList();
-        Assert.StartsWith("*formal late notice* for Client 299 · USD 399.00", waiting[0]); // the largest first
-        Assert.StartsWith("*formal late notice* for Client 298 · USD 398.00", waiting[1]);
+        var waiting = texts.Where(t => t.StartsWith("*Formal late notice* for ", StringComparison.Ordinal)).ToList();
+        Assert.StartsWith("*Formal late notice* for Client 299 · USD 399.00", waiting[0]); // the largest first
+        Assert.StartsWith("*Formal late notice* for Client 298 · USD 398.00", waiting[1]);
         Assert.Contains($"and {300 - waiting.Count} more — each has its card in the client's channel, and the digest lists them", texts);
         Assert.Contains("and 295 more — `/chase case <client>`", texts);
         Assert.StartsWith("*Client 299 (USD): USD 399.00 overdue", texts.First(t => t.StartsWith("*Client ", StringComparison.Ordinal)));
