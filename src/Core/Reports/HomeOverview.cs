@@ -28,7 +28,7 @@ public sealed record HomeOverview(string UserId, DateOnly AsOf, bool MayView, IR
     Shown<WaitingProposal>? Waiting, Shown<CaseLine> FurthestAlong, Shown<OwnReminder> YourReminders)
 {
     /// <summary>How many of each list are read in detail (the view shows what fits of them).</summary>
-    public const int ListLength = 40;
+    public const int ListLength = 100;
 
     /// <summary>Reminders from this many days back still count as the owner's to send.</summary>
     public const int ReminderDays = 7;
