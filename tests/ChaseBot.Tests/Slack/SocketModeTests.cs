@@ -259,4 +259,42 @@ public sealed class SocketModeTests : IAsyncLifetime
         BlockKitRules.AssertValid(publish.Body["view"]!["blocks"]!.AsArray(), BlockKitRules.HomeLimit);
         Assert.Contains("NZD", publish.Body["view"]!.ToJsonString());
     }
+
+    [Fact]
+    public async Task The_Bot_process_started_as_the_README_says_answers_a_command_and_opens_the_Home_with_only_outbound_connections()
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        var userData = Directory.CreateTempSubdirectory("chasebot-socket-home-").FullName;
+        var start = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "ChaseBot.Bot.dll"), "--urls", Loopback.FreeUrl()])
+        {
+            WorkingDirectory = userData, RedirectStandardOutput = true, UseShellExecute = false,
+        };
+        start.Environment["XDG_DATA_HOME"] = userData;
+        start.Environment["Slack__BotToken"] = FakeSlack.Token;
+        start.Environment["Slack__AppToken"] = FakeSlack.AppToken;
+        start.Environment["Slack__ApiBaseUrl"] = slack.ApiUrl; // Slack's API, here the fake on 127.0.0.1
+        using var bot = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            var sockets = await slack.WaitForOpenSocketsAsync(2);
+            var id = NextEnvelope();
+            await slack.SendAsync(sockets[0], Command(id, "status"));
+            await slack.SendAsync(sockets[1], HomeOpened("home-1", "U1", "Ev0PROCESS"));
+
+            var ack = await slack.WaitForAckAsync(id);
+            Assert.Equal("ephemeral", ack.Payload!["response_type"]!.GetValue<string>());
+            Assert.Contains("Nothing outstanding", ack.Payload["text"]!.GetValue<string>());
+            var home = await slack.WaitForAsync("/api/views.publish");
+            Assert.Equal("U1", home.Body["user_id"]!.GetValue<string>());
+            BlockKitRules.AssertValid(home.Body["view"]!["blocks"]!.AsArray(), BlockKitRules.HomeLimit);
+        }
+        finally
+        {
+            bot.Kill(entireProcessTree: true);
+            await bot.WaitForExitAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(userData, recursive: true);
+        }
+    }
 }
