@@ -29,6 +29,12 @@ public sealed class SlackOptions
     /// </summary>
     public int SocketConnections { get; set; } = 2;
 
+    /// <summary>
+    /// How often the Bot pings each Socket Mode connection, and how long it waits for the pong before it treats the
+    /// connection as dead and opens another (a connection can die without closing, behind a proxy or a NAT that forgot it).
+    /// </summary>
+    public TimeSpan SocketPingInterval { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Slack's Web API; tests and self-hosted proxies point it elsewhere.</summary>
     public string ApiBaseUrl { get; set; } = "https://slack.com/api/";
 
@@ -67,6 +73,8 @@ public sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
             failures.Add("Slack:BotToken must be a bot token (it starts with xoxb-).");
         if (o.SocketMode && !o.AppToken!.StartsWith("xapp-", StringComparison.Ordinal))
             failures.Add("Slack:AppToken must be an app-level token (it starts with xapp-; Basic Information → App-Level Tokens, scope connections:write).");
+        if (o.SocketPingInterval < TimeSpan.FromSeconds(1) || o.SocketPingInterval > TimeSpan.FromMinutes(5))
+            failures.Add("Slack:SocketPingInterval must be between 00:00:01 and 00:05:00.");
         if (o.SocketConnections is < 1 or > 10)
             failures.Add("Slack:SocketConnections must be between 1 and 10 (Slack allows an app 10 connections).");
         if (o.PostInterval < TimeSpan.Zero || o.PostInterval > TimeSpan.FromMinutes(1))

@@ -165,6 +165,24 @@ public sealed class SocketModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_connection_that_stops_answering_pings_is_given_up_and_replaced()
+    {
+        await using var bot = await SlackBot.StartAsync(extra: [("Slack:AppToken", FakeSlack.AppToken), ("Slack:SigningSecret", ""),
+            ("Slack:SocketPingInterval", "00:00:01")]);
+        var sockets = await bot.Slack.WaitForOpenSocketsAsync(2);
+        bot.Slack.SilenceNext = true;
+
+        FakeSlack.Drop(sockets[0]); // its replacement is the one that will go silent
+        var silent = (await bot.Slack.WaitForOpenSocketsAsync(2, opened: 3)).Single(s => s.Id == 3);
+
+        await silent.Closed.Task.WaitAsync(TimeSpan.FromSeconds(15)); // the Bot's unanswered ping gave it up
+        var open = await bot.Slack.WaitForOpenSocketsAsync(2, opened: 4);
+        var id = NextEnvelope();
+        await bot.Slack.SendAsync(open.Last(), Command(id, "help"));
+        Assert.Contains("ChaseBot commands", (await bot.Slack.WaitForAckAsync(id)).Payload!.ToJsonString());
+    }
+
+    [Fact]
     public async Task Link_disabled_stops_the_Bot_from_reconnecting()
     {
         var sockets = await _bot.Slack.WaitForOpenSocketsAsync(2);

@@ -35,6 +35,12 @@ public sealed partial class FakeSlack
 
     public ConcurrentQueue<SocketAck> Acks { get; } = new();
 
+    /// <summary>
+    /// When set, the next connection gets its hello and then silence: nothing is read from it, so no ping is answered,
+    /// though TCP still holds it open (a connection dead without closing, behind a proxy or a NAT that forgot it).
+    /// </summary>
+    public bool SilenceNext { get; set; }
+
     /// <summary>When set, apps.connections.open answers this error (ok:false) instead of a URL.</summary>
     public string? RefuseConnections { get; set; }
 
@@ -66,8 +72,12 @@ public sealed partial class FakeSlack
         });
         var buffer = new byte[64 * 1024];
         var message = new MemoryStream();
+        var silent = SilenceNext;
+        SilenceNext = false;
         try
         {
+            if (silent)
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
             while (socket.State == WebSocketState.Open)
             {
                 var received = await socket.ReceiveAsync(buffer, context.RequestAborted);

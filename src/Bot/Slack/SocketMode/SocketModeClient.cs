@@ -8,7 +8,8 @@ namespace ChaseBot.Bot.Slack.SocketMode;
 /// Slack without a public URL: with Slack:AppToken set, the Bot opens Slack:SocketConnections WebSocket connections
 /// (apps.connections.open, one single-use URL each) and takes every request through them. When Slack announces it will
 /// close one (disconnect: warning, refresh_requested), its replacement is opened first and the old one keeps delivering
-/// until Slack closes it; a dropped connection is reopened at once, then with backoff while it keeps failing. With
+/// until Slack closes it; a dropped connection (or one that stops answering pings) is reopened at once, then with
+/// backoff while it keeps failing. With
 /// link_disabled (Socket Mode turned off for the app) it stops and says so. Every envelope goes through
 /// <see cref="SlackInbound"/>, like the HTTP endpoints, and is taken once however often it is delivered.
 /// </summary>
@@ -41,7 +42,7 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
             try
             {
                 var url = await slack.OpenSocketAsync(stopping);
-                connection = await SocketModeConnection.ConnectAsync(url, HandleAsync, log, $"{slot}.{++opened}", stopping);
+                connection = await SocketModeConnection.ConnectAsync(url, HandleAsync, options.Value.SocketPingInterval, log, $"{slot}.{++opened}", stopping);
                 await connection.Hello.WaitAsync(TimeSpan.FromSeconds(30), stopping);
                 failures = 0;
                 var reason = await connection.Ended.WaitAsync(stopping);

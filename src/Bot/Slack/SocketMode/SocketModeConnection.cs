@@ -42,13 +42,14 @@ public sealed class SocketModeConnection : IAsyncDisposable
     /// <summary>Completes when Slack's hello has arrived: the connection is ready to receive envelopes.</summary>
     public Task Hello => _hello.Task;
 
+    /// <param name="ping">How often to ping, and how long to wait for the pong before the connection counts as dead.</param>
     public static async Task<SocketModeConnection> ConnectAsync(Uri url, Func<JsonObject, SocketModeConnection, Task> onEnvelope,
-        ILogger log, string name, CancellationToken cancellationToken)
+        TimeSpan ping, ILogger log, string name, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         // .NET answers Slack's pings itself; these pings of ours notice a connection that died without closing.
-        socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(20);
-        socket.Options.KeepAliveTimeout = TimeSpan.FromSeconds(20);
+        socket.Options.KeepAliveInterval = ping;
+        socket.Options.KeepAliveTimeout = ping;
         try
         {
             await socket.ConnectAsync(url, cancellationToken);
