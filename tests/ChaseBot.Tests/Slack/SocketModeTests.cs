@@ -105,6 +105,28 @@ public sealed class SocketModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Frames_ChaseBot_cannot_read_are_acknowledged_or_ignored_and_the_connection_goes_on()
+    {
+        var sockets = await _bot.Slack.WaitForOpenSocketsAsync(2);
+        var odd = Command("odd-1", "paid INV-0102 100");
+        odd["payload"]!["user_id"] = 12345; // not a user id Slack would send
+
+        await _bot.Slack.SendRawAsync(sockets[0], "{not json");
+        await _bot.Slack.SendAsync(sockets[0], odd);
+        await _bot.Slack.SendAsync(sockets[0], new JsonObject { ["envelope_id"] = "odd-2", ["type"] = "a_future_kind", ["payload"] = new JsonObject() });
+        await _bot.Slack.SendAsync(sockets[0], new JsonObject { ["envelope_id"] = "odd-3", ["type"] = "interactive",
+            ["payload"] = new JsonObject { ["type"] = "view_submission" } });
+        var id = NextEnvelope();
+        await _bot.Slack.SendAsync(sockets[0], Command(id, "help"));
+
+        Assert.Contains("ChaseBot commands", (await _bot.Slack.WaitForAckAsync(id)).Payload!.ToJsonString());
+        foreach (var acked in new[] { "odd-1", "odd-2", "odd-3" })
+            Assert.Null((await _bot.Slack.WaitForAckAsync(acked)).Payload);
+        Assert.Equal(0, await PaymentsAsync());
+        Assert.False(sockets[0].Closed.Task.IsCompleted);
+    }
+
+    [Fact]
     public async Task A_command_delivered_twice_on_two_connections_is_processed_once()
     {
         var sockets = await _bot.Slack.WaitForOpenSocketsAsync(2);

@@ -104,12 +104,15 @@ public sealed partial class FakeSlack
         }
     }
 
-    public async Task SendAsync(FakeSocket connection, JsonObject frame)
+    public Task SendAsync(FakeSocket connection, JsonObject frame) => SendRawAsync(connection, frame.ToJsonString());
+
+    /// <summary>Any text frame, well-formed or not.</summary>
+    public async Task SendRawAsync(FakeSocket connection, string text)
     {
         await connection.Sending.WaitAsync();
         try
         {
-            await connection.Socket.SendAsync(Encoding.UTF8.GetBytes(frame.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+            await connection.Socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
         }
         finally
         {

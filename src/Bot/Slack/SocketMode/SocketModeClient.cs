@@ -106,7 +106,7 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
         {
             if (type == "slash_commands")
             {
-                var command = payload is null ? null : SlashCommand.From(name => payload[name]?.GetValue<string>());
+                var command = payload is null ? null : SlashCommand.From(name => payload[name] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null);
                 if (command is null)
                 {
                     await connection.AcknowledgeAsync(id);
@@ -144,6 +144,9 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
         catch (Exception e)
         {
             log.LogError(e, "A Socket Mode envelope of type {Type} failed", type ?? "(none)");
+            // Acknowledged all the same (a second acknowledgement is harmless): a delivery that cannot be handled would
+            // fail the same way each time Slack retried it.
+            await connection.AcknowledgeAsync(id);
         }
     }
 

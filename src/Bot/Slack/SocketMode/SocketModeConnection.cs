@@ -163,8 +163,10 @@ public sealed class SocketModeConnection : IAsyncDisposable
                 _ended.TrySetResult(reason);
                 return;
         }
-        if (frame["envelope_id"]?.GetValue<string>() is { Length: > 0 })
-            _ = onEnvelope(frame, this);
+        // Off the reading loop: handling may wait (SQLite waits for another writer's lock synchronously), and the loop
+        // must go on reading, or pings would go unanswered and the next envelope would wait behind this one.
+        if (frame["envelope_id"] is JsonValue { } id && id.TryGetValue<string>(out var envelopeId) && envelopeId.Length > 0)
+            _ = Task.Run(() => onEnvelope(frame, this));
         else
             _log.LogDebug("Ignored a Socket Mode frame of type {Type}", frame["type"]?.GetValue<string>() ?? "(none)");
     }
