@@ -205,6 +205,23 @@ public sealed class SocketModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_connection_that_keeps_dropping_right_after_its_hello_is_reopened_with_backoff_not_in_a_loop()
+    {
+        await using var bot = await SlackBot.StartAsync(extra: [("Slack:AppToken", FakeSlack.AppToken), ("Slack:SigningSecret", ""),
+            ("Slack:SocketConnections", "1")]);
+        await bot.Slack.WaitForOpenSocketsAsync(1);
+        bot.Slack.DropAfterHello = true;
+
+        FakeSlack.Drop(bot.Slack.Sockets.Single());
+        await Task.Delay(2500);
+
+        // At once after the first drop, then 1 s, then 2 s…: four connections at most in 2.5 s, not hundreds.
+        Assert.InRange(bot.Slack.Sockets.Count, 3, 5);
+        bot.Slack.DropAfterHello = false;
+        await bot.Slack.WaitForOpenSocketsAsync(1);
+    }
+
+    [Fact]
     public async Task Link_disabled_stops_the_Bot_from_reconnecting()
     {
         var sockets = await _bot.Slack.WaitForOpenSocketsAsync(2);

@@ -41,6 +41,9 @@ public sealed partial class FakeSlack
     /// </summary>
     public bool SilenceNext { get; set; }
 
+    /// <summary>While set, every new connection is dropped right after its hello.</summary>
+    public bool DropAfterHello { get; set; }
+
     /// <summary>When set, apps.connections.open answers this error (ok:false) instead of a URL.</summary>
     public string? RefuseConnections { get; set; }
 
@@ -76,6 +79,8 @@ public sealed partial class FakeSlack
         SilenceNext = false;
         try
         {
+            if (DropAfterHello)
+                context.Abort();
             if (silent)
                 await Task.Delay(Timeout.Infinite, context.RequestAborted);
             while (socket.State == WebSocketState.Open)

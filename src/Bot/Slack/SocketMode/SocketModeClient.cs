@@ -9,8 +9,7 @@ namespace ChaseBot.Bot.Slack.SocketMode;
 /// (apps.connections.open, one single-use URL each) and takes every request through them. When Slack announces it will
 /// close one (disconnect: warning, refresh_requested), its replacement is opened first and the old one keeps delivering
 /// until Slack closes it; a dropped connection (or one that stops answering pings) is reopened at once, then with
-/// backoff while it keeps failing. With
-/// link_disabled (Socket Mode turned off for the app) it stops and says so. Every envelope goes through
+/// backoff while it keeps failing. With link_disabled (Socket Mode turned off for the app) it stops and says so. Every envelope goes through
 /// <see cref="SlackInbound"/>, like the HTTP endpoints, and is taken once however often it is delivered.
 /// </summary>
 public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound, SlackFollowUps followUps, IOptions<SlackOptions> options,
@@ -20,6 +19,9 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
     public static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
+
+    /// <summary>A connection that lasted this long is a success: the next drop is reopened at once.</summary>
+    private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(10);
     private readonly CancellationTokenSource _linkDisabled = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -44,8 +46,11 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
                 var url = await slack.OpenSocketAsync(stopping);
                 connection = await SocketModeConnection.ConnectAsync(url, HandleAsync, options.Value.SocketPingInterval, log, $"{slot}.{++opened}", stopping);
                 await connection.Hello.WaitAsync(TimeSpan.FromSeconds(30), stopping);
-                failures = 0;
+                var connectedAt = System.Diagnostics.Stopwatch.StartNew();
                 var reason = await connection.Ended.WaitAsync(stopping);
+                // A connection that held is a success; one that keeps dropping right after its hello is failing, and
+                // reopening it in a tight loop would only hammer Slack.
+                failures = connectedAt.Elapsed < StableAfter ? failures + 1 : 0;
                 if (reason == "link_disabled")
                 {
                     log.LogError("Slack turned Socket Mode off for this app (link_disabled): the Bot stops connecting. " +
@@ -62,6 +67,8 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
                     continue;
                 }
                 log.LogWarning("Socket Mode connection {Connection} closed without notice; opening another", $"{slot}.{opened}");
+                if (failures > 1)
+                    await Task.Delay(Backoff(failures - 1), stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
