@@ -215,8 +215,8 @@ public sealed class SocketModeTests : IAsyncLifetime
         FakeSlack.Drop(bot.Slack.Sockets.Single());
         await Task.Delay(2500);
 
-        // At once after the first drop, then 1 s, then 2 s…: four connections at most in 2.5 s, not hundreds.
-        Assert.InRange(bot.Slack.Sockets.Count, 3, 5);
+        // At once after the first drop, then about 1 s, then 2 s…: a handful of connections in 2.5 s, not dozens.
+        Assert.InRange(bot.Slack.Sockets.Count, 3, 6);
         bot.Slack.DropAfterHello = false;
         await bot.Slack.WaitForOpenSocketsAsync(1);
     }

@@ -41,7 +41,7 @@ public sealed partial class FakeSlack
     /// </summary>
     public bool SilenceNext { get; set; }
 
-    /// <summary>While set, every new connection is dropped right after its hello.</summary>
+    /// <summary>While set, every new connection is dropped a moment (0.1 s) after its hello.</summary>
     public bool DropAfterHello { get; set; }
 
     /// <summary>When set, apps.connections.open answers this error (ok:false) instead of a URL.</summary>
@@ -80,7 +80,7 @@ public sealed partial class FakeSlack
         try
         {
             if (DropAfterHello)
-                context.Abort();
+                _ = Task.Delay(100).ContinueWith(_ => context.Abort(), TaskScheduler.Default); // once the hello has arrived
             if (silent)
                 await Task.Delay(Timeout.Infinite, context.RequestAborted);
             while (socket.State == WebSocketState.Open)
