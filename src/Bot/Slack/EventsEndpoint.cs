@@ -22,11 +22,11 @@ public static class EventsEndpoint
         {
             return Results.BadRequest();
         }
-        switch (callback["type"]?.GetValue<string>())
+        switch (SlackInbound.Text(callback["type"]))
         {
-            case "url_verification" when callback["challenge"]?.GetValue<string>() is { } challenge:
+            case "url_verification" when SlackInbound.Text(callback["challenge"]) is { } challenge:
                 return Results.Json(new { challenge });
-            case "event_callback" when callback["event_id"]?.GetValue<string>() is { Length: > 0 }:
+            case "event_callback" when SlackInbound.Text(callback["event_id"]) is { Length: > 0 }:
                 _ = Task.Run(async () =>
                 {
                     try

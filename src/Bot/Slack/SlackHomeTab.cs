@@ -24,6 +24,10 @@ public sealed class SlackHomeTab(IDbContextFactory<ChaseDbContext> dbFactory, Ch
                 overview = await HomeOverview.ForAsync(db, settings, roles, user, settings.Calendar.Today(clock.GetUtcNow()), cancellationToken);
             await slack.PublishHomeAsync(user, BlockKit.Home(overview, settings.Ladder, notice), cancellationToken);
         }
+        catch (SlackApiException e) when (e.Error == "not_enabled")
+        {
+            log.LogWarning("Slack refused the Home tab (not_enabled): turn it on under App Home → Home Tab, as both manifests in deploy/slack do");
+        }
         catch (Exception e) when (e is SlackApiException or TransientDeliveryException or TimeoutException or HttpRequestException
                                       or DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
         {

@@ -91,16 +91,16 @@ public sealed class SlackInbound(ChaseCommands commands, ProposalDecisions decis
     /// <returns>False when the payload is not a button click ChaseBot can read (HTTP answers 400).</returns>
     public async Task<bool> InteractionAsync(JsonObject payload)
     {
-        var user = payload["user"]?["id"]?.GetValue<string>();
+        var user = Text(payload["user"]?["id"]);
         var action = (payload["actions"] as JsonArray)?.FirstOrDefault() as JsonObject;
-        var actionId = action?["action_id"]?.GetValue<string>();
-        var value = action?["value"]?.GetValue<string>();
-        if (payload["type"]?.GetValue<string>() != "block_actions" || user is null || actionId is null || value is null)
+        var actionId = Text(action?["action_id"]);
+        var value = Text(action?["value"]);
+        if (Text(payload["type"]) != "block_actions" || user is null || actionId is null || value is null)
             return false;
-        var displayName = payload["user"]?["name"]?.GetValue<string>() ?? payload["user"]?["username"]?.GetValue<string>();
-        var onHome = payload["container"]?["type"]?.GetValue<string>() == "view" || payload["view"]?["type"]?.GetValue<string>() == "home";
+        var displayName = Text(payload["user"]?["name"]) ?? Text(payload["user"]?["username"]);
+        var onHome = Text(payload["container"]?["type"]) == "view" || Text(payload["view"]?["type"]) == "home";
         var blocks = payload["message"]?["blocks"] as JsonArray;
-        var title = blocks?.FirstOrDefault()?["text"]?["text"]?.GetValue<string>() ?? "ChaseBot";
+        var title = Text(blocks?.FirstOrDefault()?["text"]?["text"]) ?? "ChaseBot";
 
         JsonObject update;
         if (ProposalActions.VerdictOf(actionId) is { } verdict &&
@@ -136,7 +136,7 @@ public sealed class SlackInbound(ChaseCommands commands, ProposalDecisions decis
         else
             update = Private("That button is no longer understood; nothing was changed.");
 
-        _ = followUps.PostAsync(payload["response_url"]?.GetValue<string>(), update, CancellationToken.None);
+        _ = followUps.PostAsync(Text(payload["response_url"]), update, CancellationToken.None);
         return true;
     }
 
@@ -144,16 +144,19 @@ public sealed class SlackInbound(ChaseCommands commands, ProposalDecisions decis
     public async Task EventAsync(JsonObject callback, CancellationToken cancellationToken = default)
     {
         var e = callback["event"] as JsonObject;
-        if (e?["type"]?.GetValue<string>() == "app_home_opened" && e["tab"]?.GetValue<string>() is null or "home" &&
-            e["user"]?.GetValue<string>() is { Length: > 0 } user)
+        if (e is not null && Text(e["type"]) == "app_home_opened" && Text(e["tab"]) is null or "home" &&
+            Text(e["user"]) is { Length: > 0 } user)
             await home.PublishAsync(user, notice: null, cancellationToken);
         else
-            log.LogDebug("Ignored a Slack event of type {Type}", e?["type"]?.GetValue<string>() ?? "(none)");
+            log.LogDebug("Ignored a Slack event of type {Type}", Text(e?["type"]) ?? "(none)");
     }
+
+    /// <summary>A JSON field's text, or null when it is missing or not text (a payload is read, never trusted to be well formed).</summary>
+    public static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     /// <summary>The key a request is taken once by: an event's own id (the same on every retry and both ways in), else the envelope's.</summary>
     public static string ReceiptKey(string envelopeId, JsonObject? payload) =>
-        payload?["event_id"]?.GetValue<string>() is { Length: > 0 } eventId ? "event:" + eventId : "envelope:" + envelopeId;
+        Text(payload?["event_id"]) is { Length: > 0 } eventId ? "event:" + eventId : "envelope:" + envelopeId;
 
     private static JsonObject Private(string text) => new()
     {

@@ -105,4 +105,36 @@ public sealed class LoggingTests : IDisposable
         Assert.Contains(slack.Calls, c => c.Authorization == $"Bearer {appToken}"); // it was really sent
         Assert.DoesNotContain(logs.Lines, l => l.Message.Contains(appToken, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_Home_tab_turned_off_in_the_app_is_logged_with_where_to_turn_it_on()
+    {
+        var logs = new CapturedLogs();
+        await using var slack = await FakeSlack.StartAsync();
+        slack.Script(new SlackAnswer(Json: """{"ok":false,"error":"not_enabled"}"""));
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}",
+                ["Slack:BotToken"] = FakeSlack.Token,
+                ["Slack:SigningSecret"] = SlackBot.Secret,
+                ["Slack:ApiBaseUrl"] = slack.ApiUrl,
+            }));
+            web.ConfigureLogging(logging => logging.AddProvider(logs));
+        });
+        using var http = factory.CreateClient();
+        var body = """{"type":"event_callback","event_id":"Ev0OFF","event":{"type":"app_home_opened","user":"U1","tab":"home"}}""";
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/slack/events") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
+        request.Headers.Add("X-Slack-Signature", ChaseBot.Core.Slack.SlackSignature.Compute(SlackBot.Secret, timestamp, System.Text.Encoding.UTF8.GetBytes(body)));
+
+        Assert.True((await http.SendAsync(request)).IsSuccessStatusCode);
+
+        await slack.WaitForAsync("/api/views.publish");
+        for (var i = 0; i < 200 && !logs.Lines.Any(l => l.Message.Contains("not_enabled", StringComparison.Ordinal)); i++)
+            await Task.Delay(25);
+        Assert.Contains(logs.Lines, l => l.Message == "Slack refused the Home tab (not_enabled): turn it on under App Home → Home Tab, as both manifests in deploy/slack do");
+    }
 }

@@ -106,14 +106,14 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
     /// </summary>
     private async Task HandleAsync(JsonObject envelope, SocketModeConnection connection)
     {
-        var id = envelope["envelope_id"]!.GetValue<string>();
+        var id = SlackInbound.Text(envelope["envelope_id"])!; // checked by the connection before it handed the envelope on
         var payload = envelope["payload"] as JsonObject;
-        var type = envelope["type"]?.GetValue<string>();
+        var type = SlackInbound.Text(envelope["type"]);
         try
         {
             if (type == "slash_commands")
             {
-                var command = payload is null ? null : SlashCommand.From(name => payload[name] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null);
+                var command = payload is null ? null : SlashCommand.From(name => SlackInbound.Text(payload[name]));
                 if (command is null)
                 {
                     await connection.AcknowledgeAsync(id);
@@ -138,7 +138,7 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
             {
                 case "interactive":
                     if (!await inbound.InteractionAsync(payload))
-                        log.LogInformation("Ignored an interaction ChaseBot does not read ({Type})", payload["type"]?.GetValue<string>() ?? "(none)");
+                        log.LogInformation("Ignored an interaction ChaseBot does not read ({Type})", SlackInbound.Text(payload["type"]) ?? "(none)");
                     break;
                 case "events_api":
                     await inbound.EventAsync(payload);

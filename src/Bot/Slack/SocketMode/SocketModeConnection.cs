@@ -150,7 +150,7 @@ public sealed class SocketModeConnection : IAsyncDisposable
             _log.LogWarning("Ignored a Socket Mode frame that is not JSON ({Error}): {Start}", e.Message, Encoding.UTF8.GetString(text[..Math.Min(80, text.Length)]));
             return;
         }
-        switch (frame["type"]?.GetValue<string>())
+        switch (SlackInbound.Text(frame["type"]))
         {
             case "hello":
                 _log.LogInformation("Socket Mode connection {Connection} is open ({Connections} for the app)", Name,
@@ -158,17 +158,17 @@ public sealed class SocketModeConnection : IAsyncDisposable
                 _hello.TrySetResult();
                 return;
             case "disconnect":
-                var reason = frame["reason"]?.GetValue<string>() ?? "unknown";
+                var reason = SlackInbound.Text(frame["reason"]) ?? "unknown";
                 _log.LogInformation("Slack will close Socket Mode connection {Connection} ({Reason})", Name, reason);
                 _ended.TrySetResult(reason);
                 return;
         }
         // Off the reading loop: handling may wait (SQLite waits for another writer's lock synchronously), and the loop
         // must go on reading, or pings would go unanswered and the next envelope would wait behind this one.
-        if (frame["envelope_id"] is JsonValue { } id && id.TryGetValue<string>(out var envelopeId) && envelopeId.Length > 0)
+        if (SlackInbound.Text(frame["envelope_id"]) is { Length: > 0 })
             _ = Task.Run(() => onEnvelope(frame, this));
         else
-            _log.LogDebug("Ignored a Socket Mode frame of type {Type}", frame["type"]?.GetValue<string>() ?? "(none)");
+            _log.LogDebug("Ignored a Socket Mode frame of type {Type}", SlackInbound.Text(frame["type"]) ?? "(none)");
     }
 
     private int _disposed;
