@@ -185,13 +185,7 @@ public sealed class SlackDeliveryTests : IAsyncLifetime
 
         var call = Assert.Single(_slack.Calls);
         var blocks = call.Body["blocks"]!.AsArray();
-        Assert.True(blocks.Count <= BlockKit.MaxBlocks);
-        foreach (var block in blocks)
-        {
-            var text = block!["text"]?["text"]?.GetValue<string>();
-            Assert.True(text is null || text.Length <= BlockKit.MaxSectionText);
-        }
-        Assert.True(blocks[0]!["text"]!["text"]!.GetValue<string>().Length <= BlockKit.MaxHeader);
+        BlockKitRules.AssertValid(blocks, BlockKitRules.MessageLimit);
         Assert.False(string.IsNullOrWhiteSpace(call.Body["text"]!.GetValue<string>()));
         Assert.Contains("200 invoices overdue", call.Body["text"]!.GetValue<string>());
     }
