@@ -12,11 +12,12 @@ using Microsoft.Extensions.Options;
 // Usage: [MAX_NEW_PROPOSALS=n] PlanningBench [invoices...]   (default: 10000 100000 1000000; clients = invoices / 20)
 // For each size: a fresh SQLite database seeded with open invoices 0 to 90 days late, then ChaseRunner.PlanAsync
 // (every invoice's situation read from the database and decided by ChasePolicy, nothing written), timed three
-// times after a warm-up; the median is reported. Then one ChaseRunner.RunAsync, which also writes the day's steps.
+// times after a warm-up; the median is reported. Then one ChaseRunner.RunAsync, which also writes the day's steps, and
+// then the Home tab an approver who owns every client would see (HomeOverview read and drawn, median of 3).
 var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [10_000, 100_000, 1_000_000];
 var today = new DateOnly(2026, 11, 23);
 Console.WriteLine($"{Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd}; SQLite; as of {today:yyyy-MM-dd}");
-Console.WriteLine($"{"invoices",-10} {"clients",-8} {"plan (median of 3)",-20} {"ms per 1,000",-10} {"decisions",-10} {"run (writes)",-12} first run wrote");
+Console.WriteLine($"{"invoices",-10} {"clients",-8} {"plan (median of 3)",-20} {"ms per 1,000",-10} {"decisions",-10} {"run (writes)",-12} {"home (ms)",-10} first run wrote");
 foreach (var invoices in sizes)
 {
     var folder = Directory.CreateTempSubdirectory("chasebot-planning-bench-").FullName;
@@ -48,10 +49,30 @@ foreach (var invoices in sizes)
         await runner.RunAsync(today);
     var ran = invoices <= 100_000 ? run.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) : "-";
     var wrote = invoices <= 100_000 ? await WrittenAsync(options.Options) : "-";
+    var home = await HomeAsync(factory, chaseOptions, today);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{invoices,-10:N0} {clients,-8:N0} {median,-20:F2} {median * 1000 / invoices * 1000,-10:F1} {decisions,-10:N0} {ran,-12} {wrote}"));
+        $"{invoices,-10:N0} {clients,-8:N0} {median,-20:F2} {median * 1000 / invoices * 1000,-10:F1} {decisions,-10:N0} {ran,-12} {home,-10:F0} {wrote}"));
     SqliteConnection.ClearAllPools();
     Directory.Delete(folder, recursive: true);
+}
+
+// The Home tab of an approver who owns every client (so every reminder is theirs): read and drawn, median of 3 after a warm-up.
+static async Task<double> HomeAsync(IDbContextFactory<ChaseDbContext> factory, ChaseOptions chase, DateOnly today)
+{
+    var homeOptions = new ChaseOptions { MaxNewProposalsPerRun = chase.MaxNewProposalsPerRun, Approvers = ["U0BENCH"], DefaultOwner = "U0BENCH" };
+    var settings = new ChaseSettings(Options.Create(homeOptions));
+    var roles = ChaseBot.Core.Commands.ChatRoles.From(new ChaseBot.Core.Commands.ChatOptions(), settings.Approvers);
+    var times = new List<double>();
+    for (var i = 0; i < 4; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        await using var db = await factory.CreateDbContextAsync();
+        var overview = await ChaseBot.Core.Reports.HomeOverview.ForAsync(db, settings, roles, "U0BENCH", today);
+        _ = ChaseBot.Core.Slack.BlockKit.Home(overview, settings.Ladder).ToJsonString();
+        if (i > 0)
+            times.Add(watch.Elapsed.TotalMilliseconds);
+    }
+    return times.Order().ElementAt(1);
 }
 
 // What the first run left in the ledger: every table it writes to, counted with SQL so this reads the same on any commit.
