@@ -51,10 +51,13 @@ public sealed class SlackBot : IAsyncDisposable
     public FakeTimeProvider Clock { get; }
     public HttpClient Http { get; }
 
-    public static async Task<SlackBot> StartAsync(string now = "2026-11-23T10:00:00Z", params (string Key, string Value)[] extra)
+    /// <param name="prepare">Sets the fake Slack up before the Bot starts (and, in Socket Mode, first connects).</param>
+    public static async Task<SlackBot> StartAsync(string now = "2026-11-23T10:00:00Z", Action<FakeSlack>? prepare = null,
+        params (string Key, string Value)[] extra)
     {
         var db = new TestDatabase();
         var slack = await FakeSlack.StartAsync();
+        prepare?.Invoke(slack);
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Chase"] = $"Data Source={db.Path}",
