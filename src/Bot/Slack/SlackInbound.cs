@@ -109,11 +109,10 @@ public sealed class SlackInbound(ChaseCommands commands, ProposalDecisions decis
             // Slack sends the person's handle with the click; the card itself shows them as a mention. A click on the
             // Home is not on the proposal's card, so the posted card is updated by the outbox like any other decision.
             var result = await decisions.DecideAsync(proposalId, user, verdict, onItsCard: !onHome, displayName: displayName);
+            // The decider's Home lists what waits for them: it is published again either way (on the Home, with the answer on top).
+            _ = home.PublishAsync(user, onHome ? result.Message : null, CancellationToken.None);
             if (onHome)
-            {
-                _ = home.PublishAsync(user, result.Message, CancellationToken.None);
                 return true;
-            }
             update = result.Accepted
                 ? BlockKit.Decided(blocks, title,
                     $"{BlockKit.Escape(result.Message)} ({ProposalActions.PastTense(verdict)} by <@{BlockKit.Escape(user)}> at {clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC)",
