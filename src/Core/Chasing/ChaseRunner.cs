@@ -57,8 +57,6 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
         var decidedAt = new DateTimeOffset(today.ToDateTime(TimeOnly.FromDateTime(local.DateTime)),
             settings.Calendar.Zone.GetUtcOffset(today.ToDateTime(TimeOnly.FromDateTime(local.DateTime))));
         var sendAt = settings.Calendar.NextAllowed(decidedAt);
-        var (admitted, _) = await AdmitNewProposalsAsync(today, cancellationToken);
-        var entries = new List<PlanEntry>();
         static (string Kind, bool Posts) Kind(ChaseDecision d) => d.Kind switch
         {
             DecisionKind.Nudge => ("nudge", true),
@@ -66,25 +64,42 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
             DecisionKind.GuardNote or DecisionKind.BrokenPromiseNote => ("skip", true),
             _ => ("skip", false),
         };
-        await foreach (var chase in ChasesAsync(today, cancellationToken))
-            foreach (var (chased, decided) in Decide(chase, today, admitted))
+        List<PlanEntry> Entries(ClientChase chase, ChasedCase chased, CaseDecisions decided)
+        {
+            var entries = new List<PlanEntry>();
+            var covered = decided.Covered.Count > 0 ? decided.Covered : chased.Situation.Invoices.Where(i => i.DueDate < today).ToList();
+            var lead = covered.OrderBy(i => i.DueDate).ThenBy(i => i.Number, StringComparer.Ordinal).FirstOrDefault();
+            foreach (var d in decided.Rungs)
             {
-                var covered = decided.Covered.Count > 0 ? decided.Covered : chased.Situation.Invoices.Where(i => i.DueDate < today).ToList();
-                var lead = covered.OrderBy(i => i.DueDate).ThenBy(i => i.Number, StringComparer.Ordinal).FirstOrDefault();
-                foreach (var d in decided.Rungs)
+                var (kind, posts) = Kind(d);
+                entries.Add(new PlanEntry(lead?.Number ?? "", chase.Client.Name, d.Step, kind, d.Reason, posts ? sendAt : null,
+                    covered.Select(i => i.Number).ToList()));
+            }
+            foreach (var (invoice, decisions) in decided.Invoices)
+                foreach (var d in decisions)
                 {
                     var (kind, posts) = Kind(d);
-                    entries.Add(new PlanEntry(lead?.Number ?? "", chase.Client.Name, d.Step, kind, d.Reason, posts ? sendAt : null,
-                        covered.Select(i => i.Number).ToList()));
+                    entries.Add(new PlanEntry(invoice.Number, chase.Client.Name, d.Step, kind, d.Reason, posts ? sendAt : null, [invoice.Number]));
                 }
-                foreach (var (invoice, decisions) in decided.Invoices)
-                    foreach (var d in decisions)
-                    {
-                        var (kind, posts) = Kind(d);
-                        entries.Add(new PlanEntry(invoice.Number, chase.Client.Name, d.Step, kind, d.Reason, posts ? sendAt : null, [invoice.Number]));
-                    }
+            return entries;
+        }
+
+        // One pass over the ledger: each case is decided once, and a case due a new proposal is written down both ways
+        // (proposed, and held waiting its turn) until the pass has seen every candidate and admission can be settled.
+        // Two passes (admission, then the plan) read the whole ledger twice (measured: half of planning's time).
+        var cases = new List<(List<PlanEntry> AsDecided, NewProposal? Candidate, List<PlanEntry>? IfHeld)>();
+        var candidates = new List<NewProposal>();
+        await foreach (var chase in ChasesAsync(today, cancellationToken))
+            foreach (var c in chase.Cases)
+            {
+                var decided = CasePolicy.Decide(c.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays);
+                var candidate = NewProposal.Of(chase, c, decided);
+                if (candidate is not null)
+                    candidates.Add(candidate);
+                cases.Add((Entries(chase, c, decided), candidate, candidate is null ? null : Entries(chase, c, Held(decided))));
             }
-        return entries;
+        var admitted = Admit(candidates);
+        return cases.SelectMany(c => c.Candidate is null || admitted.Contains(c.Candidate.Key) ? c.AsDecided : c.IfHeld!).ToList();
     }
 
     /// <summary>Cases due a new proposal on <paramref name="day"/>: how many the next run would post, and how many would wait after it.</summary>
@@ -101,19 +116,40 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
     private async Task<(HashSet<(long Client, string Currency)> Admitted, int Waiting)> AdmitNewProposalsAsync(DateOnly today,
         CancellationToken cancellationToken)
     {
-        var candidates = new List<(long Client, string Currency, decimal Overdue, DateOnly Oldest)>();
+        var candidates = new List<NewProposal>();
         await foreach (var chase in ChasesAsync(today, cancellationToken))
             foreach (var c in chase.Cases)
-            {
-                var decided = CasePolicy.Decide(c.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays);
-                if (decided.Proposal?.Kind == DecisionKind.Proposal)
-                    candidates.Add((chase.Client.Id, c.Currency,
-                        c.Invoices.Where(i => decided.Covered.Any(d => d.InvoiceId == i.View.Id)).Sum(i => i.View.AmountDue),
-                        decided.Covered.Min(i => i.DueDate)));
-            }
-        var admitted = candidates.OrderByDescending(c => c.Overdue).ThenBy(c => c.Oldest).ThenBy(c => c.Client)
-            .Take(settings.MaxNewProposalsPerRun).Select(c => (c.Client, c.Currency)).ToHashSet();
+                if (NewProposal.Of(chase, c, CasePolicy.Decide(c.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays))
+                    is { } candidate)
+                    candidates.Add(candidate);
+        var admitted = Admit(candidates);
         return (admitted, candidates.Count - admitted.Count);
+    }
+
+    /// <summary>A case that would get a new proposal today, with what ranks it for admission.</summary>
+    private sealed record NewProposal(long Client, string Currency, decimal Overdue, DateOnly Oldest)
+    {
+        public (long Client, string Currency) Key => (Client, Currency);
+
+        public static NewProposal? Of(ClientChase chase, ChasedCase c, CaseDecisions decided) =>
+            decided.Proposal?.Kind == DecisionKind.Proposal
+                ? new(chase.Client.Id, c.Currency, c.Invoices.Where(i => decided.Covered.Any(d => d.InvoiceId == i.View.Id)).Sum(i => i.View.AmountDue),
+                    decided.Covered.Min(i => i.DueDate))
+                : null;
+    }
+
+    /// <summary>The most overdue (then the oldest) Chase:MaxNewProposalsPerRun candidates.</summary>
+    private HashSet<(long Client, string Currency)> Admit(IEnumerable<NewProposal> candidates) =>
+        candidates.OrderByDescending(c => c.Overdue).ThenBy(c => c.Oldest).ThenBy(c => c.Client)
+            .Take(settings.MaxNewProposalsPerRun).Select(c => c.Key).ToHashSet();
+
+    /// <summary>A case's decisions with its new proposal held back: the rung waits its turn, and says why.</summary>
+    private CaseDecisions Held(CaseDecisions decided)
+    {
+        var held = new ChaseDecision(decided.Proposal!.Step, DecisionKind.Hold,
+            $"{WaitingItsTurn}: at most {Text.Counted.Of(settings.MaxNewProposalsPerRun, "new proposal")} a run (Chase:MaxNewProposalsPerRun), the most overdue first");
+        // Its invoices are the case's all the same: no reminder beside the notice that is waiting its turn.
+        return new CaseDecisions([held], [], decided.Invoices);
     }
 
     /// <summary>
@@ -126,13 +162,8 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
         foreach (var c in chase.Cases)
         {
             var decided = CasePolicy.Decide(c.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays);
-            if (decided.Proposal is { Kind: DecisionKind.Proposal } proposal && !admitted.Contains((chase.Client.Id, c.Currency)))
-            {
-                var held = new ChaseDecision(proposal.Step, DecisionKind.Hold,
-                    $"{WaitingItsTurn}: at most {Text.Counted.Of(settings.MaxNewProposalsPerRun, "new proposal")} a run (Chase:MaxNewProposalsPerRun), the most overdue first");
-                // Its invoices are the case's all the same: no reminder beside the notice that is waiting its turn.
-                decided = new CaseDecisions([held], [], decided.Invoices);
-            }
+            if (decided.Proposal is { Kind: DecisionKind.Proposal } && !admitted.Contains((chase.Client.Id, c.Currency)))
+                decided = Held(decided);
             yield return (c, decided);
         }
     }
