@@ -99,6 +99,9 @@ public sealed class SlackBot : IAsyncDisposable
         PostAsync("/slack/commands", Form(("command", "/chase"), ("text", text), ("user_id", user), ("channel_id", channel),
             ("team_id", "T1"), ("response_url", Slack.HooksUrl + "commands/1"), ("trigger_id", "1.2.3")));
 
+    /// <summary>Stops the Bot as a rolling update does (SIGTERM: the host stops), leaving the fake Slack and the database.</summary>
+    public async Task StopBotAsync() => await _factory.DisposeAsync();
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

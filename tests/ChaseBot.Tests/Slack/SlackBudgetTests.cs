@@ -79,4 +79,45 @@ public sealed class SlackBudgetTests
         var followUp = await bot.Slack.WaitForAsync("/hooks/commands/slow");
         Assert.Contains("Logged NZD 100.00", followUp.Body["text"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task A_Bot_stopping_for_a_rolling_update_answers_the_command_it_is_handling_before_closing_its_connections()
+    {
+        await using var bot = await SlackBot.StartAsync(extra: [("Slack:AppToken", FakeSlack.AppToken), ("Slack:SigningSecret", "")]);
+        await bot.Http.GetAsync("/healthz");
+        await bot.Db.Importer(bot.Clock).ImportFileAsync(Samples.File("xero-invoices-nz.csv"), new ImportSettings());
+        var sockets = await bot.Slack.WaitForOpenSocketsAsync(2);
+        // The database is busy for a moment, so the command is still being handled when the Bot is told to stop.
+        await using var blocker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={bot.Db.Path}");
+        await blocker.OpenAsync();
+        await using (var begin = blocker.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            await begin.ExecuteNonQueryAsync();
+        }
+        await bot.Slack.SendAsync(sockets[0], new JsonObject
+        {
+            ["envelope_id"] = "rolling-1", ["type"] = "slash_commands", ["accepts_response_payload"] = true,
+            ["payload"] = new JsonObject
+            {
+                ["user_id"] = "U1", ["channel_id"] = "C1", ["command"] = "/chase", ["text"] = "paid INV-0102 100",
+                ["response_url"] = bot.Slack.HooksUrl + "commands/rolling",
+            },
+        });
+        await Task.Delay(300);
+
+        var stopping = bot.StopBotAsync();
+        await Task.Delay(500);
+        await using (var commit = blocker.CreateCommand())
+        {
+            commit.CommandText = "COMMIT;";
+            await commit.ExecuteNonQueryAsync();
+        }
+        await stopping;
+
+        var ack = await bot.Slack.WaitForAckAsync("rolling-1");
+        Assert.Equal(sockets[0].Id, ack.Connection);
+        Assert.Contains("Logged NZD 100.00", ack.Payload!["text"]!.GetValue<string>());
+        await sockets[0].Closed.Task.WaitAsync(TimeSpan.FromSeconds(5)); // and then it closed
+    }
 }

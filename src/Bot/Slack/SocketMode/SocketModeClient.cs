@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using ChaseBot.Core.Slack;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,12 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
     /// <summary>A connection that lasted this long is a success: the next drop is reopened at once.</summary>
     private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(10);
     private readonly CancellationTokenSource _linkDisabled = new();
+
+    /// <summary>How long a stopping Bot waits for the envelopes it is handling to be answered before it closes its connections.</summary>
+    public static readonly TimeSpan FinishGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>Envelopes being handled now: a stopping Bot (a rolling update) answers them before it closes its connections.</summary>
+    private readonly ConcurrentDictionary<Task, byte> _handling = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -84,7 +91,13 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
             finally
             {
                 if (connection is not null)
+                {
+                    // Stopping: what this Bot took on is answered on the connection it came by (Slack would deliver it
+                    // again elsewhere, where it is only acknowledged, since it was taken here).
+                    if (stopping.IsCancellationRequested)
+                        await FinishHandlingAsync();
                     await connection.DisposeAsync();
+                }
                 draining.RemoveAll(d => d.IsCompleted);
             }
         }
@@ -104,7 +117,18 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
     /// acknowledged "Working on it…" and answered through response_url); a click or an event is acknowledged at once and
     /// then handled. A request delivered again is only acknowledged.
     /// </summary>
-    private async Task HandleAsync(JsonObject envelope, SocketModeConnection connection)
+    private Task HandleAsync(JsonObject envelope, SocketModeConnection connection)
+    {
+        var handling = HandleOnceAsync(envelope, connection);
+        _handling.TryAdd(handling, 0);
+        _ = handling.ContinueWith(done => _handling.TryRemove(done, out _), TaskScheduler.Default);
+        return handling;
+    }
+
+    private async Task FinishHandlingAsync() =>
+        await Task.WhenAll(_handling.Keys).WaitAsync(FinishGrace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+    private async Task HandleOnceAsync(JsonObject envelope, SocketModeConnection connection)
     {
         var id = SlackInbound.Text(envelope["envelope_id"])!; // checked by the connection before it handed the envelope on
         var payload = envelope["payload"] as JsonObject;
