@@ -1,4 +1,6 @@
+using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Slack;
+using Microsoft.Extensions.Options;
 
 namespace ChaseBot.Bot.Slack;
 
@@ -7,8 +9,9 @@ public static class SlackEndpoints
     public static IServiceCollection AddSlackEndpoints(this IServiceCollection services)
     {
         services.AddSingleton<SlackReplayGuard>();
-        services.AddSingleton(sp => new SlackFollowUps(ChaseBot.Core.Delivery.LongLivedHttp.Client(TimeSpan.FromSeconds(10)),
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SlackOptions>>(), sp.GetRequiredService<ILogger<SlackFollowUps>>()));
+        // A singleton with its own long-lived client, like the platform clients: Socket Mode's handlers outlive any request.
+        services.AddSingleton(sp => new SlackFollowUps(LongLivedHttp.Client(TimeSpan.FromSeconds(10)),
+            sp.GetRequiredService<IOptions<SlackOptions>>(), sp.GetRequiredService<ILogger<SlackFollowUps>>()));
         services.AddSingleton<SlackReceipts>();
         services.AddSingleton<SlackHomeTab>();
         services.AddSingleton<SlackInbound>();
