@@ -84,9 +84,9 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
             return entries;
         }
 
-        // One pass over the ledger: each case is decided once, and a case due a new proposal is written down both ways
-        // (proposed, and held waiting its turn) until the pass has seen every candidate and admission can be settled.
-        // Two passes (admission, then the plan) read the whole ledger twice (measured: half of planning's time).
+        // One pass over the ledger, which is most of what planning costs: each case is decided once, and a case due a new
+        // proposal is written down both ways (proposed, and held waiting its turn) until the pass has seen every
+        // candidate and admission can be settled.
         var cases = new List<(List<PlanEntry> AsDecided, NewProposal? Candidate, List<PlanEntry>? IfHeld)>();
         var candidates = new List<NewProposal>();
         await foreach (var chase in ChasesAsync(today, cancellationToken))

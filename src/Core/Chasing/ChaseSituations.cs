@@ -47,7 +47,7 @@ public static class ChaseSituations
                 MissingSince = i.MissingSince,
             })
             .ToListAsync(cancellationToken);
-        // Ordered here, not by SQLite: its temporary sort of each chunk's rows cost more than sorting them in memory.
+        // Sorted in memory: cheaper than SQLite's temporary B-tree for each chunk.
         invoices.Sort((a, b) => a.DueDate != b.DueDate ? a.DueDate.CompareTo(b.DueDate) : a.Id.CompareTo(b.Id));
         var steps = (await db.ChaseSteps.AsNoTracking().Join(open, s => s.InvoiceId, i => i.Id, (s, i) => new { s.InvoiceId, s.Step, s.Outcome, s.Day })
                 .ToListAsync(cancellationToken))
