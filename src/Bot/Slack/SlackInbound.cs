@@ -35,7 +35,7 @@ public sealed class SlackInbound(ChaseCommands commands, ProposalDecisions decis
     public async Task<byte[]> CommandAsync(SlashCommand command, string? receipt = null, CancellationToken cancellationToken = default)
     {
         // On the thread pool: SQLite waits for another process's lock synchronously, and Slack's 3 seconds must not wait with it.
-        var reply = Task.Run(async () => receipt is null || await receipts.FirstTimeAsync(receipt)
+        var reply = Task.Run(async () => receipt is null || await receipts.FirstTimeAsync(receipt, everywhere: !ChaseCommands.OnlyReads(command.Text))
             ? await commands.HandleAsync(command.Text, new CommandContext(command.UserId, "slack", command.ChannelId))
             : null);
         try

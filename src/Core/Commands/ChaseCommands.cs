@@ -74,6 +74,17 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
             },
         });
 
+    /// <summary>
+    /// Whether a command only reads (status, case, help, or words that are not a command): answering it twice changes
+    /// nothing, so a surface that may receive it twice need not write anything down to answer it once.
+    /// </summary>
+    public static bool OnlyReads(string text)
+    {
+        var words = text.Length > CommandText.MaxLength ? [] : CommandText.Words(text);
+        var verb = words.Count == 0 ? "help" : words[0].ToLowerInvariant();
+        return verb is "status" or "case" or "cases" or "help" || !Usage.ContainsKey(verb);
+    }
+
     public async Task<CommandReply> HandleAsync(string text, CommandContext context, CancellationToken cancellationToken = default)
     {
         if (text.Length > CommandText.MaxLength)

@@ -24,11 +24,21 @@ public sealed class SlackReceipts(IDbContextFactory<ChaseDbContext> dbFactory, T
 
     private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(10);
     private long _nextSweepTicks;
+    private long _nextLocalSweepTicks;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTime> _seenHere = new();
 
     /// <summary>True for the first delivery of <paramref name="key"/>, false for any later one.</summary>
-    public async Task<bool> FirstTimeAsync(string key, CancellationToken cancellationToken = default)
+    /// <param name="everywhere">
+    /// False for a request that only reads (a status): answering it twice changes nothing, so it is taken once in this
+    /// process only, and writes nothing (a write could wait behind an import's lock, and Slack's 3 seconds with it).
+    /// </param>
+    public async Task<bool> FirstTimeAsync(string key, CancellationToken cancellationToken = default, bool everywhere = true)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        if (!FirstTimeHere(key, now))
+            return false;
+        if (!everywhere)
+            return true;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.Set<SlackReceipt>().Add(new SlackReceipt { Key = key.Length <= 255 ? key : key[..255], ReceivedAt = now });
         try
@@ -39,6 +49,11 @@ public sealed class SlackReceipts(IDbContextFactory<ChaseDbContext> dbFactory, T
         {
             return false;
         }
+        catch
+        {
+            _seenHere.TryRemove(key, out _); // not taken after all: Slack's next delivery may try again
+            throw;
+        }
         var next = Interlocked.Read(ref _nextSweepTicks);
         if (now.Ticks >= next && Interlocked.CompareExchange(ref _nextSweepTicks, (now + SweepEvery).Ticks, next) == next)
         {
@@ -46,5 +61,15 @@ public sealed class SlackReceipts(IDbContextFactory<ChaseDbContext> dbFactory, T
             await db.Set<SlackReceipt>().Where(r => r.ReceivedAt < before).ExecuteDeleteAsync(cancellationToken);
         }
         return true;
+    }
+
+    private bool FirstTimeHere(string key, DateTime now)
+    {
+        var next = Interlocked.Read(ref _nextLocalSweepTicks);
+        if (now.Ticks >= next && Interlocked.CompareExchange(ref _nextLocalSweepTicks, (now + SweepEvery).Ticks, next) == next)
+            foreach (var (seen, at) in _seenHere)
+                if (now - at > Kept)
+                    _seenHere.TryRemove(seen, out _);
+        return _seenHere.TryAdd(key, now);
     }
 }

@@ -350,4 +350,18 @@ public sealed class ChaseCommandsTests : IDisposable
     [Fact]
     public async Task A_very_long_command_is_refused_politely() =>
         Assert.Contains("too long", await _h.SayAsync("status " + new string('x', 5000)));
+
+    [Theory]
+    [InlineData("status", true)]
+    [InlineData("STATUS Kauri public", true)]
+    [InlineData("case kauri", true)]
+    [InlineData("", true)]
+    [InlineData("frobnicate everything", true)] // refused: changes nothing
+    [InlineData("paid INV-0102 100", false)]
+    [InlineData("Dispute INV-0101 late", false)]
+    [InlineData("digest", false)] // posts a digest
+    [InlineData("morale off", false)]
+    [InlineData("client Kauri owner <@U1>", false)]
+    public void A_surface_can_tell_a_command_that_only_reads_from_one_that_changes_something(string text, bool onlyReads) =>
+        Assert.Equal(onlyReads, ChaseBot.Core.Commands.ChaseCommands.OnlyReads(text));
 }

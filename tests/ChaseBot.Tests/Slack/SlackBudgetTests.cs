@@ -120,4 +120,39 @@ public sealed class SlackBudgetTests
         Assert.Contains("Logged NZD 100.00", ack.Payload!["text"]!.GetValue<string>());
         await sockets[0].Closed.Task.WaitAsync(TimeSpan.FromSeconds(5)); // and then it closed
     }
+
+    [Fact]
+    public async Task Over_Socket_Mode_a_status_is_answered_at_once_while_an_import_holds_the_write_lock()
+    {
+        await using var bot = await SlackBot.StartAsync(extra: [("Slack:AppToken", FakeSlack.AppToken), ("Slack:SigningSecret", "")]);
+        await bot.Http.GetAsync("/healthz");
+        await bot.Db.Importer(bot.Clock).ImportFileAsync(Samples.File("xero-invoices-nz.csv"), new ImportSettings());
+        var sockets = await bot.Slack.WaitForOpenSocketsAsync(2);
+        await using var blocker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={bot.Db.Path}");
+        await blocker.OpenAsync();
+        await using (var begin = blocker.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE;"; // as an import does for its one transaction
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        await bot.Slack.SendAsync(sockets[0], new JsonObject
+        {
+            ["envelope_id"] = "read-1", ["type"] = "slash_commands", ["accepts_response_payload"] = true,
+            ["payload"] = new JsonObject
+            {
+                ["user_id"] = "U1", ["channel_id"] = "C1", ["command"] = "/chase", ["text"] = "status Kauri Digital Ltd",
+                ["response_url"] = bot.Slack.HooksUrl + "commands/read",
+            },
+        });
+        var ack = await bot.Slack.WaitForAckAsync("read-1");
+        await using (var rollback = blocker.CreateCommand())
+        {
+            rollback.CommandText = "ROLLBACK;";
+            await rollback.ExecuteNonQueryAsync();
+        }
+
+        // Reading needs no write: the answer itself comes back in the acknowledgement, not "Working on it…".
+        Assert.Contains("INV-0101", ack.Payload!.ToJsonString());
+    }
 }
