@@ -148,14 +148,14 @@ public sealed class SocketModeTests : IAsyncLifetime
         var sockets = await _bot.Slack.WaitForOpenSocketsAsync(2);
         var old = sockets[0];
 
-        await _bot.Slack.DisconnectAsync(old, "refresh_requested", after: TimeSpan.FromSeconds(2));
+        await _bot.Slack.DisconnectAsync(old, "refresh_requested", after: TimeSpan.FromSeconds(4));
 
         var now = await _bot.Slack.WaitForOpenSocketsAsync(3, opened: 3);
         Assert.Contains(now, s => s.Id == old.Id); // the replacement is open while the old one still is
         var lateOnOld = NextEnvelope();
         await _bot.Slack.SendAsync(old, Command(lateOnOld, "status INV-0101"));
         Assert.Contains("INV-0101", (await _bot.Slack.WaitForAckAsync(lateOnOld)).Payload!.ToJsonString());
-        await old.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await old.Closed.Task.WaitAsync(TimeSpan.FromSeconds(15));
         var onNew = NextEnvelope();
         await _bot.Slack.SendAsync(now.Last(), Command(onNew, "status INV-0101"));
         Assert.Equal(now.Last().Id, (await _bot.Slack.WaitForAckAsync(onNew)).Connection);
