@@ -9,29 +9,55 @@ namespace ChaseBot.Tests.Slack;
 [Collection(nameof(MeasuredAlone))]
 public sealed class SlackBudgetTests
 {
+    /// <summary>The Bot on the sample ledger, over HTTP or (with <paramref name="socketMode"/>) Socket Mode only.</summary>
+    private static async Task<SlackBot> StartAsync(bool socketMode)
+    {
+        var bot = socketMode
+            ? await SlackBot.StartAsync(extra: [("Slack:AppToken", FakeSlack.AppToken), ("Slack:SigningSecret", "")])
+            : await SlackBot.StartAsync();
+        await bot.Http.GetAsync("/healthz");
+        await bot.Db.Importer(bot.Clock).ImportFileAsync(Samples.File("xero-invoices-nz.csv"), new ImportSettings());
+        return bot;
+    }
+
+    /// <summary>Another process holding the database's write lock, as an import does for its one transaction.</summary>
+    private sealed class WriteLock : IAsyncDisposable
+    {
+        private readonly Microsoft.Data.Sqlite.SqliteConnection _connection;
+
+        private WriteLock(Microsoft.Data.Sqlite.SqliteConnection connection) => _connection = connection;
+
+        public static async Task<WriteLock> TakeAsync(TestDatabase db)
+        {
+            var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db.Path}");
+            await connection.OpenAsync();
+            await RunAsync(connection, "BEGIN IMMEDIATE;");
+            return new WriteLock(connection);
+        }
+
+        public Task ReleaseAsync() => RunAsync(_connection, "COMMIT;");
+
+        private static async Task RunAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    }
+
     [Fact]
     public async Task A_command_slower_than_Slacks_three_seconds_is_acknowledged_and_finished_through_response_url()
     {
-        await using var bot = await SlackBot.StartAsync();
-        await bot.Http.GetAsync("/healthz");
-        await bot.Db.Importer(bot.Clock).ImportFileAsync(Samples.File("xero-invoices-nz.csv"), new ImportSettings());
+        await using var bot = await StartAsync(socketMode: false);
         // Another process holds the database's write lock, so logging a payment has to wait for it.
-        await using var blocker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={bot.Db.Path}");
-        await blocker.OpenAsync();
-        await using (var begin = blocker.CreateCommand())
-        {
-            begin.CommandText = "BEGIN IMMEDIATE;";
-            await begin.ExecuteNonQueryAsync();
-        }
+        await using var blocker = await WriteLock.TakeAsync(bot.Db);
 
         var started = DateTime.UtcNow;
         var response = await bot.CommandAsync("paid INV-0102 100");
         var answeredIn = DateTime.UtcNow - started;
-        await using (var commit = blocker.CreateCommand())
-        {
-            commit.CommandText = "COMMIT;";
-            await commit.ExecuteNonQueryAsync();
-        }
+        await blocker.ReleaseAsync();
 
         var first = await response.Content.ReadAsStringAsync();
         Assert.True(answeredIn < TimeSpan.FromSeconds(3), $"answered in {answeredIn}: {first}");
@@ -43,76 +69,36 @@ public sealed class SlackBudgetTests
     [Fact]
     public async Task Over_Socket_Mode_a_slow_command_is_acknowledged_within_three_seconds_and_finished_through_response_url()
     {
-        await using var bot = await SlackBot.StartAsync(extra: [("Slack:AppToken", FakeSlack.AppToken), ("Slack:SigningSecret", "")]);
-        await bot.Http.GetAsync("/healthz");
-        await bot.Db.Importer(bot.Clock).ImportFileAsync(Samples.File("xero-invoices-nz.csv"), new ImportSettings());
+        await using var bot = await StartAsync(socketMode: true);
         var sockets = await bot.Slack.WaitForOpenSocketsAsync(2);
         // Another process holds the database's write lock: taking the envelope and logging the payment both wait for it.
-        await using var blocker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={bot.Db.Path}");
-        await blocker.OpenAsync();
-        await using (var begin = blocker.CreateCommand())
-        {
-            begin.CommandText = "BEGIN IMMEDIATE;";
-            await begin.ExecuteNonQueryAsync();
-        }
+        await using var blocker = await WriteLock.TakeAsync(bot.Db);
 
         var started = DateTime.UtcNow;
-        await bot.Slack.SendAsync(sockets[0], new JsonObject
-        {
-            ["envelope_id"] = "slow-1", ["type"] = "slash_commands", ["accepts_response_payload"] = true,
-            ["payload"] = new JsonObject
-            {
-                ["user_id"] = "U1", ["channel_id"] = "C1", ["command"] = "/chase", ["text"] = "paid INV-0102 100",
-                ["response_url"] = bot.Slack.HooksUrl + "commands/slow",
-            },
-        });
+        await bot.Slack.SendAsync(sockets[0], bot.Slack.CommandEnvelope("slow-1", "paid INV-0102 100"));
         var ack = await bot.Slack.WaitForAckAsync("slow-1");
         var answeredIn = DateTime.UtcNow - started;
-        await using (var commit = blocker.CreateCommand())
-        {
-            commit.CommandText = "COMMIT;";
-            await commit.ExecuteNonQueryAsync();
-        }
+        await blocker.ReleaseAsync();
 
         Assert.True(answeredIn < TimeSpan.FromSeconds(3), $"acknowledged in {answeredIn}");
         Assert.Equal("Working on it…", ack.Payload!["text"]!.GetValue<string>());
-        var followUp = await bot.Slack.WaitForAsync("/hooks/commands/slow");
+        var followUp = await bot.Slack.WaitForAsync("/hooks/commands/slow-1");
         Assert.Contains("Logged NZD 100.00", followUp.Body["text"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task A_Bot_stopping_for_a_rolling_update_answers_the_command_it_is_handling_before_closing_its_connections()
     {
-        await using var bot = await SlackBot.StartAsync(extra: [("Slack:AppToken", FakeSlack.AppToken), ("Slack:SigningSecret", "")]);
-        await bot.Http.GetAsync("/healthz");
-        await bot.Db.Importer(bot.Clock).ImportFileAsync(Samples.File("xero-invoices-nz.csv"), new ImportSettings());
+        await using var bot = await StartAsync(socketMode: true);
         var sockets = await bot.Slack.WaitForOpenSocketsAsync(2);
         // The database is busy for a moment, so the command is still being handled when the Bot is told to stop.
-        await using var blocker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={bot.Db.Path}");
-        await blocker.OpenAsync();
-        await using (var begin = blocker.CreateCommand())
-        {
-            begin.CommandText = "BEGIN IMMEDIATE;";
-            await begin.ExecuteNonQueryAsync();
-        }
-        await bot.Slack.SendAsync(sockets[0], new JsonObject
-        {
-            ["envelope_id"] = "rolling-1", ["type"] = "slash_commands", ["accepts_response_payload"] = true,
-            ["payload"] = new JsonObject
-            {
-                ["user_id"] = "U1", ["channel_id"] = "C1", ["command"] = "/chase", ["text"] = "paid INV-0102 100",
-                ["response_url"] = bot.Slack.HooksUrl + "commands/rolling",
-            },
-        });
+        await using var blocker = await WriteLock.TakeAsync(bot.Db);
+        await bot.Slack.SendAsync(sockets[0], bot.Slack.CommandEnvelope("rolling-1", "paid INV-0102 100"));
         await Task.Delay(300);
 
         var stopping = bot.StopBotAsync();
         await Task.Delay(500);
-        await using (var commit = blocker.CreateCommand())
-        {
-            commit.CommandText = "COMMIT;";
-            await commit.ExecuteNonQueryAsync();
-        }
+        await blocker.ReleaseAsync();
         await stopping;
 
         var ack = await bot.Slack.WaitForAckAsync("rolling-1");
@@ -124,33 +110,13 @@ public sealed class SlackBudgetTests
     [Fact]
     public async Task Over_Socket_Mode_a_status_is_answered_at_once_while_an_import_holds_the_write_lock()
     {
-        await using var bot = await SlackBot.StartAsync(extra: [("Slack:AppToken", FakeSlack.AppToken), ("Slack:SigningSecret", "")]);
-        await bot.Http.GetAsync("/healthz");
-        await bot.Db.Importer(bot.Clock).ImportFileAsync(Samples.File("xero-invoices-nz.csv"), new ImportSettings());
+        await using var bot = await StartAsync(socketMode: true);
         var sockets = await bot.Slack.WaitForOpenSocketsAsync(2);
-        await using var blocker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={bot.Db.Path}");
-        await blocker.OpenAsync();
-        await using (var begin = blocker.CreateCommand())
-        {
-            begin.CommandText = "BEGIN IMMEDIATE;"; // as an import does for its one transaction
-            await begin.ExecuteNonQueryAsync();
-        }
+        await using var blocker = await WriteLock.TakeAsync(bot.Db);
 
-        await bot.Slack.SendAsync(sockets[0], new JsonObject
-        {
-            ["envelope_id"] = "read-1", ["type"] = "slash_commands", ["accepts_response_payload"] = true,
-            ["payload"] = new JsonObject
-            {
-                ["user_id"] = "U1", ["channel_id"] = "C1", ["command"] = "/chase", ["text"] = "status Kauri Digital Ltd",
-                ["response_url"] = bot.Slack.HooksUrl + "commands/read",
-            },
-        });
+        await bot.Slack.SendAsync(sockets[0], bot.Slack.CommandEnvelope("read-1", "status Kauri Digital Ltd"));
         var ack = await bot.Slack.WaitForAckAsync("read-1");
-        await using (var rollback = blocker.CreateCommand())
-        {
-            rollback.CommandText = "ROLLBACK;";
-            await rollback.ExecuteNonQueryAsync();
-        }
+        await blocker.ReleaseAsync();
 
         // Reading needs no write: the answer itself comes back in the acknowledgement, not "Working on it…".
         Assert.Contains("INV-0101", ack.Payload!.ToJsonString());

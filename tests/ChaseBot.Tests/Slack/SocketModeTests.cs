@@ -28,22 +28,8 @@ public sealed class SocketModeTests : IAsyncLifetime
 
     private string NextEnvelope() => $"e{Interlocked.Increment(ref _envelopes)}-{Guid.NewGuid():N}";
 
-    /// <summary>A slash_commands envelope: the same fields the HTTP endpoint receives, as JSON.</summary>
-    private JsonObject Command(string envelopeId, string text, string user = "U1", int retry = 0) => new()
-    {
-        ["envelope_id"] = envelopeId,
-        ["type"] = "slash_commands",
-        ["accepts_response_payload"] = true,
-        ["retry_attempt"] = retry,
-        ["retry_reason"] = retry == 0 ? "" : "timeout",
-        ["payload"] = new JsonObject
-        {
-            ["token"] = "deprecated-verification-token", ["team_id"] = "T1", ["team_domain"] = "acme", ["channel_id"] = "C1",
-            ["channel_name"] = "billing", ["user_id"] = user, ["user_name"] = "dana", ["command"] = "/chase", ["text"] = text,
-            ["api_app_id"] = "A111", ["is_enterprise_install"] = "false",
-            ["response_url"] = _bot.Slack.HooksUrl + "commands/" + envelopeId, ["trigger_id"] = "1.2.3",
-        },
-    };
+    private JsonObject Command(string envelopeId, string text, string user = "U1", int retry = 0) =>
+        _bot.Slack.CommandEnvelope(envelopeId, text, user, retry);
 
     private static JsonObject HomeOpened(string envelopeId, string user, string eventId) => new()
     {
@@ -95,8 +81,7 @@ public sealed class SocketModeTests : IAsyncLifetime
             ("Chat:Collectors:0", "UCOLLECTOR")]);
         var sockets = await strict.Slack.WaitForOpenSocketsAsync(2);
         var id = NextEnvelope();
-        var command = Command(id, "paid INV-0102 100", user: "UVIEWER");
-        command["payload"]!["response_url"] = strict.Slack.HooksUrl + "commands/" + id;
+        var command = strict.Slack.CommandEnvelope(id, "paid INV-0102 100", user: "UVIEWER");
 
         await strict.Slack.SendAsync(sockets[1], command);
 
@@ -200,7 +185,7 @@ public sealed class SocketModeTests : IAsyncLifetime
         await silent.Closed.Task.WaitAsync(TimeSpan.FromSeconds(15)); // the Bot's unanswered ping gave it up
         var open = await bot.Slack.WaitForOpenSocketsAsync(2, opened: 4);
         var id = NextEnvelope();
-        await bot.Slack.SendAsync(open.Last(), Command(id, "help"));
+        await bot.Slack.SendAsync(open.Last(), bot.Slack.CommandEnvelope(id, "help"));
         Assert.Contains("ChaseBot commands", (await bot.Slack.WaitForAckAsync(id)).Payload!.ToJsonString());
     }
 
@@ -336,7 +321,7 @@ public sealed class SocketModeTests : IAsyncLifetime
         {
             var sockets = await slack.WaitForOpenSocketsAsync(2);
             var id = NextEnvelope();
-            await slack.SendAsync(sockets[0], Command(id, "status"));
+            await slack.SendAsync(sockets[0], slack.CommandEnvelope(id, "status"));
             await slack.SendAsync(sockets[1], HomeOpened("home-1", "U1", "Ev0PROCESS"));
 
             var ack = await slack.WaitForAckAsync(id);

@@ -109,6 +109,26 @@ public sealed partial class FakeSlack
         }
     }
 
+    /// <summary>
+    /// A slash_commands envelope as Slack sends it: the fields the HTTP endpoint receives, as JSON, with a response_url
+    /// on this fake ("commands/{envelope id}").
+    /// </summary>
+    public JsonObject CommandEnvelope(string envelopeId, string text, string user = "U1", int retry = 0) => new()
+    {
+        ["envelope_id"] = envelopeId,
+        ["type"] = "slash_commands",
+        ["accepts_response_payload"] = true,
+        ["retry_attempt"] = retry,
+        ["retry_reason"] = retry == 0 ? "" : "timeout",
+        ["payload"] = new JsonObject
+        {
+            ["token"] = "deprecated-verification-token", ["team_id"] = "T1", ["team_domain"] = "acme", ["channel_id"] = "C1",
+            ["channel_name"] = "billing", ["user_id"] = user, ["user_name"] = "dana", ["command"] = "/chase", ["text"] = text,
+            ["api_app_id"] = "A111", ["is_enterprise_install"] = "false",
+            ["response_url"] = HooksUrl + "commands/" + envelopeId, ["trigger_id"] = "1.2.3",
+        },
+    };
+
     public Task SendAsync(FakeSocket connection, JsonObject frame) => SendRawAsync(connection, frame.ToJsonString());
 
     /// <summary>Any text frame, well-formed or not.</summary>
