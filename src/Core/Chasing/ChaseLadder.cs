@@ -62,6 +62,15 @@ public sealed class ChaseLadder
     public IEnumerable<LadderStep> Proposals => Steps.Where(s => s.Kind == StepKind.Proposal);
     public LadderStep? Find(string id) => id == RestoreAccess ? RestoreAccessStep : Steps.FirstOrDefault(s => s.Id == id);
 
+    /// <summary>How far up the ladder a step is (its place, from 0); -1 for none, or a step this ladder no longer has.</summary>
+    public int Rank(string? step)
+    {
+        for (var i = 0; step is not null && i < Steps.Count; i++)
+            if (Steps[i].Id == step)
+                return i;
+        return -1;
+    }
+
     /// <summary>
     /// The date a step's text gives the client (pay by, suspended on, removed on), when it is sent on
     /// <paramref name="sentOn"/>; null for steps that give none. The texts and the ladder's holds both read it here.

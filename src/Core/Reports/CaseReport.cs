@@ -44,12 +44,9 @@ public static class CaseReport
                     lines.Add(await LineAsync(db, settings, asOf, chase.Client, c, cancellationToken));
                 }
         // Furthest along first: the rung approved or waiting for a decision, whichever is later.
-        return lines.OrderByDescending(l => Math.Max(StageRank(settings, l.Stage), StageRank(settings, l.PendingStep))).ThenByDescending(l => l.Overdue)
+        return lines.OrderByDescending(l => Math.Max(settings.Ladder.Rank(l.Stage), settings.Ladder.Rank(l.PendingStep))).ThenByDescending(l => l.Overdue)
             .ThenBy(l => l.Client, StringComparer.Ordinal).ToList();
     }
-
-    private static int StageRank(ChaseSettings settings, string? stage) => stage is null ? -1
-        : settings.Ladder.Steps.Select((s, i) => (s.Id, Rank: i)).FirstOrDefault(x => x.Id == stage, (Id: stage, Rank: -1)).Rank;
 
     private static async Task<CaseLine> LineAsync(ChaseDbContext db, ChaseSettings settings, DateOnly asOf, ClientView client, ChasedCase c,
         CancellationToken cancellationToken)

@@ -77,7 +77,7 @@ public sealed record HomeOverview(string UserId, DateOnly AsOf, bool MayView, IR
         var rungs = (await db.Proposals.AsNoTracking()
                 .Where(p => p.CaseId != null && p.Case!.ClosedOn == null && (p.Status == ProposalStatus.Approved || p.Status == ProposalStatus.Pending))
                 .Select(p => new { CaseId = p.CaseId!.Value, p.Step }).ToListAsync(cancellationToken))
-            .ToLookup(p => p.CaseId, p => Rank(settings.Ladder, p.Step));
+            .ToLookup(p => p.CaseId, p => settings.Ladder.Rank(p.Step));
         // Among cases at the same rung, the most money first (summed here: SQLite cannot add decimals in SQL).
         var overdue = (await db.Invoices.AsNoTracking().Outstanding().Where(i => i.DueDate < asOf && db.Cases.Any(c => c.ClosedOn == null && c.ClientId == i.ClientId))
                 .Select(i => new { i.ClientId, i.Currency, i.AmountDue }).ToListAsync(cancellationToken))
@@ -88,15 +88,6 @@ public sealed record HomeOverview(string UserId, DateOnly AsOf, bool MayView, IR
         foreach (var c in ranked.Take(Math.Min(ListLength, 10)))
             lines.AddRange((await CaseReport.RunAsync(db, settings, asOf, c.ClientId, cancellationToken)).Where(l => l.CaseId == c.Id));
         return new(lines, ranked.Count);
-    }
-
-    /// <summary>A rung's place on the ladder (-1 for a step the ladder no longer has).</summary>
-    private static int Rank(ChaseLadder ladder, string step)
-    {
-        for (var i = 0; i < ladder.Steps.Count; i++)
-            if (ladder.Steps[i].Id == step)
-                return i;
-        return -1;
     }
 
     /// <summary>Reminders of the last week on clients this person owns, still unpaid: the emails ChaseBot drafted for them to send.</summary>
@@ -114,7 +105,7 @@ public sealed record HomeOverview(string UserId, DateOnly AsOf, bool MayView, IR
             .ToListAsync(cancellationToken);
         var all = sent.GroupBy(s => (s.Client, s.Currency)).Select(g =>
             {
-                var latest = g.MaxBy(s => (s.Day, Rank(settings.Ladder, s.Step)))!;
+                var latest = g.MaxBy(s => (s.Day, settings.Ladder.Rank(s.Step)))!;
                 var invoices = g.GroupBy(s => s.Number).Select(i => i.First()).ToList();
                 return new OwnReminder(g.Key.Client, settings.Ladder.Find(latest.Step)?.Title ?? latest.Step, latest.Day, g.Key.Currency,
                     invoices.Sum(i => i.AmountDue), invoices.Select(i => i.Number).Order(StringComparer.Ordinal).ToList());
