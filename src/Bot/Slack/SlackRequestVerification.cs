@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ChaseBot.Core.Slack;
 using Microsoft.Extensions.Options;
 
@@ -49,24 +48,5 @@ public sealed class SlackRequestVerification(RequestDelegate next, IOptions<Slac
     }
 }
 
-/// <summary>Signatures seen in the last five minutes (older ones fail the timestamp check anyway).</summary>
-public sealed class SlackReplayGuard
-{
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new();
-    private long _nextSweepTicks;
-
-    /// <summary>How often signatures too old to be replayed are forgotten.</summary>
-    private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(10);
-
-    public bool FirstSighting(string signature, DateTimeOffset now)
-    {
-        // Sweep on a timer, not on every request: sweeping whenever more than 1,000 were remembered scanned the whole
-        // window's signatures per request under load (measured: 40% of a busy Bot's request time).
-        var next = Interlocked.Read(ref _nextSweepTicks);
-        if (now.UtcTicks >= next && Interlocked.CompareExchange(ref _nextSweepTicks, (now + SweepEvery).UtcTicks, next) == next)
-            foreach (var (key, at) in _seen)
-                if (now - at > SlackSignature.Window * 2)
-                    _seen.TryRemove(key, out _);
-        return _seen.TryAdd(signature, now);
-    }
-}
+/// <summary>Signatures seen in the last ten minutes (older ones fail the timestamp check anyway).</summary>
+public sealed class SlackReplayGuard() : RecentlySeen(SlackSignature.Window * 2);

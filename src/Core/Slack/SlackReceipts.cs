@@ -24,8 +24,7 @@ public sealed class SlackReceipts(IDbContextFactory<ChaseDbContext> dbFactory, T
 
     private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(10);
     private long _nextSweepTicks;
-    private long _nextLocalSweepTicks;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTime> _seenHere = new();
+    private readonly RecentlySeen _seenHere = new(Kept);
 
     /// <summary>True for the first delivery of <paramref name="key"/>, false for any later one.</summary>
     /// <param name="everywhere">
@@ -35,7 +34,7 @@ public sealed class SlackReceipts(IDbContextFactory<ChaseDbContext> dbFactory, T
     public async Task<bool> FirstTimeAsync(string key, CancellationToken cancellationToken = default, bool everywhere = true)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        if (!FirstTimeHere(key, now))
+        if (!_seenHere.FirstSighting(key, now))
             return false;
         if (!everywhere)
             return true;
@@ -51,7 +50,7 @@ public sealed class SlackReceipts(IDbContextFactory<ChaseDbContext> dbFactory, T
         }
         catch
         {
-            _seenHere.TryRemove(key, out _); // not taken after all: Slack's next delivery may try again
+            _seenHere.Forget(key); // not taken after all: Slack's next delivery may try again
             throw;
         }
         var next = Interlocked.Read(ref _nextSweepTicks);
@@ -61,15 +60,5 @@ public sealed class SlackReceipts(IDbContextFactory<ChaseDbContext> dbFactory, T
             await db.Set<SlackReceipt>().Where(r => r.ReceivedAt < before).ExecuteDeleteAsync(cancellationToken);
         }
         return true;
-    }
-
-    private bool FirstTimeHere(string key, DateTime now)
-    {
-        var next = Interlocked.Read(ref _nextLocalSweepTicks);
-        if (now.Ticks >= next && Interlocked.CompareExchange(ref _nextLocalSweepTicks, (now + SweepEvery).Ticks, next) == next)
-            foreach (var (seen, at) in _seenHere)
-                if (now - at > Kept)
-                    _seenHere.TryRemove(seen, out _);
-        return _seenHere.TryAdd(key, now);
     }
 }
