@@ -94,10 +94,10 @@ public sealed class SlackBudgetTests
         // The database is busy for a moment, so the command is still being handled when the Bot is told to stop.
         await using var blocker = await WriteLock.TakeAsync(bot.Db);
         await bot.Slack.SendAsync(sockets[0], bot.Slack.CommandEnvelope("rolling-1", "paid INV-0102 100"));
-        await Task.Delay(300);
+        await Task.Delay(1000); // read by the Bot and waiting on the lock (its budget is 2 s)
 
         var stopping = bot.StopBotAsync();
-        await Task.Delay(500);
+        await Task.Delay(300);
         await blocker.ReleaseAsync();
         await stopping;
 

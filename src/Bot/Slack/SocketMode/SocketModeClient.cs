@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using ChaseBot.Core.Slack;
 using Microsoft.Extensions.Options;
@@ -27,9 +26,6 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
 
     /// <summary>How long a stopping Bot waits for the envelopes it is handling to be answered before it closes its connections.</summary>
     public static readonly TimeSpan FinishGrace = TimeSpan.FromSeconds(10);
-
-    /// <summary>Envelopes being handled now: a stopping Bot (a rolling update) answers them before it closes its connections.</summary>
-    private readonly ConcurrentDictionary<Task, byte> _handling = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -95,7 +91,7 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
                     // Stopping: what this Bot took on is answered on the connection it came by (Slack would deliver it
                     // again elsewhere, where it is only acknowledged, since it was taken here).
                     if (stopping.IsCancellationRequested)
-                        await FinishHandlingAsync();
+                        await connection.FinishHandlingAsync(FinishGrace);
                     await connection.DisposeAsync();
                 }
                 draining.RemoveAll(d => d.IsCompleted);
@@ -117,18 +113,7 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
     /// acknowledged "Working on it…" and answered through response_url); a click or an event is acknowledged at once and
     /// then handled. A request delivered again is only acknowledged.
     /// </summary>
-    private Task HandleAsync(JsonObject envelope, SocketModeConnection connection)
-    {
-        var handling = HandleOnceAsync(envelope, connection);
-        _handling.TryAdd(handling, 0);
-        _ = handling.ContinueWith(done => _handling.TryRemove(done, out _), TaskScheduler.Default);
-        return handling;
-    }
-
-    private async Task FinishHandlingAsync() =>
-        await Task.WhenAll(_handling.Keys).WaitAsync(FinishGrace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-
-    private async Task HandleOnceAsync(JsonObject envelope, SocketModeConnection connection)
+    private async Task HandleAsync(JsonObject envelope, SocketModeConnection connection)
     {
         var id = SlackInbound.Text(envelope["envelope_id"])!; // checked by the connection before it handed the envelope on
         var payload = envelope["payload"] as JsonObject;

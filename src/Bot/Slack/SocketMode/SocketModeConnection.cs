@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -21,6 +22,9 @@ public sealed class SocketModeConnection : IAsyncDisposable
     private readonly TaskCompletionSource _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _reading;
     private readonly ILogger _log;
+
+    /// <summary>Envelopes this connection has handed on and that are not yet handled (their answers go back on it).</summary>
+    private readonly ConcurrentDictionary<Task, byte> _handling = new();
 
     private SocketModeConnection(ClientWebSocket socket, Func<JsonObject, SocketModeConnection, Task> onEnvelope, ILogger log, string name)
     {
@@ -98,8 +102,13 @@ public sealed class SocketModeConnection : IAsyncDisposable
     public async Task DrainAsync(TimeSpan grace)
     {
         await Task.WhenAny(_reading, Task.Delay(grace));
+        await FinishHandlingAsync(grace);
         await DisposeAsync();
     }
+
+    /// <summary>Waits, at most <paramref name="grace"/>, for the envelopes read on this connection to be handled and answered.</summary>
+    public async Task FinishHandlingAsync(TimeSpan grace) =>
+        await Task.WhenAll(_handling.Keys).WaitAsync(grace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
     private async Task ReadAsync(Func<JsonObject, SocketModeConnection, Task> onEnvelope)
     {
@@ -166,7 +175,12 @@ public sealed class SocketModeConnection : IAsyncDisposable
         // Off the reading loop: handling may wait (SQLite waits for another writer's lock synchronously), and the loop
         // must go on reading, or pings would go unanswered and the next envelope would wait behind this one.
         if (SlackInbound.Text(frame["envelope_id"]) is { Length: > 0 })
-            _ = Task.Run(() => onEnvelope(frame, this));
+        {
+            // Counted as in hand from the moment it is read, so a connection closing waits for it (FinishHandlingAsync).
+            var handling = Task.Run(() => onEnvelope(frame, this));
+            _handling.TryAdd(handling, 0);
+            _ = handling.ContinueWith(done => _handling.TryRemove(done, out _), TaskScheduler.Default);
+        }
         else
             _log.LogDebug("Ignored a Socket Mode frame of type {Type}", SlackInbound.Text(frame["type"]) ?? "(none)");
     }
