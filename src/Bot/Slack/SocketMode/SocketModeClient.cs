@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using ChaseBot.Core.Slack;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,15 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
     public static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
+
+    /// <summary>Slack's 3 seconds, less room for the network: how long a delivery again waits for the first one's answer.</summary>
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The commands this Bot answered lately, by receipt key: what their acknowledgement carried (null when the answer
+    /// went to the response_url or there was none).
+    /// </summary>
+    private readonly RecentDeliveries _commands = new();
 
     /// <summary>A connection that lasted this long is a success: the next drop is reopened at once.</summary>
     private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(10);
@@ -128,16 +138,37 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
                     await connection.AcknowledgeAsync(id);
                     return;
                 }
-                var answer = await inbound.CommandAsync(command, SlackInbound.ReceiptKey(id, payload));
-                if (answer == SlackInbound.AlreadyAnswered)
+                var key = SlackInbound.ReceiptKey(id, payload);
+                var delivery = new TaskCompletionSource<byte[]?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (!_commands.FirstSighting(key, delivery, out var first))
                 {
-                    await connection.AcknowledgeAsync(id);
+                    // Delivered again to this Bot: Slack did not see the first acknowledgement. Unless that answer went to
+                    // the response_url already, it is given again here, so it is not lost.
+                    try { await first.WaitAsync(Budget); }
+                    catch (TimeoutException) { } // still being answered: that answer goes its own way
+                    await connection.AcknowledgeAsync(id, first.IsCompletedSuccessfully ? first.Result : null);
                     return;
                 }
-                // The socket went while the command ran: Slack will deliver it again (it is then only acknowledged), so the
-                // answer goes to the response_url instead of being lost (a slow one goes there anyway).
-                if (!await connection.AcknowledgeAsync(id, answer) && answer != SlackInbound.WorkingOnIt)
-                    await followUps.PostAsync(command.ResponseUrl, (JsonObject)JsonNode.Parse(answer)!);
+                byte[]? unsent = null;
+                try
+                {
+                    var answer = await inbound.CommandAsync(command, key);
+                    if (answer == SlackInbound.AlreadyAnswered)
+                    {
+                        await connection.AcknowledgeAsync(id);
+                        return;
+                    }
+                    // The socket went while the command ran: the answer goes to the response_url instead of being lost
+                    // (a slow one goes there anyway), and a delivery again gets an empty acknowledgement.
+                    if (!await connection.AcknowledgeAsync(id, answer) && answer != SlackInbound.WorkingOnIt)
+                        await followUps.PostAsync(command.ResponseUrl, (JsonObject)JsonNode.Parse(answer)!);
+                    else if (answer != SlackInbound.WorkingOnIt)
+                        unsent = answer;
+                }
+                finally
+                {
+                    delivery.TrySetResult(unsent);
+                }
                 return;
             }
             await connection.AcknowledgeAsync(id);
@@ -170,5 +201,22 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
     {
         _linkDisabled.Dispose();
         base.Dispose();
+    }
+}
+
+/// <summary>The first delivery of each command in the last ten minutes, and what its acknowledgement carried.</summary>
+internal sealed class RecentDeliveries
+{
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, Task<byte[]?> Answer)> _first = new();
+
+    public bool FirstSighting(string key, TaskCompletionSource<byte[]?> delivery, out Task<byte[]?> first)
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (old, entry) in _first)
+            if (now - entry.At > TimeSpan.FromMinutes(10))
+                _first.TryRemove(old, out _);
+        var taken = _first.GetOrAdd(key, (now, delivery.Task));
+        first = taken.Answer;
+        return ReferenceEquals(taken.Answer, delivery.Task);
     }
 }
