@@ -16,14 +16,21 @@ public sealed class ExportHeader
         Array.Fill(_columnOf, -1);
         foreach (var (field, column) in columns)
             _columnOf[(int)field] = column;
+        CellsNeeded = columns.Values.Max() + 1;
     }
 
     public ExportFormat Format { get; }
     public int FieldCount => _columns.Count;
 
     /// <summary>A data row with fewer cells than this was cut short: its missing cells are unknown, not empty.</summary>
-    public int CellsNeeded => _columns.Values.Max() + 1;
+    public int CellsNeeded { get; }
     public bool Has(ExportField field) => _columnOf[(int)field] >= 0;
+
+    /// <summary>Which column holds which field, as text ("0:Client 5:Number …"): two files laid out alike read alike.</summary>
+    public string Layout => string.Join(' ', _columns.OrderBy(c => c.Value).Select(c => $"{c.Value}:{c.Key}"));
+
+    /// <summary>The column of <paramref name="field"/>, or -1.</summary>
+    public int ColumnOf(ExportField field) => _columnOf[(int)field];
 
     public string? Get(string[] row, ExportField field)
     {

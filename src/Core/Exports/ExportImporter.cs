@@ -165,9 +165,12 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         var batch = new InvoiceBatch(format.LineItems, warnings);
         var actor = $"import run {run.Id} ({run.FileName}, {settings.StartedBy})";
         var now = clock.GetUtcNow().UtcDateTime;
-        var writer = new LedgerWriter(db, run, format.Source, actor, Today(), now);
+        // What the ledger holds for the source, before the first row is read: the reading half checks fingerprints in it.
+        var index = await LedgerIndex.ReadAsync(db, format.Source, cancellationToken);
+        var writer = new LedgerWriter(db, run, format.Source, actor, Today(), now, index);
 
-        var reading = new InvoiceBatchReading(reader, header, rows, batch, run.Id, BatchSize, RejectedKeptInSummary);
+        var reading = new InvoiceBatchReading(reader, header, rows, batch, run.Id, BatchSize, RejectedKeptInSummary, index,
+            Fingerprints(header, facts, settings) ? ImportFingerprint.FileContext(header, settings) : null);
         var lateRejections = new List<RejectedRow>();
         int created = 0, updated = 0, unchanged = 0, lateRejectedCount = 0;
 
@@ -177,9 +180,9 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         var read = Task.Run(() => reading.ReadAsync(handedOver.Writer, stop.Token), stop.Token);
         try
         {
-            await foreach (var (invoices, rejectedWhileReading) in handedOver.Reader.ReadAllAsync(stop.Token))
+            await foreach (var (invoices, rejectedWhileReading, passedOver) in handedOver.Reader.ReadAllAsync(stop.Token))
             {
-                var outcome = await writer.WriteAsync(invoices, rejectedWhileReading, cancellationToken);
+                var outcome = await writer.WriteAsync(invoices, rejectedWhileReading, passedOver, cancellationToken);
                 foreach (var late in outcome.Rejected.Skip(rejectedWhileReading.Count))
                 {
                     if (lateRejections.Count < RejectedKeptInSummary)
@@ -229,10 +232,22 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         var summary = new ImportSummary
         {
             File = run.FileName, Rows = rowCount, Invoices = invoiceCount, Created = created, Updated = updated,
-            Unchanged = unchanged, RejectedCount = rejectedCount, FlaggedMissing = flagged,
+            Unchanged = unchanged, UnchangedUnread = reading.PassedOver, RejectedCount = rejectedCount, FlaggedMissing = flagged,
         };
         return (summary, keptRejections);
     }
+
+    /// <summary>
+    /// Whether this file's invoices get fingerprints, so a later import can pass over their unchanged rows
+    /// (<see cref="ImportFingerprint"/>). Only where a row's reading depends on nothing but its bytes, its dates and the
+    /// settings the fingerprint holds: the built-in formats (a generic mapping or a host's format may read by rules the
+    /// fingerprint cannot see), UTF-8 files (a row is read again from its bytes when its fingerprint does not vouch for it),
+    /// a currency column, and line items that are not summed (without a currency column or a balance, reading a row also
+    /// warns about the whole file, which a row passed over would not).
+    /// </summary>
+    private static bool Fingerprints(ExportHeader header, ExportFileFacts facts, ImportSettings settings) =>
+        facts.Encoding is System.Text.UTF8Encoding && header.Has(ExportField.Number) && header.Has(ExportField.Currency) &&
+        header.Format.LineItems != LineItems.Summed && header.Format != settings.GenericFormat && !settings.ExtraFormats.Contains(header.Format);
 
     private DateOnly Today() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), timeZone).DateTime);
 }

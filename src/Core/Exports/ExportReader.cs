@@ -99,27 +99,82 @@ public sealed class ExportReader : IDisposable
     {
         if (Header is null)
             throw new InvalidOperationException("FindHeader first.");
-        while (TryRead(out var row))
-            yield return row;
+        while (Next())
+            yield return Row();
+    }
+
+    /// <summary>
+    /// Moves to the next record after the header without turning its cells into text: a re-import looks at one cell and the
+    /// record's bytes first (<see cref="Raw"/>, <see cref="Cell"/>), and reads the whole row (<see cref="Row"/>) only
+    /// when it must.
+    /// </summary>
+    public bool Next()
+    {
+        if (Header is null)
+            throw new InvalidOperationException("FindHeader first.");
+        return Advance();
+    }
+
+    /// <summary>How many cells the current record has.</summary>
+    public int FieldCount => _csv.FieldCount;
+
+    /// <summary>The line the current record starts on.</summary>
+    public int Line => (int)_csv.LineNumber;
+
+    /// <summary>The current record's bytes as the file has them (UTF-8), without its line break; valid until the next record.</summary>
+    public ReadOnlySpan<byte> Raw => _csv.RawRecord;
+
+    /// <summary>One cell of the current record as <see cref="ExportHeader.Get"/> reads it: trimmed, null when empty or absent.</summary>
+    public string? Cell(int column)
+    {
+        if (column < 0 || column >= _csv.FieldCount)
+            return null;
+        var value = (_csv.GetString(column) ?? "").Trim();
+        return value.Length == 0 ? null : value;
+    }
+
+    /// <summary>The current record, every cell as text.</summary>
+    public ExportRow Row()
+    {
+        var cells = new string[_csv.FieldCount];
+        for (var i = 0; i < cells.Length; i++)
+            cells[i] = _csv.GetString(i) ?? "";
+        return new ExportRow(Line, cells);
+    }
+
+    /// <summary>
+    /// A record read again from its bytes (<see cref="Raw"/>, copied), as this reader read it the first time. Only for
+    /// UTF-8 files, whose bytes the record's are.
+    /// </summary>
+    public static ExportRow Reread(byte[] record, int line)
+    {
+        using var reader = new ExportReader(new MemoryStream(record, writable: false), new UTF8Encoding(false), int.MaxValue);
+        if (!reader.Advance())
+            return new ExportRow(line, [""]); // an empty record: a blank line
+        return reader.Row() with { Line = line };
     }
 
     private bool TryRead(out ExportRow row)
     {
+        if (!Advance())
+        {
+            row = default;
+            return false;
+        }
+        row = Row();
+        return true;
+    }
+
+    private bool Advance()
+    {
         try
         {
             if (!_csv.Read())
-            {
-                row = default;
                 return false;
-            }
             if (_unterminatedQuoteLine is { } quoteLine)
                 throw new ExportRefusedException(
                     $"a quote opened on line {quoteLine} is never closed, so the rest of the file would be read as one cell; " +
                     "the file is broken or was cut short");
-            var cells = new string[_csv.FieldCount];
-            for (var i = 0; i < cells.Length; i++)
-                cells[i] = _csv.GetString(i) ?? "";
-            row = new ExportRow((int)_csv.LineNumber, cells);
             return true;
         }
         catch (ExportRefusedException)

@@ -16,6 +16,8 @@ public sealed record ImportSummary
     public int Created { get; init; }
     public int Updated { get; init; }
     public int Unchanged { get; init; }
+    /// <summary>Of the unchanged, those whose rows were passed over unread, their fingerprints vouching for them.</summary>
+    public int UnchangedUnread { get; init; }
     public int FlaggedMissing { get; init; }
     public int RejectedCount { get; init; }
     /// <summary>The first rejected rows (all of them are stored with the import run).</summary>

@@ -8,7 +8,7 @@ namespace ChaseBot.Core.Exports;
 /// </summary>
 public sealed class InvoiceBatch(LineItems lineItems, ImportWarnings warnings)
 {
-    private readonly Dictionary<string, (InvoiceRow First, decimal Sum)> _invoices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (InvoiceRow First, decimal Sum, ulong? Rows)> _invoices = new(StringComparer.Ordinal);
 
     public int Count => _invoices.Count;
     public bool Contains(string number) => _invoices.ContainsKey(number);
@@ -18,21 +18,31 @@ public sealed class InvoiceBatch(LineItems lineItems, ImportWarnings warnings)
     {
         if (!_invoices.TryGetValue(line.Number, out var existing))
         {
-            _invoices[line.Number] = (line, line.Total);
+            _invoices[line.Number] = (line, line.Total, null);
             return null;
         }
         if (line.DisagreementWith(existing.First, lineItems == LineItems.Summed) is { } disagreement)
             return $"invoice {line.Number} appears again with a different {disagreement}; the first row is kept";
         if (lineItems == LineItems.Summed)
-            _invoices[line.Number] = (existing.First, existing.Sum + line.Total);
+            _invoices[line.Number] = existing with { Sum = existing.Sum + line.Total };
         else if (lineItems == LineItems.OneRowPerInvoice)
             return $"invoice {line.Number} appears twice (first on line {existing.First.Line}); the first row is kept";
         return null;
     }
 
+    /// <summary>
+    /// The hash of the invoice's rows (<see cref="ImportFingerprint.Rows"/>) once its last row is read; null when no
+    /// fingerprint may vouch for it (a row rejected, rows apart in the file).
+    /// </summary>
+    public void Fingerprint(string number, ulong? rows)
+    {
+        if (_invoices.TryGetValue(number, out var existing))
+            _invoices[number] = existing with { Rows = rows };
+    }
+
     public List<InvoiceFacts> TakeAll()
     {
-        var facts = _invoices.Values.Select(v => ToFacts(v.First, v.Sum)).ToList();
+        var facts = _invoices.Values.Select(v => ToFacts(v.First, v.Sum) with { Rows = v.Rows }).ToList();
         _invoices.Clear();
         return facts;
     }

@@ -43,7 +43,10 @@ public sealed record InvoiceRow
     private static string Format(decimal? amount) => amount is { } a ? Parsing.Money.Format(a) : "none";
 }
 
-/// <summary>One invoice as the file states it, all its rows merged; ready to be written to the ledger.</summary>
+/// <summary>
+/// One invoice as the file states it, all its rows merged; ready to be written to the ledger. <see cref="Rows"/> is the hash of
+/// its rows for its fingerprint (<see cref="ImportFingerprint"/>), when the file can give one.
+/// </summary>
 public sealed record InvoiceFacts(
     int FirstLine,
     string Number,
@@ -55,7 +58,8 @@ public sealed record InvoiceFacts(
     decimal Total,
     decimal Paid,
     decimal Due,
-    InvoiceStatus Status)
+    InvoiceStatus Status,
+    ulong? Rows = null)
 {
     /// <summary>Folds the vendor's status and the amounts into one of the five ledger statuses.</summary>
     public static InvoiceStatus StatusFrom(StatusHint hint, decimal paid, decimal due) => hint switch

@@ -2,6 +2,9 @@ using ChaseBot.Core.Exports.Parsing;
 
 namespace ChaseBot.Core.Exports;
 
+/// <summary>What a row that may be passed over unread says: its invoice, the dates its cells read as, its status text.</summary>
+internal sealed record PassingOver(string Number, LedgerIndex.Entry Entry, DateOnly? Issued, DateOnly? Due, string? StatusText);
+
 /// <summary>The reading of one row: an invoice line, a row to pass over, or a rejection with its reason.</summary>
 public abstract record RowReading
 {
@@ -36,6 +39,20 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
     /// <summary>A file has a handful of status spellings: each is normalised once, not on every row.</summary>
     private readonly Dictionary<string, StatusHint> _statuses = new(StringComparer.Ordinal);
 
+    /// <summary>A file has a handful of type spellings too: each is asked about once.</summary>
+    private readonly Dictionary<string, bool> _types = new(StringComparer.Ordinal);
+
+    private bool IsInvoiceType(string type)
+    {
+        if (!_types.TryGetValue(type, out var invoice))
+        {
+            invoice = _format.IsInvoiceType!(type);
+            if (_types.Count < 1000)
+                _types[type] = invoice;
+        }
+        return invoice;
+    }
+
     private StatusHint ReadStatus(string? text)
     {
         if (text is null)
@@ -48,6 +65,51 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
         }
         return hint;
     }
+
+    /// <summary>A row's status, warned about when it is not one ChaseBot knows.</summary>
+    public StatusHint ReadStatus(int line, string? statusText)
+    {
+        var hint = ReadStatus(statusText);
+        if (statusText is not null && hint == StatusHint.Unknown)
+            warnings.Add("status", $"line {line}: status '{Shorten(statusText)}' is not one ChaseBot knows; the amounts decide");
+        return hint;
+    }
+
+    /// <summary>
+    /// A row that may be passed over unread, if its invoice's fingerprint vouches for it (<see cref="ImportFingerprint"/>):
+    /// it gets as far as <see cref="Read"/> would before reading its dates, and its dates are read as Read would read them,
+    /// so they decide or contradict the file's date order just the same. Null when the row must be read: not an invoice
+    /// row with a fingerprint to check, or one Read would reject before its dates. (Whether it repeats the header need
+    /// not be asked: a row with the bytes of one the fingerprint vouches for was an invoice row, in a file laid out alike.)
+    /// </summary>
+    internal PassingOver? TryPassOver(ExportReader record, LedgerIndex index)
+    {
+        if (record.Cell(header.ColumnOf(ExportField.Number)) is not { Length: <= 100 } number ||
+            index.Fingerprinted(number) is not { } entry || record.FieldCount < header.CellsNeeded)
+            return null;
+        if (_format.IsInvoiceType is not null && record.Cell(header.ColumnOf(ExportField.Type)) is { } type && !IsInvoiceType(type))
+            return null;
+        var client = header.Has(ExportField.Client) ? record.Cell(header.ColumnOf(ExportField.Client)) : _groupLabel;
+        if (client is not { Length: <= 200 })
+            return null;
+        DateOnly? issued = null, due = null;
+        if (record.Cell(header.ColumnOf(ExportField.IssueDate)) is { } issueText)
+        {
+            if (!dates.TryRead(record.Line, issueText, out var issueDate))
+                return null;
+            issued = issueDate;
+        }
+        if (record.Cell(header.ColumnOf(ExportField.DueDate)) is { } dueText)
+        {
+            if (!dates.TryRead(record.Line, dueText, out var dueDate))
+                return null;
+            due = dueDate;
+        }
+        return new PassingOver(number, entry, issued, due, record.Cell(header.ColumnOf(ExportField.Status)));
+    }
+
+    /// <summary>The group label a row without a client column belongs to (QuickBooks' customer rows), for its fingerprint.</summary>
+    public string? GroupLabel => header.Has(ExportField.Client) ? null : _groupLabel;
 
     public RowReading Read(ExportRow row)
     {
@@ -79,7 +141,7 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
         if ((number is null || _numberLabels.Contains(ExportHeader.Normalize(number))) && ExportHeader.TryMatch(_format, cells) is not null)
             return Decoration;
 
-        if (_format.IsInvoiceType is { } isInvoice && header.Get(cells, ExportField.Type) is { } type && !isInvoice(type))
+        if (_format.IsInvoiceType is not null && header.Get(cells, ExportField.Type) is { } type && !IsInvoiceType(type))
             return new RowReading.NotAnInvoice(type);
 
         if (cells.Length < header.CellsNeeded)
@@ -133,10 +195,7 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
             currencyHint ??= hint;
         }
 
-        var statusText = header.Get(cells, ExportField.Status);
-        var statusHint = ReadStatus(statusText);
-        if (statusText is not null && statusHint == StatusHint.Unknown)
-            warnings.Add("status", $"line {row.Line}: status '{Shorten(statusText)}' is not one ChaseBot knows; the amounts decide");
+        var statusHint = ReadStatus(row.Line, header.Get(cells, ExportField.Status));
 
         var currency = header.Get(cells, ExportField.Currency)?.ToUpperInvariant() ?? currencyHint;
         if (currency is null)

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChaseBot.Core.Exports;
 
 /// <summary>The clients a batch names: found by normalized name, created once, their export email taken when none is set.</summary>
-public sealed partial class LedgerWriter
+internal sealed partial class LedgerWriter
 {
     private readonly Dictionary<string, Client> _clients = new(StringComparer.Ordinal);
 

@@ -2,6 +2,8 @@ using ChaseBot.Core.Exports.Parsing;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ChaseBot.Core.Exports;
 
@@ -12,25 +14,39 @@ public sealed record BatchOutcome(int Created, int Updated, int Unchanged, List<
 /// Upserts a batch of invoices, as one file states them, into the ledger (inside the import's transaction): creates clients
 /// and invoices it has not seen, records what changed (and who changed it) in the audit history, and turns
 /// an amount paid that went up into a payment.
-/// What the ledger already holds for the source is compared in memory (<see cref="LedgerIndex"/>).
+/// What the ledger already holds for the source is compared in memory (<see cref="LedgerIndex"/>). Each invoice is left
+/// with the fingerprint of the rows it was read from and the values they gave it (<see cref="ImportFingerprint"/>), so the
+/// next import can pass over it unread while neither changes.
 /// </summary>
-public sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, string source, string actor, DateOnly today, DateTime now)
+internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, string source, string actor, DateOnly today, DateTime now,
+    LedgerIndex known)
 {
-    private LedgerIndex? _index;
-
+    /// <param name="passedOver">Invoices whose rows were not read, their fingerprints vouching that nothing changed.</param>
     public async Task<BatchOutcome> WriteAsync(IReadOnlyList<InvoiceFacts> batch, List<RejectedRow> rejectedBefore,
-        CancellationToken cancellationToken)
+        IReadOnlyList<string> passedOver, CancellationToken cancellationToken)
     {
-        var known = _index ??= await LedgerIndex.ReadAsync(db, source, cancellationToken);
         var rejected = new List<RejectedRow>(rejectedBefore);
         int created = 0, updated = 0, unchanged = 0;
+        var reappeared = new List<long>();
+        foreach (var number in passedOver)
+        {
+            // Seen, and back if it had gone missing: all a read row that changed nothing would do.
+            known.TryGet(number, out var entry);
+            entry.Seen = true;
+            if (entry.Missing)
+            {
+                entry.Missing = false;
+                reappeared.Add(entry.Id);
+                Audit("invoice.reappeared", number, "listed again in the export");
+            }
+            unchanged++;
+        }
         var clients = await ClientsFor(batch, cancellationToken);
         if (db.ChangeTracker.HasChanges())
             await db.SaveChangesAsync(cancellationToken); // new clients get their ids, which new invoices refer to
         var newInvoices = new List<Invoice>();
         var differing = new List<(LedgerIndex.Entry Indexed, InvoiceFacts Facts, Client Client)>();
         var createdEarlier = await known.CreatedEarlierAsync(db, source, run.Id, batch, cancellationToken);
-        var reappeared = new List<long>();
         var notes = new List<string>();
 
         foreach (var facts in batch)
@@ -68,7 +84,10 @@ public sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, strin
                 Audit("invoice.reappeared", facts.Number, "listed again in the export");
             }
             if (Changes(k, facts, client).Count == 0)
+            {
                 unchanged++;
+                Fingerprint(k.Id, k.Fingerprint, Vouched(facts with { IssueDate = k.IssueDate }, client));
+            }
             else
                 differing.Add((k, facts, client));
         }
@@ -85,6 +104,7 @@ public sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, strin
         await BulkInsert.InsertAsync(db, newInvoices, cancellationToken);
         await BulkInsert.InsertAsync(db, _audit, cancellationToken);
         _audit.Clear();
+        await SaveFingerprintsAsync(cancellationToken);
         if (reappeared.Count > 0)
             await db.Invoices.Where(i => reappeared.Contains(i.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.MissingSince, (DateTime?)null), cancellationToken);
@@ -108,20 +128,24 @@ public sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, strin
         {
             var invoice = invoices[k.Id];
             var facts = stated;
+            var keptLogged = false;
             if (withLoggedPayments.Contains(invoice.Id) && facts.Paid < invoice.AmountPaid && facts.Currency == invoice.Currency && facts.Total == invoice.Total)
             {
                 // A payment logged in chat that the accounting tool has not caught up with: keep it, never count it twice.
                 notes.Add($"{facts.Number}: the export shows {Money.Format(facts.Paid)} paid but {Money.Format(invoice.AmountPaid)} was logged in chat; keeping the logged payment");
                 facts = facts with { Paid = invoice.AmountPaid, Due = invoice.AmountDue, Status = invoice.Status };
+                keptLogged = true; // the ledger now differs from the file: no fingerprint may vouch for the two agreeing
             }
             var changes = Changes(LedgerIndex.Entry.Of(invoice), facts, client);
             if (changes.Count == 0)
             {
                 unchanged++;
+                Fingerprint(invoice.Id, invoice.ImportFingerprint, keptLogged ? null : Vouched(facts with { IssueDate = invoice.IssueDate }, client));
                 continue;
             }
             RecordPaymentIfAny(invoice, facts);
             Apply(invoice, facts, client);
+            invoice.ImportFingerprint = keptLogged ? null : Vouched(facts with { IssueDate = invoice.IssueDate }, client);
             Audit("invoice.updated", facts.Number, string.Join("; ", changes));
             k.Refresh(invoice);
             updated++;
@@ -133,7 +157,7 @@ public sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, strin
     /// The open invoices of the source this file has not listed, once every batch is written: they are flagged missing
     /// (never assumed paid).
     /// </summary>
-    public IEnumerable<(long Id, string Number)> NotListed() => _index?.NotListed() ?? [];
+    public IEnumerable<(long Id, string Number)> NotListed() => known.NotListed();
 
     private Invoice NewInvoice(InvoiceFacts facts, Client client) => new()
     {
@@ -148,9 +172,57 @@ public sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, strin
         AmountDue = facts.Due,
         Status = facts.Status,
         LastImportRunId = run.Id,
+        ImportFingerprint = Vouched(facts, client),
         CreatedAt = now,
         UpdatedAt = now,
     };
+
+    /// <summary>
+    /// The fingerprint of an invoice the ledger now holds exactly as <paramref name="facts"/> state it, for its client as it
+    /// now is; null when the file gives no fingerprint for its rows.
+    /// </summary>
+    private static long? Vouched(InvoiceFacts facts, Client client) => facts.Rows is { } rows
+        ? ImportFingerprint.Of(rows, ImportFingerprint.Values(client.Id, client.NormalizedName, client.BillingEmail is not null,
+            facts.IssueDate, facts.DueDate, facts.Currency, facts.Total, facts.Paid, facts.Due, facts.Status))
+        : null;
+
+    /// <summary>Fingerprints of invoices that did not otherwise change, to write with the batch.</summary>
+    private readonly List<(long Id, long? Fingerprint)> _fingerprints = [];
+
+    private void Fingerprint(long id, long? stored, long? now)
+    {
+        if (stored != now)
+            _fingerprints.Add((id, now));
+    }
+
+    /// <summary>
+    /// Writes the fingerprints of unchanged invoices, with one prepared statement: on the first import after an upgrade that
+    /// is every invoice (once), after that only those whose fingerprints were spoilt.
+    /// </summary>
+    private async Task SaveFingerprintsAsync(CancellationToken cancellationToken)
+    {
+        if (_fingerprints.Count == 0)
+            return;
+        var sql = db.GetService<ISqlGenerationHelper>();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = $"UPDATE {sql.DelimitIdentifier("Invoices")} SET {sql.DelimitIdentifier(nameof(Invoice.ImportFingerprint))} = @fingerprint " +
+                              $"WHERE {sql.DelimitIdentifier(nameof(Invoice.Id))} = @id";
+        var fingerprint = command.CreateParameter();
+        fingerprint.ParameterName = "@fingerprint";
+        fingerprint.DbType = System.Data.DbType.Int64;
+        var id = command.CreateParameter();
+        id.ParameterName = "@id";
+        id.DbType = System.Data.DbType.Int64;
+        command.Parameters.Add(fingerprint);
+        command.Parameters.Add(id);
+        foreach (var (invoice, value) in _fingerprints)
+        {
+            (fingerprint.Value, id.Value) = (value is { } v ? v : DBNull.Value, invoice);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        _fingerprints.Clear();
+    }
 
     private static List<string> Changes(LedgerIndex.Entry invoice, InvoiceFacts facts, Client client)
     {

@@ -31,6 +31,13 @@ public sealed class Invoice
     public DateOnly? SnoozedUntil { get; set; }
 
     public long? LastImportRunId { get; set; }
+
+    /// <summary>
+    /// The rows the invoice was last imported from and the values they gave it (<see cref="Exports.ImportFingerprint"/>):
+    /// a re-import whose rows and ledger values give the same fingerprint passes over them unread. Null when the last
+    /// import could not vouch for it (a row rejected, a logged payment kept over the export's).
+    /// </summary>
+    public long? ImportFingerprint { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 

@@ -26,6 +26,7 @@ internal static class SummaryText
         created = s.Created,
         updated = s.Updated,
         unchanged = s.Unchanged,
+        unchangedUnread = s.UnchangedUnread,
         flaggedMissing = s.FlaggedMissing,
         rejectedCount = s.RejectedCount,
         rejected = s.Rejected.Select(r => new { line = r.Line, reason = r.Reason }),

@@ -263,7 +263,9 @@ public sealed class ExportQuirkTests : IDisposable
         Assert.Equal(ImportOutcome.Imported, summary.Outcome);
         var rejected = Assert.Single(summary.Rejected);
         Assert.Equal(1202, rejected.Line);
-        Assert.Contains("invoice INV-5 appears earlier in this file with different values", rejected.Reason);
+        // Whether the repeat lands in the same batch as the first rows depends on how many invoices were passed over
+        // unread in between (ImportFingerprint); either way it is rejected and the first kept.
+        Assert.Matches("^invoice INV-5 appears (earlier in this file with different values|again with a different total .*); the first (row )?is kept$", rejected.Reason);
         Assert.Equal(55m, (await Invoice("INV-5")).Total);
         Assert.Equal((alreadyInTheLedger ? 0 : 1200, alreadyInTheLedger ? 1 : 0), (summary.Created, summary.Updated));
     }
