@@ -53,10 +53,11 @@ internal sealed class InvoiceBatchReading(ExportReader reader, ExportHeader head
     private readonly List<(int Length, int Line, string? Status)> _held = [];
 
     /// <summary>
-    /// Rows of one invoice held back at most: memory stays flat even for an invoice of a million rows. Past it, the rows
-    /// held are resolved (read: an invoice met again is never passed over) and holding starts again.
+    /// Rows (and bytes) of one invoice held back at most: memory stays flat even for an invoice of a million rows, or of
+    /// a thousand 1 MB rows. Past either, the rows held are resolved (read: an invoice met again is never passed over)
+    /// and holding starts again.
     /// </summary>
-    private const int HeldAtMost = 1000;
+    private const int HeldAtMost = 1000, HeldBytesAtMost = 1 << 20;
     private byte[] _heldBytes = new byte[4096];
     private int _heldLength;
 
@@ -69,7 +70,7 @@ internal sealed class InvoiceBatchReading(ExportReader reader, ExportHeader head
             {
                 if (fileContext is { } context && rows.TryPassOver(reader, index) is { } passing)
                 {
-                    if (_holding?.Number != passing.Number || _held.Count >= HeldAtMost)
+                    if (_holding?.Number != passing.Number || _held.Count >= HeldAtMost || _heldLength >= HeldBytesAtMost)
                     {
                         await ResolveHeldAsync(output, cancellationToken);
                         FinishReading();

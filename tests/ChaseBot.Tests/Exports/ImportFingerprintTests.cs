@@ -173,6 +173,18 @@ public sealed class ImportFingerprintTests : IDisposable
     }
 
     [Fact]
+    public async Task An_invoice_of_more_rows_than_are_held_back_at_once_is_read_and_counted_once()
+    {
+        // Rows waiting for their fingerprint's word are held as bytes, a thousand at most: past that they are read.
+        var rows = Enumerable.Repeat(Row("INV-1", 100, 0), 1001).Append(Row("INV-2", 50, 0)).ToArray();
+        await Import(rows);
+
+        var next = await Import(rows);
+
+        Assert.Equal((0, 2, 1, 0, 1002), (next.Updated, next.Unchanged, next.UnchangedUnread, next.RejectedCount, next.Rows));
+    }
+
+    [Fact]
     public async Task The_ledger_index_reads_the_same_through_SQLite_directly_as_through_the_provider()
     {
         await Import(Row("INV-1", 100.5m, 0, email: "a@kauri.example"), Row("INV-2", 50, 20), Row("INV-3", 70, 70, client: "Tōtara & Co"));
