@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using ChaseBot.Core.Slack;
 using Microsoft.Extensions.Options;
@@ -14,7 +13,7 @@ namespace ChaseBot.Bot.Slack.SocketMode;
 /// <see cref="SlackInbound"/>, like the HTTP endpoints, and is taken once however often it is delivered.
 /// </summary>
 public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound, SlackFollowUps followUps, IOptions<SlackOptions> options,
-    ILogger<SocketModeClient> log) : BackgroundService
+    TimeProvider clock, ILogger<SocketModeClient> log) : BackgroundService
 {
     /// <summary>How long a connection Slack said it will close may go on delivering before the Bot closes it itself.</summary>
     public static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(30);
@@ -25,10 +24,10 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// The commands this Bot answered lately, by receipt key: what their acknowledgement carried (null when the answer
-    /// went to the response_url or there was none).
+    /// The commands this Bot answered in the last ten minutes, by receipt key: what their acknowledgement carried (null
+    /// when the answer went to the response_url or there was none).
     /// </summary>
-    private readonly RecentDeliveries _commands = new();
+    private readonly RecentlySeen<Task<byte[]?>> _commands = new(TimeSpan.FromMinutes(10));
 
     /// <summary>A connection that lasted this long is a success: the next drop is reopened at once.</summary>
     private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(10);
@@ -140,7 +139,7 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
                 }
                 var key = SlackInbound.ReceiptKey(id, payload);
                 var delivery = new TaskCompletionSource<byte[]?>(TaskCreationOptions.RunContinuationsAsynchronously);
-                if (!_commands.FirstSighting(key, delivery, out var first))
+                if (!_commands.FirstSighting(key, delivery.Task, clock.GetUtcNow(), out var first))
                 {
                     // Delivered again to this Bot: Slack did not see the first acknowledgement. Unless that answer went to
                     // the response_url already, it is given again here, so it is not lost.
@@ -201,22 +200,5 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
     {
         _linkDisabled.Dispose();
         base.Dispose();
-    }
-}
-
-/// <summary>The first delivery of each command in the last ten minutes, and what its acknowledgement carried.</summary>
-internal sealed class RecentDeliveries
-{
-    private readonly ConcurrentDictionary<string, (DateTimeOffset At, Task<byte[]?> Answer)> _first = new();
-
-    public bool FirstSighting(string key, TaskCompletionSource<byte[]?> delivery, out Task<byte[]?> first)
-    {
-        var now = DateTimeOffset.UtcNow;
-        foreach (var (old, entry) in _first)
-            if (now - entry.At > TimeSpan.FromMinutes(10))
-                _first.TryRemove(old, out _);
-        var taken = _first.GetOrAdd(key, (now, delivery.Task));
-        first = taken.Answer;
-        return ReferenceEquals(taken.Answer, delivery.Task);
     }
 }
