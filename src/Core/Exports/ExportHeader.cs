@@ -35,9 +35,13 @@ public sealed class ExportHeader
     public string? Get(string[] row, ExportField field)
     {
         var index = _columnOf[(int)field];
-        if (index < 0 || index >= row.Length)
-            return null;
-        var value = row[index].Trim();
+        return index < 0 || index >= row.Length ? null : Cleaned(row[index]);
+    }
+
+    /// <summary>A cell as a field's value: trimmed, null when empty.</summary>
+    internal static string? Cleaned(string cell)
+    {
+        var value = cell.Trim();
         return value.Length == 0 ? null : value;
     }
 

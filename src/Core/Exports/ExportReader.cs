@@ -127,10 +127,7 @@ public sealed class ExportReader : IDisposable
     /// <summary>One cell of the current record as <see cref="ExportHeader.Get"/> reads it: trimmed, null when empty or absent.</summary>
     public string? Cell(int column)
     {
-        if (column < 0 || column >= _csv.FieldCount)
-            return null;
-        var value = (_csv.GetString(column) ?? "").Trim();
-        return value.Length == 0 ? null : value;
+        return column < 0 || column >= _csv.FieldCount ? null : ExportHeader.Cleaned(_csv.GetString(column) ?? "");
     }
 
     /// <summary>The current record, every cell as text.</summary>
