@@ -1,4 +1,5 @@
 using ChaseBot.Bot.Health;
+using ChaseBot.Bot.Http;
 using ChaseBot.Bot.Slack;
 using ChaseBot.Bot.Teams;
 using ChaseBot.Core;
@@ -10,6 +11,9 @@ builder.Logging.AddChaseLogging(builder.Configuration);
 builder.Services.AddChaseCore(builder.Configuration);
 builder.Services.AddSingleton<DatabaseMigration>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigration>());
+// Before Slack's and Teams' services, so it stops after them and sends what they left owed.
+builder.Services.AddSingleton<OwedReplies>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<OwedReplies>());
 builder.Services.AddSlackEndpoints();
 
 var app = builder.Build();

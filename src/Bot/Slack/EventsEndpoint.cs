@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChaseBot.Bot.Http;
 
 namespace ChaseBot.Bot.Slack;
 
@@ -10,7 +11,7 @@ namespace ChaseBot.Bot.Slack;
 /// </summary>
 public static class EventsEndpoint
 {
-    public static async Task<IResult> HandleAsync(HttpContext context, SlackInbound inbound, ILoggerFactory logs)
+    public static async Task<IResult> HandleAsync(HttpContext context, SlackInbound inbound, OwedReplies owed)
     {
         JsonObject callback;
         try
@@ -27,14 +28,10 @@ public static class EventsEndpoint
             case "url_verification" when SlackInbound.Text(callback["challenge"]) is { } challenge:
                 return Results.Json(new { challenge });
             case "event_callback" when SlackInbound.Text(callback["event_id"]) is { Length: > 0 }:
-                _ = Task.Run(async () =>
+                owed.Send("A Slack event", async () =>
                 {
-                    try
-                    {
-                        if (await inbound.TakeOnceAsync(SlackInbound.ReceiptKey("", callback)))
-                            await inbound.EventAsync(callback);
-                    }
-                    catch (Exception e) { logs.CreateLogger(nameof(EventsEndpoint)).LogError(e, "A Slack event failed"); }
+                    if (await inbound.TakeOnceAsync(SlackInbound.ReceiptKey("", callback)))
+                        await inbound.EventAsync(callback);
                 });
                 return Results.Ok();
             default:

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChaseBot.Bot.Http;
 using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Commands;
 using ChaseBot.Core.Morale;
@@ -21,7 +22,7 @@ public sealed record SlashCommand(string UserId, string Text, string ChannelId, 
 /// envelope): one code path from the payload on, so roles, audit and answers are the same both ways.
 /// </summary>
 public sealed class SlackInbound(ChaseCommands commands, ProposalDecisions decisions, MoraleCheckIns morale, SlackFollowUps followUps,
-    SlackHomeTab home, SlackReceipts receipts, TimeProvider clock, ILogger<SlackInbound> log)
+    SlackHomeTab home, SlackReceipts receipts, OwedReplies owed, TimeProvider clock, ILogger<SlackInbound> log)
 {
     // Slack allows 3 s end to end; 2 s leaves room for the network and a busy thread pool.
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(2);
@@ -49,15 +50,11 @@ public sealed class SlackInbound(ChaseCommands commands, ProposalDecisions decis
         {
         }
 
-        _ = Task.Run(async () =>
+        owed.Send("A slow /chase command", async () =>
         {
-            try
-            {
-                if (await reply is { } late)
-                    await followUps.PostAsync(command.ResponseUrl, Render(late));
-            }
-            catch (Exception e) { log.LogError(e, "A slow /chase command failed"); }
-        }, CancellationToken.None);
+            if (await reply is { } late)
+                await followUps.PostAsync(command.ResponseUrl, Render(late));
+        });
         return WorkingOnIt;
     }
 
@@ -110,7 +107,7 @@ public sealed class SlackInbound(ChaseCommands commands, ProposalDecisions decis
             // Home is not on the proposal's card, so the posted card is updated by the outbox like any other decision.
             var result = await decisions.DecideAsync(proposalId, user, verdict, onItsCard: !onHome, displayName: displayName);
             // The decider's Home lists what waits for them: it is published again either way (on the Home, with the answer on top).
-            _ = home.PublishAsync(user, onHome ? result.Message : null, CancellationToken.None);
+            owed.Send("Publishing the Home", () => home.PublishAsync(user, onHome ? result.Message : null, CancellationToken.None));
             if (onHome)
                 return true;
             update = result.Accepted
@@ -129,13 +126,13 @@ public sealed class SlackInbound(ChaseCommands commands, ProposalDecisions decis
         }
         else if (onHome)
         {
-            _ = home.PublishAsync(user, "That button is no longer understood; nothing was changed.", CancellationToken.None);
+            owed.Send("Publishing the Home", () => home.PublishAsync(user, "That button is no longer understood; nothing was changed.", CancellationToken.None));
             return true;
         }
         else
             update = Private("That button is no longer understood; nothing was changed.");
 
-        _ = followUps.PostAsync(Text(payload["response_url"]), update, CancellationToken.None);
+        owed.Send("Updating a clicked message", () => followUps.PostAsync(Text(payload["response_url"]), update, CancellationToken.None));
         return true;
     }
 

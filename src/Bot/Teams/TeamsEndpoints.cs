@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChaseBot.Bot.Http;
 using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Commands;
 using ChaseBot.Core.Delivery;
@@ -30,7 +31,7 @@ public static class TeamsEndpoints
 
     private static async Task<IResult> HandleAsync(HttpContext context, IOptions<TeamsOptions> options, BotFrameworkAuthenticator auth,
         TeamsConversations conversations, ChaseCommands commands, ProposalDecisions decisions, MoraleCheckIns morale,
-        BotConnectorClient connector, IDbContextFactory<ChaseDbContext> dbFactory, ILoggerFactory logs)
+        BotConnectorClient connector, IDbContextFactory<ChaseDbContext> dbFactory, OwedReplies owed, ILoggerFactory logs)
     {
         var log = logs.CreateLogger(nameof(TeamsEndpoints));
         if (!options.Value.Enabled)
@@ -70,17 +71,10 @@ public static class TeamsEndpoints
             case "message":
                 await conversations.RememberAsync(activity.Facts, context.RequestAborted);
                 var text = activity.CommandText;
-                _ = Task.Run(async () =>
+                owed.Send($"Answering a Teams message in {activity.ConversationId}", async () =>
                 {
-                    try
-                    {
-                        var reply = await commands.HandleAsync(text, new CommandContext(activity.User, "teams", activity.ConversationId));
-                        await connector.ReplyAsync(activity.ServiceUrl, activity.ConversationId, activity.Id ?? "", AdaptiveCards.Activity(reply.Message), CancellationToken.None);
-                    }
-                    catch (Exception e)
-                    {
-                        log.LogError(e, "Could not answer a Teams message in {Conversation}", activity.ConversationId);
-                    }
+                    var reply = await commands.HandleAsync(text, new CommandContext(activity.User, "teams", activity.ConversationId));
+                    await connector.ReplyAsync(activity.ServiceUrl, activity.ConversationId, activity.Id ?? "", AdaptiveCards.Activity(reply.Message), CancellationToken.None);
                 });
                 return Results.Ok();
 

@@ -113,6 +113,27 @@ public sealed class SlackBudgetTests
     }
 
     [Fact]
+    public async Task A_Bot_stopping_for_a_rolling_update_sends_a_slow_commands_reply_through_the_response_url_before_it_goes()
+    {
+        await using var bot = await StartAsync(socketMode: true);
+        var sockets = await bot.Slack.WaitForOpenSocketsAsync(2);
+        // The database stays busy past the 2 s budget: the command is acknowledged "Working on it…" and its reply is owed.
+        await using var blocker = await WriteLock.TakeAsync(bot.Db);
+        await bot.Slack.SendAsync(sockets[0], bot.Slack.CommandEnvelope("rolling-2", "paid INV-0102 100"));
+        var ack = await bot.Slack.WaitForAckAsync("rolling-2");
+        Assert.Equal("Working on it…", ack.Payload!["text"]!.GetValue<string>());
+
+        var stopping = bot.StopBotAsync();
+        await Task.Delay(300);
+        await blocker.ReleaseAsync();
+        await stopping;
+
+        // Slack will not ask again: the reply went out before the Bot was gone, once.
+        var reply = Assert.Single(bot.Slack.Calls, c => c.Path == "/hooks/commands/rolling-2");
+        Assert.Contains("Logged NZD 100.00", reply.Body["text"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Over_Socket_Mode_a_status_is_answered_at_once_while_an_import_holds_the_write_lock()
     {
         await using var bot = await StartAsync(socketMode: true);
