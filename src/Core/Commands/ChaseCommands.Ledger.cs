@@ -16,15 +16,16 @@ public sealed partial class ChaseCommands
         if (isPublic)
             args.RemoveAt(args.Count - 1);
         var filter = args.Count > 0 ? string.Join(' ', args) : null;
-        var reply = await _statusAnswers.AnswerAsync((filter ?? "", Today), token => ComputeStatusAsync(filter, token), cancellationToken);
+        var reply = await _statusAnswers.AnswerAsync((filter ?? "", Today), (version, token) => ComputeStatusAsync(filter, version, token), cancellationToken);
         return reply.Public == isPublic ? reply : reply with { Public = isPublic };
     }
 
-    private async Task<CommandReply> ComputeStatusAsync(string? filter, CancellationToken cancellationToken)
+    private async Task<CommandReply> ComputeStatusAsync(string? filter, long? version, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         IReadOnlyList<CurrencyTotals> totals;
         IReadOnlyList<StatusReportLine> shown;
+        DateTimeOffset? olderAt = null;
         int count;
         DateOnly asOf;
         if (filter is null)
@@ -34,7 +35,15 @@ public sealed partial class ChaseCommands
         }
         else
         {
-            var report = await LedgerStatus.RunAsync(db, new LedgerStatus.Query(Today, filter), cancellationToken);
+            var query = new LedgerStatus.Query(Today, filter);
+            // A Bot busy with many different clients' statuses answers them from memory (ClientStatusIndex); an index
+            // older than the question says so, and a client it does not know yet is looked for in the database.
+            LedgerStatusReport? report;
+            if (version is { } at && _statusIndex.For(at, out var stale) is { } index && LedgerStatus.TryAnswer(index, query, out report) &&
+                (report is not null || !stale))
+                olderAt = stale ? index.ReadAt : null;
+            else
+                report = await LedgerStatus.RunAsync(db, query, cancellationToken);
             if (report is null)
             {
                 var suggestions = await LedgerStatus.SuggestionsAsync(db, filter, cancellationToken);
@@ -64,7 +73,12 @@ public sealed partial class ChaseCommands
         var title = count == 0
             ? $"Nothing outstanding{(filter is null ? "" : $" for {filter}")}."
             : $"Owed as of {asOf:d MMM yyyy}{(filter is null ? "" : $" · {filter}")}";
-        return new CommandReply(new ChatMessage { Title = title, Lines = lines });
+        var reply = new CommandReply(new ChatMessage { Title = title, Lines = lines });
+        if (olderAt is not { } readAt)
+            return reply;
+        reply = SaidAsOf(reply, readAt, chase);
+        OlderThanAsked.AddOrUpdate(reply, this);
+        return reply;
     }
 
     private async Task<CommandReply> PaidAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)

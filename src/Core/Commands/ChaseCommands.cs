@@ -44,7 +44,7 @@ public sealed record CommandReply(ChatMessage Message, bool Public = false, Comm
 /// </summary>
 public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings chase, ChatRoles roles,
     ChannelDigest digest, MoraleCheckIns morale, TimeProvider clock, ILogger<ChaseCommands>? log = null, LedgerChanges? changes = null,
-    ProposalDecisions? decisions = null)
+    ProposalDecisions? decisions = null, ClientStatusIndex? statusIndex = null)
 {
     private static readonly Dictionary<string, string> Usage = new()
     {
@@ -64,15 +64,22 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
     };
 
     private readonly ILogger _log = log ?? NullLogger<ChaseCommands>.Instance;
+    private readonly ClientStatusIndex _statusIndex = statusIndex ?? new(dbFactory, clock);
     private readonly Reports.StatusCache<(string Filter, DateOnly Today), CommandReply> _statusAnswers = new(changes, clock,
-        saidAsOf: (reply, at) => reply with
+        saidAsOf: (reply, at) => SaidAsOf(reply, at, chase), keep: reply => !OlderThanAsked.TryGetValue(reply, out _));
+
+    /// <summary>Answers read from an index older than the ledger they were asked of: given once, never again (they say so).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CommandReply, object> OlderThanAsked = new();
+
+    /// <summary>An answer computed before the ledger's latest commit, saying the moment it was true at.</summary>
+    private static CommandReply SaidAsOf(CommandReply reply, DateTimeOffset at, ChaseSettings chase) => reply with
+    {
+        Message = reply.Message with
         {
-            Message = reply.Message with
-            {
-                Lines = [.. reply.Message.Lines, $"These figures are as of {TimeZoneInfo.ConvertTime(at, chase.Calendar.Zone):HH:mm:ss}: " +
-                                                 "the ledger changed a moment ago and is being read again. Ask again for the latest."],
-            },
-        });
+            Lines = [.. reply.Message.Lines, $"These figures are as of {TimeZoneInfo.ConvertTime(at, chase.Calendar.Zone):HH:mm:ss}: " +
+                                             "the ledger changed a moment ago and is being read again. Ask again for the latest."],
+        },
+    };
 
     /// <summary>
     /// Whether a command only reads (status, case, help, or words that are not a command): answering it twice changes

@@ -101,11 +101,40 @@ public static class LedgerStatus
         if (!includeSettled)
             invoices = invoices.Outstanding();
 
-        var lines = new List<StatusReportLine>();
-        var totals = new Dictionary<string, decimal[]>();
-        var counts = new Dictionary<string, int>();
         rows ??= invoices.OrderBy(i => i.Client.Name).ThenBy(i => i.DueDate).ThenBy(i => i.Number).Select(RowOf).AsAsyncEnumerable();
-        await foreach (var i in rows.WithCancellation(cancellationToken))
+        var report = new ReportBuilder(query);
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+            report.Add(row);
+        return report.Build();
+    }
+
+    /// <summary>
+    /// The answer from <paramref name="index"/> when it can give it (a client's outstanding invoices, the question chat
+    /// asks most): the same report <see cref="RunAsync"/> would read from the database at the index's version, or null
+    /// when no client matches. False for anything else (an invoice number, settled invoices): ask the database.
+    /// </summary>
+    internal static bool TryAnswer(ClientStatusIndex.Snapshot index, Query query, out LedgerStatusReport? report)
+    {
+        report = null;
+        if (query.IncludeSettled || string.IsNullOrWhiteSpace(query.ClientOrInvoice) || !index.CertainlyNoInvoiceNumber(query.ClientOrInvoice.Trim()))
+            return false;
+        if (index.FindClient(query.ClientOrInvoice.Trim()) is not { } client)
+            return true;
+        var builder = new ReportBuilder(query);
+        foreach (var row in index.Outstanding(client))
+            builder.Add(row);
+        report = builder.Build();
+        return true;
+    }
+
+    /// <summary>Status lines and per-currency aging, row by row.</summary>
+    private sealed class ReportBuilder(Query query)
+    {
+        private readonly List<StatusReportLine> _lines = [];
+        private readonly Dictionary<string, decimal[]> _totals = new();
+        private readonly Dictionary<string, int> _counts = new();
+
+        public void Add(StatusRow i)
         {
             var outstanding = i.Status.IsOutstanding();
             var daysOverdue = outstanding ? Math.Max(0, query.AsOf.DayNumber - i.DueDate.DayNumber) : 0;
@@ -116,29 +145,32 @@ public static class LedgerStatus
                 : i.ClientPaused && (i.ClientPausedUntil is null || i.ClientPausedUntil > query.AsOf)
                     ? i.ClientPausedUntil is { } until ? $"client paused until {until:yyyy-MM-dd}" : "client paused"
                 : null;
-            lines.Add(new StatusReportLine(i.Number, i.Source, i.Client, i.Currency, i.Total, i.AmountPaid, i.AmountDue,
+            _lines.Add(new StatusReportLine(i.Number, i.Source, i.Client, i.Currency, i.Total, i.AmountPaid, i.AmountDue,
                 i.DueDate, i.Status.ToWire(), daysOverdue, i.MissingSince is not null, hold));
             if (!outstanding)
-                continue;
-            if (!totals.TryGetValue(i.Currency, out var buckets))
-                totals[i.Currency] = buckets = new decimal[5];
+                return;
+            if (!_totals.TryGetValue(i.Currency, out var buckets))
+                _totals[i.Currency] = buckets = new decimal[5];
             buckets[Bucket(daysOverdue)] += i.AmountDue;
-            counts[i.Currency] = counts.GetValueOrDefault(i.Currency) + 1;
+            _counts[i.Currency] = _counts.GetValueOrDefault(i.Currency) + 1;
         }
 
-        var currencyTotals = totals.OrderBy(t => t.Key, StringComparer.Ordinal)
-            .Select(t => new CurrencyTotals(t.Key, counts[t.Key], t.Value.Sum(), t.Value[0], t.Value[1], t.Value[2], t.Value[3], t.Value[4]))
-            .ToList();
-        return new LedgerStatusReport(query.AsOf, query.ClientOrInvoice, lines, currencyTotals);
+        public LedgerStatusReport Build()
+        {
+            var currencyTotals = _totals.OrderBy(t => t.Key, StringComparer.Ordinal)
+                .Select(t => new CurrencyTotals(t.Key, _counts[t.Key], t.Value.Sum(), t.Value[0], t.Value[1], t.Value[2], t.Value[3], t.Value[4]))
+                .ToList();
+            return new LedgerStatusReport(query.AsOf, query.ClientOrInvoice, _lines, currencyTotals);
+        }
     }
 
     /// <summary>One invoice's line as status reads it.</summary>
-    private sealed record StatusRow(string Number, string Source, string Client, string Currency, decimal Total, decimal AmountPaid,
+    internal sealed record StatusRow(long ClientId, string Number, string Source, string Client, string Currency, decimal Total, decimal AmountPaid,
         decimal AmountDue, DateOnly DueDate, InvoiceStatus Status, DateTime? MissingSince, DateOnly? SnoozedUntil, bool Disputed,
         DateOnly? PromisedFor, bool ClientPaused, DateOnly? ClientPausedUntil);
 
     private static readonly System.Linq.Expressions.Expression<Func<Invoice, StatusRow>> RowOf = i => new StatusRow(
-        i.Number, i.Source, i.Client.Name, i.Currency, i.Total, i.AmountPaid, i.AmountDue, i.DueDate, i.Status, i.MissingSince,
+        i.ClientId, i.Number, i.Source, i.Client.Name, i.Currency, i.Total, i.AmountPaid, i.AmountDue, i.DueDate, i.Status, i.MissingSince,
         i.SnoozedUntil, i.Disputes.Any(d => d.ResolvedAt == null), i.Promises.Where(p => p.Kept == null).Max(p => (DateOnly?)p.PromisedFor),
         i.Client.IsPaused, i.Client.PausedUntil);
 

@@ -14,8 +14,11 @@ namespace ChaseBot.Core.Reports;
 /// </summary>
 /// <param name="saidAsOf">An answer from before, made to say the moment it was true at.</param>
 /// <param name="capacity">Answers kept (one per question asked: a filter and a day); all are dropped when it is reached.</param>
+/// <param name="keep">Whether an answer may be given again while the ledger is unchanged: not one that is already older
+/// than the version it was computed for (it says so, and asking again should find the latest).</param>
 public sealed class StatusCache<TQuestion, TAnswer>(LedgerChanges? changes, TimeProvider clock,
-    Func<TAnswer, DateTimeOffset, TAnswer>? saidAsOf = null, TimeSpan? patience = null, int capacity = 1000) where TQuestion : notnull
+    Func<TAnswer, DateTimeOffset, TAnswer>? saidAsOf = null, TimeSpan? patience = null, int capacity = 1000,
+    Func<TAnswer, bool>? keep = null) where TQuestion : notnull
 {
     public static readonly TimeSpan DefaultPatience = TimeSpan.FromMilliseconds(20);
 
@@ -24,11 +27,15 @@ public sealed class StatusCache<TQuestion, TAnswer>(LedgerChanges? changes, Time
     /// <summary>The one computation of each question running now, and the version it reads.</summary>
     private readonly ConcurrentDictionary<TQuestion, (Task<TAnswer> Answer, long Version)> _computing = new();
 
-    public async Task<TAnswer> AnswerAsync(TQuestion question, Func<CancellationToken, Task<TAnswer>> compute, CancellationToken cancellationToken)
+    public Task<TAnswer> AnswerAsync(TQuestion question, Func<CancellationToken, Task<TAnswer>> compute, CancellationToken cancellationToken) =>
+        AnswerAsync(question, (_, token) => compute(token), cancellationToken);
+
+    /// <param name="compute">Given the ledger version the answer is for (null when the database cannot say).</param>
+    public async Task<TAnswer> AnswerAsync(TQuestion question, Func<long?, CancellationToken, Task<TAnswer>> compute, CancellationToken cancellationToken)
     {
         // Read before computing: a commit made while the answer is computed moves the version past it.
         if (changes?.Version() is not { } version)
-            return await compute(cancellationToken); // the database cannot say whether it changed
+            return await compute(null, cancellationToken); // the database cannot say whether it changed
         while (true)
         {
             var found = _kept.TryGetValue(question, out var kept);
@@ -54,17 +61,20 @@ public sealed class StatusCache<TQuestion, TAnswer>(LedgerChanges? changes, Time
         }
     }
 
-    private async Task<TAnswer> ComputeAsync(TQuestion question, long version, Func<CancellationToken, Task<TAnswer>> compute,
+    private async Task<TAnswer> ComputeAsync(TQuestion question, long version, Func<long?, CancellationToken, Task<TAnswer>> compute,
         TaskCompletionSource<TAnswer> mine, CancellationToken cancellationToken)
     {
         try
         {
             var computedAt = clock.GetUtcNow(); // the answer is true as of when it began to be read
-            var answer = await compute(cancellationToken);
-            if (_kept.Count >= capacity)
-                _kept.Clear();
-            // Versions only grow: an answer computed for an older one (its asker was slow) does not replace a newer.
-            _kept.AddOrUpdate(question, (version, answer, computedAt), (_, held) => held.Version > version ? held : (version, answer, computedAt));
+            var answer = await compute(version, cancellationToken);
+            if (keep?.Invoke(answer) ?? true)
+            {
+                if (_kept.Count >= capacity)
+                    _kept.Clear();
+                // Versions only grow: an answer computed for an older one (its asker was slow) does not replace a newer.
+                _kept.AddOrUpdate(question, (version, answer, computedAt), (_, held) => held.Version > version ? held : (version, answer, computedAt));
+            }
             mine.SetResult(answer);
             return answer;
         }

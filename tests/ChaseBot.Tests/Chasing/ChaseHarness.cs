@@ -64,9 +64,10 @@ public sealed class ChaseHarness : IDisposable
 
     /// <summary>The /chase commands as a user on a platform would reach them.</summary>
     public ChaseBot.Core.Commands.ChaseCommands Commands(ChaseBot.Core.Commands.ChatOptions? chat = null,
-        ChaseBot.Core.Storage.LedgerChanges? changes = null, ProposalDecisions? decisions = null) =>
+        ChaseBot.Core.Storage.LedgerChanges? changes = null, ProposalDecisions? decisions = null,
+        ChaseBot.Core.Reports.ClientStatusIndex? statusIndex = null) =>
         new(Db.Factory, Settings, ChaseBot.Core.Commands.ChatRoles.From(chat ?? new(), Settings.Approvers), Digest, Morale, Clock,
-            changes: changes, decisions: decisions ?? Decisions);
+            changes: changes, decisions: decisions ?? Decisions, statusIndex: statusIndex);
 
     public async Task<string> SayAsync(string text, string user = "U1", ChaseBot.Core.Commands.ChatOptions? chat = null) =>
         (await Commands(chat).HandleAsync(text, new ChaseBot.Core.Commands.CommandContext(user, "slack"))).ToText();
