@@ -70,3 +70,5 @@ run healthz "/healthz (the ceiling)" http://127.0.0.1:18280/healthz
 run status "/chase status" -s "$here/signed.lua" http://127.0.0.1:18280 -- "$work/status.txt" 2
 run client "/chase status <client>" -s "$here/signed.lua" http://127.0.0.1:18280 -- "$work/client.txt" 2
 run clients "status <each client>" -s "$here/signed.lua" http://127.0.0.1:18280 -- "$work/clients.txt" 2
+# Memory: the index of every client's invoices is held only while the Bot is busy with many clients (ClientStatusIndex).
+awk '/VmHWM/ { printf "the Bot'"'"'s peak memory (VmHWM): %.0f MB\n", $2 / 1024 }' "/proc/${pids[0]}/status"
