@@ -77,7 +77,7 @@ public sealed partial class ChaseCommands
         if (olderAt is not { } readAt)
             return reply;
         reply = SaidAsOf(reply, readAt, chase);
-        OlderThanAsked.AddOrUpdate(reply, this);
+        OlderThanAsked.AddOrUpdate(reply, chase); // the value is not read: being in the table is the mark
         return reply;
     }
 

@@ -64,7 +64,7 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
     };
 
     private readonly ILogger _log = log ?? NullLogger<ChaseCommands>.Instance;
-    private readonly ClientStatusIndex _statusIndex = statusIndex ?? new(dbFactory, clock);
+    private readonly ClientStatusIndex _statusIndex = statusIndex ?? new(dbFactory, clock, log);
     private readonly Reports.StatusCache<(string Filter, DateOnly Today), CommandReply> _statusAnswers = new(changes, clock,
         saidAsOf: (reply, at) => SaidAsOf(reply, at, chase), keep: reply => !OlderThanAsked.TryGetValue(reply, out _));
 

@@ -1,6 +1,7 @@
 using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace ChaseBot.Core.Reports;
 
@@ -13,7 +14,7 @@ namespace ChaseBot.Core.Reports;
 /// used, and the answer says the moment it was true at (docs/guarantees.md, 8), while it is read again in the
 /// background, one reading at a time. Not busy, only an index read at the question's version (or later) is used.
 /// </summary>
-public sealed class ClientStatusIndex(IDbContextFactory<ChaseDbContext> dbFactory, TimeProvider clock)
+public sealed class ClientStatusIndex(IDbContextFactory<ChaseDbContext> dbFactory, TimeProvider clock, ILogger? log = null)
 {
     /// <summary>Statuses computed within a second (questions not answered already at their version) that make the Bot busy.</summary>
     public const int BusyAt = 200;
@@ -74,14 +75,13 @@ public sealed class ClientStatusIndex(IDbContextFactory<ChaseDbContext> dbFactor
 
     private async Task ReadAsync(long version)
     {
+        var started = clock.GetTimestamp();
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync();
-            var started = clock.GetTimestamp();
             var snapshot = await Snapshot.ReadAsync(db, version, clock.GetUtcNow(), CancellationToken.None);
             lock (_gate)
             {
-                (_readingEnded, _readingTook) = (clock.GetTimestamp(), clock.GetElapsedTime(started));
                 if (_held is null || _held.Version < version)
                     _held = snapshot;
                 _letGo ??= clock.CreateTimer(_ => LetGoIfIdle(), null, LetGoAfter, LetGoAfter);
@@ -90,6 +90,12 @@ public sealed class ClientStatusIndex(IDbContextFactory<ChaseDbContext> dbFactor
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Nothing is lost: questions are answered from the database meanwhile, and a busy Bot reads again.
+            log?.LogWarning(e, "Could not read the clients' statuses into memory; they are read from the database meanwhile");
+        }
+        finally
+        {
+            lock (_gate)
+                (_readingEnded, _readingTook) = (clock.GetTimestamp(), clock.GetElapsedTime(started));
         }
     }
 
