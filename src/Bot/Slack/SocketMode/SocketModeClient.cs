@@ -23,11 +23,8 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
     /// <summary>Slack's 3 seconds, less room for the network: how long a delivery again waits for the first one's answer.</summary>
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(2);
 
-    /// <summary>
-    /// The commands this Bot answered in the last ten minutes, by receipt key: what their acknowledgement carried (null
-    /// when the answer went to the response_url or there was none).
-    /// </summary>
-    private readonly RecentlySeen<Task<byte[]?>> _commands = new(TimeSpan.FromMinutes(10));
+    /// <summary>The commands this Bot took in the last ten minutes, by receipt key.</summary>
+    private readonly RecentlySeen<TakenCommand> _commands = new(TimeSpan.FromMinutes(10));
 
     /// <summary>A connection that lasted this long is a success: the next drop is reopened at once.</summary>
     private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(10);
@@ -138,17 +135,16 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
                     return;
                 }
                 var key = SlackInbound.ReceiptKey(id, payload);
-                var delivery = new TaskCompletionSource<byte[]?>(TaskCreationOptions.RunContinuationsAsynchronously);
-                if (!_commands.FirstSighting(key, delivery.Task, clock.GetUtcNow(), out var first))
+                var taken = new TakenCommand();
+                if (!_commands.FirstSighting(key, taken, clock.GetUtcNow(), out var first))
                 {
-                    // Delivered again to this Bot: Slack did not see the first acknowledgement. Unless that answer went to
-                    // the response_url already, it is given again here, so it is not lost.
-                    try { await first.WaitAsync(Budget); }
-                    catch (TimeoutException) { } // still being answered: that answer goes its own way
-                    await connection.AcknowledgeAsync(id, first.IsCompletedSuccessfully ? first.Result : null);
+                    // Delivered again to this Bot: Slack did not see the first acknowledgement.
+                    try { await first.Answered.WaitAsync(Budget); }
+                    catch (TimeoutException) { }
+                    await connection.AcknowledgeAsync(id, first.TryTake(out var answer) ? answer : SlackInbound.WorkingOnIt);
                     return;
                 }
-                byte[]? unsent = null;
+                byte[]? acknowledgedWith = null; // the answer an acknowledgement carried, which a delivery again would show Slack never got
                 try
                 {
                     var answer = await inbound.CommandAsync(command, key);
@@ -162,11 +158,13 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
                     if (!await connection.AcknowledgeAsync(id, answer) && answer != SlackInbound.WorkingOnIt)
                         await followUps.PostAsync(command.ResponseUrl, (JsonObject)JsonNode.Parse(answer)!);
                     else if (answer != SlackInbound.WorkingOnIt)
-                        unsent = answer;
+                        acknowledgedWith = answer;
                 }
                 finally
                 {
-                    delivery.TrySetResult(unsent);
+                    // A delivery again stopped waiting for this answer and said "Working on it…": it goes to the response_url.
+                    if (taken.Finish(acknowledgedWith) && acknowledgedWith is not null)
+                        await followUps.PostAsync(command.ResponseUrl, (JsonObject)JsonNode.Parse(acknowledgedWith)!);
                 }
                 return;
             }
