@@ -58,12 +58,13 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
             if (earlier is not null)
             {
                 // Rows of this invoice in an earlier batch of the same file: they must agree.
-                if (Changes(earlier, facts, client).Count > 0)
+                if (Disagreement(earlier, facts, client) is { } disagreement)
                     rejected.Add(new RejectedRow
                     {
                         ImportRunId = run.Id,
                         Line = facts.FirstLine,
-                        Reason = $"invoice {facts.Number} appears earlier in this file with different values; the first is kept",
+                        // Worded as InvoiceBatch words a repeat within one batch; which line came first is not kept across batches.
+                        Reason = $"invoice {facts.Number} appears again with a different {disagreement}; the first row is kept",
                     });
                 continue;
             }
@@ -244,6 +245,29 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
         if (invoice.Status != facts.Status)
             changes.Add($"status {invoice.Status.ToWire()} → {facts.Status.ToWire()}");
         return changes;
+    }
+
+    /// <summary>What an invoice's later rows say differently from the rows an earlier batch of the same file wrote, or null.</summary>
+    private static string? Disagreement(LedgerIndex.Entry earlier, InvoiceFacts facts, Client client)
+    {
+        const string Says = "an earlier row says";
+        if (earlier.ClientId != client.Id || client.Id == 0)
+            return $"client '{facts.ClientName}' (an earlier row names another)";
+        if (earlier.DueDate != facts.DueDate)
+            return $"due date {facts.DueDate:yyyy-MM-dd} ({Says} {earlier.DueDate:yyyy-MM-dd})";
+        if (earlier.IssueDate != facts.IssueDate && facts.IssueDate is not null)
+            return $"issue date {facts.IssueDate:yyyy-MM-dd} ({Says} {earlier.IssueDate:yyyy-MM-dd})";
+        if (earlier.Currency != facts.Currency)
+            return $"currency {facts.Currency} ({Says} {earlier.Currency})";
+        if (earlier.Status != facts.Status)
+            return $"status {facts.Status.ToWire()} ({Says} {earlier.Status.ToWire()})";
+        if (earlier.Total != facts.Total)
+            return $"total {Money.Format(facts.Total)} ({Says} {Money.Format(earlier.Total)})";
+        if (earlier.Due != facts.Due)
+            return $"amount due {Money.Format(facts.Due)} ({Says} {Money.Format(earlier.Due)})";
+        if (earlier.Paid != facts.Paid)
+            return $"amount paid {Money.Format(facts.Paid)} ({Says} {Money.Format(earlier.Paid)})";
+        return null;
     }
 
     /// <summary>An amount paid that went up between two exports is a payment the client made.</summary>
