@@ -225,50 +225,40 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
         _fingerprints.Clear();
     }
 
-    private static List<string> Changes(LedgerIndex.Entry invoice, InvoiceFacts facts, Client client)
+    /// <summary>One fact the file states otherwise than the ledger holds: what it was (null for a client, known by id only) and is.</summary>
+    private sealed record Difference(string Fact, string? Was, string Is)
     {
-        var changes = new List<string>();
+        public override string ToString() => Was is null ? $"{Fact} → {Is}" : $"{Fact} {Was} → {Is}";
+    }
+
+    /// <summary>Every fact the file states otherwise than <paramref name="invoice"/>: for the update's audit entry, and for rows that must agree.</summary>
+    private static List<Difference> Changes(LedgerIndex.Entry invoice, InvoiceFacts facts, Client client)
+    {
+        var changes = new List<Difference>();
         if (invoice.ClientId != client.Id || client.Id == 0)
-            changes.Add($"client → {client.Name}");
+            changes.Add(new("client", null, client.Name));
         if (invoice.IssueDate != facts.IssueDate && facts.IssueDate is not null)
-            changes.Add($"issue date {invoice.IssueDate:yyyy-MM-dd} → {facts.IssueDate:yyyy-MM-dd}");
+            changes.Add(new("issue date", $"{invoice.IssueDate:yyyy-MM-dd}", $"{facts.IssueDate:yyyy-MM-dd}"));
         if (invoice.DueDate != facts.DueDate)
-            changes.Add($"due date {invoice.DueDate:yyyy-MM-dd} → {facts.DueDate:yyyy-MM-dd}");
+            changes.Add(new("due date", $"{invoice.DueDate:yyyy-MM-dd}", $"{facts.DueDate:yyyy-MM-dd}"));
         if (invoice.Currency != facts.Currency)
-            changes.Add($"currency {invoice.Currency} → {facts.Currency}");
+            changes.Add(new("currency", invoice.Currency, facts.Currency));
         if (invoice.Total != facts.Total)
-            changes.Add($"total {Money.Format(invoice.Total)} → {Money.Format(facts.Total)}");
+            changes.Add(new("total", Money.Format(invoice.Total), Money.Format(facts.Total)));
         if (invoice.Paid != facts.Paid)
-            changes.Add($"paid {Money.Format(invoice.Paid)} → {Money.Format(facts.Paid)}");
+            changes.Add(new("amount paid", Money.Format(invoice.Paid), Money.Format(facts.Paid)));
         if (invoice.Due != facts.Due)
-            changes.Add($"due {Money.Format(invoice.Due)} → {Money.Format(facts.Due)}");
+            changes.Add(new("amount due", Money.Format(invoice.Due), Money.Format(facts.Due)));
         if (invoice.Status != facts.Status)
-            changes.Add($"status {invoice.Status.ToWire()} → {facts.Status.ToWire()}");
+            changes.Add(new("status", invoice.Status.ToWire(), facts.Status.ToWire()));
         return changes;
     }
 
     /// <summary>What an invoice's later rows say differently from the rows an earlier batch of the same file wrote, or null.</summary>
-    private static string? Disagreement(LedgerIndex.Entry earlier, InvoiceFacts facts, Client client)
-    {
-        const string Says = "an earlier row says";
-        if (earlier.ClientId != client.Id || client.Id == 0)
-            return $"client '{facts.ClientName}' (an earlier row names another)";
-        if (earlier.DueDate != facts.DueDate)
-            return $"due date {facts.DueDate:yyyy-MM-dd} ({Says} {earlier.DueDate:yyyy-MM-dd})";
-        if (earlier.IssueDate != facts.IssueDate && facts.IssueDate is not null)
-            return $"issue date {facts.IssueDate:yyyy-MM-dd} ({Says} {earlier.IssueDate:yyyy-MM-dd})";
-        if (earlier.Currency != facts.Currency)
-            return $"currency {facts.Currency} ({Says} {earlier.Currency})";
-        if (earlier.Status != facts.Status)
-            return $"status {facts.Status.ToWire()} ({Says} {earlier.Status.ToWire()})";
-        if (earlier.Total != facts.Total)
-            return $"total {Money.Format(facts.Total)} ({Says} {Money.Format(earlier.Total)})";
-        if (earlier.Due != facts.Due)
-            return $"amount due {Money.Format(facts.Due)} ({Says} {Money.Format(earlier.Due)})";
-        if (earlier.Paid != facts.Paid)
-            return $"amount paid {Money.Format(facts.Paid)} ({Says} {Money.Format(earlier.Paid)})";
-        return null;
-    }
+    private static string? Disagreement(LedgerIndex.Entry earlier, InvoiceFacts facts, Client client) =>
+        Changes(earlier, facts, client).FirstOrDefault() is not { } first ? null
+        : first.Was is null ? $"{first.Fact} '{facts.ClientName}' (an earlier row names another)"
+        : $"{first.Fact} {first.Is} (an earlier row says {first.Was})";
 
     /// <summary>An amount paid that went up between two exports is a payment the client made.</summary>
     private void RecordPaymentIfAny(Invoice invoice, InvoiceFacts facts)
