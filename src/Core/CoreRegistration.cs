@@ -36,13 +36,15 @@ public static class CoreRegistration
                 "Exports:FreshBooks:PaymentTermDays must be between 0 and 365")
             .Validate(o => o.MaxLineLength > 0, "Exports:MaxLineLength must be positive")
             .Validate(o => GenericIsValid(o.Generic), "Exports:Generic:Columns names a field ChaseBot does not read " +
-                "(use Number, Client, Email, IssueDate, DueDate, Currency, Total, Paid, Balance, Status)")
+                "(use Number, Client, Email, IssueDate, DueDate, Currency, Total, Paid, Balance, Status, PaymentLink)")
             .ValidateOnStart();
 
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ChaseOptions>>().Value.ResolveTimeZone());
         services.AddSingleton<ExportImporter>();
         services.AddSingleton<FolderImport>();
 
+        services.AddOptions<Payments.PaymentOptions>().Bind(configuration.GetSection(Payments.PaymentOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Payments.PaymentOptions>, Payments.PaymentOptionsValidator>();
         services.AddSingleton<ChaseSettings>();
         services.AddSingleton<ChaseRunner>();
         services.AddSingleton<ProposalDecisions>();

@@ -82,6 +82,18 @@ public static class ChaseMessages
         };
     }
 
+    /// <summary>An export shows an invoice owing again after it was paid: a person must look before anyone is chased.</summary>
+    public static ChatMessage Reopened(ClientView client, InvoiceView invoice) => new()
+    {
+        Title = $"Owing again: {invoice.Number} ({client.Name}) was paid, and the latest export shows {invoice.Amount} due",
+        Mentions = [.. client.Mentions],
+        Lines =
+        [
+            "A refund, a bounced payment or a correction in the books can do this; so can an export from the wrong account.",
+            $"Nothing is sent to {client.Name} about it until you confirm it is owed: /chase reopen {invoice.Number}",
+        ],
+    };
+
     public static ChatMessage BrokenPromise(ClientView client, InvoiceView invoice, string reason) => new()
     {
         Title = $"Promise broken: {invoice.Number} ({client.Name})",

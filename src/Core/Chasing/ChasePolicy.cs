@@ -52,6 +52,7 @@ public static class ChasePolicy
 
     public static string? PauseReason(InvoiceSituation s, DateOnly today) => s switch
     {
+        { Reopened: true } => "paid before and owing again in the latest export: held until someone confirms with /chase reopen",
         { OpenDispute: { } reason } => $"disputed ({reason}) until resolved",
         { PromisedFor: { } promised } when promised >= today => $"promised to pay by {promised:yyyy-MM-dd}",
         { SnoozedUntil: { } until } when until > today => $"snoozed until {until:yyyy-MM-dd}",

@@ -250,6 +250,12 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
                 foreach (var (situation, decisions) in decided.Invoices)
                 {
                     var invoice = invoices[situation.InvoiceId];
+                    if (situation.ReopenedAt is { } reopenedAt && OutboxKey.Reopened(situation.InvoiceId, reopenedAt) is var reopenedKey &&
+                        !await db.Outbox.AnyAsync(m => m.Key == reopenedKey.Value, cancellationToken))
+                    {
+                        OutboxQueue.Add(db, reopenedKey, OutboxKinds.Reopened, client.Channel, ChaseMessages.Reopened(client, invoice.View), at, notBefore);
+                        counts.Notes++;
+                    }
                     foreach (var decision in decisions)
                     {
                         if (Bookkept(decision, () => record.Step(invoice, decision, StepOutcome.Skipped, today, at)))

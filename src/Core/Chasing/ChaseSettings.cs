@@ -5,9 +5,10 @@ namespace ChaseBot.Core.Chasing;
 /// <summary>ChaseOptions resolved once: the ladder built, the time zone found. Built at start-up, so bad settings fail there.</summary>
 public sealed class ChaseSettings
 {
-    public ChaseSettings(IOptions<ChaseOptions> options)
+    public ChaseSettings(IOptions<ChaseOptions> options, IOptions<Payments.PaymentOptions>? payment = null)
     {
         var o = options.Value;
+        Payment = payment?.Value ?? new();
         Ladder = ChaseLadder.FromOptions(o.Ladder, out _);
         Calendar = ChaseCalendar.From(o);
         MinDaysBetweenSteps = o.MinDaysBetweenSteps;
@@ -20,6 +21,12 @@ public sealed class ChaseSettings
     }
 
     public ChaseLadder Ladder { get; }
+    /// <summary>How clients pay, said in every client text.</summary>
+    public Payments.PaymentOptions Payment { get; }
+
+    /// <summary>The start-up warning when ChaseBot emails clients itself without being able to say how to pay; else null.</summary>
+    public string? PaymentWarning(Email.EmailOptions email) =>
+        email is { Enabled: true } && (email.SendReminders || email.SendNotices) && !Payment.AnySet ? Payments.PaymentOptions.MissingWarning : null;
     public ChaseCalendar Calendar { get; }
     public int MinDaysBetweenSteps { get; }
     public int GraceDays { get; }

@@ -44,7 +44,7 @@ public static class ChaseSituations
             {
                 Id = i.Id, ClientId = i.ClientId, Source = i.Source, Number = i.Number, Currency = i.Currency, Total = i.Total,
                 AmountDue = i.AmountDue, IssueDate = i.IssueDate, DueDate = i.DueDate, Status = i.Status, SnoozedUntil = i.SnoozedUntil,
-                MissingSince = i.MissingSince,
+                MissingSince = i.MissingSince, PaymentLink = i.PaymentLink, ReopenedAt = i.ReopenedAt,
             })
             .ToListAsync(cancellationToken);
         // Sorted in memory: cheaper than SQLite's temporary B-tree for each chunk.
@@ -81,6 +81,7 @@ public static class ChaseSituations
                     Clauses = client.Clauses, ClientPaused = client.IsPaused, ClientPausedUntil = client.PausedUntil,
                     SnoozedUntil = i.SnoozedUntil, OpenDispute = disputes[i.Id].FirstOrDefault(),
                     PromisedFor = promise?.PromisedFor, MissingFromExport = i.MissingSince is null ? null : i.Source,
+                    ReopenedAt = i.ReopenedAt,
                     Steps = steps[i.Id].ToDictionary(s => s.Step, s => s.Outcome),
                 };
                 return new ChasedInvoice(InvoiceView.From(i, today), situation, promise?.Id);

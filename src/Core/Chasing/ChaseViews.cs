@@ -6,8 +6,11 @@ namespace ChaseBot.Core.Chasing;
 /// <param name="MaySuspend">The contract is recorded as keeping the work the supplier's until paid: only then may a text threaten suspension.</param>
 /// <param name="OwnerKnown">A real person owns the client (not the placeholder): only then is the owner mentioned or messaged privately.</param>
 public sealed record ClientView(long Id, string Name, string? BillingEmail, string? CcAddresses, string Owner, string Channel, string? LateFeeTerms,
-    bool MaySuspend = false, bool OwnerKnown = true, string? TimeZone = null)
+    bool MaySuspend = false, bool OwnerKnown = true, string? TimeZone = null, Payments.PaymentOptions? Payment = null)
 {
+    /// <summary>"How to pay:" for these invoices, or "" when nothing is known (see <see cref="Payments.HowToPay"/>).</summary>
+    public string HowToPay(IEnumerable<InvoiceView> invoices) => Payments.HowToPay.Block(Payment, invoices);
+
     /// <summary>When something addressed to the client (an email) may go: working hours in the client's zone when one is set.</summary>
     public DateTimeOffset NextAllowedForClient(ChaseCalendar calendar, DateTimeOffset now) =>
         (TimeZone is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? calendar.In(zone) : calendar).NextAllowed(now);
@@ -19,11 +22,13 @@ public sealed record ClientView(long Id, string Name, string? BillingEmail, stri
     public static ClientView From(Client client, ChaseSettings settings) =>
         new(client.Id, client.Name, client.BillingEmail, client.CcAddresses, client.OwnerUserId ?? settings.DefaultOwner,
             client.Channel ?? settings.DefaultChannel, client.Clauses.LateFeeTerms, client.Clauses.OwnedUntilPaid == true,
-            settings.OwnerKnown(client.OwnerUserId), client.TimeZone);
+            settings.OwnerKnown(client.OwnerUserId), client.TimeZone, settings.Payment);
 }
 
 /// <summary>What a message needs to know about an invoice on the day it is written.</summary>
-public sealed record InvoiceView(long Id, string Number, string Currency, decimal Total, decimal AmountDue, DateOnly? IssueDate, DateOnly DueDate, int DaysLate)
+/// <param name="PaymentLink">Where the client can pay it online, when the export says.</param>
+public sealed record InvoiceView(long Id, string Number, string Currency, decimal Total, decimal AmountDue, DateOnly? IssueDate, DateOnly DueDate, int DaysLate,
+    string? PaymentLink = null)
 {
     public string Amount => $"{Currency} {Exports.Parsing.Money.Format(AmountDue)}";
 
@@ -32,5 +37,5 @@ public sealed record InvoiceView(long Id, string Number, string Currency, decima
 
     public static InvoiceView From(Invoice invoice, DateOnly today) =>
         new(invoice.Id, invoice.Number, invoice.Currency, invoice.Total, invoice.AmountDue, invoice.IssueDate, invoice.DueDate,
-            today.DayNumber - invoice.DueDate.DayNumber);
+            today.DayNumber - invoice.DueDate.DayNumber, invoice.PaymentLink);
 }

@@ -38,7 +38,7 @@ public static class EscalationArtifacts
         Please pay the total overdue within 7 days, by {CaseHistory.Long(payBy)}.{(c.Client.LateFeeTerms is { } fee ? $"\nUnder our agreement, late payment attracts: {fee}." : "")}
         If you believe this notice is in error, or you need to agree a payment plan, reply to this email before that date.
         {c.ComingDueLines()}
-        Yours sincerely,
+        {c.Client.HowToPay(c.Overdue)}Yours sincerely,
         {sender}
         """;
 
@@ -73,7 +73,7 @@ public static class EscalationArtifacts
 
             {consequence}
 
-            Yours sincerely,
+            {c.Client.HowToPay(c.Overdue)}Yours sincerely,
             {sender}
             """;
     }

@@ -19,6 +19,9 @@ public sealed record InvoiceSituation
     /// <summary>The date of the latest promise to pay that is neither kept nor known broken.</summary>
     public DateOnly? PromisedFor { get; init; }
     public string? MissingFromExport { get; init; }
+    /// <summary>A newer export turned it from paid to unpaid, and nobody has confirmed it is owed again (/chase reopen).</summary>
+    public DateTime? ReopenedAt { get; init; }
+    public bool Reopened => ReopenedAt is not null;
     /// <summary>The invoice's own steps: its reminders (the harsh rungs are the case's).</summary>
     public IReadOnlyDictionary<string, StepOutcome> Steps { get; init; } = new Dictionary<string, StepOutcome>();
     /// <summary>The client's collection case in this currency has begun (a rung proposed or passed over): reminders give way to it.</summary>

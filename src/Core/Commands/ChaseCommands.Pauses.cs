@@ -51,6 +51,30 @@ public sealed partial class ChaseCommands
         return CommandReply.Say($"Dispute on {invoice.Number} resolved. Chasing resumes where it left off.");
     }
 
+    /// <summary>`reopen S-1`: a person confirms that an invoice paid before is owed again; until then nothing chases it.</summary>
+    private async Task<CommandReply> ReopenAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)
+    {
+        if (args.Count != 1)
+            return UsageOf("reopen");
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (invoice, problem) = await FindInvoiceAsync(db, args[0], cancellationToken);
+        if (invoice is null)
+            return problem!;
+        if (invoice.ReopenedAt is null)
+            return CommandReply.Refuse($"{invoice.Number} is not waiting to be reopened: only an invoice an export turned from paid to unpaid is.");
+        if (!invoice.Status.IsOutstanding())
+        {
+            invoice.ReopenedAt = null; // paid again since: nothing to confirm
+            await db.SaveChangesAsync(cancellationToken);
+            return CommandReply.Say($"{invoice.Number} ({invoice.Client.Name}) is {invoice.Status.ToWire()} again, so there is nothing to chase.");
+        }
+        invoice.ReopenedAt = null;
+        Audit(db, context, "invoice.reopen-confirmed", invoice.Number, $"{invoice.Currency} {Exports.Parsing.Money.Format(invoice.AmountDue)} owed again");
+        await db.SaveChangesAsync(cancellationToken);
+        return CommandReply.Say($"Reopened: {invoice.Number} ({invoice.Client.Name}) is owed again, {invoice.Currency} {Exports.Parsing.Money.Format(invoice.AmountDue)}. " +
+                                "Chasing resumes with the next run.");
+    }
+
     private async Task<CommandReply> PromiseAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)
     {
         if (args.Count is < 2 or > 4)

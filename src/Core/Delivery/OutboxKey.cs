@@ -32,6 +32,8 @@ public readonly record struct OutboxKey
     public static OutboxKey Guard(long caseId, string stepId) => new($"guard:case-{caseId}:{stepId}");
     public static OutboxKey PromiseBroken(long? promiseId) => new($"promise-broken:{promiseId}");
     public static OutboxKey Thanks(long invoiceId) => new($"thanks:{invoiceId}");
+    /// <summary>The channel's warning that an export turned a paid invoice unpaid: once each time it happens.</summary>
+    public static OutboxKey Reopened(long invoiceId, DateTime reopenedAt) => new($"reopened:{invoiceId}:{reopenedAt:yyyyMMddHHmmss}");
     public static OutboxKey Receipt(IEnumerable<long> invoiceIds) => new($"receipt:{string.Join(',', invoiceIds)}");
     public static OutboxKey Digest(string period, string channel) => new($"digest:{period}:{channel}");
     public static OutboxKey Morale(long checkInId) => new($"morale:{checkInId}");

@@ -11,6 +11,7 @@ public static class OutboxKinds
     public const string CardUpdate = "card-update";
     public const string GuardNote = "guard-note";
     public const string PromiseBroken = "promise-broken";
+    public const string Reopened = "reopened";
     public const string Thanks = "thanks";
     public const string Receipt = "receipt";
     public const string Digest = "digest";

@@ -22,6 +22,8 @@ public enum ExportField
     Status,
     /// <summary>Transaction type: invoice, credit note, payment...</summary>
     Type,
+    /// <summary>The invoice's own page where the client can pay it online (Stripe's hosted invoice URL).</summary>
+    PaymentLink,
 }
 
 public enum LineItems

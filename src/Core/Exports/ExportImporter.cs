@@ -76,7 +76,7 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         var run = new ImportRun
         {
             FileName = fileName, FileHash = facts.Hash, FileSize = facts.Size, StartedAt = now,
-            Outcome = ImportOutcome.Running,
+            Outcome = ImportOutcome.Running, AsOf = AsOf(path),
         };
 
         var earlier = await db.ImportRuns.AsNoTracking()
@@ -172,6 +172,7 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         var reading = new InvoiceBatchReading(reader, header, rows, batch, run.Id, BatchSize, RejectedKeptInSummary, index,
             Fingerprints(header, facts, settings) ? ImportFingerprint.FileContext(header, settings) : null);
         var lateRejections = new List<RejectedRow>();
+        List<string> stale = [], reopened = [];
         int created = 0, updated = 0, unchanged = 0, lateRejectedCount = 0;
 
         // Reading runs on a thread of its own, a batch or two ahead of the writer; the database is touched here only.
@@ -191,6 +192,8 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
                 }
                 foreach (var note in outcome.Notes)
                     warnings.Add("logged-payment", note);
+                stale.AddRange(outcome.Stale.Take(RejectedKeptInSummary - stale.Count));
+                reopened.AddRange(outcome.Reopened.Take(RejectedKeptInSummary - reopened.Count));
                 (created, updated, unchanged) = (created + outcome.Created, updated + outcome.Updated, unchanged + outcome.Unchanged);
                 settings.Progress?.Report(new ImportProgress(++batches, created + updated + unchanged));
             }
@@ -218,8 +221,17 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         }
 
         var invoiceCount = created + updated + unchanged;
+        if (stale.Count > 0)
+            warnings.Add("stale", $"{Listed(stale)} left as {(stale.Count == 1 ? "it was" : "they were")}: this export (saved {Said(run.AsOf)}) " +
+                                  $"is older than the export that last set {(stale.Count == 1 ? "it" : "them")}, and older facts never overwrite newer ones");
+        if (reopened.Count > 0)
+            warnings.Add("reopened", $"{Listed(reopened)} {(reopened.Count == 1 ? "was" : "were")} paid and {(reopened.Count == 1 ? "is" : "are")} owing again in this export: " +
+                                     $"held (nothing is chased) until someone confirms with /chase reopen {reopened[0]}");
+        // A snapshot older than one already imported from the same source cannot say what is missing now.
+        var newerImported = await db.ImportRuns.AsNoTracking().AnyAsync(r => r.Id != run.Id && r.Outcome == ImportOutcome.Imported &&
+                                                                            r.Format == run.Format && r.AsOf > run.AsOf, cancellationToken);
         var flagged = 0;
-        if (invoiceCount > 0)
+        if (invoiceCount > 0 && !newerImported)
             flagged = await MissingInvoices.FlagAsync(db, writer.NotListed(), actor, now, BatchSize, cancellationToken);
         if (flagged > 0)
             warnings.Add("missing",
@@ -248,6 +260,23 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
     private static bool Fingerprints(ExportHeader header, ExportFileFacts facts, ImportSettings settings) =>
         facts.Encoding is System.Text.UTF8Encoding && header.Has(ExportField.Number) && header.Has(ExportField.Currency) &&
         header.Format.LineItems != LineItems.Summed && header.Format != settings.GenericFormat && !settings.ExtraFormats.Contains(header.Format);
+
+    /// <summary>When an export's facts were true: the file's modified time, which a download or a copy keeps.</summary>
+    private static DateTime? AsOf(string path)
+    {
+        try { return File.GetLastWriteTimeUtc(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    private static string Said(DateTime? at) => at is { } t ? $"{t:d MMM yyyy HH:mm} UTC" : "at an unknown time";
+
+    /// <summary>"Invoice S-1", "Invoices S-1, S-2 and S-3", "Invoices S-1, S-2, … and 40 more".</summary>
+    private static string Listed(IReadOnlyList<string> numbers) => numbers.Count switch
+    {
+        1 => $"Invoice {numbers[0]}",
+        <= 5 => $"Invoices {string.Join(", ", numbers.Take(numbers.Count - 1))} and {numbers[^1]}",
+        _ => $"Invoices {string.Join(", ", numbers.Take(5))} and {numbers.Count - 5} more",
+    };
 
     private DateOnly Today() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), timeZone).DateTime);
 }

@@ -63,6 +63,7 @@ public sealed class InvoiceBatch(LineItems lineItems, ImportWarnings warnings)
             (total, paid, due) = (first.Total, first.Paid ?? first.Total - (first.Balance ?? 0), first.Balance ?? 0);
 
         return new InvoiceFacts(first.Line, first.Number, first.ClientName.Trim(), first.Email, first.IssueDate,
-            first.DueDate, first.Currency, total, paid, due, InvoiceFacts.StatusFrom(first.Hint, paid, due));
+            first.DueDate, first.Currency, total, paid, due, InvoiceFacts.StatusFrom(first.Hint, paid, due),
+            PaymentLink: Parsing.Links.PaymentLink(first.PaymentLink));
     }
 }

@@ -9,6 +9,7 @@ public sealed record InvoiceRow
     public required string Number { get; init; }
     public required string ClientName { get; init; }
     public string? Email { get; init; }
+    public string? PaymentLink { get; init; }
     public DateOnly? IssueDate { get; init; }
     public required DateOnly DueDate { get; init; }
     public required string Currency { get; init; }
@@ -59,7 +60,8 @@ public sealed record InvoiceFacts(
     decimal Paid,
     decimal Due,
     InvoiceStatus Status,
-    ulong? Rows = null)
+    ulong? Rows = null,
+    string? PaymentLink = null)
 {
     /// <summary>Folds the vendor's status and the amounts into one of the five ledger statuses.</summary>
     public static InvoiceStatus StatusFrom(StatusHint hint, decimal paid, decimal due) => hint switch

@@ -214,6 +214,7 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
             Number = number,
             ClientName = client,
             Email = header.Get(cells, ExportField.Email),
+            PaymentLink = header.Get(cells, ExportField.PaymentLink),
             IssueDate = issueDate,
             DueDate = dueDate,
             Currency = currency,

@@ -26,6 +26,7 @@ internal sealed class LedgerIndex
         public required string Currency;
         public decimal Total, Paid, Due;
         public InvoiceStatus Status;
+        public string? PaymentLink;
         public bool Missing, Seen;
 
         /// <summary>The fingerprint the ledger holds, and the hash of the values it holds: both as the index was read.</summary>
@@ -45,13 +46,13 @@ internal sealed class LedgerIndex
         public static Entry Of(Invoice i) => new()
         {
             Id = i.Id, ClientId = i.ClientId, IssueDate = i.IssueDate, DueDate = i.DueDate, Currency = i.Currency, Total = i.Total,
-            Paid = i.AmountPaid, Due = i.AmountDue, Status = i.Status, Missing = i.MissingSince is not null,
+            Paid = i.AmountPaid, Due = i.AmountDue, Status = i.Status, Missing = i.MissingSince is not null, PaymentLink = i.PaymentLink,
         };
 
         /// <summary>The entry after the import changed its invoice (whether it was seen or missing does not change).</summary>
         public void Refresh(Invoice i) =>
-            (ClientId, IssueDate, DueDate, Currency, Total, Paid, Due, Status) =
-            (i.ClientId, i.IssueDate, i.DueDate, i.Currency, i.Total, i.AmountPaid, i.AmountDue, i.Status);
+            (ClientId, IssueDate, DueDate, Currency, Total, Paid, Due, Status, PaymentLink) =
+            (i.ClientId, i.IssueDate, i.DueDate, i.Currency, i.Total, i.AmountPaid, i.AmountDue, i.Status, i.PaymentLink);
     }
 
     private readonly Dictionary<string, Entry> _entries;
@@ -112,7 +113,7 @@ internal sealed class LedgerIndex
             Column("i", nameof(Invoice.IssueDate)), Column("i", nameof(Invoice.DueDate)), Column("i", nameof(Invoice.Currency)),
             Column("i", nameof(Invoice.Total)), Column("i", nameof(Invoice.AmountPaid)), Column("i", nameof(Invoice.AmountDue)),
             Column("i", nameof(Invoice.Status)), Column("i", nameof(Invoice.MissingSince)), Column("i", nameof(Invoice.ImportFingerprint)),
-            Column("c", nameof(Client.NormalizedName)), Column("c", nameof(Client.BillingEmail)),
+            Column("c", nameof(Client.NormalizedName)), Column("c", nameof(Client.BillingEmail)), Column("i", nameof(Invoice.PaymentLink)),
         ];
         return $"SELECT {string.Join(", ", columns)} FROM {sql.DelimitIdentifier(TableOf<Invoice>(db))} AS i " +
                $"JOIN {sql.DelimitIdentifier(TableOf<Client>(db))} AS c ON {Column("c", nameof(Client.Id))} = {Column("i", nameof(Invoice.ClientId))} " +
@@ -139,6 +140,7 @@ internal sealed class LedgerIndex
             Total = row.Amount(6), Paid = row.Amount(7), Due = row.Amount(8),
             Status = Enum.Parse<InvoiceStatus>(row.Text(9)), Missing = !row.IsNull(10),
             Fingerprint = row.IsNull(11) ? null : row.Int64(11),
+            PaymentLink = row.IsNull(14) ? null : row.Text(14),
         };
         // Only worth computing where there is a fingerprint to compare with.
         if (entry.Fingerprint is not null)

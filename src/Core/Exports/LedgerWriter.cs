@@ -8,7 +8,10 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace ChaseBot.Core.Exports;
 
 /// <summary>What writing one batch did.</summary>
-public sealed record BatchOutcome(int Created, int Updated, int Unchanged, List<RejectedRow> Rejected, List<string> Notes);
+/// <param name="Stale">Invoices left as they were because the ledger holds newer facts than this export.</param>
+/// <param name="Reopened">Invoices this export turned from paid to unpaid: held until a person confirms.</param>
+public sealed record BatchOutcome(int Created, int Updated, int Unchanged, List<RejectedRow> Rejected, List<string> Notes,
+    List<string> Stale, List<string> Reopened);
 
 /// <summary>
 /// Upserts a batch of invoices, as one file states them, into the ledger (inside the import's transaction): creates clients
@@ -48,6 +51,7 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
         var differing = new List<(LedgerIndex.Entry Indexed, InvoiceFacts Facts, Client Client)>();
         var createdEarlier = await known.CreatedEarlierAsync(db, source, run.Id, batch, cancellationToken);
         var notes = new List<string>();
+        List<string> stale = [], reopened = [];
 
         foreach (var facts in batch)
         {
@@ -95,7 +99,7 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
 
         if (differing.Count > 0)
         {
-            var (changed, same) = await UpdateAsync(differing, notes, cancellationToken);
+            var (changed, same) = await UpdateAsync(differing, notes, stale, reopened, cancellationToken);
             (updated, unchanged) = (changed, unchanged + same);
         }
 
@@ -110,7 +114,7 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
             await db.Invoices.Where(i => reappeared.Contains(i.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.MissingSince, (DateTime?)null), cancellationToken);
         db.ChangeTracker.Clear();
-        return new BatchOutcome(created, updated, unchanged, rejected, notes);
+        return new BatchOutcome(created, updated, unchanged, rejected, notes, stale, reopened);
     }
 
     /// <summary>
@@ -118,7 +122,7 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
     /// read, by a payment logged in chat), compared again, and changed.
     /// </summary>
     private async Task<(int Updated, int Unchanged)> UpdateAsync(List<(LedgerIndex.Entry Indexed, InvoiceFacts Facts, Client Client)> differing,
-        List<string> notes, CancellationToken cancellationToken)
+        List<string> notes, List<string> stale, List<string> reopened, CancellationToken cancellationToken)
     {
         var ids = differing.Select(d => d.Indexed.Id).ToList();
         var invoices = await db.Invoices.Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, cancellationToken);
@@ -129,6 +133,14 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
         {
             var invoice = invoices[k.Id];
             var facts = stated;
+            if (run.AsOf is { } asOf && invoice.FactsAsOf is { } held && asOf < held)
+            {
+                // An older download than the one that set these facts: it says nothing new, whatever it says.
+                stale.Add(facts.Number);
+                unchanged++;
+                Fingerprint(invoice.Id, invoice.ImportFingerprint, null);
+                continue;
+            }
             var keptLogged = false;
             if (withLoggedPayments.Contains(invoice.Id) && facts.Paid < invoice.AmountPaid && facts.Currency == invoice.Currency && facts.Total == invoice.Total)
             {
@@ -145,6 +157,14 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
                 continue;
             }
             RecordPaymentIfAny(invoice, facts);
+            if (invoice.Status == InvoiceStatus.Paid && facts.Status.IsOutstanding())
+            {
+                // Paid before, owing again now: a refund, a bounced payment or a correction. Nobody is chased for it
+                // until a person has looked (/chase reopen).
+                invoice.ReopenedAt = now;
+                reopened.Add(facts.Number);
+                Audit("invoice.reopened", facts.Number, $"paid before; this export says {facts.Currency} {Money.Format(facts.Due)} is due: held until confirmed with /chase reopen");
+            }
             Apply(invoice, facts, client);
             invoice.ImportFingerprint = keptLogged ? null : Vouched(facts with { IssueDate = invoice.IssueDate }, client);
             Audit("invoice.updated", facts.Number, string.Join("; ", changes));
@@ -172,6 +192,8 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
         AmountPaid = facts.Paid,
         AmountDue = facts.Due,
         Status = facts.Status,
+        PaymentLink = facts.PaymentLink,
+        FactsAsOf = run.AsOf,
         LastImportRunId = run.Id,
         ImportFingerprint = Vouched(facts, client),
         CreatedAt = now,
@@ -251,6 +273,8 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
             changes.Add(new("amount due", Money.Format(invoice.Due), Money.Format(facts.Due)));
         if (invoice.Status != facts.Status)
             changes.Add(new("status", invoice.Status.ToWire(), facts.Status.ToWire()));
+        if (facts.PaymentLink is not null && invoice.PaymentLink != facts.PaymentLink)
+            changes.Add(new("payment link", invoice.PaymentLink ?? "none", facts.PaymentLink));
         return changes;
     }
 
@@ -290,6 +314,9 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
         invoice.AmountPaid = facts.Paid;
         invoice.AmountDue = facts.Due;
         invoice.Status = facts.Status;
+        invoice.PaymentLink = facts.PaymentLink ?? invoice.PaymentLink;
+        if (run.AsOf is { } asOf && (invoice.FactsAsOf is not { } held || asOf > held))
+            invoice.FactsAsOf = asOf;
         invoice.LastImportRunId = run.Id;
         invoice.UpdatedAt = now;
     }

@@ -20,6 +20,8 @@ public sealed class ImportRun
     /// <summary>SHA-256 of the file's bytes, lowercase hex: how a file already processed is recognised.</summary>
     public required string FileHash { get; set; }
     public long FileSize { get; set; }
+    /// <summary>When the export's facts were true (UTC): the file's modified time. Older facts never overwrite newer ones.</summary>
+    public DateTime? AsOf { get; set; }
     public string? Format { get; set; }
     public DateTime StartedAt { get; set; }
     public DateTime? FinishedAt { get; set; }

@@ -38,6 +38,21 @@ public sealed class Invoice
     /// import could not vouch for it (a row rejected, a logged payment kept over the export's).
     /// </summary>
     public long? ImportFingerprint { get; set; }
+
+    /// <summary>Where the client can pay this invoice online (the export's hosted or online invoice link), said in every client text.</summary>
+    public string? PaymentLink { get; set; }
+
+    /// <summary>
+    /// The "as of" of the export that last set these facts (UTC). An older export never changes them: a stale download
+    /// must not reopen an invoice that a newer one showed paid.
+    /// </summary>
+    public DateTime? FactsAsOf { get; set; }
+
+    /// <summary>
+    /// Set when a newer export turned this invoice from paid back to unpaid: nothing is chased until a person confirms
+    /// with /chase reopen (a refund, a bounced payment, or a mistake in the books).
+    /// </summary>
+    public DateTime? ReopenedAt { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 

@@ -51,6 +51,8 @@ internal static class RunOnceVerb
                                     $"{delivered.Retrying} retrying; {delivered.DeadLettered} dead-lettered.");
         if (!services.GetRequiredService<ChaseSettings>().OwnerKnown(null))
             await stdout.WriteLineAsync("   " + MoraleCheckIns.NoOwnerWarning);
+        if (services.GetRequiredService<ChaseSettings>().PaymentWarning(services.GetRequiredService<IOptions<Core.Email.EmailOptions>>().Value) is { } noPayment)
+            await stdout.WriteLineAsync("   " + noPayment);
         if (heldEarlier is { Count: > 0 } earlier)
             await stdout.WriteLineAsync($"   {Core.Text.Counted.Of(earlier.Count, "message")} from earlier runs still held; the next posts {earlier.Next} (`outbox` lists them).");
         return ImportVerb.ExitCode(imported);

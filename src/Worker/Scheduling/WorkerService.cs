@@ -51,6 +51,8 @@ internal static class WorkerService
         var migration = app.Services.GetRequiredService<DatabaseMigration>(); // RunAsync disposes the services
         if (!app.Services.GetRequiredService<ChaseSettings>().OwnerKnown(null))
             app.Logger.LogWarning(MoraleCheckIns.NoOwnerWarning);
+        if (app.Services.GetRequiredService<ChaseSettings>().PaymentWarning(app.Services.GetRequiredService<IOptions<Core.Email.EmailOptions>>().Value) is { } noPayment)
+            app.Logger.LogWarning(noPayment);
         await app.RunAsync(cancellationToken);
         return migration.GaveUp ? 1 : 0;
     }

@@ -27,6 +27,7 @@ public static class StripeInvoiceExport
             [ExportField.Balance] = ["Amount Remaining"],
             [ExportField.AmountDueBeforePayments] = ["Amount Due"],
             [ExportField.Status] = ["Status"],
+            [ExportField.PaymentLink] = ["Hosted Invoice URL", "hosted_invoice_url"],
         },
         Required = [ExportField.Id, ExportField.Client, ExportField.Status, ExportField.Paid, ExportField.Currency],
         RequiredOneOf = [[ExportField.Total, ExportField.AmountDueBeforePayments]],
