@@ -124,6 +124,14 @@ public sealed class SlackInbound(ChaseCommands commands, ProposalDecisions decis
             var reply = await morale.AnswerAsync(checkId, user, answer, postReply: false); // shown in place instead
             update = BlockKit.Decided(blocks, title, BlockKit.Escape($"You answered: {answer}. {reply}"));
         }
+        else if (actionId == ClientContacts.MarkSentAction)
+        {
+            // The person sent the draft themselves: recorded as contact; the draft loses its button and says who sent it.
+            var reply = await commands.MarkDraftSentAsync(value, new CommandContext(user, "slack"));
+            update = reply.Outcome == CommandOutcome.Done
+                ? BlockKit.Decided(blocks, title, $"{BlockKit.Escape(reply.Message.Title)} (by <@{BlockKit.Escape(user)}>)", dropLine: ChaseMessages.SendItYourself)
+                : Private(reply.Message.Title);
+        }
         else if (onHome)
         {
             owed.Send("Publishing the Home", () => home.PublishAsync(user, "That button is no longer understood; nothing was changed.", CancellationToken.None));

@@ -79,7 +79,7 @@ public static class TeamsEndpoints
                 return Results.Ok();
 
             case "invoke" when json["name"]?.ToString() == "adaptiveCard/action":
-                return Results.Json(await CardActionAsync(activity, decisions, morale, dbFactory, context.RequestAborted));
+                return Results.Json(await CardActionAsync(activity, decisions, morale, commands, dbFactory, context.RequestAborted));
 
             default:
                 return Results.Ok(); // typing, reactions and the like: nothing to do
@@ -87,7 +87,7 @@ public static class TeamsEndpoints
     }
 
     /// <summary>A card button: decide, then answer with the card as it now stands (buttons gone once decided).</summary>
-    private static async Task<JsonObject> CardActionAsync(TeamsActivity activity, ProposalDecisions decisions, MoraleCheckIns morale,
+    private static async Task<JsonObject> CardActionAsync(TeamsActivity activity, ProposalDecisions decisions, MoraleCheckIns morale, ChaseCommands commands,
         IDbContextFactory<ChaseDbContext> dbFactory, CancellationToken cancellationToken)
     {
         var verb = activity.Json["value"]?["action"]?["verb"]?.ToString();
@@ -111,6 +111,11 @@ public static class TeamsEndpoints
         {
             var reply = await morale.AnswerAsync(checkId, activity.User, answer, cancellationToken, postReply: false);
             card = AdaptiveCards.Card(new ChatMessage { Title = "How are you holding up?", Lines = reply.Split('\n') }, withActions: false);
+        }
+        else if (verb == ClientContacts.MarkSentAction)
+        {
+            var reply = await commands.MarkDraftSentAsync(value, new CommandContext(activity.User, "teams", activity.ConversationId), cancellationToken);
+            card = AdaptiveCards.Card(new ChatMessage { Title = reply.Message.Title }, withActions: false);
         }
         else
             card = AdaptiveCards.Card(new ChatMessage { Title = "That button is no longer understood; nothing was changed." });

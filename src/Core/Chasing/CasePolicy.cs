@@ -61,8 +61,8 @@ public static class CasePolicy
         if (reasons.Select(r => r.Reason).Distinct().Count() == 1 && overdue[0].ClientPaused)
             return reasons[0].Reason;
         return overdue.Count == 1
-            ? $"{reasons[0].Number} is {reasons[0].Reason}"
-            : "every overdue invoice is on hold: " + string.Join("; ", reasons.Select(r => $"{r.Number} {r.Reason}"));
+            ? ChasePolicy.Held(reasons[0].Number, reasons[0].Reason)
+            : "every overdue invoice is on hold: " + string.Join("; ", reasons.Select(r => ChasePolicy.Held(r.Number, r.Reason)));
     }
 
     private static List<ChaseDecision> Climb(CaseSituation c, DateOnly today, int daysLate, int overdueCount, ChaseLadder ladder,

@@ -7,24 +7,35 @@ namespace ChaseBot.Core.Chasing;
 public sealed record TakenStep(string Step, DateOnly On);
 
 /// <summary>
-/// What has really been done in a case, from the ledger: the rungs approved and the days reminders went out. A text
-/// may claim history only from here ("following our formal notice of 2 December" needs an approved late notice).
+/// What has really been done in a case, from the ledger: the rungs approved, the days reminders were drafted, and what
+/// reached the client (<see cref="Delivered"/>: emailed and accepted, or marked as sent). A text may claim contact only
+/// from <see cref="Delivered"/> ("following our formal notice of 2 December" needs that notice to have gone out).
 /// </summary>
-public sealed record CaseHistory(IReadOnlyList<TakenStep> Approved, IReadOnlyList<DateOnly> RemindersSent)
+public sealed record CaseHistory(IReadOnlyList<TakenStep> Approved, IReadOnlyList<DateOnly> RemindersSent, IReadOnlyList<TakenStep>? Delivered = null)
 {
     public static CaseHistory None { get; } = new([], []);
 
     public DateOnly? ApprovedOn(string step) => Approved.LastOrDefault(a => a.Step == step)?.On;
 
-    /// <summary>"This follows our reminders and our formal notice of 2 December 2026." or nothing when nothing was sent.</summary>
+    /// <summary>The messages that reached the client, oldest first.</summary>
+    public IReadOnlyList<TakenStep> Contact => Delivered ?? [];
+
+    public DateOnly? DeliveredOn(string step) => Contact.LastOrDefault(a => a.Step == step)?.On;
+
+    /// <summary>The days reminders reached the client.</summary>
+    public IReadOnlyList<DateOnly> RemindersDelivered =>
+        Contact.Where(c => c.Step is ChaseLadder.Reminder1 or ChaseLadder.Reminder2 or ChaseLadder.Reminder3).Select(c => c.On).Distinct().Order().ToList();
+
+    /// <summary>"This follows our reminders and our formal notice of 2 December 2026." or nothing when nothing reached them.</summary>
     public string? FollowsSentence()
     {
         var parts = new List<string>();
-        if (RemindersSent.Count > 0)
-            parts.Add(RemindersSent.Count == 1 ? $"our reminder of {Long(RemindersSent[0])}" : "our earlier reminders");
-        if (ApprovedOn(ChaseLadder.LateNotice) is { } notice)
+        var reminders = RemindersDelivered;
+        if (reminders.Count > 0)
+            parts.Add(reminders.Count == 1 ? $"our reminder of {Long(reminders[0])}" : "our earlier reminders");
+        if (DeliveredOn(ChaseLadder.LateNotice) is { } notice)
             parts.Add($"our formal notice of {Long(notice)}");
-        if (ApprovedOn(ChaseLadder.FinalNotice) is { } final)
+        if (DeliveredOn(ChaseLadder.FinalNotice) is { } final)
             parts.Add($"our final notice of {Long(final)}");
         return parts.Count == 0 ? null : $"This follows {string.Join(parts.Count == 2 ? " and " : ", ", parts)}.";
     }

@@ -1,4 +1,5 @@
 using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Email;
 using ChaseBot.Core.Exports.Parsing;
 
 namespace ChaseBot.Core.Chasing;
@@ -30,16 +31,36 @@ public static class ChaseMessages
                 .. due.Select(d => $"{d.Invoice.Number} · {d.Invoice.Amount} · due {d.Invoice.DueDate:yyyy-MM-dd}" +
                                    (d.Invoice.DaysLate > 0 ? $" ({d.Invoice.Late} late)" : "") + $" · {d.Step.Title}" +
                                    (d.Reason.Contains("promise", StringComparison.Ordinal) ? $" · {d.Reason}" : "")),
-                client.BillingEmail is null
-                    ? $"No billing address is recorded for {client.Name}; add it with: /chase client \"{client.Name}\" email accounts@…"
+                .. client.BillingEmail is null
+                    ? [$"No billing address is recorded for {client.Name}; add it with: /chase client \"{client.Name}\" email accounts@…"]
                     : strongest.Id == ChaseLadder.Reminder3 && client.CcAddresses is null
-                        ? $"No CC address is recorded for {client.Name}; add their accounts team with: /chase client \"{client.Name}\" cc accounts@…"
-                        : "Here is an email you can send as it is:",
+                        ? [$"No CC address is recorded for {client.Name}; add their accounts team with: /chase client \"{client.Name}\" cc accounts@…"]
+                        : Array.Empty<string>(),
+                SendItYourself,
             ],
             Email = EmailDrafts.Reminder(strongest.Id, client, due.Select(d => d.Invoice).ToList(), today, sender,
                 due.Any(d => d.RemindedBefore)),
+            Draft = new ClientDraft(client.Id, strongest.Id),
         };
     }
+
+    /// <summary>The one instruction on a draft ChaseBot does not send itself.</summary>
+    public const string SendItYourself = "Copy and send this email yourself, then press Mark as sent (or: /chase sent <client>), so later messages count it.";
+
+    /// <summary>A draft the person sends themselves: its instruction and its "Mark as sent" button.</summary>
+    public static ChatMessage ToSendByHand(ChatMessage draft, OutboxKey key) => draft with
+    {
+        Actions = [.. draft.Actions, new ChatAction(ClientContacts.MarkSentAction, ClientContacts.MarkSentLabel, key.Value)],
+    };
+
+    /// <summary>Begins the line saying ChaseBot will email a draft; once it has, the "Sent to …" line replaces it.</summary>
+    public const string WillEmail = "ChaseBot emails ";
+
+    /// <summary>A draft ChaseBot emails itself: the instruction to send it by hand becomes what ChaseBot will do.</summary>
+    public static ChatMessage ToBeEmailed(ChatMessage draft, string to, string? cc, string what = "this") => draft with
+    {
+        Lines = [.. draft.Lines.Where(l => l != SendItYourself), $"{WillEmail}{what} to {to}" + (cc is null ? "" : $" (cc {cc})") + " at the next allowed hour; this message says when it went."],
+    };
 
     /// <param name="back">How a proposal brought back is titled ("Back from snooze"); null for a new one.</param>
     public static ChatMessage Proposal(long proposalId, CaseView c, LadderStep step, string reason, string artifact, string? back = null)
@@ -53,6 +74,9 @@ public static class ChaseMessages
             Lines =
             [
                 $"Why now: {reason}.",
+                .. c.History.Contact.Count == 0 && EmailAddresses.ClientEmailIn(artifact) is not null
+                    ? [$"Nothing from you has reached {c.Client.Name} yet (no reminder was emailed or marked as sent): this would be the first message they get."]
+                    : Array.Empty<string>(),
                 DecisionPending + " Approve to use the text below; snooze to be asked again in 7 days; reject to close this step.",
             ],
             Artifact = artifact,
@@ -101,27 +125,49 @@ public static class ChaseMessages
         Lines = [$"{reason}; {invoice.Amount} is still due ({invoice.DaysLate} days late). The chase resumes with the next step."],
     };
 
-    public static ChatMessage Approved(CaseView c, LadderStep step, string approver, string artifact) => new()
+    public static ChatMessage Approved(CaseView c, LadderStep step, string approver, string artifact)
     {
-        Title = $"Approved: {step.Title} for {c.Client.Name} ({c.Total} overdue on {c.Numbers})",
-        Mentions = [.. c.Client.Mentions],
-        Lines = [$"Approved by {approver}, with today's figures. Ready to send or act on:"],
-        Artifact = artifact,
-    };
+        var toClient = Email.EmailAddresses.ClientEmailIn(artifact) is not null;
+        return new()
+        {
+            Title = $"Approved: {step.Title} for {c.Client.Name} ({c.Total} overdue on {c.Numbers})",
+            Mentions = [.. c.Client.Mentions],
+            Lines = toClient
+                ? [$"Approved by {approver}, with today's figures.", SendItYourself]
+                : [$"Approved by {approver}, with today's figures. The plan below is for you to act on."],
+            Artifact = artifact,
+            Draft = toClient ? new ClientDraft(c.Client.Id, step.Id) : null,
+        };
+    }
 
     /// <summary>To the channel: a thank-you and receipt the person chasing can send to the client.</summary>
-    public static ChatMessage Receipt(ClientView client, int invoices, string artifact) => new()
+    /// <param name="remaining">The client's invoices still overdue: while there are any, the chase has not stopped.</param>
+    public static ChatMessage Receipt(ClientView client, int invoices, string artifact, IReadOnlyList<InvoiceView> remaining) => new()
     {
         Title = $"Paid: {client.Name} settled {Text.Counted.Of(invoices, "chased invoice")}",
         Mentions = [.. client.Mentions],
-        Lines = ["The chase has stopped. A thank-you and receipt you can send:"],
+        Lines =
+        [
+            remaining.Count == 0
+                ? $"Nothing of {Text.Names.Possessive(client.Name)} is overdue now, so the chase has stopped. A thank-you and receipt you can send:"
+                : $"{client.Name} still owes {Totals(remaining)} on {Text.Counted.Of(remaining.Count, "overdue invoice")}, and chasing goes on for " +
+                  $"{(remaining.Count == 1 ? "it" : "them")}. A thank-you and receipt you can send:",
+        ],
         Artifact = artifact,
     };
 
     /// <summary>To the owner, privately: the channel does not need the numbers shouted.</summary>
-    public static ChatMessage Thanks(ClientView client, string invoiceNumber) => new()
+    public static ChatMessage Thanks(ClientView client, string invoiceNumber, int stillOverdue) => new()
     {
         Title = $"Paid: {client.Name} settled {invoiceNumber}",
-        Lines = ["That one is done, and the chase has stopped. Well done for seeing it through."],
+        Lines =
+        [
+            stillOverdue == 0
+                ? "That one is done, and the chase has stopped. Well done for seeing it through."
+                : $"That one is done. Well done. {Text.Counted.Of(stillOverdue, "other invoice")} of {Text.Names.Possessive(client.Name)} {(stillOverdue == 1 ? "is" : "are")} still overdue, and chasing goes on for {(stillOverdue == 1 ? "it" : "them")}.",
+        ],
     };
+
+    private static string Totals(IEnumerable<InvoiceView> invoices) =>
+        string.Join(" and ", invoices.GroupBy(i => i.Currency).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {Money.Format(g.Sum(i => i.AmountDue))}"));
 }

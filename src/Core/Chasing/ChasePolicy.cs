@@ -50,9 +50,13 @@ public static class ChasePolicy
         return decisions;
     }
 
+    /// <summary>"K-9 is disputed (…)", "K-9 is on hold: the client is paused": a hold reason said of one invoice.</summary>
+    public static string Held(string number, string reason) =>
+        reason.StartsWith("the client ", StringComparison.Ordinal) ? $"{number} is on hold: {reason}" : $"{number} is {reason}";
+
     public static string? PauseReason(InvoiceSituation s, DateOnly today) => s switch
     {
-        { Reopened: true } => "paid before and owing again in the latest export: held until someone confirms with /chase reopen",
+        { Reopened: true } => "owing again after it was paid, held until someone confirms with /chase reopen",
         { OpenDispute: { } reason } => $"disputed ({reason}) until resolved",
         { PromisedFor: { } promised } when promised >= today => $"promised to pay by {promised:yyyy-MM-dd}",
         { SnoozedUntil: { } until } when until > today => $"snoozed until {until:yyyy-MM-dd}",

@@ -265,8 +265,7 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
                         {
                             case DecisionKind.Nudge:
                                 record.Step(invoice, decision, StepOutcome.Sent, today, at);
-                                reminders.Add(new DueReminder(invoice.View, step!, decision.Reason,
-                                    invoice.Situation.Steps.Values.Any(o => o == StepOutcome.Sent)));
+                                reminders.Add(new DueReminder(invoice.View, step!, decision.Reason, chase.RemindedBefore));
                                 counts.Reminders++;
                                 break;
                             case DecisionKind.BrokenPromiseNote:
@@ -294,12 +293,11 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
                 // Email:SendReminders: ChaseBot sends the draft itself, at the same allowed hour, through the outbox
                 // (queued after the chat message, which it marks as sent once the server has taken it).
                 var emailTo = _email is { Enabled: true, SendReminders: true } && reminder.Email is not null ? Email.EmailAddresses.Valid(client.BillingEmail) : null;
-                if (emailTo is not null)
-                    reminder = reminder with { Lines = [.. reminder.Lines, $"ChaseBot emails this to {emailTo}" + (reminder.Email!.Cc is null ? "" : $" (cc {reminder.Email.Cc})") + " itself."] };
+                reminder = emailTo is not null ? ChaseMessages.ToBeEmailed(reminder, emailTo, reminder.Email!.Cc) : ChaseMessages.ToSendByHand(reminder, key);
                 OutboxQueue.Add(db, key, OutboxKinds.Reminder, client.Channel, reminder, at, notBefore);
                 if (emailTo is not null)
                     OutboxQueue.Add(db, OutboxKey.EmailOf(key), OutboxKinds.Email, ChatTarget.Email(emailTo),
-                        new ChatMessage { Title = client.Name, Email = reminder.Email! with { To = emailTo }, FailuresTo = client.Channel }, at,
+                        new ChatMessage { Title = client.Name, Email = reminder.Email! with { To = emailTo }, FailuresTo = client.Channel, Draft = reminder.Draft }, at,
                         client.NextAllowedForClient(settings.Calendar, now).UtcDateTime);
             }
             await db.SaveChangesAsync(cancellationToken);

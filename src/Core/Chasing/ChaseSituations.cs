@@ -17,7 +17,13 @@ public sealed record ChasedCase(long? CaseId, CaseSituation Situation, IReadOnly
 }
 
 /// <summary>A client and its outstanding invoices: the unit of one chase transaction and one reminder message.</summary>
-public sealed record ClientChase(ClientView Client, IReadOnlyList<ChasedInvoice> Invoices, IReadOnlyList<ChasedCase> Cases);
+/// <param name="Contact">What reached the client so far (emailed and accepted, or marked as sent), oldest first.</param>
+public sealed record ClientChase(ClientView Client, IReadOnlyList<ChasedInvoice> Invoices, IReadOnlyList<ChasedCase> Cases,
+    IReadOnlyList<TakenStep>? Contact = null)
+{
+    /// <summary>A reminder has reached the client before: only then may a text say "our earlier reminders".</summary>
+    public bool RemindedBefore => (Contact ?? []).Any(c => c.Step is ChaseLadder.Reminder1 or ChaseLadder.Reminder2 or ChaseLadder.Reminder3);
+}
 
 /// <summary>Loads what the policy needs, set-based, a chunk of clients at a time (memory stays flat).</summary>
 public static class ChaseSituations
@@ -64,6 +70,16 @@ public static class ChaseSituations
         var disputes = (await db.Disputes.AsNoTracking().Where(d => d.ResolvedAt == null).Join(open, d => d.InvoiceId, i => i.Id, (d, i) => d)
                 .Select(d => new { d.InvoiceId, d.Reason }).ToListAsync(cancellationToken))
             .ToLookup(d => d.InvoiceId, d => d.Reason);
+        var contactRows = (await db.ClientContacts.AsNoTracking().Where(c => c.ClientId >= lo && c.ClientId <= hi)
+                .Select(c => new { c.ClientId, c.Step, c.At }).ToListAsync(cancellationToken))
+            .OrderBy(c => c.At).ToList();
+        var contacts = contactRows.ToLookup(c => c.ClientId,
+            c => new TakenStep(c.Step, settings.Calendar.Today(new DateTimeOffset(DateTime.SpecifyKind(c.At, DateTimeKind.Utc)))));
+        var lastContact = contactRows.GroupBy(c => c.ClientId).ToDictionary(g => g.Key, g => g.Max(c => c.At));
+        // Part-payments since the client last heard from us: the next message thanks them for it.
+        var payments = (await db.Payments.AsNoTracking().Join(open, p => p.InvoiceId, i => i.Id, (p, i) => new { p.InvoiceId, i.ClientId, p.Amount, p.PaidOn, p.RecordedAt })
+                .ToListAsync(cancellationToken))
+            .ToLookup(p => p.InvoiceId);
         var promises = (await db.PaymentPromises.AsNoTracking().Where(p => p.Kept == null).Join(open, p => p.InvoiceId, i => i.Id, (p, i) => p)
                 .Select(p => new { p.Id, p.InvoiceId, p.PromisedFor }).ToListAsync(cancellationToken))
             .ToLookup(p => p.InvoiceId);
@@ -72,6 +88,7 @@ public static class ChaseSituations
         {
             var client = clients[group.Key];
             var view = ClientView.From(client, settings);
+            var contact = contacts[group.Key].ToList();
             var chased = group.Select(i =>
             {
                 var promise = promises[i.Id].MaxBy(p => p.Id); // The latest promise made is the one that counts.
@@ -84,7 +101,13 @@ public static class ChaseSituations
                     ReopenedAt = i.ReopenedAt,
                     Steps = steps[i.Id].ToDictionary(s => s.Step, s => s.Outcome),
                 };
-                return new ChasedInvoice(InvoiceView.From(i, today), situation, promise?.Id);
+                var since = lastContact.TryGetValue(i.ClientId, out var at) ? at : DateTime.MinValue;
+                var received = payments[i.Id].Where(p => p.RecordedAt > since).ToList();
+                var view = InvoiceView.From(i, today) with
+                {
+                    Received = received.Count == 0 ? null : new PartPayment(received.Sum(p => p.Amount), received.Max(p => p.PaidOn)),
+                };
+                return new ChasedInvoice(view, situation, promise?.Id);
             }).ToList();
             var byCurrency = chased.GroupBy(i => i.View.Currency).Select(inCurrency =>
             {
@@ -102,10 +125,11 @@ public static class ChaseSituations
                     decided.Where(p => p.Status == ProposalStatus.Approved && p.DecidedOn is not null)
                         .Select(p => new TakenStep(p.Step, p.DecidedOn!.Value)).OrderBy(p => p.On).ToList(),
                     inCurrency.SelectMany(i => steps[i.View.Id]).Where(s => s.Outcome == StepOutcome.Sent && s.Step != PaidThanks.Step)
-                        .Select(s => s.Day).Distinct().Order().ToList());
+                        .Select(s => s.Day).Distinct().Order().ToList(),
+                    contact);
                 return new ChasedCase(open?.Id, situation, inCurrency.ToList(), history);
             }).ToList();
-            return new ClientChase(view, chased, byCurrency);
+            return new ClientChase(view, chased, byCurrency, contact);
         }).ToList();
     }
 }

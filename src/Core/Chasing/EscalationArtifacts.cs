@@ -31,7 +31,7 @@ public static class EscalationArtifacts
 
         Dear {c.Client.Name},
 
-        This is formal notice of late payment. {Remain(c)}
+        {PartPayment.Thanks(c.Overdue)}This is formal notice of late payment. {Remain(c)}
         {c.InvoiceLines()}
         Total overdue: {c.Total}
         {Follows(c)}
@@ -62,7 +62,7 @@ public static class EscalationArtifacts
 
             Dear {c.Client.Name},
 
-            {Remain(c)}
+            {PartPayment.Thanks(c.Overdue)}{Remain(c)}
             {c.InvoiceLines()}
             Total overdue: {c.Total}
             {Follows(c)}{c.ComingDueLines()}
@@ -128,8 +128,14 @@ public static class EscalationArtifacts
     }
 
     /// <summary>A thank-you and receipt for the client, for invoices that were chased and are now paid in full.</summary>
-    public static string Receipt(ClientView client, IReadOnlyList<(InvoiceView Invoice, DateOnly? PaidOn)> paid, string sender)
+    /// <param name="remaining">What the client still owes past due: said, with how to pay, so the thank-you is not read as "all settled".</param>
+    public static string Receipt(ClientView client, IReadOnlyList<(InvoiceView Invoice, DateOnly? PaidOn)> paid, string sender,
+        IReadOnlyList<InvoiceView>? remaining = null)
     {
+        var owed = remaining ?? [];
+        var stillDue = owed.Count == 0 ? "" :
+            $"\n{(owed.Count == 1 ? "This invoice remains" : "These invoices remain")} overdue:\n" +
+            string.Join("\n", owed.Select(i => $"  • {i.Number}: {i.Amount}, due {CaseHistory.Long(i.DueDate)}")) + "\n\n" + client.HowToPay(owed);
         var one = paid.Count == 1;
         var totals = string.Join(" and ", paid.GroupBy(p => p.Invoice.Currency)
             .Select(g => $"{g.Key} {Money.Format(g.Sum(p => p.Invoice.Total))}"));
@@ -143,7 +149,7 @@ public static class EscalationArtifacts
             Thank you for your payment. {(one ? "This invoice is" : "These invoices are")} now paid in full ({totals}):
             {lines}
             Please keep this email as your receipt. We appreciate your business.
-
+            {stillDue}
             Kind regards,
             {sender}
             """;

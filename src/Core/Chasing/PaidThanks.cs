@@ -42,9 +42,11 @@ public static class PaidThanks
                 await db.PaymentPromises.Where(p => p.InvoiceId == invoice.Id && p.Kept == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(p => p.Kept, true), cancellationToken);
                 var client = ClientView.From(invoice.Client, settings);
+                var stillOverdue = await db.Invoices.AsNoTracking().Outstanding()
+                    .CountAsync(i => i.ClientId == invoice.ClientId && i.DueDate < today, cancellationToken);
                 if (client.OwnerKnown) // nobody to thank privately until an owner is set; the channel's receipt still goes
-                    OutboxQueue.Add(db, OutboxKey.Thanks(invoice.Id), OutboxKinds.Thanks, client.Owner, ChaseMessages.Thanks(client, invoice.Number), at,
-                        notBefore, Audience.Direct);
+                    OutboxQueue.Add(db, OutboxKey.Thanks(invoice.Id), OutboxKinds.Thanks, client.Owner,
+                        ChaseMessages.Thanks(client, invoice.Number, stillOverdue), at, notBefore, Audience.Direct);
                 db.AuditEntries.Add(new AuditEntry { At = at, Actor = "chase", Action = "chase.stopped", Subject = invoice.Number, Details = "paid" });
             }
             foreach (var byClient in settled.GroupBy(i => i.ClientId))
@@ -52,8 +54,11 @@ public static class PaidThanks
                 var client = ClientView.From(byClient.First().Client, settings);
                 var paid = byClient.Select(i => (InvoiceView.From(i, today), i.Payments.Count == 0 ? (DateOnly?)null : i.Payments.Max(p => p.PaidOn)))
                     .ToList();
+                // A thank-you that says the chase has stopped must be true of the whole client, not just these invoices.
+                var remaining = (await db.Invoices.AsNoTracking().Outstanding().Where(i => i.ClientId == byClient.Key && i.DueDate < today)
+                    .OrderBy(i => i.DueDate).ToListAsync(cancellationToken)).Select(i => InvoiceView.From(i, today)).ToList();
                 OutboxQueue.Add(db, OutboxKey.Receipt(byClient.Select(i => i.Id)), OutboxKinds.Receipt, client.Channel,
-                    ChaseMessages.Receipt(client, paid.Count, EscalationArtifacts.Receipt(client, paid, settings.SenderName)), at, notBefore);
+                    ChaseMessages.Receipt(client, paid.Count, EscalationArtifacts.Receipt(client, paid, settings.SenderName, remaining), remaining), at, notBefore);
             }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);

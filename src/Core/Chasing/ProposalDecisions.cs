@@ -84,12 +84,14 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
             var notice = _email is { Enabled: true, SendNotices: true } ? Email.EmailAddresses.ClientEmailIn(artifact) : null;
             var to = notice is null ? null : Email.EmailAddresses.Valid(client.BillingEmail);
             if (to is not null)
-                approved = approved with { Lines = [.. approved.Lines, $"ChaseBot emails the notice to {to}" + (client.CcAddresses is null ? "" : $" (cc {client.CcAddresses})") + " itself."] };
+                approved = ChaseMessages.ToBeEmailed(approved, to, client.CcAddresses, "the notice");
+            else if (approved.Draft is not null)
+                approved = ChaseMessages.ToSendByHand(approved, OutboxKey.Approved(proposal.Id));
             OutboxQueue.Add(db, OutboxKey.Approved(proposal.Id), OutboxKinds.Artifact, client.Channel, approved, now.UtcDateTime, notBefore);
             if (to is not null && notice is var (subject, body))
                 OutboxQueue.Add(db, OutboxKey.EmailOf(OutboxKey.Approved(proposal.Id)), OutboxKinds.Email, ChatTarget.Email(to), new ChatMessage
                 {
-                    Title = client.Name, Email = new EmailDraft(to, client.CcAddresses, subject, body), FailuresTo = client.Channel,
+                    Title = client.Name, Email = new EmailDraft(to, client.CcAddresses, subject, body), FailuresTo = client.Channel, Draft = approved.Draft,
                 }, now.UtcDateTime, client.NextAllowedForClient(settings.Calendar, now).UtcDateTime);
         }
         var decided = verdict switch

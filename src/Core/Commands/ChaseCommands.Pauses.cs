@@ -51,6 +51,34 @@ public sealed partial class ChaseCommands
         return CommandReply.Say($"Dispute on {invoice.Number} resolved. Chasing resumes where it left off.");
     }
 
+    /// <summary>`sent Kauri`: the client's newest draft that nobody has sent or marked is marked as sent by the asker.</summary>
+    private async Task<CommandReply> SentAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)
+    {
+        if (args.Count == 0)
+            return UsageOf("sent");
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (client, problem) = await FindClientAsync(db, string.Join(' ', args), cancellationToken);
+        if (client is null)
+            return problem!;
+        var unsent = await Chasing.ClientContacts.UnsentAsync(db, client.Id, cancellationToken);
+        if (unsent.Count == 0)
+            return CommandReply.Refuse($"Nothing from ChaseBot is waiting to be sent to {client.Name}: every draft was emailed or marked as sent.");
+        var (_, said) = await Chasing.ClientContacts.MarkSentAsync(db, chase, unsent[0].Key, context.Actor, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        return unsent.Count == 1 ? CommandReply.Say(said)
+            : CommandReply.Say(said, $"{Text.Counted.Of(unsent.Count - 1, "older draft")} to {client.Name} {(unsent.Count == 2 ? "is" : "are")} not marked; " +
+                                     "press Mark as sent on each one you sent.");
+    }
+
+    /// <summary>The "Mark as sent" button on a draft (Slack, Teams): a collector says they sent it themselves.</summary>
+    public async Task<CommandReply> MarkDraftSentAsync(string draftKey, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        if (!roles.Has(context.UserId, Role.Collector))
+            return CommandReply.Refuse(ChatRoles.Refusal(context.UserId, Role.Collector));
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (recorded, said) = await Chasing.ClientContacts.MarkSentAsync(db, chase, draftKey, context.Actor, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        return recorded ? CommandReply.Say(said) : CommandReply.Refuse(said);
+    }
+
     /// <summary>`reopen S-1`: a person confirms that an invoice paid before is owed again; until then nothing chases it.</summary>
     private async Task<CommandReply> ReopenAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)
     {
@@ -136,7 +164,7 @@ public sealed partial class ChaseCommands
         Audit(db, context, "client.paused", client.Name, $"until {until:yyyy-MM-dd}");
         await db.SaveChangesAsync(cancellationToken);
         return await WithdrawingAsync(db, await ClientInvoiceIdsAsync(db, client.Id, cancellationToken), context,
-            CommandReply.Say($"All of {client.Name}'s invoices are snoozed until {until:yyyy-MM-dd}."), cancellationToken);
+            CommandReply.Say($"All of {Text.Names.Possessive(client.Name)} invoices are snoozed until {until:yyyy-MM-dd}."), cancellationToken);
     }
 
     private static Task<List<long>> ClientInvoiceIdsAsync(Storage.ChaseDbContext db, long clientId, CancellationToken cancellationToken) =>
@@ -268,8 +296,9 @@ public sealed partial class ChaseCommands
     {
         var number = text.IndexOf(':') is var colon and > 0 ? text[(colon + 1)..] : text;
         var upper = number.ToUpperInvariant();
+        // A client is found as status finds one (a unique part of the name will do): "snooze Quill 7" snoozes Quill Stationers.
         return await db.Invoices.AnyAsync(i => i.Number.ToUpper() == upper, cancellationToken) ||
-               !await db.Clients.AnyAsync(c => c.NormalizedName == Client.Normalize(text), cancellationToken) && !text.Contains(' ');
+               await Reports.LedgerStatus.FindClientAsync(db, text, cancellationToken) is null && !text.Contains(' ');
     }
 
     private async Task<CommandReply> MoraleAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)

@@ -42,6 +42,8 @@ public sealed record ChatMessage
     /// <summary>Longer text to send or act on: a late notice, a checklist, a digest section.</summary>
     public string? Artifact { get; init; }
     public EmailDraft? Email { get; init; }
+    /// <summary>Whose client text this message drafts or sends, so that its delivery is recorded as contact with the client.</summary>
+    public Chasing.ClientDraft? Draft { get; init; }
     /// <summary>For an email row: the chat channel told when it cannot be delivered (the client's channel).</summary>
     public string? FailuresTo { get; init; }
     public IReadOnlyList<ChatAction> Actions { get; init; } = [];

@@ -53,7 +53,9 @@ public sealed class ConsolePlatform(TextWriter output, ILogger<ConsolePlatform>?
             text.AppendLine("│ " + string.Join("  ", content.Actions.Select(a => $"[{a.Label}]")) +
                             (Chasing.ProposalActions.IsProposalAction(content.Actions[0].Id)
                                 ? $"   (or: decide {content.Actions[0].Value} approve|snooze|reject --user <approver>)"
-                                : ""));
+                                : content.Actions[0].Id == Chasing.ClientContacts.MarkSentAction
+                                    ? "   (or: chat \"sent <client>\" --user <collector>)"
+                                    : ""));
         text.AppendLine("└─");
         return text.ToString();
     }

@@ -129,7 +129,12 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
                                       $"Message-ID {result.PlatformMessageId}; {result.Receipt}", 2000),
                 });
             if (content.Email is { } mailed && OutboxKey.ChatMessageOf(message.Key) is { } chatKey)
+            {
                 await MarkSentAsync(db, chatKey, mailed, now, cancellationToken);
+                // The client has been contacted: later texts may say so ("our reminder of 3 March").
+                if (content.Draft is { } draft)
+                    await Chasing.ClientContacts.RecordAsync(db, chatKey.Value, draft, Chasing.ContactWay.Emailed, now, null, cancellationToken);
+            }
             await WriteAsync(queue, () => db.SaveChangesAsync(CancellationToken.None)); // Delivered is recorded even if shutdown has begun.
             return true;
         }
@@ -190,7 +195,8 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
             return;
         var line = $"Sent to {mailed.To}" + (mailed.Cc is null ? "" : $" cc {mailed.Cc}") + $" at {now:HH:mm} UTC on {now:d MMM yyyy}.";
         var body = ChatMessage.FromJson(chat.Body);
-        var marked = (body with { Lines = [.. body.Lines, line] }).ToJson();
+        // What ChaseBot was going to do is now what it did: one line, not both.
+        var marked = (body with { Lines = [.. body.Lines.Where(l => !l.StartsWith(Chasing.ChaseMessages.WillEmail, StringComparison.Ordinal)), line] }).ToJson();
         if (chat.DeliveredAt is null)
             chat.Body = marked;
         else if (chat.PlatformMessageId is { } posted && OutboxKey.Sent(chatKey) is var sent &&

@@ -33,6 +33,7 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
     public DbSet<DigestRecord> Digests => Set<DigestRecord>();
     public DbSet<Teams.ConversationReference> ConversationReferences => Set<Teams.ConversationReference>();
     public DbSet<Slack.SlackReceipt> SlackReceipts => Set<Slack.SlackReceipt>();
+    public DbSet<ClientContact> ClientContacts => Set<ClientContact>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
     {
@@ -167,6 +168,17 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
             // One open case per client and currency: two Workers opening the same case at once cannot both succeed.
             collection.HasIndex(c => new { c.ClientId, c.Currency }).IsUnique().HasFilter("\"ClosedOn\" IS NULL");
             collection.HasOne(c => c.Client).WithMany().HasForeignKey(c => c.ClientId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<ClientContact>(contact =>
+        {
+            contact.Property(c => c.Step).HasMaxLength(40);
+            contact.Property(c => c.Way).HasConversion<string>().HasMaxLength(20);
+            contact.Property(c => c.DraftKey).HasMaxLength(300);
+            contact.Property(c => c.By).HasMaxLength(200);
+            contact.HasIndex(c => c.DraftKey).IsUnique(); // one contact per draft
+            contact.HasIndex(c => c.ClientId);
+            contact.HasOne<Ledger.Client>().WithMany().HasForeignKey(c => c.ClientId).OnDelete(DeleteBehavior.Restrict);
         });
 
         model.Entity<CaseStepRecord>(step =>

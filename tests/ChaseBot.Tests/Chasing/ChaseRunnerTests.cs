@@ -93,6 +93,10 @@ public sealed class ChaseRunnerTests
             db.ChaseSteps.AddRange(
                 new ChaseStepRecord { InvoiceId = invoice.Id, Step = ChaseLadder.Reminder1, Outcome = StepOutcome.Sent, Day = h.Today.AddDays(-11) },
                 new ChaseStepRecord { InvoiceId = invoice.Id, Step = ChaseLadder.Reminder2, Outcome = StepOutcome.Sent, Day = h.Today.AddDays(-7) });
+            // Both reached the client (emailed, or sent by hand and marked): only then may a text speak of them.
+            db.ClientContacts.AddRange(
+                new ClientContact { ClientId = client.Id, Step = ChaseLadder.Reminder1, Way = ContactWay.Emailed, DraftKey = "r1", At = DateTime.UtcNow },
+                new ClientContact { ClientId = client.Id, Step = ChaseLadder.Reminder2, Way = ContactWay.MarkedSent, DraftKey = "r2", At = DateTime.UtcNow });
             return await db.SaveChangesAsync();
         });
 

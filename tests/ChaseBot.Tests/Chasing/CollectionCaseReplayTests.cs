@@ -52,7 +52,12 @@ public sealed class CollectionCaseReplayTests
                 var before = H.Platform.Sent.Count;
                 await H.Drainer.DrainAsync();
                 foreach (var (message, content) in H.Platform.Sent.Skip(before))
+                {
                     Messages.Add(new Sent(today, ClientOf(content.Title), message.Kind, content.Title, content.Artifact ?? ""));
+                    // The person chasing sends each draft as it comes, and says so.
+                    foreach (var draft in content.Actions.Where(a => a.Id == ClientContacts.MarkSentAction))
+                        await H.Commands().MarkDraftSentAsync(draft.Value, new Core.Commands.CommandContext("UAPPROVER", "slack"));
+                }
                 Waiting.AddRange((await H.QueryAsync(db => db.Proposals.Where(p => p.Status == ProposalStatus.Pending && p.CaseId != null)
                         .GroupBy(p => p.CaseId!.Value).Select(g => new { g.Key, Count = g.Count() }).ToListAsync()))
                     .Select(g => (today, g.Key, g.Count)));
@@ -167,9 +172,9 @@ public sealed class CollectionCaseReplayTests
             foreach (Match follows in Regex.Matches(text.Text, @"our formal notice of (\d+ \w+ \d{4})"))
             {
                 var on = DateOnly.ParseExact(follows.Groups[1].Value, "d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
-                Assert.True(await r.H.QueryAsync(db => db.Proposals.AnyAsync(p => p.Step == ChaseLadder.LateNotice &&
-                    p.Status == ProposalStatus.Approved && p.DecidedOn == on && p.Invoice.Client.Name == text.Client)),
-                    $"{text.Client}'s text claims a formal notice of {on} that was not approved that day");
+                var sent = await r.H.QueryAsync(db => db.ClientContacts.Where(c => c.Step == ChaseLadder.LateNotice &&
+                    db.Clients.Any(k => k.Id == c.ClientId && k.Name == text.Client)).Select(c => c.At).ToListAsync());
+                Assert.True(sent.Any(at => DateOnly.FromDateTime(at) == on), $"{text.Client}'s text claims a formal notice of {on} that did not reach them that day");
             }
         // Blue Ridge's contract records no clause: no suspension threatened or proposed, no removal, no "restores service".
         var blueRidge = string.Join("\n", r.Approved("Blue Ridge Outfitters").Select(m => m.Text));

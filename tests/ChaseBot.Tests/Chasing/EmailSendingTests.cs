@@ -67,7 +67,9 @@ public sealed class EmailSendingTests : IAsyncLifetime
         Assert.EndsWith("@studio.example", m.MessageId);
         // Recorded: the chat message says it went, and the audit history says to whom, with the server's answer.
         var chat = _h.Platform.Sent.Single(s => s.Message.Kind == "reminder").Content;
-        Assert.Contains("ChaseBot emails this to ap@kauri.example (cc finance@kauri.example) itself.", chat.Lines);
+        Assert.Contains("ChaseBot emails this to ap@kauri.example (cc finance@kauri.example) at the next allowed hour; this message says when it went.", chat.Lines);
+        Assert.DoesNotContain(ChaseMessages.SendItYourself, chat.Lines); // one instruction: ChaseBot sends it, nobody else
+        Assert.Empty(chat.Actions);
         var audit = await _h.QueryAsync(db => db.AuditEntries.SingleAsync(a => a.Action == "email.sent"));
         Assert.Equal("Kauri Digital Ltd", audit.Subject);
         Assert.StartsWith($"to ap@kauri.example; cc finance@kauri.example; subject {m.Subject}; Message-ID {m.MessageId}; ", audit.Details);
@@ -111,7 +113,7 @@ public sealed class EmailSendingTests : IAsyncLifetime
         await drainer.DrainAsync();
 
         Assert.Empty(_mail.Received);
-        Assert.Contains("Here is an email you can send as it is:", _h.Platform.Sent.Single().Content.Lines);
+        Assert.Contains(ChaseMessages.SendItYourself, _h.Platform.Sent.Single().Content.Lines);
     }
 
     [Fact]
@@ -137,7 +139,8 @@ public sealed class EmailSendingTests : IAsyncLifetime
         Assert.Equal("Formal notice of late payment — NZD 4,600.00 overdue", mail.Subject);
         var text = approved.Artifact!;
         Assert.Equal(text[text.IndexOf("Dear", StringComparison.Ordinal)..].Trim(), mail.TextBody!.Trim().Replace("\r\n", "\n"));
-        Assert.Contains("ChaseBot emails the notice to ap@kauri.example itself.", approved.Lines);
+        Assert.Contains("ChaseBot emails the notice to ap@kauri.example at the next allowed hour; this message says when it went.", approved.Lines);
+        Assert.DoesNotContain(marked.Lines, l => l.StartsWith(ChaseMessages.WillEmail, StringComparison.Ordinal)); // replaced by what happened
     }
 
     [Fact]

@@ -59,14 +59,19 @@ public sealed class EscalationArtifactTests
     }
 
     [Fact]
-    public void History_is_claimed_only_as_recorded_reminders_and_approved_notices()
+    public void History_is_claimed_only_as_delivered_reminders_and_notices()
     {
-        var reminded = new CaseHistory([], [Today.AddDays(-50), Today.AddDays(-43)]);
-        var noticed = new CaseHistory([new TakenStep(ChaseLadder.LateNotice, new DateOnly(2026, 11, 20))], [Today.AddDays(-50)]);
+        TakenStep Reminder(int daysAgo) => new(ChaseLadder.Reminder1, Today.AddDays(-daysAgo));
+        var reminded = new CaseHistory([], [Today.AddDays(-50), Today.AddDays(-43)], [Reminder(50), Reminder(43)]);
+        var notice = new TakenStep(ChaseLadder.LateNotice, new DateOnly(2026, 11, 20));
+        var noticed = new CaseHistory([notice], [Today.AddDays(-50)], [Reminder(50), notice]);
+        // Drafted and approved, but nothing reached the client: no history to claim.
+        var drafted = new CaseHistory([notice], [Today.AddDays(-50), Today.AddDays(-43)], []);
 
         Assert.Contains("This follows our earlier reminders.", FinalNotice(false, reminded));
         Assert.Contains("This follows our reminder of 16 October 2026 and our formal notice of 20 November 2026.", FinalNotice(false, noticed));
         Assert.DoesNotContain("formal notice", FinalNotice(false, reminded));
+        Assert.DoesNotContain("This follows", FinalNotice(false, drafted));
     }
 
     [Fact]

@@ -28,9 +28,10 @@ public sealed class AdaptiveCardSchemaTests
             ["reminder"] = AdaptiveCards.Card(ChaseMessages.Reminders(client, [new DueReminder(invoice, step(ChaseLadder.Reminder3), "37 days", true)], today, "Accounts")),
             ["guard-note"] = AdaptiveCards.Card(ChaseMessages.GuardNote(collection, step(ChaseLadder.Suspension), "the contract does not say")),
             ["broken-promise"] = AdaptiveCards.Card(ChaseMessages.BrokenPromise(client, invoice, "the promise was broken")),
-            ["thanks"] = AdaptiveCards.Card(ChaseMessages.Thanks(client, "INV-0101")),
+            ["thanks"] = AdaptiveCards.Card(ChaseMessages.Thanks(client, "INV-0101", 1)),
+            ["reopened"] = AdaptiveCards.Card(ChaseMessages.Reopened(client, invoice)),
             ["receipt"] = AdaptiveCards.Card(ChaseMessages.Receipt(client, 2,
-                EscalationArtifacts.Receipt(client, [(invoice, today), (others[1], null)], "Accounts"))),
+                EscalationArtifacts.Receipt(client, [(invoice, today), (others[1], null)], "Accounts", [others[0]]), [others[0]])),
             ["digest"] = AdaptiveCards.Card(new ChatMessage
             {
                 Title = "Accounts receivable digest", Lines = ["*Owed*", "NZD 6,900.00 outstanding"],

@@ -1,0 +1,75 @@
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Delivery;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Tests.Chasing;
+
+/// <summary>Money is acknowledged: a part-payment is thanked in the next text, and a thank-you says the chase has stopped only when it has.</summary>
+public sealed class PaymentAcknowledgementTests : IDisposable
+{
+    private readonly ChaseHarness _h = new(configure: o => o.DefaultOwner = "U0OWNER"); // Monday 23 Nov 2026
+
+    public void Dispose() => _h.Dispose();
+
+    private IEnumerable<ChatMessage> Sent(string kind) => _h.Platform.Sent.Where(s => s.Message.Kind == kind).Select(s => s.Content);
+
+    [Fact]
+    public async Task A_part_payment_is_thanked_with_its_amount_and_date_in_the_next_text_and_only_until_a_text_reaches_the_client()
+    {
+        await _h.InvoiceAsync(await _h.ClientAsync("Quill Stationers"), "Q-1", 5, 3000m);
+        Assert.StartsWith("Logged USD 1,000.00 paid on 2026-11-23 for Q-1", await _h.SayAsync("paid Q-1 1000", "UAPPROVER"));
+        _h.Clock.Advance(TimeSpan.FromDays(2)); // 7 days late: the second reminder
+
+        await _h.ChaseAndDeliverAsync();
+
+        var body = Sent(OutboxKinds.Reminder).Single().Email!.Body;
+        Assert.Contains("Hello Quill Stationers,\n\nThank you for your payment of USD 1,000.00 on 23 November 2026 towards invoice Q-1; USD 2,000.00 remains due.\n\n", body);
+        // Once a message has reached them (here: the draft marked as sent), that payment has been thanked for.
+        await _h.SayAsync("sent quill", "UAPPROVER");
+        _h.Clock.Advance(TimeSpan.FromDays(7));
+        await _h.ChaseAndDeliverAsync();
+        Assert.DoesNotContain("Thank you for your payment", Sent(OutboxKinds.Reminder).Last().Email!.Body);
+    }
+
+    [Fact]
+    public async Task A_thank_you_says_the_chase_has_stopped_only_when_nothing_else_of_the_client_is_overdue()
+    {
+        var quill = await _h.ClientAsync("Quill Stationers");
+        await _h.InvoiceAsync(quill, "Q-1", 10, 500m);
+        await _h.InvoiceAsync(quill, "Q-2", 4, 800m);
+        await _h.ChaseAndDeliverAsync();
+
+        await _h.SayAsync("paid Q-1", "UAPPROVER");
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        await _h.ChaseAndDeliverAsync();
+
+        var receipt = Sent(OutboxKinds.Receipt).Single();
+        Assert.Equal("Quill Stationers still owes USD 800.00 on 1 overdue invoice, and chasing goes on for it. A thank-you and receipt you can send:",
+            receipt.Lines.Single());
+        Assert.Contains("This invoice remains overdue:\n  • Q-2: USD 800.00, due 19 November 2026", receipt.Artifact);
+        var thanks = Sent(OutboxKinds.Thanks).Single();
+        Assert.Equal("That one is done. Well done. 1 other invoice of Quill Stationers' is still overdue, and chasing goes on for it.", thanks.Lines.Single());
+        Assert.DoesNotContain("stopped", thanks.Lines.Single());
+
+        await _h.SayAsync("paid Q-2", "UAPPROVER");
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        await _h.ChaseAndDeliverAsync();
+        Assert.Equal("Nothing of Quill Stationers' is overdue now, so the chase has stopped. A thank-you and receipt you can send:",
+            Sent(OutboxKinds.Receipt).Last().Lines.Single());
+        Assert.DoesNotContain("remains overdue", Sent(OutboxKinds.Receipt).Last().Artifact);
+    }
+
+    [Fact]
+    public async Task A_paused_clients_hold_reads_as_a_sentence()
+    {
+        var quill = await _h.ClientAsync("Quill Stationers", c => c.IsPaused = true);
+        await _h.InvoiceAsync(quill, "Q-1", 25, 500m);
+
+        var plan = await _h.Runner.PlanAsync();
+
+        Assert.Contains(plan, p => p.Reason == "the client is paused");
+        Assert.Equal("Q-1 is on hold: the client is paused", ChasePolicy.Held("Q-1", "the client is paused"));
+        Assert.Equal("Q-1 is disputed (wrong hours) until resolved", ChasePolicy.Held("Q-1", "disputed (wrong hours) until resolved"));
+        Assert.Equal("All of Quill Stationers' invoices are snoozed until 2026-12-01.", await _h.SayAsync("snooze Quill 2026-12-01", "UAPPROVER"));
+    }
+}
