@@ -56,7 +56,7 @@ public static class CaseClosures
             await db.SaveChangesAsync(cancellationToken);
             var view = new CaseView(client, closing.Currency, paid.Select(i => InvoiceView.From(i, today)).ToList(), [],
                 await HistoryAsync(db, closing.Id, cancellationToken));
-            var artifact = EscalationArtifacts.For(ChaseLadder.RestoreAccess, view, today, settings.Ladder, settings.SenderName);
+            var artifact = EscalationArtifacts.For(ChaseLadder.RestoreAccess, view, today, settings.Ladder, settings.SenderName, settings.GraceDays);
             OutboxQueue.Add(db, OutboxKey.Proposal(restore.Id, 0), OutboxKinds.Proposal, client.Channel,
                 ChaseMessages.Proposal(restore.Id, view, ChaseLadder.RestoreAccessStep,
                     $"access was suspended on {CaseHistory.Long(suspended.DecidedOn ?? today)}, and everything overdue is now paid", artifact),

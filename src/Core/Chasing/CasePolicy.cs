@@ -94,7 +94,7 @@ public static class CasePolicy
         // and each rung keeps its distance in days from the last one approved, not only from the due date.
         var approved = c.Proposals.Where(p => p.Status == ProposalStatus.Approved && p.DecidedOn is not null).ToList();
         var heldUntil = approved.Select(p => ladder.ClientDeadline(p.Step, p.DecidedOn!.Value)).Where(d => d is not null)
-            .Select(d => d!.Value.AddDays(graceDays)).DefaultIfEmpty(DateOnly.MinValue).Max();
+            .Select(d => EscalationArtifacts.ConsequenceFrom(d!.Value, graceDays)).DefaultIfEmpty(DateOnly.MinValue).Max();
         var lastApproved = approved.MaxBy(p => p.DecidedOn);
         foreach (var rung in ladder.Proposals)
         {
@@ -102,8 +102,8 @@ public static class CasePolicy
                 continue; // Already proposed (and decided) or passed over.
             if (rung.Day > daysLate && !escalate)
                 break;
-            if (!gapOk || today <= heldUntil)
-                break;
+            if (!gapOk || today < heldUntil)
+                break; // the day the text named for it (deadline plus grace days), never sooner, and not days later
             if (lastApproved is not null && ladder.Find(lastApproved.Step) is { } previous &&
                 today.DayNumber - lastApproved.DecidedOn!.Value.DayNumber < rung.Day - previous.Day)
                 break;

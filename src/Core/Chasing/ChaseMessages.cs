@@ -63,7 +63,8 @@ public static class ChaseMessages
     };
 
     /// <param name="back">How a proposal brought back is titled ("Back from snooze"); null for a new one.</param>
-    public static ChatMessage Proposal(long proposalId, CaseView c, LadderStep step, string reason, string artifact, string? back = null)
+    /// <param name="told">What the client was told of this consequence, and when (see <see cref="Told"/>).</param>
+    public static ChatMessage Proposal(long proposalId, CaseView c, LadderStep step, string reason, string artifact, string? back = null, string? told = null)
     {
         var critical = ChaseLadder.AlwaysNeedApproval.Contains(step.Id);
         var id = proposalId.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -74,21 +75,42 @@ public static class ChaseMessages
             Lines =
             [
                 $"Why now: {reason}.",
+                .. told is null ? Array.Empty<string>() : [told],
                 .. c.History.Contact.Count == 0 && EmailAddresses.ClientEmailIn(artifact) is not null
                     ? [$"Nothing from you has reached {c.Client.Name} yet (no reminder was emailed or marked as sent): this would be the first message they get."]
                     : Array.Empty<string>(),
-                DecisionPending + " Approve to use the text below; snooze to be asked again in 7 days; reject to close this step.",
+                step.Id == ChaseLadder.RestoreAccess
+                    ? DecisionPending + " Once access works again, press \"Access is back: tell the client\" and the email below goes to them; snooze to be asked again in 7 days."
+                    : DecisionPending + " Approve to use the text below; snooze to be asked again in 7 days; reject to close this step.",
             ],
             Artifact = artifact,
             Actions =
             [
-                new(ProposalActions.Approve, "Approve", id, "primary",
+                new(ProposalActions.Approve, step.Id == ChaseLadder.RestoreAccess ? "Access is back: tell the client" : "Approve", id, "primary",
                     critical ? $"Approve \"{step.Title}\" for {c.Client.Name}? This affects their service; make sure the contract allows it." : null),
                 new(ProposalActions.Snooze, "Snooze 7 days", id),
                 new(ProposalActions.Reject, "Reject", id, "danger"),
             ],
         };
     }
+
+    /// <summary>
+    /// For a rung that carries out what a notice threatened (a suspension): what the client was told and when, so the
+    /// approver decides knowing it; or that the notice never reached them.
+    /// </summary>
+    public static string? Told(CaseView c, LadderStep step, ChaseLadder ladder, int graceDays)
+    {
+        if (step.Id != ChaseLadder.Suspension || c.History.ApprovedOn(ChaseLadder.FinalNotice) is not { } approvedOn ||
+            ladder.ClientDeadline(ChaseLadder.FinalNotice, approvedOn) is not { } payBy)
+            return null;
+        var from = EscalationArtifacts.ConsequenceFrom(payBy, graceDays);
+        return c.History.DeliveredOn(ChaseLadder.FinalNotice) is { } sentOn
+            ? $"What {c.Client.Name} was told: the final notice of {Short(sentOn)} said access may be suspended from {Short(from)} if nothing was paid or agreed by {Short(payBy)}."
+            : $"The final notice approved on {Short(approvedOn)} is not recorded as reaching {c.Client.Name}: they have not been told of a suspension. " +
+              "Send it (then press Mark as sent) before approving this.";
+    }
+
+    private static string Short(DateOnly day) => day.ToString("d MMM", System.Globalization.CultureInfo.InvariantCulture);
 
     public static ChatMessage GuardNote(CaseView c, LadderStep step, string missing)
     {

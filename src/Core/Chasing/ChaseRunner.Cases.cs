@@ -49,9 +49,10 @@ public sealed partial class ChaseRunner
         record.Covers(proposal, view.Overdue.Select(i => i.Id));
         return () =>
         {
-            var artifact = EscalationArtifacts.For(step.Id, view, today, settings.Ladder, settings.SenderName);
+            var artifact = EscalationArtifacts.For(step.Id, view, today, settings.Ladder, settings.SenderName, settings.GraceDays);
             OutboxQueue.Add(db, OutboxKey.Proposal(proposal.Id, proposal.Resurfaced), OutboxKinds.Proposal, view.Client.Channel,
-                ChaseMessages.Proposal(proposal.Id, view, step, decision.Reason, artifact, back), at, notBefore);
+                ChaseMessages.Proposal(proposal.Id, view, step, decision.Reason, artifact, back,
+                    ChaseMessages.Told(view, step, settings.Ladder, settings.GraceDays)), at, notBefore);
             record.Audit(new AuditEntry
             {
                 At = at, Actor = "chase", Action = resurfaced ? "proposal.resurfaced" : "proposal.created", Subject = view.Client.Name,

@@ -9,16 +9,20 @@ namespace ChaseBot.Core.Chasing;
 /// </summary>
 public static class EscalationArtifacts
 {
-    public static string For(string step, CaseView c, DateOnly today, ChaseLadder ladder, string sender) => step switch
+    /// <param name="graceDays">Chase:GraceDays: a consequence is said to come no sooner than the deadline plus these days, as the case keeps it.</param>
+    public static string For(string step, CaseView c, DateOnly today, ChaseLadder ladder, string sender, int graceDays = ChaseOptions.DefaultGraceDays) => step switch
     {
         ChaseLadder.LateNotice => LateNotice(c, ladder.ClientDeadline(step, today)!.Value, sender),
-        ChaseLadder.ServiceReduction => ServiceReduction(c, today),
-        ChaseLadder.FinalNotice => FinalNotice(c, ladder.ClientDeadline(step, today)!.Value, sender),
-        ChaseLadder.Suspension => Suspension(c),
+        ChaseLadder.ServiceReduction => ServiceReduction(c, today, sender),
+        ChaseLadder.FinalNotice => FinalNotice(c, ladder.ClientDeadline(step, today)!.Value, ConsequenceFrom(ladder.ClientDeadline(step, today)!.Value, graceDays), sender),
+        ChaseLadder.Suspension => Suspension(c, today, sender),
         ChaseLadder.HandOff => HandOff(c, ladder.ClientDeadline(step, today)!.Value),
         ChaseLadder.RestoreAccess => RestoreAccess(c, sender),
         _ => $"{step} for {c.Client.Name}: {c.Total} overdue.\n{c.InvoiceLines()}",
     };
+
+    /// <summary>The first day a consequence of missing <paramref name="deadline"/> may come: never the deadline day itself.</summary>
+    public static DateOnly ConsequenceFrom(DateOnly deadline, int graceDays) => deadline.AddDays(Math.Max(1, graceDays));
 
     private static string Remain(CaseView c) => c.Overdue.Count == 1
         ? "The following invoice remains unpaid past its due date:"
@@ -42,21 +46,40 @@ public static class EscalationArtifacts
         {sender}
         """;
 
-    private static string ServiceReduction(CaseView c, DateOnly today) => $"""
+    /// <summary>The plan for the person, then the client's email: what changes, from when, and how to restore it.</summary>
+    private static string ServiceReduction(CaseView c, DateOnly today, string sender) => $"""
         Service-reduction plan for {c.Client.Name} while {c.Total} is overdue (from {CaseHistory.Long(today)}):
         {c.InvoiceLines()}
           1. Stop non-essential work: no new features, content or improvements until the account is current.
           2. Slow non-urgent fixes to the limit of the agreed SLA; urgent security and outage fixes continue.
           3. Decline ad-hoc meetings and calls until the account is current; scheduled essentials continue.
-          4. Tell the client in writing, once, what is paused and that full service resumes the day payment clears.
+          4. The email below tells the client, once, what is paused and how full service comes back.
+
+        Subject: Changes to our service while {c.Total} is overdue
+
+        Dear {c.Client.Name},
+
+        {PartPayment.Thanks(c.Overdue)}{Remain(c)}
+        {c.InvoiceLines()}
+        Total overdue: {c.Total}
+        {Follows(c)}
+        As our agreement allows, from {CaseHistory.Long(today)} and until the account is paid or a payment plan is agreed:
+          • we are pausing non-essential work: no new features, content or improvements;
+          • non-urgent fixes follow the agreed service levels at their limit;
+          • urgent security and outage fixes continue as normal.
+        Full service resumes as soon as your payment clears, or the day we agree a payment plan.
+
+        {c.Client.HowToPay(c.Overdue)}Yours sincerely,
+        {sender}
         """;
 
     /// <summary>The totals and the options; suspension is named only where the contract allows it.</summary>
-    private static string FinalNotice(CaseView c, DateOnly payBy, string sender)
+    private static string FinalNotice(CaseView c, DateOnly payBy, DateOnly consequenceFrom, string sender)
     {
+        // What we will do, and from when: never said as done or certain before a person approves it.
         var consequence = c.Client.MaySuspend
-            ? $"If we have not received payment or agreed a plan by {CaseHistory.Long(payBy)}, access to the services we provide will be suspended on that date, as our agreement allows, and the matter may be referred for collection."
-            : $"If we have not received payment or agreed a plan by {CaseHistory.Long(payBy)}, the matter may be referred for collection.";
+            ? $"If we have not received payment or agreed a plan by {CaseHistory.Long(payBy)}, we may suspend access to the services we provide from {CaseHistory.Long(consequenceFrom)}, as our agreement allows, and the matter may be referred for collection."
+            : $"If we have not received payment or agreed a plan by {CaseHistory.Long(payBy)}, the matter may be referred for collection from {CaseHistory.Long(consequenceFrom)}.";
         return $"""
             Subject: Final notice — {c.Total} overdue
 
@@ -78,14 +101,30 @@ public static class EscalationArtifacts
             """;
     }
 
-    private static string Suspension(CaseView c) => $"""
+    /// <summary>The checklist for the person, then the client's email: what is suspended, that their data is safe, how to get access back.</summary>
+    private static string Suspension(CaseView c, DateOnly today, string sender) => $"""
         Suspension checklist for {c.Client.Name} ({c.Total} overdue{(c.History.ApprovedOn(ChaseLadder.FinalNotice) is { } final ? $"; final notice approved {final:d MMM yyyy}" : "")}):
         {c.InvoiceLines()}
           1. Back up first: a full, verified backup of their site, data and configuration before touching anything.
           2. Put up a neutral outage page ("This service is temporarily unavailable"), never one that shames the client.
           3. Secure deployment keys, credentials and DNS access you hold; rotate any the client can use to redeploy your work.
-          4. State the reactivation terms in writing: payment of {c.Total} (plus any agreed fees) restores service within one working day.
+          4. The email below states the reactivation terms: payment of {c.Total} (or an agreed plan) restores access within one working day.
           5. Record when and how access was suspended, and keep the client's data intact.
+
+        Subject: Access suspended while {c.Total} is overdue
+
+        Dear {c.Client.Name},
+
+        {PartPayment.Thanks(c.Overdue)}{Remain(c)}
+        {c.InvoiceLines()}
+        Total overdue: {c.Total}
+        {Follows(c)}
+        As our agreement allows, access to the services we provide is suspended from {CaseHistory.Long(today)}.
+        Your data is safe: we have kept a full backup, nothing has been deleted, and it stays intact while access is suspended.
+        To get access back, pay the total overdue or agree a payment plan with us: access is restored within one working day of your payment clearing.
+
+        {c.Client.HowToPay(c.Overdue)}Yours sincerely,
+        {sender}
         """;
 
     private static string HandOff(CaseView c, DateOnly removeOn)
@@ -113,7 +152,7 @@ public static class EscalationArtifacts
           1. Take down the outage page and restore the client's access.
           2. Restore or reissue the deployment keys and credentials that were rotated.
           3. Check the service works end to end, as the client would use it.
-          4. Record when access was restored.
+          4. Once it does, press "Access is back: tell the client": only then does the email below go.
 
         Subject: Access restored — thank you for your payment
 

@@ -77,7 +77,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
             // Approved: the text is written again with the case as it is today (amounts paid since, invoices overdue
             // since), and posted for sending.
             var view = await TodaysCaseAsync(db, proposal, client, today, cancellationToken);
-            var artifact = EscalationArtifacts.For(step.Id, view, today, settings.Ladder, settings.SenderName);
+            var artifact = EscalationArtifacts.For(step.Id, view, today, settings.Ladder, settings.SenderName, settings.GraceDays);
             var approved = ChaseMessages.Approved(view, step, who, artifact);
             var notBefore = settings.Calendar.NextAllowed(now).UtcDateTime;
             // Email:SendNotices: the client's part of the approved text goes by email exactly as approved.
@@ -149,7 +149,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
         var today = settings.Calendar.Today(now);
         var client = ClientView.From(proposal.Invoice.Client, settings);
         var view = await TodaysCaseAsync(db, proposal, client, today, cancellationToken);
-        if (step is null || Email.EmailAddresses.ClientEmailIn(EscalationArtifacts.For(step.Id, view, today, settings.Ladder, settings.SenderName)) is not var (subject, body))
+        if (step is null || Email.EmailAddresses.ClientEmailIn(EscalationArtifacts.For(step.Id, view, today, settings.Ladder, settings.SenderName, settings.GraceDays)) is not var (subject, body))
             return new(false, $"The {step?.Title ?? proposal.Step} is a plan for you, not an email to the client: there is nothing to preview.");
         // Each request is its own message: asking twice sends twice.
         OutboxQueue.Add(db, OutboxKey.Preview(proposal.Id), OutboxKinds.Email, ChatTarget.Email(address), new ChatMessage

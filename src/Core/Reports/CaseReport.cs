@@ -64,7 +64,9 @@ public static class CaseReport
             : c.History.RemindersSent.Count > 0 ? (ladder.Nudges.LastOrDefault(n => lastReminder.Contains(n.Id))?.Id, c.History.RemindersSent[^1])
             : (null, null);
         var (stage, stageOn) = stageAt;
-        var deadline = c.History.Approved.Select(a => ladder.ClientDeadline(a.Step, a.On)).Where(d => d is not null).Max();
+        // A deadline was given only if the text that gave it reached the client.
+        var deadline = c.History.Approved.Where(a => c.History.DeliveredOn(a.Step) is not null)
+            .Select(a => ladder.ClientDeadline(a.Step, a.On)).Where(d => d is not null).Max();
 
         // What comes next, if nothing changes: the policy asked about each coming day.
         string? next = pending?.Step;
@@ -125,7 +127,8 @@ public static class CaseReport
                     events.Add((decided, 2, p.Status switch
                     {
                         ProposalStatus.Approved => $"Approved by {Who(p.DecidedBy)}: {Title(p.Step)}" +
-                                                   (ladder.ClientDeadline(p.Step, decided) is { } by ? $", giving the client until {by:d MMM yyyy}" : ""),
+                                                   (ladder.ClientDeadline(p.Step, decided) is { } by && c.History.DeliveredOn(p.Step) is not null
+                                                       ? $", giving the client until {by:d MMM yyyy}" : ""),
                         ProposalStatus.Rejected => $"Rejected by {Who(p.DecidedBy)}: {Title(p.Step)}" + (p.Reason is null ? "" : $" ({p.Reason})"),
                         ProposalStatus.Snoozed => $"Snoozed by {Who(p.DecidedBy)}: {Title(p.Step)}",
                         _ => $"{p.Status}: {Title(p.Step)}",

@@ -107,8 +107,8 @@ public sealed class ChasePolicyTests
             new ContractClauses { PermitsServiceChanges = true });
 
         Assert.Empty(On(approvedOnDay30, 36)); // service reduction's day (28) has come, but only 6 days since the decision
-        Assert.Empty(On(approvedOnDay30, 39)); // and the notice's "pay by" (day 37) and its 2 grace days have not passed
-        Assert.Equal("Proposal:service-reduction", Summary(On(approvedOnDay30, 40)));
+        Assert.Empty(On(approvedOnDay30, 38)); // and the notice's "pay by" (day 37) and its 2 grace days have not passed
+        Assert.Equal("Proposal:service-reduction", Summary(On(approvedOnDay30, 39)));
     }
 
     [Fact]
@@ -188,10 +188,10 @@ public sealed class ChasePolicyTests
     }
 
     [Theory]
-    [InlineData(35, 51, "")] // the final notice said "pay by day 49": not before that date and the 2 grace days
-    [InlineData(35, 52, "Proposal:suspension")]
-    [InlineData(45, 61, "")] // approved ten days late: its own date (day 59) holds, not the ladder's day 49
-    [InlineData(45, 62, "Proposal:suspension")]
+    [InlineData(35, 50, "")] // the final notice said "pay by day 49", and "from day 51": not before that
+    [InlineData(35, 51, "Proposal:suspension")] // on the day it named, not days later
+    [InlineData(45, 60, "")] // approved ten days late: its own date (day 59) holds, not the ladder's day 49
+    [InlineData(45, 61, "Proposal:suspension")]
     public void Suspension_is_never_proposed_before_the_final_notices_own_deadline_has_passed(int finalApprovedOn, int day, string expected)
     {
         var situation = Escalated(

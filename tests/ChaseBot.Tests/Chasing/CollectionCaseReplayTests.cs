@@ -130,7 +130,7 @@ public sealed class CollectionCaseReplayTests
             for (var i = 1; i < ordered.Count; i++)
                 foreach (var earlier in ordered.Take(i).Where(p => p.Status == ProposalStatus.Approved))
                     if (r.H.Settings.Ladder.ClientDeadline(earlier.Step, earlier.DecidedOn!.Value) is { } given)
-                        Assert.True(ordered[i].ProposedOn > given.AddDays(r.H.Settings.GraceDays),
+                        Assert.True(ordered[i].ProposedOn >= given.AddDays(r.H.Settings.GraceDays),
                             $"{ordered[i].Step} for {ordered[i].Invoice.Client.Name} proposed {ordered[i].ProposedOn} before {earlier.Step}'s date {given} and the grace days");
         }
         var helios = proposals.Where(p => p.Invoice.Client.Name == "Helios Solar Co").Select(p => p.Step).ToList();
@@ -183,7 +183,7 @@ public sealed class CollectionCaseReplayTests
         Assert.DoesNotContain("Reactivation", blueRidge);
         Assert.Contains(r.Messages, m => m.Kind == "guard-note" && m.Title == "Not proposed: suspend access for Blue Ridge Outfitters");
         // Helios's does: its final notice names the suspension, as the agreement allows.
-        Assert.Contains("will be suspended on that date, as our agreement allows",
+        Assert.Contains("we may suspend access to the services we provide from",
             Assert.Single(r.Approved("Helios Solar Co"), m => m.Title.Contains("final notice", StringComparison.Ordinal)).Text);
         Assert.Contains("This follows our formal notice of", Assert.Single(r.Approved("Helios Solar Co"), m => m.Title.Contains("final notice", StringComparison.Ordinal)).Text);
     }

@@ -55,7 +55,9 @@ public sealed class EscalationArtifactTests
         Assert.DoesNotContain("This follows", withoutClause);
         Assert.DoesNotContain("suspend", withoutClause, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("the matter may be referred for collection", withoutClause);
-        Assert.Contains("access to the services we provide will be suspended on that date, as our agreement allows", withClause);
+        // What we may do, and from when (the deadline plus the grace days): never said as done or certain.
+        Assert.Contains("If we have not received payment or agreed a plan by 19 December 2026, we may suspend access to the services we provide from 21 December 2026, as our agreement allows", withClause);
+        Assert.DoesNotContain("will be suspended", withClause);
     }
 
     [Fact]
@@ -72,6 +74,50 @@ public sealed class EscalationArtifactTests
         Assert.Contains("This follows our reminder of 16 October 2026 and our formal notice of 20 November 2026.", FinalNotice(false, noticed));
         Assert.DoesNotContain("formal notice", FinalNotice(false, reminded));
         Assert.DoesNotContain("This follows", FinalNotice(false, drafted));
+    }
+
+    [Fact]
+    public void Service_reduction_and_suspension_each_tell_the_client_what_changes_from_when_and_how_to_undo_it()
+    {
+        var reduction = Core.Email.EmailAddresses.ClientEmailIn(
+            EscalationArtifacts.For(ChaseLadder.ServiceReduction, BlueRidge(), Today, Ladder, "Accounts team"))!.Value;
+        Assert.Equal("Changes to our service while USD 17,250.00 is overdue", reduction.Subject);
+        Assert.Contains("As our agreement allows, from 5 December 2026 and until the account is paid or a payment plan is agreed:", reduction.Body);
+        Assert.Contains("Full service resumes as soon as your payment clears, or the day we agree a payment plan.", reduction.Body);
+        Assert.DoesNotContain("Back up first", reduction.Body); // the person's checklist stays with the person
+
+        var suspension = Core.Email.EmailAddresses.ClientEmailIn(
+            EscalationArtifacts.For(ChaseLadder.Suspension, BlueRidge(maySuspend: true), Today, Ladder, "Accounts team"))!.Value;
+        Assert.Equal("Access suspended while USD 17,250.00 is overdue", suspension.Subject);
+        Assert.Contains("access to the services we provide is suspended from 5 December 2026", suspension.Body);
+        Assert.Contains("Your data is safe", suspension.Body);
+        Assert.Contains("To get access back, pay the total overdue or agree a payment plan with us", suspension.Body);
+    }
+
+    [Fact]
+    public void A_suspension_card_says_what_the_client_was_told_and_when_or_that_they_were_never_told()
+    {
+        var finalApproved = new TakenStep(ChaseLadder.FinalNotice, new DateOnly(2026, 11, 20));
+        var suspend = ChaseLadder.Default.Find(ChaseLadder.Suspension)!;
+        var told = BlueRidge(maySuspend: true, new CaseHistory([finalApproved], [], [finalApproved with { On = new DateOnly(2026, 11, 21) }]));
+        var untold = BlueRidge(maySuspend: true, new CaseHistory([finalApproved], [], []));
+
+        Assert.Equal("What Blue Ridge Outfitters was told: the final notice of 21 Nov said access may be suspended from 6 Dec if nothing was paid or agreed by 4 Dec.",
+            ChaseMessages.Told(told, suspend, Ladder, 2));
+        Assert.StartsWith("The final notice approved on 20 Nov is not recorded as reaching Blue Ridge Outfitters: they have not been told of a suspension.",
+            ChaseMessages.Told(untold, suspend, Ladder, 2));
+        Assert.Null(ChaseMessages.Told(told, ChaseLadder.Default.Find(ChaseLadder.HandOff)!, Ladder, 2));
+    }
+
+    [Fact]
+    public void Restoring_access_is_approved_as_access_is_back_and_only_then_is_the_client_told()
+    {
+        var restore = EscalationArtifacts.For(ChaseLadder.RestoreAccess, BlueRidge(maySuspend: true), Today, Ladder, "Accounts team");
+        var card = ChaseMessages.Proposal(7, BlueRidge(maySuspend: true), ChaseLadder.RestoreAccessStep, "paid", restore);
+
+        Assert.Equal("Access is back: tell the client", card.Actions[0].Label);
+        Assert.Contains(card.Lines, l => l.Contains("Once access works again, press \"Access is back: tell the client\"", StringComparison.Ordinal));
+        Assert.Contains("only then does the email below go", restore);
     }
 
     [Fact]

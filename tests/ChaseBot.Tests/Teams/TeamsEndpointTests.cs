@@ -286,8 +286,8 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         Assert.Contains(history.Single(c => c.Client == "Kauri Digital Ltd").Timeline, e => e.What.StartsWith("Approved by Ana Ruiz: formal late notice"));
         // And the ladder moves on from here: the next rung waits for the notice's "pay by" date (30 Nov) and the grace days.
         var runner = services.GetRequiredService<ChaseRunner>();
-        Assert.DoesNotContain(await runner.PlanAsync(new DateOnly(2026, 12, 2)), e => e.Invoices.Contains("INV-0101") && e.Step == ChaseLadder.ServiceReduction);
-        Assert.Contains(await runner.PlanAsync(new DateOnly(2026, 12, 3)), e => e.Invoices.Contains("INV-0101") && e.Step == ChaseLadder.ServiceReduction);
+        Assert.DoesNotContain(await runner.PlanAsync(new DateOnly(2026, 12, 1)), e => e.Invoices.Contains("INV-0101") && e.Step == ChaseLadder.ServiceReduction);
+        Assert.Contains(await runner.PlanAsync(new DateOnly(2026, 12, 2)), e => e.Invoices.Contains("INV-0101") && e.Step == ChaseLadder.ServiceReduction);
     }
 
     [Fact]

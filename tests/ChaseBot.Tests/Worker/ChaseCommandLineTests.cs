@@ -76,6 +76,11 @@ public sealed class ChaseCommandLineTests : IDisposable
             .RootElement.EnumerateArray().Single();
         await Cli.RunAsync(monday, approvers, "decide", blueRidge.GetProperty("pendingProposal").GetInt64().ToString(), "approve",
             "--user", "alice", "--db", _db.Path);
+        // Approved is not told: until the notice reaches the client, no deadline has been given to them.
+        var untold = JsonDocument.Parse((await Cli.RunAsync(monday, null, "cases", "blue ridge", "--json", "--db", _db.Path)).Out).RootElement.EnumerateArray().Single();
+        Assert.Equal(JsonValueKind.Null, untold.GetProperty("deadline").ValueKind);
+        Assert.Contains("Marked as sent: the formal late notice to Blue Ridge Outfitters",
+            (await Cli.RunAsync(monday, null, "chat", "sent Blue Ridge", "--db", _db.Path)).Out);
         await Cli.RunAsync(monday, null, "chat", "dispute 1004 wrong quantity", "--db", _db.Path);
 
         var json = await Cli.RunAsync(monday, null, "cases", "blue ridge", "--json", "--db", _db.Path);
