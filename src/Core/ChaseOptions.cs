@@ -21,6 +21,9 @@ public sealed class ChaseOptions
     /// <summary>Days after a date given to the client (pay by, suspended on, removed on) before the next rung may be proposed.</summary>
     public int GraceDays { get; set; } = DefaultGraceDays;
 
+    /// <summary>Days after a dispute is resolved before its invoice is chased again: time for the agreed fix to be paid.</summary>
+    public int ResumeAfterDisputeDays { get; set; } = 7;
+
     /// <summary>
     /// New proposals one run may post (the most overdue first, then the oldest); the rest wait for later runs, so a
     /// ledger nobody has chased for months does not flood the channel.

@@ -80,6 +80,10 @@ public static class CaseClosures
         var approved = await db.Proposals.AsNoTracking()
             .Where(p => p.CaseId == caseId && p.Status == ProposalStatus.Approved && p.DecidedOn != null)
             .Select(p => new { p.Step, p.DecidedOn }).ToListAsync(cancellationToken);
-        return new CaseHistory(approved.Select(p => new TakenStep(p.Step, p.DecidedOn!.Value)).OrderBy(p => p.On).ToList(), []);
+        var clientId = await db.Cases.AsNoTracking().Where(c => c.Id == caseId).Select(c => c.ClientId).SingleAsync(cancellationToken);
+        var contact = (await db.ClientContacts.AsNoTracking().Where(c => c.ClientId == clientId).OrderBy(c => c.At)
+            .Select(c => new { c.Step, c.At }).ToListAsync(cancellationToken))
+            .Select(c => new TakenStep(c.Step, DateOnly.FromDateTime(c.At))).ToList();
+        return new CaseHistory(approved.Select(p => new TakenStep(p.Step, p.DecidedOn!.Value)).OrderBy(p => p.On).ToList(), [], contact);
     }
 }

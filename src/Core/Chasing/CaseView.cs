@@ -37,7 +37,7 @@ public sealed record CaseHistory(IReadOnlyList<TakenStep> Approved, IReadOnlyLis
             parts.Add($"our formal notice of {Long(notice)}");
         if (DeliveredOn(ChaseLadder.FinalNotice) is { } final)
             parts.Add($"our final notice of {Long(final)}");
-        return parts.Count == 0 ? null : $"This follows {string.Join(parts.Count == 2 ? " and " : ", ", parts)}.";
+        return parts.Count == 0 ? null : $"This follows {(parts.Count == 1 ? parts[0] : string.Join(", ", parts[..^1]) + " and " + parts[^1])}.";
     }
 
     public static string Long(DateOnly day) => day.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);

@@ -28,7 +28,7 @@ public static class ChaseMessages
             Mentions = [.. client.Mentions],
             Lines =
             [
-                .. due.Select(d => $"{d.Invoice.Number} · {d.Invoice.Amount} · due {d.Invoice.DueDate:yyyy-MM-dd}" +
+                .. due.Select(d => $"{d.Invoice.Number} · {d.Invoice.Amount} · due {Short(d.Invoice.DueDate)}" +
                                    (d.Invoice.DaysLate > 0 ? $" ({d.Invoice.Late} late)" : "") + $" · {d.Step.Title}" +
                                    (d.Reason.Contains("promise", StringComparison.Ordinal) ? $" · {d.Reason}" : "")),
                 .. client.BillingEmail is null
@@ -70,7 +70,9 @@ public static class ChaseMessages
         var id = proposalId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new ChatMessage
         {
-            Title = $"{back ?? "Proposal"}: {step.Title} for {c.Client.Name} ({c.Total} overdue on {c.Numbers})",
+            Title = step.Id == ChaseLadder.RestoreAccess
+                ? $"{back ?? "Proposal"}: {step.Title} for {c.Client.Name} ({c.Currency} {Money.Format(c.Overdue.Sum(i => i.Total))} paid in full on {c.Numbers})"
+                : $"{back ?? "Proposal"}: {step.Title} for {c.Client.Name} ({c.Total} overdue on {c.Numbers})",
             Mentions = [.. c.Client.Mentions],
             Lines =
             [
@@ -152,7 +154,9 @@ public static class ChaseMessages
         var toClient = Email.EmailAddresses.ClientEmailIn(artifact) is not null;
         return new()
         {
-            Title = $"Approved: {step.Title} for {c.Client.Name} ({c.Total} overdue on {c.Numbers})",
+            Title = step.Id == ChaseLadder.RestoreAccess
+                ? $"Approved: {step.Title} for {c.Client.Name} ({c.Currency} {Money.Format(c.Overdue.Sum(i => i.Total))} paid in full on {c.Numbers})"
+                : $"Approved: {step.Title} for {c.Client.Name} ({c.Total} overdue on {c.Numbers})",
             Mentions = [.. c.Client.Mentions],
             Lines = toClient
                 ? [$"Approved by {approver}, with today's figures.", SendItYourself]

@@ -58,6 +58,7 @@ public static class ChasePolicy
     {
         { Reopened: true } => "owing again after it was paid, held until someone confirms with /chase reopen",
         { OpenDispute: { } reason } => $"disputed ({reason}) until resolved",
+        { ResumesAfterDispute: { } resumes } when resumes > today => $"resolved after a dispute; chasing resumes on {resumes:yyyy-MM-dd}",
         { PromisedFor: { } promised } when promised >= today => $"promised to pay by {promised:yyyy-MM-dd}",
         { SnoozedUntil: { } until } when until > today => $"snoozed until {until:yyyy-MM-dd}",
         { ClientPaused: true, ClientPausedUntil: null } => "the client is paused",

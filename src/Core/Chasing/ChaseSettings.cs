@@ -13,6 +13,7 @@ public sealed class ChaseSettings
         Calendar = ChaseCalendar.From(o);
         MinDaysBetweenSteps = o.MinDaysBetweenSteps;
         GraceDays = o.GraceDays;
+        ResumeAfterDisputeDays = o.ResumeAfterDisputeDays;
         MaxNewProposalsPerRun = o.MaxNewProposalsPerRun;
         DefaultChannel = o.DefaultChannel;
         DefaultOwner = o.DefaultOwner;
@@ -30,6 +31,7 @@ public sealed class ChaseSettings
     public ChaseCalendar Calendar { get; }
     public int MinDaysBetweenSteps { get; }
     public int GraceDays { get; }
+    public int ResumeAfterDisputeDays { get; }
     public int MaxNewProposalsPerRun { get; }
     public string DefaultChannel { get; }
     public string DefaultOwner { get; }
@@ -54,6 +56,8 @@ public sealed class ChaseOptionsValidator : IValidateOptions<ChaseOptions>
             failures.Add("Chase:MinDaysBetweenSteps must be between 0 and 365");
         if (options.GraceDays is < 0 or > 30)
             failures.Add("Chase:GraceDays must be between 0 and 30");
+        if (options.ResumeAfterDisputeDays is < 0 or > 60)
+            failures.Add("Chase:ResumeAfterDisputeDays must be between 0 and 60");
         if (options.MaxNewProposalsPerRun is < 1 or > 10_000)
             failures.Add("Chase:MaxNewProposalsPerRun must be between 1 and 10000");
         if (string.IsNullOrWhiteSpace(options.DefaultChannel))

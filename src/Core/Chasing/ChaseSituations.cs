@@ -76,6 +76,9 @@ public static class ChaseSituations
         var contacts = contactRows.ToLookup(c => c.ClientId,
             c => new TakenStep(c.Step, settings.Calendar.Today(new DateTimeOffset(DateTime.SpecifyKind(c.At, DateTimeKind.Utc)))));
         var lastContact = contactRows.GroupBy(c => c.ClientId).ToDictionary(g => g.Key, g => g.Max(c => c.At));
+        var resolved = (await db.Disputes.AsNoTracking().Where(d => d.ResolvedAt != null).Join(open, d => d.InvoiceId, i => i.Id, (d, i) => d)
+                .Select(d => new { d.InvoiceId, ResolvedAt = d.ResolvedAt!.Value }).ToListAsync(cancellationToken))
+            .GroupBy(d => d.InvoiceId).ToDictionary(g => g.Key, g => g.Max(d => d.ResolvedAt));
         // Part-payments since the client last heard from us: the next message thanks them for it.
         var payments = (await db.Payments.AsNoTracking().Join(open, p => p.InvoiceId, i => i.Id, (p, i) => new { p.InvoiceId, i.ClientId, p.Amount, p.PaidOn, p.RecordedAt })
                 .ToListAsync(cancellationToken))
@@ -97,6 +100,9 @@ public static class ChaseSituations
                     InvoiceId = i.Id, Number = i.Number, DueDate = i.DueDate, Status = i.Status,
                     Clauses = client.Clauses, ClientPaused = client.IsPaused, ClientPausedUntil = client.PausedUntil,
                     SnoozedUntil = i.SnoozedUntil, OpenDispute = disputes[i.Id].FirstOrDefault(),
+                    ResumesAfterDispute = resolved.TryGetValue(i.Id, out var resolvedAt)
+                        ? settings.Calendar.Today(new DateTimeOffset(DateTime.SpecifyKind(resolvedAt, DateTimeKind.Utc))).AddDays(settings.ResumeAfterDisputeDays)
+                        : null,
                     PromisedFor = promise?.PromisedFor, MissingFromExport = i.MissingSince is null ? null : i.Source,
                     ReopenedAt = i.ReopenedAt,
                     Steps = steps[i.Id].ToDictionary(s => s.Step, s => s.Outcome),
@@ -106,6 +112,7 @@ public static class ChaseSituations
                 var view = InvoiceView.From(i, today) with
                 {
                     Received = received.Count == 0 ? null : new PartPayment(received.Sum(p => p.Amount), received.Max(p => p.PaidOn)),
+                    QueryResolved = resolved.TryGetValue(i.Id, out var when) && when > since && disputes[i.Id].FirstOrDefault() is null,
                 };
                 return new ChasedInvoice(view, situation, promise?.Id);
             }).ToList();

@@ -26,14 +26,23 @@ public sealed record ClientView(long Id, string Name, string? BillingEmail, stri
 }
 
 /// <summary>Money received towards an invoice that is still owing: the total of the payments, and the day of the last.</summary>
-public sealed record PartPayment(decimal Amount, DateOnly On)
+public sealed record PartPayment(decimal Amount, DateOnly On);
+
+/// <summary>What a client text acknowledges before it asks for anything.</summary>
+public static class Acknowledgement
 {
-    /// <summary>"Thank you for your payment of GBP 1,000.00 on 8 March 2027 towards invoice 1001; GBP 2,000.00 remains due." for each, then a blank line.</summary>
-    public static string Thanks(IEnumerable<InvoiceView> invoices)
+    /// <summary>
+    /// What the client did since they last heard from us, acknowledged first: "Thank you for resolving your query about
+    /// invoice 0031 with us." and "Thank you for your payment of GBP 1,000.00 on 8 March 2027 towards invoice 1001;
+    /// GBP 2,000.00 remains due.", then a blank line; "" when there is nothing.
+    /// </summary>
+    public static string Of(IEnumerable<InvoiceView> invoices)
     {
-        var thanked = invoices.Where(i => i.Received is not null && i.AmountDue > 0).Select(i =>
+        var list = invoices.ToList();
+        var thanked = list.Where(i => i.QueryResolved).Select(i => $"Thank you for resolving your query about invoice {i.Number} with us.")
+            .Concat(list.Where(i => i.Received is not null && i.AmountDue > 0).Select(i =>
             $"Thank you for your payment of {i.Currency} {Exports.Parsing.Money.Format(i.Received!.Amount)} on {CaseHistory.Long(i.Received.On)} " +
-            $"towards invoice {i.Number}; {i.Amount} remains due.").ToList();
+            $"towards invoice {i.Number}; {i.Amount} remains due.")).ToList();
         return thanked.Count == 0 ? "" : string.Join("\n", thanked) + "\n\n";
     }
 }
@@ -41,8 +50,9 @@ public sealed record PartPayment(decimal Amount, DateOnly On)
 /// <summary>What a message needs to know about an invoice on the day it is written.</summary>
 /// <param name="PaymentLink">Where the client can pay it online, when the export says.</param>
 /// <param name="Received">Part-payments the client has not yet been thanked for in a message that reached them.</param>
+/// <param name="QueryResolved">A dispute on it was resolved since the client last heard from us: the next text says so.</param>
 public sealed record InvoiceView(long Id, string Number, string Currency, decimal Total, decimal AmountDue, DateOnly? IssueDate, DateOnly DueDate, int DaysLate,
-    string? PaymentLink = null, PartPayment? Received = null)
+    string? PaymentLink = null, PartPayment? Received = null, bool QueryResolved = false)
 {
     public string Amount => $"{Currency} {Exports.Parsing.Money.Format(AmountDue)}";
 

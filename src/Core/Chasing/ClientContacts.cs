@@ -51,7 +51,7 @@ public static class ClientContacts
         if (row is null || ChatMessage.FromJson(row.Body).Draft is not { } draft)
             return (false, "That message is not a draft to a client, so there is nothing to mark as sent.");
         var client = await db.Clients.AsNoTracking().Where(c => c.Id == draft.ClientId).Select(c => c.Name).SingleAsync(cancellationToken);
-        var what = $"the {settings.Ladder.Find(draft.Step)?.Title ?? draft.Step} to {client}";
+        var what = $"the {Noun(draft.Step, settings.Ladder)} to {client}";
         if (await db.ClientContacts.AsNoTracking().SingleOrDefaultAsync(c => c.DraftKey == draftKey, cancellationToken) is { } known)
             return (false, known.Way == ContactWay.Emailed
                 ? $"ChaseBot already emailed {what} on {Day(settings, known.At)}; nothing to mark."
@@ -61,6 +61,16 @@ public static class ClientContacts
         await db.SaveChangesAsync(cancellationToken);
         return (true, $"Marked as sent: {what}, on {Day(settings, at)}. Later messages to {client} will count it as contact.");
     }
+
+    /// <summary>What the draft of a step is called in a sentence: "the second reminder", "the suspension notice".</summary>
+    public static string Noun(string step, ChaseLadder ladder) => step switch
+    {
+        ChaseLadder.ServiceReduction => "service-reduction notice",
+        ChaseLadder.Suspension => "suspension notice",
+        ChaseLadder.HandOff => "hand-off letter",
+        ChaseLadder.RestoreAccess => "access-restored message",
+        _ => ladder.Find(step)?.Title ?? step,
+    };
 
     private static string Day(ChaseSettings settings, DateTime at) =>
         settings.Calendar.Today(new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc))).ToString("d MMM", System.Globalization.CultureInfo.InvariantCulture);

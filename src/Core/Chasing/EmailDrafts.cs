@@ -42,7 +42,7 @@ public static class EmailDrafts
                 $"Please pay the balance by {payBy:d MMMM yyyy}, or contact me today to agree a date." +
                 (cc is null ? "" : " I've copied your accounts team so this reaches the right people.")),
         };
-        var body = $"Hello {client.Name},\n\n{PartPayment.Thanks(invoices)}{opening}\n\n{list}\n\n{ask}\n\n{client.HowToPay(invoices)}Kind regards,\n{sender}";
+        var body = $"Hello {client.Name},\n\n{Acknowledgement.Of(invoices)}{opening}\n\n{list}\n\n{ask}\n\n{client.HowToPay(invoices)}Kind regards,\n{sender}";
         return new EmailDraft(client.BillingEmail ?? "(no billing email on file)", cc, subject, body);
     }
 }

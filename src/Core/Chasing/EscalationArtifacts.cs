@@ -35,7 +35,7 @@ public static class EscalationArtifacts
 
         Dear {c.Client.Name},
 
-        {PartPayment.Thanks(c.Overdue)}This is formal notice of late payment. {Remain(c)}
+        {Acknowledgement.Of(c.Overdue)}This is formal notice of late payment. {Remain(c)}
         {c.InvoiceLines()}
         Total overdue: {c.Total}
         {Follows(c)}
@@ -59,7 +59,7 @@ public static class EscalationArtifacts
 
         Dear {c.Client.Name},
 
-        {PartPayment.Thanks(c.Overdue)}{Remain(c)}
+        {Acknowledgement.Of(c.Overdue)}{Remain(c)}
         {c.InvoiceLines()}
         Total overdue: {c.Total}
         {Follows(c)}
@@ -85,7 +85,7 @@ public static class EscalationArtifacts
 
             Dear {c.Client.Name},
 
-            {PartPayment.Thanks(c.Overdue)}{Remain(c)}
+            {Acknowledgement.Of(c.Overdue)}{Remain(c)}
             {c.InvoiceLines()}
             Total overdue: {c.Total}
             {Follows(c)}{c.ComingDueLines()}
@@ -115,7 +115,7 @@ public static class EscalationArtifacts
 
         Dear {c.Client.Name},
 
-        {PartPayment.Thanks(c.Overdue)}{Remain(c)}
+        {Acknowledgement.Of(c.Overdue)}{Remain(c)}
         {c.InvoiceLines()}
         Total overdue: {c.Total}
         {Follows(c)}

@@ -13,8 +13,10 @@ public static class HeldProposalCards
 {
     /// <summary>Rewrites the proposal's live cards (saved with the caller's changes); returns how many.</summary>
     /// <param name="updatePosted">False when the decision came from a click on the posted card, which the click's answer rewrites.</param>
+    /// <param name="approvedText">The text as approved (today's figures and dates): a card that shows another is rewritten to show it,
+    /// even one whose click answers for itself, so the card never keeps a date the client was not given.</param>
     public static async Task<int> SettleAsync(ChaseDbContext db, long proposalId, string outcome, DateTime now, CancellationToken cancellationToken,
-        bool updatePosted = true)
+        bool updatePosted = true, string? approvedText = null)
     {
         var prefix = OutboxKey.ProposalCards(proposalId);
         var settledPrefix = OutboxKey.SettledPrefix(prefix);
@@ -24,10 +26,11 @@ public static class HeldProposalCards
         var settled = 0;
         foreach (var card in cards)
         {
+            var textChanged = approvedText is not null && ChatMessage.FromJson(card.Body).Artifact is { } shown && shown != approvedText;
             if (card.DeliveredAt is null)
-                card.Body = Settled(card.Body, outcome);
-            else if (updatePosted && card.PlatformMessageId is { } posted && OutboxKey.Settled(card.Key) is var update && updated.Add(update))
-                OutboxQueue.Add(db, update, OutboxKinds.CardUpdate, card.Target, Settled(card.Body, outcome), now, now, card.Audience, replaces: posted);
+                card.Body = Settled(card.Body, outcome, approvedText);
+            else if ((updatePosted || textChanged) && card.PlatformMessageId is { } posted && OutboxKey.Settled(card.Key) is var update && updated.Add(update))
+                OutboxQueue.Add(db, update, OutboxKinds.CardUpdate, card.Target, Settled(card.Body, outcome, approvedText), now, now, card.Audience, replaces: posted);
             else
                 continue;
             settled++;
@@ -35,11 +38,12 @@ public static class HeldProposalCards
         return settled;
     }
 
-    private static string Settled(string body, string outcome)
+    private static string Settled(string body, string outcome, string? approvedText)
     {
         var message = ChatMessage.FromJson(body);
         return (message with
         {
+            Artifact = message.Artifact is null ? null : approvedText ?? message.Artifact,
             Actions = [],
             Lines = [.. message.Lines.Where(l => !l.StartsWith(ChaseMessages.DecisionPending, StringComparison.Ordinal)), outcome],
         }).ToJson();

@@ -16,6 +16,8 @@ public sealed record InvoiceSituation
     public DateOnly? ClientPausedUntil { get; init; }
     public DateOnly? SnoozedUntil { get; init; }
     public string? OpenDispute { get; init; }
+    /// <summary>A dispute was resolved: chasing waits until this day (Chase:ResumeAfterDisputeDays after the resolution).</summary>
+    public DateOnly? ResumesAfterDispute { get; init; }
     /// <summary>The date of the latest promise to pay that is neither kept nor known broken.</summary>
     public DateOnly? PromisedFor { get; init; }
     public string? MissingFromExport { get; init; }

@@ -72,6 +72,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
             proposal.SnoozedUntil = today.AddDays(snoozeDays);
 
         var client = ClientView.From(proposal.Invoice.Client, settings);
+        string? approvedText = null;
         if (verdict == Verdict.Approve && step is not null)
         {
             // Approved: the text is written again with the case as it is today (amounts paid since, invoices overdue
@@ -79,6 +80,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
             var view = await TodaysCaseAsync(db, proposal, client, today, cancellationToken);
             var artifact = EscalationArtifacts.For(step.Id, view, today, settings.Ladder, settings.SenderName, settings.GraceDays);
             var approved = ChaseMessages.Approved(view, step, who, artifact);
+            approvedText = artifact;
             var notBefore = settings.Calendar.NextAllowed(now).UtcDateTime;
             // Email:SendNotices: the client's part of the approved text goes by email exactly as approved.
             var notice = _email is { Enabled: true, SendNotices: true } ? Email.EmailAddresses.ClientEmailIn(artifact) : null;
@@ -100,7 +102,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
             Verdict.Snooze => $"Snoozed by {who} until {Day(proposal.SnoozedUntil!.Value)}.",
             _ => $"Rejected by {who} on {Day(today)}" + (reason is null ? "." : $": {reason}"),
         };
-        await HeldProposalCards.SettleAsync(db, proposal.Id, decided, now.UtcDateTime, cancellationToken, updatePosted: !onItsCard);
+        await HeldProposalCards.SettleAsync(db, proposal.Id, decided, now.UtcDateTime, cancellationToken, updatePosted: !onItsCard, approvedText);
         db.AuditEntries.Add(new AuditEntry
         {
             At = now.UtcDateTime, Actor = userId, Action = $"proposal.{proposal.Status.ToString().ToLowerInvariant()}",

@@ -48,7 +48,9 @@ public sealed partial class ChaseCommands
             (dispute.ResolvedAt, dispute.ResolvedBy, dispute.ResolutionNote) = (clock.GetUtcNow().UtcDateTime, context.Actor, note);
         Audit(db, context, "dispute.resolved", invoice.Number, note ?? "");
         await db.SaveChangesAsync(cancellationToken);
-        return CommandReply.Say($"Dispute on {invoice.Number} resolved. Chasing resumes where it left off.");
+        var resumes = Today.AddDays(chase.ResumeAfterDisputeDays);
+        return CommandReply.Say($"Dispute on {invoice.Number} resolved. Chasing resumes on {resumes:d MMM} (Chase:ResumeAfterDisputeDays), " +
+                                "and the next message to the client thanks them for resolving it.");
     }
 
     /// <summary>`sent Kauri`: the client's newest draft that nobody has sent or marked is marked as sent by the asker.</summary>

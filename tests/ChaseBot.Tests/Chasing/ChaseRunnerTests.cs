@@ -216,7 +216,10 @@ public sealed class ChaseRunnerTests
         Assert.Equal((1, 0), (held.Held, held.Messages));
         Assert.Empty(await h.StepsAsync(invoice.Id));
 
-        await h.QueryAsync(db => db.Disputes.ExecuteUpdateAsync(s => s.SetProperty(d => d.ResolvedAt, DateTime.UtcNow)));
+        var resolvedAt = h.Clock.GetUtcNow().UtcDateTime;
+        await h.QueryAsync(db => db.Disputes.ExecuteUpdateAsync(s => s.SetProperty(d => d.ResolvedAt, resolvedAt)));
+        Assert.Equal(0, (await h.ChaseAndDeliverAsync()).Reminders); // Chase:ResumeAfterDisputeDays (7) first
+        h.Clock.Advance(TimeSpan.FromDays(h.Settings.ResumeAfterDisputeDays));
         Assert.Equal(1, (await h.ChaseAndDeliverAsync()).Reminders);
     }
 

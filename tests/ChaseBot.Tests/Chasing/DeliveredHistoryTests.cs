@@ -87,6 +87,25 @@ public sealed class DeliveredHistoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_approved_card_shows_the_text_as_approved_with_its_dates_not_the_text_as_proposed()
+    {
+        await _h.InvoiceAsync(await _h.ClientAsync("Oakleaf Bakery"), "0031", 21, 1350m);
+        await _h.ChaseAndDeliverAsync(); // Monday: the late notice is proposed, "by 30 November"
+        var proposed = _h.Platform.Sent.Single(s => s.Message.Kind == OutboxKinds.Proposal).Content.Artifact!;
+        Assert.Contains("by 30 November 2026", proposed);
+
+        _h.Clock.Advance(TimeSpan.FromDays(1)); // approved on its card a day later: the text that goes says 1 December
+        var id = await _h.QueryAsync(db => db.Proposals.Select(p => p.Id).SingleAsync());
+        Assert.True((await _h.Decisions.DecideAsync(id, "alice", Verdict.Approve, onItsCard: true)).Accepted);
+        await _h.Drainer.DrainAsync();
+
+        var card = _h.Platform.Sent.Single(s => s.Message.Kind == OutboxKinds.CardUpdate).Content;
+        Assert.Contains("by 1 December 2026", card.Artifact);
+        Assert.DoesNotContain("30 November", card.Artifact);
+        Assert.Equal(card.Artifact, _h.Platform.Sent.Single(s => s.Message.Kind == OutboxKinds.Artifact).Content.Artifact);
+    }
+
+    [Fact]
     public async Task A_reminder_the_mail_server_accepted_is_history_and_its_chat_message_says_when_it_went_in_one_line()
     {
         await using var mail = await TestMailServer.StartAsync();

@@ -60,6 +60,25 @@ public sealed class PaymentAcknowledgementTests : IDisposable
     }
 
     [Fact]
+    public async Task A_resolved_dispute_resumes_after_the_days_set_and_the_next_text_acknowledges_the_resolution()
+    {
+        await _h.InvoiceAsync(await _h.ClientAsync("Oakleaf Bakery"), "0031", 25, 1350m);
+        await _h.SayAsync("dispute 0031 the amount is wrong", "UAPPROVER");
+        Assert.Equal("Dispute on 0031 resolved. Chasing resumes on 30 Nov (Chase:ResumeAfterDisputeDays), and the next message to the client thanks them for resolving it.",
+            await _h.SayAsync("resolve 0031 credit note agreed", "UAPPROVER"));
+
+        _h.Clock.Advance(TimeSpan.FromDays(1));
+        await _h.ChaseAndDeliverAsync();
+        Assert.DoesNotContain(_h.Platform.Sent, s => s.Message.Kind == OutboxKinds.Proposal); // not the same run, nor the next day
+        Assert.Contains(await _h.Runner.PlanAsync(), p => p.Reason == "0031 is resolved after a dispute; chasing resumes on 2026-11-30");
+
+        _h.Clock.Advance(TimeSpan.FromDays(6)); // Monday 30 November
+        await _h.ChaseAndDeliverAsync();
+        var notice = Sent(OutboxKinds.Proposal).Single().Artifact!;
+        Assert.Contains("Dear Oakleaf Bakery,\n\nThank you for resolving your query about invoice 0031 with us.\n", notice);
+    }
+
+    [Fact]
     public async Task A_paused_clients_hold_reads_as_a_sentence()
     {
         var quill = await _h.ClientAsync("Quill Stationers", c => c.IsPaused = true);

@@ -117,6 +117,9 @@ public sealed class ProposalDecisionTests
 
         await h.SayAsync("resolve K-9 agreed", "UAPPROVER");
         await h.ChaseAndDeliverAsync();
+        Assert.Equal(ProposalStatus.Withdrawn, await h.QueryAsync(db => db.Proposals.Select(p => p.Status).SingleAsync())); // not the same day
+        h.Clock.Advance(TimeSpan.FromDays(7)); // Chase:ResumeAfterDisputeDays
+        await h.ChaseAndDeliverAsync();
 
         var proposal = await h.QueryAsync(db => db.Proposals.SingleAsync());
         Assert.Equal((id, ProposalStatus.Pending, 1), (proposal.Id, proposal.Status, proposal.Resurfaced));
