@@ -21,6 +21,14 @@ public sealed class ChaseOptions
     /// <summary>Days after a date given to the client (pay by, suspended on, removed on) before the next rung may be proposed.</summary>
     public int GraceDays { get; set; } = DefaultGraceDays;
 
+    public const int DefaultMinContactDaysBeforeFinal = 14;
+
+    /// <summary>
+    /// A final notice needs this many days since the first message reached the client (two to three weeks of contact
+    /// before a final notice, as the guides we follow say); a case's first message to a client is never a final notice.
+    /// </summary>
+    public int MinContactDaysBeforeFinal { get; set; } = DefaultMinContactDaysBeforeFinal;
+
     /// <summary>Days after a dispute is resolved before its invoice is chased again: time for the agreed fix to be paid.</summary>
     public int ResumeAfterDisputeDays { get; set; } = 7;
 

@@ -20,7 +20,7 @@ public sealed record CaseDecisions(IReadOnlyList<ChaseDecision> Rungs, IReadOnly
 public static class CasePolicy
 {
     public static CaseDecisions Decide(CaseSituation c, DateOnly today, ChaseLadder ladder, int minDaysBetweenSteps,
-        int graceDays = ChaseOptions.DefaultGraceDays)
+        int graceDays = ChaseOptions.DefaultGraceDays, int minContactDays = ChaseOptions.DefaultMinContactDaysBeforeFinal)
     {
         var overdue = c.Invoices.Where(i => i.Status.IsOutstanding() && i.DueDate < today).ToList();
         var chaseable = Chaseable(c.Invoices, today);
@@ -33,7 +33,7 @@ public static class CasePolicy
             var broken = chaseable.FirstOrDefault(i => i.PromisedFor is { } promised && promised < today &&
                 ladder.Steps.FirstOrDefault(step => !i.Steps.ContainsKey(step.Id) && !c.Steps.ContainsKey(step.Id) &&
                                                     c.Proposals.All(p => p.Step != step.Id))?.Kind == StepKind.Proposal);
-            var climbed = Climb(c, today, daysLate, counted.Count, ladder, minDaysBetweenSteps, graceDays, broken);
+            var climbed = Climb(c, today, daysLate, counted.Count, ladder, minDaysBetweenSteps, graceDays, broken, minContactDays);
             rungs = chaseable.Count > 0 ? climbed : climbed.FirstOrDefault(d => d.Fires) is { } wouldFire
                 ? [new ChaseDecision(wouldFire.Step, DecisionKind.Hold, HeldReason(c, overdue, today))]
                 : [];
@@ -54,6 +54,18 @@ public static class CasePolicy
     public static List<InvoiceSituation> Chaseable(IEnumerable<InvoiceSituation> invoices, DateOnly today) =>
         invoices.Where(i => i.Status.IsOutstanding() && i.DueDate < today && ChasePolicy.PauseReason(i, today) is null).ToList();
 
+    /// <summary>
+    /// Why a final notice may not be proposed yet: nothing has reached the client, or not for long enough. A final notice
+    /// is never anyone's first message from us.
+    /// </summary>
+    public static string? FinalNoticeTooSoon(CaseSituation c, DateOnly today, int minContactDays) => c.FirstContact switch
+    {
+        null => "nothing from you has reached the client yet (no reminder or notice emailed or marked as sent); a final notice is never the first message",
+        { } first when today.DayNumber - first.DayNumber < minContactDays =>
+            $"the first message reached the client on {first:d MMM}; a final notice comes {Text.Counted.Of(minContactDays, "day")} after that, from {first.AddDays(minContactDays):d MMM} (Chase:MinContactDaysBeforeFinal)",
+        _ => null,
+    };
+
     /// <summary>Every overdue invoice is on hold: the client's pause, or each invoice's own reason.</summary>
     private static string HeldReason(CaseSituation c, IReadOnlyList<InvoiceSituation> overdue, DateOnly today)
     {
@@ -66,7 +78,7 @@ public static class CasePolicy
     }
 
     private static List<ChaseDecision> Climb(CaseSituation c, DateOnly today, int daysLate, int overdueCount, ChaseLadder ladder,
-        int minGap, int graceDays, InvoiceSituation? brokenPromise)
+        int minGap, int graceDays, InvoiceSituation? brokenPromise, int minContactDays)
     {
         var decisions = new List<ChaseDecision>();
         var escalate = brokenPromise is not null;
@@ -111,6 +123,11 @@ public static class CasePolicy
             {
                 decisions.Add(new(rung.Id, DecisionKind.GuardNote, missing));
                 continue; // Not a decision: the next rung may follow when its own day comes.
+            }
+            if (rung.Id == ChaseLadder.FinalNotice && FinalNoticeTooSoon(c, today, minContactDays) is { } tooSoon)
+            {
+                decisions.Add(new(rung.Id, DecisionKind.Hold, tooSoon));
+                break; // decided afresh each run: it comes once the client has heard from us for long enough
             }
             if (rung.Id == ChaseLadder.Suspension &&
                 !c.Proposals.Any(p => p.Step == ChaseLadder.FinalNotice && p.Status == ProposalStatus.Approved))

@@ -92,7 +92,7 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
         await foreach (var chase in ChasesAsync(today, cancellationToken))
             foreach (var c in chase.Cases)
             {
-                var decided = CasePolicy.Decide(c.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays);
+                var decided = CasePolicy.Decide(c.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays, settings.MinContactDaysBeforeFinal);
                 var candidate = NewProposal.Of(chase, c, decided);
                 if (candidate is not null)
                     candidates.Add(candidate);
@@ -119,7 +119,7 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
         var candidates = new List<NewProposal>();
         await foreach (var chase in ChasesAsync(today, cancellationToken))
             foreach (var c in chase.Cases)
-                if (NewProposal.Of(chase, c, CasePolicy.Decide(c.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays))
+                if (NewProposal.Of(chase, c, CasePolicy.Decide(c.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays, settings.MinContactDaysBeforeFinal))
                     is { } candidate)
                     candidates.Add(candidate);
         var admitted = Admit(candidates);
@@ -161,7 +161,7 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
     {
         foreach (var c in chase.Cases)
         {
-            var decided = CasePolicy.Decide(c.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays);
+            var decided = CasePolicy.Decide(c.Situation, today, settings.Ladder, settings.MinDaysBetweenSteps, settings.GraceDays, settings.MinContactDaysBeforeFinal);
             if (decided.Proposal is { Kind: DecisionKind.Proposal } && !admitted.Contains((chase.Client.Id, c.Currency)))
                 decided = Held(decided);
             yield return (c, decided);

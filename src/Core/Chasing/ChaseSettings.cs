@@ -14,6 +14,7 @@ public sealed class ChaseSettings
         MinDaysBetweenSteps = o.MinDaysBetweenSteps;
         GraceDays = o.GraceDays;
         ResumeAfterDisputeDays = o.ResumeAfterDisputeDays;
+        MinContactDaysBeforeFinal = o.MinContactDaysBeforeFinal;
         MaxNewProposalsPerRun = o.MaxNewProposalsPerRun;
         DefaultChannel = o.DefaultChannel;
         DefaultOwner = o.DefaultOwner;
@@ -32,6 +33,7 @@ public sealed class ChaseSettings
     public int MinDaysBetweenSteps { get; }
     public int GraceDays { get; }
     public int ResumeAfterDisputeDays { get; }
+    public int MinContactDaysBeforeFinal { get; }
     public int MaxNewProposalsPerRun { get; }
     public string DefaultChannel { get; }
     public string DefaultOwner { get; }
@@ -56,6 +58,8 @@ public sealed class ChaseOptionsValidator : IValidateOptions<ChaseOptions>
             failures.Add("Chase:MinDaysBetweenSteps must be between 0 and 365");
         if (options.GraceDays is < 0 or > 30)
             failures.Add("Chase:GraceDays must be between 0 and 30");
+        if (options.MinContactDaysBeforeFinal is < 0 or > 90)
+            failures.Add("Chase:MinContactDaysBeforeFinal must be between 0 and 90");
         if (options.ResumeAfterDisputeDays is < 0 or > 60)
             failures.Add("Chase:ResumeAfterDisputeDays must be between 0 and 60");
         if (options.MaxNewProposalsPerRun is < 1 or > 10_000)

@@ -127,6 +127,7 @@ public static class ChaseSituations
                     Invoices = inCurrency.Select(i => i.Situation).ToList(),
                     Steps = rungs.ToDictionary(s => s.Step, s => s.Outcome),
                     Proposals = decided,
+                    FirstContact = contact.Count == 0 ? null : contact.Min(k => k.On),
                 };
                 var history = new CaseHistory(
                     decided.Where(p => p.Status == ProposalStatus.Approved && p.DecidedOn is not null)

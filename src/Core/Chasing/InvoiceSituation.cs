@@ -43,5 +43,7 @@ public sealed record CaseSituation
     /// <summary>The case's rungs: proposed, or passed over (guard, no final notice).</summary>
     public IReadOnlyDictionary<string, StepOutcome> Steps { get; init; } = new Dictionary<string, StepOutcome>();
     public IReadOnlyList<ProposalState> Proposals { get; init; } = [];
+    /// <summary>The day the first message reached the client (emailed, or marked as sent); null when none has.</summary>
+    public DateOnly? FirstContact { get; init; }
     public bool Started => Steps.Count > 0 || Proposals.Count > 0;
 }

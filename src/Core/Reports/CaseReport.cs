@@ -73,7 +73,7 @@ public static class CaseReport
         DateOnly? earliest = pending is null ? null : asOf;
         for (var day = asOf; next is null && day <= asOf.AddDays(LookAheadDays); day = day.AddDays(1))
         {
-            var decided = CasePolicy.Decide(c.Situation, day, ladder, settings.MinDaysBetweenSteps, settings.GraceDays);
+            var decided = CasePolicy.Decide(c.Situation, day, ladder, settings.MinDaysBetweenSteps, settings.GraceDays, settings.MinContactDaysBeforeFinal);
             if (decided.Rungs.FirstOrDefault(d => d.Kind is DecisionKind.Proposal or DecisionKind.Resurface or DecisionKind.Hold) is { } rung)
                 (next, earliest) = (rung.Step, rung.Kind == DecisionKind.Hold ? null : day);
         }

@@ -26,6 +26,7 @@ internal static class RunOnceVerb
             return WorkerCommandLine.UsageError(stderr, arguments, error!);
         // A missing folder was refused before the ledger was opened (WorkerCommandLine).
 
+        await stdout.WriteLineAsync($"== Ledger: {await LedgerAsync(services, cancellationToken)}");
         await stdout.WriteLineAsync($"== Import: {options.Folder}");
         // A person asked for this run: read every file now (no settle time) and say what became of each.
         var imported = await services.GetRequiredService<FolderImport>()
@@ -38,7 +39,7 @@ internal static class RunOnceVerb
         var digest = await services.GetRequiredService<ChannelDigest>().PostScheduledAsync(cancellationToken);
 
         await stdout.WriteLineAsync();
-        await stdout.WriteLineAsync("== Chat (console: no chat platform is configured)");
+        await stdout.WriteLineAsync($"== Posting to {Platforms(services)}");
         var delivered = await services.GetRequiredService<OutboxDrainer>().DrainAsync(cancellationToken);
         var (held, heldEarlier) = await PreviewHeldAsync(services, queuedBefore, stdout, cancellationToken);
 
@@ -46,7 +47,7 @@ internal static class RunOnceVerb
         string N(int count, string noun, string? plural = null) => Core.Text.Counted.Of(count, noun, plural);
         await stdout.WriteLineAsync($"== Chase for {chase.Day:ddd yyyy-MM-dd}: {N(chase.Reminders, "reminder")}, {N(chase.Proposals, "proposal")}, " +
                                     $"{N(chase.Notes, "note")}, {N(chase.Thanks, "thank-you")}, {N(chase.Skipped, "step")} recorded as skipped, " +
-                                    $"{chase.Held} held (paused); {N(checkIns, "morale check-in")}; digest {(digest ? "posted" : "already posted today")}.");
+                                    $"{chase.Held} held (paused); {N(checkIns, "morale check-in")}; {Digest(services, digest)}.");
         await stdout.WriteLineAsync($"   Delivered {N(delivered.Delivered, "message")}; {held} held for quiet hours or the weekend; " +
                                     $"{delivered.Retrying} retrying; {delivered.DeadLettered} dead-lettered.");
         if (!services.GetRequiredService<ChaseSettings>().OwnerKnown(null))
@@ -56,6 +57,43 @@ internal static class RunOnceVerb
         if (heldEarlier is { Count: > 0 } earlier)
             await stdout.WriteLineAsync($"   {Core.Text.Counted.Of(earlier.Count, "message")} from earlier runs still held; the next posts {earlier.Next} (`outbox` lists them).");
         return ImportVerb.ExitCode(imported);
+    }
+
+    /// <summary>Which ledger this run opened: the SQLite file, or the PostgreSQL server and database (never its credentials).</summary>
+    private static async Task<string> LedgerAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<ChaseDbContext>>().CreateDbContextAsync(cancellationToken);
+        var connection = db.Database.GetDbConnection();
+        return connection is Microsoft.Data.Sqlite.SqliteConnection sqlite
+            ? Path.GetFullPath(sqlite.DataSource)
+            : $"PostgreSQL database {connection.Database} on {connection.DataSource}";
+    }
+
+    /// <summary>Where this run's messages go, in words: every platform configured, or the console when none is.</summary>
+    private static string Platforms(IServiceProvider services)
+    {
+        var names = new List<string>();
+        if (services.GetRequiredService<IOptions<Core.Slack.SlackOptions>>().Value.Enabled)
+            names.Add("Slack");
+        if (services.GetRequiredService<IOptions<Core.Teams.TeamsOptions>>().Value.Enabled)
+            names.Add("Teams");
+        if (services.GetRequiredService<IOptions<Core.Email.EmailOptions>>().Value.Enabled)
+            names.Add("email");
+        return names.Count == 0 ? "the console (no chat platform is configured)"
+            : names.Count == 1 && names[0] == "email" ? "email, and the console for chat (no chat platform is configured)"
+            : string.Join(" and ", names);
+    }
+
+    /// <summary>What became of today's digest: posted now, held until the next allowed hour, or already posted.</summary>
+    private static string Digest(IServiceProvider services, bool composed)
+    {
+        if (!composed)
+            return "digest already posted today";
+        var calendar = services.GetRequiredService<ChaseSettings>().Calendar;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var next = calendar.NextAllowed(now);
+        return next <= now ? "digest posted"
+            : $"digest held until {TimeZoneInfo.ConvertTime(next, calendar.Zone).ToString("ddd d MMM HH:mm", CultureInfo.InvariantCulture)}";
     }
 
     private static async Task<long> LastQueuedAsync(IServiceProvider services, CancellationToken cancellationToken)

@@ -14,11 +14,12 @@ public sealed class ChasePolicyTests
         InvoiceId = 1, Number = "INV-1", DueDate = Due, Status = InvoiceStatus.Open, Steps = steps ?? [], Clauses = clauses ?? new(),
     };
 
-    /// <summary>A case whose one invoice had its three reminders, then these rungs of the case.</summary>
+    /// <summary>A case whose one invoice had its three reminders (the first reached the client on day 3), then these rungs of the case.</summary>
     private static CaseSituation Escalated(Dictionary<string, StepOutcome> rungs, List<ProposalState> proposals,
-        ContractClauses? clauses = null) => new()
+        ContractClauses? clauses = null, int? firstContactDay = 3) => new()
     {
         Currency = "NZD", Clauses = clauses ?? new(), Steps = rungs, Proposals = proposals,
+        FirstContact = firstContactDay is { } contact ? Due.AddDays(contact) : null,
         Invoices = [Invoice(new() { [Reminder1] = StepOutcome.Sent, [Reminder2] = StepOutcome.Sent, [Reminder3] = StepOutcome.Sent }, clauses)],
     };
 
@@ -185,6 +186,24 @@ public sealed class ChasePolicyTests
 
         Assert.Equal("GuardNote:suspension", Summary(On(noOwnership, 52)));
         Assert.Equal("GuardNote:suspension, Proposal:hand-off", Summary(On(noOwnership, 63)));
+    }
+
+    [Theory]
+    [InlineData(null, 35, "Hold:final-notice")] // nothing ever reached them: a final notice is never the first message
+    [InlineData(30, 43, "Hold:final-notice")] // first contact on day 30: the final notice waits for day 44
+    [InlineData(30, 44, "Proposal:final-notice")]
+    [InlineData(3, 35, "Proposal:final-notice")]
+    public void A_final_notice_needs_two_weeks_since_the_first_message_reached_the_client(int? firstContactDay, int day, string expected)
+    {
+        var situation = Escalated(new() { [LateNotice] = StepOutcome.Proposed, [ServiceReduction] = StepOutcome.Skipped },
+            [new(LateNotice, ProposalStatus.Approved, Due.AddDays(21), Due.AddDays(21), null)], firstContactDay: firstContactDay);
+
+        Assert.Equal(expected, Summary(On(situation, day)));
+        if (expected.StartsWith("Hold", StringComparison.Ordinal))
+            Assert.Equal(firstContactDay is null
+                ? "nothing from you has reached the client yet (no reminder or notice emailed or marked as sent); a final notice is never the first message"
+                : "the first message reached the client on 31 Oct; a final notice comes 14 days after that, from 14 Nov (Chase:MinContactDaysBeforeFinal)",
+                On(situation, day)[0].Reason);
     }
 
     [Theory]
