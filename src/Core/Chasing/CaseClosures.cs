@@ -27,7 +27,12 @@ public static class CaseClosures
         var restores = 0;
         foreach (var closing in settled)
         {
-            (closing.ClosedOn, closing.ClosedAt, closing.ClosedReason) = (today, at, "nothing overdue is left");
+            // Written off when what the case chased was voided rather than paid; its timeline is kept either way.
+            var writtenOff = await db.ProposalInvoices.AnyAsync(c => db.Proposals.Any(p => p.Id == c.ProposalId && p.CaseId == closing.Id) &&
+                                                                     c.Invoice.Status == InvoiceStatus.Void, cancellationToken) &&
+                             !await db.ProposalInvoices.AnyAsync(c => db.Proposals.Any(p => p.Id == c.ProposalId && p.CaseId == closing.Id) &&
+                                                                      c.Invoice.Status == InvoiceStatus.Paid, cancellationToken);
+            (closing.ClosedOn, closing.ClosedAt, closing.ClosedReason) = (today, at, writtenOff ? "written off" : "nothing overdue is left");
             db.AuditEntries.Add(new AuditEntry
             {
                 At = at, Actor = "chase", Action = "case.closed", Subject = closing.Client.Name, Details = $"{closing.Currency}: nothing overdue is left",

@@ -130,6 +130,32 @@ public static class ChaseMessages
         };
     }
 
+    /// <summary>To the channel: an invoice that was chased is voided in the books, so its chase has stopped.</summary>
+    public static ChatMessage WrittenOff(ClientView client, string number, string amount, IReadOnlyList<InvoiceView> stillOverdue) => new()
+    {
+        Title = $"Written off: {number} ({client.Name}, {amount}) was voided in the books",
+        Mentions = [.. client.Mentions],
+        Lines =
+        [
+            stillOverdue.Count == 0
+                ? $"Its chase has stopped, and nothing else of {Text.Names.Possessive(client.Name)} is overdue, so their case is closed (its history stays in /chase case)."
+                : $"Its chase has stopped. {client.Name} still owes {Totals(stillOverdue)} on {Text.Counted.Of(stillOverdue.Count, "overdue invoice")}, and chasing goes on for {(stillOverdue.Count == 1 ? "it" : "them")}.",
+            "Nothing is sent to the client about it.",
+        ],
+    };
+
+    /// <summary>To the owner, privately: a write-off stings; what the guides suggest for next time.</summary>
+    public static ChatMessage WriteOffCheckIn(ClientView client, string number, string amount) => new()
+    {
+        Title = $"{number} for {client.Name} ({amount}) is written off",
+        Lines =
+        [
+            "That one is closed, and it is not a verdict on your work: most unpaid invoices come from a client's cash or chaos, not from anything you did.",
+            "For the next engagement, three things make this less likely: the scope agreed in writing before work starts; milestone payments (a deposit up front, then as work is delivered); and a quick check of a new client's payment record.",
+            "Just for you: nobody else sees this.",
+        ],
+    };
+
     /// <summary>An export shows an invoice owing again after it was paid: a person must look before anyone is chased.</summary>
     public static ChatMessage Reopened(ClientView client, InvoiceView invoice) => new()
     {

@@ -29,7 +29,7 @@ public static class ClientContacts
     /// <summary>The drafts of a client's texts that nobody has yet sent or marked as sent, newest first.</summary>
     public static async Task<List<OutboxMessage>> UnsentAsync(ChaseDbContext db, long clientId, CancellationToken cancellationToken)
     {
-        var reminderKeys = $"reminder:{clientId}:";
+        var reminderKeys = OutboxKey.RemindersOf(clientId);
         var approvedKeys = (await db.Proposals.AsNoTracking().Where(p => p.Invoice.ClientId == clientId && p.Status == ProposalStatus.Approved)
             .Select(p => p.Id).ToListAsync(cancellationToken)).Select(id => OutboxKey.Approved(id).Value).ToList();
         var delivered = db.ClientContacts.Where(c => c.ClientId == clientId).Select(c => c.DraftKey);

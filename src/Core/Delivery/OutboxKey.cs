@@ -28,10 +28,17 @@ public readonly record struct OutboxKey
     public static OutboxKey Approved(long proposalId) => new($"approved:{proposalId}");
     public static OutboxKey Preview(long proposalId) => new($"preview:{proposalId}:{Guid.NewGuid():N}");
     public static OutboxKey Reminders(long clientId, DateOnly day, IEnumerable<string> invoiceSteps) =>
-        new($"reminder:{clientId}:{day:yyyy-MM-dd}:{string.Join(',', invoiceSteps)}");
+        new($"{RemindersOf(clientId, day)}{string.Join(',', invoiceSteps)}");
+
+    /// <summary>What the keys of reminder messages start with: of all, of a client's, and of a client's on one day.</summary>
+    public const string ReminderPrefix = "reminder:";
+    public static string RemindersOf(long clientId) => $"{ReminderPrefix}{clientId}:";
+    public static string RemindersOf(long clientId, DateOnly day) => $"{RemindersOf(clientId)}{day:yyyy-MM-dd}:";
     public static OutboxKey Guard(long caseId, string stepId) => new($"guard:case-{caseId}:{stepId}");
     public static OutboxKey PromiseBroken(long? promiseId) => new($"promise-broken:{promiseId}");
     public static OutboxKey Thanks(long invoiceId) => new($"thanks:{invoiceId}");
+    public static OutboxKey WrittenOff(long invoiceId) => new($"written-off:{invoiceId}");
+    public static OutboxKey WriteOffCheckIn(long invoiceId) => new($"write-off-check-in:{invoiceId}");
     /// <summary>The channel's warning that an export turned a paid invoice unpaid: once each time it happens.</summary>
     public static OutboxKey Reopened(long invoiceId, DateTime reopenedAt) => new($"reopened:{invoiceId}:{reopenedAt:yyyyMMddHHmmss}");
     public static OutboxKey Receipt(IEnumerable<long> invoiceIds) => new($"receipt:{string.Join(',', invoiceIds)}");

@@ -12,6 +12,8 @@ public static class OutboxKinds
     public const string GuardNote = "guard-note";
     public const string PromiseBroken = "promise-broken";
     public const string Reopened = "reopened";
+    public const string WrittenOff = "written-off";
+    public const string WriteOffCheckIn = "write-off-check-in";
     public const string Thanks = "thanks";
     public const string Receipt = "receipt";
     public const string Digest = "digest";

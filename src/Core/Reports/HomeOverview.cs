@@ -90,7 +90,10 @@ public sealed record HomeOverview(string UserId, DateOnly AsOf, bool MayView, IR
         return new(lines, ranked.Count);
     }
 
-    /// <summary>Reminders of the last week on clients this person owns, still unpaid: the emails ChaseBot drafted for them to send.</summary>
+    /// <summary>
+    /// Reminders of the last week on clients this person owns, still unpaid, that nobody has sent yet: the emails ChaseBot
+    /// drafted for them to send (one ChaseBot emailed, or someone marked as sent, is not listed).
+    /// </summary>
     private static async Task<Shown<OwnReminder>> RemindersAsync(ChaseDbContext db, ChaseSettings settings, string userId, DateOnly asOf,
         CancellationToken cancellationToken)
     {
@@ -101,9 +104,15 @@ public sealed record HomeOverview(string UserId, DateOnly AsOf, bool MayView, IR
             .Where(s => s.Outcome == StepOutcome.Sent && s.Day > since && s.Day <= asOf && nudges.Contains(s.Step))
             .Join(db.Invoices.AsNoTracking().Outstanding()
                     .Where(i => i.Client.OwnerUserId == userId || (ownsUnassigned && i.Client.OwnerUserId == null)),
-                s => s.InvoiceId, i => i.Id, (s, i) => new { s.Step, s.Day, i.Number, i.Currency, i.AmountDue, Client = i.Client.Name })
+                s => s.InvoiceId, i => i.Id, (s, i) => new { s.Step, s.Day, i.Number, i.Currency, i.AmountDue, i.ClientId, Client = i.Client.Name })
             .ToListAsync(cancellationToken);
-        var all = sent.GroupBy(s => (s.Client, s.Currency)).Select(g =>
+        var clientIds = sent.Select(s => s.ClientId).Distinct().ToList();
+        var delivered = (await db.ClientContacts.AsNoTracking().Where(c => clientIds.Contains(c.ClientId) && c.DraftKey.StartsWith(Delivery.OutboxKey.ReminderPrefix))
+            .Select(c => c.DraftKey).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        // A day's reminder message is keyed by client and day (OutboxKey.Reminders): delivered if its draft was.
+        bool Delivered(long clientId, DateOnly day) =>
+            delivered.Any(k => k.StartsWith(Delivery.OutboxKey.RemindersOf(clientId, day), StringComparison.Ordinal));
+        var all = sent.Where(s => !Delivered(s.ClientId, s.Day)).GroupBy(s => (s.Client, s.Currency)).Select(g =>
             {
                 var latest = g.MaxBy(s => (s.Day, settings.Ladder.Rank(s.Step)))!;
                 var invoices = g.GroupBy(s => s.Number).Select(i => i.First()).ToList();

@@ -13,6 +13,7 @@ namespace ChaseBot.Tests.Commands;
 /// A Bot busy with many different clients' statuses answers them from an index in memory: the same answers the
 /// database gives, never older than the question without saying so, and nothing held once the Bot is idle again.
 /// </summary>
+[Collection(nameof(Support.LedgerAlone))]
 public sealed class ClientStatusIndexTests : IDisposable
 {
     private readonly ChaseHarness _h = new();

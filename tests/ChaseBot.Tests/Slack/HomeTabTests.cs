@@ -72,6 +72,10 @@ public sealed class HomeTabTests : IDisposable
                                     t.Contains("Waiting for a decision: formal late notice", StringComparison.Ordinal));
         var reminders = texts[texts.IndexOf("*Your reminders to send* (drafted in the last week, still unpaid)") + 1];
         Assert.Equal($"Bolt Co: first reminder on {_h.Today:d MMM yyyy} · USD 450.00 on B-1", reminders); // not bob's client
+
+        // Once sent (here marked as sent), it is no longer one to send.
+        Assert.StartsWith("Marked as sent: the first reminder to Bolt Co", await _h.SayAsync("sent bolt", "alice"));
+        Assert.DoesNotContain(Texts(await HomeAsync("alice")), t => t.StartsWith("Bolt Co: first reminder", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -10,6 +10,7 @@ namespace ChaseBot.Tests.Storage;
 /// The commit counter the Bot serves repeated status answers by: it must move on every commit from anywhere, never on
 /// a read, and a probe connection is not trusted forever.
 /// </summary>
+[Collection(nameof(Support.LedgerAlone))]
 public sealed class LedgerChangesTests : IDisposable
 {
     private readonly TestDatabase _db = new();

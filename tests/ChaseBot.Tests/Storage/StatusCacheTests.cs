@@ -9,6 +9,7 @@ namespace ChaseBot.Tests.Storage;
 /// The one cache in front of status: an answer is served again only while nothing was committed, and after a commit
 /// the same question is computed once however many ask it at the same time.
 /// </summary>
+[Collection(nameof(Support.LedgerAlone))]
 public sealed class StatusCacheTests : IDisposable
 {
     private readonly TestDatabase _db = new();
