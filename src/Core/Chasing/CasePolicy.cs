@@ -107,6 +107,9 @@ public static class CasePolicy
         var approved = c.Proposals.Where(p => p.Status == ProposalStatus.Approved && p.DecidedOn is not null).ToList();
         var heldUntil = approved.Select(p => ladder.ClientDeadline(p.Step, p.DecidedOn!.Value)).Where(d => d is not null)
             .Select(d => EscalationArtifacts.ConsequenceFrom(d!.Value, graceDays)).DefaultIfEmpty(DateOnly.MinValue).Max();
+        // A "pay by" a reminder gave holds the first rung too: the next step never lands on a date we gave the client.
+        if (c.PayByGiven is { } given && EscalationArtifacts.ConsequenceFrom(given, graceDays) > heldUntil)
+            heldUntil = EscalationArtifacts.ConsequenceFrom(given, graceDays);
         var lastApproved = approved.MaxBy(p => p.DecidedOn);
         foreach (var rung in ladder.Proposals)
         {

@@ -11,8 +11,12 @@ public sealed record TakenStep(string Step, DateOnly On);
 /// reached the client (<see cref="Delivered"/>: emailed and accepted, or marked as sent). A text may claim contact only
 /// from <see cref="Delivered"/> ("following our formal notice of 2 December" needs that notice to have gone out).
 /// </summary>
-public sealed record CaseHistory(IReadOnlyList<TakenStep> Approved, IReadOnlyList<DateOnly> RemindersSent, IReadOnlyList<TakenStep>? Delivered = null)
+public sealed record CaseHistory(IReadOnlyList<TakenStep> Approved, IReadOnlyList<DateOnly> RemindersSent, IReadOnlyList<TakenStep>? Delivered = null,
+    DateOnly? PayByGiven = null)
 {
+    /// <summary>A "pay by" date already given to the client that is still ahead: a later text repeats it rather than moving it.</summary>
+    public DateOnly? PayByAhead(DateOnly today) => PayByGiven is { } given && given > today ? given : null;
+
     public static CaseHistory None { get; } = new([], []);
 
     public DateOnly? ApprovedOn(string step) => Approved.LastOrDefault(a => a.Step == step)?.On;

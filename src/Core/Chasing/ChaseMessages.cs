@@ -14,7 +14,8 @@ public static class ChaseMessages
     public const string DecisionPending = "Nothing is sent or changed until an approver decides.";
 
     /// <summary>One message per client per run, however many of its invoices are due a reminder.</summary>
-    public static ChatMessage Reminders(ClientView client, IReadOnlyList<DueReminder> due, DateOnly today, string sender)
+    /// <param name="ahead">A "pay by" date a delivered message gave that is still ahead: repeated, never moved.</param>
+    public static ChatMessage Reminders(ClientView client, IReadOnlyList<DueReminder> due, DateOnly today, string sender, DateOnly? ahead = null)
     {
         var strongest = due.MaxBy(d => d.Step.Day)!.Step;
         var totals = string.Join(", ", due.GroupBy(d => d.Invoice.Currency)
@@ -39,8 +40,8 @@ public static class ChaseMessages
                 SendItYourself,
             ],
             Email = EmailDrafts.Reminder(strongest.Id, client, due.Select(d => d.Invoice).ToList(), today, sender,
-                due.Any(d => d.RemindedBefore)),
-            Draft = new ClientDraft(client.Id, strongest.Id),
+                due.Any(d => d.RemindedBefore), ahead),
+            Draft = new ClientDraft(client.Id, strongest.Id, EmailDrafts.PayBy(strongest.Id, today, ahead)),
         };
     }
 
@@ -175,7 +176,8 @@ public static class ChaseMessages
         Lines = [$"{reason}; {invoice.Amount} is still due ({invoice.DaysLate} days late). The chase resumes with the next step."],
     };
 
-    public static ChatMessage Approved(CaseView c, LadderStep step, string approver, string artifact)
+    /// <param name="payBy">The date the approved text asks payment by, if it gives one.</param>
+    public static ChatMessage Approved(CaseView c, LadderStep step, string approver, string artifact, DateOnly? payBy = null)
     {
         var toClient = Email.EmailAddresses.ClientEmailIn(artifact) is not null;
         return new()
@@ -188,7 +190,7 @@ public static class ChaseMessages
                 ? [$"Approved by {approver}, with today's figures.", SendItYourself]
                 : [$"Approved by {approver}, with today's figures. The plan below is for you to act on."],
             Artifact = artifact,
-            Draft = toClient ? new ClientDraft(c.Client.Id, step.Id) : null,
+            Draft = toClient ? new ClientDraft(c.Client.Id, step.Id, payBy) : null,
         };
     }
 

@@ -290,7 +290,8 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
             if (reminders.Count > 0)
             {
                 var key = OutboxKey.Reminders(client.Id, today, reminders.Select(r => $"{r.Invoice.Id}-{r.Step.Id}"));
-                var reminder = ChaseMessages.Reminders(client, reminders, today, settings.SenderName);
+                var reminder = ChaseMessages.Reminders(client, reminders, today, settings.SenderName,
+                    chase.PayByGiven is { } given && given > today ? given : null);
                 // Email:SendReminders: ChaseBot sends the draft itself, at the same allowed hour, through the outbox
                 // (queued after the chat message, which it marks as sent once the server has taken it).
                 var emailTo = _email is { Enabled: true, SendReminders: true } && reminder.Email is not null ? Email.EmailAddresses.Valid(client.BillingEmail) : null;

@@ -18,8 +18,9 @@ public sealed record ChasedCase(long? CaseId, CaseSituation Situation, IReadOnly
 
 /// <summary>A client and its outstanding invoices: the unit of one chase transaction and one reminder message.</summary>
 /// <param name="Contact">What reached the client so far (emailed and accepted, or marked as sent), oldest first.</param>
+/// <param name="PayByGiven">The latest "pay by" date a message that reached the client gave them.</param>
 public sealed record ClientChase(ClientView Client, IReadOnlyList<ChasedInvoice> Invoices, IReadOnlyList<ChasedCase> Cases,
-    IReadOnlyList<TakenStep>? Contact = null)
+    IReadOnlyList<TakenStep>? Contact = null, DateOnly? PayByGiven = null)
 {
     /// <summary>A reminder has reached the client before: only then may a text say "our earlier reminders".</summary>
     public bool RemindedBefore => (Contact ?? []).Any(c => c.Step is ChaseLadder.Reminder1 or ChaseLadder.Reminder2 or ChaseLadder.Reminder3);
@@ -71,11 +72,12 @@ public static class ChaseSituations
                 .Select(d => new { d.InvoiceId, d.Reason }).ToListAsync(cancellationToken))
             .ToLookup(d => d.InvoiceId, d => d.Reason);
         var contactRows = (await db.ClientContacts.AsNoTracking().Where(c => c.ClientId >= lo && c.ClientId <= hi)
-                .Select(c => new { c.ClientId, c.Step, c.At }).ToListAsync(cancellationToken))
+                .Select(c => new { c.ClientId, c.Step, c.At, c.PayBy }).ToListAsync(cancellationToken))
             .OrderBy(c => c.At).ToList();
         var contacts = contactRows.ToLookup(c => c.ClientId,
             c => new TakenStep(c.Step, settings.Calendar.Today(new DateTimeOffset(DateTime.SpecifyKind(c.At, DateTimeKind.Utc)))));
         var lastContact = contactRows.GroupBy(c => c.ClientId).ToDictionary(g => g.Key, g => g.Max(c => c.At));
+        var payByGiven = contactRows.Where(c => c.PayBy is not null).GroupBy(c => c.ClientId).ToDictionary(g => g.Key, g => g.Max(c => c.PayBy!.Value));
         var resolved = (await db.Disputes.AsNoTracking().Where(d => d.ResolvedAt != null).Join(open, d => d.InvoiceId, i => i.Id, (d, i) => d)
                 .Select(d => new { d.InvoiceId, ResolvedAt = d.ResolvedAt!.Value }).ToListAsync(cancellationToken))
             .GroupBy(d => d.InvoiceId).ToDictionary(g => g.Key, g => g.Max(d => d.ResolvedAt));
@@ -128,16 +130,17 @@ public static class ChaseSituations
                     Steps = rungs.ToDictionary(s => s.Step, s => s.Outcome),
                     Proposals = decided,
                     FirstContact = contact.Count == 0 ? null : contact.Min(k => k.On),
+                    PayByGiven = payByGiven.TryGetValue(group.Key, out var given) ? given : null,
                 };
                 var history = new CaseHistory(
                     decided.Where(p => p.Status == ProposalStatus.Approved && p.DecidedOn is not null)
                         .Select(p => new TakenStep(p.Step, p.DecidedOn!.Value)).OrderBy(p => p.On).ToList(),
                     inCurrency.SelectMany(i => steps[i.View.Id]).Where(s => s.Outcome == StepOutcome.Sent && s.Step != PaidThanks.Step)
                         .Select(s => s.Day).Distinct().Order().ToList(),
-                    contact);
+                    contact, situation.PayByGiven);
                 return new ChasedCase(open?.Id, situation, inCurrency.ToList(), history);
             }).ToList();
-            return new ClientChase(view, chased, byCurrency, contact);
+            return new ClientChase(view, chased, byCurrency, contact, payByGiven.TryGetValue(group.Key, out var latest) ? latest : null);
         }).ToList();
     }
 }

@@ -23,9 +23,11 @@ public sealed class ClientContact
     public ContactWay Way { get; set; }
     /// <summary>The outbox key of the chat message that drafted it: one contact per draft, however often it is marked.</summary>
     public required string DraftKey { get; set; }
+    /// <summary>The date the text asked payment by, if it gave one: a later text repeats it while it is ahead, and the case waits for it.</summary>
+    public DateOnly? PayBy { get; set; }
     /// <summary>Who marked it as sent (a chat actor), for a draft sent by hand.</summary>
     public string? By { get; set; }
 }
 
-/// <summary>What a chat message drafting a client text is: whose, and which step; carried so its delivery can be recorded.</summary>
-public sealed record ClientDraft(long ClientId, string Step);
+/// <summary>What a chat message drafting a client text is: whose, which step, and the date it asks payment by; carried so its delivery can be recorded.</summary>
+public sealed record ClientDraft(long ClientId, string Step, DateOnly? PayBy = null);

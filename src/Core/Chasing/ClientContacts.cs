@@ -22,7 +22,7 @@ public static class ClientContacts
         if (db.ClientContacts.Local.Any(c => c.DraftKey == draftKey) ||
             await db.ClientContacts.AnyAsync(c => c.DraftKey == draftKey, cancellationToken))
             return false;
-        db.ClientContacts.Add(new ClientContact { ClientId = draft.ClientId, Step = draft.Step, At = at, Way = way, DraftKey = draftKey, By = by });
+        db.ClientContacts.Add(new ClientContact { ClientId = draft.ClientId, Step = draft.Step, At = at, Way = way, DraftKey = draftKey, By = by, PayBy = draft.PayBy });
         return true;
     }
 

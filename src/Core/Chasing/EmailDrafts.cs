@@ -8,16 +8,24 @@ namespace ChaseBot.Core.Chasing;
 /// </summary>
 public static class EmailDrafts
 {
+    /// <summary>
+    /// The date a reminder asks payment by: none for the first (a friendly question), else a date already given that is
+    /// still ahead (<paramref name="ahead"/>), or a week from today.
+    /// </summary>
+    public static DateOnly? PayBy(string step, DateOnly today, DateOnly? ahead) =>
+        step is ChaseLadder.HeadsUp or ChaseLadder.Reminder1 ? null : ahead is { } given && given > today ? given : today.AddDays(7);
+
     /// <param name="remindedBefore">Whether any earlier reminder was really sent: a caught-up first email must not claim one was.</param>
+    /// <param name="ahead">A "pay by" date a delivered message gave that is still ahead: repeated, never moved.</param>
     public static EmailDraft Reminder(string step, ClientView client, IReadOnlyList<InvoiceView> invoices, DateOnly today, string sender,
-        bool remindedBefore)
+        bool remindedBefore, DateOnly? ahead = null)
     {
         var list = string.Join("\n", invoices.Select(i => $"  • Invoice {i.Number}: {i.Amount}, due {i.DueDate:d MMMM yyyy}"));
         var one = invoices.Count == 1;
         var numbers = one ? $"invoice {invoices[0].Number}" : $"{invoices.Count} invoices";
         var totals = string.Join(" and ", invoices.GroupBy(i => i.Currency)
             .Select(g => $"{g.Key} {Exports.Parsing.Money.Format(g.Sum(i => i.AmountDue))}"));
-        var payBy = today.AddDays(7);
+        var payBy = PayBy(step, today, ahead) ?? today.AddDays(7);
         var cc = step == ChaseLadder.Reminder3 ? client.CcAddresses : null;
         var overdue = one ? "this invoice is now overdue" : "these invoices are now overdue";
         var (subject, opening, ask) = step switch

@@ -12,7 +12,7 @@ public static class EscalationArtifacts
     /// <param name="graceDays">Chase:GraceDays: a consequence is said to come no sooner than the deadline plus these days, as the case keeps it.</param>
     public static string For(string step, CaseView c, DateOnly today, ChaseLadder ladder, string sender, int graceDays = ChaseOptions.DefaultGraceDays) => step switch
     {
-        ChaseLadder.LateNotice => LateNotice(c, ladder.ClientDeadline(step, today)!.Value, sender),
+        ChaseLadder.LateNotice => LateNotice(c, PayBy(step, c, today, ladder)!.Value, sender),
         ChaseLadder.ServiceReduction => ServiceReduction(c, today, sender),
         ChaseLadder.FinalNotice => FinalNotice(c, ladder.ClientDeadline(step, today)!.Value, ConsequenceFrom(ladder.ClientDeadline(step, today)!.Value, graceDays), sender),
         ChaseLadder.Suspension => Suspension(c, today, sender),
@@ -20,6 +20,14 @@ public static class EscalationArtifacts
         ChaseLadder.RestoreAccess => RestoreAccess(c, sender),
         _ => $"{step} for {c.Client.Name}: {c.Total} overdue.\n{c.InvoiceLines()}",
     };
+
+    /// <summary>
+    /// The date a step's text asks payment by: a date the client was already given that is still ahead (repeated, never
+    /// moved), else the step's own (<see cref="ChaseLadder.ClientDeadline"/>). The final notice's date is the case's own:
+    /// it names what may follow.
+    /// </summary>
+    public static DateOnly? PayBy(string step, CaseView c, DateOnly today, ChaseLadder ladder) =>
+        step == ChaseLadder.LateNotice && c.History.PayByAhead(today) is { } ahead ? ahead : ladder.ClientDeadline(step, today);
 
     /// <summary>The first day a consequence of missing <paramref name="deadline"/> may come: never the deadline day itself.</summary>
     public static DateOnly ConsequenceFrom(DateOnly deadline, int graceDays) => deadline.AddDays(Math.Max(1, graceDays));
@@ -39,7 +47,7 @@ public static class EscalationArtifacts
         {c.InvoiceLines()}
         Total overdue: {c.Total}
         {Follows(c)}
-        Please pay the total overdue within 7 days, by {CaseHistory.Long(payBy)}.{(c.Client.LateFeeTerms is { } fee ? $"\nUnder our agreement, late payment attracts: {fee}." : "")}
+        Please pay the total overdue by {CaseHistory.Long(payBy)}.{(c.Client.LateFeeTerms is { } fee ? $"\nUnder our agreement, late payment attracts: {fee}." : "")}
         If you believe this notice is in error, or you need to agree a payment plan, reply to this email before that date.
         {c.ComingDueLines()}
         {c.Client.HowToPay(c.Overdue)}Yours sincerely,

@@ -45,5 +45,7 @@ public sealed record CaseSituation
     public IReadOnlyList<ProposalState> Proposals { get; init; } = [];
     /// <summary>The day the first message reached the client (emailed, or marked as sent); null when none has.</summary>
     public DateOnly? FirstContact { get; init; }
+    /// <summary>The latest "pay by" date a message that reached the client gave: no rung comes before it and the grace days.</summary>
+    public DateOnly? PayByGiven { get; init; }
     public bool Started => Steps.Count > 0 || Proposals.Count > 0;
 }

@@ -79,7 +79,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
             // since), and posted for sending.
             var view = await TodaysCaseAsync(db, proposal, client, today, cancellationToken);
             var artifact = EscalationArtifacts.For(step.Id, view, today, settings.Ladder, settings.SenderName, settings.GraceDays);
-            var approved = ChaseMessages.Approved(view, step, who, artifact);
+            var approved = ChaseMessages.Approved(view, step, who, artifact, EscalationArtifacts.PayBy(step.Id, view, today, settings.Ladder));
             approvedText = artifact;
             var notBefore = settings.Calendar.NextAllowed(now).UtcDateTime;
             // Email:SendNotices: the client's part of the approved text goes by email exactly as approved.

@@ -189,6 +189,21 @@ public sealed class ChasePolicyTests
     }
 
     [Theory]
+    [InlineData(21, "")] // the third reminder (day 14) asked for payment by day 21: never on that day
+    [InlineData(22, "")] // nor before the grace days have passed
+    [InlineData(23, "Proposal:late-notice")]
+    public void The_first_rung_waits_for_the_date_the_last_delivered_reminder_gave_and_the_grace_days(int day, string expected)
+    {
+        var reminded = new CaseSituation
+        {
+            Currency = "NZD", FirstContact = Due.AddDays(3), PayByGiven = Due.AddDays(21),
+            Invoices = [Invoice(new() { [Reminder1] = StepOutcome.Sent, [Reminder2] = StepOutcome.Sent, [Reminder3] = StepOutcome.Sent })],
+        };
+
+        Assert.Equal(expected, Summary(On(reminded, day).Where(d => d.Kind != DecisionKind.Skip)));
+    }
+
+    [Theory]
     [InlineData(null, 35, "Hold:final-notice")] // nothing ever reached them: a final notice is never the first message
     [InlineData(30, 43, "Hold:final-notice")] // first contact on day 30: the final notice waits for day 44
     [InlineData(30, 44, "Proposal:final-notice")]

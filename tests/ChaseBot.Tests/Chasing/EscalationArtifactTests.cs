@@ -77,6 +77,20 @@ public sealed class EscalationArtifactTests
     }
 
     [Fact]
+    public void A_later_text_repeats_a_pay_by_date_still_ahead_instead_of_moving_it()
+    {
+        var ahead = Today.AddDays(3);
+        var given = BlueRidge(history: new CaseHistory([], [], [new TakenStep(ChaseLadder.Reminder3, Today.AddDays(-4))], ahead));
+        var passed = BlueRidge(history: new CaseHistory([], [], [], Today));
+
+        Assert.Contains("Please pay the total overdue by 8 December 2026.", EscalationArtifacts.For(ChaseLadder.LateNotice, given, Today, Ladder, "A"));
+        Assert.Contains("Please pay the total overdue by 12 December 2026.", EscalationArtifacts.For(ChaseLadder.LateNotice, passed, Today, Ladder, "A"));
+        Assert.Equal(ahead, EmailDrafts.PayBy(ChaseLadder.Reminder3, Today, ahead));
+        Assert.Equal(Today.AddDays(7), EmailDrafts.PayBy(ChaseLadder.Reminder3, Today, Today));
+        Assert.Null(EmailDrafts.PayBy(ChaseLadder.Reminder1, Today, ahead)); // a first reminder asks, it sets no date
+    }
+
+    [Fact]
     public void Service_reduction_and_suspension_each_tell_the_client_what_changes_from_when_and_how_to_undo_it()
     {
         var reduction = Core.Email.EmailAddresses.ClientEmailIn(

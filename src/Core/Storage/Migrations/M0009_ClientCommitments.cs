@@ -29,6 +29,7 @@ public sealed class M0009_ClientCommitments : Migration
                 At = table.Column<DateTime>(nullable: false),
                 Way = table.Column<string>(maxLength: 20, nullable: false),
                 DraftKey = table.Column<string>(maxLength: 300, nullable: false),
+                PayBy = table.Column<DateOnly>(nullable: true),
                 By = table.Column<string>(maxLength: 200, nullable: true),
             },
             constraints: table =>
