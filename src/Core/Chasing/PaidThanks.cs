@@ -21,12 +21,7 @@ public static class PaidThanks
         while (true)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var settled = await db.Invoices.Include(i => i.Client).Include(i => i.Payments)
-                .Where(i => i.Status == InvoiceStatus.Paid &&
-                            (db.ChaseSteps.Any(s => s.InvoiceId == i.Id && s.Outcome != StepOutcome.Skipped) ||
-                             db.ProposalInvoices.Any(c => c.InvoiceId == i.Id)) &&
-                            !db.ChaseSteps.Any(s => s.InvoiceId == i.Id && s.Step == Step))
-                .OrderBy(i => i.Id).Take(200).ToListAsync(cancellationToken);
+            var settled = await StoppedChases.NotYetStopped(db, InvoiceStatus.Paid, Step).Include(i => i.Payments).ToListAsync(cancellationToken);
             if (settled.Count == 0)
                 return sent;
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -34,20 +29,13 @@ public static class PaidThanks
             var notBefore = settings.Calendar.NextAllowed(now).UtcDateTime;
             foreach (var invoice in settled)
             {
-                db.ChaseSteps.Add(new ChaseStepRecord { InvoiceId = invoice.Id, Step = Step, Outcome = StepOutcome.Sent, Day = today, At = at, Reason = "paid" });
-                var waiting = await db.Proposals.Include(p => p.Invoice).ThenInclude(i => i.Client).Where(p => p.InvoiceId == invoice.Id &&
-                        p.CaseId == null && (p.Status == ProposalStatus.Pending || p.Status == ProposalStatus.Snoozed)).ToListAsync(cancellationToken);
-                foreach (var proposal in waiting)
-                    await ProposalWithdrawal.WithdrawAsync(db, settings.Ladder, proposal, $"{invoice.Number} was paid", at, "chase", cancellationToken);
+                var stillOverdue = await StoppedChases.StopAsync(db, settings, invoice, Step, "paid", today, at, cancellationToken);
                 await db.PaymentPromises.Where(p => p.InvoiceId == invoice.Id && p.Kept == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(p => p.Kept, true), cancellationToken);
                 var client = ClientView.From(invoice.Client, settings);
-                var stillOverdue = await db.Invoices.AsNoTracking().Outstanding()
-                    .CountAsync(i => i.ClientId == invoice.ClientId && i.DueDate < today, cancellationToken);
                 if (client.OwnerKnown) // nobody to thank privately until an owner is set; the channel's receipt still goes
                     OutboxQueue.Add(db, OutboxKey.Thanks(invoice.Id), OutboxKinds.Thanks, client.Owner,
-                        ChaseMessages.Thanks(client, invoice.Number, stillOverdue), at, notBefore, Audience.Direct);
-                db.AuditEntries.Add(new AuditEntry { At = at, Actor = "chase", Action = "chase.stopped", Subject = invoice.Number, Details = "paid" });
+                        ChaseMessages.Thanks(client, invoice.Number, stillOverdue.Count), at, notBefore, Audience.Direct);
             }
             foreach (var byClient in settled.GroupBy(i => i.ClientId))
             {

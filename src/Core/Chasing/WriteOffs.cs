@@ -21,12 +21,7 @@ public static class WriteOffs
         while (true)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var voided = await db.Invoices.Include(i => i.Client)
-                .Where(i => i.Status == InvoiceStatus.Void &&
-                            (db.ChaseSteps.Any(s => s.InvoiceId == i.Id && s.Outcome != StepOutcome.Skipped) ||
-                             db.ProposalInvoices.Any(c => c.InvoiceId == i.Id)) &&
-                            !db.ChaseSteps.Any(s => s.InvoiceId == i.Id && s.Step == Step))
-                .OrderBy(i => i.Id).Take(200).ToListAsync(cancellationToken);
+            var voided = await StoppedChases.NotYetStopped(db, InvoiceStatus.Void, Step).ToListAsync(cancellationToken);
             if (voided.Count == 0)
                 return told;
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -34,21 +29,14 @@ public static class WriteOffs
             var notBefore = settings.Calendar.NextAllowed(now).UtcDateTime;
             foreach (var invoice in voided)
             {
-                db.ChaseSteps.Add(new ChaseStepRecord { InvoiceId = invoice.Id, Step = Step, Outcome = StepOutcome.Sent, Day = today, At = at, Reason = "voided" });
-                var waiting = await db.Proposals.Include(p => p.Invoice).ThenInclude(i => i.Client).Where(p => p.InvoiceId == invoice.Id &&
-                        p.CaseId == null && (p.Status == ProposalStatus.Pending || p.Status == ProposalStatus.Snoozed)).ToListAsync(cancellationToken);
-                foreach (var proposal in waiting)
-                    await ProposalWithdrawal.WithdrawAsync(db, settings.Ladder, proposal, $"{invoice.Number} was voided", at, "chase", cancellationToken);
+                var stillOverdue = await StoppedChases.StopAsync(db, settings, invoice, Step, "voided", today, at, cancellationToken);
                 var client = ClientView.From(invoice.Client, settings);
-                var stillOverdue = await db.Invoices.AsNoTracking().Outstanding()
-                    .Where(i => i.ClientId == invoice.ClientId && i.DueDate < today).ToListAsync(cancellationToken);
                 var amount = $"{invoice.Currency} {Exports.Parsing.Money.Format(invoice.Total - invoice.AmountPaid)}";
                 OutboxQueue.Add(db, OutboxKey.WrittenOff(invoice.Id), OutboxKinds.WrittenOff, client.Channel,
-                    ChaseMessages.WrittenOff(client, invoice.Number, amount, stillOverdue.Select(i => InvoiceView.From(i, today)).ToList()), at, notBefore);
+                    ChaseMessages.WrittenOff(client, invoice.Number, amount, stillOverdue), at, notBefore);
                 if (client.OwnerKnown)
                     OutboxQueue.Add(db, OutboxKey.WriteOffCheckIn(invoice.Id), OutboxKinds.WriteOffCheckIn, client.Owner,
                         ChaseMessages.WriteOffCheckIn(client, invoice.Number, amount), at, notBefore, Audience.Direct);
-                db.AuditEntries.Add(new AuditEntry { At = at, Actor = "chase", Action = "chase.stopped", Subject = invoice.Number, Details = "voided (written off)" });
             }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
