@@ -64,7 +64,7 @@ public static class CoreRegistration
             .ValidateOnStart();
         services.AddSingleton(sp => new OutboxDrainer(sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Storage.ChaseDbContext>>(),
             sp.GetRequiredService<IChatPlatform>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<OutboxDrainer>>(),
-            sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.Lease));
+            sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.Lease, sp.GetRequiredService<ChaseSettings>().Calendar.Zone));
         services.AddOptions<MoraleOptions>().Bind(configuration.GetSection(MoraleOptions.Section))
             .Validate(o => o.MinDaysBetween is >= 0 and <= 365, "Morale:MinDaysBetween must be between 0 and 365").ValidateOnStart();
         services.AddSingleton<MoraleCheckIns>();

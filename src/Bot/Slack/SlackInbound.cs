@@ -22,8 +22,10 @@ public sealed record SlashCommand(string UserId, string Text, string ChannelId, 
 /// envelope): one code path from the payload on, so roles, audit and answers are the same both ways.
 /// </summary>
 public sealed class SlackInbound(ChaseCommands commands, ProposalDecisions decisions, MoraleCheckIns morale, SlackFollowUps followUps,
-    SlackHomeTab home, SlackReceipts receipts, OwedReplies owed, TimeProvider clock, ILogger<SlackInbound> log)
+    SlackHomeTab home, SlackReceipts receipts, OwedReplies owed, TimeProvider clock, ChaseSettings settings, ILogger<SlackInbound> log)
 {
+    /// <summary>Chase:TimeZone: a decided card says when in the time its readers keep.</summary>
+    private readonly TimeZoneInfo zone = settings.Calendar.Zone;
     // Slack allows 3 s end to end; 2 s leaves room for the network and a busy thread pool.
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(2);
 
@@ -112,7 +114,7 @@ public sealed class SlackInbound(ChaseCommands commands, ProposalDecisions decis
                 return true;
             update = result.Accepted
                 ? BlockKit.Decided(blocks, title,
-                    $"{BlockKit.Escape(result.Message)} ({ProposalActions.PastTense(verdict)} by <@{BlockKit.Escape(user)}> at {clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC)",
+                    $"{BlockKit.Escape(result.Message)} ({ProposalActions.PastTense(verdict)} by <@{BlockKit.Escape(user)}> at {Core.Text.ZoneTime.ClockAndDay(clock.GetUtcNow(), zone)})",
                     dropLine: ChaseMessages.DecisionPending)
                 : result.Status == ProposalStatus.Withdrawn // it no longer stands: the card says so for everyone, without buttons
                     ? BlockKit.Decided(blocks, title, BlockKit.Escape(result.Message), dropLine: ChaseMessages.DecisionPending)

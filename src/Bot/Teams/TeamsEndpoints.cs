@@ -31,7 +31,7 @@ public static class TeamsEndpoints
 
     private static async Task<IResult> HandleAsync(HttpContext context, IOptions<TeamsOptions> options, BotFrameworkAuthenticator auth,
         TeamsConversations conversations, ChaseCommands commands, ProposalDecisions decisions, MoraleCheckIns morale,
-        BotConnectorClient connector, IDbContextFactory<ChaseDbContext> dbFactory, OwedReplies owed, ILoggerFactory logs)
+        BotConnectorClient connector, IDbContextFactory<ChaseDbContext> dbFactory, OwedReplies owed, ChaseSettings settings, ILoggerFactory logs)
     {
         var log = logs.CreateLogger(nameof(TeamsEndpoints));
         if (!options.Value.Enabled)
@@ -79,7 +79,7 @@ public static class TeamsEndpoints
                 return Results.Ok();
 
             case "invoke" when json["name"]?.ToString() == "adaptiveCard/action":
-                return Results.Json(await CardActionAsync(activity, decisions, morale, commands, dbFactory, context.RequestAborted));
+                return Results.Json(await CardActionAsync(activity, decisions, morale, commands, dbFactory, settings.Calendar.Zone, context.RequestAborted));
 
             default:
                 return Results.Ok(); // typing, reactions and the like: nothing to do
@@ -88,7 +88,7 @@ public static class TeamsEndpoints
 
     /// <summary>A card button: decide, then answer with the card as it now stands (buttons gone once decided).</summary>
     private static async Task<JsonObject> CardActionAsync(TeamsActivity activity, ProposalDecisions decisions, MoraleCheckIns morale, ChaseCommands commands,
-        IDbContextFactory<ChaseDbContext> dbFactory, CancellationToken cancellationToken)
+        IDbContextFactory<ChaseDbContext> dbFactory, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         var verb = activity.Json["value"]?["action"]?["verb"]?.ToString();
         var value = activity.Json["value"]?["action"]?["data"]?["value"]?.ToString() ?? "";
@@ -104,7 +104,7 @@ public static class TeamsEndpoints
                 // A withdrawal is not a refusal of this click: the card itself says why the proposal no longer stands.
                 refusal = result.Accepted || result.Status == ProposalStatus.Withdrawn ? null : result.Message;
             }
-            card = await ProposalCardAsync(dbFactory, proposalId, refusal, cancellationToken);
+            card = await ProposalCardAsync(dbFactory, proposalId, refusal, zone, cancellationToken);
         }
         else if (verb == MoraleCheckIns.AnswerAction && value.Split(':') is [var id, var answer] &&
                  long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var checkId))
@@ -127,7 +127,7 @@ public static class TeamsEndpoints
     /// then either the buttons (still waiting) or who decided what and when. A refusal is added without changing state.
     /// </summary>
     private static async Task<JsonObject> ProposalCardAsync(IDbContextFactory<ChaseDbContext> dbFactory, long proposalId, string? refusal,
-        CancellationToken cancellationToken)
+        TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         var original = await OriginalAsync(dbFactory, OutboxKey.ProposalCards(proposalId), cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -142,8 +142,8 @@ public static class TeamsEndpoints
             {
                 ProposalStatus.Approved => "Approved",
                 ProposalStatus.Rejected => "Rejected",
-                _ => $"Snoozed until {proposal.SnoozedUntil:yyyy-MM-dd}",
-            } + $" by {await ChatPeople.NameAsync(db, proposal.DecidedBy, cancellationToken)} at {proposal.DecidedAt:yyyy-MM-dd HH:mm} UTC" +
+                _ => $"Snoozed until {proposal.SnoozedUntil:d MMM}",
+            } + $" by {await ChatPeople.NameAsync(db, proposal.DecidedBy, cancellationToken)} at {(proposal.DecidedAt is { } at ? Core.Text.ZoneTime.ClockAndDay(new DateTimeOffset(at, TimeSpan.Zero), zone) : "an unknown time")}" +
               (proposal.Reason is { } why ? $": {why}" : "");
         // Decided: the "nothing happens until an approver decides" line is no longer true.
         var settled = original with { Lines = [.. original.Lines.Where(l => !l.StartsWith(ChaseMessages.DecisionPending, StringComparison.Ordinal))] };

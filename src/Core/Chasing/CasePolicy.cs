@@ -63,6 +63,8 @@ public static class CasePolicy
         null => "nothing from you has reached the client yet (no reminder or notice emailed or marked as sent); a final notice is never the first message",
         { } first when today.DayNumber - first.DayNumber < minContactDays =>
             $"the first message reached the client on {first:d MMM}; a final notice comes {Text.Counted.Of(minContactDays, "day")} after that, from {first.AddDays(minContactDays):d MMM} (Chase:MinContactDaysBeforeFinal)",
+        _ when !Chaseable(c.Invoices, today).Any(i => CaseHistory.NamedLongEnough(c.ContactDays, i.DueDate, today)) =>
+            $"no overdue invoice has been before the client for {Text.Counted.Of(CaseHistory.NamedDaysBeforeThreat, "day")} yet (a message must reach them after it fell due); a final notice threatens nothing over an invoice named for the first time",
         _ => null,
     };
 
@@ -88,7 +90,9 @@ public static class CasePolicy
         if (c.Proposals.FirstOrDefault(p => p.Status == ProposalStatus.Snoozed) is { } snoozed)
         {
             if (snoozed.SnoozedUntil is not { } until || until <= today)
-                decisions.Add(new(snoozed.Step, DecisionKind.Resurface, $"snoozed until {snoozed.SnoozedUntil:yyyy-MM-dd}; back for a decision"));
+                decisions.Add(new(snoozed.Step, DecisionKind.Resurface, snoozed.Reason == ProposalDecisions.RemindedFirst
+                    ? $"a reminder went first on {snoozed.DecidedOn:d MMM}, and its date has passed; back for a decision"
+                    : $"snoozed until {snoozed.SnoozedUntil:d MMM}; back for a decision"));
             return decisions;
         }
         if (c.Proposals.FirstOrDefault(p => p.Status == ProposalStatus.Withdrawn) is { } withdrawn)

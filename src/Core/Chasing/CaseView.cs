@@ -45,6 +45,16 @@ public sealed record CaseHistory(IReadOnlyList<TakenStep> Approved, IReadOnlyLis
     }
 
     public static string Long(DateOnly day) => day.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+
+    /// <summary>How long an invoice must have been named to the client before a final notice may threaten a consequence over it.</summary>
+    public const int NamedDaysBeforeThreat = 7;
+
+    /// <summary>
+    /// Whether an invoice due on <paramref name="dueDate"/> has been before the client for <see cref="NamedDaysBeforeThreat"/>
+    /// days: a message reached them after it fell due (every case text lists every overdue invoice), that long ago.
+    /// </summary>
+    public static bool NamedLongEnough(IEnumerable<DateOnly> contactDays, DateOnly dueDate, DateOnly today) =>
+        contactDays.Any(day => day > dueDate && day.AddDays(NamedDaysBeforeThreat) <= today);
 }
 
 /// <summary>
@@ -72,8 +82,26 @@ public sealed record CaseView(ClientView Client, string Currency, IReadOnlyList<
 
     /// <summary>One line per overdue invoice: the days late said once, beside its invoice.</summary>
     public string InvoiceLines() => string.Join("\n",
-        Overdue.Select(i => $"  • {i.Number}: {i.Amount}, due {i.DueDate:d MMM yyyy} ({i.Late} late)"));
+        Overdue.Select(i => $"  • {i.Number}: {i.Amount}, due {CaseHistory.Long(i.DueDate)} ({i.Late} late)"));
 
     public string ComingDueLines() => ComingDue.Count == 0 ? "" : "\nAlso coming due (not overdue yet, not part of the total):\n" +
-        string.Join("\n", ComingDue.Select(i => $"  • {i.Number}: {i.Amount}, due {i.DueDate:d MMM yyyy}")) + "\n";
+        string.Join("\n", ComingDue.Select(i => $"  • {i.Number}: {i.Amount}, due {CaseHistory.Long(i.DueDate)}")) + "\n";
+
+    /// <summary>
+    /// The final notice's split: the overdue invoices the client has known about long enough for a consequence to be
+    /// threatened over them, and the ones named for the first time (listed as "also now due", outside the threat).
+    /// </summary>
+    public (CaseView Threatened, IReadOnlyList<InvoiceView> AlsoNowDue) SplitForThreat(DateOnly today)
+    {
+        var days = History.Contact.Select(k => k.On).ToList();
+        var known = Overdue.Where(i => CaseHistory.NamedLongEnough(days, i.DueDate, today)).ToList();
+        // Never a notice about nothing: the policy proposes a final notice only once some invoice is known long enough,
+        // but an approval judged later (that one paid since) may find none; then the notice is about all of them.
+        return known.Count == 0 ? (this, []) : (this with { Overdue = known }, Overdue.Where(i => !known.Contains(i)).ToList());
+    }
+
+    /// <summary>Invoices named to the client for the first time in a final notice: listed, outside its total and its threat.</summary>
+    public static string AlsoNowDueLines(IReadOnlyList<InvoiceView> alsoNowDue) => alsoNowDue.Count == 0 ? "" :
+        "\nAlso now due (not part of this notice; please include " + (alsoNowDue.Count == 1 ? "it" : "them") + " in your payment if you can):\n" +
+        string.Join("\n", alsoNowDue.Select(i => $"  • {i.Number}: {i.Amount}, due {CaseHistory.Long(i.DueDate)}")) + "\n";
 }

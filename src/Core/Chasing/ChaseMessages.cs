@@ -69,6 +69,9 @@ public static class ChaseMessages
     {
         var critical = ChaseLadder.AlwaysNeedApproval.Contains(step.Id);
         var id = proposalId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var firstContact = c.History.Contact.Count == 0 && EmailAddresses.ClientEmailIn(artifact) is not null;
+        // A formal notice should not be anyone's first word from us: the approver may send the reminder text instead.
+        var remindFirst = firstContact && step.Id == ChaseLadder.LateNotice;
         return new ChatMessage
         {
             Title = step.Id == ChaseLadder.RestoreAccess
@@ -79,8 +82,9 @@ public static class ChaseMessages
             [
                 $"Why now: {reason}.",
                 .. told is null ? Array.Empty<string>() : [told],
-                .. c.History.Contact.Count == 0 && EmailAddresses.ClientEmailIn(artifact) is not null
-                    ? [$"Nothing from you has reached {c.Client.Name} yet (no reminder was emailed or marked as sent): this would be the first message they get."]
+                .. firstContact
+                    ? [$"Nothing from you has reached {c.Client.Name} yet (no reminder was emailed or marked as sent): this would be the first message they get." +
+                       (remindFirst ? " Remind first sends them a reminder now instead, and brings this notice back once its date has passed." : "")]
                     : Array.Empty<string>(),
                 step.Id == ChaseLadder.RestoreAccess
                     ? DecisionPending + " Once access works again, press \"Access is back: tell the client\" and the email below goes to them; snooze to be asked again in 7 days."
@@ -91,6 +95,7 @@ public static class ChaseMessages
             [
                 new(ProposalActions.Approve, step.Id == ChaseLadder.RestoreAccess ? "Access is back: tell the client" : "Approve", id, "primary",
                     critical ? $"Approve \"{step.Title}\" for {c.Client.Name}? This affects their service; make sure the contract allows it." : null),
+                .. remindFirst ? [new ChatAction(ProposalActions.RemindFirst, "Remind first", id)] : Array.Empty<ChatAction>(),
                 new(ProposalActions.Snooze, "Snooze 7 days", id),
                 new(ProposalActions.Reject, "Reject", id, "danger"),
             ],

@@ -58,11 +58,11 @@ public static class ChasePolicy
     {
         { Reopened: true } => "owing again after it was paid, held until someone confirms with /chase reopen",
         { OpenDispute: { } reason } => $"disputed ({reason}) until resolved",
-        { ResumesAfterDispute: { } resumes } when resumes > today => $"resolved after a dispute; chasing resumes on {resumes:yyyy-MM-dd}",
-        { PromisedFor: { } promised } when promised >= today => $"promised to pay by {promised:yyyy-MM-dd}",
-        { SnoozedUntil: { } until } when until > today => $"snoozed until {until:yyyy-MM-dd}",
+        { ResumesAfterDispute: { } resumes } when resumes > today => $"resolved after a dispute; chasing resumes on {resumes:d MMM}",
+        { PromisedFor: { } promised } when promised >= today => $"promised to pay by {promised:d MMM}",
+        { SnoozedUntil: { } until } when until > today => $"snoozed until {until:d MMM}",
         { ClientPaused: true, ClientPausedUntil: null } => "the client is paused",
-        { ClientPaused: true, ClientPausedUntil: { } until } when until > today => $"the client is paused until {until:yyyy-MM-dd}",
+        { ClientPaused: true, ClientPausedUntil: { } until } when until > today => $"the client is paused until {until:d MMM}",
         { MissingFromExport: { } source } => $"missing from the latest {source} export: check whether it was paid",
         _ => null,
     };
@@ -114,5 +114,5 @@ public static class ChasePolicy
         _ => null,
     };
 
-    internal static string BrokenPromise(DateOnly? promisedFor) => $"the promise to pay by {promisedFor:yyyy-MM-dd} was broken";
+    internal static string BrokenPromise(DateOnly? promisedFor) => $"the promise to pay by {promisedFor:d MMM} was broken";
 }

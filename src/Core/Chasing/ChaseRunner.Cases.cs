@@ -32,6 +32,7 @@ public sealed partial class ChaseRunner
             back = proposal.Status == ProposalStatus.Snoozed ? "Back from snooze" : "Proposal, updated";
             proposal.Status = ProposalStatus.Pending;
             proposal.Resurfaced++;
+            proposal.PutOn = today;
             proposal.SnoozedUntil = null;
             proposal.Reason = null;
             proposal.Covers.Clear();

@@ -292,15 +292,7 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
                 var key = OutboxKey.Reminders(client.Id, today, reminders.Select(r => $"{r.Invoice.Id}-{r.Step.Id}"));
                 var reminder = ChaseMessages.Reminders(client, reminders, today, settings.SenderName,
                     chase.PayByGiven is { } given && given > today ? given : null);
-                // Email:SendReminders: ChaseBot sends the draft itself, at the same allowed hour, through the outbox
-                // (queued after the chat message, which it marks as sent once the server has taken it).
-                var emailTo = _email is { Enabled: true, SendReminders: true } && reminder.Email is not null ? Email.EmailAddresses.Valid(client.BillingEmail) : null;
-                reminder = emailTo is not null ? ChaseMessages.ToBeEmailed(reminder, emailTo, reminder.Email!.Cc) : ChaseMessages.ToSendByHand(reminder, key);
-                OutboxQueue.Add(db, key, OutboxKinds.Reminder, client.Channel, reminder, at, notBefore);
-                if (emailTo is not null)
-                    OutboxQueue.Add(db, OutboxKey.EmailOf(key), OutboxKinds.Email, ChatTarget.Email(emailTo),
-                        new ChatMessage { Title = client.Name, Email = reminder.Email! with { To = emailTo }, FailuresTo = client.Channel, Draft = reminder.Draft }, at,
-                        client.NextAllowedForClient(settings.Calendar, now).UtcDateTime);
+                ReminderDelivery.Queue(db, key, client, reminder, settings, _email, now);
             }
             await db.SaveChangesAsync(cancellationToken);
             await record.WriteAsync(db, cancellationToken);

@@ -65,7 +65,7 @@ public static class ChaseSituations
                 .ToListAsync(cancellationToken))
             .ToLookup(s => s.CaseId);
         var proposals = (await db.Proposals.AsNoTracking().Join(openCases, p => p.CaseId, c => c.Id, (p, c) => p)
-                .Select(p => new { CaseId = p.CaseId!.Value, State = new ProposalState(p.Step, p.Status, p.ProposedOn, p.DecidedOn, p.SnoozedUntil) })
+                .Select(p => new { CaseId = p.CaseId!.Value, State = new ProposalState(p.Step, p.Status, p.ProposedOn, p.DecidedOn, p.SnoozedUntil, p.Reason) })
                 .ToListAsync(cancellationToken))
             .ToLookup(p => p.CaseId, p => p.State);
         var disputes = (await db.Disputes.AsNoTracking().Where(d => d.ResolvedAt == null).Join(open, d => d.InvoiceId, i => i.Id, (d, i) => d)
@@ -130,6 +130,7 @@ public static class ChaseSituations
                     Steps = rungs.ToDictionary(s => s.Step, s => s.Outcome),
                     Proposals = decided,
                     FirstContact = contact.Count == 0 ? null : contact.Min(k => k.On),
+                    ContactDays = contact.Select(k => k.On).Distinct().Order().ToList(),
                     PayByGiven = payByGiven.TryGetValue(group.Key, out var given) ? given : null,
                 };
                 var history = new CaseHistory(

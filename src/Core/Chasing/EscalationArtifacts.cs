@@ -14,7 +14,7 @@ public static class EscalationArtifacts
     {
         ChaseLadder.LateNotice => LateNotice(c, PayBy(step, c, today, ladder)!.Value, sender),
         ChaseLadder.ServiceReduction => ServiceReduction(c, today, sender),
-        ChaseLadder.FinalNotice => FinalNotice(c, ladder.ClientDeadline(step, today)!.Value, ConsequenceFrom(ladder.ClientDeadline(step, today)!.Value, graceDays), sender),
+        ChaseLadder.FinalNotice => FinalNotice(c, today, ladder.ClientDeadline(step, today)!.Value, ConsequenceFrom(ladder.ClientDeadline(step, today)!.Value, graceDays), sender),
         ChaseLadder.Suspension => Suspension(c, today, sender),
         ChaseLadder.HandOff => HandOff(c, ladder.ClientDeadline(step, today)!.Value),
         ChaseLadder.RestoreAccess => RestoreAccess(c, sender),
@@ -82,8 +82,10 @@ public static class EscalationArtifacts
         """;
 
     /// <summary>The totals and the options; suspension is named only where the contract allows it.</summary>
-    private static string FinalNotice(CaseView c, DateOnly payBy, DateOnly consequenceFrom, string sender)
+    private static string FinalNotice(CaseView all, DateOnly today, DateOnly payBy, DateOnly consequenceFrom, string sender)
     {
+        // An invoice named to the client for the first time is listed, but nothing is threatened over it yet.
+        var (c, alsoNowDue) = all.SplitForThreat(today);
         // What we will do, and from when: never said as done or certain before a person approves it.
         var consequence = c.Client.MaySuspend
             ? $"If we have not received payment or agreed a plan by {CaseHistory.Long(payBy)}, we may suspend access to the services we provide from {CaseHistory.Long(consequenceFrom)}, as our agreement allows, and the matter may be referred for collection."
@@ -96,7 +98,7 @@ public static class EscalationArtifacts
             {Acknowledgement.Of(c.Overdue)}{Remain(c)}
             {c.InvoiceLines()}
             Total overdue: {c.Total}
-            {Follows(c)}{c.ComingDueLines()}
+            {Follows(c)}{CaseView.AlsoNowDueLines(alsoNowDue)}{c.ComingDueLines()}
             To settle this, you can:
               • pay the total overdue in full by {CaseHistory.Long(payBy)}; or
               • agree a payment plan with us before that date (for example, equal instalments over 4–8 weeks); or
@@ -104,7 +106,7 @@ public static class EscalationArtifacts
 
             {consequence}
 
-            {c.Client.HowToPay(c.Overdue)}Yours sincerely,
+            {c.Client.HowToPay(all.Overdue)}Yours sincerely,
             {sender}
             """;
     }

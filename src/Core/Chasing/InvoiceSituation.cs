@@ -2,7 +2,9 @@ using ChaseBot.Core.Ledger;
 
 namespace ChaseBot.Core.Chasing;
 
-public sealed record ProposalState(string Step, ProposalStatus Status, DateOnly ProposedOn, DateOnly? DecidedOn, DateOnly? SnoozedUntil);
+/// <param name="Reason">The decider's reason (a snooze "Remind first" made says so: its return is worded for it).</param>
+public sealed record ProposalState(string Step, ProposalStatus Status, DateOnly ProposedOn, DateOnly? DecidedOn, DateOnly? SnoozedUntil,
+    string? Reason = null);
 
 /// <summary>Everything the chase policy needs to know about one invoice, loaded in bulk by the planner.</summary>
 public sealed record InvoiceSituation
@@ -45,6 +47,8 @@ public sealed record CaseSituation
     public IReadOnlyList<ProposalState> Proposals { get; init; } = [];
     /// <summary>The day the first message reached the client (emailed, or marked as sent); null when none has.</summary>
     public DateOnly? FirstContact { get; init; }
+    /// <summary>Every day a message reached the client (emailed, or marked as sent), oldest first.</summary>
+    public IReadOnlyList<DateOnly> ContactDays { get; init; } = [];
     /// <summary>The latest "pay by" date a message that reached the client gave: no rung comes before it and the grace days.</summary>
     public DateOnly? PayByGiven { get; init; }
     public bool Started => Steps.Count > 0 || Proposals.Count > 0;

@@ -31,6 +31,9 @@ public sealed class Proposal
     public ProposalStatus Status { get; set; }
     public DateOnly ProposedOn { get; set; }
     public DateTime ProposedAt { get; set; }
+    /// <summary>The day it was last put to a person again (back from snooze, updated after a withdrawal); null if never.
+    /// "Waiting N days" counts from this, or from ProposedOn.</summary>
+    public DateOnly? PutOn { get; set; }
     public string? DecidedBy { get; set; }
     public DateTime? DecidedAt { get; set; }
     public DateOnly? DecidedOn { get; set; }

@@ -11,6 +11,8 @@ public static class ProposalActions
     public const string Approve = Prefix + "approve";
     public const string Snooze = Prefix + "snooze";
     public const string Reject = Prefix + "reject";
+    /// <summary>Only on a formal late notice that would be the client's first message: a reminder goes now, the notice comes back later.</summary>
+    public const string RemindFirst = Prefix + "remind-first";
     /// <summary>Teams only: a viewer's card asks for the proposal as it now stands.</summary>
     public const string Refresh = Prefix + "refresh";
 
@@ -23,10 +25,11 @@ public static class ProposalActions
         Approve => Verdict.Approve,
         Snooze => Verdict.Snooze,
         Reject => Verdict.Reject,
+        RemindFirst => Verdict.RemindFirst,
         _ => null,
     };
 
-    /// <summary>The verdict a typed word stands for ("approve", "snooze", "reject", any case); null otherwise.</summary>
+    /// <summary>The verdict a typed word stands for ("approve", "snooze", "reject", "remind-first", any case); null otherwise.</summary>
     public static Verdict? VerdictOfWord(string word) => VerdictOf(Prefix + word.ToLowerInvariant());
 
     /// <summary>"approved", "snoozed", "rejected": what a decided card says happened.</summary>
@@ -34,6 +37,7 @@ public static class ProposalActions
     {
         Verdict.Approve => "approved",
         Verdict.Snooze => "snoozed",
+        Verdict.RemindFirst => "put after a reminder",
         _ => "rejected",
     };
 }

@@ -11,6 +11,8 @@ public enum Verdict
     Approve,
     Snooze,
     Reject,
+    /// <summary>A formal late notice that would be first contact: send the reminder text now, and bring the notice back later.</summary>
+    RemindFirst,
 }
 
 public sealed record DecisionResult(bool Accepted, string Message, ProposalStatus? Status = null);
@@ -37,6 +39,8 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
                 : $"{userId} is not an approver. Approvers are set in Chase:Approvers.");
         if (verdict == Verdict.Snooze && snoozeDays is < 1 or > 90)
             return new(false, "Snooze for 1 to 90 days.");
+        if (verdict == Verdict.RemindFirst)
+            return await RemindFirstAsync(proposalId, userId, displayName, onItsCard, cancellationToken);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var proposal = await ProposalWithdrawal.Judged(db).Include(p => p.Case).SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
@@ -127,6 +131,70 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
             Verdict.Snooze => $"Snoozed: {title} for {client.Name} comes back on {Day(proposal.SnoozedUntil!.Value)}.",
             _ => $"Rejected: {title} for {client.Name}. That step is closed; the case moves on when the next step's day comes.",
         }, proposal.Status);
+    }
+
+    /// <summary>The decider's reason a "Remind first" records: its snooze comes back worded for it.</summary>
+    public const string RemindedFirst = "a reminder went first";
+
+    /// <summary>
+    /// "Remind first", on a formal late notice that would be the client's first message from us: the reminder text for
+    /// the case's overdue invoices goes now (emailed, or a draft to send by hand), and the notice is snoozed until the
+    /// day after the reminder's "pay by" date and the grace days, at least 7 days away. The notice is never sent.
+    /// </summary>
+    private async Task<DecisionResult> RemindFirstAsync(long proposalId, string userId, string? displayName, bool onItsCard,
+        CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var proposal = await ProposalWithdrawal.Judged(db).Include(p => p.Case).SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
+        if (proposal is null)
+            return new(false, $"There is no proposal {proposalId}.");
+        if (proposal.Status != ProposalStatus.Pending)
+            return new(false, $"Proposal {proposalId} was already {proposal.Status.ToString().ToLowerInvariant()}.", proposal.Status);
+        if (proposal.Step != ChaseLadder.LateNotice)
+            return new(false, $"Remind first is for a formal late notice; proposal {proposalId} is the {settings.Ladder.Find(proposal.Step)?.Title ?? proposal.Step}.");
+        await ChatPeople.RememberAsync(db, userId, displayName, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        var who = displayName?.Trim() is { Length: > 0 } given ? given : await ChatPeople.NameAsync(db, userId, cancellationToken);
+        var now = clock.GetUtcNow();
+        var today = settings.Calendar.Today(now);
+        if (ProposalWithdrawal.Reason(proposal, today) is { } gone)
+        {
+            var said = await ProposalWithdrawal.WithdrawAsync(db, settings.Ladder, proposal, gone, now.UtcDateTime, userId, cancellationToken,
+                updatePosted: !onItsCard);
+            await db.SaveChangesAsync(cancellationToken);
+            return new(false, said, ProposalStatus.Withdrawn);
+        }
+        var client = ClientView.From(proposal.Invoice.Client, settings);
+        var view = await TodaysCaseAsync(db, proposal, client, today, cancellationToken);
+        var reminder = settings.Ladder.Find(ChaseLadder.Reminder2)!;
+        var ahead = view.History.PayByAhead(today);
+        var payBy = EmailDrafts.PayBy(reminder.Id, today, ahead)!.Value;
+        var text = ChaseMessages.Reminders(client, view.Overdue.Select(i => new DueReminder(i, reminder, RemindedFirst, false)).ToList(),
+            today, settings.SenderName, ahead);
+        ReminderDelivery.Queue(db, OutboxKey.Reminders(client.Id, today, view.Overdue.Select(i => $"{i.Id}-{reminder.Id}")), client, text,
+            settings, _email, now);
+        var back = EscalationArtifacts.ConsequenceFrom(payBy, settings.GraceDays);
+        if (back < today.AddDays(7))
+            back = today.AddDays(7);
+        (proposal.Status, proposal.SnoozedUntil, proposal.Reason) = (ProposalStatus.Snoozed, back, RemindedFirst);
+        (proposal.DecidedBy, proposal.DecidedAt, proposal.DecidedOn) = (userId, now.UtcDateTime, today);
+        await HeldProposalCards.SettleAsync(db, proposal.Id,
+            $"{who} chose to remind first on {Day(today)}: the reminder asks for payment by {Day(payBy)}, and this notice comes back on {Day(back)} if it is still unpaid.",
+            now.UtcDateTime, cancellationToken, updatePosted: !onItsCard);
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = now.UtcDateTime, Actor = userId, Action = "proposal.remind-first", Subject = client.Name,
+            Details = $"{proposal.Step} until {back:yyyy-MM-dd}",
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || UniqueViolation.Is(e))
+        {
+            return new(false, $"Proposal {proposalId} was decided by someone else a moment ago.");
+        }
+        return new(true, $"Reminder first: the reminder to {client.Name} is queued for the channel; the formal late notice comes back on {Day(back)} if it is still unpaid.",
+            ProposalStatus.Snoozed);
     }
 
     /// <summary>

@@ -58,7 +58,7 @@ public sealed partial class ChaseCommands
             lines.Add($"{t.Currency} {Money.Format(t.Due)} owed on {Text.Counted.Of(t.Invoices, "invoice")}: current {Money.Format(t.Current)} · " +
                       $"1-30 {Money.Format(t.Days1To30)} · 31-60 {Money.Format(t.Days31To60)} · 61-90 {Money.Format(t.Days61To90)} · 90+ {Money.Format(t.Over90)}");
         foreach (var i in shown)
-            lines.Add($"{i.Number} · {i.Client} · {i.Currency} {Money.Format(i.Due)} due {i.DueDate:yyyy-MM-dd}" +
+            lines.Add($"{i.Number} · {i.Client} · {i.Currency} {Money.Format(i.Due)} due {i.DueDate:d MMM}" +
                       (i.DaysOverdue > 0 ? $" · {Text.Counted.Of(i.DaysOverdue, "day")} late" : "") + $" · {i.Status}" +
                       (i.Hold is { } hold ? $" · {hold}" : "") +
                       (i.Missing ? " · missing from the last export" : ""));
@@ -141,7 +141,7 @@ public sealed partial class ChaseCommands
         Audit(db, context, "payment.logged", invoice.Number, $"{invoice.Currency} {Money.Format(amount)} paid on {paidOn:yyyy-MM-dd}");
         await db.SaveChangesAsync(cancellationToken);
         return await WithdrawingAsync(db, [invoice.Id], context, CommandReply.Say(
-            $"Logged {invoice.Currency} {Money.Format(amount)} paid on {paidOn:yyyy-MM-dd} for {invoice.Number} ({invoice.Client.Name}).",
+            $"Logged {invoice.Currency} {Money.Format(amount)} paid on {paidOn:d MMM} for {invoice.Number} ({invoice.Client.Name}).",
             invoice.Status == InvoiceStatus.Paid
                 ? "It is paid in full: the chase stops."
                 : $"{invoice.Currency} {Money.Format(invoice.AmountDue)} is still due; the chase continues for the balance."), cancellationToken);

@@ -133,7 +133,7 @@ public sealed partial class ChaseCommands
         return await WithdrawingAsync(db, [invoice.Id], context, CommandReply.Say(
             $"Promise recorded: {invoice.Client.Name} will pay " +
             (amount is { } promisedAmount ? $"{invoice.Currency} {Exports.Parsing.Money.Format(promisedAmount)} of " : "") +
-            $"{invoice.Number} by {date:yyyy-MM-dd}.",
+            $"{invoice.Number} by {date:d MMM}.",
             "Chasing waits until then; if the date passes unpaid, it resumes at the next step and says the promise was broken."), cancellationToken);
     }
 
@@ -156,7 +156,7 @@ public sealed partial class ChaseCommands
             Audit(db, context, "invoice.snoozed", invoice.Number, $"until {until:yyyy-MM-dd}");
             await db.SaveChangesAsync(cancellationToken);
             return await WithdrawingAsync(db, [invoice.Id], context,
-                CommandReply.Say($"{invoice.Number} is snoozed until {until:yyyy-MM-dd}. Chasing resumes then (or now with: resume {invoice.Number})."),
+                CommandReply.Say($"{invoice.Number} is snoozed until {until:d MMM}. Chasing resumes then (or now with: resume {invoice.Number})."),
                 cancellationToken);
         }
         var (client, clientProblem) = await FindClientAsync(db, target, cancellationToken);
@@ -166,7 +166,7 @@ public sealed partial class ChaseCommands
         Audit(db, context, "client.paused", client.Name, $"until {until:yyyy-MM-dd}");
         await db.SaveChangesAsync(cancellationToken);
         return await WithdrawingAsync(db, await ClientInvoiceIdsAsync(db, client.Id, cancellationToken), context,
-            CommandReply.Say($"All of {Text.Names.Possessive(client.Name)} invoices are snoozed until {until:yyyy-MM-dd}."), cancellationToken);
+            CommandReply.Say($"All of {Text.Names.Possessive(client.Name)} invoices are snoozed until {until:d MMM}."), cancellationToken);
     }
 
     private static Task<List<long>> ClientInvoiceIdsAsync(Storage.ChaseDbContext db, long clientId, CancellationToken cancellationToken) =>

@@ -14,8 +14,10 @@ public sealed record DrainSummary(int Delivered, int Retrying, int DeadLettered)
 /// with its last error, never dropped.
 /// </summary>
 public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, IChatPlatform platform, TimeProvider clock,
-    ILogger<OutboxDrainer>? log = null, TimeSpan? lease = null)
+    ILogger<OutboxDrainer>? log = null, TimeSpan? lease = null, TimeZoneInfo? zone = null)
 {
+    /// <summary>Chase:TimeZone: "Sent to … at 10:02 GMT" is read by people who keep that zone's time.</summary>
+    private readonly TimeZoneInfo _zone = zone ?? TimeZoneInfo.Utc;
     public const int MaxAttempts = 8;
     /// <summary>
     /// How long a claim holds. A Worker that dies mid-send leaves its message claimed: it is sent again once the lease
@@ -130,7 +132,7 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
                 });
             if (content.Email is { } mailed && OutboxKey.ChatMessageOf(message.Key) is { } chatKey)
             {
-                await MarkSentAsync(db, chatKey, mailed, now, cancellationToken);
+                await MarkSentAsync(db, chatKey, mailed, now, _zone, cancellationToken);
                 // The client has been contacted: later texts may say so ("our reminder of 3 March").
                 if (content.Draft is { } draft)
                     await Chasing.ClientContacts.RecordAsync(db, chatKey.Value, draft, Chasing.ContactWay.Emailed, now, null, cancellationToken);
@@ -186,14 +188,15 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
 
     /// <summary>
     /// The chat message that drafted the email says it went: rewritten in place once it is posted ("Sent to … at 09:02
-    /// UTC"), or, still waiting in the outbox, posted with the line.
+    /// GMT on 7 Dec", in Chase:TimeZone), or, still waiting in the outbox, posted with the line.
     /// </summary>
-    private static async Task MarkSentAsync(ChaseDbContext db, OutboxKey chatKey, EmailDraft mailed, DateTime now, CancellationToken cancellationToken)
+    private static async Task MarkSentAsync(ChaseDbContext db, OutboxKey chatKey, EmailDraft mailed, DateTime now, TimeZoneInfo zone,
+        CancellationToken cancellationToken)
     {
         var chat = await db.Outbox.FirstOrDefaultAsync(m => m.Key == chatKey.Value, cancellationToken);
         if (chat is null)
             return;
-        var line = $"Sent to {mailed.To}" + (mailed.Cc is null ? "" : $" cc {mailed.Cc}") + $" at {now:HH:mm} UTC on {now:d MMM yyyy}.";
+        var line = $"Sent to {mailed.To}" + (mailed.Cc is null ? "" : $" cc {mailed.Cc}") + $" at {Text.ZoneTime.ClockAndDay(new DateTimeOffset(now, TimeSpan.Zero), zone)}.";
         var body = ChatMessage.FromJson(chat.Body);
         // What ChaseBot was going to do is now what it did: one line, not both.
         var marked = (body with { Lines = [.. body.Lines.Where(l => !l.StartsWith(Chasing.ChaseMessages.WillEmail, StringComparison.Ordinal)), line] }).ToJson();

@@ -17,9 +17,17 @@ namespace ChaseBot.Core.Digests;
 public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings chase, ChaseRunner runner,
     IOptions<DigestOptions> options, TimeProvider clock)
 {
-    /// <summary>Posts the scheduled digest for today (once a day, however often the job runs).</summary>
+    /// <summary>
+    /// Posts the scheduled digest for today (once a day, however often the job runs). Nothing is composed on a day whose
+    /// messages would all wait for a later day (a weekend, a quiet day): a digest is written for the day it is read, so
+    /// Monday's covers the weekend once, instead of three arriving together, two of them already stale.
+    /// </summary>
     public Task<bool> PostScheduledAsync(CancellationToken cancellationToken = default) =>
-        PostAsync($"scheduled:{chase.Calendar.Today(clock.GetUtcNow()):yyyy-MM-dd}", cancellationToken);
+        QuietDay(clock.GetUtcNow()) ? Task.FromResult(false)
+            : PostAsync($"scheduled:{chase.Calendar.Today(clock.GetUtcNow()):yyyy-MM-dd}", cancellationToken);
+
+    /// <summary>Whether nothing posted now could be read today: the next allowed hour is on a later day.</summary>
+    public bool QuietDay(DateTimeOffset now) => chase.Calendar.Today(chase.Calendar.NextAllowed(now)) > chase.Calendar.Today(now);
 
     /// <summary>The `digest` command: one now.</summary>
     public Task<bool> PostOnDemandAsync(CancellationToken cancellationToken = default) =>
@@ -68,7 +76,7 @@ public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, C
                 Money.Format(t.Days31To60), Money.Format(t.Days61To90), Money.Format(t.Over90)]);
         }
 
-        lines.Add(last is null ? "*In the last 7 days*" : $"*Since the last digest ({since:yyyy-MM-dd HH:mm} UTC)*");
+        lines.Add(last is null ? "*In the last 7 days*" : $"*Since the last digest ({Text.ZoneTime.ClockAndDay(new DateTimeOffset(DateTime.SpecifyKind(since, DateTimeKind.Utc)), chase.Calendar.Zone)})*");
         var payments = await db.Payments.Where(p => p.RecordedAt > since).Select(p => new { p.Currency, p.Amount }).ToListAsync(cancellationToken);
         var newlyOverdue = await db.Invoices.Outstanding().CountAsync(i => i.DueDate >= sinceDay && i.DueDate < today, cancellationToken);
         var disputes = await db.Disputes.CountAsync(d => d.OpenedAt > since, cancellationToken);
@@ -78,8 +86,8 @@ public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, C
                   $" · newly overdue: {newlyOverdue} · disputes: {disputes} · promises: {promises} · broken promises: {broken}");
 
         var waiting = await db.Proposals.Where(p => p.Status == ProposalStatus.Pending)
-            .OrderBy(p => p.ProposedOn)
-            .Select(p => new { p.Id, p.Step, p.ProposedOn, p.Invoice.Number, Client = p.Invoice.Client.Name, Covers = p.Covers.Count, p.CaseId })
+            .OrderBy(p => p.PutOn ?? p.ProposedOn)
+            .Select(p => new { p.Id, p.Step, ProposedOn = p.PutOn ?? p.ProposedOn, p.Invoice.Number, Client = p.Invoice.Client.Name, Covers = p.Covers.Count, p.CaseId })
             .Take(20).ToListAsync(cancellationToken);
         lines.Add($"*Waiting for a decision* ({await db.Proposals.CountAsync(p => p.Status == ProposalStatus.Pending, cancellationToken)})");
         lines.AddRange(waiting.Select(p => $"#{p.Id} {chase.Ladder.Find(p.Step)?.Title ?? p.Step} for " +
@@ -116,7 +124,7 @@ public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, C
             .Where(x => x.Average > 0).OrderByDescending(x => x.Average).Take(3).ToList();
         lines.AddRange(worst.Count == 0
             ? ["Not enough payment history yet."]
-            : worst.Select(w => $"{w.Client}: {w.Average.ToString("0.#", CultureInfo.InvariantCulture)} days late on average ({Text.Counted.Of(w.Count, "invoice")})"));
+            : worst.Select(w => $"{w.Client}: {Text.Counted.Of((int)Math.Round(w.Average, MidpointRounding.AwayFromZero), "day")} late on average ({Text.Counted.Of(w.Count, "invoice")})"));
 
         return new ChatMessage { Title = $"Accounts receivable digest, {today:dddd d MMMM yyyy}", Table = table, Lines = lines };
     }

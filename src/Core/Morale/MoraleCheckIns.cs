@@ -39,9 +39,14 @@ public sealed class MoraleCheckIns(IDbContextFactory<ChaseDbContext> dbFactory, 
         var events = new List<(string Owner, string Trigger)>();
         events.AddRange((await db.Disputes.Where(d => d.OpenedAt > since).Select(d => d.Invoice.Client.OwnerUserId).ToListAsync(cancellationToken))
             .Select(o => (o ?? chase.DefaultOwner, MoraleTriggers.Dispute)));
-        events.AddRange((await db.Proposals.Where(p => p.ProposedAt > since && (p.Step == ChaseLadder.Suspension || p.Step == ChaseLadder.HandOff))
-                .Select(p => new { p.Step, p.Invoice.Client.OwnerUserId }).ToListAsync(cancellationToken))
-            .Select(p => (p.OwnerUserId ?? chase.DefaultOwner, p.Step == ChaseLadder.Suspension ? MoraleTriggers.Suspension : MoraleTriggers.HandOff)));
+        // Read as the case is now: a suspension still waiting is "proposed", one approved on a case still open "was
+        // suspended"; one withdrawn, rejected or on a case since settled weighs on nobody and is not raised.
+        events.AddRange((await db.Proposals.Where(p => p.ProposedAt > since && (p.Step == ChaseLadder.Suspension || p.Step == ChaseLadder.HandOff) &&
+                                                       (p.Status == ProposalStatus.Pending ||
+                                                        (p.Status == ProposalStatus.Approved && (p.Case == null || p.Case.ClosedOn == null))))
+                .Select(p => new { p.Step, p.Status, p.Invoice.Client.OwnerUserId }).ToListAsync(cancellationToken))
+            .Select(p => (p.OwnerUserId ?? chase.DefaultOwner, p.Step != ChaseLadder.Suspension ? MoraleTriggers.HandOff
+                : p.Status == ProposalStatus.Approved ? MoraleTriggers.Suspended : MoraleTriggers.Suspension)));
         events.AddRange((await db.Invoices.Where(i => i.Status == InvoiceStatus.Void && i.UpdatedAt > since &&
                                                      db.ChaseSteps.Any(s => s.InvoiceId == i.Id && s.Outcome != StepOutcome.Skipped))
                 .Select(i => i.Client.OwnerUserId).ToListAsync(cancellationToken))

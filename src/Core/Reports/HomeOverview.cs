@@ -48,7 +48,7 @@ public sealed record HomeOverview(string UserId, DateOnly AsOf, bool MayView, IR
     private static async Task<Shown<WaitingProposal>> WaitingAsync(ChaseDbContext db, ChaseSettings settings, CancellationToken cancellationToken)
     {
         var pending = await db.Proposals.AsNoTracking().Where(p => p.Status == ProposalStatus.Pending)
-            .Select(p => new { p.Id, p.Step, p.ProposedOn, Client = p.Invoice.Client.Name, p.Invoice.Currency, LeadDue = p.Invoice.AmountDue })
+            .Select(p => new { p.Id, p.Step, ProposedOn = p.PutOn ?? p.ProposedOn, Client = p.Invoice.Client.Name, p.Invoice.Currency, LeadDue = p.Invoice.AmountDue })
             .ToListAsync(cancellationToken);
         // Amounts are summed here: SQLite cannot add decimals in SQL.
         var covered = (await db.ProposalInvoices.AsNoTracking().Where(c =>

@@ -140,10 +140,10 @@ public static class LedgerStatus
             var daysOverdue = outstanding ? Math.Max(0, query.AsOf.DayNumber - i.DueDate.DayNumber) : 0;
             var hold = !outstanding ? null
                 : i.Disputed ? "disputed"
-                : i.PromisedFor is { } promised && promised >= query.AsOf ? $"promised by {promised:yyyy-MM-dd}"
-                : i.SnoozedUntil is { } snoozed && snoozed > query.AsOf ? $"snoozed until {snoozed:yyyy-MM-dd}"
+                : i.PromisedFor is { } promised && promised >= query.AsOf ? $"promised by {promised:d MMM}"
+                : i.SnoozedUntil is { } snoozed && snoozed > query.AsOf ? $"snoozed until {snoozed:d MMM}"
                 : i.ClientPaused && (i.ClientPausedUntil is null || i.ClientPausedUntil > query.AsOf)
-                    ? i.ClientPausedUntil is { } until ? $"client paused until {until:yyyy-MM-dd}" : "client paused"
+                    ? i.ClientPausedUntil is { } until ? $"client paused until {until:d MMM}" : "client paused"
                 : null;
             _lines.Add(new StatusReportLine(i.Number, i.Source, i.Client, i.Currency, i.Total, i.AmountPaid, i.AmountDue,
                 i.DueDate, i.Status.ToWire(), daysOverdue, i.MissingSince is not null, hold));

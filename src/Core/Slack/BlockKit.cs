@@ -30,7 +30,7 @@ public static partial class BlockKit
             blocks.Add(Context(string.Join(" ", mentions)));
         if (message.Table.Count > 0)
             blocks.AddRange(Preformatted(message.TableText()));
-        blocks.AddRange(Sections(message.Lines.Select(Escape)));
+        blocks.AddRange(Sections(message.Lines.Select(EscapeKeepingMentions)));
         if (message.Email is { } email)
         {
             var head = $"*Email draft*\n*To:* {Escape(email.To)}" + (email.Cc is null ? "" : $"\n*Cc:* {Escape(email.Cc)}") +
@@ -90,6 +90,25 @@ public static partial class BlockKit
     }
 
     public static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
+    /// <summary>
+    /// Escapes a line of text but keeps the user and channel mentions in it ("owner &lt;@U0KIRI&gt;"), which Slack shows
+    /// as names; escaped, a reader would see the raw id in angle brackets. Broadcasts (&lt;!channel&gt;) stay escaped.
+    /// </summary>
+    public static string EscapeKeepingMentions(string text)
+    {
+        var kept = new System.Text.StringBuilder(text.Length + 16);
+        var at = 0;
+        foreach (Match mention in SlackMention().Matches(text))
+        {
+            kept.Append(Escape(text[at..mention.Index])).Append(mention.Value);
+            at = mention.Index + mention.Length;
+        }
+        return kept.Append(Escape(text[at..])).ToString();
+    }
+
+    [GeneratedRegex(@"<(?:@[UW][A-Z0-9]{2,30}|#C[A-Z0-9]{2,30})(?:\|[^<>&|]{0,80})?>")]
+    private static partial Regex SlackMention();
 
     private static string Mention(string user) => SlackUserId().IsMatch(user) ? $"<@{user}>" : "@" + Escape(user);
 

@@ -84,14 +84,16 @@ internal static class RunOnceVerb
             : string.Join(" and ", names);
     }
 
-    /// <summary>What became of today's digest: posted now, held until the next allowed hour, or already posted.</summary>
+    /// <summary>What became of today's digest: posted now, held until the next allowed hour, left to the next allowed day, or already posted.</summary>
     private static string Digest(IServiceProvider services, bool composed)
     {
-        if (!composed)
-            return "digest already posted today";
         var calendar = services.GetRequiredService<ChaseSettings>().Calendar;
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var next = calendar.NextAllowed(now);
+        if (!composed)
+            return services.GetRequiredService<ChannelDigest>().QuietDay(now)
+                ? $"no digest today (a quiet day): the one on {TimeZoneInfo.ConvertTime(next, calendar.Zone).ToString("ddd d MMM", CultureInfo.InvariantCulture)} covers it"
+                : "digest already posted today";
         return next <= now ? "digest posted"
             : $"digest held until {TimeZoneInfo.ConvertTime(next, calendar.Zone).ToString("ddd d MMM HH:mm", CultureInfo.InvariantCulture)}";
     }

@@ -20,6 +20,7 @@ public sealed class ChasePolicyTests
     {
         Currency = "NZD", Clauses = clauses ?? new(), Steps = rungs, Proposals = proposals,
         FirstContact = firstContactDay is { } contact ? Due.AddDays(contact) : null,
+        ContactDays = firstContactDay is { } day ? [Due.AddDays(day)] : [],
         Invoices = [Invoice(new() { [Reminder1] = StepOutcome.Sent, [Reminder2] = StepOutcome.Sent, [Reminder3] = StepOutcome.Sent }, clauses)],
     };
 
@@ -123,6 +124,25 @@ public sealed class ChasePolicyTests
             ], clauses);
 
         Assert.Equal("Proposal:final-notice", Summary(On(situation, 80)));
+    }
+
+    [Theory]
+    [InlineData(40, 44, "Hold:final-notice")] // the invoice first reached the client (after its due date) 4 days ago
+    [InlineData(37, 44, "Proposal:final-notice")] // 7 days ago: a consequence may now be threatened over it
+    public void A_final_notice_threatens_nothing_over_an_invoice_the_client_was_not_told_of_seven_days_before(int namedDay, int day, string expected)
+    {
+        // Contact began before this invoice fell due (an earlier invoice, since paid): only a message after its due date names it.
+        var situation = Escalated(new() { [LateNotice] = StepOutcome.Proposed },
+            [new(LateNotice, ProposalStatus.Approved, Due.AddDays(21), Due.AddDays(22), null)], firstContactDay: -20) with
+        {
+            ContactDays = [Due.AddDays(-20), Due.AddDays(namedDay)],
+        };
+
+        var decided = On(situation, day);
+
+        Assert.Equal(expected, Summary(decided.Where(d => d.Step == FinalNotice)));
+        if (expected.StartsWith("Hold", StringComparison.Ordinal))
+            Assert.Contains("a final notice threatens nothing over an invoice named for the first time", decided.Single(d => d.Step == FinalNotice).Reason);
     }
 
     [Fact]
@@ -252,10 +272,10 @@ public sealed class ChasePolicyTests
     public static TheoryData<InvoiceSituation, string> Pauses => new()
     {
         { Invoice() with { OpenDispute = "scope" }, "disputed" },
-        { Invoice() with { PromisedFor = Due.AddDays(10) }, "promised to pay by 2026-10-11" },
-        { Invoice() with { SnoozedUntil = Due.AddDays(9) }, "snoozed until 2026-10-10" },
+        { Invoice() with { PromisedFor = Due.AddDays(10) }, "promised to pay by 11 Oct" },
+        { Invoice() with { SnoozedUntil = Due.AddDays(9) }, "snoozed until 10 Oct" },
         { Invoice() with { ClientPaused = true }, "the client is paused" },
-        { Invoice() with { ClientPaused = true, ClientPausedUntil = Due.AddDays(9) }, "paused until 2026-10-10" },
+        { Invoice() with { ClientPaused = true, ClientPausedUntil = Due.AddDays(9) }, "paused until 10 Oct" },
         { Invoice() with { MissingFromExport = "xero" }, "missing from the latest xero export" },
     };
 
@@ -283,7 +303,7 @@ public sealed class ChasePolicyTests
 
         var decision = Assert.Single(On(broken, 5)); // reminder-2 is not due until day 7
         Assert.Equal((Reminder2, DecisionKind.Nudge), (decision.Step, decision.Kind));
-        Assert.Contains("promise to pay by 2026-10-05 was broken", decision.Reason);
+        Assert.Contains("promise to pay by 5 Oct was broken", decision.Reason);
     }
 
     [Fact]

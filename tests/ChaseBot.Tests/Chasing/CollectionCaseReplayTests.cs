@@ -154,9 +154,11 @@ public sealed class CollectionCaseReplayTests
         // 1007 was not due at the late notice: listed apart, never in the overdue total, never "-14 days late".
         Assert.Contains("Also coming due (not overdue yet, not part of the total):\n  • 1007: USD 236,000.00", lateNotice.Text);
         Assert.DoesNotMatch(@"-\d+ days? late", string.Join("\n", r.Messages.Select(m => m.Text)));
-        // By the final notice 1007 was overdue too: it joined the case instead of starting a second ladder.
+        // By the final notice 1007 was overdue too: it joined the case instead of starting a second ladder. Nothing had
+        // reached the client since it fell due, so it is "also now due", outside the total the notice's consequence is about.
         var finalNotice = Assert.Single(blueRidge, m => m.Title.Contains("final notice", StringComparison.Ordinal));
-        Assert.Contains("Total overdue: USD 253,250.00\n", finalNotice.Text);
+        Assert.Contains("Total overdue: USD 17,250.00\n", finalNotice.Text);
+        Assert.Contains("Also now due (not part of this notice; please include it in your payment if you can):\n  • 1007: USD 236,000.00", finalNotice.Text);
         Assert.DoesNotContain(r.Messages, m => m.Kind == "proposal" && m.Title.Contains("formal late notice for Blue Ridge", StringComparison.Ordinal) &&
                                                m.Day > lateNotice.Day);
     }

@@ -58,8 +58,9 @@ public sealed class DeliveredHistoryTests : IAsyncLifetime
         Assert.DoesNotContain(reminder.Lines, l => l.StartsWith("Here is an email", StringComparison.Ordinal)); // one instruction, not two
 
         var (_, card) = await ProposalAfterAsync(days: 11); // 21 days late: the formal late notice
-        Assert.Contains("Nothing from you has reached Oakleaf Bakery yet (no reminder was emailed or marked as sent): this would be the first message they get.",
-            card.Lines);
+        Assert.Contains("Nothing from you has reached Oakleaf Bakery yet (no reminder was emailed or marked as sent): this would be the first message they get." +
+                        " Remind first sends them a reminder now instead, and brings this notice back once its date has passed.", card.Lines);
+        Assert.Contains(card.Actions, a => a.Id == ProposalActions.RemindFirst);
         var text = await ApprovedTextAsync();
         Assert.DoesNotContain("This follows", text);
         Assert.DoesNotContain("reminder", text);
@@ -122,7 +123,7 @@ public sealed class DeliveredHistoryTests : IAsyncLifetime
         var contact = await _h.QueryAsync(db => db.ClientContacts.SingleAsync());
         Assert.Equal((ContactWay.Emailed, ChaseLadder.Reminder2), (contact.Way, contact.Step));
         var rewritten = _h.Platform.Sent.Last(s => s.Message.Kind == OutboxKinds.CardUpdate).Content;
-        Assert.Matches(@"^Sent to ap@oakleaf\.example at \d\d:\d\d UTC on 23 Nov 2026\.$", rewritten.Lines[^1]);
+        Assert.Matches(@"^Sent to ap@oakleaf\.example at \d\d:\d\d UTC on 23 Nov\.$", rewritten.Lines[^1]);
         Assert.DoesNotContain(rewritten.Lines, l => l.StartsWith(ChaseMessages.WillEmail, StringComparison.Ordinal));
         Assert.Empty(rewritten.Actions); // nothing to mark: it was emailed
 

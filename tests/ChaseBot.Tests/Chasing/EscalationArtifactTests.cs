@@ -32,15 +32,31 @@ public sealed class EscalationArtifactTests
     }
 
     [Fact]
+    public void An_invoice_named_for_the_first_time_in_a_final_notice_is_also_now_due_outside_its_total_and_its_threat()
+    {
+        // Reminders reached the client 20 and 10 days ago: 1001 (64 days late) was in both; 1004 fell due yesterday.
+        var history = new CaseHistory([new TakenStep(ChaseLadder.LateNotice, Today.AddDays(-20))], [],
+            [new TakenStep(ChaseLadder.Reminder2, Today.AddDays(-20)), new TakenStep(ChaseLadder.LateNotice, Today.AddDays(-10))]);
+
+        var text = FinalNotice(maySuspend: true, history);
+
+        Assert.Contains("Subject: Final notice — USD 4,500.00 overdue", text);
+        Assert.Contains("Total overdue: USD 4,500.00\n", text);
+        Assert.Contains("Also now due (not part of this notice; please include it in your payment if you can):\n  • 1004: USD 12,750.00, due 4 December 2026", text);
+        Assert.DoesNotContain("1004: USD 12,750.00, due 4 December 2026 (1 day late)", text); // not among the invoices the threat is about
+        Assert.Contains("we may suspend access to the services we provide from", text);
+    }
+
+    [Fact]
     public void A_final_notice_totals_only_what_is_overdue_and_lists_what_is_not_due_yet_apart()
     {
         var text = FinalNotice(maySuspend: false);
 
         Assert.Contains("Subject: Final notice — USD 17,250.00 overdue", text);
         Assert.Contains("Total overdue: USD 17,250.00", text);
-        Assert.Contains("• 1001: USD 4,500.00, due 2 Oct 2026 (64 days late)", text);
-        Assert.Contains("• 1004: USD 12,750.00, due 4 Dec 2026 (1 day late)", text);
-        Assert.Contains("Also coming due (not overdue yet, not part of the total):\n  • 1007: USD 236,000.00, due 19 Dec 2026", text);
+        Assert.Contains("• 1001: USD 4,500.00, due 2 October 2026 (64 days late)", text);
+        Assert.Contains("• 1004: USD 12,750.00, due 4 December 2026 (1 day late)", text);
+        Assert.Contains("Also coming due (not overdue yet, not part of the total):\n  • 1007: USD 236,000.00, due 19 December 2026", text);
         Assert.DoesNotContain("-14", text);
         Assert.DoesNotContain("1 days", text);
     }

@@ -17,7 +17,7 @@ public sealed class PaymentAcknowledgementTests : IDisposable
     public async Task A_part_payment_is_thanked_with_its_amount_and_date_in_the_next_text_and_only_until_a_text_reaches_the_client()
     {
         await _h.InvoiceAsync(await _h.ClientAsync("Quill Stationers"), "Q-1", 5, 3000m);
-        Assert.StartsWith("Logged USD 1,000.00 paid on 2026-11-23 for Q-1", await _h.SayAsync("paid Q-1 1000", "UAPPROVER"));
+        Assert.StartsWith("Logged USD 1,000.00 paid on 23 Nov for Q-1", await _h.SayAsync("paid Q-1 1000", "UAPPROVER"));
         _h.Clock.Advance(TimeSpan.FromDays(2)); // 7 days late: the second reminder
 
         await _h.ChaseAndDeliverAsync();
@@ -70,7 +70,7 @@ public sealed class PaymentAcknowledgementTests : IDisposable
         _h.Clock.Advance(TimeSpan.FromDays(1));
         await _h.ChaseAndDeliverAsync();
         Assert.DoesNotContain(_h.Platform.Sent, s => s.Message.Kind == OutboxKinds.Proposal); // not the same run, nor the next day
-        Assert.Contains(await _h.Runner.PlanAsync(), p => p.Reason == "0031 is resolved after a dispute; chasing resumes on 2026-11-30");
+        Assert.Contains(await _h.Runner.PlanAsync(), p => p.Reason == "0031 is resolved after a dispute; chasing resumes on 30 Nov");
 
         _h.Clock.Advance(TimeSpan.FromDays(6)); // Monday 30 November
         await _h.ChaseAndDeliverAsync();
@@ -89,6 +89,6 @@ public sealed class PaymentAcknowledgementTests : IDisposable
         Assert.Contains(plan, p => p.Reason == "the client is paused");
         Assert.Equal("Q-1 is on hold: the client is paused", ChasePolicy.Held("Q-1", "the client is paused"));
         Assert.Equal("Q-1 is disputed (wrong hours) until resolved", ChasePolicy.Held("Q-1", "disputed (wrong hours) until resolved"));
-        Assert.Equal("All of Quill Stationers' invoices are snoozed until 2026-12-01.", await _h.SayAsync("snooze Quill 2026-12-01", "UAPPROVER"));
+        Assert.Equal("All of Quill Stationers' invoices are snoozed until 1 Dec.", await _h.SayAsync("snooze Quill 2026-12-01", "UAPPROVER"));
     }
 }

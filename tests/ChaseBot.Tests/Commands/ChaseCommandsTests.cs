@@ -32,7 +32,7 @@ public sealed class ChaseCommandsTests : IDisposable
         Assert.Equal(0m, (await Reload(invoice.Id)).AmountPaid);
 
         var yesterday = await _h.SayAsync("paid INV-0101 2026-11-22", "UAPPROVER");
-        Assert.Contains("Logged NZD 4,600.00 paid on 2026-11-22 for INV-0101", yesterday);
+        Assert.Contains("Logged NZD 4,600.00 paid on 22 Nov for INV-0101", yesterday);
         Assert.Equal(new DateOnly(2026, 11, 22), await _h.QueryAsync(db => db.Payments.Select(p => p.PaidOn).SingleAsync()));
     }
 
@@ -65,14 +65,14 @@ public sealed class ChaseCommandsTests : IDisposable
         var promise = await _h.SayAsync("promise INV-0101 2026-11-30 NZD 1000", "UAPPROVER");
         var snooze = await _h.SayAsync("snooze \"Moana Surf School\" in 7 days", "UAPPROVER");
 
-        Assert.Contains("Promise recorded: Kauri Digital Ltd will pay NZD 1,000.00 of INV-0101 by 2026-11-30.", promise);
-        Assert.Contains("All of Moana Surf School's invoices are snoozed until 2026-11-30.", snooze);
+        Assert.Contains("Promise recorded: Kauri Digital Ltd will pay NZD 1,000.00 of INV-0101 by 30 Nov.", promise);
+        Assert.Contains("All of Moana Surf School's invoices are snoozed until 30 Nov.", snooze);
     }
 
     [Theory]
     [InlineData("dispute INV-0101 wrong rate", "· open · disputed")]
-    [InlineData("promise INV-0101 in 5 days", "· open · promised by 2026-11-28")]
-    [InlineData("snooze INV-0101 10", "· open · snoozed until 2026-12-03")]
+    [InlineData("promise INV-0101 in 5 days", "· open · promised by 28 Nov")]
+    [InlineData("snooze INV-0101 10", "· open · snoozed until 3 Dec")]
     [InlineData("client Kauri Digital Ltd pause", "· open · client paused")]
     public async Task Status_for_a_client_says_which_invoices_are_disputed_promised_snoozed_or_paused(string hold, string shown)
     {
@@ -81,7 +81,7 @@ public sealed class ChaseCommandsTests : IDisposable
 
         var status = await _h.SayAsync("status Kauri");
 
-        Assert.True(status.Contains("INV-0101 · Kauri Digital Ltd · NZD 4,600.00 due 2026-11-13 · 10 days late " + shown, StringComparison.Ordinal), status);
+        Assert.True(status.Contains("INV-0101 · Kauri Digital Ltd · NZD 4,600.00 due 13 Nov · 10 days late " + shown, StringComparison.Ordinal), status);
     }
 
     [Fact]
@@ -254,12 +254,12 @@ public sealed class ChaseCommandsTests : IDisposable
     {
         var invoice = await Kauri();
 
-        Assert.Contains("snoozed until 2026-11-30", await _h.SayAsync("snooze INV-0101 7"));
+        Assert.Contains("snoozed until 30 Nov", await _h.SayAsync("snooze INV-0101 7"));
         Assert.Equal(new DateOnly(2026, 11, 30), (await Reload(invoice.Id)).SnoozedUntil);
         Assert.Contains("resumes", await _h.SayAsync("resume INV-0101"));
         Assert.Null((await Reload(invoice.Id)).SnoozedUntil);
 
-        Assert.Contains("snoozed until 2026-12-07", await _h.SayAsync("snooze Kauri Digital Ltd in 2 weeks"));
+        Assert.Contains("snoozed until 7 Dec", await _h.SayAsync("snooze Kauri Digital Ltd in 2 weeks"));
         var client = await _h.QueryAsync(db => db.Clients.SingleAsync());
         Assert.Equal((true, new DateOnly(2026, 12, 7)), (client.IsPaused, client.PausedUntil));
         Assert.Contains("resumes", await _h.SayAsync("resume Kauri Digital Ltd"));

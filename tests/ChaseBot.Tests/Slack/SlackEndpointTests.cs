@@ -158,7 +158,7 @@ public sealed class SlackEndpointTests : IAsyncLifetime
         Assert.True(update["replace_original"]!.GetValue<bool>());
         var blocks = update["blocks"]!.AsArray();
         Assert.DoesNotContain(blocks, b => b!["type"]!.GetValue<string>() == "actions");
-        Assert.Contains("approved by <@UAPPROVER> at 2026-11-23 10:00 UTC", blocks[^1]!["elements"]![0]!["text"]!.GetValue<string>());
+        Assert.Contains("approved by <@UAPPROVER> at 10:00 UTC on 23 Nov", blocks[^1]!["elements"]![0]!["text"]!.GetValue<string>());
         var section = blocks.Single(b => b!["type"]!.GetValue<string>() == "section")!["text"]!["text"]!.GetValue<string>();
         Assert.Equal("NZD 4,600.00 due 2026-10-15: 39 days past due.", section); // "nothing happens until decided" is gone
         await using var db = _bot.Db.Open();

@@ -166,7 +166,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         var card = json["value"]!;
         Assert.Null(card["actions"]);
         Assert.Contains("Proposal: formal late notice for Kauri Digital Ltd", card["body"]![0]!["text"]!.GetValue<string>());
-        Assert.Equal("Approved by Ana Ruiz at 2026-11-23 10:00 UTC", card["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
+        Assert.Equal("Approved by Ana Ruiz at 10:00 UTC on 23 Nov", card["body"]!.AsArray()[^1]!["text"]!.GetValue<string>());
         Assert.Equal(ProposalActions.Refresh, card["refresh"]!["action"]!["verb"]!.GetValue<string>());
         await using var db = _db.Open();
         Assert.Equal((ProposalStatus.Approved, "teams:" + Approver), (await db.Proposals.Select(p => new { p.Status, p.DecidedBy }).SingleAsync() is var d ? (d.Status, d.DecidedBy) : default));

@@ -139,7 +139,7 @@ public sealed class ChaseCommandLineTests : IDisposable
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("Logged NZD 100.00", paid.Out);
         Assert.Equal(0, paid.ExitCode);
-        Assert.Contains("by 2026-12-02", promise.Out);
+        Assert.Contains("by 2 Dec", promise.Out);
         var noSuchInvoice = await Cli.RunAsync("chat", "paid INV-9999 100", "--db", _db.Path);
         Assert.Equal(2, noSuchInvoice.ExitCode);
         Assert.Contains("There is no invoice \"INV-9999\"", noSuchInvoice.Error);

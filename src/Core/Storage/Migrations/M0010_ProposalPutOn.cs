@@ -1,0 +1,20 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace ChaseBot.Core.Storage.Migrations;
+
+/// <summary>
+/// The day a proposal was last put to a person again (back from a snooze, or updated after a withdrawal), so "waiting
+/// N days" counts from the card people are looking at, not from a first card that no longer stands. Existing proposals
+/// have none: they count from the day they were proposed, as before.
+/// </summary>
+[DbContext(typeof(ChaseDbContext))]
+[Migration("20261207000010_ProposalPutOn")]
+public sealed class M0010_ProposalPutOn : Migration
+{
+    protected override void Up(MigrationBuilder migration) =>
+        migration.AddColumn<DateOnly>(name: "PutOn", table: "Proposals", nullable: true);
+
+    protected override void Down(MigrationBuilder migration) =>
+        migration.DropColumn(name: "PutOn", table: "Proposals");
+}
