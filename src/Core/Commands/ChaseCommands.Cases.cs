@@ -30,13 +30,18 @@ public sealed partial class ChaseCommands
                 suggestions.Count > 0 ? $"Did you mean: {string.Join(", ", suggestions)}?" : "Try: /chase case (every open case)");
         }
         var cases = await CaseReport.RunAsync(db, chase, Today, clientId, cancellationToken);
-        if (cases.Count == 0)
+        // A case that ended (settled, written off) is part of the client's story: shown after any open one.
+        var closed = await CaseReport.ClosedAsync(db, chase, clientId, cancellationToken);
+        if (cases.Count == 0 && closed.Count == 0)
         {
             var client = await db.Clients.FindAsync([clientId.Value], cancellationToken);
             return CommandReply.Say($"{client!.Name}: nothing overdue, no collection case.");
         }
         var message = cases.SelectMany(c => new[] { $"*{CaseText.Heading(c)}*" }.Concat(CaseText.Lines(c, chase.Ladder, TimelineShown, Today))).ToList();
-        return CommandReply.Say($"Collection case: {cases[0].Client}", [.. message]);
+        if (cases.Count == 0)
+            message.Insert(0, "Nothing overdue now; no open case.");
+        message.AddRange(closed.Take(3).SelectMany(c => CaseText.Closed(c, TimelineShown)));
+        return CommandReply.Say($"Collection case: {cases.FirstOrDefault()?.Client ?? closed[0].Client}", [.. message]);
     }
 
     /// <summary>`preview 12 [to me@example.com]`: the proposal's client email, sent to the person asking.</summary>

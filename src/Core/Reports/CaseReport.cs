@@ -5,6 +5,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChaseBot.Core.Reports;
 
+/// <summary>A case that is over: why it closed and when, and what happened in it.</summary>
+public sealed record ClosedCase(string Client, string Currency, long CaseId, DateOnly OpenedOn, DateOnly ClosedOn, string Reason,
+    IReadOnlyList<string> Invoices, IReadOnlyList<CaseEvent> Timeline);
+
 /// <summary>An invoice of the case on hold, and until when (null: until someone resolves it).</summary>
 public sealed record CaseHold(string Invoice, string Kind, string Reason, DateOnly? Until);
 
@@ -81,7 +85,38 @@ public static class CaseReport
         return new CaseLine(client.Name, c.Currency, c.CaseId, await OpenedOnAsync(db, c.CaseId, cancellationToken), stage, stageOn,
             pending?.Id, pending?.Step, next, earliest, deadline, overdue.Select(i => i.View.Number).ToList(), overdue.Sum(i => i.View.AmountDue),
             c.Invoices.Where(i => i.View.DaysLate <= 0).Select(i => i.View.Number).ToList(), holds,
-            await TimelineAsync(db, settings, client.Name, c, proposals, cancellationToken));
+            await TimelineAsync(db, settings, client.Name, c.CaseId, proposals, c.Invoices.ToDictionary(i => i.View.Id, i => i.View.Number),
+                c.Invoices.Select(i => i.View.DueDate).DefaultIfEmpty(DateOnly.MinValue).Min(), step => c.History.DeliveredOn(step) is not null,
+                cancellationToken));
+    }
+
+    /// <summary>
+    /// `cases --all` and `/chase case &lt;client&gt;`: cases that are over (settled, written off), newest first, each with its
+    /// timeline kept, so a case that ended is never forgotten.
+    /// </summary>
+    public static async Task<IReadOnlyList<ClosedCase>> ClosedAsync(ChaseDbContext db, ChaseSettings settings, long? clientId,
+        CancellationToken cancellationToken = default)
+    {
+        var closed = await db.Cases.AsNoTracking().Where(k => k.ClosedOn != null && (clientId == null || k.ClientId == clientId))
+            .OrderByDescending(k => k.ClosedOn).ThenByDescending(k => k.Id)
+            .Select(k => new { k.Id, k.ClientId, Client = k.Client.Name, k.Currency, k.OpenedOn, ClosedOn = k.ClosedOn!.Value, k.ClosedReason })
+            .ToListAsync(cancellationToken);
+        var result = new List<ClosedCase>();
+        foreach (var k in closed)
+        {
+            var proposals = await db.Proposals.AsNoTracking().Where(p => p.CaseId == k.Id).OrderBy(p => p.Id).ToListAsync(cancellationToken);
+            var ids = proposals.Select(p => p.Id).ToList();
+            var invoices = await db.ProposalInvoices.AsNoTracking().Where(c => ids.Contains(c.ProposalId))
+                .Select(c => new { c.InvoiceId, c.Invoice.Number, c.Invoice.DueDate }).Distinct().ToListAsync(cancellationToken);
+            var delivered = await db.ClientContacts.AsNoTracking().Where(c => c.ClientId == k.ClientId).Select(c => c.Step).Distinct()
+                .ToListAsync(cancellationToken);
+            var timeline = (await TimelineAsync(db, settings, k.Client, k.Id, proposals, invoices.DistinctBy(i => i.InvoiceId).ToDictionary(i => i.InvoiceId, i => i.Number),
+                    invoices.Select(i => i.DueDate).DefaultIfEmpty(k.OpenedOn).Min(), delivered.Contains, cancellationToken))
+                .Where(e => e.On <= k.ClosedOn).Append(new CaseEvent(k.ClosedOn, $"Closed: {k.ClosedReason ?? "nothing overdue is left"}")).ToList();
+            result.Add(new ClosedCase(k.Client, k.Currency, k.Id, k.OpenedOn, k.ClosedOn, k.ClosedReason ?? "nothing overdue is left",
+                invoices.Select(i => i.Number).Distinct().Order(StringComparer.Ordinal).ToList(), timeline));
+        }
+        return result;
     }
 
     private static CaseHold Hold(ChasedInvoice i, string reason)
@@ -101,23 +136,26 @@ public static class CaseReport
         caseId is null ? null : await db.Cases.Where(k => k.Id == caseId).Select(k => (DateOnly?)k.OpenedOn).SingleAsync(cancellationToken);
 
     /// <summary>Reminders sent, rungs proposed and decided, rungs passed over: what the ledger recorded, oldest first.</summary>
-    private static async Task<IReadOnlyList<CaseEvent>> TimelineAsync(ChaseDbContext db, ChaseSettings settings, string clientName, ChasedCase c,
-        IReadOnlyList<Proposal> proposals, CancellationToken cancellationToken)
+    /// <param name="numbers">The case's invoices, by id: their reminders are part of its story.</param>
+    /// <param name="since">The oldest of their due dates: no email before it can be about them.</param>
+    /// <param name="delivered">Whether a step's text reached the client (only then did it give them a date).</param>
+    private static async Task<IReadOnlyList<CaseEvent>> TimelineAsync(ChaseDbContext db, ChaseSettings settings, string clientName, long? caseId,
+        IReadOnlyList<Proposal> proposals, IReadOnlyDictionary<long, string> numbers, DateOnly since, Func<string, bool> delivered,
+        CancellationToken cancellationToken)
     {
         var ladder = settings.Ladder;
         string Title(string step) => ladder.Find(step)?.Title ?? step;
         var names = await Commands.ChatPeople.NamesAsync(db, proposals.Select(p => p.DecidedBy), cancellationToken);
         string Who(string? id) => id is null ? "someone" : names.GetValueOrDefault(id, id);
         var events = new List<(DateOnly On, int Order, string What)>();
-        var ids = c.Invoices.Select(i => i.View.Id).ToList();
-        var numbers = c.Invoices.ToDictionary(i => i.View.Id, i => i.View.Number);
+        var ids = numbers.Keys.ToList();
         var reminders = await db.ChaseSteps.AsNoTracking().Where(s => ids.Contains(s.InvoiceId) && s.Outcome == StepOutcome.Sent && s.Step != PaidThanks.Step)
             .Select(s => new { s.InvoiceId, s.Step, s.Day }).ToListAsync(cancellationToken);
         foreach (var byDay in reminders.GroupBy(r => r.Day))
             events.Add((byDay.Key, 0, $"Reminder drafted: {string.Join(", ", byDay.Select(r => $"{Title(r.Step)} for {numbers[r.InvoiceId]}"))}"));
-        if (c.CaseId is { } caseId)
+        if (caseId is { } id)
         {
-            foreach (var skipped in await db.CaseSteps.AsNoTracking().Where(s => s.CaseId == caseId && s.Outcome == StepOutcome.Skipped)
+            foreach (var skipped in await db.CaseSteps.AsNoTracking().Where(s => s.CaseId == id && s.Outcome == StepOutcome.Skipped)
                          .ToListAsync(cancellationToken))
                 events.Add((skipped.Day, 1, $"Passed over: {Title(skipped.Step)}, because {skipped.Reason}"));
             foreach (var p in proposals)
@@ -127,7 +165,7 @@ public static class CaseReport
                     events.Add((decided, 2, p.Status switch
                     {
                         ProposalStatus.Approved => $"Approved by {Who(p.DecidedBy)}: {Title(p.Step)}" +
-                                                   (ladder.ClientDeadline(p.Step, decided) is { } by && c.History.DeliveredOn(p.Step) is not null
+                                                   (ladder.ClientDeadline(p.Step, decided) is { } by && delivered(p.Step)
                                                        ? $", giving the client until {by:d MMM yyyy}" : ""),
                         ProposalStatus.Rejected => $"Rejected by {Who(p.DecidedBy)}: {Title(p.Step)}" + (p.Reason is null ? "" : $" ({p.Reason})"),
                         ProposalStatus.Snoozed => $"Snoozed by {Who(p.DecidedBy)}: {Title(p.Step)}",
@@ -139,7 +177,6 @@ public static class CaseReport
         }
         // What went by email, as the mail server acknowledged it (the audit history: to, cc, subject), since the
         // oldest of these invoices fell due: nothing earlier can be about them.
-        var since = c.Invoices.Select(i => i.View.DueDate).DefaultIfEmpty(DateOnly.MinValue).Min();
         foreach (var sent in await db.AuditEntries.AsNoTracking().Where(a => a.Action == "email.sent" && a.Subject == clientName)
                      .OrderBy(a => a.Id).Select(a => new { a.At, a.Details }).ToListAsync(cancellationToken))
         {

@@ -36,4 +36,12 @@ public static class CaseText
         lines.AddRange(events.Select(e => $"{Day(e.On)} · {e.What}"));
         return lines;
     }
+
+    /// <summary>A closed case: "Helios Solar Co (USD): closed 2 Jan 2027, settled", then its story.</summary>
+    public static IReadOnlyList<string> Closed(ClosedCase c, int? timeline = null) =>
+    [
+        $"{c.Client} ({c.Currency}): case opened {Day(c.OpenedOn)}, closed {Day(c.ClosedOn)} ({c.Reason})" +
+        (c.Invoices.Count == 0 ? "" : $" · invoices: {string.Join(", ", c.Invoices)}"),
+        .. (timeline is { } last ? c.Timeline.TakeLast(last) : c.Timeline).Select(e => $"  {Day(e.On)} · {e.What}"),
+    ];
 }

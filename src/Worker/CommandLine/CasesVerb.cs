@@ -33,16 +33,15 @@ internal static class CasesVerb
             }
         }
         var cases = await CaseReport.RunAsync(db, settings, asOf, clientId, cancellationToken);
+        var closed = arguments.Flags.Contains("all") ? await CaseReport.ClosedAsync(db, settings, clientId, cancellationToken) : [];
         if (arguments.Flags.Contains("json"))
         {
-            await stdout.WriteLineAsync(Json(cases));
+            await stdout.WriteLineAsync(Json(cases, closed));
             return 0;
         }
         if (cases.Count == 0)
-        {
-            await stdout.WriteLineAsync($"Nothing overdue as of {asOf:yyyy-MM-dd}: no client has a collection case.");
-            return 0;
-        }
+            await stdout.WriteLineAsync($"Nothing overdue as of {asOf:yyyy-MM-dd}: no client has an open collection case." +
+                                        (arguments.Flags.Contains("all") || clientId is not null ? "" : " (cases --all lists closed ones)"));
         var text = new StringBuilder();
         foreach (var c in cases)
         {
@@ -51,13 +50,23 @@ internal static class CasesVerb
                 text.AppendLine("  " + line);
             text.AppendLine();
         }
+        if (closed.Count > 0)
+        {
+            text.AppendLine($"Closed ({closed.Count}):");
+            foreach (var c in closed)
+            {
+                foreach (var line in CaseText.Closed(c))
+                    text.AppendLine(line);
+                text.AppendLine();
+            }
+        }
         await stdout.WriteAsync(text.ToString());
         return 0;
     }
 
     private static string? Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    public static string Json(IReadOnlyList<CaseLine> cases) => JsonSerializer.Serialize(cases.Select(c => new
+    public static string Json(IReadOnlyList<CaseLine> cases, IReadOnlyList<ClosedCase>? closed = null) => JsonSerializer.Serialize(cases.Select(c => (object)new
     {
         client = c.Client,
         currency = c.Currency,
@@ -73,5 +82,14 @@ internal static class CasesVerb
         overdue = new Dictionary<string, decimal> { [c.Currency] = c.Overdue },
         holds = c.Holds.Select(h => new { invoice = h.Invoice, kind = h.Kind, reason = h.Reason, until = Day(h.Until) }),
         timeline = c.Timeline.Select(e => new { on = Day(e.On), what = e.What }),
-    }), SummaryText.JsonOptions);
+    }).Concat((closed ?? []).Select(c => (object)new
+    {
+        client = c.Client,
+        currency = c.Currency,
+        opened = Day(c.OpenedOn),
+        closedOn = Day(c.ClosedOn),
+        closedReason = c.Reason,
+        invoices = c.Invoices,
+        timeline = c.Timeline.Select(e => new { on = Day(e.On), what = e.What }),
+    })), SummaryText.JsonOptions);
 }

@@ -46,7 +46,8 @@ internal static class WorkerCommands
         var cases = new Command("cases", "Each client's collection case: stage, the proposal waiting, what comes next and from when, deadlines, holds, history.")
         {
             new Argument<string[]>("client") { Description = "Show just this client (a unique part of the name is enough)", Arity = ArgumentArity.ZeroOrMore },
-            AsOf(), Db(), Json("an array of {client, currency, stage, pendingProposal, nextStep, nextEarliest, deadline, invoices, overdue, holds, timeline}"), Set(),
+            AsOf(), new Option<bool>("--all") { Description = "Closed cases too (settled, written off), each with its history" }, Db(),
+            Json("an array of {client, currency, stage, pendingProposal, nextStep, nextEarliest, deadline, invoices, overdue, holds, timeline}; with --all, closed ones follow with {closedOn, closedReason}"), Set(),
         };
         cases.Validators.Add(result => RefuseUnknownOptions(result, cases.Arguments[0]));
         root.Add(cases);

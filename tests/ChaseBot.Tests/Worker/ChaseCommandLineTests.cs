@@ -109,6 +109,37 @@ public sealed class ChaseCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_settled_case_is_not_forgotten_cases_all_and_chat_show_it_closed_with_its_history()
+    {
+        var monday = Clocks.At("2026-11-23T10:00:00Z");
+        var tuesday = Clocks.At("2026-11-24T10:00:00Z");
+        var approvers = new Dictionary<string, string?> { ["Chase:Approvers:0"] = "alice" };
+        await Cli.RunAsync(monday, null, "run-once", "--folder", Samples.Folder, "--db", _db.Path);
+        var blueRidge = JsonDocument.Parse((await Cli.RunAsync(monday, null, "cases", "Blue Ridge", "--json", "--db", _db.Path)).Out)
+            .RootElement.EnumerateArray().Single();
+        await Cli.RunAsync(monday, approvers, "decide", blueRidge.GetProperty("pendingProposal").GetInt64().ToString(), "approve",
+            "--user", "alice", "--db", _db.Path);
+        await Cli.RunAsync(monday, null, "chat", "paid 1001", "--db", _db.Path);
+        await Cli.RunAsync(monday, null, "chat", "paid 1004", "--db", _db.Path);
+        await Cli.RunAsync(tuesday, null, "run-once", "--folder", Samples.Folder, "--db", _db.Path); // the case closes
+
+        var open = await Cli.RunAsync(tuesday, null, "cases", "Blue Ridge", "--db", _db.Path);
+        var all = await Cli.RunAsync(tuesday, null, "cases", "--all", "--db", _db.Path);
+        var json = await Cli.RunAsync(tuesday, null, "cases", "Blue Ridge", "--all", "--json", "--db", _db.Path);
+        var chat = await Cli.RunAsync(tuesday, null, "chat", "case Blue Ridge", "--db", _db.Path);
+
+        Assert.DoesNotContain("Closed", open.Out); // without --all, open cases only
+        Assert.Contains("Closed (1):", all.Out);
+        Assert.Contains("Blue Ridge Outfitters (USD): case opened 23 Nov 2026, closed 24 Nov 2026 (nothing overdue is left) · invoices: 1001, 1004", all.Out);
+        Assert.Contains("Approved by alice: formal late notice", all.Out);
+        var closed = JsonDocument.Parse(json.Out).RootElement.EnumerateArray().Single();
+        Assert.Equal(("2026-11-24", "nothing overdue is left"), (closed.GetProperty("closedOn").GetString(), closed.GetProperty("closedReason").GetString()));
+        Assert.Equal("Closed: nothing overdue is left", closed.GetProperty("timeline").EnumerateArray().Last().GetProperty("what").GetString());
+        Assert.Contains("Nothing overdue now; no open case.", chat.Out);
+        Assert.Contains("closed 24 Nov 2026 (nothing overdue is left)", chat.Out);
+    }
+
+    [Fact]
     public async Task Outbox_lists_what_is_held_and_digest_queues_one_for_the_next_allowed_hour()
     {
         var saturday = Clocks.At("2026-11-21T09:00:00Z");
