@@ -156,6 +156,10 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         using var file = reader;
         var format = header.Format;
         run.Format = format.Name;
+        // The export's own date, where it says one: a report re-run for an earlier day holds that day's facts. Never
+        // later than the file's modified time (a report "as of" today was saved before the end of today).
+        if (Parsing.PreambleDate.Of(reader.Preamble) is { } said && (run.AsOf is not { } saved || said < saved))
+            run.AsOf = said;
         if (format.WithoutDueDate == WithoutDueDate.PaymentTermAfterIssue && settings.PaymentTermDays is null)
             throw new ExportRefusedException(
                 "FreshBooks exports have no due date, so ChaseBot needs your payment term to know when invoices are due: " +
@@ -222,7 +226,7 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
 
         var invoiceCount = created + updated + unchanged;
         if (stale.Count > 0)
-            warnings.Add("stale", $"{Listed(stale)} left as {(stale.Count == 1 ? "it was" : "they were")}: this export (saved {Said(run.AsOf)}) " +
+            warnings.Add("stale", $"{Listed(stale)} left as {(stale.Count == 1 ? "it was" : "they were")}: this export (as of {Said(run.AsOf)}) " +
                                   $"is older than the export that last set {(stale.Count == 1 ? "it" : "them")}, and older facts never overwrite newer ones");
         if (reopened.Count > 0)
             warnings.Add("reopened", $"{Listed(reopened)} {(reopened.Count == 1 ? "was" : "were")} paid and {(reopened.Count == 1 ? "is" : "are")} owing again in this export: " +
@@ -261,14 +265,20 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         facts.Encoding is System.Text.UTF8Encoding && header.Has(ExportField.Number) && header.Has(ExportField.Currency) &&
         header.Format.LineItems != LineItems.Summed && header.Format != settings.GenericFormat && !settings.ExtraFormats.Contains(header.Format);
 
-    /// <summary>When an export's facts were true: the file's modified time, which a download or a copy keeps.</summary>
+    /// <summary>When an export's facts were true: the file's modified time, which a download or a copy keeps (or the export's own date, earlier, read with its header).</summary>
     private static DateTime? AsOf(string path)
     {
         try { return File.GetLastWriteTimeUtc(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 
-    private static string Said(DateTime? at) => at is { } t ? $"{t:d MMM yyyy HH:mm} UTC" : "at an unknown time";
+    /// <summary>"20 Nov 2026 09:00 UTC"; a day the export itself named ("as of 10 November") is said as the day.</summary>
+    private static string Said(DateTime? at) => at switch
+    {
+        { } day when day.TimeOfDay == TimeSpan.FromDays(1) - TimeSpan.FromTicks(1) => $"{day:d MMM yyyy}",
+        { } t => $"{t:d MMM yyyy HH:mm} UTC",
+        null => "an unknown time",
+    };
 
     /// <summary>"Invoice S-1", "Invoices S-1, S-2 and S-3", "Invoices S-1, S-2, … and 40 more".</summary>
     private static string Listed(IReadOnlyList<string> numbers) => numbers.Count switch

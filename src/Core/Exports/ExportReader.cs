@@ -52,6 +52,9 @@ public sealed class ExportReader : IDisposable
 
     public ExportHeader? Header { get; private set; }
 
+    /// <summary>The lines above the header (a report's company, title and "As of …"), their cells joined: read for the export's own date.</summary>
+    public List<string> Preamble { get; } = [];
+
     /// <summary>
     /// Finds the first record that is a header of one of <paramref name="formats"/> (the best match when
     /// several fit). Refuses the file when there is none.
@@ -69,7 +72,12 @@ public sealed class ExportReader : IDisposable
             var best = formats.Select(f => ExportHeader.TryMatch(f, row.Cells))
                 .Where(h => h is not null)
                 .MaxBy(h => h!.FieldCount);
-            if (best is not null)
+            if (best is null)
+            {
+                if (Preamble.Count < 10)
+                    Preamble.Add(string.Join(' ', row.Cells.Where(c => !string.IsNullOrWhiteSpace(c))));
+            }
+            else
             {
                 Header = best;
                 if (best.Format.RefuseBecause is { } reason)

@@ -45,13 +45,60 @@ public sealed class StaleSnapshotTests : IDisposable
         Assert.Equal((InvoiceStatus.Paid, 0m), (s1.Status, s1.AmountDue));
         Assert.Equal((1, 0), (stale.Created, stale.Updated)); // S-3 is new to the ledger: a new fact, taken
         var warning = Assert.Single(stale.Warnings, w => w.Contains("S-1", StringComparison.Ordinal));
-        Assert.Equal("Invoice S-1 left as it was: this export (saved 20 Nov 2026 09:00 UTC) is older than the export that last set it, " +
+        Assert.Equal("Invoice S-1 left as it was: this export (as of 20 Nov 2026 09:00 UTC) is older than the export that last set it, " +
                      "and older facts never overwrite newer ones", warning);
         // Nor can an older snapshot say what is missing now.
         Assert.Equal(0, stale.FlaggedMissing);
         // The chase thanks no one twice and chases nobody for S-1.
         await _h.ChaseAndDeliverAsync();
         Assert.DoesNotContain(_h.Platform.Sent, s => s.Content.Email?.Body.Contains("S-1", StringComparison.Ordinal) == true);
+    }
+
+    /// <summary>A QuickBooks Invoice List for a range ending on <paramref name="through"/>, with 1002's open balance.</summary>
+    private async Task<ImportSummary> InvoiceListAsync(string name, string through, string balance1002, DateTime savedAt)
+    {
+        var text = $"""
+            Craftwork Studio LLC,,,,,,,
+            Invoice List,,,,,,,
+            "September 1 - {through}",,,,,,,
+            ,,,,,,,
+            Date,Transaction type,Num,Name,Memo/Description,Due date,Amount,Open balance
+            9/2/2026,Invoice,1001,Blue Ridge Outfitters,Website redesign,10/2/2026,"4,500.00","4,500.00"
+            9/15/2026,Invoice,1002,Lakeside Dental,Monthly retainer,10/15/2026,"1,200.00",{balance1002}
+
+            """;
+        var path = _h.Db.WriteFile(name, text);
+        File.SetLastWriteTimeUtc(path, savedAt);
+        return await _h.Db.Importer(_h.Clock).ImportFileAsync(path, new ImportSettings());
+    }
+
+    [Fact]
+    public async Task A_report_re_run_for_an_earlier_day_is_as_old_as_the_day_it_names_not_the_day_it_was_saved()
+    {
+        await InvoiceListAsync("invoices.csv", "November 21, 2026", "0.00", Saved.AddDays(1)); // 1002 paid by the 21st
+        // Downloaded later, but for a range ending on 10 November, when 1002 was still owed.
+        var earlier = await InvoiceListAsync("invoices (november 10).csv", "November 10, 2026", "\"1,200.00\"", Saved.AddDays(3));
+
+        var lakeside = await _h.QueryAsync(db => db.Invoices.SingleAsync(i => i.Number == "1002"));
+        Assert.Equal((InvoiceStatus.Paid, 0m), (lakeside.Status, lakeside.AmountDue));
+        Assert.Contains("Invoice 1002 left as it was: this export (as of 10 Nov 2026) is older than the export that last set it, " +
+                        "and older facts never overwrite newer ones", earlier.Warnings);
+        Assert.Equal(new DateTime(2026, 11, 10, 23, 59, 59, DateTimeKind.Utc).AddTicks(9_999_999),
+            await _h.QueryAsync(db => db.ImportRuns.Where(r => r.FileName == "invoices (november 10).csv").Select(r => r.AsOf).SingleAsync()));
+    }
+
+    [Theory]
+    [InlineData("As of November 21, 2026", "2026-11-21T23:59:59.9999999")]
+    [InlineData("September 1 - November 21, 2026", "2026-11-21T23:59:59.9999999")]
+    [InlineData("Oct 1 – Nov 21, 2026", "2026-11-21T23:59:59.9999999")]
+    [InlineData("Invoice Ninja v4.5.17 - Nov 21, 2026 10:02 am", "2026-11-21T10:02:00")]
+    [InlineData("Invoice Ninja v4.5.17 - Nov 21, 2026 12:15 pm", "2026-11-21T12:15:00")]
+    [InlineData("Craftwork Studio LLC", null)]
+    [InlineData("As of the end of the month", null)]
+    public void An_exports_own_date_is_read_from_the_lines_above_its_header(string line, string? expected)
+    {
+        var said = Core.Exports.Parsing.PreambleDate.Of(["Company", line]);
+        Assert.Equal(expected, said?.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
