@@ -5,8 +5,9 @@ namespace ChaseBot.Core.Chasing;
 /// <summary>What a message needs to know about a client.</summary>
 /// <param name="MaySuspend">The contract is recorded as keeping the work the supplier's until paid: only then may a text threaten suspension.</param>
 /// <param name="OwnerKnown">A real person owns the client (not the placeholder): only then is the owner mentioned or messaged privately.</param>
+/// <param name="ReferTo">Who the debt is referred to at the hand-off, only where the contract is recorded as allowing a referral.</param>
 public sealed record ClientView(long Id, string Name, string? BillingEmail, string? CcAddresses, string Owner, string Channel, string? LateFeeTerms,
-    bool MaySuspend = false, bool OwnerKnown = true, string? TimeZone = null, Payments.PaymentOptions? Payment = null)
+    bool MaySuspend = false, bool OwnerKnown = true, string? TimeZone = null, Payments.PaymentOptions? Payment = null, string? ReferTo = null)
 {
     /// <summary>"How to pay:" for these invoices, or "" when nothing is known (see <see cref="Payments.HowToPay"/>).</summary>
     public string HowToPay(IEnumerable<InvoiceView> invoices) => Payments.HowToPay.Block(Payment, invoices);
@@ -22,7 +23,8 @@ public sealed record ClientView(long Id, string Name, string? BillingEmail, stri
     public static ClientView From(Client client, ChaseSettings settings) =>
         new(client.Id, client.Name, client.BillingEmail, client.CcAddresses, client.OwnerUserId ?? settings.DefaultOwner,
             client.Channel ?? settings.DefaultChannel, client.Clauses.LateFeeTerms, client.Clauses.OwnedUntilPaid == true,
-            settings.OwnerKnown(client.OwnerUserId), client.TimeZone, settings.Payment);
+            settings.OwnerKnown(client.OwnerUserId), client.TimeZone, settings.Payment,
+            client.Clauses.PermitsReferral == true ? client.Clauses.ReferTo : null);
 }
 
 /// <summary>Money received towards an invoice that is still owing: the total of the payments, and the day of the last.</summary>

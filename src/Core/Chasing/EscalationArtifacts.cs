@@ -16,7 +16,7 @@ public static class EscalationArtifacts
         ChaseLadder.ServiceReduction => ServiceReduction(c, today, sender),
         ChaseLadder.FinalNotice => FinalNotice(c, today, ladder.ClientDeadline(step, today)!.Value, ConsequenceFrom(ladder.ClientDeadline(step, today)!.Value, graceDays), sender),
         ChaseLadder.Suspension => Suspension(c, today, sender),
-        ChaseLadder.HandOff => HandOff(c, ladder.ClientDeadline(step, today)!.Value),
+        ChaseLadder.HandOff => HandOff(c, ladder.ClientDeadline(step, today)!.Value, sender),
         ChaseLadder.RestoreAccess => RestoreAccess(c, sender),
         _ => $"{step} for {c.Client.Name}: {c.Total} overdue.\n{c.InvoiceLines()}",
     };
@@ -26,8 +26,12 @@ public static class EscalationArtifacts
     /// moved), else the step's own (<see cref="ChaseLadder.ClientDeadline"/>). The final notice's date is the case's own:
     /// it names what may follow.
     /// </summary>
-    public static DateOnly? PayBy(string step, CaseView c, DateOnly today, ChaseLadder ladder) =>
-        step == ChaseLadder.LateNotice && c.History.PayByAhead(today) is { } ahead ? ahead : ladder.ClientDeadline(step, today);
+    public static DateOnly? PayBy(string step, CaseView c, DateOnly today, ChaseLadder ladder) => step switch
+    {
+        ChaseLadder.LateNotice when c.History.PayByAhead(today) is { } ahead => ahead,
+        ChaseLadder.HandOff => null, // its removal deadline is the person's plan; the referral email gives the client no date
+        _ => ladder.ClientDeadline(step, today),
+    };
 
     /// <summary>The first day a consequence of missing <paramref name="deadline"/> may come: never the deadline day itself.</summary>
     public static DateOnly ConsequenceFrom(DateOnly deadline, int graceDays) => deadline.AddDays(Math.Max(1, graceDays));
@@ -137,7 +141,11 @@ public static class EscalationArtifacts
         {sender}
         """;
 
-    private static string HandOff(CaseView c, DateOnly removeOn)
+    /// <summary>
+    /// The options for the person; where the contract allows a referral and names who to, the email telling the client:
+    /// the amount, who will contact them, and that settling with us first stops it. It names no date, so none can be missed.
+    /// </summary>
+    private static string HandOff(CaseView c, DateOnly removeOn, string sender)
     {
         var lines = new List<string>();
         if (c.Suspended)
@@ -147,9 +155,32 @@ public static class EscalationArtifacts
         lines.Add(c.Client.MaySuspend
             ? $"  • Removal deadline: if nothing is agreed by {CaseHistory.Long(removeOn)}, hosted work will be removed (the contract keeps the work yours until paid)."
             : "  • (Removing hosted work is not offered: the contract does not record that the work stays yours until paid.)");
-        lines.Add("  • Refer to legal help or a collections agency (keep the notices, dates and this history as evidence).");
+        lines.Add(c.Client.ReferTo is { } agency
+            ? $"  • Refer the debt to {agency}, as the contract allows: approving sends the email below, then hand them the notices, dates and this history."
+            : "  • Refer to legal help or a collections agency (keep the notices, dates and this history as evidence). " +
+              $"To have ChaseBot tell the client, record the clause and who: /chase client \"{c.Client.Name}\" allow referral, then refer-to <agency>.");
         lines.Add("  • Write it off: sometimes the cost of recovery is more than the debt; record the decision and move on.");
-        return $"Options for {c.Client.Name} ({c.Total} overdue):\n{c.InvoiceLines()}\n{string.Join("\n", lines)}";
+        var plan = $"Options for {c.Client.Name} ({c.Total} overdue):\n{c.InvoiceLines()}\n{string.Join("\n", lines)}";
+        if (c.Client.ReferTo is not { } referTo)
+            return plan;
+        var finalNotice = c.History.DeliveredOn(ChaseLadder.FinalNotice) is { } sent ? $", as our final notice of {CaseHistory.Long(sent)} said it might be" : "";
+        return $"""
+            {plan}
+
+            Subject: Referral of {c.Total} overdue to {referTo}
+
+            Dear {c.Client.Name},
+
+            {Acknowledgement.Of(c.Overdue)}{Remain(c)}
+            {c.InvoiceLines()}
+            Total overdue: {c.Total}
+            {Follows(c)}
+            As our agreement allows, we are referring this debt of {c.Total} to {referTo}{finalNotice}. They will contact you about it.
+            If you pay the total overdue, or agree a payment plan with us, before they do, reply to this email and we will withdraw the referral.
+
+            {c.Client.HowToPay(c.Overdue)}Yours sincerely,
+            {sender}
+            """;
     }
 
     /// <summary>After a suspension, once everything is paid: a checklist and a message; the list is of what was settled.</summary>

@@ -218,7 +218,7 @@ public sealed partial class ChaseCommands
 
     private async Task<CommandReply> ClientAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)
     {
-        string[] keywords = ["owner", "channel", "email", "cc", "timezone", "allow", "deny", "pause", "resume"];
+        string[] keywords = ["owner", "channel", "email", "cc", "timezone", "allow", "deny", "refer-to", "pause", "resume"];
         var at = args.FindIndex(a => keywords.Contains(a.ToLowerInvariant()));
         if (at < 1)
             return UsageOf("client");
@@ -246,6 +246,14 @@ public sealed partial class ChaseCommands
                 Set(() => client.Clauses.PermitsServiceChanges = keyword == "allow", $"service changes {(keyword == "allow" ? "permitted" : "not permitted")}"),
             "allow" or "deny" when value is "owned-until-paid" =>
                 Set(() => client.Clauses.OwnedUntilPaid = keyword == "allow", $"work owned until paid: {(keyword == "allow" ? "yes" : "no")}"),
+            "allow" or "deny" when value is "referral" =>
+                Set(() => client.Clauses.PermitsReferral = keyword == "allow", keyword == "allow"
+                    ? "the debt may be referred to a third party" + (client.Clauses.ReferTo is { } to ? $" ({to})" : "; say who with: refer-to <agency or solicitor>")
+                    : "no referral to a third party"),
+            "refer-to" when value is "none" => Set(() => client.Clauses.ReferTo = null, "nobody to refer to"),
+            "refer-to" when value?.Trim().Trim('"') is { Length: > 1 and <= 200 } who =>
+                Set(() => client.Clauses.ReferTo = who, $"a referral goes to {who}" +
+                    (client.Clauses.PermitsReferral == true ? "" : " (the contract's referral clause is not recorded yet: allow referral)")),
             "pause" when value is null => Set(() => (client.IsPaused, client.PausedUntil) = (true, null), "paused until resumed"),
             "resume" when value is null => Set(() => (client.IsPaused, client.PausedUntil) = (false, null), "chasing resumed"),
             _ => null,
@@ -253,7 +261,8 @@ public sealed partial class ChaseCommands
         if (change is null)
             return UsageOf("client", keyword switch
             {
-                "allow" or "deny" => "Clauses are service-changes and owned-until-paid.",
+                "allow" or "deny" => "Clauses are service-changes, owned-until-paid and referral.",
+                "refer-to" => "Say who a referral goes to, in up to 200 characters (or: refer-to none).",
                 "email" or "cc" when value?.StartsWith("remove", StringComparison.Ordinal) == true =>
                     $"{client.Name} has no CC address {Shorten(value[6..].Trim())}. Its CC list: {(client.CcAddresses ?? "none")}.",
                 "email" or "cc" => $"\"{Shorten(value ?? "")}\" is not one email address (like accounts@client.example).",

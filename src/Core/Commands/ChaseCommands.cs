@@ -57,7 +57,7 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
         ["promise"] = "promise <invoice> <date> [amount] — the client promised to pay by then; chasing waits",
         ["snooze"] = "snooze <invoice|client> <days|date> — pause chasing until then",
         ["resume"] = "resume <invoice|client> — end a snooze or pause",
-        ["client"] = "client <name> owner <@user> | channel <#channel> | email <address> | cc <address> | cc remove <address> | cc none | timezone <zone> | allow <clause> | deny <clause> | pause | resume",
+        ["client"] = "client <name> owner <@user> | channel <#channel> | email <address> | cc <address> | cc remove <address> | cc none | timezone <zone> | allow <clause> | deny <clause> | refer-to <agency> | pause | resume",
         ["sent"] = "sent <client> — you sent ChaseBot's latest draft to the client yourself: recorded, so later messages count it as contact",
         ["preview"] = "preview <proposal> [to <address>] — email yourself the notice a proposal would send, before approving it",
         ["digest"] = "digest — post a digest now",

@@ -47,4 +47,8 @@ public sealed class ContractClauses
     public bool? PermitsServiceChanges { get; set; }
     public bool? OwnedUntilPaid { get; set; }
     public string? LateFeeTerms { get; set; }
+    /// <summary>The contract allows the debt to be referred to a third party (collections, a solicitor).</summary>
+    public bool? PermitsReferral { get; set; }
+    /// <summary>Who a referral goes to, as the client will read it ("Acme Collections Ltd"): a hand-off text names them.</summary>
+    public string? ReferTo { get; set; }
 }

@@ -69,7 +69,7 @@ public static class CaseReport
             : (null, null);
         var (stage, stageOn) = stageAt;
         // A deadline was given only if the text that gave it reached the client.
-        var deadline = c.History.Approved.Where(a => c.History.DeliveredOn(a.Step) is not null)
+        var deadline = c.History.Approved.Where(a => a.Step != ChaseLadder.HandOff && c.History.DeliveredOn(a.Step) is not null)
             .Select(a => ladder.ClientDeadline(a.Step, a.On)).Where(d => d is not null).Max();
 
         // What comes next, if nothing changes: the policy asked about each coming day.
@@ -165,7 +165,7 @@ public static class CaseReport
                     events.Add((decided, 2, p.Status switch
                     {
                         ProposalStatus.Approved => $"Approved by {Who(p.DecidedBy)}: {Title(p.Step)}" +
-                                                   (ladder.ClientDeadline(p.Step, decided) is { } by && delivered(p.Step)
+                                                   (p.Step != ChaseLadder.HandOff && ladder.ClientDeadline(p.Step, decided) is { } by && delivered(p.Step)
                                                        ? $", giving the client until {by:d MMM yyyy}" : ""),
                         ProposalStatus.Rejected => $"Rejected by {Who(p.DecidedBy)}: {Title(p.Step)}" + (p.Reason is null ? "" : $" ({p.Reason})"),
                         ProposalStatus.Snoozed => $"Snoozed by {Who(p.DecidedBy)}: {Title(p.Step)}",

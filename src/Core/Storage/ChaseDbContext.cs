@@ -61,6 +61,8 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
                 clauses.Property(k => k.PermitsServiceChanges).HasColumnName("PermitsServiceChanges");
                 clauses.Property(k => k.OwnedUntilPaid).HasColumnName("OwnedUntilPaid");
                 clauses.Property(k => k.LateFeeTerms).HasColumnName("LateFeeTerms").HasMaxLength(500);
+                clauses.Property(k => k.PermitsReferral).HasColumnName("PermitsReferral");
+                clauses.Property(k => k.ReferTo).HasColumnName("ReferTo").HasMaxLength(200);
             });
         });
 

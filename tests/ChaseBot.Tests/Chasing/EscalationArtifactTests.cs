@@ -48,6 +48,25 @@ public sealed class EscalationArtifactTests
     }
 
     [Fact]
+    public void A_hand_off_tells_the_client_only_where_a_referral_is_allowed_and_names_who_and_the_amount_but_no_date()
+    {
+        var sent = new CaseHistory([new TakenStep(ChaseLadder.FinalNotice, Today.AddDays(-20))], [], [new TakenStep(ChaseLadder.FinalNotice, Today.AddDays(-20))]);
+        var referred = BlueRidge(history: sent) with { Client = BlueRidge().Client with { ReferTo = "Acme Collections Ltd" } };
+
+        var withReferral = EscalationArtifacts.For(ChaseLadder.HandOff, referred, Today, Ladder, "Accounts team");
+        var without = EscalationArtifacts.For(ChaseLadder.HandOff, BlueRidge(history: sent), Today, Ladder, "Accounts team");
+
+        var (subject, body) = Core.Email.EmailAddresses.ClientEmailIn(withReferral)!.Value;
+        Assert.Equal("Referral of USD 17,250.00 overdue to Acme Collections Ltd", subject);
+        Assert.Contains("As our agreement allows, we are referring this debt of USD 17,250.00 to Acme Collections Ltd, as our final notice of 15 November 2026 said it might be. They will contact you about it.", body);
+        Assert.Contains("reply to this email and we will withdraw the referral", body);
+        Assert.DoesNotMatch(@"\b(by|from|on) \d{1,2} [A-Z][a-z]+ \d{4}", body.Replace("final notice of 15 November 2026", "", StringComparison.Ordinal)); // no date to keep
+        Assert.Null(EscalationArtifacts.PayBy(ChaseLadder.HandOff, referred, Today, Ladder));
+        Assert.Null(Core.Email.EmailAddresses.ClientEmailIn(without)); // no clause recorded: a plan for the person only
+        Assert.Contains("/chase client \"Blue Ridge Outfitters\" allow referral, then refer-to <agency>", without);
+    }
+
+    [Fact]
     public void A_final_notice_totals_only_what_is_overdue_and_lists_what_is_not_due_yet_apart()
     {
         var text = FinalNotice(maySuspend: false);

@@ -287,8 +287,25 @@ public sealed class ChaseCommandsTests : IDisposable
         Assert.Equal(6, await _h.QueryAsync(db => db.AuditEntries.CountAsync(a => a.Action == "client.updated")));
 
         Assert.Contains("\"not-an-email\" is not one email address", await _h.SayAsync("client Kauri Digital Ltd cc not-an-email"));
-        Assert.Contains("Clauses are service-changes and owned-until-paid", await _h.SayAsync("client Kauri Digital Ltd allow anything"));
+        Assert.Contains("Clauses are service-changes, owned-until-paid and referral", await _h.SayAsync("client Kauri Digital Ltd allow anything"));
         Assert.Contains("There is no client", await _h.SayAsync("client Nobody Ltd pause"));
+    }
+
+    [Fact]
+    public async Task A_referral_needs_its_clause_and_who_it_goes_to_before_a_hand_off_tells_the_client()
+    {
+        await Kauri();
+
+        Assert.Equal("Kauri Digital Ltd: a referral goes to Acme Collections Ltd (the contract's referral clause is not recorded yet: allow referral).",
+            await _h.SayAsync("client Kauri Digital Ltd refer-to \"Acme Collections Ltd\""));
+        var client = await _h.QueryAsync(db => db.Clients.SingleAsync());
+        Assert.Null(ChaseBot.Core.Chasing.ClientView.From(client, _h.Settings).ReferTo); // named, but not allowed: no client text
+        Assert.Equal("Kauri Digital Ltd: the debt may be referred to a third party (Acme Collections Ltd).",
+            await _h.SayAsync("client Kauri allow referral"));
+        client = await _h.QueryAsync(db => db.Clients.SingleAsync());
+        Assert.Equal("Acme Collections Ltd", ChaseBot.Core.Chasing.ClientView.From(client, _h.Settings).ReferTo);
+        Assert.Contains("nobody to refer to", await _h.SayAsync("client Kauri refer-to none"));
+        Assert.Null((await _h.QueryAsync(db => db.Clients.SingleAsync())).Clauses.ReferTo);
     }
 
     [Fact]
