@@ -68,6 +68,10 @@ public static class CasePolicy
         _ => null,
     };
 
+    /// <summary>Whether a final notice names a referral date: the contract allows a referral (and names who) but no suspension.</summary>
+    public static bool ReferralNamed(CaseSituation c) =>
+        c.Clauses is { OwnedUntilPaid: not true, PermitsReferral: true, ReferTo: not null };
+
     /// <summary>Every overdue invoice is on hold: the client's pause, or each invoice's own reason.</summary>
     private static string HeldReason(CaseSituation c, IReadOnlyList<InvoiceSituation> overdue, DateOnly today)
     {
@@ -119,11 +123,14 @@ public static class CasePolicy
         {
             if (c.Steps.ContainsKey(rung.Id) || c.Proposals.Any(p => p.Step == rung.Id))
                 continue; // Already proposed (and decided) or passed over.
-            if (rung.Day > daysLate && !escalate)
+            // A final notice that named a referral date (no suspension clause, a referral one) made the hand-off that
+            // date's rung: it comes on that day, not when the ladder's own spacing would bring it.
+            var named = rung.Id == ChaseLadder.HandOff && ReferralNamed(c) && approved.Any(p => p.Step == ChaseLadder.FinalNotice);
+            if (rung.Day > daysLate && !escalate && !named)
                 break;
             if (!gapOk || today < heldUntil)
                 break; // the day the text named for it (deadline plus grace days), never sooner, and not days later
-            if (lastApproved is not null && ladder.Find(lastApproved.Step) is { } previous &&
+            if (!named && lastApproved is not null && ladder.Find(lastApproved.Step) is { } previous &&
                 today.DayNumber - lastApproved.DecidedOn!.Value.DayNumber < rung.Day - previous.Day)
                 break;
             if (ChasePolicy.GuardFails(rung.Guard, c.Clauses) is { } missing)

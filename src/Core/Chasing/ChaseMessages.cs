@@ -108,13 +108,15 @@ public static class ChaseMessages
     /// </summary>
     public static string? Told(CaseView c, LadderStep step, ChaseLadder ladder, int graceDays)
     {
-        if (step.Id != ChaseLadder.Suspension || c.History.ApprovedOn(ChaseLadder.FinalNotice) is not { } approvedOn ||
+        var referral = step.Id == ChaseLadder.HandOff && !c.Client.MaySuspend && c.Client.ReferTo is not null;
+        if (step.Id != ChaseLadder.Suspension && !referral || c.History.ApprovedOn(ChaseLadder.FinalNotice) is not { } approvedOn ||
             ladder.ClientDeadline(ChaseLadder.FinalNotice, approvedOn) is not { } payBy)
             return null;
         var from = EscalationArtifacts.ConsequenceFrom(payBy, graceDays);
+        var what = referral ? $"the debt may be referred to {c.Client.ReferTo}" : "access may be suspended";
         return c.History.DeliveredOn(ChaseLadder.FinalNotice) is { } sentOn
-            ? $"What {c.Client.Name} was told: the final notice of {Short(sentOn)} said access may be suspended from {Short(from)} if nothing was paid or agreed by {Short(payBy)}."
-            : $"The final notice approved on {Short(approvedOn)} is not recorded as reaching {c.Client.Name}: they have not been told of a suspension. " +
+            ? $"What {c.Client.Name} was told: the final notice of {Short(sentOn)} said {what} from {Short(from)} if nothing was paid or agreed by {Short(payBy)}."
+            : $"The final notice approved on {Short(approvedOn)} is not recorded as reaching {c.Client.Name}: they have not been told of {(referral ? "a referral" : "a suspension")}. " +
               "Send it (then press Mark as sent) before approving this.";
     }
 
@@ -144,7 +146,7 @@ public static class ChaseMessages
         Lines =
         [
             stillOverdue.Count == 0
-                ? $"Its chase has stopped, and nothing else of {Text.Names.Possessive(client.Name)} is overdue, so their case is closed (its history stays in /chase case)."
+                ? $"Its chase has stopped, and {client.Name} has nothing else overdue, so their case is closed (its history stays in /chase case)."
                 : $"Its chase has stopped. {client.Name} still owes {Totals(stillOverdue)} on {Text.Counted.Of(stillOverdue.Count, "overdue invoice")}, and chasing goes on for {(stillOverdue.Count == 1 ? "it" : "them")}.",
             "Nothing is sent to the client about it.",
         ],
@@ -208,12 +210,17 @@ public static class ChaseMessages
         Lines =
         [
             remaining.Count == 0
-                ? $"Nothing of {Text.Names.Possessive(client.Name)} is overdue now, so the chase has stopped. A thank-you and receipt you can send:"
+                ? $"{client.Name} has nothing overdue now, so the chase has stopped.{ReceiptToSend}"
                 : $"{client.Name} still owes {Totals(remaining)} on {Text.Counted.Of(remaining.Count, "overdue invoice")}, and chasing goes on for " +
-                  $"{(remaining.Count == 1 ? "it" : "them")}. A thank-you and receipt you can send:",
+                  $"{(remaining.Count == 1 ? "it" : "them")}.{ReceiptToSend}",
         ],
         Artifact = artifact,
     };
+
+    /// <summary>The receipt's line once ChaseBot emails it: it is no longer one "you can send".</summary>
+    public static string ReceiptSentByChaseBot(string line) => line.Replace(ReceiptToSend, " The thank-you and receipt:", StringComparison.Ordinal);
+
+    private const string ReceiptToSend = " A thank-you and receipt you can send:";
 
     /// <summary>To the owner, privately: the channel does not need the numbers shouted.</summary>
     public static ChatMessage Thanks(ClientView client, string invoiceNumber, int stillOverdue) => new()

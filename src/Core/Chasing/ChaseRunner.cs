@@ -39,7 +39,7 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
         await foreach (var chase in ChasesAsync(today, cancellationToken))
             totals += await ApplyAsync(chase, today, now, admitted, cancellationToken);
         var closed = await CaseClosures.CloseSettledAsync(dbFactory, settings, today, now, cancellationToken);
-        var thanks = await PaidThanks.SendAsync(dbFactory, settings, today, now, cancellationToken);
+        var thanks = await PaidThanks.SendAsync(dbFactory, settings, today, now, cancellationToken, _email);
         var writtenOff = await WriteOffs.SendAsync(dbFactory, settings, today, now, cancellationToken);
         return new ChaseRunSummary(today, totals.Reminders, totals.Proposals + closed, totals.Notes + writtenOff, totals.Skipped, totals.Held, thanks,
             totals.Conflicts, waiting);

@@ -91,9 +91,16 @@ public static class EscalationArtifacts
         // An invoice named to the client for the first time is listed, but nothing is threatened over it yet.
         var (c, alsoNowDue) = all.SplitForThreat(today);
         // What we will do, and from when: never said as done or certain before a person approves it.
-        var consequence = c.Client.MaySuspend
-            ? $"If we have not received payment or agreed a plan by {CaseHistory.Long(payBy)}, we may suspend access to the services we provide from {CaseHistory.Long(consequenceFrom)}, as our agreement allows, and the matter may be referred for collection."
-            : $"If we have not received payment or agreed a plan by {CaseHistory.Long(payBy)}, the matter may be referred for collection from {CaseHistory.Long(consequenceFrom)}.";
+        // Only what the contract allows, and only with a date the case keeps: the suspension rung (or, without one, the
+        // hand-off that refers the debt) is proposed on that day. Without either clause, no consequence is named.
+        var by = $"If we have not received payment or agreed a plan by {CaseHistory.Long(payBy)}";
+        var consequence = (c.Client.MaySuspend, c.Client.ReferTo) switch
+        {
+            (true, var agency) => $"{by}, we may suspend access to the services we provide from {CaseHistory.Long(consequenceFrom)}, as our agreement allows." +
+                                  (agency is null ? "" : $" If it then remains unpaid, we may refer the debt to {agency}."),
+            (false, { } agency) => $"{by}, we may refer the debt to {agency} from {CaseHistory.Long(consequenceFrom)}, as our agreement allows.",
+            _ => $"{by}, we will decide on the next steps our agreement allows.",
+        };
         return $"""
             Subject: Final notice — {c.Total} overdue
 
@@ -215,12 +222,12 @@ public static class EscalationArtifacts
         var owed = remaining ?? [];
         var stillDue = owed.Count == 0 ? "" :
             $"\n{(owed.Count == 1 ? "This invoice remains" : "These invoices remain")} overdue:\n" +
-            string.Join("\n", owed.Select(i => $"  • {i.Number}: {i.Amount}, due {CaseHistory.Long(i.DueDate)}")) + "\n\n" + client.HowToPay(owed);
+            string.Join("\n", owed.Select(i => $"  • {i.Number}: {i.Amount}, due {CaseHistory.Long(i.DueDate)}")) + "\n\n" + client.HowToPay(owed).TrimEnd('\n') + "\n";
         var one = paid.Count == 1;
         var totals = string.Join(" and ", paid.GroupBy(p => p.Invoice.Currency)
             .Select(g => $"{g.Key} {Money.Format(g.Sum(p => p.Invoice.Total))}"));
         var lines = string.Join("\n", paid.Select(p => $"  • {p.Invoice.Number}: {p.Invoice.Currency} {Money.Format(p.Invoice.Total)}" +
-                                                          (p.PaidOn is { } on ? $", paid {on:d MMM yyyy}" : ", paid")));
+                                                          (p.PaidOn is { } on ? $", paid {CaseHistory.Long(on)}" : ", paid")));
         return $"""
             Subject: Thank you — {(one ? $"invoice {paid[0].Invoice.Number}" : $"{paid.Count} invoices")} paid in full
 

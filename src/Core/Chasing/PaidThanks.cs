@@ -8,14 +8,15 @@ namespace ChaseBot.Core.Chasing;
 /// <summary>
 /// When an invoice that was being chased is settled (by an export or a logged payment), the chase stops: proposals
 /// from before collection cases are withdrawn (a case's own are judged by the run), open promises count as kept, the
-/// owner gets a short, private well-done, and the channel a thank-you and receipt to send the client.
+/// owner gets a short, private well-done, and the channel a thank-you and receipt for the client: emailed by ChaseBot
+/// when it emails reminders (Email:SendReminders), else a draft to send.
 /// </summary>
 public static class PaidThanks
 {
     public const string Step = "paid";
 
     public static async Task<int> SendAsync(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings settings, DateOnly today,
-        DateTimeOffset now, CancellationToken cancellationToken)
+        DateTimeOffset now, CancellationToken cancellationToken, Email.EmailOptions? email = null)
     {
         var sent = 0;
         while (true)
@@ -45,8 +46,21 @@ public static class PaidThanks
                 // A thank-you that says the chase has stopped must be true of the whole client, not just these invoices.
                 var remaining = (await db.Invoices.AsNoTracking().Outstanding().Where(i => i.ClientId == byClient.Key && i.DueDate < today)
                     .OrderBy(i => i.DueDate).ToListAsync(cancellationToken)).Select(i => InvoiceView.From(i, today)).ToList();
-                OutboxQueue.Add(db, OutboxKey.Receipt(byClient.Select(i => i.Id)), OutboxKinds.Receipt, client.Channel,
-                    ChaseMessages.Receipt(client, paid.Count, EscalationArtifacts.Receipt(client, paid, settings.SenderName, remaining), remaining), at, notBefore);
+                var key = OutboxKey.Receipt(byClient.Select(i => i.Id));
+                var receipt = EscalationArtifacts.Receipt(client, paid, settings.SenderName, remaining);
+                var message = ChaseMessages.Receipt(client, paid.Count, receipt, remaining);
+                var to = email is { Enabled: true, SendReminders: true } ? Email.EmailAddresses.Valid(client.BillingEmail) : null;
+                if (to is not null && Email.EmailAddresses.ClientEmailIn(receipt) is var (subject, body))
+                {
+                    // Not a draft: a thank-you is not chasing, so it is not counted as contact in later texts.
+                    message = ChaseMessages.ToBeEmailed(message with { Lines = [.. message.Lines.Select(ChaseMessages.ReceiptSentByChaseBot)] },
+                        to, client.CcAddresses, "the receipt");
+                    OutboxQueue.Add(db, OutboxKey.EmailOf(key), OutboxKinds.Email, ChatTarget.Email(to), new ChatMessage
+                    {
+                        Title = client.Name, Email = new EmailDraft(to, client.CcAddresses, subject, body), FailuresTo = client.Channel,
+                    }, at, client.NextAllowedForClient(settings.Calendar, now).UtcDateTime);
+                }
+                OutboxQueue.Add(db, key, OutboxKinds.Receipt, client.Channel, message, at, notBefore);
             }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);

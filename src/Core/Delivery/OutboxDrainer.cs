@@ -132,12 +132,18 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
                 });
             if (content.Email is { } mailed && OutboxKey.ChatMessageOf(message.Key) is { } chatKey)
             {
-                await MarkSentAsync(db, chatKey, mailed, now, _zone, cancellationToken);
+                await MarkSentAsync(db, queue, chatKey, mailed, now, cancellationToken);
                 // The client has been contacted: later texts may say so ("our reminder of 3 March").
                 if (content.Draft is { } draft)
                     await Chasing.ClientContacts.RecordAsync(db, chatKey.Value, draft, Chasing.ContactWay.Emailed, now, null, cancellationToken);
             }
             await WriteAsync(queue, () => db.SaveChangesAsync(CancellationToken.None)); // Delivered is recorded even if shutdown has begun.
+            // Its email may have gone while this post was in flight, adding "Sent to …" to the row after this body was read:
+            // read it again now that the post is recorded, and show the line by updating what was posted.
+            if (new ChatTarget(message.Target).Platform != TargetPlatform.Email && content.Email is not null &&
+                await db.Outbox.AsNoTracking().Where(m => m.Id == message.Id).Select(m => m.Body).SingleAsync(CancellationToken.None) is var current &&
+                current != message.Body && result.PlatformMessageId is { } postedId)
+                await QueueSentUpdateAsync(queue, OutboxKey.Sent(message.Key), message.Target, message.Audience, current, postedId, now);
             return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -187,23 +193,45 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
     private static string FirstLine(string text) => Shorten(text.Split('\n')[0].Trim(), 300);
 
     /// <summary>
-    /// The chat message that drafted the email says it went: rewritten in place once it is posted ("Sent to … at 09:02
-    /// GMT on 7 Dec", in Chase:TimeZone), or, still waiting in the outbox, posted with the line.
+    /// The chat message that drafted the email says it went ("Sent to … at 09:02 GMT on 7 Dec", in Chase:TimeZone): the
+    /// row's body is rewritten at once, so a post still waiting goes with the line; a post already made is updated in
+    /// place. A post in flight at this moment is caught by whichever side looks last: this one, which reads the row
+    /// again after writing it, or the post's own, which reads the body again after recording the post.
     /// </summary>
-    private static async Task MarkSentAsync(ChaseDbContext db, OutboxKey chatKey, EmailDraft mailed, DateTime now, TimeZoneInfo zone,
+    private async Task MarkSentAsync(ChaseDbContext db, bool queue, OutboxKey chatKey, EmailDraft mailed, DateTime now,
         CancellationToken cancellationToken)
     {
-        var chat = await db.Outbox.FirstOrDefaultAsync(m => m.Key == chatKey.Value, cancellationToken);
+        var chat = await db.Outbox.AsNoTracking().FirstOrDefaultAsync(m => m.Key == chatKey.Value, cancellationToken);
         if (chat is null)
             return;
-        var line = $"Sent to {mailed.To}" + (mailed.Cc is null ? "" : $" cc {mailed.Cc}") + $" at {Text.ZoneTime.ClockAndDay(new DateTimeOffset(now, TimeSpan.Zero), zone)}.";
+        var line = $"Sent to {mailed.To}" + (mailed.Cc is null ? "" : $" cc {mailed.Cc}") + $" at {Text.ZoneTime.ClockAndDay(new DateTimeOffset(now, TimeSpan.Zero), _zone)}.";
         var body = ChatMessage.FromJson(chat.Body);
         // What ChaseBot was going to do is now what it did: one line, not both.
         var marked = (body with { Lines = [.. body.Lines.Where(l => !l.StartsWith(Chasing.ChaseMessages.WillEmail, StringComparison.Ordinal)), line] }).ToJson();
-        if (chat.DeliveredAt is null)
-            chat.Body = marked;
-        else if (chat.PlatformMessageId is { } posted && OutboxKey.Sent(chatKey) is var sent &&
-                 !await db.Outbox.AnyAsync(m => m.Key == sent.Value, cancellationToken))
-            OutboxQueue.Add(db, sent, OutboxKinds.CardUpdate, chat.Target, marked, now, now, chat.Audience, replaces: posted);
+        await WriteAsync(queue, () => db.Outbox.Where(m => m.Id == chat.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Body, marked), CancellationToken.None));
+        var posted = await db.Outbox.AsNoTracking().Where(m => m.Id == chat.Id).Select(m => new { m.DeliveredAt, m.PlatformMessageId })
+            .SingleAsync(CancellationToken.None);
+        if (posted is { DeliveredAt: not null, PlatformMessageId: { } postedId })
+            await QueueSentUpdateAsync(queue, OutboxKey.Sent(chatKey), chat.Target, chat.Audience, marked, postedId, now);
+    }
+
+    /// <summary>
+    /// Queues the update that shows a posted message's "Sent to" line, once: both sides of a race may ask, and the row's
+    /// unique key keeps the second out. Written on a context of its own, so a refusal never touches the caller's changes.
+    /// </summary>
+    private async Task QueueSentUpdateAsync(bool queue, OutboxKey sent, string target, Audience audience, string body, string postedId, DateTime now)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        if (await db.Outbox.AnyAsync(m => m.Key == sent.Value, CancellationToken.None))
+            return;
+        OutboxQueue.Add(db, sent, OutboxKinds.CardUpdate, target, body, now, now, audience, replaces: postedId);
+        try
+        {
+            await WriteAsync(queue, () => db.SaveChangesAsync(CancellationToken.None));
+        }
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
+        {
+            // The other side queued it a moment ago.
+        }
     }
 }

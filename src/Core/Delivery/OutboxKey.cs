@@ -50,6 +50,9 @@ public readonly record struct OutboxKey
     /// <summary>The email that sends the text of the chat message keyed <paramref name="chatKey"/>.</summary>
     public static OutboxKey EmailOf(OutboxKey chatKey) => new(EmailPrefix + chatKey.Value);
 
+    /// <summary>The start of the keys of every reminder email ChaseBot sends.</summary>
+    public const string EmailedReminderPrefix = EmailPrefix + ReminderPrefix;
+
     /// <summary>The chat message an email row copies, when it is one.</summary>
     public static OutboxKey? ChatMessageOf(string emailKey) =>
         emailKey.StartsWith(EmailPrefix, StringComparison.Ordinal) ? new OutboxKey(emailKey[EmailPrefix.Length..]) : null;
@@ -59,7 +62,8 @@ public readonly record struct OutboxKey
     public static string SettledPrefix(string cardsPrefix) => "update:" + cardsPrefix;
 
     /// <summary>The rewrite of a posted chat message once the email it drafted was sent.</summary>
-    public static OutboxKey Sent(OutboxKey chatKey) => new("sent:" + chatKey.Value);
+    public static OutboxKey Sent(OutboxKey chatKey) => Sent(chatKey.Value);
+    public static OutboxKey Sent(string chatKey) => new("sent:" + chatKey);
 
     public override string ToString() => Value;
 

@@ -109,6 +109,11 @@ public sealed record HomeOverview(string UserId, DateOnly AsOf, bool MayView, IR
         var clientIds = sent.Select(s => s.ClientId).Distinct().ToList();
         var delivered = (await db.ClientContacts.AsNoTracking().Where(c => clientIds.Contains(c.ClientId) && c.DraftKey.StartsWith(Delivery.OutboxKey.ReminderPrefix))
             .Select(c => c.DraftKey).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        // ...and one ChaseBot emails itself is not the person's to send, whether it has gone yet or waits for working
+        // hours; only one whose email failed for good (dead-lettered) is theirs again.
+        delivered.UnionWith((await db.Outbox.AsNoTracking().Where(m => m.Key.StartsWith(Delivery.OutboxKey.EmailedReminderPrefix) && m.DeadLetteredAt == null)
+                .Select(m => m.Key).ToListAsync(cancellationToken))
+            .Select(k => Delivery.OutboxKey.ChatMessageOf(k)?.Value).OfType<string>());
         // A day's reminder message is keyed by client and day (OutboxKey.Reminders): delivered if its draft was.
         bool Delivered(long clientId, DateOnly day) =>
             delivered.Any(k => k.StartsWith(Delivery.OutboxKey.RemindersOf(clientId, day), StringComparison.Ordinal));

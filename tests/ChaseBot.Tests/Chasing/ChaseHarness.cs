@@ -38,12 +38,15 @@ public sealed class ChaseHarness : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public ChaseHarness(string now = "2026-11-23T10:00:00Z", string timeZone = "UTC", Action<ChaseOptions>? configure = null)
+    /// <param name="configuration">Settings as a host reads them (Email:*, Slack:*, Payment:*).</param>
+    /// <param name="realPlatforms">Deliver through the hosts' own router (Slack, email) as configured, not <see cref="Platform"/>.</param>
+    public ChaseHarness(string now = "2026-11-23T10:00:00Z", string timeZone = "UTC", Action<ChaseOptions>? configure = null,
+        IReadOnlyDictionary<string, string?>? configuration = null, bool realPlatforms = false)
     {
         Clock = Clocks.At(now);
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddChaseCore(new ConfigurationBuilder().Build());
+        services.AddChaseCore(new ConfigurationBuilder().AddInMemoryCollection(configuration ?? new Dictionary<string, string?>()).Build());
         services.PostConfigure<ChaseOptions>(o =>
         {
             (o.TimeZone, o.Approvers) = (timeZone, ["alice"]);
@@ -51,7 +54,8 @@ public sealed class ChaseHarness : IDisposable
         });
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton(Db.Factory);
-        services.AddSingleton<IChatPlatform>(Platform);
+        if (!realPlatforms)
+            services.AddSingleton<IChatPlatform>(Platform);
         _services = services.BuildServiceProvider();
         Options = _services.GetRequiredService<IOptions<ChaseOptions>>().Value;
         Settings = _services.GetRequiredService<ChaseSettings>();
@@ -61,6 +65,9 @@ public sealed class ChaseHarness : IDisposable
         Morale = _services.GetRequiredService<MoraleCheckIns>();
         Digest = _services.GetRequiredService<ChannelDigest>();
     }
+
+    /// <summary>Anything else the hosts' registration built (the Home overview, the email options).</summary>
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
     /// <summary>The /chase commands as a user on a platform would reach them.</summary>
     public ChaseBot.Core.Commands.ChaseCommands Commands(ChaseBot.Core.Commands.ChatOptions? chat = null,

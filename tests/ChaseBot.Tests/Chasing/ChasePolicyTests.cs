@@ -209,6 +209,21 @@ public sealed class ChasePolicyTests
     }
 
     [Theory]
+    [InlineData(50, "GuardNote:suspension")] // the final notice (day 35) asked for payment by day 49: not on it, nor the day after
+    [InlineData(51, "GuardNote:suspension, Proposal:hand-off")] // the referral date it named (49 + 2 grace days), though the ladder says day 63
+    public void A_referral_a_final_notice_named_is_proposed_on_that_date_not_when_the_ladder_would_bring_the_hand_off(int day, string expected)
+    {
+        var referral = Escalated(
+            new() { [LateNotice] = StepOutcome.Proposed, [ServiceReduction] = StepOutcome.Skipped, [FinalNotice] = StepOutcome.Proposed },
+            [
+                new(LateNotice, ProposalStatus.Approved, Due.AddDays(21), Due.AddDays(21), null),
+                new(FinalNotice, ProposalStatus.Approved, Due.AddDays(35), Due.AddDays(35), null),
+            ], new ContractClauses { PermitsReferral = true, ReferTo = "Acme Collections Ltd" });
+
+        Assert.Equal(expected, Summary(On(referral, day)));
+    }
+
+    [Theory]
     [InlineData(21, "")] // the third reminder (day 14) asked for payment by day 21: never on that day
     [InlineData(22, "")] // nor before the grace days have passed
     [InlineData(23, "Proposal:late-notice")]

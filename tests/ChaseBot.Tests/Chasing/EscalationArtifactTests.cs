@@ -89,7 +89,12 @@ public sealed class EscalationArtifactTests
         Assert.DoesNotContain("Despite our reminders", withoutClause);
         Assert.DoesNotContain("This follows", withoutClause);
         Assert.DoesNotContain("suspend", withoutClause, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("the matter may be referred for collection", withoutClause);
+        // No referral clause either: no consequence is named, so no date is given that nothing would keep.
+        Assert.Contains("If we have not received payment or agreed a plan by 19 December 2026, we will decide on the next steps our agreement allows.", withoutClause);
+        Assert.DoesNotContain("referred", withoutClause);
+        var referral = EscalationArtifacts.For(ChaseLadder.FinalNotice, BlueRidge() with { Client = BlueRidge().Client with { ReferTo = "Acme Collections Ltd" } },
+            Today, Ladder, "Accounts team");
+        Assert.Contains("we may refer the debt to Acme Collections Ltd from 21 December 2026, as our agreement allows.", referral);
         // What we may do, and from when (the deadline plus the grace days): never said as done or certain.
         Assert.Contains("If we have not received payment or agreed a plan by 19 December 2026, we may suspend access to the services we provide from 21 December 2026, as our agreement allows", withClause);
         Assert.DoesNotContain("will be suspended", withClause);

@@ -54,7 +54,7 @@ public sealed class PaymentAcknowledgementTests : IDisposable
         await _h.SayAsync("paid Q-2", "UAPPROVER");
         _h.Clock.Advance(TimeSpan.FromHours(1));
         await _h.ChaseAndDeliverAsync();
-        Assert.Equal("Nothing of Quill Stationers' is overdue now, so the chase has stopped. A thank-you and receipt you can send:",
+        Assert.Equal("Quill Stationers has nothing overdue now, so the chase has stopped. A thank-you and receipt you can send:",
             Sent(OutboxKinds.Receipt).Last().Lines.Single());
         Assert.DoesNotContain("remains overdue", Sent(OutboxKinds.Receipt).Last().Artifact);
     }
