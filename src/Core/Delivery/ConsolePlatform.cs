@@ -52,7 +52,7 @@ public sealed class ConsolePlatform(TextWriter output, ILogger<ConsolePlatform>?
         if (content.Actions.Count > 0)
             text.AppendLine("│ " + string.Join("  ", content.Actions.Select(a => $"[{a.Label}]")) +
                             (Chasing.ProposalActions.IsProposalAction(content.Actions[0].Id)
-                                ? $"   (or: decide {content.Actions[0].Value} approve|snooze|reject --user <approver>)"
+                                ? $"   (or: decide {content.Actions[0].Value} approve|{(content.Actions.Any(a => a.Id == Chasing.ProposalActions.RemindFirst) ? "remind-first|" : "")}snooze|reject --user <approver>)"
                                 : content.Actions[0].Id == Chasing.ClientContacts.MarkSentAction
                                     ? "   (or: chat \"sent <client>\" --user <collector>)"
                                     : ""));

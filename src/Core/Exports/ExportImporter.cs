@@ -275,7 +275,7 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
     /// <summary>"20 Nov 2026 09:00 UTC"; a day the export itself named ("as of 10 November") is said as the day.</summary>
     private static string Said(DateTime? at) => at switch
     {
-        { } day when day.TimeOfDay == TimeSpan.FromDays(1) - TimeSpan.FromTicks(1) => $"{day:d MMM yyyy}",
+        { } day when day.TimeOfDay == Parsing.PreambleDate.EndOfDay => $"{day:d MMM yyyy}",
         { } t => $"{t:d MMM yyyy HH:mm} UTC",
         null => "an unknown time",
     };

@@ -58,7 +58,7 @@ internal static class WorkerCommands
         root.Add(new Command("decide", "Decide an escalation proposal (the user must be in Chase:Approvers).")
         {
             new Argument<string>("proposal") { Description = "The proposal's number, as chat and `outbox` show it" },
-            new Argument<string>("decision") { Description = "approve, snooze or reject" },
+            new Argument<string>("decision") { Description = "approve, snooze, reject, or remind-first (a formal late notice that would be first contact)" },
             User(), new Option<string>("--reason") { Description = "Why (kept in the audit history)", HelpName = "text" },
             new Option<string>("--days") { Description = "How long a snooze lasts (1-90, default 7)", HelpName = "n" }, Db(), Set(),
         });

@@ -30,6 +30,9 @@ public static partial class PreambleDate
         return null;
     }
 
+    /// <summary>The last whole second of a day: a time both databases store exactly (PostgreSQL keeps microseconds).</summary>
+    public static readonly TimeSpan EndOfDay = new(23, 59, 59);
+
     private static readonly string[] DayFormats = ["MMMM d, yyyy", "MMM d, yyyy", "MMM. d, yyyy", "d MMMM yyyy", "d MMM yyyy"];
 
     private static DateTime? Read(string text)
@@ -39,7 +42,7 @@ public static partial class PreambleDate
         if (!DateTime.TryParseExact(day, DayFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var date))
             return null;
         if (!time.Success)
-            return DateTime.SpecifyKind(date.AddDays(1).AddTicks(-1), DateTimeKind.Utc); // "as of" a day: its facts hold through it
+            return DateTime.SpecifyKind(date.Add(EndOfDay), DateTimeKind.Utc); // "as of" a day: its facts hold through it
         var hour = int.Parse(time.Groups["h"].Value, CultureInfo.InvariantCulture) % 12 +
                    (time.Groups["ampm"].Value.Equals("pm", StringComparison.OrdinalIgnoreCase) ? 12 : 0);
         return DateTime.SpecifyKind(date.AddHours(hour).AddMinutes(int.Parse(time.Groups["m"].Value, CultureInfo.InvariantCulture)), DateTimeKind.Utc);
