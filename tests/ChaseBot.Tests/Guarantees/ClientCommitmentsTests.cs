@@ -92,7 +92,10 @@ public sealed partial class ClientCommitmentsTests(ClientCommitmentsFixture fixt
         {
             var client = Regex.Match(notice.Body, "^Dear (.+),$", RegexOptions.Multiline).Groups[1].Value;
             var step = notice.Subject.StartsWith("Final", StringComparison.Ordinal) ? "final notice" : "formal late notice";
-            var settled = R.Chat.Last(c => c.Method == "chat.update" && c.Text.Contains($"{step} for {client}", StringComparison.Ordinal));
+            // The proposal's own card once decided: rewritten in place, or, if it was still held for the weekend when the
+            // approver decided, posted as a record (not the "Approved:" post, which is written at approval).
+            var settled = R.Chat.Last(c => c.Day <= notice.Day && c.Text.Contains("Approved by alice", StringComparison.Ordinal) &&
+                                           Regex.IsMatch(c.Text, $@"^(Proposal|Back from snooze|Proposal, updated): {step} for {Regex.Escape(client)} \("));
             foreach (Match date in Regex.Matches(notice.Body, @"\d{1,2} [A-Z][a-z]+ \d{4}"))
                 Assert.Contains(date.Value, settled.Text);
             Assert.Contains(Regex.Match(notice.Body, @"Total overdue: \w{3} [\d,.]+").Value, settled.Text);
