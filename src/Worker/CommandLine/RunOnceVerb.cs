@@ -47,7 +47,7 @@ internal static class RunOnceVerb
         string N(int count, string noun, string? plural = null) => Core.Text.Counted.Of(count, noun, plural);
         await stdout.WriteLineAsync($"== Chase for {chase.Day:ddd yyyy-MM-dd}: {N(chase.Reminders, "reminder")}, {N(chase.Proposals, "proposal")}, " +
                                     $"{N(chase.Notes, "note")}, {N(chase.Thanks, "thank-you")}, {N(chase.Skipped, "step")} recorded as skipped, " +
-                                    $"{chase.Held} held (paused); {N(checkIns, "morale check-in")}; {Digest(services, digest)}.");
+                                    $"{N(chase.Held, "step")} on hold (paused, disputed, promised, or waiting for contact); {N(checkIns, "morale check-in")}; {Digest(services, digest)}.");
         await stdout.WriteLineAsync($"   Delivered {N(delivered.Delivered, "message")}; {held} held for quiet hours or the weekend; " +
                                     $"{delivered.Retrying} retrying; {delivered.DeadLettered} dead-lettered.");
         if (!services.GetRequiredService<ChaseSettings>().OwnerKnown(null))

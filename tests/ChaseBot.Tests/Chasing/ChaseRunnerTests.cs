@@ -95,8 +95,8 @@ public sealed class ChaseRunnerTests
                 new ChaseStepRecord { InvoiceId = invoice.Id, Step = ChaseLadder.Reminder2, Outcome = StepOutcome.Sent, Day = h.Today.AddDays(-7) });
             // Both reached the client (emailed, or sent by hand and marked): only then may a text speak of them.
             db.ClientContacts.AddRange(
-                new ClientContact { ClientId = client.Id, Step = ChaseLadder.Reminder1, Way = ContactWay.Emailed, DraftKey = "r1", At = DateTime.UtcNow },
-                new ClientContact { ClientId = client.Id, Step = ChaseLadder.Reminder2, Way = ContactWay.MarkedSent, DraftKey = "r2", At = DateTime.UtcNow });
+                new ClientContact { ClientId = client.Id, Step = ChaseLadder.Reminder1, Way = ContactWay.Emailed, DraftKey = "r1", At = h.Clock.GetUtcNow().UtcDateTime.AddDays(-11) },
+                new ClientContact { ClientId = client.Id, Step = ChaseLadder.Reminder2, Way = ContactWay.MarkedSent, DraftKey = "r2", At = h.Clock.GetUtcNow().UtcDateTime.AddDays(-7) });
             return await db.SaveChangesAsync();
         });
 
@@ -208,7 +208,7 @@ public sealed class ChaseRunnerTests
         var invoice = await h.InvoiceAsync(await h.ClientAsync("A"), "D-1", 8);
         await h.QueryAsync(async db =>
         {
-            db.Disputes.Add(new Dispute { InvoiceId = invoice.Id, Reason = "scope", OpenedBy = "bob", OpenedAt = DateTime.UtcNow });
+            db.Disputes.Add(new Dispute { InvoiceId = invoice.Id, Reason = "scope", OpenedBy = "bob", OpenedAt = h.Clock.GetUtcNow().UtcDateTime });
             return await db.SaveChangesAsync();
         });
 
