@@ -46,6 +46,7 @@ public readonly record struct OutboxKey
     public static OutboxKey Morale(long checkInId) => new($"morale:{checkInId}");
     public static OutboxKey MoraleReply(long checkInId) => new($"morale-reply:{checkInId}");
     public static OutboxKey EmailFailed(long outboxId) => new($"email-failed:{outboxId}");
+    public static OutboxKey ExportSetAside(long importRunId) => new($"export-set-aside:{importRunId}");
 
     /// <summary>The email that sends the text of the chat message keyed <paramref name="chatKey"/>.</summary>
     public static OutboxKey EmailOf(OutboxKey chatKey) => new(EmailPrefix + chatKey.Value);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using ChaseBot.Core.Exports.Parsing;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Storage;
@@ -16,7 +17,8 @@ namespace ChaseBot.Core.Exports;
 /// With SQLite the transaction holds the write lock for the import; other writers wait (Database:BusyTimeoutSeconds).
 /// </para>
 /// </summary>
-public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, TimeProvider clock, TimeZoneInfo timeZone)
+public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, TimeProvider clock, TimeZoneInfo timeZone,
+    Microsoft.Extensions.Logging.ILogger<ExportImporter>? log = null)
 {
     public const int BatchSize = 500;
     private const int RejectedKeptInSummary = 1000;
@@ -66,6 +68,28 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
 
     private async Task<ImportSummary> ImportOrRefuseAsync(string path, ImportSettings settings, CancellationToken cancellationToken)
     {
+        long? runId = null;
+        try
+        {
+            return await ImportOrRefuseAsync(path, settings, id => runId = id, cancellationToken);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or System.Data.Common.DbException or DbUpdateException))
+        {
+            // A file no rule foresaw must not stop the service or leave its run "running": the run fails, naming the
+            // error, and the next file is imported. The error is a bug to fix, so it is logged in full.
+            log?.LogError(e, "Import of {File} failed on an unexpected error", Path.GetFileName(path));
+            var message = $"nothing from this file was imported: ChaseBot could not read it ({e.GetType().Name}: {e.Message})";
+            if (runId is { } id)
+                await MarkFailedAsync(id, message);
+            return new ImportSummary
+            {
+                File = Path.GetFileName(path), Outcome = ImportOutcome.Failed, Message = message, RunId = runId ?? 0, Unreadable = true,
+            };
+        }
+    }
+
+    private async Task<ImportSummary> ImportOrRefuseAsync(string path, ImportSettings settings, Action<long> started, CancellationToken cancellationToken)
+    {
         var fileName = Path.GetFileName(path);
         ExportFileFacts facts;
         await using (var bytes = ExportFileReading.OpenRead(path))
@@ -96,6 +120,7 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
 
         db.ImportRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken); // Evidence first: a crash mid-import leaves a Running run behind.
+        started(run.Id);
 
         var warnings = new ImportWarnings();
         if (facts.EncodingWarning is not null)
@@ -236,11 +261,12 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
                                                                             r.Format == run.Format && r.AsOf > run.AsOf, cancellationToken);
         var flagged = 0;
         if (invoiceCount > 0 && !newerImported)
-            flagged = await MissingInvoices.FlagAsync(db, writer.NotListed(), actor, now, BatchSize, cancellationToken);
+            flagged = await MissingInvoices.FlagAsync(db, writer.NotListed().Where(i => !reading.RejectedNumbers.Contains(i.Number)), actor, now,
+                BatchSize, cancellationToken);
         if (flagged > 0)
             warnings.Add("missing",
-                $"{Text.Counted.Of(flagged, "open invoice")} from {format.Source} seen in earlier exports are not in this one: flagged as missing, " +
-                "not marked paid (status shows them)");
+                $"{Text.Counted.Of(flagged, "open invoice")} from {format.Source} seen in earlier exports {(flagged == 1 ? "is" : "are")} not in this one: " +
+                "flagged as missing, not marked paid (status shows them)");
 
         run.Rows = rowCount;
         run.Invoices = invoiceCount;

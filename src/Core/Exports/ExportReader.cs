@@ -87,6 +87,8 @@ public sealed class ExportReader : IDisposable
         }
         if (records == 0)
             throw new ExportRefusedException("the file has no rows");
+        if (firstRow is null) // ",,,", a lone space, "", a byte order mark and blank lines: rows with nothing in them
+            throw new ExportRefusedException("the file has no rows: every line is blank");
         throw new ExportRefusedException(
             $"this is not an export ChaseBot recognises: its first row ({FoundColumns(firstRow!)}) is no known format's header. " +
             "Choose one with --format " +

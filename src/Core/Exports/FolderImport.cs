@@ -38,7 +38,9 @@ public sealed class FolderImport(ExportImporter importer, IDbContextFactory<Chas
             var summary = await importer.ImportFileAsync(file.FullName, settings, cancellationToken);
             if (scan.Warnings.TryGetValue(file.Name, out var warning))
                 summary = summary with { Warnings = [warning, .. summary.Warnings] };
-            if (summary.Refused && quietlySkip is not null)
+            // Set aside until it changes: a refused or unreadable file is not tried again every few seconds, and the
+            // files after it are still imported.
+            if ((summary.Refused || summary.Unreadable) && quietlySkip is not null)
                 quietlySkip.Add(hash!);
             summaries.Add(summary);
         }

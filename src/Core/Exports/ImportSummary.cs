@@ -25,5 +25,7 @@ public sealed record ImportSummary
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     public bool Refused => Outcome == ImportOutcome.Refused;
+    /// <summary>Failed on something in the file no rule foresaw (not the database): retrying it unchanged fails again.</summary>
+    public bool Unreadable { get; init; }
     public bool Failed => Outcome == ImportOutcome.Failed;
 }

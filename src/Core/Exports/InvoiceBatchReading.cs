@@ -32,6 +32,9 @@ internal sealed class InvoiceBatchReading(ExportReader reader, ExportHeader head
     /// <summary>Invoices passed over unread, their fingerprints vouching for them.</summary>
     public int PassedOver { get; private set; }
     public List<RejectedRow> KeptRejections { get; } = [];
+
+    /// <summary>Invoices a rejected row was for: listed in the file, so never flagged missing from it.</summary>
+    public HashSet<string> RejectedNumbers { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, int> NotInvoices { get; } = new(StringComparer.OrdinalIgnoreCase);
     public decimal NotInvoiceBalance { get; private set; }
     public RowReading.ReportTotal? ReportTotal { get; private set; }
@@ -170,6 +173,8 @@ internal sealed class InvoiceBatchReading(ExportReader reader, ExportHeader head
             case RowReading.Rejected rejection:
                 RowCount++;
                 Reject(rejection.Line, rejection.Reason);
+                if (rejection.Number is { } number && RejectedNumbers.Count < 100_000)
+                    RejectedNumbers.Add(number);
                 break;
             case RowReading.Invoice invoice:
                 RowCount++;

@@ -15,7 +15,8 @@ public abstract record RowReading
     public sealed record NotAnInvoice(string Type) : RowReading;
     /// <summary>A TOTAL row with the report's own total of open balances, to reconcile against.</summary>
     public sealed record ReportTotal(int Line, decimal? Balance) : RowReading;
-    public sealed record Rejected(int Line, string Reason) : RowReading;
+    /// <param name="Number">The invoice the row was for, when it got that far: it is not "missing" from this file.</param>
+    public sealed record Rejected(int Line, string Reason, string? Number = null) : RowReading;
 }
 
 /// <summary>
@@ -121,6 +122,10 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
         if (filled == 0)
             return Decoration;
 
+        // A byte that is not UTF-8, in a file read as UTF-8 (ExportFileFacts): the row's text cannot be trusted.
+        if (Array.FindIndex(cells, c => c.Contains('\uFFFD')) is var broken and >= 0)
+            return Reject(row, $"it has a byte that is not UTF-8 (in cell {broken + 1}); fix it in the books or save the export as UTF-8 again");
+
         var number = header.Get(cells, ExportField.Number);
         if (number is null)
         {
@@ -152,18 +157,26 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
             return Reject(row, "it has no invoice number");
         if (number.Length > 100)
             return Reject(row, "the invoice number is longer than 100 characters");
+        // A look-alike is never stored: "INV-0101" and "INV-0101" with a zero-width space would be two invoices that
+        // read the same everywhere, one of them nobody could address in chat.
+        if (Text.Lookalikes.Hidden(number) is { } inNumber)
+            return Reject(row, $"the invoice number '{Text.Printable.Of(number)}' has {inNumber}");
+        number = Text.Lookalikes.Normalized(number);
 
         var client = header.Get(cells, ExportField.Client) ?? (header.Has(ExportField.Client) ? null : _groupLabel);
         if (client is null)
-            return Reject(row, $"invoice {number} has no client name");
+            return Reject(row, $"invoice {number} has no client name", number);
         if (client.Length > 200)
-            return Reject(row, $"invoice {number}: the client name is longer than 200 characters");
+            return Reject(row, $"invoice {number}: the client name is longer than 200 characters", number);
+        if (Text.Lookalikes.Hidden(client) is { } inName)
+            return Reject(row, $"invoice {number}: the client name '{Text.Printable.Of(client)}' has {inName}", number);
+        client = Text.Lookalikes.Normalized(client);
 
         DateOnly? issueDate = null;
         if (header.Get(cells, ExportField.IssueDate) is { } issueText)
         {
             if (!dates.TryRead(row.Line, issueText, out var issued))
-                return Reject(row, $"invoice {number}: the invoice date '{Shorten(issueText)}' is not a date");
+                return Reject(row, $"invoice {number}: the invoice date '{Shorten(issueText)}' is not a date", number);
             issueDate = issued;
         }
 
@@ -171,14 +184,14 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
         if (header.Get(cells, ExportField.DueDate) is { } dueText)
         {
             if (!dates.TryRead(row.Line, dueText, out dueDate))
-                return Reject(row, $"invoice {number}: the due date '{Shorten(dueText)}' is not a date");
+                return Reject(row, $"invoice {number}: the due date '{Shorten(dueText)}' is not a date", number);
         }
         else if (_format.WithoutDueDate == WithoutDueDate.PaymentTermAfterIssue && settings.PaymentTermDays is { } term && issueDate is { } issuedOn)
             dueDate = issuedOn.AddDays(term);
         else if (_format.WithoutDueDate == WithoutDueDate.DueOnIssue && issueDate is { } created)
             dueDate = created;
         else
-            return Reject(row, $"invoice {number} has no due date");
+            return Reject(row, $"invoice {number} has no due date", number);
 
         var amounts = _amounts; // one per reader, not per row: read within this call only
         amounts.Clear();
@@ -188,9 +201,9 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
             if (header.Get(cells, field) is not { } text)
                 continue;
             if (!Money.TryParse(text, out var amount, out var hint))
-                return Reject(row, $"invoice {number}: {Label(field)} '{Shorten(text)}' is not an amount");
+                return Reject(row, $"invoice {number}: {Label(field)} '{Shorten(text)}' is not an amount", number);
             if (Math.Abs(amount) >= 1_000_000_000_000m)
-                return Reject(row, $"invoice {number}: {Label(field)} {Shorten(text)} is too large to be an invoice amount");
+                return Reject(row, $"invoice {number}: {Label(field)} {Shorten(text)} is too large to be an invoice amount", number);
             amounts[field] = amount;
             currencyHint ??= hint;
         }
@@ -204,7 +217,7 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
             warnings.Add("currency", $"the file has no currency column; amounts are taken as {currency} (Exports:DefaultCurrency)");
         }
         if (currency is not [var c1, var c2, var c3] || !char.IsAsciiLetter(c1) || !char.IsAsciiLetter(c2) || !char.IsAsciiLetter(c3))
-            return Reject(row, $"invoice {number}: '{Shorten(currency)}' is not a currency code like USD or EUR");
+            return Reject(row, $"invoice {number}: '{Shorten(currency)}' is not a currency code like USD or EUR", number);
 
         if (Amounts(number, amounts, statusHint, out var reason) is not { } money)
             return Reject(row, reason!);
@@ -277,7 +290,7 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
 
     private decimal? ParseOptional(string? text) => Money.TryParse(text, out var amount, out _) ? amount : null;
 
-    private static RowReading Reject(ExportRow row, string reason) => new RowReading.Rejected(row.Line, reason);
+    private static RowReading Reject(ExportRow row, string reason, string? number = null) => new RowReading.Rejected(row.Line, reason, number);
 
     private static string Label(ExportField field) => field switch
     {

@@ -13,13 +13,16 @@ public static class SpreadsheetCsv
 {
     private static readonly char[] FormulaStarts = ['=', '+', '-', '@', '\t', '\r'];
 
-    /// <summary>A text cell, neutralised and quoted as RFC 4180 requires.</summary>
+    /// <summary>
+    /// A text cell, neutralised and quoted as RFC 4180 requires, and quoted too when it holds a semicolon or a tab: a
+    /// spreadsheet set to split on those would otherwise start a new cell there ("Acme;=1+2"), one a formula.
+    /// </summary>
     public static string Text(string? value)
     {
         var text = value ?? "";
         if (text.Length > 0 && FormulaStarts.Contains(text[0]))
             text = "'" + text;
-        return text.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
+        return text.IndexOfAny([',', ';', '\t', '"', '\n', '\r']) >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
     }
 
     public static string Number(decimal value) => value.ToString("0.00", CultureInfo.InvariantCulture);

@@ -7,7 +7,8 @@ internal sealed class TextTable(params string[] headers)
 {
     private readonly List<string[]> _rows = [];
 
-    public void Add(params string[] cells) => _rows.Add(cells);
+    /// <summary>A row; text from exports is shown with its control characters escaped, so nothing printed acts on the terminal.</summary>
+    public void Add(params string[] cells) => _rows.Add([.. cells.Select(Core.Text.Printable.Of)]);
 
     public override string ToString()
     {

@@ -11,7 +11,7 @@ namespace ChaseBot.Worker.Scheduling;
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed class ImportJob(FolderImport folderImport, IOptions<ExportOptions> options, RefusedExports refused,
-    ILogger<ImportJob> log) : IJob
+    ILogger<ImportJob> log, ExportSetAsideNotice? notice = null) : IJob
 {
     public static readonly JobKey Key = new("import-exports");
 
@@ -35,7 +35,38 @@ public sealed class ImportJob(FolderImport folderImport, IOptions<ExportOptions>
                     s.Unchanged, s.RejectedCount, s.FlaggedMissing);
             foreach (var warning in s.Warnings)
                 log.LogWarning("{File}: {Warning}", s.File, warning);
+            if ((s.Refused || s.Unreadable) && notice is not null)
+                await notice.SayAsync(s, cancellationToken);
         }
+    }
+}
+
+/// <summary>
+/// Tells the channel, once, that an export in the folder was set aside and why: the person who dropped it there may
+/// never read the Worker's log, and until they replace the file its invoices are not in the ledger.
+/// </summary>
+public sealed class ExportSetAsideNotice(Microsoft.EntityFrameworkCore.IDbContextFactory<Core.Storage.ChaseDbContext> dbFactory,
+    Core.Chasing.ChaseSettings settings, TimeProvider clock)
+{
+    public async Task SayAsync(ImportSummary refused, CancellationToken cancellationToken)
+    {
+        if (refused.RunId == 0)
+            return; // not even the run could be recorded: the log has it
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var key = Core.Delivery.OutboxKey.ExportSetAside(refused.RunId);
+        if (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Outbox, m => m.Key == key.Value, cancellationToken))
+            return;
+        var now = clock.GetUtcNow();
+        Core.Delivery.OutboxQueue.Add(db, key, Core.Delivery.OutboxKinds.ExportSetAside, settings.DefaultChannel, new Core.Delivery.ChatMessage
+        {
+            Title = $"Not imported: {Core.Text.Printable.Of(refused.File)}",
+            Lines =
+            [
+                $"ChaseBot set this export aside: {refused.Message?.TrimEnd('.')}.",
+                "Its invoices are not in the ledger. The other files in the folder are imported as usual; this one is tried again once it changes (save or export it again).",
+            ],
+        }, now.UtcDateTime, settings.Calendar.NextAllowed(now).UtcDateTime);
+        await db.SaveChangesAsync(cancellationToken);
     }
 }
 

@@ -96,6 +96,7 @@ internal static class WorkerService
 
         // Jobs are registered explicitly so a constructor that cannot be satisfied fails at start, not at 3 a.m.
         services.AddSingleton<RefusedExports>();
+        services.AddSingleton<ExportSetAsideNotice>();
         foreach (var job in jobs)
             services.AddTransient(job.JobType);
         services.AddSingleton(new WorkerSchedule(jobs, zone));

@@ -209,7 +209,7 @@ public sealed class ChasePolicyTests
     }
 
     [Theory]
-    [InlineData(50, "GuardNote:suspension")] // the final notice (day 35) asked for payment by day 49: not on it, nor the day after
+    [InlineData(50, "")] // the final notice (day 35) asked for payment by day 49: nothing on it, nor the day after
     [InlineData(51, "GuardNote:suspension, Proposal:hand-off")] // the referral date it named (49 + 2 grace days), though the ladder says day 63
     public void A_referral_a_final_notice_named_is_proposed_on_that_date_not_when_the_ladder_would_bring_the_hand_off(int day, string expected)
     {

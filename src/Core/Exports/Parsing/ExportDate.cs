@@ -30,10 +30,11 @@ public enum DateEvidence
 /// </summary>
 public static partial class ExportDate
 {
-    [GeneratedRegex(@"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")]
+    // [0-9], never \d: .NET's \d matches every Unicode digit ("１５" full-width, Arabic-Indic), which int.Parse refuses.
+    [GeneratedRegex(@"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?:[ T].*)?$")]
     private static partial Regex IsoLike();
 
-    [GeneratedRegex(@"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:[ T].*)?$")]
+    [GeneratedRegex(@"^([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4}|[0-9]{2})(?:[ T].*)?$")]
     private static partial Regex Numeric();
 
     private static readonly string[] NamedMonthFormats =

@@ -1,0 +1,152 @@
+using System.Text;
+using ChaseBot.Core.Exports;
+using ChaseBot.Core.Ledger;
+using ChaseBot.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Tests.Exports;
+
+/// <summary>
+/// Files written to hurt (issue 27): never a crash, never a run left "running", never a stored fact changed without a
+/// word, never a look-alike stored. Each on a ledger that already holds a client, so there is something to lose.
+/// </summary>
+public sealed class HostileExportTests : IDisposable
+{
+    private readonly TestDatabase _db = new();
+
+    public void Dispose() => _db.Dispose();
+
+    private const string Header = "ContactName,EmailAddress,InvoiceNumber,InvoiceDate,DueDate,Total,InvoiceAmountPaid,InvoiceAmountDue,Currency,Status";
+
+    private static string Row(string client, string number, string due = "15/12/2026", string total = "1000.00") =>
+        $"{client},ap@client.example,{number},15/11/2026,{due},{total},0.00,{total},EUR,AUTHORISED";
+
+    private async Task<ImportSummary> ImportAsync(string name, byte[] bytes)
+    {
+        var path = Path.Combine(_db.Folder, name);
+        await File.WriteAllBytesAsync(path, bytes);
+        return await _db.Importer().ImportFileAsync(path, new ImportSettings());
+    }
+
+    private Task<ImportSummary> ImportAsync(string name, string text) => ImportAsync(name, Encoding.UTF8.GetBytes(text));
+
+    private async Task<List<string>> ClientsAsync()
+    {
+        await using var db = _db.Open();
+        return await db.Clients.OrderBy(c => c.Name).Select(c => c.Name).ToListAsync();
+    }
+
+    [Fact]
+    public async Task One_stray_byte_in_a_UTF8_file_rejects_its_row_and_renames_nobody()
+    {
+        await ImportAsync("first.csv", $"{Header}\n{Row("Zürich Design AG", "Z-1")}\n");
+        var lines = new List<byte[]> { Encoding.UTF8.GetBytes(Header + "\n"), Encoding.UTF8.GetBytes(Row("Zürich Design AG", "Z-1", total: "1200.00") + "\n") };
+        for (var i = 2; i <= 40; i++)
+            lines.Add(Encoding.UTF8.GetBytes(Row("Filler Ltd", $"F-{i}") + "\n"));
+        lines.Add([.. Encoding.UTF8.GetBytes("Broken "), 0xFF, .. Encoding.UTF8.GetBytes(Row(" Ltd", "B-1")[1..] + "\n")]);
+
+        var summary = await ImportAsync("second.csv", [.. lines.SelectMany(l => l)]);
+
+        Assert.Equal(ImportOutcome.Imported, summary.Outcome);
+        Assert.Equal(["Filler Ltd", "Zürich Design AG"], await ClientsAsync());
+        Assert.Equal(1200m, await _db.Open().Invoices.Where(i => i.Number == "Z-1").Select(i => i.Total).SingleAsync());
+        var rejected = Assert.Single(summary.Rejected);
+        Assert.Equal(42, rejected.Line);
+        Assert.StartsWith("it has a byte that is not UTF-8 (in cell 1)", rejected.Reason);
+        Assert.Contains(summary.Warnings, w => w.StartsWith("1 byte is not UTF-8 (the first on line 42, byte offset", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_UTF8_at_all_is_read_as_Windows_1252_and_says_which_line_decided_it()
+    {
+        var cp1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
+        var summary = await ImportAsync("excel.csv", cp1252.GetBytes($"{Header}\n{Row("Acme", "A-1")}\n{Row("Café Olé", "C-1")}\n"));
+
+        Assert.Equal(ImportOutcome.Imported, summary.Outcome);
+        Assert.Contains("Café Olé", await ClientsAsync());
+        Assert.Contains(summary.Warnings, w => w.StartsWith("the file is not UTF-8 (line 3, byte offset", StringComparison.Ordinal) &&
+                                               w.Contains("read as Windows-1252", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(",,,\n")]
+    [InlineData(" ")]
+    [InlineData("\"\"")]
+    [InlineData("\uFEFF\n\n\n")]
+    public async Task A_blank_file_is_refused_and_its_run_never_left_running(string text)
+    {
+        var summary = await ImportAsync("blank.csv", text);
+
+        Assert.Equal(ImportOutcome.Refused, summary.Outcome);
+        Assert.StartsWith("the file has no rows", summary.Message); // "…: every line is blank" when it has lines, all empty
+        await using var db = _db.Open();
+        Assert.Equal(0, await db.ImportRuns.CountAsync(r => r.Outcome == ImportOutcome.Running));
+    }
+
+    [Fact]
+    public async Task A_date_in_full_width_digits_rejects_its_row_and_the_rest_imports()
+    {
+        var summary = await ImportAsync("wide.csv", $"{Header}\n{Row("Acme", "A-1", due: "１５/１２/２０２６")}\n{Row("Acme", "A-2")}\n");
+
+        Assert.Equal(ImportOutcome.Imported, summary.Outcome);
+        Assert.Equal(1, summary.Created);
+        Assert.Contains("the due date '１５/１２/２０２６' is not a date", Assert.Single(summary.Rejected).Reason);
+    }
+
+    [Theory]
+    [InlineData("Kauri Digital Ltd", "INV-0101\u200B", "the invoice number 'INV-0101\\u200b' has an invisible character (U+200B ZERO WIDTH SPACE) at character 9")]
+    [InlineData("Kauri Digital Ltd\u200B", "INV-0102", "invoice INV-0102: the client name 'Kauri Digital Ltd\\u200b' has an invisible character (U+200B ZERO WIDTH SPACE) at character 18")]
+    [InlineData("Kauri \u202EdtL latigiD", "INV-0103", "has a text-direction control (U+202E RIGHT-TO-LEFT OVERRIDE) at character 7")]
+    [InlineData("Acme\u001B[2J", "INV-0104", "has a control character (U+001B) at character 5")]
+    public async Task A_look_alike_number_or_name_is_rejected_naming_the_character_and_where(string client, string number, string because)
+    {
+        await ImportAsync("first.csv", $"{Header}\n{Row("Kauri Digital Ltd", "INV-0101")}\n");
+
+        var summary = await ImportAsync("second.csv", $"{Header}\n{Row(client, number)}\n");
+
+        Assert.Contains(because, Assert.Single(summary.Rejected).Reason);
+        Assert.Equal(["Kauri Digital Ltd"], await ClientsAsync());
+        await using var db = _db.Open();
+        Assert.Equal(["INV-0101"], await db.Invoices.Select(i => i.Number).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_name_written_decomposed_is_the_same_client_as_one_written_composed()
+    {
+        await ImportAsync("first.csv", $"{Header}\n{Row("Zürich Design AG", "Z-1")}\n");
+
+        await ImportAsync("second.csv", $"{Header}\n{Row("Zu\u0308rich Design AG", "Z-2")}\n");
+
+        Assert.Equal(["Zürich Design AG"], await ClientsAsync());
+    }
+
+    [Fact]
+    public async Task An_invoice_whose_row_was_rejected_is_not_missing_from_the_file_and_one_missing_is_said_in_the_singular()
+    {
+        await ImportAsync("first.csv", $"{Header}\n{Row("Acme", "A-1")}\n{Row("Acme", "A-2")}\n{Row("Acme", "A-3")}\n");
+
+        var summary = await ImportAsync("second.csv", $"{Header}\n{Row("Acme", "A-1")}\n{Row("Acme", "A-2", total: "twelve")}\n");
+
+        Assert.Contains("invoice A-2: the total 'twelve' is not an amount", Assert.Single(summary.Rejected).Reason);
+        Assert.Equal(1, summary.FlaggedMissing); // A-3 only
+        Assert.Contains(summary.Warnings, w => w.StartsWith("1 open invoice from xero seen in earlier exports is not in this one", StringComparison.Ordinal));
+        await using var db = _db.Open();
+        Assert.Null(await db.Invoices.Where(i => i.Number == "A-2").Select(i => i.MissingSince).SingleAsync());
+    }
+
+    [Theory]
+    [InlineData("Acme;=1+2", "\"Acme;=1+2\"")]
+    [InlineData("Acme\t=1+2", "\"Acme\t=1+2\"")]
+    [InlineData("=1+2", "'=1+2")]
+    [InlineData("Plain Ltd", "Plain Ltd")]
+    public void A_csv_cell_that_a_spreadsheet_would_split_or_run_is_quoted_or_neutralised(string text, string written) =>
+        Assert.Equal(written, Core.Reports.SpreadsheetCsv.Text(text));
+
+    [Theory]
+    [InlineData("Acme\u001B[2J", "Acme\\x1b[2J")]
+    [InlineData("Acme\u001B]0;pwned\u0007", "Acme\\x1b]0;pwned\\x07")]
+    [InlineData("Kauri \u202EdtL", "Kauri \\u202edtL")]
+    [InlineData("Zürich Design AG", "Zürich Design AG")]
+    public void Text_from_the_ledger_is_printed_with_its_control_characters_visible(string stored, string shown) =>
+        Assert.Equal(shown, Core.Text.Printable.Of(stored));
+}
