@@ -8,7 +8,7 @@ namespace ChaseBot.Core.Text;
 /// import refuses a row whose invoice number or client name holds one, saying which and where, rather than storing a
 /// second "Kauri Digital Ltd" nobody can tell from the first.
 /// </summary>
-public static class Lookalikes
+public static partial class Lookalikes
 {
     /// <summary>"an invisible character (U+200B ZERO WIDTH SPACE) at character 9", or null when there is none.</summary>
     public static string? Hidden(string text)
@@ -19,9 +19,19 @@ public static class Lookalikes
         return null;
     }
 
-    /// <summary>Unicode NFC, so "é" written as one character or as "e" and an accent is the same name.</summary>
-    public static string Normalized(string text) => text.IsNormalized(System.Text.NormalizationForm.FormC)
-        ? text : text.Normalize(System.Text.NormalizationForm.FormC);
+    /// <summary>
+    /// Unicode NFC, so "é" written as one character or as "e" and an accent is the same name; and a line break or tab
+    /// inside a quoted cell ("Multi⏎Line Ltd") as one space, as chat and the terminal will show it (the client's match
+    /// key already read it so: no client is renamed by this).
+    /// </summary>
+    public static string Normalized(string text)
+    {
+        var composed = text.IsNormalized(System.Text.NormalizationForm.FormC) ? text : text.Normalize(System.Text.NormalizationForm.FormC);
+        return composed.AsSpan().IndexOfAny('\t', '\r', '\n') < 0 ? composed : BrokenLines().Replace(composed, " ");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@" *[\t\r\n][\t\r\n ]*")]
+    private static partial System.Text.RegularExpressions.Regex BrokenLines();
 
     private static string? Describe(char c) => c switch
     {
@@ -45,6 +55,7 @@ public static class Lookalikes
         '\u2068' => Bidi(c, "FIRST STRONG ISOLATE"),
         '\u2069' => Bidi(c, "POP DIRECTIONAL ISOLATE"),
         '\uFFFD' => $"a byte that is not UTF-8 (shown as U+FFFD)",
+        '\t' or '\r' or '\n' => null, // a cell's line break: made a space by Normalized, not a look-alike
         _ when char.IsControl(c) => $"a control character (U+{(int)c:X4})",
         _ when CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format => $"an invisible formatting character (U+{(int)c:X4})",
         _ => null,

@@ -1,0 +1,61 @@
+using ChaseBot.Core;
+using ChaseBot.Core.Chasing;
+using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Exports;
+using ChaseBot.Core.Ledger;
+using ChaseBot.Tests.Support;
+using ChaseBot.Worker.Scheduling;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ChaseBot.Tests.Worker;
+
+/// <summary>
+/// The service's import job on a folder with two files it cannot use among six good ones: the six are imported, the
+/// two are set aside (said once in the channel, not retried every run), and a changed file is tried again.
+/// </summary>
+public sealed class ImportJobTests : IDisposable
+{
+    private readonly TestDatabase _db = new();
+    private readonly string _folder;
+
+    public ImportJobTests() => _folder = Directory.CreateDirectory(Path.Combine(_db.Folder, "exports")).FullName;
+
+    public void Dispose() => _db.Dispose();
+
+    private ImportJob Job(RefusedExports refused) => new(new FolderImport(_db.Importer(), _db.Factory),
+        Options.Create(new ExportOptions { Folder = _folder, SettleTime = TimeSpan.Zero }), refused, NullLogger<ImportJob>.Instance,
+        new ExportSetAsideNotice(_db.Factory, new ChaseSettings(Options.Create(new ChaseOptions())), Clocks.At("2026-11-23T10:00:00Z")));
+
+    [Fact]
+    public async Task Six_good_exports_are_imported_and_a_blank_and_a_binary_one_are_set_aside_and_said_once()
+    {
+        foreach (var sample in new[] { "xero-invoices-nz.csv", "quickbooks-invoice-list.csv", "quickbooks-ar-aging-detail.csv", "stripe-invoices.csv",
+                     "zoho-books-invoices.csv", "invoiceninja-v4-invoices.csv" })
+            File.Copy(Samples.File(sample), Path.Combine(_folder, sample));
+        await File.WriteAllTextAsync(Path.Combine(_folder, "blank.csv"), ",,,\n,,,\n");
+        await File.WriteAllBytesAsync(Path.Combine(_folder, "report.csv"), [0x50, 0x4B, 0x03, 0x04, 0x00, 0x00]); // a renamed ZIP
+        var refused = new RefusedExports();
+
+        await Job(refused).Execute(null!, CancellationToken.None);
+        await Job(refused).Execute(null!, CancellationToken.None); // the next run, five seconds later
+
+        await using var db = _db.Open();
+        var runs = await db.ImportRuns.ToListAsync();
+        Assert.Equal(6, runs.Count(r => r.Outcome == ImportOutcome.Imported));
+        Assert.Equal(["blank.csv", "report.csv"], runs.Where(r => r.Outcome == ImportOutcome.Refused).Select(r => r.FileName).Order());
+        Assert.Equal(8, runs.Count); // nothing tried twice
+        Assert.DoesNotContain(runs, r => r.Outcome == ImportOutcome.Running);
+        var notices = await db.Outbox.Where(m => m.Kind == OutboxKinds.ExportSetAside).OrderBy(m => m.Id).ToListAsync();
+        Assert.Equal(2, notices.Count);
+        var blank = ChatMessage.FromJson(notices.Select(n => n.Body).Single(b => b.Contains("blank.csv", StringComparison.Ordinal)));
+        Assert.Equal("Not imported: blank.csv", blank.Title);
+        Assert.Equal("ChaseBot set this export aside: the file has no rows: every line is blank.", blank.Lines[0]);
+
+        // Saved again with rows in it: tried again, and imported.
+        await File.WriteAllTextAsync(Path.Combine(_folder, "blank.csv"), await File.ReadAllTextAsync(Samples.File("stripe-invoices.csv")) + "\n");
+        await Job(refused).Execute(null!, CancellationToken.None);
+        Assert.Equal(9, await db.ImportRuns.CountAsync());
+    }
+}
