@@ -8,9 +8,10 @@ public sealed class ExportHeader
     /// <summary>The column of each field by the field's number, -1 when absent: read for every cell of every row.</summary>
     private readonly int[] _columnOf;
 
-    private ExportHeader(ExportFormat format, Dictionary<ExportField, int> columns)
+    private ExportHeader(ExportFormat format, Dictionary<ExportField, int> columns, IReadOnlyList<string>? duplicates = null)
     {
         Format = format;
+        Duplicates = duplicates ?? [];
         _columns = columns;
         _columnOf = new int[Enum.GetValues<ExportField>().Max(f => (int)f) + 1];
         Array.Fill(_columnOf, -1);
@@ -20,6 +21,9 @@ public sealed class ExportHeader
     }
 
     public ExportFormat Format { get; }
+
+    /// <summary>Columns ChaseBot reads whose name the header gives twice ("'Total' (columns 6 and 9)"): which to read is a guess.</summary>
+    public IReadOnlyList<string> Duplicates { get; }
     public int FieldCount => _columns.Count;
 
     /// <summary>A data row with fewer cells than this was cut short: its missing cells are unknown, not empty.</summary>
@@ -73,6 +77,8 @@ public sealed class ExportHeader
             return null;
         if (format.MustNotHave.Any(columns.ContainsKey))
             return null;
-        return new ExportHeader(format, columns);
+        var duplicates = columns.Values.Where(i => Array.LastIndexOf(normalized, normalized[i]) != i)
+            .Select(i => $"'{cells[i].Trim()}' (columns {i + 1} and {Array.LastIndexOf(normalized, normalized[i]) + 1})").ToList();
+        return new ExportHeader(format, columns, duplicates);
     }
 }

@@ -82,6 +82,10 @@ public sealed class ExportReader : IDisposable
                 Header = best;
                 if (best.Format.RefuseBecause is { } reason)
                     throw new ExportRefusedException(reason);
+                if (best.Duplicates.Count > 0)
+                    throw new ExportRefusedException(
+                        $"the header names {string.Join(" and ", best.Duplicates)} twice, so which column to read would be a guess: " +
+                        "remove or rename one and import the file again");
                 return best;
             }
         }

@@ -33,6 +33,7 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
     private readonly HashSet<string> _numberLabels = header.Format.Aliases.TryGetValue(ExportField.Number, out var labels)
         ? labels.Select(ExportHeader.Normalize).ToHashSet(StringComparer.Ordinal) : [];
     private string? _groupLabel;
+    private bool _blankCurrencySaid;
     private readonly Dictionary<ExportField, decimal> _amounts = [];
 
     private static readonly RowReading Decoration = new RowReading.Decoration();
@@ -210,11 +211,21 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
 
         var statusHint = ReadStatus(row.Line, header.Get(cells, ExportField.Status));
 
-        var currency = header.Get(cells, ExportField.Currency)?.ToUpperInvariant() ?? currencyHint;
+        var stated = header.Get(cells, ExportField.Currency)?.ToUpperInvariant();
+        // "1 200,00 €" in an NZD row: one of the two is wrong, and storing either would be a guess.
+        if (stated is not null && currencyHint is not null && stated != currencyHint)
+            return Reject(row, $"invoice {number}: an amount is written in {currencyHint} but the row's currency is {Shorten(stated)}", number);
+        var currency = stated ?? currencyHint;
         if (currency is null)
         {
             currency = settings.DefaultCurrency;
-            warnings.Add("currency", $"the file has no currency column; amounts are taken as {currency} (Exports:DefaultCurrency)");
+            if (!header.Has(ExportField.Currency))
+                warnings.Add("currency", $"the file has no currency column; amounts are taken as {currency} (Exports:DefaultCurrency)");
+            else if (!_blankCurrencySaid)
+            {
+                _blankCurrencySaid = true;
+                warnings.Add("currency", $"the Currency cell is blank on line {row.Line} (and maybe others); those amounts are taken as {currency} (Exports:DefaultCurrency)");
+            }
         }
         if (currency is not [var c1, var c2, var c3] || !char.IsAsciiLetter(c1) || !char.IsAsciiLetter(c2) || !char.IsAsciiLetter(c3))
             return Reject(row, $"invoice {number}: '{Shorten(currency)}' is not a currency code like USD or EUR", number);

@@ -57,6 +57,19 @@ public sealed class HostileExportTests : IDisposable
     }
 
     [Fact]
+    public async Task A_bad_byte_after_a_byte_order_mark_costs_its_row_not_the_file()
+    {
+        byte[] bytes = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes($"{Header}\n{Row("Acme", "A-1")}\n"), .. Encoding.UTF8.GetBytes("Bad"), 0xE9,
+            .. Encoding.UTF8.GetBytes(Row(" Ltd", "B-1") + "\n")];
+
+        var summary = await ImportAsync("bom.csv", bytes);
+
+        Assert.Equal(ImportOutcome.Imported, summary.Outcome);
+        Assert.Equal(["Acme"], await ClientsAsync());
+        Assert.Equal(3, Assert.Single(summary.Rejected).Line);
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_UTF8_at_all_is_read_as_Windows_1252_and_says_which_line_decided_it()
     {
         var cp1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
@@ -108,6 +121,27 @@ public sealed class HostileExportTests : IDisposable
         Assert.Equal(["Kauri Digital Ltd"], await ClientsAsync());
         await using var db = _db.Open();
         Assert.Equal(["INV-0101"], await db.Invoices.Select(i => i.Number).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_header_that_names_a_column_ChaseBot_reads_twice_is_refused_naming_it()
+    {
+        var summary = await ImportAsync("twice.csv", $"{Header},Total\n{Row("Acme", "A-1")},5.00\n");
+
+        Assert.Equal(ImportOutcome.Refused, summary.Outcome);
+        Assert.Equal("the header names 'Total' (columns 6 and 11) twice, so which column to read would be a guess: remove or rename one and import the file again",
+            summary.Message);
+    }
+
+    [Fact]
+    public async Task A_blank_currency_cell_is_named_as_such_and_a_symbol_that_contradicts_the_row_rejects_it()
+    {
+        var summary = await ImportAsync("currency.csv", $"{Header}\n{Row("Acme", "A-1").Replace(",EUR,", ",,")}\n" +
+                                                        $"{Row("Acme", "A-2").Replace(",1000.00,0.00,1000.00,EUR,", ",\"1 200,00 €\",0.00,\"1 200,00 €\",NZD,")}\n");
+
+        Assert.Contains(summary.Warnings, w => w.StartsWith("the Currency cell is blank on line 2 (and maybe others); those amounts are taken as USD", StringComparison.Ordinal));
+        Assert.DoesNotContain(summary.Warnings, w => w.Contains("no currency column", StringComparison.Ordinal));
+        Assert.Equal("invoice A-2: an amount is written in EUR but the row's currency is NZD", Assert.Single(summary.Rejected).Reason);
     }
 
     [Fact]
