@@ -40,6 +40,24 @@ internal static class ExportFileReading
         return null;
     }
 
+    /// <summary>The first amount in the file that shows its decimal mark, read ahead on a reader of its own; null when none does.</summary>
+    internal static (int Line, string Text, DecimalMark Mark)? FirstDecidingAmount(string path, ExportFileFacts facts, ImportSettings settings)
+    {
+        var (reader, header) = OpenAtHeader(path, facts, settings);
+        using var reading = reader;
+        var amountColumns = new[] { ExportField.Total, ExportField.Paid, ExportField.Balance, ExportField.AmountDueBeforePayments, ExportField.LineAmount }
+            .Where(header.Has).ToArray();
+        foreach (var row in reader.Rows())
+            foreach (var column in amountColumns)
+                if (header.Get(row.Cells, column) is { } text)
+                    switch (Money.Observe(text))
+                    {
+                        case MarkEvidence.Point: return (row.Line, text, DecimalMark.Point);
+                        case MarkEvidence.Comma: return (row.Line, text, DecimalMark.Comma);
+                    }
+        return null;
+    }
+
     internal static FileStream OpenRead(string path) =>
         new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 64 * 1024, FileOptions.SequentialScan);
 }

@@ -190,7 +190,8 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
                 "FreshBooks exports have no due date, so ChaseBot needs your payment term to know when invoices are due: " +
                 "set Exports:FreshBooks:PaymentTermDays (e.g. 30 for net 30) or pass --payment-term-days 30");
         var dates = new FileDateOrder(settings.DateOrder, () => ExportFileReading.FirstDecidingDate(path, facts, settings));
-        var rows = new InvoiceRowReader(header, dates, settings, warnings);
+        var rows = new InvoiceRowReader(header, dates, settings, warnings,
+            new FileDecimalMark(() => ExportFileReading.FirstDecidingAmount(path, facts, settings)));
         var batch = new InvoiceBatch(format.LineItems, warnings);
         var actor = $"import run {run.Id} ({run.FileName}, {settings.StartedBy})";
         var now = clock.GetUtcNow().UtcDateTime;

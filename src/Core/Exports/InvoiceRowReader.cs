@@ -23,8 +23,10 @@ public abstract record RowReading
 /// Reads the data rows of one file. Holds the little state a file needs: the current group label
 /// (QuickBooks Open Invoices names the customer on a group row) and the file's date order, as its dates decide it.
 /// </summary>
-public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, ImportSettings settings, ImportWarnings warnings)
+public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, ImportSettings settings, ImportWarnings warnings,
+    FileDecimalMark? marks = null)
 {
+    private readonly FileDecimalMark _marks = marks ?? new FileDecimalMark(() => null);
     private readonly ExportFormat _format = header.Format;
     private static readonly ExportField[] AmountFields =
         [ExportField.Total, ExportField.Paid, ExportField.Balance, ExportField.AmountDueBeforePayments, ExportField.LineAmount];
@@ -201,8 +203,8 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
         {
             if (header.Get(cells, field) is not { } text)
                 continue;
-            if (!Money.TryParse(text, out var amount, out var hint))
-                return Reject(row, $"invoice {number}: {Label(field)} '{Shorten(text)}' is not an amount", number);
+            if (!_marks.TryRead(row.Line, text, out var amount, out var hint, out var why))
+                return Reject(row, $"invoice {number}: {Label(field)} '{Shorten(text)}' {why ?? "is not an amount"}", number);
             if (Math.Abs(amount) >= 1_000_000_000_000m)
                 return Reject(row, $"invoice {number}: {Label(field)} {Shorten(text)} is too large to be an invoice amount", number);
             amounts[field] = amount;
@@ -299,7 +301,7 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
         return (total, paid, Math.Max(balance.Value, 0));
     }
 
-    private decimal? ParseOptional(string? text) => Money.TryParse(text, out var amount, out _) ? amount : null;
+    private decimal? ParseOptional(string? text) => Money.TryParse(text, out var amount, out _, _marks.Mark) ? amount : null;
 
     private static RowReading Reject(ExportRow row, string reason, string? number = null) => new RowReading.Rejected(row.Line, reason, number);
 

@@ -137,11 +137,40 @@ public sealed class HostileExportTests : IDisposable
     public async Task A_blank_currency_cell_is_named_as_such_and_a_symbol_that_contradicts_the_row_rejects_it()
     {
         var summary = await ImportAsync("currency.csv", $"{Header}\n{Row("Acme", "A-1").Replace(",EUR,", ",,")}\n" +
-                                                        $"{Row("Acme", "A-2").Replace(",1000.00,0.00,1000.00,EUR,", ",\"1 200,00 €\",0.00,\"1 200,00 €\",NZD,")}\n");
+                                                        $"{Row("Acme", "A-2").Replace(",1000.00,0.00,1000.00,EUR,", ",\"€1,200.00\",0.00,\"€1,200.00\",NZD,")}\n");
 
         Assert.Contains(summary.Warnings, w => w.StartsWith("the Currency cell is blank on line 2 (and maybe others); those amounts are taken as USD", StringComparison.Ordinal));
         Assert.DoesNotContain(summary.Warnings, w => w.Contains("no currency column", StringComparison.Ordinal));
         Assert.Equal("invoice A-2: an amount is written in EUR but the row's currency is NZD", Assert.Single(summary.Rejected).Reason);
+    }
+
+    private static string Amounts(string number, string total, string paid, string due) =>
+        $"Acme,ap@acme.example,{number},15/11/2026,15/12/2026,\"{total}\",\"{paid}\",\"{due}\",EUR,AUTHORISED";
+
+    [Fact]
+    public async Task A_thousands_dot_in_a_decimal_comma_file_is_a_thousand_not_one_and_a_half()
+    {
+        var summary = await ImportAsync("comma.csv", $"{Header}\n{Amounts("A-1", "1.234,56", "0,00", "1.234,56")}\n{Amounts("A-2", "1.500", "0", "1.500")}\n");
+
+        Assert.Empty(summary.Rejected);
+        await using var db = _db.Open();
+        Assert.Equal(1500m, await db.Invoices.Where(i => i.Number == "A-2").Select(i => i.Total).SingleAsync());
+    }
+
+    [Fact]
+    public async Task An_amount_that_reads_two_ways_is_decided_by_a_later_row_or_rejected_as_ambiguous_never_guessed()
+    {
+        var later = await ImportAsync("later.csv", $"{Header}\n{Amounts("A-1", "1.500", "0", "1.500")}\n{Amounts("A-2", "2.000,50", "0", "2.000,50")}\n");
+        var never = await ImportAsync("never.csv", $"{Header}\n{Amounts("B-1", "1.500", "0", "1.500")}\n");
+        var against = await ImportAsync("against.csv", $"{Header}\n{Amounts("C-1", "1000.00", "0.00", "1000.00")}\n{Amounts("C-2", "1.234,56", "0", "1.234,56")}\n");
+
+        Assert.Empty(later.Rejected);
+        await using var db = _db.Open();
+        Assert.Equal(1500m, await db.Invoices.Where(i => i.Number == "A-1").Select(i => i.Total).SingleAsync());
+        Assert.Equal("invoice B-1: the total '1.500' could be 1.50 or 1,500.00: no amount in the file shows whether '.' or ',' marks its decimals",
+            Assert.Single(never.Rejected).Reason);
+        Assert.Equal("invoice C-2: the total '1.234,56' is written with a decimal comma, but the file writes its decimals with a point (line 2: 1000.00)",
+            Assert.Single(against.Rejected).Reason);
     }
 
     [Fact]

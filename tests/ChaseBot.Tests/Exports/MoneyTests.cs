@@ -5,6 +5,33 @@ namespace ChaseBot.Tests.Exports;
 public sealed class MoneyTests
 {
     [Theory]
+    [InlineData("1,234.56", MarkEvidence.Point)]
+    [InlineData("12.50", MarkEvidence.Point)]
+    [InlineData("1,000,000", MarkEvidence.Point)]
+    [InlineData("1.234,56", MarkEvidence.Comma)]
+    [InlineData("12,5", MarkEvidence.Comma)]
+    [InlineData("1.000.000", MarkEvidence.Comma)]
+    [InlineData("1.500", MarkEvidence.Either)]
+    [InlineData("€1,500", MarkEvidence.Either)]
+    [InlineData("1500", MarkEvidence.None)]
+    public void An_amount_says_what_it_can_about_its_files_decimal_mark(string raw, MarkEvidence expected) =>
+        Assert.Equal(expected, Money.Observe(raw));
+
+    [Theory]
+    [InlineData("1.500", DecimalMark.Comma, 1500.0)]
+    [InlineData("1.500", DecimalMark.Point, 1.5)]
+    [InlineData("1,500", DecimalMark.Point, 1500.0)]
+    [InlineData("12.50", DecimalMark.Comma, null)] // a dot in a decimal-comma file can only group thousands
+    [InlineData("1.234,56", DecimalMark.Point, null)]
+    public void With_the_files_decimal_mark_an_amount_reads_one_way(string raw, DecimalMark mark, double? expected)
+    {
+        var read = Money.TryParse(raw, out var amount, out _, mark);
+        Assert.Equal(expected.HasValue, read);
+        if (expected is { } value)
+            Assert.Equal((decimal)value, amount);
+    }
+
+    [Theory]
     [InlineData("1,000.00", 1000.00)]
     [InlineData("\"1,000.00\"", null)] // Quotes are CSV's business; a quote left in a cell is not an amount.
     [InlineData("350.00 ", 350.00)]

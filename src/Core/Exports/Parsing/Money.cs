@@ -6,6 +6,25 @@ namespace ChaseBot.Core.Exports.Parsing;
 /// Reads an amount as accounting exports write it: "1,000.00", "$13.50", "(100.00)", "-100.00 ",
 /// "1.234,56" (decimal comma), "12.3456", "USD 1,200.00", "1 200,50".
 /// </summary>
+/// <summary>Which character a file writes before an amount's decimals.</summary>
+public enum DecimalMark
+{
+    Unknown,
+    Point,
+    Comma,
+}
+
+/// <summary>What one amount's text says about its file's decimal mark.</summary>
+public enum MarkEvidence
+{
+    /// <summary>No separator ("1000"): reads the same either way.</summary>
+    None,
+    Point,
+    Comma,
+    /// <summary>One separator with three digits after it ("1.500", "1,500"): a thousand and a half, or one and a half.</summary>
+    Either,
+}
+
 public static class Money
 {
     private static readonly Dictionary<char, string?> Symbols = new()
@@ -17,15 +36,57 @@ public static class Money
         ['₹'] = "INR",
     };
 
-    public static bool TryParse(string? raw, out decimal amount, out string? currencyHint)
+    /// <summary>What <paramref name="raw"/> says about its file's decimal mark (see <see cref="FileDecimalMark"/>).</summary>
+    public static MarkEvidence Observe(string? raw)
+    {
+        if (Digits(raw, out _, out _) is not { } text)
+            return MarkEvidence.None;
+        var (lastDot, lastComma) = (text.LastIndexOf('.'), text.LastIndexOf(','));
+        if (lastDot >= 0 && lastComma >= 0)
+            return lastDot > lastComma ? MarkEvidence.Point : MarkEvidence.Comma;
+        if (lastDot < 0 && lastComma < 0)
+            return MarkEvidence.None;
+        var (mark, other) = lastDot >= 0 ? ('.', MarkEvidence.Comma) : (',', MarkEvidence.Point);
+        if (text.Count(c => c == mark) > 1)
+            return other; // "1.000.000": the dots group thousands, so the comma is the decimal mark
+        return text.Length - text.LastIndexOf(mark) - 1 == 3 ? MarkEvidence.Either : mark == '.' ? MarkEvidence.Point : MarkEvidence.Comma;
+    }
+
+    /// <param name="mark">The file's decimal mark when known: "1.500" is then 1500 (comma) or 1.5 (point), never a guess.</param>
+    public static bool TryParse(string? raw, out decimal amount, out string? currencyHint, DecimalMark mark = DecimalMark.Unknown)
     {
         amount = 0;
+        if (Digits(raw, out var negative, out currencyHint) is not { } text)
+            return false;
+        var normalized = mark == DecimalMark.Unknown ? NormalizeSeparators(text) : WithMark(text, mark == DecimalMark.Point ? '.' : ',');
+        if (normalized is null ||
+            !decimal.TryParse(normalized, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount))
+            return false;
+        if (negative)
+            amount = -amount;
+        return true;
+    }
+
+    /// <summary>"1.234,56" read with ',' as the decimal mark: the other separator may only group thousands.</summary>
+    private static string? WithMark(string text, char mark)
+    {
+        var group = mark == '.' ? ',' : '.';
+        var at = text.LastIndexOf(mark);
+        var integerPart = at < 0 ? text : text[..at];
+        if (integerPart.Contains(mark) || !GroupsAreValid(integerPart, group))
+            return null;
+        return integerPart.Replace(group.ToString(), "") + (at < 0 ? "" : "." + text[(at + 1)..]);
+    }
+
+    /// <summary>The digits and separators of an amount, its sign and currency taken off; null when it is not one.</summary>
+    private static string? Digits(string? raw, out bool negative, out string? currencyHint)
+    {
+        negative = false;
         currencyHint = null;
         if (string.IsNullOrWhiteSpace(raw))
-            return false;
+            return null;
 
         var text = raw.Trim().Replace('\u00A0', ' ');
-        var negative = false;
         if (text.StartsWith('(') && text.EndsWith(')'))
         {
             negative = true;
@@ -71,16 +132,7 @@ public static class Money
         }
 
         text = text.Replace(" ", "").Replace("'", ""); // Thousands groups written with spaces or apostrophes.
-        if (text.Length == 0 || !text.All(c => char.IsAsciiDigit(c) || c is '.' or ','))
-            return false;
-
-        var normalized = NormalizeSeparators(text);
-        if (normalized is null ||
-            !decimal.TryParse(normalized, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount))
-            return false;
-        if (negative)
-            amount = -amount;
-        return true;
+        return text.Length == 0 || !text.All(c => char.IsAsciiDigit(c) || c is '.' or ',') ? null : text;
     }
 
     /// <summary>Decides which of '.' and ',' is the decimal separator and returns "1234.56" form.</summary>
