@@ -140,7 +140,9 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
             await WriteAsync(queue, () => db.SaveChangesAsync(CancellationToken.None)); // Delivered is recorded even if shutdown has begun.
             // Its email may have gone while this post was in flight, adding "Sent to …" to the row after this body was read:
             // read it again now that the post is recorded, and show the line by updating what was posted.
-            if (new ChatTarget(message.Target).Platform != TargetPlatform.Email && content.Email is not null &&
+            // (Any message that announced an email: a reminder carries its draft, a notice or receipt only the line.)
+            if (new ChatTarget(message.Target).Platform != TargetPlatform.Email &&
+                content.Lines.Any(l => l.StartsWith(Chasing.ChaseMessages.WillEmail, StringComparison.Ordinal)) &&
                 await db.Outbox.AsNoTracking().Where(m => m.Id == message.Id).Select(m => m.Body).SingleAsync(CancellationToken.None) is var current &&
                 current != message.Body && result.PlatformMessageId is { } postedId)
                 await QueueSentUpdateAsync(queue, OutboxKey.Sent(message.Key), message.Target, message.Audience, current, postedId, now);
