@@ -163,6 +163,10 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
         var upper = number.ToUpperInvariant();
         var matches = await db.Invoices.Include(i => i.Client)
             .Where(i => i.Number.ToUpper() == upper && (source == null || i.Source == source)).Take(10).ToListAsync(cancellationToken);
+        // Two spellings of one number in one source (a ledger written before numbers compared without case): the one
+        // written exactly as typed is meant, so the form "Say which" offers always finds one.
+        if (matches.Count > 1 && matches.Where(i => i.Number == number).ToList() is [var exact])
+            return (exact, null);
         if (matches.Count == 1)
             return (matches[0], null);
         if (matches.Count > 1)

@@ -46,7 +46,9 @@ public readonly record struct OutboxKey
     public static OutboxKey Morale(long checkInId) => new($"morale:{checkInId}");
     public static OutboxKey MoraleReply(long checkInId) => new($"morale-reply:{checkInId}");
     public static OutboxKey EmailFailed(long outboxId) => new($"email-failed:{outboxId}");
-    public static OutboxKey ExportSetAside(long importRunId) => new($"export-set-aside:{importRunId}");
+    /// <summary>The channel's word that an export was set aside: once per content, so a restarted Worker that tries the
+    /// same file again does not say it again.</summary>
+    public static OutboxKey ExportSetAside(string fileHash) => new($"export-set-aside:{fileHash}");
 
     /// <summary>The email that sends the text of the chat message keyed <paramref name="chatKey"/>.</summary>
     public static OutboxKey EmailOf(OutboxKey chatKey) => new(EmailPrefix + chatKey.Value);

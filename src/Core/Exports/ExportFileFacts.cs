@@ -57,10 +57,19 @@ public sealed record ExportFileFacts(string Hash, long Size, Encoding? Encoding,
 
         if (size == 0)
             return new(hash, size, null, "the file is empty", null);
+        if (head is [0xFF, 0xFE, 0x00, 0x00])
+            return new(hash, size, new UTF32Encoding(bigEndian: false, byteOrderMark: true), null, null);
+        if (head is [0x00, 0x00, 0xFE, 0xFF])
+            return new(hash, size, new UTF32Encoding(bigEndian: true, byteOrderMark: true), null, null);
         if (head is [0xFF, 0xFE, ..])
             return new(hash, size, Encoding.Unicode, null, null);
         if (head is [0xFE, 0xFF, ..])
             return new(hash, size, Encoding.BigEndianUnicode, null, null);
+        // Text with every other byte NUL is UTF-16 that lost its byte order mark: which half is which would be a guess.
+        if (head is [not 0, 0, not 0, 0] or [0, not 0, 0, not 0])
+            return new(hash, size, null,
+                "the file looks like UTF-16 text without a byte order mark, so which byte of each pair comes first would be a guess. " +
+                "Save it as CSV (UTF-8), or as Unicode text with its byte order mark.", null);
         if (firstNul >= 0)
             return new(hash, size, null,
                 $"the file is binary, not CSV text (a NUL byte at offset {firstNul}). " +

@@ -220,8 +220,8 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
                         lateRejections.Add(late);
                     lateRejectedCount++;
                 }
-                foreach (var note in outcome.Notes)
-                    warnings.Add("logged-payment", note);
+                foreach (var (kind, note) in outcome.Notes)
+                    warnings.Add(kind, note);
                 stale.AddRange(outcome.Stale.Take(RejectedKeptInSummary - stale.Count));
                 reopened.AddRange(outcome.Reopened.Take(RejectedKeptInSummary - reopened.Count));
                 (created, updated, unchanged) = (created + outcome.Created, updated + outcome.Updated, unchanged + outcome.Unchanged);

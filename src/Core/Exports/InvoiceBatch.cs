@@ -1,3 +1,4 @@
+using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Exports.Parsing;
 
 namespace ChaseBot.Core.Exports;
@@ -8,7 +9,7 @@ namespace ChaseBot.Core.Exports;
 /// </summary>
 public sealed class InvoiceBatch(LineItems lineItems, ImportWarnings warnings)
 {
-    private readonly Dictionary<string, (InvoiceRow First, decimal Sum, ulong? Rows)> _invoices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (InvoiceRow First, decimal Sum, ulong? Rows)> _invoices = new(InvoiceNumbers.Comparer);
 
     public int Count => _invoices.Count;
     public bool Contains(string number) => _invoices.ContainsKey(number);

@@ -34,7 +34,7 @@ internal sealed class InvoiceBatchReading(ExportReader reader, ExportHeader head
     public List<RejectedRow> KeptRejections { get; } = [];
 
     /// <summary>Invoices a rejected row was for: listed in the file, so never flagged missing from it.</summary>
-    public HashSet<string> RejectedNumbers { get; } = new(StringComparer.Ordinal);
+    public HashSet<string> RejectedNumbers { get; } = new(InvoiceNumbers.Comparer);
     public Dictionary<string, int> NotInvoices { get; } = new(StringComparer.OrdinalIgnoreCase);
     public decimal NotInvoiceBalance { get; private set; }
     public RowReading.ReportTotal? ReportTotal { get; private set; }

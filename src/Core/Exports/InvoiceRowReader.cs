@@ -232,6 +232,11 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
         if (currency is not [var c1, var c2, var c3] || !char.IsAsciiLetter(c1) || !char.IsAsciiLetter(c2) || !char.IsAsciiLetter(c3))
             return Reject(row, $"invoice {number}: '{Shorten(currency)}' is not a currency code like USD or EUR", number);
 
+        foreach (var field in AmountFields)
+            if (amounts.TryGetValue(field, out var amount) && !CurrencyDecimals.Fits(amount, currency))
+                return Reject(row, $"invoice {number}: {Label(field)} {Money.Format(amount)} has more decimals than {currency} allows " +
+                    $"({CurrencyDecimals.Of(currency)})", number);
+
         if (Amounts(number, amounts, statusHint, out var reason) is not { } money)
             return Reject(row, reason!);
         return new RowReading.Invoice(new InvoiceRow

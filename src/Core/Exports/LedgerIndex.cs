@@ -63,7 +63,14 @@ internal sealed class LedgerIndex
     /// </summary>
     private readonly HashSet<int> _createdHashes = [];
 
-    private LedgerIndex(Dictionary<string, Entry> entries) => _entries = entries;
+    /// <summary>
+    /// Invoices a ledger written before numbers compared without case holds twice, "INV-1" and "inv-1": each found by its
+    /// own spelling. Empty in any ledger this version wrote.
+    /// </summary>
+    private readonly Dictionary<string, Entry> _variants;
+
+    private LedgerIndex((Dictionary<string, Entry> Entries, Dictionary<string, Entry> Variants) read) =>
+        (_entries, _variants) = read;
 
     /// <summary>
     /// Reads the source's invoices in one plain query, by column position: EF materialising 100,000 rows of its
@@ -84,7 +91,7 @@ internal sealed class LedgerIndex
     }
 
     /// <summary>The same index read through the provider's data reader (PostgreSQL; SQLite where a value is not in EF's form).</summary>
-    internal static async Task<Dictionary<string, Entry>> ReadThroughProviderAsync(ChaseDbContext db, string query, string source,
+    internal static async Task<(Dictionary<string, Entry> Entries, Dictionary<string, Entry> Variants)> ReadThroughProviderAsync(ChaseDbContext db, string query, string source,
         CancellationToken cancellationToken)
     {
         await using var command = db.Database.GetDbConnection().CreateCommand();
@@ -94,7 +101,7 @@ internal sealed class LedgerIndex
         parameter.ParameterName = "@source";
         parameter.Value = source;
         command.Parameters.Add(parameter);
-        var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        var entries = Empty();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var row = new ProviderRow(reader);
         while (await reader.ReadAsync(cancellationToken))
@@ -130,7 +137,10 @@ internal sealed class LedgerIndex
         DateOnly Day(int column);
     }
 
-    private static void Add(Dictionary<string, Entry> entries, IRow row)
+    private static (Dictionary<string, Entry> Entries, Dictionary<string, Entry> Variants) Empty() =>
+        (new Dictionary<string, Entry>(InvoiceNumbers.Comparer), new Dictionary<string, Entry>(StringComparer.Ordinal));
+
+    private static void Add((Dictionary<string, Entry> Entries, Dictionary<string, Entry> Variants) index, IRow row)
     {
         var entry = new Entry
         {
@@ -146,7 +156,9 @@ internal sealed class LedgerIndex
         if (entry.Fingerprint is not null)
             entry.ValuesNow = ImportFingerprint.Values(entry.ClientId, row.Text(12), !row.IsNull(13), entry.IssueDate,
                 entry.DueDate, entry.Currency, entry.Total, entry.Paid, entry.Due, entry.Status);
-        entries[row.Text(0)] = entry;
+        var number = row.Text(0);
+        if (!index.Entries.TryAdd(number, entry))
+            index.Variants[number] = entry;
     }
 
     private sealed class ProviderRow(System.Data.Common.DbDataReader reader) : IRow
@@ -166,7 +178,7 @@ internal sealed class LedgerIndex
     {
         private sealed class NotEfForm : Exception;
 
-        public static Dictionary<string, Entry>? TryRead(SqliteConnection connection, string query, string source)
+        public static (Dictionary<string, Entry> Entries, Dictionary<string, Entry> Variants)? TryRead(SqliteConnection connection, string query, string source)
         {
             var db = connection.Handle!;
             if (SQLitePCL.raw.sqlite3_prepare_v2(db, query, out var statement) != SQLitePCL.raw.SQLITE_OK)
@@ -174,7 +186,7 @@ internal sealed class LedgerIndex
             using (statement)
             {
                 SQLitePCL.raw.sqlite3_bind_text(statement, 1, source);
-                var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+                var entries = Empty();
                 var row = new SqliteRows(statement);
                 try
                 {
@@ -222,29 +234,34 @@ internal sealed class LedgerIndex
     private static string TableOf<T>(ChaseDbContext db) => db.Model.FindEntityType(typeof(T))!.GetTableName()!;
 
     /// <summary>The ledger's invoice of that number when it holds a fingerprint for it: its rows are worth hashing before reading.</summary>
-    public Entry? Fingerprinted(string number) => _entries.TryGetValue(number, out var entry) && entry.Fingerprint is not null ? entry : null;
+    public Entry? Fingerprinted(string number) => TryGet(number, out var entry) && entry.Fingerprint is not null ? entry : null;
 
-    /// <summary>The ledger's invoice of that number as it was before this import.</summary>
-    public bool TryGet(string number, out Entry entry) => _entries.TryGetValue(number, out entry!);
+    /// <summary>The ledger's invoice of that number (in any case) as it was before this import.</summary>
+    public bool TryGet(string number, out Entry entry) =>
+        (_variants.Count > 0 && _variants.TryGetValue(number, out entry!)) || _entries.TryGetValue(number, out entry!);
 
     /// <summary>This file created an invoice of that number.</summary>
-    public void Created(string number) => _createdHashes.Add(StringComparer.Ordinal.GetHashCode(number));
+    public void Created(string number) => _createdHashes.Add(InvoiceNumbers.Comparer.GetHashCode(number));
 
     /// <summary>Invoices of this batch that an earlier batch of the same file created, as the ledger now holds them.</summary>
     public async Task<Dictionary<string, Entry>> CreatedEarlierAsync(ChaseDbContext db, string source, long runId,
         IReadOnlyList<InvoiceFacts> batch, CancellationToken cancellationToken)
     {
         var maybe = batch.Select(f => f.Number)
-            .Where(n => !_entries.ContainsKey(n) && _createdHashes.Contains(StringComparer.Ordinal.GetHashCode(n))).ToList();
+            .Where(n => !_entries.ContainsKey(n) && _createdHashes.Contains(InvoiceNumbers.Comparer.GetHashCode(n))).ToList();
         if (maybe.Count == 0)
             return [];
-        return (await db.Invoices.AsNoTracking()
-                .Where(i => i.Source == source && i.LastImportRunId == runId && maybe.Contains(i.Number)).ToListAsync(cancellationToken))
-            .ToDictionary(i => i.Number, Entry.Of, StringComparer.Ordinal);
+        var upper = maybe.Select(n => n.ToUpperInvariant()).ToList();
+        var found = new Dictionary<string, Entry>(InvoiceNumbers.Comparer);
+        foreach (var invoice in await db.Invoices.AsNoTracking()
+                     .Where(i => i.Source == source && i.LastImportRunId == runId && (maybe.Contains(i.Number) || upper.Contains(i.Number.ToUpper())))
+                     .ToListAsync(cancellationToken))
+            found.TryAdd(invoice.Number, Entry.Of(invoice));
+        return found;
     }
 
     /// <summary>The open invoices of the source this file has not listed: once every batch is written, they go missing.</summary>
     public IEnumerable<(long Id, string Number)> NotListed() =>
-        _entries.Where(e => !e.Value.Seen && !e.Value.Missing && e.Value.Status is InvoiceStatus.Open or InvoiceStatus.PartiallyPaid)
+        _entries.Concat(_variants).Where(e => !e.Value.Seen && !e.Value.Missing && e.Value.Status is InvoiceStatus.Open or InvoiceStatus.PartiallyPaid)
             .Select(e => (e.Value.Id, e.Key));
 }

@@ -1,6 +1,7 @@
 using ChaseBot.Core.Exports.Parsing;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Storage;
+using ChaseBot.Core.Text;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChaseBot.Core.Exports;
@@ -18,6 +19,7 @@ internal sealed partial class LedgerWriter
         if (unknown.Count > 0)
             foreach (var found in await db.Clients.AsNoTracking().Where(c => unknown.Contains(c.NormalizedName)).ToListAsync(cancellationToken))
                 _clients[found.NormalizedName] = found;
+        await FindRedecodedAsync(wanted, cancellationToken);
         var clients = wanted.Keys.Where(_clients.ContainsKey).ToDictionary(k => k, k => _clients[k]);
         var created = new List<Client>();
         foreach (var (key, facts) in wanted)
@@ -61,5 +63,33 @@ internal sealed partial class LedgerWriter
                 c.Id = ids[c.NormalizedName];
         }
         return clients;
+    }
+
+    /// <summary>What this batch's writing found to say (one per kind of finding, kept as ImportWarnings keeps them).</summary>
+    private readonly List<(string Kind, string Text)> _findings = [];
+
+    /// <summary>
+    /// A name the ledger does not hold but holds in another reading of its bytes ("ZÃ¼rich Design AG" for "Zürich Design
+    /// AG") is that client, under the name stored: said, never a new client with none of the stored one's owner,
+    /// pause or clauses.
+    /// </summary>
+    private async Task FindRedecodedAsync(Dictionary<string, InvoiceFacts> wanted, CancellationToken cancellationToken)
+    {
+        var others = wanted.Keys.Where(k => !_clients.ContainsKey(k))
+            .SelectMany(k => Text.Redecoding.Alternatives(k).Select(a => (Key: k, Other: Client.Normalize(a.Text), a.How)))
+            .ToList();
+        if (others.Count == 0)
+            return;
+        var names = others.Select(o => o.Other).Distinct().ToList();
+        var stored = await db.Clients.AsNoTracking().Where(c => names.Contains(c.NormalizedName))
+            .ToDictionaryAsync(c => c.NormalizedName, StringComparer.Ordinal, cancellationToken);
+        foreach (var (key, other, how) in others)
+        {
+            if (_clients.ContainsKey(key) || !stored.TryGetValue(other, out var client))
+                continue;
+            _clients[key] = client;
+            _findings.Add(("redecoded", $"the client \"{Printable.Of(wanted[key].ClientName)}\" (line {wanted[key].FirstLine}) is \"{Printable.Of(client.Name)}\" " +
+                $"with its letters {how}; kept as \"{Printable.Of(client.Name)}\", the name the ledger holds"));
+        }
     }
 }

@@ -10,7 +10,8 @@ namespace ChaseBot.Core.Exports;
 /// <summary>What writing one batch did.</summary>
 /// <param name="Stale">Invoices left as they were because the ledger holds newer facts than this export.</param>
 /// <param name="Reopened">Invoices this export turned from paid to unpaid: held until a person confirms.</param>
-public sealed record BatchOutcome(int Created, int Updated, int Unchanged, List<RejectedRow> Rejected, List<string> Notes,
+/// <param name="Notes">What to warn about, each with its kind (see <see cref="ImportWarnings"/>).</param>
+public sealed record BatchOutcome(int Created, int Updated, int Unchanged, List<RejectedRow> Rejected, List<(string Kind, string Text)> Notes,
     List<string> Stale, List<string> Reopened);
 
 /// <summary>
@@ -50,11 +51,12 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
         var newInvoices = new List<Invoice>();
         var differing = new List<(LedgerIndex.Entry Indexed, InvoiceFacts Facts, Client Client)>();
         var createdEarlier = await known.CreatedEarlierAsync(db, source, run.Id, batch, cancellationToken);
-        var notes = new List<string>();
+        var notes = _findings; // what finding the clients said, and what the invoices add; handed over at the end
         List<string> stale = [], reopened = [];
 
-        foreach (var facts in batch)
+        foreach (var read in batch)
         {
+            var facts = StoredSpelling(read);
             var client = clients[Client.Normalize(facts.ClientName)];
             var earlier = createdEarlier.GetValueOrDefault(facts.Number);
             if (earlier is null && known.TryGet(facts.Number, out var k) && k.Seen)
@@ -114,7 +116,9 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
             await db.Invoices.Where(i => reappeared.Contains(i.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.MissingSince, (DateTime?)null), cancellationToken);
         db.ChangeTracker.Clear();
-        return new BatchOutcome(created, updated, unchanged, rejected, notes, stale, reopened);
+        List<(string Kind, string Text)> said = [.. notes];
+        _findings.Clear();
+        return new BatchOutcome(created, updated, unchanged, rejected, said, stale, reopened);
     }
 
     /// <summary>
@@ -122,7 +126,7 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
     /// read, by a payment logged in chat), compared again, and changed.
     /// </summary>
     private async Task<(int Updated, int Unchanged)> UpdateAsync(List<(LedgerIndex.Entry Indexed, InvoiceFacts Facts, Client Client)> differing,
-        List<string> notes, List<string> stale, List<string> reopened, CancellationToken cancellationToken)
+        List<(string Kind, string Text)> notes, List<string> stale, List<string> reopened, CancellationToken cancellationToken)
     {
         var ids = differing.Select(d => d.Indexed.Id).ToList();
         var invoices = await db.Invoices.Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, cancellationToken);
@@ -145,7 +149,7 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
             if (withLoggedPayments.Contains(invoice.Id) && facts.Paid < invoice.AmountPaid && facts.Currency == invoice.Currency && facts.Total == invoice.Total)
             {
                 // A payment logged in chat that the accounting tool has not caught up with: keep it, never count it twice.
-                notes.Add($"{facts.Number}: the export shows {Money.Format(facts.Paid)} paid but {Money.Format(invoice.AmountPaid)} was logged in chat; keeping the logged payment");
+                notes.Add(("logged-payment", $"{facts.Number}: the export shows {Money.Format(facts.Paid)} paid but {Money.Format(invoice.AmountPaid)} was logged in chat; keeping the logged payment"));
                 facts = facts with { Paid = invoice.AmountPaid, Due = invoice.AmountDue, Status = invoice.Status };
                 keptLogged = true; // the ledger now differs from the file: no fingerprint may vouch for the two agreeing
             }
@@ -179,6 +183,24 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
     /// (never assumed paid).
     /// </summary>
     public IEnumerable<(long Id, string Number)> NotListed() => known.NotListed();
+
+    /// <summary>
+    /// An invoice number the ledger does not hold, but holds in another reading of its bytes, is that invoice under the
+    /// number stored (see <see cref="Text.Redecoding"/>): said, never a second invoice.
+    /// </summary>
+    private InvoiceFacts StoredSpelling(InvoiceFacts read)
+    {
+        if (known.TryGet(read.Number, out _))
+            return read;
+        foreach (var (other, how) in Text.Redecoding.Alternatives(read.Number))
+            if (known.TryGet(other, out _))
+            {
+                _findings.Add(("redecoded", $"invoice \"{Text.Printable.Of(read.Number)}\" (line {read.FirstLine}) is \"{Text.Printable.Of(other)}\" with " +
+                    $"its letters {how}; kept as \"{Text.Printable.Of(other)}\", the number the ledger holds"));
+                return read with { Number = other };
+            }
+        return read;
+    }
 
     private Invoice NewInvoice(InvoiceFacts facts, Client client) => new()
     {

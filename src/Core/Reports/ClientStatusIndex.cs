@@ -202,7 +202,8 @@ public sealed class ClientStatusIndex(IDbContextFactory<ChaseDbContext> dbFactor
             public async ValueTask DisposeAsync() => await end();
         }
 
-        private static int NumberHash(string number) => string.GetHashCode(number, StringComparison.Ordinal);
+        // Without case, as chat finds a number ("inv-0101" is INV-0101's).
+        private static int NumberHash(string number) => InvoiceNumbers.Comparer.GetHashCode(number);
 
         /// <summary>False when the text may be an invoice's number: only the database can say which invoice.</summary>
         public bool CertainlyNoInvoiceNumber(string text) => !_numberHashes.Contains(NumberHash(text));

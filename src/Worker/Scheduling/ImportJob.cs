@@ -7,7 +7,8 @@ namespace ChaseBot.Worker.Scheduling;
 
 /// <summary>
 /// Reads new files from the export folder. Files already imported (by content hash) are passed over quietly;
-/// a refused file is reported once per Worker start, not every 15 minutes.
+/// a refused file is set aside (not read again by this Worker until it changes) and said in the channel once per
+/// content, even across restarts.
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed class ImportJob(FolderImport folderImport, IOptions<ExportOptions> options, RefusedExports refused,
@@ -53,7 +54,9 @@ public sealed class ExportSetAsideNotice(Microsoft.EntityFrameworkCore.IDbContex
         if (refused.RunId == 0)
             return; // not even the run could be recorded: the log has it
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var key = Core.Delivery.OutboxKey.ExportSetAside(refused.RunId);
+        var hash = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            db.ImportRuns.Where(r => r.Id == refused.RunId).Select(r => r.FileHash), cancellationToken);
+        var key = Core.Delivery.OutboxKey.ExportSetAside(hash);
         if (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Outbox, m => m.Key == key.Value, cancellationToken))
             return;
         var now = clock.GetUtcNow();

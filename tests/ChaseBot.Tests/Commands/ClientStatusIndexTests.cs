@@ -74,9 +74,9 @@ public sealed class ClientStatusIndexTests : IDisposable
                 Assert.True(Json(fromDatabase) == Json(fromIndex), $"\"{question}\" on {day}:\n{Json(fromDatabase)}\n{Json(fromIndex)}");
             }
             else // only a question that may be an invoice's number is left to the database
-                Assert.True(await db.Invoices.AnyAsync(i => i.Number == question.Trim()), $"\"{question}\" was left to the database");
+                Assert.True(await db.Invoices.AnyAsync(i => i.Number.ToUpper() == question.Trim().ToUpper()), $"\"{question}\" was left to the database");
         }
-        Assert.Equal(3 * (questions.Length - 4), answered); // all but the four invoice numbers, on each day
+        Assert.Equal(3 * (questions.Length - 5), answered); // all but the five invoice numbers (one in lower case), on each day
         // Settled invoices are the database's to show.
         Assert.False(LedgerStatus.TryAnswer(index, new LedgerStatus.Query(_h.Today, "Paid Up Ltd", IncludeSettled: true), out _));
     }

@@ -54,7 +54,7 @@ public sealed class BrokenExportTests : IDisposable
 
     [Fact]
     public Task A_UTF16_file_without_a_byte_order_mark_is_refused_as_not_text() =>
-        AssertRefused(_db.WriteBytes("utf16.csv", Encoding.Unicode.GetBytes(ExportQuirkTests.XeroHeader + "\n")), "binary");
+        AssertRefused(_db.WriteBytes("utf16.csv", Encoding.Unicode.GetBytes(ExportQuirkTests.XeroHeader + "\n")), "UTF-16 text without a byte order mark");
 
     [Fact]
     public async Task A_10_MB_single_line_is_refused_without_reading_it_into_memory()

@@ -157,6 +157,49 @@ public sealed class HostileExportTests : IDisposable
         Assert.Equal(1500m, await db.Invoices.Where(i => i.Number == "A-2").Select(i => i.Total).SingleAsync());
     }
 
+    [Theory]
+    [InlineData("EUR", "12.3456", "invoice A-1: the total 12.3456 has more decimals than EUR allows (2)")]
+    [InlineData("JPY", "1500.50", "invoice A-1: the total 1,500.50 has more decimals than JPY allows (0)")]
+    [InlineData("EUR", "100.0000", null)] // four decimals, all zero, as some exports write a hundred
+    [InlineData("JPY", "1500", null)]
+    [InlineData("KWD", "1,000.125", null)] // dinars have three
+    public async Task An_amount_with_more_decimals_than_its_currency_has_rejects_its_row(string currency, string total, string? because)
+    {
+        var summary = await ImportAsync("decimals.csv",
+            $"{Header}\nAcme,ap@acme.example,A-1,15/11/2026,15/12/2026,\"{total}\",0,\"{total}\",{currency},AUTHORISED\n");
+
+        Assert.Equal(because, summary.Rejected.SingleOrDefault()?.Reason);
+        Assert.Equal(because is null ? 1 : 0, summary.Created);
+    }
+
+    [Fact]
+    public async Task A_name_or_number_only_a_re_decoding_changed_is_said_and_the_stored_one_kept()
+    {
+        await ImportAsync("first.csv", $"{Header}\n{Row("Zürich Design AG", "Zü-1")}\n");
+        // Saved again by a spreadsheet that read the UTF-8 as Windows-1252: every "ü" is now "Ã¼", written as UTF-8.
+        var summary = await ImportAsync("resaved.csv", $"{Header}\n{Row("ZÃ¼rich Design AG", "ZÃ¼-1", total: "1200.00")}\n");
+
+        Assert.Equal(["Zürich Design AG"], await ClientsAsync());
+        await using var db = _db.Open();
+        Assert.Equal(("Zü-1", 1200m), await db.Invoices.Select(i => new ValueTuple<string, decimal>(i.Number, i.Total)).SingleAsync());
+        Assert.Contains("the client \"ZÃ¼rich Design AG\" (line 2) is \"Zürich Design AG\" with its letters UTF-8 read as Windows-1252; " +
+            "kept as \"Zürich Design AG\", the name the ledger holds", summary.Warnings);
+        Assert.Contains(summary.Warnings, w => w.StartsWith("invoice \"ZÃ¼-1\" (line 2) is \"Zü-1\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task UTF32_is_read_and_UTF16_that_lost_its_byte_order_mark_is_refused_naming_why()
+    {
+        var text = $"{Header}\n{Row("Zürich Design AG", "Z-1")}\n";
+        var utf32 = await ImportAsync("utf32.csv", new UTF32Encoding(false, true).GetPreamble().Concat(new UTF32Encoding(false, true).GetBytes(text)).ToArray());
+        var utf16 = await ImportAsync("utf16.csv", Encoding.Unicode.GetBytes(text));
+
+        Assert.Equal(1, utf32.Created);
+        Assert.Equal(["Zürich Design AG"], await ClientsAsync());
+        Assert.Equal(ImportOutcome.Refused, utf16.Outcome);
+        Assert.StartsWith("the file looks like UTF-16 text without a byte order mark", utf16.Message);
+    }
+
     [Fact]
     public async Task An_amount_that_reads_two_ways_is_decided_by_a_later_row_or_rejected_as_ambiguous_never_guessed()
     {

@@ -195,8 +195,9 @@ public sealed class ImportFingerprintTests : IDisposable
         var index = await LedgerIndex.ReadAsync(db, "xero", CancellationToken.None);
         var throughProvider = await LedgerIndex.ReadThroughProviderAsync(db, LedgerIndex.Query(db), "xero", CancellationToken.None);
 
-        Assert.Equal(3, throughProvider.Count);
-        foreach (var (number, expected) in throughProvider)
+        Assert.Equal(3, throughProvider.Entries.Count);
+        Assert.Empty(throughProvider.Variants);
+        foreach (var (number, expected) in throughProvider.Entries)
         {
             Assert.True(index.TryGet(number, out var entry));
             Assert.Equal(Describe(expected), Describe(entry));

@@ -29,13 +29,15 @@ public sealed class ImportJobTests : IDisposable
         new ExportSetAsideNotice(_db.Factory, new ChaseSettings(Options.Create(new ChaseOptions())), Clocks.At("2026-11-23T10:00:00Z")));
 
     [Fact]
-    public async Task Six_good_exports_are_imported_and_a_blank_and_a_binary_one_are_set_aside_and_said_once()
+    public async Task Six_good_exports_are_imported_and_a_blank_and_a_badly_encoded_one_are_set_aside_and_said_once()
     {
         foreach (var sample in new[] { "xero-invoices-nz.csv", "quickbooks-invoice-list.csv", "quickbooks-ar-aging-detail.csv", "stripe-invoices.csv",
                      "zoho-books-invoices.csv", "invoiceninja-v4-invoices.csv" })
             File.Copy(Samples.File(sample), Path.Combine(_folder, sample));
         await File.WriteAllTextAsync(Path.Combine(_folder, "blank.csv"), ",,,\n,,,\n");
-        await File.WriteAllBytesAsync(Path.Combine(_folder, "report.csv"), [0x50, 0x4B, 0x03, 0x04, 0x00, 0x00]); // a renamed ZIP
+        // UTF-16 that lost its byte order mark: which byte of each pair comes first is not said.
+        await File.WriteAllBytesAsync(Path.Combine(_folder, "report.csv"),
+            System.Text.Encoding.Unicode.GetBytes(await File.ReadAllTextAsync(Samples.File("xero-invoices-nz.csv"))));
         var refused = new RefusedExports();
 
         await Job(refused).Execute(null!, CancellationToken.None);
@@ -52,10 +54,20 @@ public sealed class ImportJobTests : IDisposable
         var blank = ChatMessage.FromJson(notices.Select(n => n.Body).Single(b => b.Contains("blank.csv", StringComparison.Ordinal)));
         Assert.Equal("Not imported: blank.csv", blank.Title);
         Assert.Equal("ChaseBot set this export aside: the file has no rows: every line is blank.", blank.Lines[0]);
+        var report = ChatMessage.FromJson(notices.Select(n => n.Body).Single(b => b.Contains("report.csv", StringComparison.Ordinal)));
+        Assert.StartsWith("ChaseBot set this export aside: the file looks like UTF-16 text without a byte order mark", report.Lines[0]);
+
+        // The Worker restarts: the two are read once more (a setting may have changed), but the channel is not told again.
+        await Job(new RefusedExports()).Execute(null!, CancellationToken.None);
+        Assert.Equal(10, await db.ImportRuns.CountAsync());
+        Assert.Equal(2, await db.Outbox.CountAsync(m => m.Kind == OutboxKinds.ExportSetAside));
+        refused = new RefusedExports();
+        await Job(refused).Execute(null!, CancellationToken.None);
 
         // Saved again with rows in it: tried again, and imported.
         await File.WriteAllTextAsync(Path.Combine(_folder, "blank.csv"), await File.ReadAllTextAsync(Samples.File("stripe-invoices.csv")) + "\n");
         await Job(refused).Execute(null!, CancellationToken.None);
-        Assert.Equal(9, await db.ImportRuns.CountAsync());
+        Assert.Equal(13, await db.ImportRuns.CountAsync()); // the second restart's two refusals, and the changed file
+        Assert.Equal(ImportOutcome.Imported, (await db.ImportRuns.OrderBy(r => r.Id).LastAsync()).Outcome);
     }
 }
