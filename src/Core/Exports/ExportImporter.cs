@@ -237,6 +237,10 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
         }
         await read; // a file refused or unreadable part-way: nothing is kept (the transaction is not committed)
 
+        // A header and nothing under it is a file cut short (or saved before its rows were written), not news that
+        // nobody owes anything: a report that says its total (an aging report of zero) is news, and is imported.
+        if (reading.RowCount == 0 && reading.ReportTotal is null)
+            throw new ExportRefusedException("the file has no rows: only a header, so it was cut short or saved before its rows were written");
         var keptRejections = reading.KeptRejections.Concat(lateRejections).OrderBy(r => r.Line).Take(RejectedKeptInSummary).ToList();
         var (rowCount, rejectedCount) = (reading.RowCount, reading.RejectedCount + lateRejectedCount);
         foreach (var (type, count) in reading.NotInvoices)

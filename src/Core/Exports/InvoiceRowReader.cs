@@ -126,8 +126,10 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
             return Decoration;
 
         // A byte that is not UTF-8, in a file read as UTF-8 (ExportFileFacts): the row's text cannot be trusted.
+        // Its number, when that cell is whole, goes with it: the invoice is in the file, not missing from it.
         if (Array.FindIndex(cells, c => c.Contains('\uFFFD')) is var broken and >= 0)
-            return Reject(row, $"it has a byte that is not UTF-8 (in cell {broken + 1}); fix it in the books or save the export as UTF-8 again");
+            return Reject(row, $"it has a byte that is not UTF-8 (in cell {broken + 1}); fix it in the books or save the export as UTF-8 again",
+                header.Get(cells, ExportField.Number) is { } whole && !whole.Contains('\uFFFD') ? Text.Lookalikes.Normalized(whole) : null);
 
         var number = header.Get(cells, ExportField.Number);
         if (number is null)
@@ -162,7 +164,7 @@ public sealed class InvoiceRowReader(ExportHeader header, FileDateOrder dates, I
             return Reject(row, "the invoice number is longer than 100 characters");
         // A look-alike is never stored: "INV-0101" and "INV-0101" with a zero-width space would be two invoices that
         // read the same everywhere, one of them nobody could address in chat.
-        if (Text.Lookalikes.Hidden(number) is { } inNumber)
+        if ((Text.Lookalikes.Hidden(number) ?? Text.Lookalikes.OtherDigit(number)) is { } inNumber)
             return Reject(row, $"the invoice number '{Text.Printable.Of(number)}' has {inNumber}");
         number = Text.Lookalikes.Normalized(number);
 

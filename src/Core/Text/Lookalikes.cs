@@ -20,6 +20,22 @@ public static partial class Lookalikes
     }
 
     /// <summary>
+    /// "a digit that is not 0-9 (U+FF11) at character 5", or null: "INV-０１" reads as "INV-01" and would be another
+    /// invoice. Only invoice numbers are held to this; a name may be written in any script.
+    /// </summary>
+    public static string? OtherDigit(string text)
+    {
+        var at = 1;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (System.Text.Rune.IsDigit(rune) && !(rune.IsAscii && char.IsAsciiDigit((char)rune.Value)))
+                return $"a digit that is not 0-9 (U+{rune.Value:X4}) at character {at}";
+            at += rune.Utf16SequenceLength;
+        }
+        return null;
+    }
+
+    /// <summary>
     /// Unicode NFC, so "é" written as one character or as "e" and an accent is the same name; and a line break or tab
     /// inside a quoted cell ("Multi⏎Line Ltd") as one space, as chat and the terminal will show it (the client's match
     /// key already read it so: no client is renamed by this).

@@ -86,6 +86,8 @@ public sealed class HostileExportTests : IDisposable
     [InlineData(" ")]
     [InlineData("\"\"")]
     [InlineData("\uFEFF\n\n\n")]
+    [InlineData(Header + "\n")] // a header and nothing under it: cut short
+    [InlineData(Header + "\n,,,,,,,,,\n\n")]
     public async Task A_blank_file_is_refused_and_its_run_never_left_running(string text)
     {
         var summary = await ImportAsync("blank.csv", text);
