@@ -42,6 +42,7 @@ public static class CoreRegistration
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ChaseOptions>>().Value.ResolveTimeZone());
         services.AddSingleton<ExportImporter>();
         services.AddSingleton<FolderImport>();
+        services.AddSingleton<Sources.LedgerSync>();
 
         services.AddOptions<Payments.PaymentOptions>().Bind(configuration.GetSection(Payments.PaymentOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Payments.PaymentOptions>, Payments.PaymentOptionsValidator>();

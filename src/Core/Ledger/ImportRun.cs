@@ -12,13 +12,41 @@ public enum ImportOutcome
     Failed,
 }
 
-/// <summary>One export file processed: the evidence of what it said and what it changed.</summary>
+/// <summary>Where an import's facts came from.</summary>
+public enum ImportOrigin
+{
+    /// <summary>An export file: <see cref="ImportRun.FileName"/> and <see cref="ImportRun.FileHash"/> are its own.</summary>
+    File,
+    /// <summary>A sync with a connected source (<see cref="ImportRun.Source"/>), up to <see cref="ImportRun.Cursor"/>.</summary>
+    Sync,
+}
+
+/// <summary>What an import's facts say about invoices they do not list.</summary>
+public enum FactsMode
+{
+    /// <summary>Every invoice of the source: one not listed is flagged missing.</summary>
+    Snapshot,
+    /// <summary>Only what changed: one not listed is untouched.</summary>
+    Changes,
+}
+
+/// <summary>One import, from a file or a sync: the evidence of what it said and what it changed.</summary>
 public sealed class ImportRun
 {
     public long Id { get; set; }
+    /// <summary>The file's name; for a sync, what it was ("Stripe sync").</summary>
     public required string FileName { get; set; }
-    /// <summary>SHA-256 of the file's bytes, lowercase hex: how a file already processed is recognised.</summary>
+    /// <summary>
+    /// SHA-256 of the file's bytes, lowercase hex: how a file already processed is recognised. A sync's is a key of its
+    /// own ("sync:…"), never a file's.
+    /// </summary>
     public required string FileHash { get; set; }
+    public ImportOrigin Origin { get; set; }
+    /// <summary>The connected source a sync read ("stripe", "xero", "quickbooks"); null for a file.</summary>
+    public string? Source { get; set; }
+    /// <summary>Where the sync got to (the last event seen, the modified-since time), for the next sync to start from.</summary>
+    public string? Cursor { get; set; }
+    public FactsMode Mode { get; set; }
     public long FileSize { get; set; }
     /// <summary>When the export's facts were true (UTC): the file's modified time. Older facts never overwrite newer ones.</summary>
     public DateTime? AsOf { get; set; }

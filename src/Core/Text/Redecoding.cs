@@ -11,10 +11,13 @@ public static class Redecoding
 {
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
 
-    private static readonly Encoding StrictWindows1252 = Encoding.GetEncoding(1252,
-        EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+    private static readonly Encoding StrictWindows1252;
 
-    static Redecoding() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    static Redecoding()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance); // before Windows-1252 can be had, whoever calls first
+        StrictWindows1252 = Encoding.GetEncoding(1252, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+    }
 
     /// <summary>The other readings of <paramref name="text"/>, none for text in ASCII (which reads the same either way).</summary>
     public static IEnumerable<(string Text, string How)> Alternatives(string text)
