@@ -1,0 +1,29 @@
+namespace ChaseBot.Core.Sources;
+
+/// <summary>The connected sources (section "Sources"): how often they are synced, and each one's settings.</summary>
+public sealed class SourcesOptions
+{
+    public const string Section = "Sources";
+
+    /// <summary>How often the Worker syncs every connected source (webhooks sync sooner).</summary>
+    public TimeSpan SyncEvery { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Facts older than this are too old to send anything on: that source's clients wait for a sync.</summary>
+    public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromHours(26);
+
+    public StripeSourceOptions Stripe { get; set; } = new();
+}
+
+/// <summary>Sources:Stripe. A restricted key with read access to invoices, credit notes and events is all ChaseBot needs.</summary>
+public sealed class StripeSourceOptions
+{
+    /// <summary>The restricted key ("rk_live_…"); Stripe is not synced without one. From configuration or the environment, never the repository.</summary>
+    public string? ApiKey { get; set; }
+
+    public string ApiBaseUrl { get; set; } = "https://api.stripe.com";
+
+    /// <summary>The webhook endpoint's signing secret ("whsec_…"): POST /webhooks/stripe answers 404 without one.</summary>
+    public string? WebhookSecret { get; set; }
+
+    public bool Configured => !string.IsNullOrWhiteSpace(ApiKey);
+}
