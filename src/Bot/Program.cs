@@ -1,6 +1,7 @@
 using ChaseBot.Bot.Health;
 using ChaseBot.Bot.Http;
 using ChaseBot.Bot.Slack;
+using ChaseBot.Bot.Sources;
 using ChaseBot.Bot.Teams;
 using ChaseBot.Core;
 using ChaseBot.Core.Logging;
@@ -22,6 +23,7 @@ app.UseSlackVerification();
 app.MapHealth();
 app.MapSlack();
 app.MapTeams();
+app.MapWebhooks();
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>

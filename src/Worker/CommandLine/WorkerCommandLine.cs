@@ -67,6 +67,8 @@ public static class WorkerCommandLine
                 "digest" => await DigestVerb.RunAsync(services, stdout, cancellationToken),
                 "chat" => await ChatVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "outbox" => await OutboxVerb.RunAsync(arguments, services, stdout, cancellationToken),
+                "sync" => await SourcesVerbs.SyncAsync(arguments, services, stdout, stderr, cancellationToken),
+                "sources" => await SourcesVerbs.ListAsync(arguments, services, stdout, cancellationToken),
                 _ => await RunOnceVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
             };
         }

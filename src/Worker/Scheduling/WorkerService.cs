@@ -83,7 +83,15 @@ internal static class WorkerService
             new(MoraleJob.Key, typeof(MoraleJob), Schedule("Morale:Schedule", Section<MoraleOptions>(MoraleOptions.Section).Schedule, new MoraleOptions().Schedule)),
             new(DigestJob.Key, typeof(DigestJob), Schedule("Digest:Schedule", Section<DigestOptions>(DigestOptions.Section).Schedule, new DigestOptions().Schedule)),
             new(OutboxJob.Key, typeof(OutboxJob), Schedule("Delivery:Schedule", Section<DeliveryOptions>(DeliveryOptions.Section).Schedule, new DeliveryOptions().Schedule)),
+            new(SyncJob.Key, typeof(SyncJob), SyncSchedule(Section<Core.Sources.SourcesOptions>(Core.Sources.SourcesOptions.Section).SyncEvery)),
         };
+        CronExpression SyncSchedule(TimeSpan every)
+        {
+            if (SyncJob.Cron(every) is { } cron)
+                return CronExpression.Parse(cron);
+            errors.Add($"Sources:SyncEvery '{every}' must be whole minutes that divide an hour (5, 10, 15, 30) or hours that divide a day");
+            return CronExpression.Parse(SyncJob.Cron(new Core.Sources.SourcesOptions().SyncEvery)!);
+        }
         var (checkin, failoverAfter, shutdown) = (worker.ClusterCheckinInterval, worker.ClusterFailoverAfter, worker.ShutdownTimeout);
         services.AddOptions<WorkerOptions>().Bind(configuration.GetSection(WorkerOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();

@@ -27,6 +27,23 @@ public sealed class WorkerOptionsTests
         Assert.DoesNotContain("Chase:Schedule", message);
     }
 
+    [Theory]
+    [InlineData("00:15:00", "0 0/15 * * * ?")]
+    [InlineData("00:05:00", "0 0/5 * * * ?")]
+    [InlineData("02:00:00", "0 0 0/2 * * ?")]
+    [InlineData("00:07:00", null)] // seven minutes do not divide an hour: the syncs would drift against the clock
+    [InlineData("00:00:30", null)]
+    [InlineData("05:00:00", null)]
+    public void The_books_are_synced_on_a_schedule_that_divides_the_hour_or_the_day(string every, string? cron)
+    {
+        Assert.Equal(cron, SyncJob.Cron(TimeSpan.Parse(every, System.Globalization.CultureInfo.InvariantCulture)));
+        var refused = Start(new() { ["Sources:SyncEvery"] = every });
+        if (cron is null)
+            Assert.Contains($"Sources:SyncEvery '{every}' must be whole minutes that divide an hour", Assert.IsType<InvalidOperationException>(refused).Message);
+        else
+            Assert.Null(refused);
+    }
+
     [Fact]
     public void A_duration_that_does_not_read_as_one_names_its_key()
     {

@@ -1,0 +1,25 @@
+using System.Text;
+using ChaseBot.Bot.Http;
+using ChaseBot.Core.Sources.Stripe;
+
+namespace ChaseBot.Bot.Sources;
+
+/// <summary>The connected sources' webhooks: each verifies its own signature before anything in the body is read.</summary>
+public static class WebhookEndpoints
+{
+    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/webhooks/stripe", StripeAsync);
+        return app;
+    }
+
+    private static async Task<IResult> StripeAsync(HttpContext context, StripeWebhook webhook)
+    {
+        var body = await RequestBody.ReadAtMostAsync(context.Request, StripeWebhook.MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+            return Results.Text("too large", statusCode: StatusCodes.Status413PayloadTooLarge);
+        var answer = await webhook.HandleAsync(Encoding.UTF8.GetString(body), context.Request.Headers["Stripe-Signature"].FirstOrDefault(),
+            context.RequestAborted);
+        return Results.Text(answer.Body, statusCode: answer.Status);
+    }
+}

@@ -1,0 +1,97 @@
+using ChaseBot.Core.Exports;
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Sources.Stripe;
+using ChaseBot.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ChaseBot.Core.Sources;
+
+/// <summary>One source as <c>sources</c> shows it.</summary>
+/// <param name="LastSync">When the last sync that was written finished.</param>
+/// <param name="AsOf">When the facts it wrote were true.</param>
+/// <param name="Problem">Why the latest attempt failed, when it did (never a key or a token).</param>
+public sealed record SourceState(string Source, string Name, bool Connected, DateTime? LastSync, DateTime? AsOf, bool Stale, string? Problem);
+
+/// <summary>What one sync did, or why it could not.</summary>
+public sealed record SyncResult(string Source, ImportSummary? Summary, string? Problem);
+
+/// <summary>
+/// The sources ChaseBot can read live, which of them are connected, and syncing them all: the Worker's schedule, the
+/// <c>sync</c> verb and <c>sources</c> ask here. Stripe so far; Xero and QuickBooks Online come next (issue 28).
+/// </summary>
+public sealed class ConnectedSources(StripeSource stripe, IDbContextFactory<ChaseDbContext> dbFactory, IOptions<SourcesOptions> options,
+    TimeProvider clock, ILogger<ConnectedSources> log)
+{
+    public static readonly IReadOnlyList<(string Source, string Name)> Known = [(StripeSource.Name, "Stripe")];
+
+    public bool AnyConnected => stripe.Configured;
+
+    public bool IsConnected(string source) => source == StripeSource.Name && stripe.Configured;
+
+    /// <summary>Syncs every connected source (or just <paramref name="only"/>); a source that cannot be read is said, and the others still sync.</summary>
+    public async Task<IReadOnlyList<SyncResult>> SyncAsync(string startedBy, string? only, CancellationToken cancellationToken)
+    {
+        var results = new List<SyncResult>();
+        foreach (var (source, name) in Known.Where(k => only is null || k.Source == only))
+        {
+            if (!IsConnected(source))
+                continue;
+            try
+            {
+                results.Add(new SyncResult(source, await stripe.SyncAsync(startedBy, cancellationToken), null));
+            }
+            catch (Exception e) when (e is global::Stripe.StripeException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                var problem = Problem(name, e);
+                log.LogWarning("{Source} could not be synced: {Problem}", name, problem);
+                await RecordAsync(source, name, problem, cancellationToken);
+                results.Add(new SyncResult(source, null, problem));
+            }
+        }
+        return results;
+    }
+
+    /// <summary>What went wrong, in words a person can act on; Stripe's own message never holds the key, but only the status is used anyway.</summary>
+    private static string Problem(string name, Exception e) => e switch
+    {
+        global::Stripe.StripeException { HttpStatusCode: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden } =>
+            $"{name} refused ChaseBot's key (revoked, expired, or without read access to invoices and events): set Sources:Stripe:ApiKey to a restricted key again",
+        global::Stripe.StripeException { HttpStatusCode: (System.Net.HttpStatusCode)429 } => $"{name} asked ChaseBot to slow down (429); the next sync tries again",
+        global::Stripe.StripeException s => $"{name} answered {(int)s.HttpStatusCode}; the next sync tries again",
+        _ => $"{name} could not be reached ({e.GetType().Name}); the next sync tries again",
+    };
+
+    /// <summary>A failed attempt is kept as a run of its own, so <c>sources</c> and the log say the same.</summary>
+    private async Task RecordAsync(string source, string name, string problem, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        db.ImportRuns.Add(new ImportRun
+        {
+            FileName = $"{name} sync", FileHash = $"sync:{Guid.NewGuid():N}", Origin = ImportOrigin.Sync, Source = source, Format = source,
+            StartedAt = now, FinishedAt = now, Outcome = ImportOutcome.Failed, Message = problem, Mode = FactsMode.Changes,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SourceState>> StatesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var states = new List<SourceState>();
+        foreach (var (source, name) in Known)
+        {
+            var runs = db.ImportRuns.AsNoTracking().Where(r => r.Origin == ImportOrigin.Sync && r.Source == source);
+            var written = await runs.Where(r => r.Outcome == ImportOutcome.Imported).OrderByDescending(r => r.Id)
+                .Select(r => new { r.FinishedAt, r.AsOf }).FirstOrDefaultAsync(cancellationToken);
+            var latest = await runs.OrderByDescending(r => r.Id).Select(r => new { r.Outcome, r.Message }).FirstOrDefaultAsync(cancellationToken);
+            var connected = IsConnected(source);
+            states.Add(new SourceState(source, name, connected, written?.FinishedAt, written?.AsOf,
+                connected && (written?.AsOf is not { } asOf || now - asOf > options.Value.MaxStaleness),
+                latest?.Outcome == ImportOutcome.Failed ? latest.Message : null));
+        }
+        return states;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.Json;
+using ChaseBot.Core.Sources;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChaseBot.Worker.CommandLine;
+
+/// <summary><c>sync</c> and <c>sources</c>: the connected books, synced now, and how fresh each one is.</summary>
+internal static class SourcesVerbs
+{
+    public static async Task<int> SyncAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout, TextWriter stderr,
+        CancellationToken cancellationToken)
+    {
+        var sources = services.GetRequiredService<ConnectedSources>();
+        var only = arguments["source"];
+        if (only is not null && ConnectedSources.Known.All(k => k.Source != only))
+            return WorkerCommandLine.UsageError(stderr, arguments,
+                $"--source is '{only}'; ChaseBot syncs {string.Join(", ", ConnectedSources.Known.Select(k => k.Source))}");
+        if (only is not null ? !sources.IsConnected(only) : !sources.AnyConnected)
+        {
+            await stderr.WriteLineAsync($"error: {(only is null ? "no source is" : only + " is not")} connected: set Sources:Stripe:ApiKey " +
+                                        "to a restricted key with read access to invoices, credit notes and events (see the README's \"Connect your books\")");
+            return WorkerCommandLine.Refused;
+        }
+        var results = await sources.SyncAsync(Environment.UserName, only, cancellationToken);
+        foreach (var result in results)
+        {
+            var name = ConnectedSources.Known.Single(k => k.Source == result.Source).Name;
+            if (result.Summary is not { Failed: false } s)
+            {
+                await stdout.WriteLineAsync($"{name}: not synced — {result.Problem ?? result.Summary?.Message}");
+                continue;
+            }
+            await stdout.WriteLineAsync($"{name}: {Core.Text.Counted.Of(s.Rows, "invoice")} read: {s.Created} new, {s.Updated} updated, " +
+                                        $"{s.Unchanged} unchanged" + (s.FlaggedMissing > 0 ? $", {s.FlaggedMissing} flagged missing" : ""));
+            foreach (var row in s.Rejected.Take(20))
+                await stdout.WriteLineAsync($"  rejected: {row.Reason}");
+            foreach (var warning in s.Warnings)
+                await stdout.WriteLineAsync($"  warning: {warning}");
+        }
+        return results.Any(r => r.Summary is not { Failed: false }) ? WorkerCommandLine.Failed : WorkerCommandLine.Done;
+    }
+
+    public static async Task<int> ListAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var states = await services.GetRequiredService<ConnectedSources>().StatesAsync(cancellationToken);
+        if (arguments.Flags.Contains("json"))
+        {
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(states.Select(s => new
+            {
+                source = s.Source, connected = s.Connected, lastSync = Utc(s.LastSync), asOf = Utc(s.AsOf), stale = s.Stale, problem = s.Problem,
+            }), SummaryText.JsonOptions));
+            return WorkerCommandLine.Done;
+        }
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var table = new TextTable("Source", "Connected", "Last sync", "Facts as of", "Problem");
+        foreach (var s in states)
+            table.Add(s.Name, s.Connected ? "yes" : "no", s.LastSync is { } at ? Ago(now - at) : "never",
+                s.AsOf is { } asOf ? asOf.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) + (s.Stale ? " (too old to send on)" : "") : "",
+                s.Problem ?? (s.Stale ? "no recent sync: nothing is sent to its clients until one" : ""));
+        await stdout.WriteAsync(table.ToString());
+        return WorkerCommandLine.Done;
+    }
+
+    private static string? Utc(DateTime? at) => at?.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    /// <summary>"3 min ago", "2 hours ago", "4 days ago".</summary>
+    internal static string Ago(TimeSpan span) => span switch
+    {
+        { TotalMinutes: < 1 } => "just now",
+        { TotalHours: < 1 } => $"{Core.Text.Counted.Of((int)span.TotalMinutes, "minute")} ago",
+        { TotalDays: < 2 } => $"{Core.Text.Counted.Of((int)span.TotalHours, "hour")} ago",
+        _ => $"{Core.Text.Counted.Of((int)span.TotalDays, "day")} ago",
+    };
+}
