@@ -51,6 +51,7 @@ public static class CoreRegistration
         services.AddSingleton<Sources.Stripe.StripeSource>();
         services.AddSingleton<Sources.Stripe.StripeWebhook>();
         services.AddSingleton<Sources.ConnectedSources>();
+        services.AddSingleton<Sources.FreshnessGate>();
 
         services.AddOptions<Payments.PaymentOptions>().Bind(configuration.GetSection(Payments.PaymentOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Payments.PaymentOptions>, Payments.PaymentOptionsValidator>();
@@ -73,7 +74,8 @@ public static class CoreRegistration
             .ValidateOnStart();
         services.AddSingleton(sp => new OutboxDrainer(sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Storage.ChaseDbContext>>(),
             sp.GetRequiredService<IChatPlatform>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<OutboxDrainer>>(),
-            sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.Lease, sp.GetRequiredService<ChaseSettings>().Calendar.Zone));
+            sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.Lease, sp.GetRequiredService<ChaseSettings>().Calendar.Zone,
+            sp.GetRequiredService<Sources.FreshnessGate>()));
         services.AddOptions<MoraleOptions>().Bind(configuration.GetSection(MoraleOptions.Section))
             .Validate(o => o.MinDaysBetween is >= 0 and <= 365, "Morale:MinDaysBetween must be between 0 and 365").ValidateOnStart();
         services.AddSingleton<MoraleCheckIns>();

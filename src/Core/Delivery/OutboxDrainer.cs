@@ -14,7 +14,7 @@ public sealed record DrainSummary(int Delivered, int Retrying, int DeadLettered)
 /// with its last error, never dropped.
 /// </summary>
 public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, IChatPlatform platform, TimeProvider clock,
-    ILogger<OutboxDrainer>? log = null, TimeSpan? lease = null, TimeZoneInfo? zone = null)
+    ILogger<OutboxDrainer>? log = null, TimeSpan? lease = null, TimeZoneInfo? zone = null, ISendGate? gate = null)
 {
     /// <summary>Chase:TimeZone: "Sent to … at 10:02 GMT" is read by people who keep that zone's time.</summary>
     private readonly TimeZoneInfo _zone = zone ?? TimeZoneInfo.Utc;
@@ -93,6 +93,12 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
                             continue; // Another Worker has it.
                         message.ClaimedUntil = claimedAt + _lease;
                         db.Outbox.Attach(message); // Tracked from here: the lease, as claimed, is its original value.
+                        if (gate is not null && await GateAsync(db, queue, message, token) is { } stopped)
+                        {
+                            if (stopped is GateVerdict.Hold)
+                                Interlocked.Increment(ref retrying);
+                            continue;
+                        }
                         switch (await SendAsync(db, queue, message, token))
                         {
                             case true: Interlocked.Increment(ref delivered); break;
@@ -142,7 +148,7 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
             // read it again now that the post is recorded, and show the line by updating what was posted.
             // (Any message that announced an email: a reminder carries its draft, a notice or receipt only the line.)
             if (new ChatTarget(message.Target).Platform != TargetPlatform.Email &&
-                content.Lines.Any(l => l.StartsWith(Chasing.ChaseMessages.WillEmail, StringComparison.Ordinal)) &&
+                content.Lines.Any(IsAnnouncement) &&
                 await db.Outbox.AsNoTracking().Where(m => m.Id == message.Id).Select(m => m.Body).SingleAsync(CancellationToken.None) is var current &&
                 current != message.Body && result.PlatformMessageId is { } postedId)
                 await QueueSentUpdateAsync(queue, OutboxKey.Sent(message.Key), message.Target, message.Audience, current, postedId, now);
@@ -190,6 +196,74 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
         }
     }
 
+    /// <summary>
+    /// The check before a client email (<see cref="ISendGate"/>): null to send it; otherwise it was held (tried again
+    /// later, never sent unchecked) or withdrawn (kept, with why), and the chat message that announced it says which.
+    /// </summary>
+    private async Task<GateVerdict?> GateAsync(ChaseDbContext db, bool queue, OutboxMessage message, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        GateVerdict verdict;
+        try
+        {
+            verdict = await gate!.CheckAsync(message, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _log.LogError(e, "The check before sending {Key} failed; holding it", message.Key);
+            verdict = new GateVerdict.Hold(now + TimeSpan.FromMinutes(5), "ChaseBot could not check it before sending");
+        }
+        string line;
+        switch (verdict)
+        {
+            case GateVerdict.Hold hold:
+                (message.NextAttemptAt, message.LastError, message.ClaimedUntil) = (hold.Until, $"held: {hold.Why}", null);
+                line = $"Held, not sent yet: {hold.Why}.";
+                _log.LogWarning("Held {Key}: {Why}", message.Key, hold.Why);
+                break;
+            case GateVerdict.Withdraw withdraw:
+                (message.DeadLetteredAt, message.LastError, message.ClaimedUntil) = (now, $"withdrawn before it was sent: {withdraw.Why}", null);
+                line = $"Not sent: {withdraw.Why}. Nothing went to the client; the chase goes on from what is owed now.";
+                var email = ChatMessage.FromJson(message.Body).Email;
+                db.AuditEntries.Add(new Ledger.AuditEntry
+                {
+                    At = now, Actor = "chase", Action = "email.withdrawn", Subject = Shorten(ChatMessage.FromJson(message.Body).Title, 300),
+                    Details = Shorten($"to {email?.To}; subject {email?.Subject}; {withdraw.Why}", 2000),
+                });
+                _log.LogInformation("Withdrew {Key} before sending: {Why}", message.Key, withdraw.Why);
+                break;
+            default:
+                return null;
+        }
+        await WriteAsync(queue, () => db.SaveChangesAsync(CancellationToken.None));
+        if (OutboxKey.ChatMessageOf(message.Key) is { } chatKey)
+            await AnnounceAsync(db, queue, chatKey, line, verdict is GateVerdict.Hold ? "held" : "withdrawn", now, cancellationToken);
+        return verdict;
+    }
+
+    /// <summary>The chat message that said "ChaseBot emails …" says instead what became of it, in place, once.</summary>
+    private async Task AnnounceAsync(ChaseDbContext db, bool queue, OutboxKey chatKey, string line, string what, DateTime now,
+        CancellationToken cancellationToken)
+    {
+        var chat = await db.Outbox.AsNoTracking().FirstOrDefaultAsync(m => m.Key == chatKey.Value, cancellationToken);
+        if (chat is null)
+            return;
+        var body = ChatMessage.FromJson(chat.Body);
+        var rewritten = (body with { Lines = [.. body.Lines.Where(l => !IsAnnouncement(l)), line] }).ToJson();
+        if (rewritten == chat.Body)
+            return;
+        await WriteAsync(queue, () => db.Outbox.Where(m => m.Id == chat.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Body, rewritten), CancellationToken.None));
+        var posted = await db.Outbox.AsNoTracking().Where(m => m.Id == chat.Id).Select(m => new { m.DeliveredAt, m.PlatformMessageId })
+            .SingleAsync(CancellationToken.None);
+        if (posted is { DeliveredAt: not null, PlatformMessageId: { } postedId })
+            await QueueSentUpdateAsync(queue, OutboxKey.Announced(chatKey, what), chat.Target, chat.Audience, rewritten, postedId, now);
+    }
+
+    /// <summary>A line that says what ChaseBot will do, or did, with the email: one at a time.</summary>
+    private static bool IsAnnouncement(string line) =>
+        line.StartsWith(Chasing.ChaseMessages.WillEmail, StringComparison.Ordinal) || line.StartsWith("Held, not sent yet: ", StringComparison.Ordinal) ||
+        line.StartsWith("Not sent: ", StringComparison.Ordinal);
+
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..max];
 
     private static string FirstLine(string text) => Shorten(text.Split('\n')[0].Trim(), 300);
@@ -209,7 +283,7 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
         var line = $"Sent to {mailed.To}" + (mailed.Cc is null ? "" : $" cc {mailed.Cc}") + $" at {Text.ZoneTime.ClockAndDay(new DateTimeOffset(now, TimeSpan.Zero), _zone)}.";
         var body = ChatMessage.FromJson(chat.Body);
         // What ChaseBot was going to do is now what it did: one line, not both.
-        var marked = (body with { Lines = [.. body.Lines.Where(l => !l.StartsWith(Chasing.ChaseMessages.WillEmail, StringComparison.Ordinal)), line] }).ToJson();
+        var marked = (body with { Lines = [.. body.Lines.Where(l => !IsAnnouncement(l)), line] }).ToJson();
         await WriteAsync(queue, () => db.Outbox.Where(m => m.Id == chat.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Body, marked), CancellationToken.None));
         var posted = await db.Outbox.AsNoTracking().Where(m => m.Id == chat.Id).Select(m => new { m.DeliveredAt, m.PlatformMessageId })
             .SingleAsync(CancellationToken.None);

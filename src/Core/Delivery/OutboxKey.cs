@@ -56,6 +56,37 @@ public readonly record struct OutboxKey
     /// <summary>The start of the keys of every reminder email ChaseBot sends.</summary>
     public const string EmailedReminderPrefix = EmailPrefix + ReminderPrefix;
 
+    /// <summary>
+    /// The invoices a reminder's key names ("reminder:7:2026-12-07:101-remind-3,102-remind-3"), with its client; null
+    /// when the key is not a reminder's. A key shortened for its length names the client only (<c>Invoices</c> empty).
+    /// </summary>
+    public static (long ClientId, IReadOnlyList<long> Invoices)? Reminded(OutboxKey key)
+    {
+        if (!key.Value.StartsWith(ReminderPrefix, StringComparison.Ordinal))
+            return null;
+        var parts = key.Value[ReminderPrefix.Length..].Split(':', 3);
+        if (parts.Length < 3 || !long.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var clientId))
+            return null;
+        var steps = parts[2].Split(',');
+        var invoices = new List<long>();
+        foreach (var step in steps)
+        {
+            var dash = step.IndexOf('-');
+            if (dash <= 0 || !long.TryParse(step.AsSpan(0, dash), System.Globalization.CultureInfo.InvariantCulture, out var invoiceId))
+                return (clientId, []); // shortened: the end of the list is a hash
+            invoices.Add(invoiceId);
+        }
+        return (clientId, invoices);
+    }
+
+    /// <summary>The proposal whose approved text a key carries ("approved:12"), or null.</summary>
+    public static long? ApprovedProposal(OutboxKey key) =>
+        key.Value.StartsWith("approved:", StringComparison.Ordinal) &&
+        long.TryParse(key.Value.AsSpan("approved:".Length), System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    /// <summary>The update of a posted chat message that says its email was held or withdrawn: once each.</summary>
+    public static OutboxKey Announced(OutboxKey chatKey, string what) => new($"{what}:{chatKey.Value}");
+
     /// <summary>The chat message an email row copies, when it is one.</summary>
     public static OutboxKey? ChatMessageOf(string emailKey) =>
         emailKey.StartsWith(EmailPrefix, StringComparison.Ordinal) ? new OutboxKey(emailKey[EmailPrefix.Length..]) : null;

@@ -61,7 +61,8 @@ public sealed record InvoiceFacts(
     decimal Due,
     InvoiceStatus Status,
     ulong? Rows = null,
-    string? PaymentLink = null)
+    string? PaymentLink = null,
+    string? SourceId = null)
 {
     /// <summary>Folds the vendor's status and the amounts into one of the five ledger statuses.</summary>
     public static InvoiceStatus StatusFrom(StatusHint hint, decimal paid, decimal due) => hint switch

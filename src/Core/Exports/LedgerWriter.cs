@@ -215,6 +215,7 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
         AmountDue = facts.Due,
         Status = facts.Status,
         PaymentLink = facts.PaymentLink,
+        SourceId = facts.SourceId,
         FactsAsOf = run.AsOf,
         LastImportRunId = run.Id,
         ImportFingerprint = Vouched(facts, client),

@@ -42,6 +42,9 @@ public sealed class Invoice
     /// <summary>Where the client can pay this invoice online (the export's hosted or online invoice link), said in every client text.</summary>
     public string? PaymentLink { get; set; }
 
+    /// <summary>The invoice's id in a connected source ("in_1Nv…" in Stripe): how it is read again before anything is sent about it.</summary>
+    public string? SourceId { get; set; }
+
     /// <summary>
     /// The "as of" of the export that last set these facts (UTC). An older export never changes them: a stale download
     /// must not reopen an invoice that a newer one showed paid.

@@ -90,6 +90,7 @@ public sealed class LedgerSync(IDbContextFactory<ChaseDbContext> dbFactory, Time
         foreach (var batch in checkedFacts.Chunk(ExportImporter.BatchSize).DefaultIfEmpty([]))
         {
             var outcome = await writer.WriteAsync(batch, rejected, [], cancellationToken);
+            await RememberSourceIdsAsync(db, facts.Source, batch, cancellationToken);
             rejected = [];
             foreach (var (kind, note) in outcome.Notes)
                 warnings.Add(kind, note);
@@ -125,6 +126,25 @@ public sealed class LedgerSync(IDbContextFactory<ChaseDbContext> dbFactory, Time
             Updated = updated, Unchanged = unchanged, RejectedCount = rejectedCount, FlaggedMissing = flagged,
             Rejected = await db.RejectedRows.AsNoTracking().Where(r => r.ImportRunId == run.Id).OrderBy(r => r.Id).Take(RejectedKeptInSummary).ToListAsync(cancellationToken),
         };
+    }
+
+    /// <summary>
+    /// Each invoice's id in the source, for reading it again before a send: filled in quietly (not a change of facts, so
+    /// nothing queued about the invoice is withdrawn for it), also on invoices an export created before.
+    /// </summary>
+    private static async Task RememberSourceIdsAsync(ChaseDbContext db, string source, IReadOnlyList<InvoiceFacts> batch, CancellationToken cancellationToken)
+    {
+        var ids = batch.Where(f => f.SourceId is not null).ToDictionary(f => f.Number, f => f.SourceId!, InvoiceNumbers.Comparer);
+        if (ids.Count == 0)
+            return;
+        var numbers = ids.Keys.ToList();
+        var differing = await db.Invoices.AsNoTracking().Where(i => i.Source == source && numbers.Contains(i.Number))
+            .Select(i => new { i.Id, i.Number, i.SourceId }).ToListAsync(cancellationToken);
+        foreach (var invoice in differing.Where(i => ids.TryGetValue(i.Number, out var id) && id != i.SourceId))
+        {
+            var id = ids[invoice.Number];
+            await db.Invoices.Where(i => i.Id == invoice.Id).ExecuteUpdateAsync(s => s.SetProperty(i => i.SourceId, id), cancellationToken);
+        }
     }
 
     private DateOnly Today() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), timeZone).DateTime);

@@ -75,6 +75,7 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
             invoice.HasIndex(i => i.ClientId);
             invoice.Property(i => i.Currency).HasMaxLength(3);
             invoice.Property(i => i.PaymentLink).HasMaxLength(2000);
+            invoice.Property(i => i.SourceId).HasMaxLength(100);
             invoice.Property(i => i.Status).HasConversion<string>().HasMaxLength(20);
             invoice.HasOne(i => i.Client).WithMany(c => c.Invoices).HasForeignKey(i => i.ClientId)
                 .OnDelete(DeleteBehavior.Restrict);

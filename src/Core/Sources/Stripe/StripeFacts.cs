@@ -37,6 +37,6 @@ public static class StripeFacts
         var issued = DateOnly.FromDateTime(invoice.Created);
         return new InvoiceFacts(0, invoice.Number ?? invoice.Id, invoice.CustomerName ?? invoice.CustomerEmail ?? invoice.CustomerId ?? invoice.Id,
             invoice.CustomerEmail, issued, invoice.DueDate is { } dueDate ? DateOnly.FromDateTime(dueDate) : issued, currency, total, paid, due,
-            InvoiceFacts.StatusFrom(hint, paid, due), PaymentLink: invoice.HostedInvoiceUrl);
+            InvoiceFacts.StatusFrom(hint, paid, due), PaymentLink: invoice.HostedInvoiceUrl, SourceId: invoice.Id);
     }
 }
