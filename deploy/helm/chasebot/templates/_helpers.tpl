@@ -26,6 +26,8 @@ env:
   - { name: Slack__AppToken, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: slackAppToken, optional: true } } }
   - { name: Teams__AppId, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: teamsAppId, optional: true } } }
   - { name: Teams__AppPassword, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: teamsAppPassword, optional: true } } }
+  - { name: Sources__Stripe__ApiKey, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: stripeApiKey, optional: true } } }
+  - { name: Sources__Stripe__WebhookSecret, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: stripeWebhookSecret, optional: true } } }
 {{- if eq .Values.mode "postgres" }}
   - { name: Database__Provider, value: Postgres }
   - { name: ConnectionStrings__Chase, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: postgresConnectionString } } }
