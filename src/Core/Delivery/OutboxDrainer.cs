@@ -221,15 +221,18 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
                 line = $"Held, not sent yet: {hold.Why}.";
                 _log.LogWarning("Held {Key}: {Why}", message.Key, hold.Why);
                 break;
+            case GateVerdict.SendAsItNowReads:
+                message.Body = await db.Outbox.AsNoTracking().Where(m => m.Id == message.Id).Select(m => m.Body).SingleAsync(cancellationToken);
+                return null;
             case GateVerdict.Withdraw withdraw:
                 (message.DeadLetteredAt, message.LastError, message.ClaimedUntil) = (now, $"withdrawn before it was sent: {withdraw.Why}", null);
-                line = $"Not sent: {withdraw.Why}. Nothing went to the client; the chase goes on from what is owed now.";
-                var email = ChatMessage.FromJson(message.Body).Email;
-                db.AuditEntries.Add(new Ledger.AuditEntry
-                {
-                    At = now, Actor = "chase", Action = "email.withdrawn", Subject = Shorten(ChatMessage.FromJson(message.Body).Title, 300),
-                    Details = Shorten($"to {email?.To}; subject {email?.Subject}; {withdraw.Why}", 2000),
-                });
+                line = $"Not sent, because {withdraw.Why}. Nothing went to the client; the chase goes on from what is owed now.";
+                if (ChatMessage.FromJson(message.Body).Email is { } email)
+                    db.AuditEntries.Add(new Ledger.AuditEntry
+                    {
+                        At = now, Actor = "chase", Action = "email.withdrawn", Subject = Shorten(ChatMessage.FromJson(message.Body).Title, 300),
+                        Details = Shorten($"to {email.To}; subject {email.Subject}; {withdraw.Why}", 2000),
+                    });
                 _log.LogInformation("Withdrew {Key} before sending: {Why}", message.Key, withdraw.Why);
                 break;
             default:
@@ -262,7 +265,7 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
     /// <summary>A line that says what ChaseBot will do, or did, with the email: one at a time.</summary>
     private static bool IsAnnouncement(string line) =>
         line.StartsWith(Chasing.ChaseMessages.WillEmail, StringComparison.Ordinal) || line.StartsWith("Held, not sent yet: ", StringComparison.Ordinal) ||
-        line.StartsWith("Not sent: ", StringComparison.Ordinal);
+        line.StartsWith("Not sent, because ", StringComparison.Ordinal);
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..max];
 

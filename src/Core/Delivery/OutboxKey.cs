@@ -24,6 +24,11 @@ public readonly record struct OutboxKey
     /// <summary>What every card of one proposal's key starts with.</summary>
     public static string ProposalCards(long proposalId) => $"proposal:{proposalId}:";
 
+    /// <summary>The proposal a card's key ("proposal:12:0") is for, or null.</summary>
+    public static long? ProposalOf(string key) =>
+        key.Split(':') is ["proposal", var id, _] && long.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var proposalId)
+            ? proposalId : null;
+
     /// <summary>The text of an approved proposal, posted for the person who sends it.</summary>
     public static OutboxKey Approved(long proposalId) => new($"approved:{proposalId}");
     public static OutboxKey Preview(long proposalId) => new($"preview:{proposalId}:{Guid.NewGuid():N}");

@@ -4,9 +4,13 @@ namespace ChaseBot.Core.Delivery;
 public abstract record GateVerdict
 {
     public static readonly GateVerdict Send = new SendNow();
+    public static readonly GateVerdict Rewritten = new SendAsItNowReads();
 
     /// <summary>Sent as it is.</summary>
     public sealed record SendNow : GateVerdict;
+
+    /// <summary>Sent, but as its row now reads: the check rewrote it (a proposal's card that says it was withdrawn).</summary>
+    public sealed record SendAsItNowReads : GateVerdict;
 
     /// <summary>Not yet: what it says cannot be checked now. Tried again at <paramref name="Until"/>, never sent unchecked.</summary>
     public sealed record Hold(DateTime Until, string Why) : GateVerdict;

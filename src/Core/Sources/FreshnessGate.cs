@@ -1,4 +1,5 @@
 using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Sources.Stripe;
 using ChaseBot.Core.Storage;
@@ -19,64 +20,81 @@ public sealed class FreshnessGate(IDbContextFactory<ChaseDbContext> dbFactory, C
 {
     public async Task<GateVerdict> CheckAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
+        if (message.Kind == OutboxKinds.Proposal && message.Replaces is null && OutboxKey.ProposalOf(message.Key) is { } proposalId)
+            return await CheckProposalAsync(message, proposalId, cancellationToken);
         if (new ChatTarget(message.Target).Platform != TargetPlatform.Email || OutboxKey.ChatMessageOf(message.Key) is not { } chatKey)
             return GateVerdict.Send;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var named = await NamedAsync(db, chatKey, cancellationToken);
         if (named.Count == 0)
             return GateVerdict.Send; // a receipt, a note: it claims nothing is owed
+        if (await ReadAgainAsync(db, message, named, cancellationToken) is { } hold)
+            return hold;
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        var retry = now + options.Value.SyncEvery;
-        var invoices = await db.Invoices.AsNoTracking().Where(i => named.Contains(i.Id)).ToListAsync(cancellationToken);
-        var fromStripe = invoices.Where(i => i.Source == StripeSource.Name && sources.IsConnected(StripeSource.Name)).ToList();
-        if (fromStripe.Count > 0)
-        {
-            var ids = fromStripe.Where(i => i.SourceId is not null).Select(i => i.SourceId!).ToList();
-            try
-            {
-                if (ids.Count > 0 && (await stripe.RefreshAsync(ids, "check before sending", cancellationToken)).Failed)
-                    return new GateVerdict.Hold(retry, $"Stripe's answer for {Numbers(fromStripe)} could not be written to check it before sending");
-            }
-            catch (Exception e) when (e is global::Stripe.StripeException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                log.LogWarning("Holding {Key}: Stripe could not be read to check {Invoices} ({Error})", message.Key, Numbers(fromStripe), e.GetType().Name);
-                return new GateVerdict.Hold(retry, $"Stripe could not be read to check {Numbers(fromStripe)} before sending; tried again at the next sync");
-            }
-            // An invoice Stripe has no id for here was never listed by a sync: only a recent sync vouches that it is as the ledger says.
-            if (ids.Count < fromStripe.Count && (await sources.StatesAsync(cancellationToken)).Single(s => s.Source == StripeSource.Name).Stale)
-                return new GateVerdict.Hold(retry, $"Stripe was last synced more than {options.Value.MaxStaleness.TotalHours:0} hours ago, " +
-                                                   $"too long to vouch for {Numbers(fromStripe.Where(i => i.SourceId is null).ToList())}");
-            invoices = await db.Invoices.AsNoTracking().Where(i => named.Contains(i.Id)).ToListAsync(cancellationToken);
-        }
-
-        // Still owed as written, and still to be chased: not settled, not gone from the books, not disputed, snoozed or
-        // paused since, and nothing about it changed after the email was written.
+        // Still owed as written, and still to be chased: not settled, disputed, promised, snoozed or paused, not gone from
+        // the books, and nothing about it changed after the email was written.
         var today = settings.Calendar.Today(clock.GetUtcNow());
-        var disputed = await db.Disputes.AsNoTracking().Where(d => named.Contains(d.InvoiceId) && d.ResolvedAt == null && d.OpenedAt > message.CreatedAt)
-            .Select(d => d.InvoiceId).ToListAsync(cancellationToken);
-        var clientIds = invoices.Select(i => i.ClientId).Distinct().ToList();
-        var paused = await db.Clients.AsNoTracking().Where(c => clientIds.Contains(c.Id) && c.IsPaused && (c.PausedUntil == null || c.PausedUntil > today))
-            .Select(c => c.Id).ToListAsync(cancellationToken);
-        var changed = invoices.Select(i => (i.Number, What: What(i, message.CreatedAt, today, disputed.Contains(i.Id), paused.Contains(i.ClientId))))
-            .Where(c => c.What is not null).ToList();
-        if (changed.Count == 0)
-            return GateVerdict.Send;
-        return new GateVerdict.Withdraw(string.Join("; ", changed.Select(c => $"{c.Number} {c.What}")) + " since it was written");
+        var invoices = await Judged(db).Where(i => named.Contains(i.Id)).ToListAsync(cancellationToken);
+        var why = invoices.OrderBy(i => i.DueDate).Select(i => Chasing.ProposalWithdrawal.Reason(i, today) ?? Changed(i, message.CreatedAt))
+            .FirstOrDefault(r => r is not null);
+        return why is null ? GateVerdict.Send : new GateVerdict.Withdraw(why);
     }
 
-    private static string? What(Invoice invoice, DateTime written, DateOnly today, bool disputed, bool paused) => invoice switch
+    /// <summary>
+    /// A proposal's card, about to be put to an approver: its invoices read again first, and a proposal that no longer
+    /// stands withdrawn (as a payment logged in chat would) instead of asking anyone to decide it.
+    /// </summary>
+    private async Task<GateVerdict> CheckProposalAsync(OutboxMessage message, long proposalId, CancellationToken cancellationToken)
     {
-        { Status: InvoiceStatus.Paid } => "was paid",
-        { Status: InvoiceStatus.Void } => "was voided",
-        { Status: InvoiceStatus.Draft } => "went back to draft",
-        { MissingSince: not null } => "is gone from the books",
-        _ when disputed => "is disputed",
-        { SnoozedUntil: { } until } when until > today => $"was snoozed until {until:d MMM}",
-        _ when paused => "belongs to a client whose chasing was paused",
-        { UpdatedAt: var updated } when updated > written => $"changed in the books (due now {invoice.Currency} {Exports.Parsing.Money.Format(invoice.AmountDue)})",
-        _ => null,
-    };
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var named = await ProposalInvoicesAsync(db, proposalId, cancellationToken);
+        if (named.Count == 0)
+            return GateVerdict.Send;
+        if (await ReadAgainAsync(db, message, named, cancellationToken) is { } hold)
+            return hold;
+        var proposal = await Chasing.ProposalWithdrawal.Judged(db).SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
+        if (proposal is not { Status: ProposalStatus.Pending } || Chasing.ProposalWithdrawal.Reason(proposal, settings.Calendar.Today(clock.GetUtcNow())) is not { } why)
+            return GateVerdict.Send; // decided or withdrawn already: its card says so, as ever
+        await Chasing.ProposalWithdrawal.WithdrawAsync(db, settings.Ladder, proposal, why, clock.GetUtcNow().UtcDateTime, "chase", cancellationToken,
+            updatePosted: false);
+        await db.SaveChangesAsync(cancellationToken);
+        return GateVerdict.Rewritten; // the card now says it was withdrawn, and why, with no buttons: posted so
+    }
+
+    /// <summary>The invoices read again from Stripe when it is connected; a hold when that cannot be done or vouched for.</summary>
+    private async Task<GateVerdict.Hold?> ReadAgainAsync(ChaseDbContext db, OutboxMessage message, List<long> named, CancellationToken cancellationToken)
+    {
+        if (!sources.IsConnected(StripeSource.Name))
+            return null;
+        var fromStripe = await db.Invoices.AsNoTracking().Where(i => named.Contains(i.Id) && i.Source == StripeSource.Name).ToListAsync(cancellationToken);
+        if (fromStripe.Count == 0)
+            return null;
+        var retry = clock.GetUtcNow().UtcDateTime + options.Value.SyncEvery;
+        var ids = fromStripe.Where(i => i.SourceId is not null).Select(i => i.SourceId!).ToList();
+        try
+        {
+            if (ids.Count > 0 && (await stripe.RefreshAsync(ids, "check before sending", cancellationToken)).Failed)
+                return new GateVerdict.Hold(retry, $"Stripe's answer for {Numbers(fromStripe)} could not be written to check it before sending");
+        }
+        catch (Exception e) when (e is global::Stripe.StripeException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            log.LogWarning("Holding {Key}: Stripe could not be read to check {Invoices} ({Error})", message.Key, Numbers(fromStripe), e.GetType().Name);
+            return new GateVerdict.Hold(retry, $"Stripe could not be read to check {Numbers(fromStripe)} before sending; tried again at the next sync");
+        }
+        // An invoice Stripe has no id for here was never listed by a sync: only a recent sync vouches that it is as the ledger says.
+        if (ids.Count < fromStripe.Count && (await sources.StatesAsync(cancellationToken)).Single(s => s.Source == StripeSource.Name).Stale)
+            return new GateVerdict.Hold(retry, $"Stripe was last synced more than {options.Value.MaxStaleness.TotalHours:0} hours ago, " +
+                                               $"too long to vouch for {Numbers(fromStripe.Where(i => i.SourceId is null).ToList())}");
+        return null;
+    }
+
+    private static IQueryable<Invoice> Judged(ChaseDbContext db) => db.Invoices.AsNoTracking()
+        .Include(i => i.Client).Include(i => i.Payments).Include(i => i.Disputes).Include(i => i.Promises).AsSplitQuery();
+
+    private static string? Changed(Invoice invoice, DateTime written) =>
+        invoice.MissingSince is not null ? $"{invoice.Number} is gone from the books"
+        : invoice.UpdatedAt > written ? $"{invoice.Number} changed in the books since it was written (due now {invoice.Currency} {Exports.Parsing.Money.Format(invoice.AmountDue)})"
+        : null;
 
     private static string Numbers(IReadOnlyList<Invoice> invoices) =>
         invoices.Count <= 3 ? string.Join(", ", invoices.Select(i => i.Number)) : $"{invoices[0].Number} and {invoices.Count - 1} more invoices";
@@ -93,10 +111,15 @@ public sealed class FreshnessGate(IDbContextFactory<ChaseDbContext> dbFactory, C
             // "Your access is restored" follows a payment: it asks for nothing, so a settled invoice is no reason to hold it back.
             if (await db.Proposals.AsNoTracking().AnyAsync(p => p.Id == proposalId && p.Step == Chasing.ChaseLadder.RestoreAccess, cancellationToken))
                 return [];
-            var covered = await db.ProposalInvoices.AsNoTracking().Where(c => c.ProposalId == proposalId).Select(c => c.InvoiceId).ToListAsync(cancellationToken);
-            var own = await db.Proposals.AsNoTracking().Where(p => p.Id == proposalId).Select(p => p.InvoiceId).ToListAsync(cancellationToken);
-            return [.. covered.Union(own)];
+            return await ProposalInvoicesAsync(db, proposalId, cancellationToken);
         }
         return [];
+    }
+
+    private static async Task<List<long>> ProposalInvoicesAsync(ChaseDbContext db, long proposalId, CancellationToken cancellationToken)
+    {
+        var covered = await db.ProposalInvoices.AsNoTracking().Where(c => c.ProposalId == proposalId).Select(c => c.InvoiceId).ToListAsync(cancellationToken);
+        var own = await db.Proposals.AsNoTracking().Where(p => p.Id == proposalId).Select(p => p.InvoiceId).ToListAsync(cancellationToken);
+        return [.. covered.Union(own)];
     }
 }

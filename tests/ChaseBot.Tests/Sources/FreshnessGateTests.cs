@@ -1,3 +1,4 @@
+using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Sources.Stripe;
@@ -66,9 +67,9 @@ public sealed class FreshnessGateTests : IAsyncLifetime
         Assert.Empty(EmailsSent());
         Assert.Contains(_stripe.Calls, c => c == $"/v1/invoices/{invoice["id"]}"); // read again at the moment of sending
         var row = await EmailRowAsync();
-        Assert.Equal("withdrawn before it was sent: NW-1 was paid since it was written", row.LastError);
+        Assert.Equal("withdrawn before it was sent: NW-1 was paid in full on 23 Nov 2026", row.LastError);
         Assert.NotNull(row.DeadLetteredAt);
-        Assert.Contains("Not sent: NW-1 was paid since it was written. Nothing went to the client; the chase goes on from what is owed now.",
+        Assert.Contains("Not sent, because NW-1 was paid in full on 23 Nov 2026. Nothing went to the client; the chase goes on from what is owed now.",
             (await ReminderAsync()).Lines);
         Assert.DoesNotContain((await ReminderAsync()).Lines, l => l.StartsWith(Core.Chasing.ChaseMessages.WillEmail, StringComparison.Ordinal));
         Assert.Equal(InvoiceStatus.Paid, await _h.QueryAsync(db => db.Invoices.Select(i => i.Status).SingleAsync()));
@@ -88,7 +89,39 @@ public sealed class FreshnessGateTests : IAsyncLifetime
         await _h.Drainer.DrainAsync();
 
         Assert.Empty(EmailsSent());
-        Assert.Equal("withdrawn before it was sent: INV-0101 changed in the books (due now USD 600.00) since it was written", (await EmailRowAsync()).LastError);
+        Assert.Equal("withdrawn before it was sent: INV-0101 changed in the books since it was written (due now USD 600.00)", (await EmailRowAsync()).LastError);
+    }
+
+    [Fact]
+    public async Task A_promise_recorded_before_the_send_withdraws_the_email()
+    {
+        var kauri = await _h.ClientAsync("Kauri Digital Ltd");
+        await _h.InvoiceAsync(kauri, "INV-0101", daysLate: 10);
+        await _h.Runner.RunAsync();
+
+        Assert.StartsWith("Promise recorded", await _h.SayAsync("promise INV-0101 2026-11-30", "alice"));
+        await _h.Drainer.DrainAsync();
+
+        Assert.Empty(EmailsSent());
+        Assert.Equal("withdrawn before it was sent: Kauri Digital Ltd promised to pay INV-0101 by 30 Nov 2026", (await EmailRowAsync()).LastError);
+    }
+
+    [Fact]
+    public async Task A_proposal_whose_invoice_Stripe_shows_paid_is_withdrawn_before_its_card_asks_anyone()
+    {
+        var invoice = _stripe.Invoice("NW-9", 300_000, createdAt: _h.Clock.GetUtcNow().ToUnixTimeSeconds() - 70 * 86_400);
+        await _h.Get<StripeSource>().SyncAsync("test");
+        await _h.Runner.RunAsync();
+        var proposal = await _h.QueryAsync(db => db.Proposals.SingleAsync());
+        Assert.Equal(ProposalStatus.Pending, proposal.Status);
+
+        _stripe.Change(invoice, "invoice.paid", i => (i["amount_paid"], i["status"]) = (300_000, "paid"));
+        await _h.Drainer.DrainAsync();
+
+        Assert.Equal(ProposalStatus.Withdrawn, (await _h.QueryAsync(db => db.Proposals.SingleAsync())).Status);
+        var card = Assert.Single(_h.Platform.Sent, s => s.Message.Kind == OutboxKinds.Proposal).Content;
+        Assert.Empty(card.Actions); // nothing left to decide
+        Assert.Contains(card.Lines, l => l.StartsWith("Withdrawn: ", StringComparison.Ordinal) && l.Contains("because NW-9 was paid in full on 23 Nov 2026. Nothing was sent."));
     }
 
     [Fact]
