@@ -13,7 +13,7 @@ namespace ChaseBot.Bot.Slack;
 /// proposal on it. A failure is logged and the Home keeps what it showed; the next opening tries again.
 /// </summary>
 public sealed class SlackHomeTab(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings settings, ChatRoles roles, SlackApiClient slack,
-    TimeProvider clock, ILogger<SlackHomeTab> log)
+    TimeProvider clock, ILogger<SlackHomeTab> log, Core.Sources.ConnectedSources? sources = null)
 {
     public async Task PublishAsync(string user, string? notice, CancellationToken cancellationToken)
     {
@@ -21,7 +21,10 @@ public sealed class SlackHomeTab(IDbContextFactory<ChaseDbContext> dbFactory, Ch
         {
             HomeOverview overview;
             await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-                overview = await HomeOverview.ForAsync(db, settings, roles, user, settings.Calendar.Today(clock.GetUtcNow()), cancellationToken);
+                overview = await HomeOverview.ForAsync(db, settings, roles, user, settings.Calendar.Today(clock.GetUtcNow()), cancellationToken) with
+                {
+                    Books = sources is null ? null : await sources.FreshnessAsync(cancellationToken),
+                };
             await slack.PublishHomeAsync(user, BlockKit.Home(overview, settings.Ladder, notice), cancellationToken);
         }
         catch (SlackApiException e) when (e.Error == "not_enabled")

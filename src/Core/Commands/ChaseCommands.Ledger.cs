@@ -17,6 +17,9 @@ public sealed partial class ChaseCommands
             args.RemoveAt(args.Count - 1);
         var filter = args.Count > 0 ? string.Join(' ', args) : null;
         var reply = await _statusAnswers.AnswerAsync((filter ?? "", Today), (version, token) => ComputeStatusAsync(filter, version, token), cancellationToken);
+        // How fresh the connected books are is said now, not cached with the answer ("3 minutes ago" would go stale).
+        if (sources is not null && await sources.FreshnessAsync(cancellationToken) is { } fresh)
+            reply = reply with { Message = reply.Message with { Lines = [.. reply.Message.Lines, fresh] } };
         return reply.Public == isPublic ? reply : reply with { Public = isPublic };
     }
 

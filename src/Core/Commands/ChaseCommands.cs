@@ -44,7 +44,7 @@ public sealed record CommandReply(ChatMessage Message, bool Public = false, Comm
 /// </summary>
 public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings chase, ChatRoles roles,
     ChannelDigest digest, MoraleCheckIns morale, TimeProvider clock, ILogger<ChaseCommands>? log = null, LedgerChanges? changes = null,
-    ProposalDecisions? decisions = null, ClientStatusIndex? statusIndex = null)
+    ProposalDecisions? decisions = null, ClientStatusIndex? statusIndex = null, Sources.ConnectedSources? sources = null)
 {
     private static readonly Dictionary<string, string> Usage = new()
     {

@@ -27,6 +27,9 @@ public sealed record Shown<T>(IReadOnlyList<T> First, int All);
 public sealed record HomeOverview(string UserId, DateOnly AsOf, bool MayView, IReadOnlyList<CurrencyTotals> Totals,
     Shown<WaitingProposal>? Waiting, Shown<CaseLine> FurthestAlong, Shown<OwnReminder> YourReminders)
 {
+    /// <summary>"Books synced 3 minutes ago (Stripe)." when a source is connected (<see cref="Sources.ConnectedSources.FreshnessAsync"/>).</summary>
+    public string? Books { get; init; }
+
     /// <summary>How many of each list are read in detail (the view shows what fits of them).</summary>
     public const int ListLength = 100;
 

@@ -30,7 +30,7 @@ public static partial class BlockKit
         var blocks = new List<JsonObject>
         {
             Header("Where every client stands"),
-            Context($"As of {Day(home.AsOf)} · `/chase status` for every invoice · `/chase case <client>` for a client's whole case"),
+            Context($"As of {Day(home.AsOf)}{(home.Books is null ? "" : $" · {Escape(home.Books.TrimEnd('.'))}")} · `/chase status` for every invoice · `/chase case <client>` for a client's whole case"),
         };
         if (notice is not null)
             blocks.Add(Section(Escape(notice)));

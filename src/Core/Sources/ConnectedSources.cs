@@ -76,6 +76,33 @@ public sealed class ConnectedSources(StripeSource stripe, IDbContextFactory<Chas
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>"Books synced 3 minutes ago (Stripe)." for status and the Home tab; null while no source is connected.</summary>
+    public async Task<string?> FreshnessAsync(CancellationToken cancellationToken)
+    {
+        if (!AnyConnected)
+            return null;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var said = new List<string>();
+        foreach (var state in (await StatesAsync(cancellationToken)).Where(s => s.Connected))
+            said.Add(state switch
+            {
+                { LastSync: null } => $"{state.Name} not synced yet" + (state.Problem is null ? "" : $" ({state.Problem})"),
+                { Stale: true } => $"{state.Name} last synced {Ago(now - state.LastSync.Value)}: too old to send on until the next sync",
+                _ => $"books synced {Ago(now - state.LastSync!.Value)} ({state.Name})",
+            });
+        var line = string.Join("; ", said);
+        return char.ToUpperInvariant(line[0]) + line[1..] + ".";
+    }
+
+    /// <summary>"just now", "3 minutes ago", "2 hours ago", "4 days ago".</summary>
+    public static string Ago(TimeSpan span) => span switch
+    {
+        { TotalMinutes: < 1 } => "just now",
+        { TotalHours: < 1 } => $"{Text.Counted.Of((int)span.TotalMinutes, "minute")} ago",
+        { TotalDays: < 2 } => $"{Text.Counted.Of((int)span.TotalHours, "hour")} ago",
+        _ => $"{Text.Counted.Of((int)span.TotalDays, "day")} ago",
+    };
+
     public async Task<IReadOnlyList<SourceState>> StatesAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -117,6 +117,7 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
             run.Property(r => r.Message).HasMaxLength(2000);
             run.Property(r => r.Origin).HasConversion<string>().HasMaxLength(10);
             run.Property(r => r.Source).HasMaxLength(60);
+            run.HasIndex(r => new { r.Source, r.Outcome, r.Id }); // a source's last sync, asked by every status
             run.Property(r => r.Cursor).HasMaxLength(500);
             run.Property(r => r.Mode).HasConversion<string>().HasMaxLength(10);
             run.HasMany(r => r.RejectedRows).WithOne().HasForeignKey(r => r.ImportRunId)

@@ -55,7 +55,7 @@ internal static class SourcesVerbs
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         var table = new TextTable("Source", "Connected", "Last sync", "Facts as of", "Problem");
         foreach (var s in states)
-            table.Add(s.Name, s.Connected ? "yes" : "no", s.LastSync is { } at ? Ago(now - at) : "never",
+            table.Add(s.Name, s.Connected ? "yes" : "no", s.LastSync is { } at ? ConnectedSources.Ago(now - at) : "never",
                 s.AsOf is { } asOf ? asOf.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) + (s.Stale ? " (too old to send on)" : "") : "",
                 s.Problem ?? (s.Stale ? "no recent sync: nothing is sent to its clients until one" : ""));
         await stdout.WriteAsync(table.ToString());
@@ -64,12 +64,4 @@ internal static class SourcesVerbs
 
     private static string? Utc(DateTime? at) => at?.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
-    /// <summary>"3 min ago", "2 hours ago", "4 days ago".</summary>
-    internal static string Ago(TimeSpan span) => span switch
-    {
-        { TotalMinutes: < 1 } => "just now",
-        { TotalHours: < 1 } => $"{Core.Text.Counted.Of((int)span.TotalMinutes, "minute")} ago",
-        { TotalDays: < 2 } => $"{Core.Text.Counted.Of((int)span.TotalHours, "hour")} ago",
-        _ => $"{Core.Text.Counted.Of((int)span.TotalDays, "day")} ago",
-    };
 }

@@ -30,6 +30,8 @@ internal static class StatusVerb
         var machine = arguments.Flags.Contains("json") || arguments.Flags.Contains("csv");
         await stdout.WriteAsync(arguments.Flags.Contains("csv") ? SpreadsheetCsv.Status(report)
             : arguments.Flags.Contains("json") ? Json(report) + Environment.NewLine : Human(report));
+        if (!machine && await services.GetRequiredService<Core.Sources.ConnectedSources>().FreshnessAsync(cancellationToken) is { } fresh)
+            await stdout.WriteLineAsync($"\n{fresh}");
         var dead = await db.Outbox.CountAsync(m => m.DeadLetteredAt != null, cancellationToken);
         if (dead > 0 && !machine)
             await stdout.WriteLineAsync($"\n{Core.Text.Counted.Of(dead, "chat message")} could not be delivered and are kept: see `outbox` for the reasons.");

@@ -40,8 +40,15 @@ public sealed class SourcesCommandLineTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromMinutes(3));
         var sources = await RunAsync(Settings(), "sources");
         Assert.Contains("Stripe  yes        3 minutes ago  2026-11-23 10:00 UTC", sources.Out);
+        Assert.EndsWith("\nBooks synced 3 minutes ago (Stripe).", (await RunAsync(Settings(), "status")).Out.TrimEnd());
+        Assert.EndsWith("Books synced 3 minutes ago (Stripe).", (await RunAsync(Settings(), "chat", "status", "--user", "alice")).Out.TrimEnd());
+        var home = Core.Slack.BlockKit.Home(new Core.Reports.HomeOverview("U1", new DateOnly(2026, 11, 23), true, [], null,
+            new([], 0), new([], 0)) { Books = "Books synced 3 minutes ago (Stripe)." }, new Core.Chasing.ChaseLadder([]));
+        Assert.Contains("As of 23 Nov 2026 · Books synced 3 minutes ago (Stripe) · `/chase status`", home.ToJsonString(
+            new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
 
         _clock.Advance(TimeSpan.FromHours(27));
+        Assert.EndsWith("Stripe last synced 27 hours ago: too old to send on until the next sync.", (await RunAsync(Settings(), "status")).Out.TrimEnd());
         var json = JsonDocument.Parse((await RunAsync(Settings(), "sources", "--json")).Out).RootElement[0];
         Assert.Equal(("stripe", true, "2026-11-23T10:00:00Z", true),
             (json.GetProperty("source").GetString(), json.GetProperty("connected").GetBoolean(), json.GetProperty("asOf").GetString(),

@@ -20,10 +20,12 @@ public sealed class M0011_ImportOrigins : Migration
         migration.AddColumn<string>(name: "Cursor", table: "ImportRuns", maxLength: 500, nullable: true);
         migration.AddColumn<string>(name: "Mode", table: "ImportRuns", maxLength: 10, nullable: false, defaultValue: "Snapshot");
         migration.AddColumn<string>(name: "SourceId", table: "Invoices", maxLength: 100, nullable: true);
+        migration.CreateIndex(name: "IX_ImportRuns_Source_Outcome_Id", table: "ImportRuns", columns: ["Source", "Outcome", "Id"]);
     }
 
     protected override void Down(MigrationBuilder migration)
     {
+        migration.DropIndex(name: "IX_ImportRuns_Source_Outcome_Id", table: "ImportRuns");
         migration.DropColumn(name: "Origin", table: "ImportRuns");
         migration.DropColumn(name: "Source", table: "ImportRuns");
         migration.DropColumn(name: "Cursor", table: "ImportRuns");
