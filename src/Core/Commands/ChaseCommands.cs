@@ -61,6 +61,8 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
         ["sent"] = "sent <client> — you sent ChaseBot's latest draft to the client yourself: recorded, so later messages count it as contact",
         ["preview"] = "preview <proposal> [to <address>] — email yourself the notice a proposal would send, before approving it",
         ["digest"] = "digest — post a digest now",
+        ["sources"] = "sources — the connected books (Stripe): when each was last synced, and any problem",
+        ["sync"] = "sync — read the connected books now (approvers)",
         ["morale"] = "morale on|off — private check-ins on or off",
         ["help"] = "help [command] — this list",
     };
@@ -91,7 +93,7 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
     {
         var words = text.Length > CommandText.MaxLength ? [] : CommandText.Words(text);
         var verb = words.Count == 0 ? "help" : words[0].ToLowerInvariant();
-        return verb is "status" or "case" or "cases" or "help" || !Usage.ContainsKey(verb);
+        return verb is "status" or "case" or "cases" or "help" or "sources" || !Usage.ContainsKey(verb);
     }
 
     public async Task<CommandReply> HandleAsync(string text, CommandContext context, CancellationToken cancellationToken = default)
@@ -103,7 +105,8 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
         var args = words.Skip(1).ToList();
         var needs = verb switch
         {
-            "status" or "case" or "digest" or "help" or "morale" => Role.Viewer,
+            "status" or "case" or "digest" or "help" or "morale" or "sources" => Role.Viewer,
+            "sync" => Role.Approver,
             _ when Usage.ContainsKey(verb) => Role.Collector,
             _ => Role.Viewer,
         };
@@ -126,6 +129,8 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
                 "resume" => await ResumeAsync(args, context, cancellationToken),
                 "client" => await ClientAsync(args, context, cancellationToken),
                 "digest" => await DigestAsync(),
+                "sources" => await SourcesAsync(cancellationToken),
+                "sync" => await SyncAsync(context, cancellationToken),
                 "morale" => await MoraleAsync(args, context, cancellationToken),
                 "help" => CommandReply.Say("ChaseBot commands", args.Count > 0 && Usage.TryGetValue(args[0].ToLowerInvariant(), out var one) ? [one] : Help()),
                 _ => CommandReply.Refuse($"I don't know \"{Shorten(verb)}\".", Help()),
@@ -135,6 +140,32 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
         {
             _log.LogError(e, "Command {Verb} from {Actor} failed", verb, context.Actor);
             return CommandReply.Say("Something went wrong on our side and nothing was changed. Please try again in a minute.") with { Outcome = CommandOutcome.Failed };
+        }
+
+        async Task<CommandReply> SourcesAsync(CancellationToken token)
+        {
+            if (sources is null || !sources.AnyConnected)
+                return CommandReply.Say("No books are connected", "ChaseBot reads the exports in its folder. To connect Stripe, see the README's \"Connect your books\".");
+            var now = clock.GetUtcNow().UtcDateTime;
+            return CommandReply.Say("Connected books", [.. (await sources.StatesAsync(token)).Where(s => s.Connected).Select(s =>
+                $"{s.Name}: " + (s.LastSync is { } at ? $"synced {Sources.ConnectedSources.Ago(now - at)}" : "not synced yet") +
+                (s.Stale ? "; too old to send on until the next sync" : "") + (s.Problem is null ? "" : $". Last problem: {s.Problem}"))]);
+        }
+
+        async Task<CommandReply> SyncAsync(CommandContext who, CancellationToken token)
+        {
+            if (sources is null || !sources.AnyConnected)
+                return CommandReply.Refuse("No books are connected", "Set Sources:Stripe:ApiKey to connect Stripe (the README's \"Connect your books\").");
+            var lines = new List<string>();
+            foreach (var result in await sources.SyncAsync(who.Actor, null, token))
+            {
+                var name = Sources.ConnectedSources.Known.Single(k => k.Source == result.Source).Name;
+                lines.Add(result.Summary is { Failed: false } s
+                    ? $"{name}: {Text.Counted.Of(s.Rows, "invoice")} read: {s.Created} new, {s.Updated} updated" +
+                      (s.FlaggedMissing > 0 ? $", {s.FlaggedMissing} flagged missing" : "") + (s.RejectedCount > 0 ? $", {s.RejectedCount} rejected" : "")
+                    : $"{name}: not synced — {result.Problem ?? result.Summary?.Message}");
+            }
+            return CommandReply.Say("Synced", [.. lines]);
         }
 
         async Task<CommandReply> DigestAsync()

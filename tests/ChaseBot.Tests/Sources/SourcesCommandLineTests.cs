@@ -56,6 +56,24 @@ public sealed class SourcesCommandLineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task In_chat_anyone_may_ask_how_fresh_the_books_are_and_only_an_approver_may_sync()
+    {
+        _stripe.Invoice("NW-1", 100_000);
+        var settings = Settings();
+        settings["Chase:Approvers:0"] = "alice";
+
+        var refused = await RunAsync(settings, "chat", "sync", "--user", "bob");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("Chase:Approvers", refused.Out + refused.Error);
+        Assert.Empty(_stripe.Calls);
+
+        var sync = await RunAsync(settings, "chat", "sync", "--user", "alice");
+        Assert.Contains("Stripe: 1 invoice read: 1 new, 0 updated", sync.Out);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Contains("Stripe: synced 1 minute ago", (await RunAsync(settings, "chat", "sources", "--user", "bob")).Out);
+    }
+
+    [Fact]
     public async Task A_refused_key_is_said_without_the_key_and_sources_remembers_it()
     {
         var sync = await RunAsync(Settings("rk_test_revoked_key_value"), "sync");
