@@ -63,6 +63,7 @@ public static class ChasePolicy
         { SnoozedUntil: { } until } when until > today => $"snoozed until {until:d MMM}",
         { ClientPaused: true, ClientPausedUntil: null } => "the client is paused",
         { ClientPaused: true, ClientPausedUntil: { } until } when until > today => $"the client is paused until {until:d MMM}",
+        { HeldBySource: { } why } => why,
         { MissingFromExport: { } source } => $"missing from the latest {source} export: check whether it was paid",
         _ => null,
     };

@@ -14,7 +14,8 @@ namespace ChaseBot.Core.Chasing;
 /// no-op for whatever was already decided.
 /// </summary>
 public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings settings, TimeProvider clock,
-    ILogger<ChaseRunner>? log = null, Microsoft.Extensions.Options.IOptions<Email.EmailOptions>? email = null)
+    ILogger<ChaseRunner>? log = null, Microsoft.Extensions.Options.IOptions<Email.EmailOptions>? email = null,
+    Sources.ConnectedSources? sources = null)
 {
     private readonly Email.EmailOptions _email = email?.Value ?? new();
     private readonly ILogger _log = log ?? NullLogger<ChaseRunner>.Instance;
@@ -175,11 +176,13 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
         List<long> clientIds;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
             clientIds = await ChaseSituations.ClientsWithOutstandingAsync(db, cancellationToken);
+        // Books connected but not synced for too long: nothing is decided on their facts until they are.
+        var heldSources = sources is null ? null : await sources.HeldAsync(cancellationToken);
         foreach (var chunk in clientIds.Chunk(ChaseSituations.ClientsPerChunk))
         {
             List<ClientChase> chases;
             await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-                chases = await ChaseSituations.LoadAsync(db, chunk, today, settings, cancellationToken);
+                chases = await ChaseSituations.LoadAsync(db, chunk, today, settings, cancellationToken, heldSources);
             foreach (var chase in chases)
                 yield return chase;
         }

@@ -35,8 +35,9 @@ public static class ChaseSituations
         db.Invoices.Outstanding()
             .Select(i => i.ClientId).Distinct().OrderBy(id => id).ToListAsync(cancellationToken);
 
+    /// <param name="heldSources">Connected sources too stale to act on, with why: their invoices are held.</param>
     public static async Task<List<ClientChase>> LoadAsync(ChaseDbContext db, IReadOnlyList<long> clientIds, DateOnly today,
-        ChaseSettings settings, CancellationToken cancellationToken)
+        ChaseSettings settings, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? heldSources = null)
     {
         // The chunk is a run of consecutive ids from ClientsWithOutstandingAsync, so a range selects exactly its clients'
         // open invoices. Two parameters instead of a list of thousands: binding and planning those lists was most of
@@ -106,6 +107,7 @@ public static class ChaseSituations
                         ? settings.Calendar.Today(new DateTimeOffset(DateTime.SpecifyKind(resolvedAt, DateTimeKind.Utc))).AddDays(settings.ResumeAfterDisputeDays)
                         : null,
                     PromisedFor = promise?.PromisedFor, MissingFromExport = i.MissingSince is null ? null : i.Source,
+                    HeldBySource = heldSources?.GetValueOrDefault(i.Source),
                     ReopenedAt = i.ReopenedAt,
                     Steps = steps[i.Id].ToDictionary(s => s.Step, s => s.Outcome),
                 };

@@ -23,6 +23,8 @@ public sealed record InvoiceSituation
     /// <summary>The date of the latest promise to pay that is neither kept nor known broken.</summary>
     public DateOnly? PromisedFor { get; init; }
     public string? MissingFromExport { get; init; }
+    /// <summary>Its connected source was last synced too long ago to act on (<see cref="Sources.SourcesOptions.MaxStaleness"/>): why, in words.</summary>
+    public string? HeldBySource { get; init; }
     /// <summary>A newer export turned it from paid to unpaid, and nobody has confirmed it is owed again (/chase reopen).</summary>
     public DateTime? ReopenedAt { get; init; }
     public bool Reopened => ReopenedAt is not null;

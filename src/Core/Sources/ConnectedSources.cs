@@ -76,6 +76,17 @@ public sealed class ConnectedSources(StripeSource stripe, IDbContextFactory<Chas
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>The connected sources too stale to act on, with why ("held until Stripe is synced again (last synced 27 hours ago)").</summary>
+    public async Task<IReadOnlyDictionary<string, string>> HeldAsync(CancellationToken cancellationToken)
+    {
+        if (!AnyConnected)
+            return new Dictionary<string, string>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        return (await StatesAsync(cancellationToken)).Where(s => s.Stale).ToDictionary(s => s.Source, s =>
+            $"held until {s.Name} is synced again ({(s.LastSync is { } at ? $"last synced {Ago(now - at)}" : "never synced")}" +
+            (s.Problem is null ? ")" : $"; {s.Problem})"));
+    }
+
     /// <summary>"Books synced 3 minutes ago (Stripe)." for status and the Home tab; null while no source is connected.</summary>
     public async Task<string?> FreshnessAsync(CancellationToken cancellationToken)
     {

@@ -150,6 +150,26 @@ public sealed class FreshnessGateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Books_not_synced_for_longer_than_MaxStaleness_hold_their_invoices_in_the_plan_and_the_run()
+    {
+        await StripeInvoiceSyncedAsync();
+        _h.Clock.Advance(TimeSpan.FromHours(27));
+        _stripe.FailNext(500, 500, 500); // the sync, and its two retries
+        Assert.NotNull((await _h.Get<Core.Sources.ConnectedSources>().SyncAsync("test", null, CancellationToken.None))[0].Problem);
+
+        var plan = await _h.Runner.PlanAsync();
+        var held = Assert.Single(plan, e => e.Invoices.Contains("NW-1"));
+        Assert.Equal("skip", held.Kind);
+        Assert.Equal("held until Stripe is synced again (last synced 27 hours ago; Stripe answered 500; the next sync tries again)", held.Reason);
+        await _h.Runner.RunAsync();
+        Assert.Equal(0, await _h.QueryAsync(db => db.Outbox.CountAsync(m => m.Kind == OutboxKinds.Reminder)));
+
+        await _h.Get<StripeSource>().SyncAsync("test"); // Stripe answers again
+        await _h.Runner.RunAsync();
+        Assert.Equal(1, await _h.QueryAsync(db => db.Outbox.CountAsync(m => m.Kind == OutboxKinds.Reminder)));
+    }
+
+    [Fact]
     public async Task An_invoice_still_owed_as_written_is_emailed_after_its_check()
     {
         var invoice = await StripeInvoiceSyncedAsync();
