@@ -149,6 +149,18 @@ public sealed class StripeSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Told_to_slow_down_once_the_sync_waits_and_carries_on()
+    {
+        _stripe.Invoice("NW-1", 10_000);
+        _stripe.FailNext(429); // Stripe's rate limit: the request is retried after a pause (Stripe.net's backoff)
+
+        var summary = await _source.SyncAsync("test");
+
+        Assert.Equal(1, summary.Created);
+        Assert.Equal(2, _stripe.Calls.Count(c => c.StartsWith("/v1/invoices?", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task A_wrong_key_is_refused_by_Stripe_and_the_message_never_shows_the_key()
     {
         var source = Source(_stripe.BaseUrl, "rk_test_wrong_secret_value");

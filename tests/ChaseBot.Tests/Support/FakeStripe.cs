@@ -119,7 +119,11 @@ public sealed class FakeStripe : IAsyncDisposable
         if (context.Request.Headers.Authorization.ToString() != $"Bearer {Key}")
             answer = Error(401, "invalid_request_error", null, "Invalid API Key provided");
         else if (_failures.TryDequeue(out var status) && status != 0)
+        {
             answer = Error(status, status == 429 ? "rate_limit_error" : "api_error", null, "Scripted failure");
+            if (status == 429)
+                context.Response.Headers.RetryAfter = "1";
+        }
         return answer is not null;
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Exports;
 using ChaseBot.Core.Ledger;
 using Event = Stripe.Event;
@@ -29,7 +28,10 @@ public sealed class StripeSource(IOptions<SourcesOptions> options, LedgerSync le
     private const string CursorPrefix = "events-since:";
 
     private readonly Lazy<StripeClient> _client = new(() => new StripeClient(options.Value.Stripe.ApiKey,
-        httpClient: new SystemNetHttpClient(LongLivedHttp.Client(TimeSpan.FromSeconds(30)), maxNetworkRetries: 2),
+        httpClient: new SystemNetHttpClient(new HttpClient(new RateLimitRetry
+        {
+            InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(15) },
+        }) { Timeout = TimeSpan.FromSeconds(90) }, maxNetworkRetries: 2),
         apiBase: options.Value.Stripe.ApiBaseUrl.TrimEnd('/')));
 
     public bool Configured => options.Value.Stripe.Configured;
