@@ -89,6 +89,9 @@ public readonly record struct OutboxKey
         key.Value.StartsWith("approved:", StringComparison.Ordinal) &&
         long.TryParse(key.Value.AsSpan("approved:".Length), System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
 
+    /// <summary>An approver told that a source refused ChaseBot's key: once per approver until a sync works again.</summary>
+    public static OutboxKey SourceRefused(string source, long lastGoodRun, string approver) => new($"source-refused:{source}:{lastGoodRun}:{approver}");
+
     /// <summary>The update of a posted chat message that says its email was held or withdrawn: once each.</summary>
     public static OutboxKey Announced(OutboxKey chatKey, string what) => new($"{what}:{chatKey.Value}");
 

@@ -10,6 +10,7 @@ public static class OutboxKinds
     public const string EmailFailed = "email-failed";
     /// <summary>An export the scheduled import refused: said once in the channel, with why.</summary>
     public const string ExportSetAside = "export-set-aside";
+    public const string SourceRefused = "source-refused";
     public const string CardUpdate = "card-update";
     public const string GuardNote = "guard-note";
     public const string PromiseBroken = "promise-broken";

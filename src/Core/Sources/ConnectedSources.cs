@@ -22,7 +22,7 @@ public sealed record SyncResult(string Source, ImportSummary? Summary, string? P
 /// <c>sync</c> verb and <c>sources</c> ask here. Stripe so far; Xero and QuickBooks Online come next (issue 28).
 /// </summary>
 public sealed class ConnectedSources(StripeSource stripe, IDbContextFactory<ChaseDbContext> dbFactory, IOptions<SourcesOptions> options,
-    TimeProvider clock, ILogger<ConnectedSources> log)
+    Chasing.ChaseSettings settings, TimeProvider clock, ILogger<ConnectedSources> log)
 {
     public static readonly IReadOnlyList<(string Source, string Name)> Known = [(StripeSource.Name, "Stripe")];
 
@@ -46,7 +46,7 @@ public sealed class ConnectedSources(StripeSource stripe, IDbContextFactory<Chas
             {
                 var problem = Problem(name, e);
                 log.LogWarning("{Source} could not be synced: {Problem}", name, problem);
-                await RecordAsync(source, name, problem, cancellationToken);
+                await RecordAsync(source, name, problem, Refused(e), cancellationToken);
                 results.Add(new SyncResult(source, null, problem));
             }
         }
@@ -63,11 +63,38 @@ public sealed class ConnectedSources(StripeSource stripe, IDbContextFactory<Chas
         _ => $"{name} could not be reached ({e.GetType().Name}); the next sync tries again",
     };
 
-    /// <summary>A failed attempt is kept as a run of its own, so <c>sources</c> and the log say the same.</summary>
-    private async Task RecordAsync(string source, string name, string problem, CancellationToken cancellationToken)
+    private static bool Refused(Exception e) =>
+        e is global::Stripe.StripeException { HttpStatusCode: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden };
+
+    /// <summary>
+    /// A failed attempt is kept as a run of its own, so <c>sources</c> and the log say the same. A refused key is also
+    /// said to each approver, privately, once until a sync works again: nothing from those books is sent meanwhile.
+    /// </summary>
+    private async Task RecordAsync(string source, string name, string problem, bool refused, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
+        if (refused)
+        {
+            var lastGood = await db.ImportRuns.AsNoTracking().Where(r => r.Source == source && r.Origin == ImportOrigin.Sync && r.Outcome == ImportOutcome.Imported)
+                .OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken) ?? 0;
+            foreach (var approver in settings.Approvers)
+            {
+                var key = Delivery.OutboxKey.SourceRefused(source, lastGood, approver);
+                if (await db.Outbox.AnyAsync(m => m.Key == key.Value, cancellationToken))
+                    continue;
+                Delivery.OutboxQueue.Add(db, key, Delivery.OutboxKinds.SourceRefused, approver, new Delivery.ChatMessage
+                {
+                    Title = $"{name} refused ChaseBot's key",
+                    Lines =
+                    [
+                        $"{problem}.",
+                        $"Until then ChaseBot sends nothing about invoices from {name}: it cannot check them before sending. " +
+                        "`sources` (or /chase sources) shows when it can read them again.",
+                    ],
+                }, now, settings.Calendar.NextAllowed(clock.GetUtcNow()).UtcDateTime, Delivery.Audience.Direct);
+            }
+        }
         db.ImportRuns.Add(new ImportRun
         {
             FileName = $"{name} sync", FileHash = $"sync:{Guid.NewGuid():N}", Origin = ImportOrigin.Sync, Source = source, Format = source,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChaseBot.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChaseBot.Tests.Sources;
@@ -76,7 +77,10 @@ public sealed class SourcesCommandLineTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_key_is_said_without_the_key_and_sources_remembers_it()
     {
-        var sync = await RunAsync(Settings("rk_test_revoked_key_value"), "sync");
+        var settings = Settings("rk_test_revoked_key_value");
+        settings["Chase:Approvers:0"] = "alice";
+        var sync = await RunAsync(settings, "sync");
+        await RunAsync(settings, "sync"); // the next sync fails too: the approver was told already
 
         Assert.Equal(1, sync.ExitCode);
         Assert.Equal("Stripe: not synced — Stripe refused ChaseBot's key (revoked, expired, or without read access to invoices and events): " +
@@ -84,6 +88,12 @@ public sealed class SourcesCommandLineTests : IAsyncLifetime
         var sources = await RunAsync(Settings("rk_test_revoked_key_value"), "sources");
         Assert.Contains("Stripe refused ChaseBot's key", sources.Out);
         Assert.DoesNotContain("rk_test_revoked_key_value", sync.Out + sync.Error + sources.Out + sources.Error);
+        await using var db = _db.Open();
+        var told = Assert.Single(await db.Outbox.Where(m => m.Kind == Core.Delivery.OutboxKinds.SourceRefused).ToListAsync());
+        Assert.Equal(("alice", Core.Delivery.Audience.Direct), (told.Target, told.Audience));
+        var message = Core.Delivery.ChatMessage.FromJson(told.Body);
+        Assert.Equal("Stripe refused ChaseBot's key", message.Title);
+        Assert.DoesNotContain("rk_test_revoked_key_value", told.Body);
     }
 
     [Fact]
