@@ -53,8 +53,10 @@ public sealed class FreshnessGate(IDbContextFactory<ChaseDbContext> dbFactory, C
         if (await ReadAgainAsync(db, message, named, cancellationToken) is { } hold)
             return hold;
         var proposal = await Chasing.ProposalWithdrawal.Judged(db).SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
-        if (proposal is not { Status: ProposalStatus.Pending } || Chasing.ProposalWithdrawal.Reason(proposal, settings.Calendar.Today(clock.GetUtcNow())) is not { } why)
-            return GateVerdict.Send; // decided or withdrawn already: its card says so, as ever
+        if (proposal is not { Status: ProposalStatus.Pending })
+            return GateVerdict.Rewritten; // decided or withdrawn meanwhile (the read above may have withdrawn it): its row says so now
+        if (Chasing.ProposalWithdrawal.Reason(proposal, settings.Calendar.Today(clock.GetUtcNow())) is not { } why)
+            return GateVerdict.Send;
         await Chasing.ProposalWithdrawal.WithdrawAsync(db, settings.Ladder, proposal, why, clock.GetUtcNow().UtcDateTime, "chase", cancellationToken,
             updatePosted: false);
         await db.SaveChangesAsync(cancellationToken);

@@ -15,7 +15,7 @@ namespace ChaseBot.Core.Sources;
 /// crash is read again from the same place, never lost and never counted twice.
 /// </summary>
 public sealed class LedgerSync(IDbContextFactory<ChaseDbContext> dbFactory, TimeProvider clock, TimeZoneInfo timeZone,
-    ILogger<LedgerSync>? log = null)
+    ILogger<LedgerSync>? log = null, Chasing.ChaseSettings? settings = null)
 {
     private const int RejectedKeptInSummary = 1000;
 
@@ -112,6 +112,21 @@ public sealed class LedgerSync(IDbContextFactory<ChaseDbContext> dbFactory, Time
                                                                r.Mode == FactsMode.Snapshot && r.Outcome == ImportOutcome.Imported && r.AsOf > run.AsOf,
                 cancellationToken))
             flagged = await MissingInvoices.FlagAsync(db, writer.NotListed(), actor, now, ExportImporter.BatchSize, cancellationToken);
+        // What changed in the books withdraws the proposals it undoes at once, as a payment logged in chat does: a
+        // webhook's payment, not the next chase run, takes the card away from the approver.
+        if (settings is not null && facts.Mode == FactsMode.Changes && checkedFacts.Count is > 0 and <= 1000)
+        {
+            var numbers = checkedFacts.Select(f => f.Number).ToList();
+            var ids = await db.Invoices.AsNoTracking().Where(i => i.Source == facts.Source && numbers.Contains(i.Number)).Select(i => i.Id)
+                .ToListAsync(cancellationToken);
+            var withdrawn = await Chasing.ProposalWithdrawal.WithdrawAsync(db, settings.Ladder, ids, Today(), now, actor, cancellationToken);
+            if (withdrawn.Count > 0)
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                foreach (var said in withdrawn)
+                    log?.LogInformation("{Source}: {Withdrawn}", facts.Label, said);
+            }
+        }
         if (flagged > 0)
             warnings.Add("missing", $"{Text.Counted.Of(flagged, "open invoice")} from {facts.Source} seen before {(flagged == 1 ? "is" : "are")} " +
                                     $"not in {facts.Label}: flagged as missing, not marked paid (status shows them)");

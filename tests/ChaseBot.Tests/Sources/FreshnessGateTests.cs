@@ -26,6 +26,7 @@ public sealed class FreshnessGateTests : IAsyncLifetime
         {
             ["Email:Host"] = "127.0.0.1", ["Email:From"] = "accounts@studio.example", ["Email:SendReminders"] = "true",
             ["Sources:Stripe:ApiKey"] = FakeStripe.Key, ["Sources:Stripe:ApiBaseUrl"] = _stripe.BaseUrl,
+            ["Sources:Stripe:WebhookSecret"] = "whsec_gate",
         });
         _h.Clock.SetUtcNow(clock.GetUtcNow());
     }
@@ -167,6 +168,25 @@ public sealed class FreshnessGateTests : IAsyncLifetime
         await _h.Get<StripeSource>().SyncAsync("test"); // Stripe answers again
         await _h.Runner.RunAsync();
         Assert.Equal(1, await _h.QueryAsync(db => db.Outbox.CountAsync(m => m.Kind == OutboxKinds.Reminder)));
+    }
+
+    [Fact]
+    public async Task A_webhook_payment_withdraws_the_waiting_proposal_at_once_as_a_payment_logged_in_chat_does()
+    {
+        var invoice = _stripe.Invoice("NW-9", 300_000, createdAt: _h.Clock.GetUtcNow().ToUnixTimeSeconds() - 70 * 86_400);
+        await _h.Get<StripeSource>().SyncAsync("test");
+        await _h.Runner.RunAsync();
+        await _h.Drainer.DrainAsync(); // the card is posted, waiting for a decision
+
+        var body = _stripe.Change(invoice, "invoice.paid", i => (i["amount_paid"], i["status"]) = (300_000, "paid")).ToJsonString();
+        var at = _h.Clock.GetUtcNow().ToUnixTimeSeconds();
+        var signature = $"t={at},v1={Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData("whsec_gate"u8.ToArray(), System.Text.Encoding.UTF8.GetBytes($"{at}.{body}")))}";
+        Assert.Equal(200, (await _h.Get<StripeWebhook>().HandleAsync(body, signature, CancellationToken.None)).Status);
+
+        var proposal = await _h.QueryAsync(db => db.Proposals.SingleAsync());
+        Assert.Equal((ProposalStatus.Withdrawn, "NW-9 was paid in full on 23 Nov 2026"), (proposal.Status, proposal.Reason));
+        var update = await _h.QueryAsync(db => db.Outbox.SingleAsync(m => m.Kind == OutboxKinds.CardUpdate && m.Replaces != null));
+        Assert.Contains(ChatMessage.FromJson(update.Body).Lines, l => l.StartsWith("Withdrawn: ", StringComparison.Ordinal));
     }
 
     [Fact]
