@@ -49,6 +49,7 @@ public static class CoreRegistration
             .Validate(o => Uri.TryCreate(o.Stripe.ApiBaseUrl, UriKind.Absolute, out _), "Sources:Stripe:ApiBaseUrl must be an absolute URL")
             .ValidateOnStart();
         services.AddSingleton<Sources.Stripe.StripeSource>();
+        services.AddSingleton<Sources.IInvoiceSource>(sp => sp.GetRequiredService<Sources.Stripe.StripeSource>());
         services.AddSingleton<Sources.Stripe.StripeWebhook>();
         services.AddSingleton<Sources.ConnectedSources>();
         services.AddSingleton<Sources.FreshnessGate>();

@@ -159,7 +159,7 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
             var lines = new List<string>();
             foreach (var result in await sources.SyncAsync(who.Actor, null, token))
             {
-                var name = Sources.ConnectedSources.Known.Single(k => k.Source == result.Source).Name;
+                var name = sources.Find(result.Source)!.DisplayName;
                 lines.Add(result.Summary is { Failed: false } s
                     ? $"{name}: {Text.Counted.Of(s.Rows, "invoice")} read: {s.Created} new, {s.Updated} updated" +
                       (s.FlaggedMissing > 0 ? $", {s.FlaggedMissing} flagged missing" : "") + (s.RejectedCount > 0 ? $", {s.RejectedCount} rejected" : "")

@@ -18,53 +18,42 @@ public sealed record SourceState(string Source, string Name, bool Connected, Dat
 public sealed record SyncResult(string Source, ImportSummary? Summary, string? Problem);
 
 /// <summary>
-/// The sources ChaseBot can read live, which of them are connected, and syncing them all: the Worker's schedule, the
-/// <c>sync</c> verb and <c>sources</c> ask here. Stripe so far; Xero and QuickBooks Online come next (issue 28).
+/// The sources ChaseBot can read live (every registered <see cref="IInvoiceSource"/>), which of them are connected,
+/// and syncing them all: the Worker's schedule, the <c>sync</c> verb, <c>sources</c> and the check before sending ask here.
 /// </summary>
-public sealed class ConnectedSources(StripeSource stripe, IDbContextFactory<ChaseDbContext> dbFactory, IOptions<SourcesOptions> options,
+public sealed class ConnectedSources(IEnumerable<IInvoiceSource> all, IDbContextFactory<ChaseDbContext> dbFactory, IOptions<SourcesOptions> options,
     Chasing.ChaseSettings settings, TimeProvider clock, ILogger<ConnectedSources> log)
 {
-    public static readonly IReadOnlyList<(string Source, string Name)> Known = [(StripeSource.Name, "Stripe")];
+    private readonly IReadOnlyList<IInvoiceSource> _sources = [.. all];
 
-    public bool AnyConnected => stripe.Configured;
+    /// <summary>Every source ChaseBot can read, connected or not: (its ledger name, what people call it).</summary>
+    public IReadOnlyList<(string Source, string Name)> Known => [.. _sources.Select(s => (s.Name, s.DisplayName))];
 
-    public bool IsConnected(string source) => source == StripeSource.Name && stripe.Configured;
+    public bool AnyConnected => _sources.Any(s => s.Configured);
+
+    public bool IsConnected(string source) => Find(source)?.Configured == true;
+
+    public IInvoiceSource? Find(string source) => _sources.FirstOrDefault(s => s.Name == source);
 
     /// <summary>Syncs every connected source (or just <paramref name="only"/>); a source that cannot be read is said, and the others still sync.</summary>
     public async Task<IReadOnlyList<SyncResult>> SyncAsync(string startedBy, string? only, CancellationToken cancellationToken)
     {
         var results = new List<SyncResult>();
-        foreach (var (source, name) in Known.Where(k => only is null || k.Source == only))
+        foreach (var source in _sources.Where(s => s.Configured && (only is null || s.Name == only)))
         {
-            if (!IsConnected(source))
-                continue;
             try
             {
-                results.Add(new SyncResult(source, await stripe.SyncAsync(startedBy, cancellationToken), null));
+                results.Add(new SyncResult(source.Name, await source.SyncAsync(startedBy, cancellationToken), null));
             }
-            catch (Exception e) when (e is global::Stripe.StripeException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && source.Explain(e) is { } problem)
             {
-                var problem = Problem(name, e);
-                log.LogWarning("{Source} could not be synced: {Problem}", name, problem);
-                await RecordAsync(source, name, problem, Refused(e), cancellationToken);
-                results.Add(new SyncResult(source, null, problem));
+                log.LogWarning("{Source} could not be synced: {Problem}", source.DisplayName, problem.Words);
+                await RecordAsync(source.Name, source.DisplayName, problem.Words, problem.Refused, cancellationToken);
+                results.Add(new SyncResult(source.Name, null, problem.Words));
             }
         }
         return results;
     }
-
-    /// <summary>What went wrong, in words a person can act on; Stripe's own message never holds the key, but only the status is used anyway.</summary>
-    private static string Problem(string name, Exception e) => e switch
-    {
-        global::Stripe.StripeException { HttpStatusCode: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden } =>
-            $"{name} refused ChaseBot's key (revoked, expired, or without read access to invoices and events): set Sources:Stripe:ApiKey to a restricted key again",
-        global::Stripe.StripeException { HttpStatusCode: (System.Net.HttpStatusCode)429 } => $"{name} asked ChaseBot to slow down (429); the next sync tries again",
-        global::Stripe.StripeException s => $"{name} answered {(int)s.HttpStatusCode}; the next sync tries again",
-        _ => $"{name} could not be reached ({e.GetType().Name}); the next sync tries again",
-    };
-
-    private static bool Refused(Exception e) =>
-        e is global::Stripe.StripeException { HttpStatusCode: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden };
 
     /// <summary>
     /// A failed attempt is kept as a run of its own, so <c>sources</c> and the log say the same. A refused key is also

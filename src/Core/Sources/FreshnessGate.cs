@@ -1,7 +1,6 @@
 using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Ledger;
-using ChaseBot.Core.Sources.Stripe;
 using ChaseBot.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -15,7 +14,7 @@ namespace ChaseBot.Core.Sources;
 /// books or logged in chat, withdraws it; a source that cannot be read, or was last synced longer ago than
 /// Sources:MaxStaleness, holds it until it can be checked. Invoices from exports only are checked against the ledger.
 /// </summary>
-public sealed class FreshnessGate(IDbContextFactory<ChaseDbContext> dbFactory, ConnectedSources sources, StripeSource stripe,
+public sealed class FreshnessGate(IDbContextFactory<ChaseDbContext> dbFactory, ConnectedSources sources,
     IOptions<SourcesOptions> options, Chasing.ChaseSettings settings, TimeProvider clock, ILogger<FreshnessGate> log) : ISendGate
 {
     public async Task<GateVerdict> CheckAsync(OutboxMessage message, CancellationToken cancellationToken)
@@ -63,30 +62,35 @@ public sealed class FreshnessGate(IDbContextFactory<ChaseDbContext> dbFactory, C
         return GateVerdict.Rewritten; // the card now says it was withdrawn, and why, with no buttons: posted so
     }
 
-    /// <summary>The invoices read again from Stripe when it is connected; a hold when that cannot be done or vouched for.</summary>
+    /// <summary>The invoices read again from each connected source they came from; a hold when that cannot be done or vouched for.</summary>
     private async Task<GateVerdict.Hold?> ReadAgainAsync(ChaseDbContext db, OutboxMessage message, List<long> named, CancellationToken cancellationToken)
     {
-        if (!sources.IsConnected(StripeSource.Name))
-            return null;
-        var fromStripe = await db.Invoices.AsNoTracking().Where(i => named.Contains(i.Id) && i.Source == StripeSource.Name).ToListAsync(cancellationToken);
-        if (fromStripe.Count == 0)
+        if (!sources.AnyConnected)
             return null;
         var retry = clock.GetUtcNow().UtcDateTime + options.Value.SyncEvery;
-        var ids = fromStripe.Where(i => i.SourceId is not null).Select(i => i.SourceId!).ToList();
-        try
+        var invoices = await db.Invoices.AsNoTracking().Where(i => named.Contains(i.Id)).ToListAsync(cancellationToken);
+        foreach (var group in invoices.GroupBy(i => i.Source))
         {
-            if (ids.Count > 0 && (await stripe.RefreshAsync(ids, "check before sending", cancellationToken)).Failed)
-                return new GateVerdict.Hold(retry, $"Stripe's answer for {Numbers(fromStripe)} could not be written to check it before sending");
+            if (sources.Find(group.Key) is not { Configured: true } source)
+                continue; // from exports only: the ledger is all there is to check
+            var fromSource = group.ToList();
+            var ids = fromSource.Where(i => i.SourceId is not null).Select(i => i.SourceId!).ToList();
+            try
+            {
+                if (ids.Count > 0 && (await source.RefreshAsync(ids, "check before sending", cancellationToken)).Failed)
+                    return new GateVerdict.Hold(retry, $"{source.DisplayName}'s answer for {Numbers(fromSource)} could not be written to check it before sending");
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && source.Explain(e) is not null)
+            {
+                log.LogWarning("Holding {Key}: {Source} could not be read to check {Invoices} ({Error})", message.Key, source.DisplayName,
+                    Numbers(fromSource), e.GetType().Name);
+                return new GateVerdict.Hold(retry, $"{source.DisplayName} could not be read to check {Numbers(fromSource)} before sending; tried again at the next sync");
+            }
+            // An invoice the source has no id for here was never listed by a sync: only a recent sync vouches that it is as the ledger says.
+            if (ids.Count < fromSource.Count && (await sources.StatesAsync(cancellationToken)).Single(s => s.Source == source.Name).Stale)
+                return new GateVerdict.Hold(retry, $"{source.DisplayName} was last synced more than {options.Value.MaxStaleness.TotalHours:0} hours ago, " +
+                                                   $"too long to vouch for {Numbers(fromSource.Where(i => i.SourceId is null).ToList())}");
         }
-        catch (Exception e) when (e is global::Stripe.StripeException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            log.LogWarning("Holding {Key}: Stripe could not be read to check {Invoices} ({Error})", message.Key, Numbers(fromStripe), e.GetType().Name);
-            return new GateVerdict.Hold(retry, $"Stripe could not be read to check {Numbers(fromStripe)} before sending; tried again at the next sync");
-        }
-        // An invoice Stripe has no id for here was never listed by a sync: only a recent sync vouches that it is as the ledger says.
-        if (ids.Count < fromStripe.Count && (await sources.StatesAsync(cancellationToken)).Single(s => s.Source == StripeSource.Name).Stale)
-            return new GateVerdict.Hold(retry, $"Stripe was last synced more than {options.Value.MaxStaleness.TotalHours:0} hours ago, " +
-                                               $"too long to vouch for {Numbers(fromStripe.Where(i => i.SourceId is null).ToList())}");
         return null;
     }
 

@@ -13,9 +13,9 @@ internal static class SourcesVerbs
     {
         var sources = services.GetRequiredService<ConnectedSources>();
         var only = arguments["source"];
-        if (only is not null && ConnectedSources.Known.All(k => k.Source != only))
+        if (only is not null && sources.Find(only) is null)
             return WorkerCommandLine.UsageError(stderr, arguments,
-                $"--source is '{only}'; ChaseBot syncs {string.Join(", ", ConnectedSources.Known.Select(k => k.Source))}");
+                $"--source is '{only}'; ChaseBot syncs {string.Join(", ", sources.Known.Select(k => k.Source))}");
         if (only is not null ? !sources.IsConnected(only) : !sources.AnyConnected)
         {
             await stderr.WriteLineAsync($"error: {(only is null ? "no source is" : only + " is not")} connected: set Sources:Stripe:ApiKey " +
@@ -25,7 +25,7 @@ internal static class SourcesVerbs
         var results = await sources.SyncAsync(Environment.UserName, only, cancellationToken);
         foreach (var result in results)
         {
-            var name = ConnectedSources.Known.Single(k => k.Source == result.Source).Name;
+            var name = sources.Find(result.Source)!.DisplayName;
             if (result.Summary is not { Failed: false } s)
             {
                 await stdout.WriteLineAsync($"{name}: not synced — {result.Problem ?? result.Summary?.Message}");

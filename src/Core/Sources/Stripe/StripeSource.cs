@@ -14,9 +14,12 @@ namespace ChaseBot.Core.Sources.Stripe;
 /// (a list of changes). Stripe keeps events 30 days: a sync that would need older ones lists every invoice again.
 /// A webhook reads the invoices its event names at once (<see cref="RefreshAsync"/>).
 /// </summary>
-public sealed class StripeSource(IOptions<SourcesOptions> options, LedgerSync ledger, TimeProvider clock, ILogger<StripeSource> log)
+public sealed class StripeSource(IOptions<SourcesOptions> options, LedgerSync ledger, TimeProvider clock, ILogger<StripeSource> log) : IInvoiceSource
 {
     public const string Name = "stripe";
+
+    string IInvoiceSource.Name => Name;
+    public string DisplayName => "Stripe";
     private const string Label = "Stripe sync";
 
     /// <summary>How long Stripe keeps events (its API reference: "events going back 30 days").</summary>
@@ -67,6 +70,18 @@ public sealed class StripeSource(IOptions<SourcesOptions> options, LedgerSync le
         log.LogInformation("Stripe: the events since {Since:u} name {Invoices}", since, Text.Counted.Of(ids.Count, "invoice"));
         return await ledger.ApplyAsync(new SourceFacts(Name, Label, now, FactsMode.Changes, Cursor(newest), facts), startedBy, cancellationToken);
     }
+
+    /// <summary>What people can act on, from the status alone (Stripe's messages never hold the key, but they are not needed).</summary>
+    public SourceProblem? Explain(Exception error) => error switch
+    {
+        StripeException { HttpStatusCode: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden } => new(
+            "Stripe refused ChaseBot's key (revoked, expired, or without read access to invoices and events): set Sources:Stripe:ApiKey to a restricted key again",
+            Refused: true),
+        StripeException { HttpStatusCode: (System.Net.HttpStatusCode)429 } => new("Stripe asked ChaseBot to slow down (429); the next sync tries again", false),
+        StripeException s => new($"Stripe answered {(int)s.HttpStatusCode}; the next sync tries again", false),
+        HttpRequestException or TaskCanceledException => new($"Stripe could not be reached ({error.GetType().Name}); the next sync tries again", false),
+        _ => null,
+    };
 
     /// <summary>The invoices a webhook's event named, read again as they are now.</summary>
     public async Task<ImportSummary> RefreshAsync(IReadOnlyCollection<string> invoiceIds, string startedBy, CancellationToken cancellationToken = default)
