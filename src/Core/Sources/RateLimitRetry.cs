@@ -8,7 +8,8 @@ namespace ChaseBot.Core.Sources;
 /// seconds. ChaseBot only reads from the books, so sending a request again is always safe. After the last try the
 /// 429 goes up to the caller, which says so and tries at the next sync.
 /// </summary>
-public sealed class RateLimitRetry(int tries = 4, TimeSpan? longestWait = null) : DelegatingHandler
+/// <param name="clock">Reads a <c>Retry-After</c> given as a date against the time ChaseBot keeps.</param>
+public sealed class RateLimitRetry(TimeProvider clock, int tries = 4, TimeSpan? longestWait = null) : DelegatingHandler
 {
     private readonly TimeSpan _longestWait = longestWait ?? TimeSpan.FromSeconds(60);
 
@@ -22,7 +23,7 @@ public sealed class RateLimitRetry(int tries = 4, TimeSpan? longestWait = null) 
             var wait = response.Headers.RetryAfter switch
             {
                 { Delta: { } delta } => delta,
-                { Date: { } date } => date - DateTimeOffset.UtcNow,
+                { Date: { } date } => date - clock.GetUtcNow(),
                 _ => TimeSpan.FromSeconds(Math.Pow(2, attempt - 1)),
             };
             if (wait > _longestWait)

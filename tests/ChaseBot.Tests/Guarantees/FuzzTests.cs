@@ -15,8 +15,14 @@ namespace ChaseBot.Tests.Guarantees;
 /// </summary>
 public sealed class FuzzTests
 {
-    private static readonly int Seed = int.TryParse(Environment.GetEnvironmentVariable("CHASEBOT_FUZZ_SEED"), out var s) ? s : 20261121;
-    private static readonly int Scale = int.TryParse(Environment.GetEnvironmentVariable("CHASEBOT_FUZZ_SCALE"), out var k) ? k : 1;
+    private static readonly int Seed = SeedOr(20261121);
+    private static readonly int Scale = FuzzScale;
+
+    /// <summary>CHASEBOT_FUZZ_SEED when set, else the suite's own fixed seed (so CI is repeatable).</summary>
+    internal static int SeedOr(int fixedSeed) => int.TryParse(Environment.GetEnvironmentVariable("CHASEBOT_FUZZ_SEED"), out var s) ? s : fixedSeed;
+
+    /// <summary>CHASEBOT_FUZZ_SCALE: how many times the CI counts a longer soak runs.</summary>
+    internal static int FuzzScale => int.TryParse(Environment.GetEnvironmentVariable("CHASEBOT_FUZZ_SCALE"), out var k) ? k : 1;
 
     private static readonly string[] Verbs =
         ["status", "paid", "dispute", "resolve", "promise", "snooze", "resume", "client", "digest", "morale", "help", "PAID", "Status", "frobnicate", ""];

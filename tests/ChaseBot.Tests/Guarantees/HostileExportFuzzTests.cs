@@ -14,8 +14,8 @@ namespace ChaseBot.Tests.Guarantees;
 /// </summary>
 public sealed class HostileExportFuzzTests
 {
-    private static readonly int Seed = int.TryParse(Environment.GetEnvironmentVariable("CHASEBOT_FUZZ_SEED"), out var s) ? s : 20261207;
-    private static readonly int Scale = int.TryParse(Environment.GetEnvironmentVariable("CHASEBOT_FUZZ_SCALE"), out var k) ? k : 1;
+    private static readonly int Seed = FuzzTests.SeedOr(20261207);
+    private static readonly int Scale = FuzzTests.FuzzScale;
 
     /// <summary>
     /// Clients whose names are not ASCII, what a change of encoding would rename, added to the Xero sample (one export

@@ -31,7 +31,7 @@ public sealed class StripeSource(IOptions<SourcesOptions> options, LedgerSync le
     private const string CursorPrefix = "events-since:";
 
     private readonly Lazy<StripeClient> _client = new(() => new StripeClient(options.Value.Stripe.ApiKey,
-        httpClient: new SystemNetHttpClient(new HttpClient(new RateLimitRetry
+        httpClient: new SystemNetHttpClient(new HttpClient(new RateLimitRetry(clock)
         {
             InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(15) },
         }) { Timeout = TimeSpan.FromSeconds(90) }, maxNetworkRetries: 2),

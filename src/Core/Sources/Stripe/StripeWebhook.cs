@@ -49,7 +49,7 @@ public sealed class StripeWebhook(IOptions<SourcesOptions> options, StripeSource
             return new WebhookAnswer(200, "nothing to do"); // an event about something else: acknowledged, so Stripe does not resend it
         if (!source.Configured)
         {
-            log.LogWarning("Stripe webhook for invoice {Invoice}, but no Sources:Stripe:ApiKey to read it with", invoiceId);
+            log.LogWarning("Stripe webhook for invoice {Invoice}, but Stripe is not connected (no API key is set) to read it with", invoiceId);
             return new WebhookAnswer(200, "no API key to read the invoice with");
         }
         Exports.ImportSummary summary;
