@@ -24,6 +24,7 @@ app.MapHealth();
 app.MapSlack();
 app.MapTeams();
 app.MapWebhooks();
+app.MapConnect();
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>

@@ -7,6 +7,7 @@ using ChaseBot.Core.Slack;
 using ChaseBot.Core.Teams;
 using ChaseBot.Core.Exports;
 using ChaseBot.Core.Exports.Formats;
+using ChaseBot.Core.Sources;
 using ChaseBot.Core.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,17 +43,7 @@ public static class CoreRegistration
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ChaseOptions>>().Value.ResolveTimeZone());
         services.AddSingleton<ExportImporter>();
         services.AddSingleton<FolderImport>();
-        services.AddSingleton<Sources.LedgerSync>();
-        services.AddOptions<Sources.SourcesOptions>().Bind(configuration.GetSection(Sources.SourcesOptions.Section))
-            .Validate(o => o.SyncEvery >= TimeSpan.FromMinutes(1), "Sources:SyncEvery must be at least a minute")
-            .Validate(o => o.MaxStaleness > TimeSpan.Zero, "Sources:MaxStaleness must be positive")
-            .Validate(o => Uri.TryCreate(o.Stripe.ApiBaseUrl, UriKind.Absolute, out _), "Sources:Stripe:ApiBaseUrl must be an absolute URL")
-            .ValidateOnStart();
-        services.AddSingleton<Sources.Stripe.StripeSource>();
-        services.AddSingleton<Sources.IInvoiceSource>(sp => sp.GetRequiredService<Sources.Stripe.StripeSource>());
-        services.AddSingleton<Sources.Stripe.StripeWebhook>();
-        services.AddSingleton<Sources.ConnectedSources>();
-        services.AddSingleton<Sources.FreshnessGate>();
+        services.AddSources(configuration);
 
         services.AddOptions<Payments.PaymentOptions>().Bind(configuration.GetSection(Payments.PaymentOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Payments.PaymentOptions>, Payments.PaymentOptionsValidator>();

@@ -1,6 +1,7 @@
 using System.Text;
 using ChaseBot.Bot.Http;
 using ChaseBot.Core.Sources.Stripe;
+using ChaseBot.Core.Sources.Xero;
 
 namespace ChaseBot.Bot.Sources;
 
@@ -10,6 +11,7 @@ public static class WebhookEndpoints
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
         app.MapPost("/webhooks/stripe", StripeAsync);
+        app.MapPost("/webhooks/xero", XeroAsync);
         return app;
     }
 
@@ -21,5 +23,15 @@ public static class WebhookEndpoints
         var answer = await webhook.HandleAsync(Encoding.UTF8.GetString(body), context.Request.Headers["Stripe-Signature"].FirstOrDefault(),
             context.RequestAborted);
         return Results.Text(answer.Body, statusCode: answer.Status);
+    }
+
+    /// <summary>Xero's answers have empty bodies, as its intent-to-receive check requires.</summary>
+    private static async Task<IResult> XeroAsync(HttpContext context, XeroWebhook webhook)
+    {
+        var body = await RequestBody.ReadAtMostAsync(context.Request, XeroWebhook.MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        var answer = await webhook.HandleAsync(body, context.Request.Headers["x-xero-signature"].FirstOrDefault(), context.RequestAborted);
+        return answer.Body.Length == 0 ? Results.StatusCode(answer.Status) : Results.Text(answer.Body, statusCode: answer.Status);
     }
 }

@@ -44,7 +44,8 @@ public sealed record CommandReply(ChatMessage Message, bool Public = false, Comm
 /// </summary>
 public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings chase, ChatRoles roles,
     ChannelDigest digest, MoraleCheckIns morale, TimeProvider clock, ILogger<ChaseCommands>? log = null, LedgerChanges? changes = null,
-    ProposalDecisions? decisions = null, ClientStatusIndex? statusIndex = null, Sources.ConnectedSources? sources = null)
+    ProposalDecisions? decisions = null, ClientStatusIndex? statusIndex = null, Sources.ConnectedSources? sources = null,
+    Sources.Connections.OAuthConnections? connections = null)
 {
     private static readonly Dictionary<string, string> Usage = new()
     {
@@ -61,8 +62,10 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
         ["sent"] = "sent <client> — you sent ChaseBot's latest draft to the client yourself: recorded, so later messages count it as contact",
         ["preview"] = "preview <proposal> [to <address>] — email yourself the notice a proposal would send, before approving it",
         ["digest"] = "digest — post a digest now",
-        ["sources"] = "sources — the connected books (Stripe): when each was last synced, and any problem",
+        ["sources"] = "sources — the connected books (Stripe, Xero): when each was last synced, and any problem",
         ["sync"] = "sync — read the connected books now (approvers)",
+        ["connect"] = "connect xero — a link, valid 15 minutes, to connect your Xero organisation (approvers)",
+        ["disconnect"] = "disconnect xero — stop reading Xero and revoke ChaseBot's access (approvers)",
         ["morale"] = "morale on|off — private check-ins on or off",
         ["help"] = "help [command] — this list",
     };
@@ -106,7 +109,7 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
         var needs = verb switch
         {
             "status" or "case" or "digest" or "help" or "morale" or "sources" => Role.Viewer,
-            "sync" => Role.Approver,
+            "sync" or "connect" or "disconnect" => Role.Approver,
             _ when Usage.ContainsKey(verb) => Role.Collector,
             _ => Role.Viewer,
         };
@@ -131,6 +134,8 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
                 "digest" => await DigestAsync(),
                 "sources" => await SourcesAsync(cancellationToken),
                 "sync" => await SyncAsync(context, cancellationToken),
+                "connect" => await ConnectAsync(args, context, cancellationToken),
+                "disconnect" => await DisconnectAsync(args, context, cancellationToken),
                 "morale" => await MoraleAsync(args, context, cancellationToken),
                 "help" => CommandReply.Say("ChaseBot commands", args.Count > 0 && Usage.TryGetValue(args[0].ToLowerInvariant(), out var one) ? [one] : Help()),
                 _ => CommandReply.Refuse($"I don't know \"{Shorten(verb)}\".", Help()),
@@ -140,32 +145,6 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
         {
             _log.LogError(e, "Command {Verb} from {Actor} failed", verb, context.Actor);
             return CommandReply.Say("Something went wrong on our side and nothing was changed. Please try again in a minute.") with { Outcome = CommandOutcome.Failed };
-        }
-
-        async Task<CommandReply> SourcesAsync(CancellationToken token)
-        {
-            if (sources is null || !sources.AnyConnected)
-                return CommandReply.Say("No books are connected", "ChaseBot reads the exports in its folder. To connect Stripe, see the README's \"Connect your books\".");
-            var now = clock.GetUtcNow().UtcDateTime;
-            return CommandReply.Say("Connected books", [.. (await sources.StatesAsync(token)).Where(s => s.Connected).Select(s =>
-                $"{s.Name}: " + (s.LastSync is { } at ? $"synced {Sources.ConnectedSources.Ago(now - at)}" : "not synced yet") +
-                (s.Stale ? "; too old to send on until the next sync" : "") + (s.Problem is null ? "" : $". Last problem: {s.Problem}"))]);
-        }
-
-        async Task<CommandReply> SyncAsync(CommandContext who, CancellationToken token)
-        {
-            if (sources is null || !sources.AnyConnected)
-                return CommandReply.Refuse("No books are connected", "Set Sources:Stripe:ApiKey to connect Stripe (the README's \"Connect your books\").");
-            var lines = new List<string>();
-            foreach (var result in await sources.SyncAsync(who.Actor, null, token))
-            {
-                var name = sources.Find(result.Source)!.DisplayName;
-                lines.Add(result.Summary is { Failed: false } s
-                    ? $"{name}: {Text.Counted.Of(s.Rows, "invoice")} read: {s.Created} new, {s.Updated} updated" +
-                      (s.FlaggedMissing > 0 ? $", {s.FlaggedMissing} flagged missing" : "") + (s.RejectedCount > 0 ? $", {s.RejectedCount} rejected" : "")
-                    : $"{name}: not synced — {result.Problem ?? result.Summary?.Message}");
-            }
-            return CommandReply.Say("Synced", [.. lines]);
         }
 
         async Task<CommandReply> DigestAsync()

@@ -12,7 +12,11 @@ namespace ChaseBot.Core.Sources;
 /// <param name="LastSync">When the last sync that was written finished.</param>
 /// <param name="AsOf">When the facts it wrote were true.</param>
 /// <param name="Problem">Why the latest attempt failed, when it did (never a key or a token).</param>
-public sealed record SourceState(string Source, string Name, bool Connected, DateTime? LastSync, DateTime? AsOf, bool Stale, string? Problem);
+/// <param name="Organisation">The organisation connected, for books connected over OAuth ("Demo Company (UK)").</param>
+/// <param name="CallsLeftToday">What the books said was left of their day's limit at the last answer.</param>
+/// <param name="Budget">The same in words, when the books have a day limit: "4,812 of 5,000 calls left today".</param>
+public sealed record SourceState(string Source, string Name, bool Connected, DateTime? LastSync, DateTime? AsOf, bool Stale, string? Problem,
+    string? Organisation = null, int? CallsLeftToday = null, string? Budget = null);
 
 /// <summary>What one sync did, or why it could not.</summary>
 public sealed record SyncResult(string Source, ImportSummary? Summary, string? Problem);
@@ -22,7 +26,7 @@ public sealed record SyncResult(string Source, ImportSummary? Summary, string? P
 /// and syncing them all: the Worker's schedule, the <c>sync</c> verb, <c>sources</c> and the check before sending ask here.
 /// </summary>
 public sealed class ConnectedSources(IEnumerable<IInvoiceSource> all, IDbContextFactory<ChaseDbContext> dbFactory, IOptions<SourcesOptions> options,
-    Chasing.ChaseSettings settings, TimeProvider clock, ILogger<ConnectedSources> log)
+    Chasing.ChaseSettings settings, Connections.OAuthConnections connections, TimeProvider clock, ILogger<ConnectedSources> log)
 {
     private readonly IReadOnlyList<IInvoiceSource> _sources = [.. all];
 
@@ -48,7 +52,7 @@ public sealed class ConnectedSources(IEnumerable<IInvoiceSource> all, IDbContext
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && source.Explain(e) is { } problem)
             {
                 log.LogWarning("{Source} could not be synced: {Problem}", source.DisplayName, problem.Words);
-                await RecordAsync(source.Name, source.DisplayName, problem.Words, problem.Refused, cancellationToken);
+                await RecordAsync(source.Name, source.DisplayName, problem, cancellationToken);
                 results.Add(new SyncResult(source.Name, null, problem.Words));
             }
         }
@@ -59,11 +63,11 @@ public sealed class ConnectedSources(IEnumerable<IInvoiceSource> all, IDbContext
     /// A failed attempt is kept as a run of its own, so <c>sources</c> and the log say the same. A refused key is also
     /// said to each approver, privately, once until a sync works again: nothing from those books is sent meanwhile.
     /// </summary>
-    private async Task RecordAsync(string source, string name, string problem, bool refused, CancellationToken cancellationToken)
+    private async Task RecordAsync(string source, string name, SourceProblem problem, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        if (refused)
+        if (problem.Refused)
         {
             var lastGood = await db.ImportRuns.AsNoTracking().Where(r => r.Source == source && r.Origin == ImportOrigin.Sync && r.Outcome == ImportOutcome.Imported)
                 .OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken) ?? 0;
@@ -72,25 +76,43 @@ public sealed class ConnectedSources(IEnumerable<IInvoiceSource> all, IDbContext
                 var key = Delivery.OutboxKey.SourceRefused(source, lastGood, approver);
                 if (await db.Outbox.AnyAsync(m => m.Key == key.Value, cancellationToken))
                     continue;
+                var lines = new List<string> { $"{problem.Words}." };
+                if (await ReconnectLinkAsync(source, approver, cancellationToken) is { } link)
+                    lines.Add($"Reconnect {name}: {link.Link} (valid for {ConnectedSources.Hours(Connections.OAuthConnections.ReconnectValidity)}, once; " +
+                              $"/chase connect {source} gives a fresh one).");
+                lines.Add($"Until then ChaseBot sends nothing about invoices from {name}: it cannot check them before sending. " +
+                          "`sources` (or /chase sources) shows when it can read them again.");
                 Delivery.OutboxQueue.Add(db, key, Delivery.OutboxKinds.SourceRefused, approver, new Delivery.ChatMessage
                 {
-                    Title = $"{name} refused ChaseBot's key",
-                    Lines =
-                    [
-                        $"{problem}.",
-                        $"Until then ChaseBot sends nothing about invoices from {name}: it cannot check them before sending. " +
-                        "`sources` (or /chase sources) shows when it can read them again.",
-                    ],
+                    Title = problem.Title ?? $"{name} refused ChaseBot's key",
+                    Lines = lines,
                 }, now, settings.Calendar.NextAllowed(clock.GetUtcNow()).UtcDateTime, Delivery.Audience.Direct);
             }
         }
         db.ImportRuns.Add(new ImportRun
         {
             FileName = $"{name} sync", FileHash = $"sync:{Guid.NewGuid():N}", Origin = ImportOrigin.Sync, Source = source, Format = source,
-            StartedAt = now, FinishedAt = now, Outcome = ImportOutcome.Failed, Message = problem, Mode = FactsMode.Changes,
+            StartedAt = now, FinishedAt = now, Outcome = ImportOutcome.Failed, Message = problem.Words, Mode = FactsMode.Changes,
         });
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>A link to connect the books again, for sources connected over OAuth with the Bot's address known; null otherwise.</summary>
+    private async Task<Connections.ConnectLink?> ReconnectLinkAsync(string source, string approver, CancellationToken cancellationToken)
+    {
+        if (connections.Books(source) is not { CanConnect: true })
+            return null;
+        try
+        {
+            return await connections.StartAsync(source, approver, Connections.OAuthConnections.ReconnectValidity, cancellationToken);
+        }
+        catch (Connections.ConnectProblemException)
+        {
+            return null; // no Bot:PublicUrl: the message names the command instead
+        }
+    }
+
+    private static string Hours(TimeSpan span) => Text.Counted.Of((int)span.TotalHours, "hour");
 
     /// <summary>The connected sources too stale to act on, with why ("held until Stripe is synced again (last synced 27 hours ago)").</summary>
     public async Task<IReadOnlyDictionary<string, string>> HeldAsync(CancellationToken cancellationToken)
@@ -142,9 +164,14 @@ public sealed class ConnectedSources(IEnumerable<IInvoiceSource> all, IDbContext
                 .Select(r => new { r.FinishedAt, r.AsOf }).FirstOrDefaultAsync(cancellationToken);
             var latest = await runs.OrderByDescending(r => r.Id).Select(r => new { r.Outcome, r.Message }).FirstOrDefaultAsync(cancellationToken);
             var connected = IsConnected(source);
+            var account = await Find(source)!.AccountAsync(cancellationToken);
             states.Add(new SourceState(source, name, connected, written?.FinishedAt, written?.AsOf,
                 connected && (written?.AsOf is not { } asOf || now - asOf > options.Value.MaxStaleness),
-                latest?.Outcome == ImportOutcome.Failed ? latest.Message : null));
+                account?.Refused ?? (latest?.Outcome == ImportOutcome.Failed ? latest.Message : null),
+                account?.Organisation, account?.CallsLeftToday,
+                account is { CallsLeftToday: { } left, DayLimit: { } limit }
+                    ? $"{left:N0} of {limit:N0} calls left today" + (account.BudgetLow ? " (low: syncs wait for tomorrow's)" : "")
+                    : null));
         }
         return states;
     }

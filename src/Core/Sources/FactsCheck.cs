@@ -28,6 +28,8 @@ public static class FactsCheck
             return (null, $"invoice {number}: the client name is longer than 200 characters");
         if (Lookalikes.Hidden(client) is { } inName)
             return (null, $"invoice {number}: the client name '{Printable.Of(client)}' has {inName}");
+        if (facts.DueDate == DateOnly.MinValue)
+            return (null, $"invoice {number} has neither a due date nor an issue date");
         var currency = facts.Currency.Trim().ToUpperInvariant();
         if (currency is not [var c1, var c2, var c3] || !char.IsAsciiLetter(c1) || !char.IsAsciiLetter(c2) || !char.IsAsciiLetter(c3))
             return (null, $"invoice {number}: '{Printable.Of(facts.Currency)}' is not a currency code like USD or EUR");

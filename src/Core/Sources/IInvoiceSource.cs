@@ -3,7 +3,12 @@ using ChaseBot.Core.Exports;
 namespace ChaseBot.Core.Sources;
 
 /// <summary>What a source's own error means, for people: the problem in words, and whether the books refused ChaseBot's credentials.</summary>
-public sealed record SourceProblem(string Words, bool Refused);
+/// <param name="Title">The heading of the message approvers get when the books refused: "Stripe refused ChaseBot's key" unless said.</param>
+public sealed record SourceProblem(string Words, bool Refused, string? Title = null);
+
+/// <summary>The organisation a source reads and what is left of its day's calls, where the books say (Xero).</summary>
+/// <param name="Refused">Why the books no longer accept the connection, when they do not.</param>
+public sealed record SourceAccount(string? Organisation, int? CallsLeftToday, int? DayLimit, bool BudgetLow, string? Refused);
 
 /// <summary>
 /// A set of books ChaseBot reads live (Stripe; Xero and QuickBooks Online next). Everything else — the ledger, the
@@ -26,6 +31,9 @@ public interface IInvoiceSource
 
     /// <summary>These invoices (by their id in the source) read again as they are now, and written.</summary>
     Task<ImportSummary> RefreshAsync(IReadOnlyCollection<string> sourceIds, string startedBy, CancellationToken cancellationToken);
+
+    /// <summary>Which organisation, and the day's budget, for <c>sources</c>; null when the books have neither (Stripe).</summary>
+    Task<SourceAccount?> AccountAsync(CancellationToken cancellationToken) => Task.FromResult<SourceAccount?>(null);
 
     /// <summary>What <paramref name="error"/> means when it is this source's failing to answer; null when it is not.</summary>
     SourceProblem? Explain(Exception error);

@@ -12,6 +12,8 @@ public sealed class SourcesOptions
     public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromHours(26);
 
     public StripeSourceOptions Stripe { get; set; } = new();
+
+    public Xero.XeroSourceOptions Xero { get; set; } = new();
 }
 
 /// <summary>Sources:Stripe. A restricted key with read access to invoices, credit notes and events is all ChaseBot needs.</summary>

@@ -3,6 +3,7 @@ using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Digests;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Morale;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -12,7 +13,7 @@ namespace ChaseBot.Core.Storage;
 /// The ledger. One model for SQLite and PostgreSQL, so nothing in here may be provider-specific.
 /// Schema changes are hand-written migrations in Storage/Migrations (see the note there).
 /// </summary>
-public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : DbContext(options)
+public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<Client> Clients => Set<Client>();
     public DbSet<Invoice> Invoices => Set<Invoice>();
@@ -34,6 +35,11 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
     public DbSet<Teams.ConversationReference> ConversationReferences => Set<Teams.ConversationReference>();
     public DbSet<Slack.SlackReceipt> SlackReceipts => Set<Slack.SlackReceipt>();
     public DbSet<ClientContact> ClientContacts => Set<ClientContact>();
+    public DbSet<Sources.Connections.SourceConnection> SourceConnections => Set<Sources.Connections.SourceConnection>();
+    public DbSet<Sources.Connections.ConnectRequest> ConnectRequests => Set<Sources.Connections.ConnectRequest>();
+
+    /// <summary>The Data Protection key ring, shared by every Bot and Worker replica (it encrypts the books' tokens).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
     {
@@ -253,6 +259,28 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
             receipt.HasKey(r => r.Key);
             receipt.Property(r => r.Key).HasMaxLength(255);
             receipt.HasIndex(r => r.ReceivedAt);
+        });
+
+        model.Entity<Sources.Connections.SourceConnection>(connection =>
+        {
+            connection.Property(c => c.Source).HasMaxLength(40);
+            connection.HasIndex(c => c.Source).IsUnique();
+            connection.Property(c => c.Tenant).HasMaxLength(100);
+            connection.Property(c => c.TenantName).HasMaxLength(200);
+            connection.Property(c => c.AccessToken).HasMaxLength(8000);
+            connection.Property(c => c.RefreshToken).HasMaxLength(4000);
+            connection.Property(c => c.ConnectedBy).HasMaxLength(200);
+            connection.Property(c => c.Problem).HasMaxLength(500);
+            connection.Property(c => c.Version).IsConcurrencyToken();
+        });
+
+        model.Entity<Sources.Connections.ConnectRequest>(request =>
+        {
+            request.Property(r => r.Source).HasMaxLength(40);
+            request.Property(r => r.State).HasMaxLength(64);
+            request.HasIndex(r => r.State).IsUnique();
+            request.Property(r => r.CodeVerifier).HasMaxLength(2000);
+            request.Property(r => r.RequestedBy).HasMaxLength(200);
         });
     }
 

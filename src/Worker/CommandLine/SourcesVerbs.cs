@@ -19,7 +19,8 @@ internal static class SourcesVerbs
         if (only is not null ? !sources.IsConnected(only) : !sources.AnyConnected)
         {
             await stderr.WriteLineAsync($"error: {(only is null ? "no source is" : only + " is not")} connected: set Sources:Stripe:ApiKey " +
-                                        "to a restricted key with read access to invoices, credit notes and events (see the README's \"Connect your books\")");
+                                        "to a restricted key with read access to invoices, credit notes and events, or run `connect xero` " +
+                                        "(see the README's \"Connect your books\")");
             return WorkerCommandLine.Refused;
         }
         var results = await sources.SyncAsync(Environment.UserName, only, cancellationToken);
@@ -48,15 +49,17 @@ internal static class SourcesVerbs
         {
             await stdout.WriteLineAsync(JsonSerializer.Serialize(states.Select(s => new
             {
-                source = s.Source, connected = s.Connected, lastSync = Utc(s.LastSync), asOf = Utc(s.AsOf), stale = s.Stale, problem = s.Problem,
+                source = s.Source, connected = s.Connected, organisation = s.Organisation, lastSync = Utc(s.LastSync), asOf = Utc(s.AsOf), stale = s.Stale,
+                callsLeftToday = s.CallsLeftToday, problem = s.Problem,
             }), SummaryText.JsonOptions));
             return WorkerCommandLine.Done;
         }
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-        var table = new TextTable("Source", "Connected", "Last sync", "Facts as of", "Problem");
+        var table = new TextTable("Source", "Connected", "Last sync", "Facts as of", "Calls left today", "Problem");
         foreach (var s in states)
-            table.Add(s.Name, s.Connected ? "yes" : "no", s.LastSync is { } at ? ConnectedSources.Ago(now - at) : "never",
+            table.Add(s.Name, s.Connected ? s.Organisation ?? "yes" : "no", s.LastSync is { } at ? ConnectedSources.Ago(now - at) : "never",
                 s.AsOf is { } asOf ? asOf.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) + (s.Stale ? " (too old to send on)" : "") : "",
+                s.Budget is null ? "" : s.Budget.Replace(" calls left today", ""),
                 s.Problem ?? (s.Stale ? "no recent sync: nothing is sent to its clients until one" : ""));
         await stdout.WriteAsync(table.ToString());
         return WorkerCommandLine.Done;

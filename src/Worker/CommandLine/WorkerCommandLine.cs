@@ -69,6 +69,7 @@ public static class WorkerCommandLine
                 "outbox" => await OutboxVerb.RunAsync(arguments, services, stdout, cancellationToken),
                 "sync" => await SourcesVerbs.SyncAsync(arguments, services, stdout, stderr, cancellationToken),
                 "sources" => await SourcesVerbs.ListAsync(arguments, services, stdout, cancellationToken),
+                "connect" or "disconnect" => await ConnectVerbs.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 _ => await RunOnceVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
             };
         }

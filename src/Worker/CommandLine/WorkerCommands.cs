@@ -74,14 +74,22 @@ internal static class WorkerCommands
         {
             Db(), Json("an array of messages"), Set(),
         });
-        var source = new Option<string>("--source") { Description = "Just this source", HelpName = "stripe" };
-        root.Add(new Command("sync", "Read the connected books now (Stripe) and write what changed; a source that cannot be read is said.")
+        var source = new Option<string>("--source") { Description = "Just this source", HelpName = "stripe|xero" };
+        root.Add(new Command("sync", "Read the connected books now (Stripe, Xero) and write what changed; a source that cannot be read is said.")
         {
             source, Db(), Set(),
         });
         root.Add(new Command("sources", "Each source of invoices ChaseBot can read live: connected or not, the last sync, how old its facts are, any problem.")
         {
-            Db(), Json("an array of {source, connected, lastSync, asOf, stale, problem}"), Set(),
+            Db(), Json("an array of {source, connected, organisation, lastSync, asOf, stale, callsLeftToday, problem}"), Set(),
+        });
+        root.Add(new Command("connect", "A link, valid 15 minutes and good once, to connect your organisation's books (xero) through the Bot (Bot:PublicUrl).")
+        {
+            new Argument<string>("books") { Description = "Which books: xero" }, User(), Db(), Set(),
+        });
+        root.Add(new Command("disconnect", "Stop reading the books (xero), revoke ChaseBot's access with them, and forget the connection.")
+        {
+            new Argument<string>("books") { Description = "Which books: xero" }, User(), Db(), Set(),
         });
         root.Add(new Command("run-once", "The main job once: import the export folder (Exports:Folder), chase, check in, digest, and post " +
                                          "(to the console when no chat platform is configured).")
@@ -102,7 +110,7 @@ internal static class WorkerCommands
     }
 
     /// <summary>The verbs that only read or decide: they never create a ledger.</summary>
-    public static bool NeedsExistingLedger(string? verb) => verb is "status" or "cases" or "plan" or "decide" or "chat" or "outbox" or "digest" or "sources";
+    public static bool NeedsExistingLedger(string? verb) => verb is "status" or "cases" or "plan" or "decide" or "chat" or "outbox" or "digest" or "sources" or "disconnect";
 
     private static Option<string> Db() => new("--db") { Description = "The SQLite ledger file (default: one per user; see the README)", HelpName = "path" };
 

@@ -1,0 +1,299 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Storage;
+using Duende.IdentityModel;
+using Duende.IdentityModel.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ChaseBot.Core.Sources.Connections;
+
+/// <summary>A link to connect books: open it within 15 minutes, once.</summary>
+public sealed record ConnectLink(Uri Link, DateTime ExpiresAt);
+
+/// <summary>A connection as <c>sources</c> shows it (never a token).</summary>
+public sealed record ConnectionState(string Tenant, string? TenantName, DateTime ConnectedAt, string ConnectedBy, DateTime? RevokedAt, string? Problem,
+    int? MinuteCallsLeft, int? DayCallsLeft, DateTime? BudgetSeenAt);
+
+/// <summary>
+/// Connecting books over OAuth 2.0 and keeping the connection alive: the one-time link, the consent page with PKCE, the
+/// code traded for tokens, the organisation stored; then an access token on demand, refreshed before it expires. The
+/// refresh token rotates on every refresh and is stored only once the books have answered, so a refresh that gets no
+/// answer leaves the old one in place for the retry (Xero keeps it valid 30 minutes for exactly that). Two replicas
+/// refreshing at once: the second's write loses on <see cref="SourceConnection.Version"/> and it reads the winner's tokens.
+/// </summary>
+public sealed class OAuthConnections(IEnumerable<IOAuthBooks> books, IDbContextFactory<ChaseDbContext> dbFactory, TokenVault vault,
+    IOptions<BotOptions> bot, TimeProvider clock, ILogger<OAuthConnections> log)
+{
+    /// <summary>How long a link to connect stays valid.</summary>
+    public static readonly TimeSpan LinkValidity = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long the reconnect link in a "connection refused" message stays valid: the message may wait for working hours.</summary>
+    public static readonly TimeSpan ReconnectValidity = TimeSpan.FromHours(24);
+
+    /// <summary>An access token this close to expiry is refreshed first: a sync's calls should not straddle its end.</summary>
+    private static readonly TimeSpan RefreshAhead = TimeSpan.FromMinutes(2);
+
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(15) })
+    {
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+
+    private readonly IReadOnlyList<IOAuthBooks> _books = [.. books];
+    private readonly SemaphoreSlim _refreshing = new(1, 1);
+
+    public IOAuthBooks? Books(string source) => _books.FirstOrDefault(b => b.Source == source);
+
+    public IReadOnlyList<IOAuthBooks> All => _books;
+
+    /// <summary>The redirect URI registered with the books' app: the Bot's callback.</summary>
+    public Uri? CallbackUri(string source) => bot.Value.Link($"connect/{source}/callback");
+
+    /// <summary>A one-time link to the Bot's <c>GET /connect/{source}</c>, valid <paramref name="validity"/> (15 minutes unless said).</summary>
+    public async Task<ConnectLink> StartAsync(string source, string requestedBy, TimeSpan? validity = null, CancellationToken cancellationToken = default)
+    {
+        var books = Books(source) ?? throw new ConnectProblemException($"ChaseBot cannot connect '{source}': it connects {string.Join(" and ", _books.Select(b => b.Source))}");
+        if (!books.CanConnect)
+            throw new ConnectProblemException(
+                $"{books.DisplayName} has no app to connect with: set Sources:{books.DisplayName.Replace(" ", "")}:ClientId and ClientSecret first (README, \"Connect your books\")");
+        var state = CryptoRandom.CreateUniqueId(32, CryptoRandom.OutputFormat.Base64Url);
+        if (bot.Value.Link($"connect/{source}?state={state}") is not { } link)
+            throw new ConnectProblemException("Bot:PublicUrl is not set: ChaseBot needs the Bot's address, as a browser reaches it, to give a link to connect");
+        var now = clock.GetUtcNow().UtcDateTime;
+        var expires = now + (validity ?? LinkValidity);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.ConnectRequests.Add(new ConnectRequest
+        {
+            Source = source, State = state, CodeVerifier = vault.Protect(CryptoRandom.CreateUniqueId(48, CryptoRandom.OutputFormat.Base64Url)),
+            RequestedBy = requestedBy, CreatedAt = now, ExpiresAt = expires,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return new ConnectLink(link, expires);
+    }
+
+    /// <summary>Where the link sends the browser: the books' consent page, with this request's state and PKCE challenge.</summary>
+    public async Task<Uri> ConsentPageAsync(string source, string? state, CancellationToken cancellationToken)
+    {
+        var (request, books) = await PendingAsync(source, state, cancellationToken);
+        var challenge = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(SHA256.HashData(Encoding.ASCII.GetBytes(vault.Unprotect(request.CodeVerifier))));
+        return new Uri(new RequestUrl(books.AuthorizeUrl).CreateAuthorizeUrl(books.ClientId, OidcConstants.ResponseTypes.Code, books.Scopes,
+            CallbackUri(source)!.ToString(), state, codeChallenge: challenge, codeChallengeMethod: OidcConstants.CodeChallengeMethods.Sha256));
+    }
+
+    /// <summary>
+    /// The books' answer: the request is used up first (a replayed callback finds it used), the code traded for tokens,
+    /// the organisation read, and the connection stored in place of any earlier one.
+    /// </summary>
+    public async Task<ConnectionState> CompleteAsync(string source, IReadOnlyDictionary<string, string> callback, CancellationToken cancellationToken)
+    {
+        callback.TryGetValue("state", out var state);
+        var (request, books) = await PendingAsync(source, state, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.ConnectRequests.Where(r => r.Id == request.Id && r.UsedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.UsedAt, now), cancellationToken) != 1)
+            throw new ConnectProblemException("This link was used already: ask for a new one with `connect " + source + "`");
+        if (callback.TryGetValue("error", out var error))
+            throw new ConnectProblemException(error == "access_denied"
+                ? $"{books.DisplayName} was not connected: access was declined on its consent page"
+                : $"{books.DisplayName} answered '{error}' instead of connecting: ask for a new link and try again");
+        if (!callback.TryGetValue("code", out var code) || code.Length == 0)
+            throw new ConnectProblemException($"{books.DisplayName}'s answer held no code: ask for a new link and try again");
+
+        var tokens = await Http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
+        {
+            Address = books.TokenUrl, ClientId = books.ClientId, ClientSecret = books.ClientSecret, Code = code,
+            RedirectUri = CallbackUri(source)!.ToString(), CodeVerifier = vault.Unprotect(request.CodeVerifier),
+        }, cancellationToken);
+        if (tokens.IsError || tokens.AccessToken is null || tokens.RefreshToken is null)
+            throw new ConnectProblemException($"{books.DisplayName} did not accept the connection ({Said(tokens)}): ask for a new link and try again");
+        var tenant = await books.TenantAsync(tokens.AccessToken, callback, cancellationToken);
+
+        var connection = await db.SourceConnections.FirstOrDefaultAsync(c => c.Source == source, cancellationToken);
+        if (connection is null)
+            db.SourceConnections.Add(connection = new SourceConnection { Source = source });
+        connection.Tenant = tenant.Id;
+        connection.TenantName = tenant.Name;
+        Store(connection, tokens, books, now);
+        connection.ConnectedBy = request.RequestedBy;
+        connection.ConnectedAt = now;
+        connection.RevokedAt = null;
+        connection.Problem = null;
+        connection.MinuteCallsLeft = connection.DayCallsLeft = null;
+        connection.BudgetSeenAt = null;
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = now, Actor = request.RequestedBy, Action = "source.connected", Subject = source,
+            Details = $"{books.DisplayName} connected: {tenant.Name ?? tenant.Id}",
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        log.LogInformation("{Books} connected: {Tenant} (asked for by {Who})", books.DisplayName, tenant.Name ?? tenant.Id, request.RequestedBy);
+        return StateOf(connection);
+    }
+
+    /// <summary>An access token for <paramref name="source"/> and its organisation, refreshed first when it is about to expire (or when the books just refused it).</summary>
+    public async Task<(string AccessToken, string Tenant)> AccessAsync(string source, bool refusedJustNow = false, CancellationToken cancellationToken = default)
+    {
+        var connection = await ReadAsync(source, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (!refusedJustNow && connection.AccessExpiresAt - RefreshAhead > now)
+            return (vault.Unprotect(connection.AccessToken), connection.Tenant);
+        await _refreshing.WaitAsync(cancellationToken); // one refresh at a time in this process; other replicas are met by Version
+        try
+        {
+            var fresh = await ReadAsync(source, cancellationToken);
+            if (fresh.Version != connection.Version && fresh.AccessExpiresAt - RefreshAhead > now)
+                return (vault.Unprotect(fresh.AccessToken), fresh.Tenant); // refreshed meanwhile
+            return await RefreshAsync(fresh, cancellationToken);
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
+    }
+
+    private async Task<(string, string)> RefreshAsync(SourceConnection connection, CancellationToken cancellationToken)
+    {
+        var books = Books(connection.Source)!;
+        var tokens = await Http.RequestRefreshTokenAsync(new RefreshTokenRequest
+        {
+            Address = books.TokenUrl, ClientId = books.ClientId, ClientSecret = books.ClientSecret, RefreshToken = vault.Unprotect(connection.RefreshToken),
+        }, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (tokens.ErrorType == ResponseErrorType.Exception || (tokens.IsError && (int)tokens.HttpStatusCode >= 500))
+            // No answer (or a server error): the refresh token we hold is still the one the books know (or within their
+            // grace period), so it is kept for the next try, and this sync says the books could not be reached.
+            throw new HttpRequestException($"{books.DisplayName}'s token endpoint gave no answer ({Said(tokens)}); the connection is kept and the next sync tries again",
+                tokens.Exception, tokens.HttpStatusCode == 0 ? null : tokens.HttpStatusCode);
+        if (tokens.IsError || tokens.AccessToken is null)
+        {
+            var problem = tokens.Error == OidcConstants.TokenErrors.InvalidGrant
+                ? $"{books.DisplayName} no longer accepts ChaseBot's connection (revoked in {books.DisplayName}, or unused for too long)"
+                : $"{books.DisplayName} refused to renew ChaseBot's connection ({Said(tokens)})";
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await db.SourceConnections.Where(c => c.Id == connection.Id && c.Version == connection.Version).ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.RevokedAt, now).SetProperty(c => c.Problem, problem), cancellationToken);
+            log.LogWarning("{Books}: {Problem}", books.DisplayName, problem);
+            throw new ConnectionRefusedException(connection.Source, problem);
+        }
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            db.Attach(connection);
+            Store(connection, tokens, books, now);
+            connection.RefreshedAt = now;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Another replica refreshed first and stored its tokens; ours are as valid, but theirs are the ones kept.
+                var theirs = await ReadAsync(connection.Source, cancellationToken);
+                return (vault.Unprotect(theirs.AccessToken), theirs.Tenant);
+            }
+        }
+        return (tokens.AccessToken, connection.Tenant);
+    }
+
+    /// <summary>What the books said was left of their rate limits at the last answer, for <c>sources</c>.</summary>
+    public async Task RecordBudgetAsync(string source, int? minuteLeft, int? dayLeft, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.SourceConnections.Where(c => c.Source == source).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.MinuteCallsLeft, minuteLeft).SetProperty(c => c.DayCallsLeft, dayLeft).SetProperty(c => c.BudgetSeenAt, now), cancellationToken);
+    }
+
+    /// <summary>The connection forgotten here, and its refresh token revoked with the books where they allow it.</summary>
+    public async Task<bool> DisconnectAsync(string source, string by, CancellationToken cancellationToken)
+    {
+        var books = Books(source) ?? throw new ConnectProblemException($"ChaseBot has no connection to '{source}'");
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var connection = await db.SourceConnections.FirstOrDefaultAsync(c => c.Source == source, cancellationToken);
+        if (connection is null)
+            return false;
+        if (books.RevocationUrl is { } revocation)
+        {
+            var revoked = await Http.RevokeTokenAsync(new TokenRevocationRequest
+            {
+                Address = revocation, ClientId = books.ClientId, ClientSecret = books.ClientSecret,
+                Token = vault.Unprotect(connection.RefreshToken), TokenTypeHint = OidcConstants.TokenTypes.RefreshToken,
+            }, cancellationToken);
+            if (revoked.IsError) // forgotten here all the same: the person asked for it, and the token is useless without the ledger's keys
+                log.LogWarning("{Books} did not confirm the revocation ({Said}); the connection is forgotten here all the same", books.DisplayName, revoked.Error ?? revoked.HttpStatusCode.ToString());
+        }
+        db.SourceConnections.Remove(connection);
+        db.AuditEntries.Add(new AuditEntry { At = clock.GetUtcNow().UtcDateTime, Actor = by, Action = "source.disconnected", Subject = source, Details = $"{books.DisplayName} disconnected" });
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<ConnectionState?> StateAsync(string source, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var connection = await db.SourceConnections.AsNoTracking().FirstOrDefaultAsync(c => c.Source == source, cancellationToken);
+        return connection is null ? null : StateOf(connection);
+    }
+
+    private async Task<SourceConnection> ReadAsync(string source, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var connection = await db.SourceConnections.AsNoTracking().FirstOrDefaultAsync(c => c.Source == source, cancellationToken);
+        var name = Books(source)?.DisplayName ?? source;
+        if (connection is null)
+            throw new ConnectionRefusedException(source, $"{name} is not connected: connect it with `connect {source}`");
+        if (connection.RevokedAt is not null)
+            throw new ConnectionRefusedException(source, connection.Problem ?? $"{name} no longer accepts ChaseBot's connection");
+        return connection;
+    }
+
+    private async Task<(ConnectRequest, IOAuthBooks)> PendingAsync(string source, string? state, CancellationToken cancellationToken)
+    {
+        var books = Books(source) ?? throw new ConnectProblemException($"ChaseBot does not connect '{source}'");
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var request = string.IsNullOrEmpty(state) || state.Length > 64
+            ? null
+            : await db.ConnectRequests.AsNoTracking().FirstOrDefaultAsync(r => r.State == state && r.Source == source, cancellationToken);
+        if (request is null)
+            throw new ConnectProblemException($"This is not a link ChaseBot gave: ask for one with `connect {source}` (or /chase connect {source})");
+        if (request.UsedAt is not null)
+            throw new ConnectProblemException($"This link was used already: ask for a new one with `connect {source}`");
+        if (request.ExpiresAt <= clock.GetUtcNow().UtcDateTime)
+            throw new ConnectProblemException($"This link expired: links to connect last {LinkValidity.TotalMinutes:0} minutes. Ask for a new one with `connect {source}`");
+        return (request, books);
+    }
+
+    private void Store(SourceConnection connection, TokenResponse tokens, IOAuthBooks books, DateTime now)
+    {
+        connection.AccessToken = vault.Protect(tokens.AccessToken!);
+        connection.AccessExpiresAt = now.AddSeconds(tokens.ExpiresIn > 0 ? tokens.ExpiresIn : 1800);
+        if (tokens.RefreshToken is { } refresh) // rotated: the old one is dead once the new one is stored
+            connection.RefreshToken = vault.Protect(refresh);
+        // QuickBooks says how long the refresh token lasts; Xero's lasts 60 days from its last use.
+        connection.RefreshExpiresAt = SecondsIn(tokens, "x_refresh_token_expires_in") is { } seconds
+            ? now.AddSeconds(seconds)
+            : now + books.RefreshTokenLifetime;
+        connection.Version++;
+    }
+
+    private static long? SecondsIn(TokenResponse tokens, string field) =>
+        tokens.Json is { ValueKind: JsonValueKind.Object } json && json.TryGetProperty(field, out var value) && value.TryGetInt64(out var seconds)
+            ? seconds
+            : null;
+
+    /// <summary>The error, never the body (it may echo a token).</summary>
+    private static string Said(TokenResponse tokens) => tokens.ErrorType switch
+    {
+        ResponseErrorType.Exception => tokens.Exception?.GetType().Name ?? "no answer",
+        _ when tokens.Error is { Length: > 0 and < 80 } error => $"{(int)tokens.HttpStatusCode} {error}",
+        _ => $"HTTP {(int)tokens.HttpStatusCode}",
+    };
+
+    private static ConnectionState StateOf(SourceConnection c) =>
+        new(c.Tenant, c.TenantName, c.ConnectedAt, c.ConnectedBy, c.RevokedAt, c.Problem, c.MinuteCallsLeft, c.DayCallsLeft, c.BudgetSeenAt);
+}
