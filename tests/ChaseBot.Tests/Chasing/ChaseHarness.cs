@@ -74,7 +74,9 @@ public sealed class ChaseHarness : IDisposable
         ChaseBot.Core.Storage.LedgerChanges? changes = null, ProposalDecisions? decisions = null,
         ChaseBot.Core.Reports.ClientStatusIndex? statusIndex = null) =>
         new(Db.Factory, Settings, ChaseBot.Core.Commands.ChatRoles.From(chat ?? new(), Settings.Approvers), Digest, Morale, Clock,
-            changes: changes, decisions: decisions ?? Decisions, statusIndex: statusIndex);
+            changes: changes, decisions: decisions ?? Decisions, statusIndex: statusIndex,
+            sources: _services.GetRequiredService<ChaseBot.Core.Sources.ConnectedSources>(),
+            connections: _services.GetRequiredService<ChaseBot.Core.Sources.Connections.OAuthConnections>());
 
     public async Task<string> SayAsync(string text, string user = "U1", ChaseBot.Core.Commands.ChatOptions? chat = null) =>
         (await Commands(chat).HandleAsync(text, new ChaseBot.Core.Commands.CommandContext(user, "slack"))).ToText();

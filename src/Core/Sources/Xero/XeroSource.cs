@@ -145,7 +145,7 @@ public sealed class XeroSource(IOptions<SourcesOptions> options, XeroApi api, OA
 
     private static DateTime? Since(string? cursor) =>
         cursor is not null && cursor.StartsWith(CursorPrefix, StringComparison.Ordinal) &&
-        DateTime.TryParse(cursor[CursorPrefix.Length..], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.RoundtripKind, out var at)
-            ? at
+        DateTimeOffset.TryParse(cursor[CursorPrefix.Length..], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at.UtcDateTime
             : null;
 }
