@@ -10,5 +10,8 @@ public sealed class BotOptions
 
     /// <summary>The absolute address of <paramref name="path"/> on the Bot, or null when PublicUrl is not set.</summary>
     public Uri? Link(string path) =>
-        Uri.TryCreate(PublicUrl?.TrimEnd('/') + "/", UriKind.Absolute, out var root) ? new Uri(root, path.TrimStart('/')) : null;
+        !string.IsNullOrWhiteSpace(PublicUrl) && Uri.TryCreate(PublicUrl.Trim().TrimEnd('/') + "/", UriKind.Absolute, out var root) &&
+        (root.Scheme == Uri.UriSchemeHttps || root.Scheme == Uri.UriSchemeHttp)
+            ? new Uri(root, path.TrimStart('/'))
+            : null;
 }

@@ -20,7 +20,7 @@ public static class SourcesRegistration
                 "Sources:Xero:ApiBaseUrl, IdentityBaseUrl and LoginBaseUrl must be absolute URLs")
             .ValidateOnStart();
         services.AddOptions<BotOptions>().Bind(configuration.GetSection(BotOptions.Section))
-            .Validate(o => string.IsNullOrWhiteSpace(o.PublicUrl) || o.Link("/") is { Scheme: "https" or "http" }, "Bot:PublicUrl must be an absolute http(s) URL")
+            .Validate(o => string.IsNullOrWhiteSpace(o.PublicUrl) || o.Link("/") is not null, "Bot:PublicUrl must be an absolute http(s) URL")
             .ValidateOnStart();
         services.AddTokenProtection(configuration);
         services.AddSingleton<OAuthConnections>();
