@@ -18,7 +18,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-// Usage: SourcesBench [clients=500] [webhooks=300]
+// Usage: SourcesBench [clients=500] [webhooks=300]  |  SourcesBench xero [invoices=10000] [webhooks=25]
+if (args is ["xero", ..])
+{
+    await ChaseBot.Bench.Sources.XeroBench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 25);
+    return;
+}
 var clients = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
 var webhooks = Math.Min(clients, args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 300);
 const string Key = "rk_bench", Secret = "whsec_bench";

@@ -35,4 +35,11 @@ if "$helm" template chasebot "$chart" "${postgres[@]}" --set secrets.slackAppTok
   echo "Socket Mode with 6 Bot replicas (12 connections) should be refused" >&2; exit 1
 fi
 grep -q "bot.replicas must be 5 or fewer" refused.txt
+# Xero and Data Protection: the links point at the ingress host, /connect is routed, and the certificate is mounted where the setting says.
+"$helm" template chasebot "$chart" "${postgres[@]}" --set dataProtection.certificateSecret=chasebot-dataprotection > dataprotection.yaml
+node "$root/tools/chart-check/check.js" < dataprotection.yaml
+grep -q 'value: /etc/chasebot/dataprotection/dataprotection.pfx' dataprotection.yaml
+grep -q 'mountPath: /etc/chasebot/dataprotection' dataprotection.yaml && grep -q 'secretName: chasebot-dataprotection' dataprotection.yaml
+grep -q 'name: Bot__PublicUrl, value: "https://chasebot.example.com"' postgres.yaml && grep -q 'path: /connect,' postgres.yaml
+grep -q 'name: Sources__Xero__ClientSecret' postgres.yaml
 echo "chart-check: lint, yamllint, template and schema validation passed for sqlite and postgres modes"

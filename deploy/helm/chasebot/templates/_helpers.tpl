@@ -28,6 +28,16 @@ env:
   - { name: Teams__AppPassword, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: teamsAppPassword, optional: true } } }
   - { name: Sources__Stripe__ApiKey, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: stripeApiKey, optional: true } } }
   - { name: Sources__Stripe__WebhookSecret, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: stripeWebhookSecret, optional: true } } }
+  - { name: Sources__Xero__ClientId, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: xeroClientId, optional: true } } }
+  - { name: Sources__Xero__ClientSecret, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: xeroClientSecret, optional: true } } }
+  - { name: Sources__Xero__WebhookKey, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: xeroWebhookKey, optional: true } } }
+{{- if .Values.ingress.enabled }}
+  - { name: Bot__PublicUrl, value: {{ printf "https://%s" .Values.ingress.host | quote }} }
+{{- end }}
+{{- if .Values.dataProtection.certificateSecret }}
+  - { name: DataProtection__Certificate, value: /etc/chasebot/dataprotection/dataprotection.pfx }
+  - { name: DataProtection__CertificatePassword, valueFrom: { secretKeyRef: { name: {{ .Values.dataProtection.certificateSecret }}, key: password, optional: true } } }
+{{- end }}
 {{- if eq .Values.mode "postgres" }}
   - { name: Database__Provider, value: Postgres }
   - { name: ConnectionStrings__Chase, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: postgresConnectionString } } }
@@ -46,6 +56,9 @@ env:
   securityContext: {{- include "chasebot.containerSecurity" . | nindent 4 }}
   volumeMounts:
     - { name: tmp, mountPath: /tmp }
+    {{- if .Values.dataProtection.certificateSecret }}
+    - { name: dataprotection, mountPath: /etc/chasebot/dataprotection, readOnly: true }
+    {{- end }}
     {{- if eq .Values.mode "sqlite" }}
     - { name: data, mountPath: /data }
     {{- end }}
@@ -67,6 +80,9 @@ env:
   securityContext: {{- include "chasebot.containerSecurity" . | nindent 4 }}
   volumeMounts:
     - { name: tmp, mountPath: /tmp }
+    {{- if .Values.dataProtection.certificateSecret }}
+    - { name: dataprotection, mountPath: /etc/chasebot/dataprotection, readOnly: true }
+    {{- end }}
     {{- if eq .Values.mode "sqlite" }}
     - { name: data, mountPath: /data }
     {{- else }}
