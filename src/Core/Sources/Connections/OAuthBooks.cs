@@ -23,6 +23,9 @@ public interface IOAuthBooks
     /// <summary>Where a refresh token is revoked on <c>disconnect</c>; null when the books have no such endpoint.</summary>
     string? RevocationUrl { get; }
 
+    /// <summary>The revocation endpoint takes <c>{"token": …}</c> as JSON (Intuit) rather than RFC 7009's form (Xero).</summary>
+    bool RevokesWithJson => false;
+
     /// <summary>The scopes asked for, space-separated: read-only, and <c>offline_access</c> where the books need it for a refresh token.</summary>
     string Scopes { get; }
 

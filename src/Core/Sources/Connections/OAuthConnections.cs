@@ -217,20 +217,42 @@ public sealed class OAuthConnections(IEnumerable<IOAuthBooks> books, IDbContextF
         var connection = await db.SourceConnections.FirstOrDefaultAsync(c => c.Source == source, cancellationToken);
         if (connection is null)
             return false;
-        if (books.RevocationUrl is { } revocation)
-        {
-            var revoked = await Http.RevokeTokenAsync(new TokenRevocationRequest
-            {
-                Address = revocation, ClientId = books.ClientId, ClientSecret = books.ClientSecret,
-                Token = vault.Unprotect(connection.RefreshToken), TokenTypeHint = OidcConstants.TokenTypes.RefreshToken,
-            }, cancellationToken);
-            if (revoked.IsError) // forgotten here all the same: the person asked for it, and the token is useless without the ledger's keys
-                log.LogWarning("{Books} did not confirm the revocation ({Said}); the connection is forgotten here all the same", books.DisplayName, revoked.Error ?? revoked.HttpStatusCode.ToString());
-        }
+        if (books.RevocationUrl is { } revocation && await RevokeAsync(books, revocation, vault.Unprotect(connection.RefreshToken), cancellationToken) is { } refused)
+            // Forgotten here all the same: the person asked for it, and the token is useless without the ledger's keys.
+            log.LogWarning("{Books} did not confirm the revocation ({Said}); the connection is forgotten here all the same", books.DisplayName, refused);
         db.SourceConnections.Remove(connection);
         db.AuditEntries.Add(new AuditEntry { At = clock.GetUtcNow().UtcDateTime, Actor = by, Action = "source.disconnected", Subject = source, Details = $"{books.DisplayName} disconnected" });
         await db.SaveChangesAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>Revokes the refresh token with the books; null when they confirmed it, else what they said.</summary>
+    private static async Task<string?> RevokeAsync(IOAuthBooks books, string revocation, string refreshToken, CancellationToken cancellationToken)
+    {
+        if (!books.RevokesWithJson)
+        {
+            var revoked = await Http.RevokeTokenAsync(new TokenRevocationRequest
+            {
+                Address = revocation, ClientId = books.ClientId, ClientSecret = books.ClientSecret,
+                Token = refreshToken, TokenTypeHint = OidcConstants.TokenTypes.RefreshToken,
+            }, cancellationToken);
+            return revoked.IsError ? revoked.Error ?? revoked.HttpStatusCode.ToString() : null;
+        }
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, revocation)
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new Dictionary<string, string> { ["token"] = refreshToken }),
+            };
+            request.SetBasicAuthentication(books.ClientId, books.ClientSecret);
+            request.Headers.Accept.ParseAdd("application/json");
+            using var response = await Http.SendAsync(request, cancellationToken);
+            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+        }
+        catch (HttpRequestException e)
+        {
+            return e.GetType().Name;
+        }
     }
 
     public async Task<ConnectionState?> StateAsync(string source, CancellationToken cancellationToken)
@@ -274,10 +296,12 @@ public sealed class OAuthConnections(IEnumerable<IOAuthBooks> books, IDbContextF
         connection.AccessExpiresAt = now.AddSeconds(tokens.ExpiresIn > 0 ? tokens.ExpiresIn : 1800);
         if (tokens.RefreshToken is { } refresh) // rotated: the old one is dead once the new one is stored
             connection.RefreshToken = vault.Protect(refresh);
-        // QuickBooks says how long the refresh token lasts; Xero's lasts 60 days from its last use.
-        connection.RefreshExpiresAt = SecondsIn(tokens, "x_refresh_token_expires_in") is { } seconds
-            ? now.AddSeconds(seconds)
-            : now + books.RefreshTokenLifetime;
+        // QuickBooks says how long the refresh token lasts (100 days rolling, never past its hard limit); Xero's lasts
+        // 60 days from its last use.
+        var rolling = SecondsIn(tokens, "x_refresh_token_expires_in") is { } seconds ? now.AddSeconds(seconds) : now + books.RefreshTokenLifetime;
+        connection.RefreshExpiresAt = SecondsIn(tokens, "x_refresh_token_hard_expires_in") is { } hard && now.AddSeconds(hard) < rolling
+            ? now.AddSeconds(hard)
+            : rolling;
         connection.Version++;
     }
 

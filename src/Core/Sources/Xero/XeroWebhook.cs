@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using ChaseBot.Core.Sources.Connections;
 using ChaseBot.Core.Sources.Stripe;
@@ -26,7 +25,7 @@ public sealed class XeroWebhook(IOptions<SourcesOptions> options, XeroSource sou
     {
         if (options.Value.Xero.WebhookKey is not { Length: > 0 } key)
             return new WebhookAnswer(404, "Xero webhooks are not set up (Sources:Xero:WebhookKey)");
-        if (!Signed(body, signature, key))
+        if (!WebhookChecks.SignedWith(body, signature, key))
         {
             log.LogWarning("Xero webhook refused: its signature does not match");
             return new WebhookAnswer(401, "");
@@ -48,8 +47,7 @@ public sealed class XeroWebhook(IOptions<SourcesOptions> options, XeroSource sou
             .Select(e => e.ResourceId!).Distinct().ToList();
         if (ids.Count == 0)
             return new WebhookAnswer(200, ""); // the intent-to-receive check, or events about another organisation or other records
-        var reading = ReadAsync(ids);
-        if (await Task.WhenAny(reading, Task.Delay(AnswerWithin, cancellationToken)) != reading)
+        if (!await WebhookChecks.FinishedWithinAsync(ReadAsync(ids), AnswerWithin, cancellationToken))
             log.LogInformation("Xero webhook: reading {Invoices} goes on after the answer", Text.Counted.Of(ids.Count, "invoice"));
         return new WebhookAnswer(200, "");
     }
@@ -65,23 +63,5 @@ public sealed class XeroWebhook(IOptions<SourcesOptions> options, XeroSource sou
         {
             log.LogWarning("Xero webhook: the invoices it named could not be read ({Problem}); the next sync reads them", problem.Words);
         }
-    }
-
-    /// <summary>Compared in fixed time: how much of a guess matched says nothing.</summary>
-    private static bool Signed(byte[] body, string? signature, string key)
-    {
-        if (string.IsNullOrEmpty(signature))
-            return false;
-        byte[] given;
-        try
-        {
-            given = Convert.FromBase64String(signature.Trim());
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-        var expected = HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key), body);
-        return CryptographicOperations.FixedTimeEquals(expected, given);
     }
 }
