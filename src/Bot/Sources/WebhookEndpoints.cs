@@ -1,6 +1,7 @@
 using System.Text;
 using ChaseBot.Bot.Http;
 using ChaseBot.Core.Sources.Stripe;
+using ChaseBot.Core.Sources.QuickBooks;
 using ChaseBot.Core.Sources.Xero;
 
 namespace ChaseBot.Bot.Sources;
@@ -12,6 +13,7 @@ public static class WebhookEndpoints
     {
         app.MapPost("/webhooks/stripe", StripeAsync);
         app.MapPost("/webhooks/xero", XeroAsync);
+        app.MapPost("/webhooks/quickbooks", QuickBooksAsync);
         return app;
     }
 
@@ -32,6 +34,15 @@ public static class WebhookEndpoints
         if (body is null)
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         var answer = await webhook.HandleAsync(body, context.Request.Headers["x-xero-signature"].FirstOrDefault(), context.RequestAborted);
+        return answer.Body.Length == 0 ? Results.StatusCode(answer.Status) : Results.Text(answer.Body, statusCode: answer.Status);
+    }
+
+    private static async Task<IResult> QuickBooksAsync(HttpContext context, QuickBooksWebhook webhook)
+    {
+        var body = await RequestBody.ReadAtMostAsync(context.Request, QuickBooksWebhook.MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        var answer = await webhook.HandleAsync(body, context.Request.Headers["intuit-signature"].FirstOrDefault(), context.RequestAborted);
         return answer.Body.Length == 0 ? Results.StatusCode(answer.Status) : Results.Text(answer.Body, statusCode: answer.Status);
     }
 }

@@ -6,7 +6,7 @@ namespace ChaseBot.Core.Commands;
 /// <summary>The connected books in chat: how fresh each is, a sync now, and connecting or disconnecting an organisation.</summary>
 public sealed partial class ChaseCommands
 {
-    private const string NoBooks = "ChaseBot reads the exports in its folder. To connect Stripe or Xero, see the README's \"Connect your books\".";
+    private const string NoBooks = "ChaseBot reads the exports in its folder. To connect Stripe, Xero or QuickBooks, see the README's \"Connect your books\".";
 
     private async Task<CommandReply> SourcesAsync(CancellationToken cancellationToken)
     {
@@ -62,6 +62,6 @@ public sealed partial class ChaseCommands
             return CommandReply.Refuse($"{books.DisplayName} is not connected", "Nothing to disconnect.");
         return CommandReply.Say($"{books.DisplayName} disconnected",
             $"ChaseBot no longer reads {books.DisplayName} and has asked it to revoke ChaseBot's access. Invoices it synced stay in the ledger, " +
-            "and are chased on what ChaseBot last read, as invoices from an export are. `connect xero` connects it again.");
+            $"and are chased on what ChaseBot last read, as invoices from an export are. `connect {books.Source}` connects it again.");
     }
 }

@@ -62,10 +62,10 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
         ["sent"] = "sent <client> — you sent ChaseBot's latest draft to the client yourself: recorded, so later messages count it as contact",
         ["preview"] = "preview <proposal> [to <address>] — email yourself the notice a proposal would send, before approving it",
         ["digest"] = "digest — post a digest now",
-        ["sources"] = "sources — the connected books (Stripe, Xero): when each was last synced, and any problem",
+        ["sources"] = "sources — the connected books (Stripe, Xero, QuickBooks): when each was last synced, and any problem",
         ["sync"] = "sync — read the connected books now (approvers)",
-        ["connect"] = "connect xero — a link, valid 15 minutes, to connect your Xero organisation (approvers)",
-        ["disconnect"] = "disconnect xero — stop reading Xero and revoke ChaseBot's access (approvers)",
+        ["connect"] = "connect xero|quickbooks — a link, valid 15 minutes, to connect your books (approvers)",
+        ["disconnect"] = "disconnect xero|quickbooks — stop reading those books and revoke ChaseBot's access (approvers)",
         ["morale"] = "morale on|off — private check-ins on or off",
         ["help"] = "help [command] — this list",
     };

@@ -14,6 +14,8 @@ public sealed class SourcesOptions
     public StripeSourceOptions Stripe { get; set; } = new();
 
     public Xero.XeroSourceOptions Xero { get; set; } = new();
+
+    public QuickBooks.QuickBooksSourceOptions QuickBooks { get; set; } = new();
 }
 
 /// <summary>Sources:Stripe. A restricted key with read access to invoices, credit notes and events is all ChaseBot needs.</summary>

@@ -1,4 +1,5 @@
 using ChaseBot.Core.Sources.Connections;
+using ChaseBot.Core.Sources.QuickBooks;
 using ChaseBot.Core.Sources.Stripe;
 using ChaseBot.Core.Sources.Xero;
 using Microsoft.Extensions.Configuration;
@@ -18,6 +19,8 @@ public static class SourcesRegistration
             .Validate(o => Absolute(o.Stripe.ApiBaseUrl), "Sources:Stripe:ApiBaseUrl must be an absolute URL")
             .Validate(o => Absolute(o.Xero.ApiBaseUrl) && Absolute(o.Xero.IdentityBaseUrl) && Absolute(o.Xero.LoginBaseUrl),
                 "Sources:Xero:ApiBaseUrl, IdentityBaseUrl and LoginBaseUrl must be absolute URLs")
+            .Validate(o => Absolute(o.QuickBooks.ApiBaseUrl) && Absolute(o.QuickBooks.TokenUrl) && Absolute(o.QuickBooks.AuthorizeUrl) && Absolute(o.QuickBooks.RevokeUrl),
+                "Sources:QuickBooks:ApiBaseUrl, TokenUrl, AuthorizeUrl and RevokeUrl must be absolute URLs")
             .ValidateOnStart();
         services.AddOptions<BotOptions>().Bind(configuration.GetSection(BotOptions.Section))
             .Validate(o => string.IsNullOrWhiteSpace(o.PublicUrl) || o.Link("/") is not null, "Bot:PublicUrl must be an absolute http(s) URL")
@@ -35,6 +38,13 @@ public static class SourcesRegistration
         services.AddSingleton<XeroSource>();
         services.AddSingleton<IInvoiceSource>(sp => sp.GetRequiredService<XeroSource>());
         services.AddSingleton<XeroWebhook>();
+
+        services.AddSingleton<QuickBooksBooks>();
+        services.AddSingleton<IOAuthBooks>(sp => sp.GetRequiredService<QuickBooksBooks>());
+        services.AddSingleton<QuickBooksApi>();
+        services.AddSingleton<QuickBooksSource>();
+        services.AddSingleton<IInvoiceSource>(sp => sp.GetRequiredService<QuickBooksSource>());
+        services.AddSingleton<QuickBooksWebhook>();
 
         services.AddSingleton<ConnectedSources>();
         services.AddSingleton<FreshnessGate>();

@@ -74,8 +74,8 @@ internal static class WorkerCommands
         {
             Db(), Json("an array of messages"), Set(),
         });
-        var source = new Option<string>("--source") { Description = "Just this source", HelpName = "stripe|xero" };
-        root.Add(new Command("sync", "Read the connected books now (Stripe, Xero) and write what changed; a source that cannot be read is said.")
+        var source = new Option<string>("--source") { Description = "Just this source", HelpName = "stripe|xero|quickbooks" };
+        root.Add(new Command("sync", "Read the connected books now (Stripe, Xero, QuickBooks) and write what changed; a source that cannot be read is said.")
         {
             source, Db(), Set(),
         });
@@ -83,13 +83,13 @@ internal static class WorkerCommands
         {
             Db(), Json("an array of {source, connected, organisation, lastSync, asOf, stale, callsLeftToday, problem}"), Set(),
         });
-        root.Add(new Command("connect", "A link, valid 15 minutes and good once, to connect your organisation's books (xero) through the Bot (Bot:PublicUrl).")
+        root.Add(new Command("connect", "A link, valid 15 minutes and good once, to connect your books (xero, quickbooks) through the Bot (Bot:PublicUrl).")
         {
-            new Argument<string>("books") { Description = "Which books: xero" }, User(), Db(), Set(),
+            new Argument<string>("books") { Description = "Which books: xero or quickbooks" }, User(), Db(), Set(),
         });
-        root.Add(new Command("disconnect", "Stop reading the books (xero), revoke ChaseBot's access with them, and forget the connection.")
+        root.Add(new Command("disconnect", "Stop reading the books (xero, quickbooks), revoke ChaseBot's access with them, and forget the connection.")
         {
-            new Argument<string>("books") { Description = "Which books: xero" }, User(), Db(), Set(),
+            new Argument<string>("books") { Description = "Which books: xero or quickbooks" }, User(), Db(), Set(),
         });
         root.Add(new Command("run-once", "The main job once: import the export folder (Exports:Folder), chase, check in, digest, and post " +
                                          "(to the console when no chat platform is configured).")
