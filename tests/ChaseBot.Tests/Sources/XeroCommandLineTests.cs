@@ -55,7 +55,7 @@ public sealed class XeroCommandLineTests : IAsyncLifetime
         await using (var bot = services.BuildServiceProvider())
         {
             var connections = bot.GetRequiredService<Core.Sources.Connections.OAuthConnections>();
-            await connections.CompleteAsync("xero", await XeroConnection.ConsentAsync(await connections.ConsentPageAsync("xero", state, default)), default);
+            await connections.CompleteAsync("xero", await BooksConsent.ConsentAsync(await connections.ConsentPageAsync("xero", state, default)), default);
         }
 
         var sync = await RunAsync(_xero.Settings(), "sync", "--source", "xero");

@@ -22,7 +22,7 @@ public sealed class XeroFreshnessTests : IAsyncLifetime
             ["Email:Host"] = "127.0.0.1", ["Email:From"] = "accounts@studio.example", ["Email:SendReminders"] = "true",
         });
         _xero.Clock = _h.Clock;
-        await XeroConnection.ConnectAsync(_h.Get<OAuthConnections>());
+        await BooksConsent.ConnectAsync(_h.Get<OAuthConnections>());
     }
 
     public async Task DisposeAsync()

@@ -53,7 +53,7 @@ public sealed class XeroSourceTests : IAsyncLifetime
             (asked["client_id"].ToString(), asked["code_challenge_method"].ToString(), asked["redirect_uri"].ToString()));
         Assert.Equal("offline_access accounting.invoices.read accounting.contacts.read", asked["scope"].ToString());
 
-        var connected = await Connections.CompleteAsync("xero", await XeroConnection.ConsentAsync(consent), default);
+        var connected = await Connections.CompleteAsync("xero", await BooksConsent.ConsentAsync(consent), default);
 
         Assert.Equal((FakeXero.TenantId, FakeXero.TenantName), (connected.Tenant, connected.TenantName));
         var row = await _h.QueryAsync(db => db.SourceConnections.SingleAsync());
@@ -86,7 +86,7 @@ public sealed class XeroSourceTests : IAsyncLifetime
     [Fact]
     public async Task The_first_sync_lists_every_sales_invoice_page_by_page_and_reads_the_pay_link_of_those_being_chased()
     {
-        await XeroConnection.ConnectAsync(Connections);
+        await BooksConsent.ConnectAsync(Connections);
         for (var n = 1; n <= 230; n++)
             _xero.Invoice($"INV-{n:D4}", 1000m + n, daysOverdue: -20); // not due yet: no pay link needed
         _xero.Invoice("INV-LATE", 2400m, daysOverdue: 12);
@@ -122,7 +122,7 @@ public sealed class XeroSourceTests : IAsyncLifetime
     {
         _xero.Invoice("INV-4", 400m); // last changed an hour before the others
         _h.Clock.Advance(TimeSpan.FromHours(1));
-        await XeroConnection.ConnectAsync(Connections);
+        await BooksConsent.ConnectAsync(Connections);
         var paid = _xero.Invoice("INV-1", 1200m);
         var credited = _xero.Invoice("INV-2", 1000m);
         var voided = _xero.Invoice("INV-3", 600m);
@@ -148,7 +148,7 @@ public sealed class XeroSourceTests : IAsyncLifetime
     [Fact]
     public async Task An_expired_access_token_is_refreshed_and_the_refresh_token_rotates()
     {
-        await XeroConnection.ConnectAsync(Connections);
+        await BooksConsent.ConnectAsync(Connections);
         _xero.Invoice("INV-1", 1200m);
         var first = _xero.CurrentRefreshToken;
 
@@ -168,7 +168,7 @@ public sealed class XeroSourceTests : IAsyncLifetime
     [Fact]
     public async Task A_refresh_that_gets_no_answer_keeps_the_connection_and_the_next_sync_succeeds_within_Xeros_grace()
     {
-        await XeroConnection.ConnectAsync(Connections);
+        await BooksConsent.ConnectAsync(Connections);
         _xero.Invoice("INV-1", 1200m);
         _h.Clock.Advance(TimeSpan.FromMinutes(31));
         _xero.DropNextTokenAnswer = true; // Xero rotated the token, but ChaseBot never heard the new one
@@ -187,7 +187,7 @@ public sealed class XeroSourceTests : IAsyncLifetime
     [Fact]
     public async Task A_revoked_connection_holds_Xeros_clients_and_is_said_once_to_each_approver_with_a_reconnect_link()
     {
-        await XeroConnection.ConnectAsync(Connections);
+        await BooksConsent.ConnectAsync(Connections);
         _xero.Invoice("INV-1", 1200m);
         await Source.SyncAsync("test");
         _xero.RevokeAll(); // disconnected in Xero's settings
@@ -209,7 +209,7 @@ public sealed class XeroSourceTests : IAsyncLifetime
         Assert.DoesNotContain("xrt_", string.Join(' ', message.Lines)); // no token in anything people read
 
         // Reconnected: the problem is gone and syncs work again.
-        await XeroConnection.ConnectAsync(Connections);
+        await BooksConsent.ConnectAsync(Connections);
         var again = (await _h.Get<ConnectedSources>().SyncAsync("test", "xero", default)).Single();
         Assert.Equal(ImportOutcome.Imported, again.Summary!.Outcome);
     }
@@ -217,7 +217,7 @@ public sealed class XeroSourceTests : IAsyncLifetime
     [Fact]
     public async Task A_429_is_waited_out_and_a_day_without_calls_left_is_said_with_when_it_resumes()
     {
-        await XeroConnection.ConnectAsync(Connections);
+        await BooksConsent.ConnectAsync(Connections);
         _xero.Invoice("INV-1", 1200m);
         _xero.FailNext(429);
         Assert.Equal(ImportOutcome.Imported, (await Source.SyncAsync("test")).Outcome); // Retry-After: 1, then again
@@ -237,7 +237,7 @@ public sealed class XeroSourceTests : IAsyncLifetime
     [Fact]
     public async Task When_Xero_says_no_calls_are_left_this_minute_the_next_waits_instead_of_being_refused()
     {
-        await XeroConnection.ConnectAsync(Connections);
+        await BooksConsent.ConnectAsync(Connections);
         (_xero.MinuteLimit, _xero.MinuteWindow) = (3, TimeSpan.FromSeconds(2)); // a short "minute", to see it without waiting one
         _h.Get<XeroApi>().MinuteWindow = TimeSpan.FromSeconds(2);
         for (var n = 1; n <= 450; n++)
@@ -253,7 +253,7 @@ public sealed class XeroSourceTests : IAsyncLifetime
     [Fact]
     public async Task A_sync_cut_short_writes_nothing_and_the_next_one_writes_everything_once()
     {
-        await XeroConnection.ConnectAsync(Connections);
+        await BooksConsent.ConnectAsync(Connections);
         for (var n = 1; n <= 250; n++)
             _xero.Invoice($"INV-{n:D4}", 100m + n);
         _xero.FailNext(0, 0, 500); // the third page fails: as if the Worker died there
@@ -270,7 +270,7 @@ public sealed class XeroSourceTests : IAsyncLifetime
     [Fact]
     public async Task Disconnecting_revokes_the_token_with_Xero_and_forgets_the_connection()
     {
-        await XeroConnection.ConnectAsync(Connections);
+        await BooksConsent.ConnectAsync(Connections);
         Assert.StartsWith("Xero disconnected", await _h.SayAsync("disconnect xero", "alice"));
         Assert.Contains("revoke", _xero.Calls);
         Assert.Null(_xero.CurrentRefreshToken);
