@@ -41,5 +41,5 @@ node "$root/tools/chart-check/check.js" < dataprotection.yaml
 grep -q 'value: /etc/chasebot/dataprotection/dataprotection.pfx' dataprotection.yaml
 grep -q 'mountPath: /etc/chasebot/dataprotection' dataprotection.yaml && grep -q 'secretName: chasebot-dataprotection' dataprotection.yaml
 grep -q 'name: Bot__PublicUrl, value: "https://chasebot.example.com"' postgres.yaml && grep -q 'path: /connect,' postgres.yaml
-grep -q 'name: Sources__Xero__ClientSecret' postgres.yaml
+grep -q 'name: Sources__Xero__ClientSecret' postgres.yaml && grep -q 'name: Sources__QuickBooks__VerifierToken' postgres.yaml
 echo "chart-check: lint, yamllint, template and schema validation passed for sqlite and postgres modes"

@@ -31,6 +31,9 @@ env:
   - { name: Sources__Xero__ClientId, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: xeroClientId, optional: true } } }
   - { name: Sources__Xero__ClientSecret, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: xeroClientSecret, optional: true } } }
   - { name: Sources__Xero__WebhookKey, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: xeroWebhookKey, optional: true } } }
+  - { name: Sources__QuickBooks__ClientId, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: quickbooksClientId, optional: true } } }
+  - { name: Sources__QuickBooks__ClientSecret, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: quickbooksClientSecret, optional: true } } }
+  - { name: Sources__QuickBooks__VerifierToken, valueFrom: { secretKeyRef: { name: {{ include "chasebot.secretName" . }}, key: quickbooksVerifierToken, optional: true } } }
 {{- if .Values.ingress.enabled }}
   - { name: Bot__PublicUrl, value: {{ printf "https://%s" .Values.ingress.host | quote }} }
 {{- end }}
