@@ -40,7 +40,8 @@ public sealed class SourcesCommandLineTests : IAsyncLifetime
 
         _clock.Advance(TimeSpan.FromMinutes(3));
         var sources = await RunAsync(Settings(), "sources");
-        Assert.Contains("Stripe  yes        3 minutes ago  2026-11-23 10:00 UTC", sources.Out);
+        Assert.Contains("Stripe      yes        3 minutes ago  2026-11-23 10:00 UTC", sources.Out);
+        Assert.Contains("QuickBooks  no         never", sources.Out); // the others, not connected
         Assert.EndsWith("\nBooks synced 3 minutes ago (Stripe).", (await RunAsync(Settings(), "status")).Out.TrimEnd());
         Assert.EndsWith("Books synced 3 minutes ago (Stripe).", (await RunAsync(Settings(), "chat", "status", "--user", "alice")).Out.TrimEnd());
         var home = Core.Slack.BlockKit.Home(new Core.Reports.HomeOverview("U1", new DateOnly(2026, 11, 23), true, [], null,

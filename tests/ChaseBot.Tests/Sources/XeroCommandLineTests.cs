@@ -62,7 +62,7 @@ public sealed class XeroCommandLineTests : IAsyncLifetime
         Assert.Equal((0, "Xero: 2 invoices read: 2 new, 0 updated, 0 unchanged"), (sync.ExitCode, sync.Out.Trim()));
         _clock.Advance(TimeSpan.FromMinutes(3));
         var sources = await RunAsync(_xero.Settings(), "sources");
-        Assert.Contains("Xero    Harbour Studio Ltd  3 minutes ago  2026-11-23 10:00 UTC  4,998 of 5,000", sources.Out);
+        Assert.Contains("Xero        Harbour Studio Ltd  3 minutes ago  2026-11-23 10:00 UTC  4,998 of 5,000", sources.Out);
         var json = JsonDocument.Parse((await RunAsync(_xero.Settings(), "sources", "--json")).Out).RootElement[1];
         Assert.Equal(("xero", "Harbour Studio Ltd", 4998), (json.GetProperty("source").GetString(), json.GetProperty("organisation").GetString(),
             json.GetProperty("callsLeftToday").GetInt32()));

@@ -215,6 +215,19 @@ public sealed class XeroSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refresh_token_unused_for_60_days_is_refused_and_said_as_a_connection_to_renew()
+    {
+        await BooksConsent.ConnectAsync(Connections);
+        _h.Clock.Advance(TimeSpan.FromDays(61)); // no sync for two months: Xero lets the refresh token lapse
+
+        var result = (await _h.Get<ConnectedSources>().SyncAsync("test", "xero", default)).Single();
+
+        Assert.Equal("Xero no longer accepts ChaseBot's connection (revoked in Xero, or unused for too long): reconnect it with " +
+                     "`/chase connect xero` (or `connect xero` on the command line)", result.Problem);
+        Assert.NotNull(await _h.QueryAsync(db => db.SourceConnections.Select(c => c.RevokedAt).SingleAsync()));
+    }
+
+    [Fact]
     public async Task A_429_is_waited_out_and_a_day_without_calls_left_is_said_with_when_it_resumes()
     {
         await BooksConsent.ConnectAsync(Connections);
