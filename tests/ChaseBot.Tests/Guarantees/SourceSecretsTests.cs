@@ -5,12 +5,9 @@ using ChaseBot.Core.Sources;
 using ChaseBot.Tests.Bot;
 using ChaseBot.Tests.Sources;
 using ChaseBot.Tests.Support;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChaseBot.Tests.Guarantees;
@@ -32,19 +29,11 @@ public sealed class SourceSecretsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _xero = await FakeXero.StartAsync(_clock);
-        _bot = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        _bot = await BotHost.StartAsync(_db, _clock, new Dictionary<string, string?>(_xero.Settings())
         {
-            web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?>(_xero.Settings())
-            {
-                ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}", ["Sources:Xero:WebhookKey"] = WebhookKey,
-                ["Logging:LogLevel:Default"] = "Trace", ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace", ["Logging:LogLevel:System.Net.Http"] = "Trace",
-                ["Chase:Approvers:0"] = "alice",
-            }));
-            web.ConfigureLogging(logging => logging.AddProvider(_logs).SetMinimumLevel(LogLevel.Trace));
-            web.ConfigureServices(services => services.AddSingleton<TimeProvider>(_clock));
-        });
-        using var client = _bot.CreateClient();
-        Assert.Equal("ready", await client.GetStringAsync("/readyz"));
+            ["Sources:Xero:WebhookKey"] = WebhookKey, ["Chase:Approvers:0"] = "alice",
+            ["Logging:LogLevel:Default"] = "Trace", ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace", ["Logging:LogLevel:System.Net.Http"] = "Trace",
+        }, _logs);
     }
 
     public async Task DisposeAsync()

@@ -4,10 +4,8 @@ using System.Text;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Sources.Connections;
 using ChaseBot.Tests.Support;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -30,16 +28,8 @@ public sealed class QuickBooksBotTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _qb = await FakeQuickBooks.StartAsync(_clock);
-        _bot = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?>(_qb.Settings())
-            {
-                ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}", ["Sources:QuickBooks:VerifierToken"] = Verifier,
-            }));
-            web.ConfigureServices(services => services.AddSingleton<TimeProvider>(_clock));
-        });
+        _bot = await BotHost.StartAsync(_db, _clock, new Dictionary<string, string?>(_qb.Settings()) { ["Sources:QuickBooks:VerifierToken"] = Verifier });
         _client = _bot.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        Assert.Equal("ready", await _client.GetStringAsync("/readyz"));
         await BooksConsent.ConnectAsync(_bot.Services.GetRequiredService<OAuthConnections>(), source: "quickbooks");
     }
 

@@ -4,11 +4,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Tests.Support;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChaseBot.Tests.Sources;
@@ -30,19 +27,11 @@ public sealed class StripeWebhookTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _stripe = await FakeStripe.StartAsync(_clock);
-        _bot = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        _bot = await BotHost.StartAsync(_db, _clock, new Dictionary<string, string?>
         {
-            web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}",
-                ["Sources:Stripe:ApiKey"] = FakeStripe.Key,
-                ["Sources:Stripe:ApiBaseUrl"] = _stripe.BaseUrl,
-                ["Sources:Stripe:WebhookSecret"] = Secret,
-            }));
-            web.ConfigureServices(services => services.AddSingleton<TimeProvider>(_clock));
+            ["Sources:Stripe:ApiKey"] = FakeStripe.Key, ["Sources:Stripe:ApiBaseUrl"] = _stripe.BaseUrl, ["Sources:Stripe:WebhookSecret"] = Secret,
         });
         _client = _bot.CreateClient();
-        Assert.Equal("ready", await _client.GetStringAsync("/readyz")); // migrated
     }
 
     public async Task DisposeAsync()

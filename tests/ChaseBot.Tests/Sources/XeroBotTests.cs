@@ -4,11 +4,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Tests.Support;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChaseBot.Tests.Sources;
@@ -34,16 +31,8 @@ public sealed class XeroBotTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _xero = await FakeXero.StartAsync(_clock);
-        _bot = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?>(Settings())
-            {
-                ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}",
-            }));
-            web.ConfigureServices(services => services.AddSingleton<TimeProvider>(_clock));
-        });
+        _bot = await BotHost.StartAsync(_db, _clock, Settings());
         _client = _bot.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        Assert.Equal("ready", await _client.GetStringAsync("/readyz"));
     }
 
     public async Task DisposeAsync()
