@@ -1,5 +1,6 @@
 using System.Text;
 using ChaseBot.Bot.Http;
+using ChaseBot.Core.Sources;
 using ChaseBot.Core.Sources.Stripe;
 using ChaseBot.Core.Sources.QuickBooks;
 using ChaseBot.Core.Sources.Xero;
@@ -27,22 +28,20 @@ public static class WebhookEndpoints
         return Results.Text(answer.Body, statusCode: answer.Status);
     }
 
-    /// <summary>Xero's answers have empty bodies, as its intent-to-receive check requires.</summary>
-    private static async Task<IResult> XeroAsync(HttpContext context, XeroWebhook webhook)
-    {
-        var body = await RequestBody.ReadAtMostAsync(context.Request, XeroWebhook.MaxBodyBytes, context.RequestAborted);
-        if (body is null)
-            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
-        var answer = await webhook.HandleAsync(body, context.Request.Headers["x-xero-signature"].FirstOrDefault(), context.RequestAborted);
-        return answer.Body.Length == 0 ? Results.StatusCode(answer.Status) : Results.Text(answer.Body, statusCode: answer.Status);
-    }
+    private static Task<IResult> XeroAsync(HttpContext context, XeroWebhook webhook) =>
+        SignedWithKeyAsync(context, XeroWebhook.MaxBodyBytes, "x-xero-signature", webhook.HandleAsync);
 
-    private static async Task<IResult> QuickBooksAsync(HttpContext context, QuickBooksWebhook webhook)
+    private static Task<IResult> QuickBooksAsync(HttpContext context, QuickBooksWebhook webhook) =>
+        SignedWithKeyAsync(context, QuickBooksWebhook.MaxBodyBytes, "intuit-signature", webhook.HandleAsync);
+
+    /// <summary>Books that sign with a shared key get the raw bytes and the header; an empty answer is sent with no body (Xero's intent-to-receive check wants none).</summary>
+    private static async Task<IResult> SignedWithKeyAsync(HttpContext context, int maxBytes, string header,
+        Func<byte[], string?, CancellationToken, Task<WebhookAnswer>> handle)
     {
-        var body = await RequestBody.ReadAtMostAsync(context.Request, QuickBooksWebhook.MaxBodyBytes, context.RequestAborted);
+        var body = await RequestBody.ReadAtMostAsync(context.Request, maxBytes, context.RequestAborted);
         if (body is null)
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
-        var answer = await webhook.HandleAsync(body, context.Request.Headers["intuit-signature"].FirstOrDefault(), context.RequestAborted);
+        var answer = await handle(body, context.Request.Headers[header].FirstOrDefault(), context.RequestAborted);
         return answer.Body.Length == 0 ? Results.StatusCode(answer.Status) : Results.Text(answer.Body, statusCode: answer.Status);
     }
 }

@@ -3,6 +3,9 @@ using System.Text;
 
 namespace ChaseBot.Core.Sources;
 
+/// <summary>What a webhook request gets: the status, and a short body that says why (never a secret); empty where the books want none.</summary>
+public sealed record WebhookAnswer(int Status, string Body);
+
 /// <summary>What the webhooks of books that sign with a shared key (Xero, QuickBooks Online) have in common.</summary>
 public static class WebhookChecks
 {

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ChaseBot.Core.Sources.Connections;
-using ChaseBot.Core.Sources.Stripe;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -4,9 +4,6 @@ using Stripe;
 
 namespace ChaseBot.Core.Sources.Stripe;
 
-/// <summary>What a webhook request gets: the status, and a short body that says why (never a secret).</summary>
-public sealed record WebhookAnswer(int Status, string Body);
-
 /// <summary>
 /// Stripe's webhook: the <c>Stripe-Signature</c> header (<c>t=…,v1=…</c>, HMAC-SHA256 of "{t}.{raw body}" with the
 /// endpoint's signing secret) is checked, and its time within 5 minutes, before the body is read for meaning. Then the
