@@ -70,7 +70,8 @@ public sealed class QuickBooksSourceTests : IAsyncLifetime
         _qb.Invoice("PAID-1", 500m, balance: 0);
         _qb.Invoice("PART-1", 800m, balance: 300m);
         _qb.Void(_qb.Invoice("VOID-1", 700m));
-        _qb.Invoice("EUR-1", 1500.50m, currency: "EUR", customer: "Brasserie Lumière", email: "compta@lumiere.example");
+        var eur = _qb.Invoice("EUR-1", 1500.50m, currency: "EUR", customer: "Brasserie Lumière", email: "compta@lumiere.example");
+        eur["BillEmailCc"] = new System.Text.Json.Nodes.JsonObject { ["Address"] = "direction@lumiere.example" };
 
         var summary = await Source.SyncAsync("test");
 
@@ -80,7 +81,8 @@ public sealed class QuickBooksSourceTests : IAsyncLifetime
         Assert.Equal(InvoiceStatus.Paid, ledger["PAID-1"].Status);
         Assert.Equal((InvoiceStatus.PartiallyPaid, 500m, 300m), (ledger["PART-1"].Status, ledger["PART-1"].AmountPaid, ledger["PART-1"].AmountDue));
         Assert.Equal(InvoiceStatus.Void, ledger["VOID-1"].Status);
-        Assert.Equal(("EUR", "Brasserie Lumière", "compta@lumiere.example"), (ledger["EUR-1"].Currency, ledger["EUR-1"].Client.Name, ledger["EUR-1"].Client.BillingEmail));
+        Assert.Equal(("EUR", "Brasserie Lumière", "compta@lumiere.example", "direction@lumiere.example"),
+            (ledger["EUR-1"].Currency, ledger["EUR-1"].Client.Name, ledger["EUR-1"].Client.BillingEmail, ledger["EUR-1"].Client.CcAddresses));
         Assert.StartsWith("https://connect.intuit.example/t/scs-v1-", ledger["PART-1"].PaymentLink);
         Assert.Equal(FactsMode.Snapshot, (await _h.QueryAsync(db => db.ImportRuns.OrderBy(r => r.Id).LastAsync())).Mode);
     }

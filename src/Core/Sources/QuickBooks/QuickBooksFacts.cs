@@ -22,8 +22,11 @@ public static class QuickBooksFacts
         var paid = invoice.TotalAmt - invoice.Balance;
         var issued = Day(invoice.TxnDate);
         var hint = IsVoided(invoice) ? StatusHint.Void : StatusHint.Open;
+        // The billing address, then the CC list, in one cell as an export would write them: the ledger takes the first
+        // as the client's address and the rest as CC when it has none of its own (EmailAddresses.FromExport).
+        var emails = string.Join(", ", new[] { invoice.BillEmail?.Address, invoice.BillEmailCc?.Address }.Where(a => !string.IsNullOrWhiteSpace(a)));
         return new InvoiceFacts(0, invoice.DocNumber is { Length: > 0 } number ? number : invoice.Id, invoice.CustomerRef?.Name ?? "",
-            string.IsNullOrWhiteSpace(invoice.BillEmail?.Address) ? null : invoice.BillEmail.Address.Trim(),
+            emails.Length == 0 ? null : emails,
             issued, Day(invoice.DueDate) ?? issued ?? DateOnly.MinValue, currency, invoice.TotalAmt, paid < 0 ? 0 : paid, invoice.Balance,
             InvoiceFacts.StatusFrom(hint, paid, invoice.Balance),
             PaymentLink: Uri.TryCreate(invoice.InvoiceLink, UriKind.Absolute, out var link) && link.Scheme == Uri.UriSchemeHttps ? invoice.InvoiceLink : null,

@@ -13,6 +13,7 @@ public sealed record QuickBooksInvoice(
     QuickBooksRef? CurrencyRef,
     QuickBooksRef? CustomerRef,
     QuickBooksEmail? BillEmail,
+    QuickBooksEmail? BillEmailCc,
     string? InvoiceLink,
     string? PrivateNote,
     QuickBooksMetaData? MetaData,

@@ -70,7 +70,7 @@ public sealed class QuickBooksSource(IOptions<SourcesOptions> options, IOptions<
     {
         var (cursor, _) = await ledger.LastAsync(Name, cancellationToken);
         var found = await api.InvoicesAsync(invoiceIds, cancellationToken);
-        var gone = invoiceIds.Except(found.Select(i => i.Id)).Select(id => new QuickBooksInvoice(id, null, null, null, 0, 0, null, null, null, null, null, null, "Deleted"));
+        var gone = invoiceIds.Except(found.Select(i => i.Id)).Select(id => new QuickBooksInvoice(id, null, null, null, 0, 0, null, null, null, null, null, null, null, "Deleted"));
         var facts = await FactsAsync([.. found, .. gone], cancellationToken);
         return await ledger.ApplyAsync(new SourceFacts(Name, "QuickBooks webhook", clock.GetUtcNow().UtcDateTime, FactsMode.Changes, cursor, facts),
             startedBy, cancellationToken);
