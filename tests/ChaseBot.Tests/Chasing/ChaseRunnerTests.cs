@@ -2,10 +2,12 @@ using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Ledger;
 using Microsoft.EntityFrameworkCore;
+using ChaseBot.Tests.Support;
 
 namespace ChaseBot.Tests.Chasing;
 
 /// <summary>The chase on real SQLite with a fake clock: what users see, and what they must never see twice.</summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class ChaseRunnerTests
 {
     [Fact]

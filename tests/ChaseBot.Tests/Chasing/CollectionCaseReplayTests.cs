@@ -3,6 +3,7 @@ using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Ledger;
 using Microsoft.EntityFrameworkCore;
+using ChaseBot.Tests.Support;
 
 namespace ChaseBot.Tests.Chasing;
 
@@ -11,6 +12,7 @@ namespace ChaseBot.Tests.Chasing;
 /// ledger with a fake clock: the chase runs every morning, every proposal is approved the next day, and payments and
 /// disputes are logged through /chase as a person would. Each test reads what the clients would have been sent.
 /// </summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class CollectionCaseReplayTests
 {
     private sealed record Sent(DateOnly Day, string Client, string Kind, string Title, string Text);

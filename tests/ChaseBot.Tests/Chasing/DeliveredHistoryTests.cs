@@ -14,6 +14,7 @@ namespace ChaseBot.Tests.Chasing;
 /// A client text speaks of earlier contact only when that contact reached the client: an email the mail server accepted,
 /// or a draft a person marked as sent. Drafts nobody sent are not history.
 /// </summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class DeliveredHistoryTests : IAsyncLifetime
 {
     private ChaseHarness _h = null!;

@@ -16,6 +16,7 @@ namespace ChaseBot.Tests.Chasing;
 /// Every message to a client says how to pay: the configured instructions (per currency where they differ) and the
 /// invoice's own payment link where its export carries one. Read from what a real SMTP server received.
 /// </summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class HowToPayTests : IAsyncLifetime
 {
     private TestMailServer _mail = null!;
@@ -133,6 +134,7 @@ public sealed class HowToPayTests : IAsyncLifetime
 }
 
 /// <summary>The payment link an export carries reaches the ledger only when it is a plain web address.</summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class PaymentLinkImportTests : IDisposable
 {
     private readonly TestDatabase _db = new();

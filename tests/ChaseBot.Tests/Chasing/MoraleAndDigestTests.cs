@@ -3,9 +3,11 @@ using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Morale;
 using Microsoft.EntityFrameworkCore;
+using ChaseBot.Tests.Support;
 
 namespace ChaseBot.Tests.Chasing;
 
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class MoraleAndDigestTests
 {
     [Fact]

@@ -1,8 +1,10 @@
 using ChaseBot.Core.Delivery;
 using Microsoft.EntityFrameworkCore;
+using ChaseBot.Tests.Support;
 
 namespace ChaseBot.Tests.Chasing;
 
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class OutboxTests
 {
     [Fact]

@@ -1,10 +1,12 @@
 using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Delivery;
 using Microsoft.EntityFrameworkCore;
+using ChaseBot.Tests.Support;
 
 namespace ChaseBot.Tests.Chasing;
 
 /// <summary>Money is acknowledged: a part-payment is thanked in the next text, and a thank-you says the chase has stopped only when it has.</summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class PaymentAcknowledgementTests : IDisposable
 {
     private readonly ChaseHarness _h = new(configure: o => o.DefaultOwner = "U0OWNER"); // Monday 23 Nov 2026

@@ -1,8 +1,10 @@
 using ChaseBot.Core.Chasing;
 using Microsoft.EntityFrameworkCore;
+using ChaseBot.Tests.Support;
 
 namespace ChaseBot.Tests.Chasing;
 
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class ProposalDecisionTests
 {
     private static async Task<(ChaseHarness H, long ProposalId, long InvoiceId)> WithLateNoticeProposal(Action<ChaseBot.Core.ChaseOptions>? configure = null)

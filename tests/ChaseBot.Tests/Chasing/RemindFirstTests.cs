@@ -2,6 +2,7 @@ using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Commands;
 using ChaseBot.Core.Delivery;
 using Microsoft.EntityFrameworkCore;
+using ChaseBot.Tests.Support;
 
 namespace ChaseBot.Tests.Chasing;
 
@@ -10,6 +11,7 @@ namespace ChaseBot.Tests.Chasing;
 /// first", which sends the reminder text now and brings the notice back only once the reminder's date and the grace
 /// days have passed.
 /// </summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class RemindFirstTests : IDisposable
 {
     private readonly ChaseHarness _h = new(); // Monday 23 Nov 2026, 10:00 UTC; Chase:GraceDays 2

@@ -2,10 +2,12 @@ using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Ledger;
 using Microsoft.EntityFrameworkCore;
+using ChaseBot.Tests.Support;
 
 namespace ChaseBot.Tests.Chasing;
 
 /// <summary>A void or write-off is not silent: the channel is told, the case closes as written off, and the owner gets a private word.</summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class WriteOffTests : IDisposable
 {
     private readonly ChaseHarness _h = new(configure: o => o.DefaultOwner = "U0OWNER"); // Monday 23 Nov 2026

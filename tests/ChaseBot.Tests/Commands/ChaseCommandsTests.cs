@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChaseBot.Tests.Commands;
 
 /// <summary>The /chase grammar, as any platform reaches it: every command's happy path, its bad input, and roles.</summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class ChaseCommandsTests : IDisposable
 {
     private readonly ChaseHarness _h = new(configure: o => o.DefaultOwner = "U0OWNER");

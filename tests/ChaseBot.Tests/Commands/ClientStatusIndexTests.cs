@@ -14,6 +14,7 @@ namespace ChaseBot.Tests.Commands;
 /// database gives, never older than the question without saying so, and nothing held once the Bot is idle again.
 /// </summary>
 [Collection(nameof(Support.LedgerAlone))]
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class ClientStatusIndexTests : IDisposable
 {
     private readonly ChaseHarness _h = new();

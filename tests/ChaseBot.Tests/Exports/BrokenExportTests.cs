@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChaseBot.Tests.Exports;
 
 /// <summary>Broken files get a clear answer and never cost the ledger anything it already had.</summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class BrokenExportTests : IDisposable
 {
     private readonly TestDatabase _db = new();

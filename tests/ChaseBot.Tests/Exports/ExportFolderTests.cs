@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChaseBot.Tests.Exports;
 
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class ExportFolderTests : IDisposable
 {
     private readonly TestDatabase _db = new();

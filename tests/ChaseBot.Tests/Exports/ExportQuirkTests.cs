@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChaseBot.Tests.Exports;
 
 /// <summary>The things that break naive parsers (exports.md), each on a small file.</summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class ExportQuirkTests : IDisposable
 {
     internal const string XeroHeader = "ContactName,EmailAddress,InvoiceNumber,InvoiceDate,DueDate,Total,InvoiceAmountPaid,InvoiceAmountDue,Currency,Type,Status";

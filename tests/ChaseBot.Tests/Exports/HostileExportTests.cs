@@ -10,6 +10,7 @@ namespace ChaseBot.Tests.Exports;
 /// Files written to hurt (issue 27): never a crash, never a run left "running", never a stored fact changed without a
 /// word, never a look-alike stored. Each on a ledger that already holds a client, so there is something to lose.
 /// </summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class HostileExportTests : IDisposable
 {
     private readonly TestDatabase _db = new();

@@ -11,6 +11,7 @@ namespace ChaseBot.Tests.Exports;
 /// (<see cref="ImportFingerprint"/>). What it leaves must be what reading every row leaves: each test either compares with
 /// a ledger whose fingerprints were wiped before every import, or changes one thing a fingerprint must notice.
 /// </summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class ImportFingerprintTests : IDisposable
 {
     private const string Header = ExportQuirkTests.XeroHeader;

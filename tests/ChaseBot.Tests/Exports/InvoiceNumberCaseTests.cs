@@ -2,6 +2,7 @@ using ChaseBot.Core.Exports;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Tests.Chasing;
 using Microsoft.EntityFrameworkCore;
+using ChaseBot.Tests.Support;
 
 namespace ChaseBot.Tests.Exports;
 
@@ -9,6 +10,7 @@ namespace ChaseBot.Tests.Exports;
 /// "INV-0102" and "inv-0102" in one source are one invoice (issue 27): an import never stores the two, and chat finds an
 /// invoice by its number in any case. A ledger written before that, which holds both, can still be paid from chat.
 /// </summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class InvoiceNumberCaseTests : IDisposable
 {
     private readonly ChaseHarness _h = new();

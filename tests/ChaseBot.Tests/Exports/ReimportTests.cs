@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChaseBot.Tests.Exports;
 
 /// <summary>Each export is a snapshot: importing the next one updates, records payments, and flags what is gone.</summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class ReimportTests : IDisposable
 {
     private const string Header = ExportQuirkTests.XeroHeader;

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChaseBot.Tests.Exports;
 
 /// <summary>Each sample in samples/exports, imported into a real SQLite ledger, says what the vendor's file says.</summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class SampleExportTests : IDisposable
 {
     private readonly TestDatabase _db = new();

@@ -2,6 +2,7 @@ using ChaseBot.Core.Exports;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Tests.Chasing;
 using Microsoft.EntityFrameworkCore;
+using ChaseBot.Tests.Support;
 
 namespace ChaseBot.Tests.Exports;
 
@@ -10,6 +11,7 @@ namespace ChaseBot.Tests.Exports;
 /// set, and a newer one that turns a paid invoice unpaid holds it until a person confirms. The files' times are set by
 /// the test, relative to each other, never compared with the clock.
 /// </summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class StaleSnapshotTests : IDisposable
 {
     private readonly ChaseHarness _h = new(configure: o => o.DefaultOwner = "U0OWNER");

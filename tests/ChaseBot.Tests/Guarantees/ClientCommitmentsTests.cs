@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Ledger;
 using Microsoft.EntityFrameworkCore;
+using ChaseBot.Tests.Support;
 
 namespace ChaseBot.Tests.Guarantees;
 
@@ -18,6 +19,7 @@ public sealed class ClientCommitmentsFixture : IAsyncLifetime
 /// docs/guarantees.md §10, "What we tell clients is true": each test is one of issue 26's fifteen findings, attacked
 /// through what the clients' mail server and the approver's Slack received over the replay (<see cref="ClientCommitmentsScript"/>).
 /// </summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed partial class ClientCommitmentsTests(ClientCommitmentsFixture fixture) : IClassFixture<ClientCommitmentsFixture>
 {
     private ClientCommitmentsReplay R => fixture.Replay;

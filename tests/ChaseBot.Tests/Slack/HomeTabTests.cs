@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChaseBot.Tests.Slack;
 
 /// <summary>The Home tab as each person would see it, from a ledger the real chase has worked on.</summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class HomeTabTests : IDisposable
 {
     private readonly ChaseHarness _h = new(configure: o => o.MaxNewProposalsPerRun = 1000);

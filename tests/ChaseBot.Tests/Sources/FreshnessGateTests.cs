@@ -13,6 +13,7 @@ namespace ChaseBot.Tests.Sources;
 /// morning's plan and the send, in the books (Stripe, read again at that moment) or logged in chat, means no email goes,
 /// and the chat message that announced it says why; a Stripe that cannot be read holds the email until it can.
 /// </summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class FreshnessGateTests : IAsyncLifetime
 {
     private FakeStripe _stripe = null!;

@@ -11,6 +11,7 @@ namespace ChaseBot.Tests.Sources;
 /// a run that records its origin, a snapshot that flags what it does not list and a list of changes that does not, the
 /// stale rule shared with files both ways, and an API's bad facts rejected by the rules a file's rows are held to.
 /// </summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class LedgerSyncTests : IDisposable
 {
     private readonly TestDatabase _db = new();

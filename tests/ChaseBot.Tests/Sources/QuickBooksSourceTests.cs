@@ -16,6 +16,7 @@ namespace ChaseBot.Tests.Sources;
 /// Data Capture with payments, credit, voids and deletions; past its 30 days, a full query again; tokens that expire,
 /// rotate and are revoked; a payment between the plan and the send; a sync cut short.
 /// </summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class QuickBooksSourceTests : IAsyncLifetime
 {
     private FakeQuickBooks _qb = null!;

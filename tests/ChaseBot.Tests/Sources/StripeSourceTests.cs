@@ -14,6 +14,7 @@ namespace ChaseBot.Tests.Sources;
 /// the events since, with payments, partial payments, credit notes, voids, deleted drafts and two currencies; past
 /// the 30 days Stripe keeps events, a full list again; a sync cut short written again whole, never twice.
 /// </summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class StripeSourceTests : IAsyncLifetime
 {
     private readonly TestDatabase _db = new();

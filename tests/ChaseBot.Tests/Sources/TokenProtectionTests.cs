@@ -13,6 +13,7 @@ namespace ChaseBot.Tests.Sources;
 /// container of services on the same database) reads them; with <c>DataProtection:Certificate</c> the keys in the ledger
 /// are themselves encrypted, and a replica without the certificate reads nothing.
 /// </summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class TokenProtectionTests : IDisposable
 {
     private readonly TestDatabase _db = new();

@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChaseBot.Tests.Sources;
 
 /// <summary>"Never chase a paid invoice" with Xero's books: the invoices an email names are read again from Xero, by id, just before it goes.</summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class XeroFreshnessTests : IAsyncLifetime
 {
     private FakeXero _xero = null!;

@@ -15,6 +15,7 @@ namespace ChaseBot.Tests.Sources;
 /// (<see cref="FakeXero"/>): the one-time link and PKCE, a first list page by page, then only what changed; tokens
 /// that expire, rotate, get no answer or are revoked; Xero's limits; a sync cut short.
 /// </summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class XeroSourceTests : IAsyncLifetime
 {
     private FakeXero _xero = null!;

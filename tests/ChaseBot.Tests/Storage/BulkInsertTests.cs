@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChaseBot.Tests.Storage;
 
 /// <summary>BulkInsert must write exactly what EF's SaveChanges would: every column, converted the same way.</summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class BulkInsertTests : IDisposable
 {
     private readonly TestDatabase _db = new();

@@ -11,6 +11,7 @@ namespace ChaseBot.Tests.Storage;
 /// a read, and a probe connection is not trusted forever.
 /// </summary>
 [Collection(nameof(Support.LedgerAlone))]
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class LedgerChangesTests : IDisposable
 {
     private readonly TestDatabase _db = new();

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChaseBot.Tests.Storage;
 
 /// <summary>Each of Slack's deliveries taken once, across Bot replicas sharing one database (both providers).</summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class SlackReceiptsTests : IDisposable
 {
     private readonly TestDatabase _db = new();

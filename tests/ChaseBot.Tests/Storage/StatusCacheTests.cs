@@ -10,6 +10,7 @@ namespace ChaseBot.Tests.Storage;
 /// the same question is computed once however many ask it at the same time.
 /// </summary>
 [Collection(nameof(Support.LedgerAlone))]
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class StatusCacheTests : IDisposable
 {
     private readonly TestDatabase _db = new();

@@ -15,6 +15,7 @@ namespace ChaseBot.Tests.Worker;
 /// The service's import job on a folder with two files it cannot use among six good ones: the six are imported, the
 /// two are set aside (said once in the channel, not retried every run), and a changed file is tried again.
 /// </summary>
+[Trait(BothProviders.Trait, BothProviders.Value)]
 public sealed class ImportJobTests : IDisposable
 {
     private readonly TestDatabase _db = new();
