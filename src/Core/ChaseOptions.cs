@@ -73,7 +73,7 @@ public sealed class ChaseOptions
         : QuietDays.Where(d => !string.IsNullOrWhiteSpace(d) && !d.Trim().Equals("none", StringComparison.OrdinalIgnoreCase))
             .Select(d => Enum.TryParse<DayOfWeek>(d.Trim(), ignoreCase: true, out var day) && Enum.IsDefined(day) && !int.TryParse(d, out _)
                 ? day
-                : throw new InvalidOperationException($"Chase:QuietDays has '{d}'; expected day names like Saturday, or none."))
+                : throw new SettingsException($"Chase:QuietDays has '{d}'; expected day names like Saturday, or none."))
             .Distinct().ToList();
 
     public TimeZoneInfo ResolveTimeZone()
@@ -84,7 +84,7 @@ public sealed class ChaseOptions
         }
         catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
         {
-            throw new InvalidOperationException($"Chase:TimeZone '{TimeZone}' is not a time zone this machine knows (e.g. Europe/London).", e);
+            throw new SettingsException($"Chase:TimeZone '{TimeZone}' is not a time zone this machine knows (e.g. Europe/London).", e);
         }
     }
 }

@@ -29,7 +29,7 @@ public sealed class ExportOptions
     public GenericCsvOptions Generic { get; set; } = new();
 
     public DateOrder ParseDateOrder() => ParseDateOrder(DateOrder) ??
-        throw new InvalidOperationException($"Exports:DateOrder is '{DateOrder}'; expected auto, dmy or mdy.");
+        throw new SettingsException($"Exports:DateOrder is '{DateOrder}'; expected auto, dmy or mdy.");
 
     public static DateOrder? ParseDateOrder(string? text) => text?.Trim().ToLowerInvariant() switch
     {

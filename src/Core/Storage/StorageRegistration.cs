@@ -28,7 +28,7 @@ public static class StorageRegistration
             var options = sp.GetRequiredService<DatabaseOptions>();
             var connectionString = settings.GetConnectionString(DatabaseOptions.ConnectionStringName);
             if (options.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(connectionString))
-                throw new InvalidOperationException(
+                throw new SettingsException(
                     "Database:Provider is Postgres but ConnectionStrings:Chase is empty. " +
                     "Set it, e.g. ConnectionStrings__Chase=\"Host=127.0.0.1;Database=chasebot;Username=chasebot;Password=...\".");
             Configure(db, options, connectionString);

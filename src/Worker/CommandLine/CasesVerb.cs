@@ -12,11 +12,11 @@ namespace ChaseBot.Worker.CommandLine;
 /// <summary>`cases [client]`: where every client's collection stands, what comes next and when, and what happened.</summary>
 internal static class CasesVerb
 {
-    public static async Task<int> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
+    public static async Task<ExitCode> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
         TextWriter stderr, CancellationToken cancellationToken)
     {
         if (!WorkerCommandLine.TryAsOf(arguments, services, stderr, out var asOf))
-            return 2;
+            return ExitCode.Refused;
         var settings = services.GetRequiredService<ChaseSettings>();
         await using var db = await services.GetRequiredService<IDbContextFactory<ChaseDbContext>>().CreateDbContextAsync(cancellationToken);
         long? clientId = null;
@@ -29,7 +29,7 @@ internal static class CasesVerb
                 var suggestions = await LedgerStatus.SuggestionsAsync(db, name, cancellationToken);
                 await stderr.WriteLineAsync($"No client matches '{name}'." +
                                             (suggestions.Count > 0 ? $" Did you mean: {string.Join(", ", suggestions)}?" : ""));
-                return WorkerCommandLine.Refused;
+                return ExitCode.Refused;
             }
         }
         var cases = await CaseReport.RunAsync(db, settings, asOf, clientId, cancellationToken);
@@ -37,7 +37,7 @@ internal static class CasesVerb
         if (arguments.Flags.Contains("json"))
         {
             await stdout.WriteLineAsync(Json(cases, closed));
-            return 0;
+            return ExitCode.Done;
         }
         if (cases.Count == 0)
             await stdout.WriteLineAsync($"Nothing overdue as of {asOf:yyyy-MM-dd}: no client has an open collection case." +
@@ -61,7 +61,7 @@ internal static class CasesVerb
             }
         }
         await stdout.WriteAsync(text.ToString());
-        return 0;
+        return ExitCode.Done;
     }
 
     private static string? Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

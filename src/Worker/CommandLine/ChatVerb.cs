@@ -9,7 +9,7 @@ namespace ChaseBot.Worker.CommandLine;
 /// </summary>
 internal static class ChatVerb
 {
-    public static async Task<int> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
+    public static async Task<ExitCode> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
         TextWriter stderr, CancellationToken cancellationToken)
     {
         if (arguments.Positionals.Count == 0)
@@ -20,9 +20,9 @@ internal static class ChatVerb
         await (reply.Outcome == CommandOutcome.Done ? stdout : stderr).WriteLineAsync(reply.ToText());
         return reply.Outcome switch
         {
-            CommandOutcome.Refused => WorkerCommandLine.Refused,
-            CommandOutcome.Failed => WorkerCommandLine.Failed,
-            _ => WorkerCommandLine.Done,
+            CommandOutcome.Refused => ExitCode.Refused,
+            CommandOutcome.Failed => ExitCode.Failed,
+            _ => ExitCode.Done,
         };
     }
 }

@@ -9,7 +9,7 @@ namespace ChaseBot.Worker.CommandLine;
 /// </summary>
 internal static class ConnectVerbs
 {
-    public static async Task<int> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout, TextWriter stderr,
+    public static async Task<ExitCode> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout, TextWriter stderr,
         CancellationToken cancellationToken)
     {
         var connections = services.GetRequiredService<OAuthConnections>();
@@ -23,11 +23,11 @@ internal static class ConnectVerbs
             if (!await connections.DisconnectAsync(books.Source, who, cancellationToken))
             {
                 await stderr.WriteLineAsync($"{books.DisplayName} is not connected: nothing to disconnect.");
-                return WorkerCommandLine.Refused;
+                return ExitCode.Refused;
             }
             await stdout.WriteLineAsync($"{books.DisplayName} disconnected: ChaseBot no longer reads it, and asked {books.DisplayName} to revoke its access. " +
                                         "Invoices it synced stay in the ledger.");
-            return WorkerCommandLine.Done;
+            return ExitCode.Done;
         }
         try
         {
@@ -35,12 +35,12 @@ internal static class ConnectVerbs
             await stdout.WriteLineAsync($"Open this link within {OAuthConnections.LinkValidity.TotalMinutes:0} minutes to connect {books.DisplayName} (it works once):");
             await stdout.WriteLineAsync(link.Link.ToString());
             await stdout.WriteLineAsync($"ChaseBot asks for read-only access ({books.Scopes}) and syncs as soon as you have chosen the organisation.");
-            return WorkerCommandLine.Done;
+            return ExitCode.Done;
         }
         catch (ConnectProblemException e)
         {
             await stderr.WriteLineAsync($"error: {e.Message}");
-            return WorkerCommandLine.Refused;
+            return ExitCode.Refused;
         }
     }
 }

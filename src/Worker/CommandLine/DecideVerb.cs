@@ -7,7 +7,7 @@ namespace ChaseBot.Worker.CommandLine;
 /// <summary>decide &lt;proposal&gt; approve|snooze|reject|remind-first: the same decision Slack buttons and Teams cards make.</summary>
 internal static class DecideVerb
 {
-    public static async Task<int> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
+    public static async Task<ExitCode> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
         TextWriter stderr, CancellationToken cancellationToken)
     {
         if (arguments.Positionals.Count != 2 || !long.TryParse(arguments.Positionals[0], out var proposalId))
@@ -25,10 +25,10 @@ internal static class DecideVerb
         if (!result.Accepted)
         {
             await stderr.WriteLineAsync(result.Message);
-            return WorkerCommandLine.Refused; // not an approver, no such proposal, or already decided
+            return ExitCode.Refused; // not an approver, no such proposal, or already decided
         }
         await stdout.WriteLineAsync(result.Message);
         await services.GetRequiredService<OutboxDrainer>().DrainAsync(cancellationToken);
-        return 0;
+        return ExitCode.Done;
     }
 }

@@ -6,7 +6,7 @@ namespace ChaseBot.Worker.CommandLine;
 
 internal static class ImportVerb
 {
-    public static async Task<int> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
+    public static async Task<ExitCode> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
         TextWriter stderr, CancellationToken cancellationToken)
     {
         if (arguments.Positionals.Count != 1)
@@ -24,7 +24,7 @@ internal static class ImportVerb
         else
         {
             await stderr.WriteLineAsync($"error: there is no file or folder '{path}'");
-            return 2;
+            return ExitCode.Refused;
         }
 
         if (result.Empty)
@@ -38,12 +38,12 @@ internal static class ImportVerb
         }
         else
             await stdout.WriteAsync(SummaryText.Human(result));
-        return ExitCode(result);
+        return Outcome(result);
     }
 
-    /// <summary>1 when a file could not be imported for a reason that may pass (the database), 2 when one was refused.</summary>
-    internal static int ExitCode(FolderImportResult result) =>
-        result.Imports.Any(s => s.Failed) ? 1 : result.Imports.Any(s => s.Refused) ? 2 : 0;
+    /// <summary>Failed when a file could not be imported for a reason that may pass (the database), refused when one was refused whole.</summary>
+    internal static ExitCode Outcome(FolderImportResult result) =>
+        result.Imports.Any(s => s.Failed) ? ExitCode.Failed : result.Imports.Any(s => s.Refused) ? ExitCode.Refused : ExitCode.Done;
 
     /// <summary>Configuration with the command line's overrides; null with a reason when an override is bad.</summary>
     internal static ImportSettings? ReadSettings(ParsedArguments arguments, ExportOptions options, out string? error)

@@ -15,7 +15,7 @@ namespace ChaseBot.Worker.CommandLine;
 /// </summary>
 internal static class OutboxVerb
 {
-    public static async Task<int> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout, CancellationToken cancellationToken)
+    public static async Task<ExitCode> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout, CancellationToken cancellationToken)
     {
         var zone = services.GetRequiredService<ChaseSettings>().Calendar.Zone;
         await using var db = await services.GetRequiredService<IDbContextFactory<ChaseDbContext>>().CreateDbContextAsync(cancellationToken);
@@ -30,31 +30,31 @@ internal static class OutboxVerb
                 id = m.Id, kind = m.Kind, target = m.Target, state = State(m), notBefore = m.NotBefore, attempts = m.Attempts,
                 lastError = m.LastError, title = ChatMessage.FromJson(m.Body).Title,
             }), SummaryText.JsonOptions));
-            return 0;
+            return ExitCode.Done;
         }
         if (waiting.Count == 0)
         {
             await stdout.WriteLineAsync("Everything has been delivered.");
-            return 0;
+            return ExitCode.Done;
         }
         var table = new TextTable(">Id", "State", "Kind", "To", "Not before", ">Tries", "Title / last error");
         foreach (var m in waiting)
             table.Add(m.Id.ToString(CultureInfo.InvariantCulture), State(m), m.Kind, m.Target, Local(m.NotBefore),
                 m.Attempts.ToString(CultureInfo.InvariantCulture), m.LastError ?? ChatMessage.FromJson(m.Body).Title);
         await stdout.WriteAsync(table.ToString());
-        return 0;
+        return ExitCode.Done;
     }
 }
 
 /// <summary>digest: one now, to the digest channels (the console when no platform is configured).</summary>
 internal static class DigestVerb
 {
-    public static async Task<int> RunAsync(IServiceProvider services, TextWriter stdout, CancellationToken cancellationToken)
+    public static async Task<ExitCode> RunAsync(IServiceProvider services, TextWriter stdout, CancellationToken cancellationToken)
     {
         await services.GetRequiredService<ChannelDigest>().PostOnDemandAsync(cancellationToken);
         var delivered = await services.GetRequiredService<OutboxDrainer>().DrainAsync(cancellationToken);
         if (delivered.Delivered == 0)
             await stdout.WriteLineAsync("The digest is queued for the next allowed hour (quiet hours or the weekend); see: outbox");
-        return 0;
+        return ExitCode.Done;
     }
 }

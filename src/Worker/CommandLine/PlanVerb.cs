@@ -8,13 +8,13 @@ namespace ChaseBot.Worker.CommandLine;
 /// <summary>What the chase would do, without sending or changing anything: the ladder previewed on your own data.</summary>
 internal static class PlanVerb
 {
-    public static async Task<int> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
+    public static async Task<ExitCode> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
         TextWriter stderr, CancellationToken cancellationToken)
     {
         if (arguments.Positionals.Count > 0)
             return WorkerCommandLine.UsageError(stderr, arguments, "plan takes no arguments");
         if (!WorkerCommandLine.TryReadAsOf(arguments, stderr, out var asOf))
-            return 2;
+            return ExitCode.Refused;
         var plan = await services.GetRequiredService<ChaseRunner>().PlanAsync(asOf, cancellationToken);
         if (arguments.Flags.Contains("json"))
         {
@@ -23,12 +23,12 @@ internal static class PlanVerb
                 invoice = e.Invoice, invoices = e.Invoices, client = e.Client, step = e.Step, kind = e.Kind, reason = e.Reason,
                 sendAt = e.SendAt?.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
             }), SummaryText.JsonOptions));
-            return 0;
+            return ExitCode.Done;
         }
         if (plan.Count == 0)
         {
             await stdout.WriteLineAsync("Nothing to do: no reminder or proposal is due.");
-            return 0;
+            return ExitCode.Done;
         }
         var zone = services.GetRequiredService<ChaseSettings>().Calendar.Zone;
         var ladder = services.GetRequiredService<ChaseSettings>().Ladder;
@@ -38,6 +38,6 @@ internal static class PlanVerb
                 e.SendAt is { } at ? TimeZoneInfo.ConvertTime(at, zone).ToString("ddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "",
                 e.Reason);
         await stdout.WriteAsync(table.ToString());
-        return 0;
+        return ExitCode.Done;
     }
 }

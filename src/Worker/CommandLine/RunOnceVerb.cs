@@ -14,13 +14,13 @@ namespace ChaseBot.Worker.CommandLine;
 /// <summary>The main job once, in the foreground: import, chase, check in, digest, deliver, and say what happened.</summary>
 internal static class RunOnceVerb
 {
-    public static async Task<int> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
+    public static async Task<ExitCode> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
         TextWriter stderr, CancellationToken cancellationToken)
     {
         if (arguments.Positionals.Count > 0)
             return WorkerCommandLine.UsageError(stderr, arguments, "run-once takes no arguments (the folder is --folder or Exports:Folder)");
         if (!WorkerCommandLine.TryReadAsOf(arguments, stderr, out var asOf))
-            return 2;
+            return ExitCode.Refused;
         var options = services.GetRequiredService<IOptions<ExportOptions>>().Value;
         if (ImportVerb.ReadSettings(arguments, options, out var error) is not { } settings)
             return WorkerCommandLine.UsageError(stderr, arguments, error!);
@@ -56,7 +56,7 @@ internal static class RunOnceVerb
             await stdout.WriteLineAsync("   " + noPayment);
         if (heldEarlier is { Count: > 0 } earlier)
             await stdout.WriteLineAsync($"   {Core.Text.Counted.Of(earlier.Count, "message")} from earlier runs still held; the next posts {earlier.Next} (`outbox` lists them).");
-        return ImportVerb.ExitCode(imported);
+        return ImportVerb.Outcome(imported);
     }
 
     /// <summary>Which ledger this run opened: the SQLite file, or the PostgreSQL server and database (never its credentials).</summary>

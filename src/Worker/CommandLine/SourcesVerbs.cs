@@ -8,7 +8,7 @@ namespace ChaseBot.Worker.CommandLine;
 /// <summary><c>sync</c> and <c>sources</c>: the connected books, synced now, and how fresh each one is.</summary>
 internal static class SourcesVerbs
 {
-    public static async Task<int> SyncAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout, TextWriter stderr,
+    public static async Task<ExitCode> SyncAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout, TextWriter stderr,
         CancellationToken cancellationToken)
     {
         var sources = services.GetRequiredService<ConnectedSources>();
@@ -21,7 +21,7 @@ internal static class SourcesVerbs
             await stderr.WriteLineAsync($"error: {(only is null ? "no source is" : only + " is not")} connected: set Sources:Stripe:ApiKey " +
                                         "to a restricted key with read access to invoices, credit notes and events, or run `connect xero` " +
                                         "(see the README's \"Connect your books\")");
-            return WorkerCommandLine.Refused;
+            return ExitCode.Refused;
         }
         var results = await sources.SyncAsync(Environment.UserName, only, cancellationToken);
         foreach (var result in results)
@@ -39,10 +39,10 @@ internal static class SourcesVerbs
             foreach (var warning in s.Warnings)
                 await stdout.WriteLineAsync($"  warning: {warning}");
         }
-        return results.Any(r => r.Summary is not { Failed: false }) ? WorkerCommandLine.Failed : WorkerCommandLine.Done;
+        return results.Any(r => r.Summary is not { Failed: false }) ? ExitCode.Failed : ExitCode.Done;
     }
 
-    public static async Task<int> ListAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout, CancellationToken cancellationToken)
+    public static async Task<ExitCode> ListAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout, CancellationToken cancellationToken)
     {
         var states = await services.GetRequiredService<ConnectedSources>().StatesAsync(cancellationToken);
         if (arguments.Flags.Contains("json"))
@@ -52,7 +52,7 @@ internal static class SourcesVerbs
                 source = s.Source, connected = s.Connected, organisation = s.Organisation, lastSync = Utc(s.LastSync), asOf = Utc(s.AsOf), stale = s.Stale,
                 callsLeftToday = s.CallsLeftToday, problem = s.Problem,
             }), SummaryText.JsonOptions));
-            return WorkerCommandLine.Done;
+            return ExitCode.Done;
         }
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         var table = new TextTable("Source", "Connected", "Last sync", "Facts as of", "Calls left today", "Problem");
@@ -62,7 +62,7 @@ internal static class SourcesVerbs
                 s.Budget is null ? "" : s.Budget.Replace(" calls left today", ""),
                 s.Problem ?? (s.Stale ? "no recent sync: nothing is sent to its clients until one" : ""));
         await stdout.WriteAsync(table.ToString());
-        return WorkerCommandLine.Done;
+        return ExitCode.Done;
     }
 
     private static string? Utc(DateTime? at) => at?.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);

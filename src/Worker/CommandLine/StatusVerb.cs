@@ -11,11 +11,11 @@ namespace ChaseBot.Worker.CommandLine;
 
 internal static class StatusVerb
 {
-    public static async Task<int> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
+    public static async Task<ExitCode> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
         TextWriter stderr, CancellationToken cancellationToken)
     {
         if (!WorkerCommandLine.TryAsOf(arguments, services, stderr, out var asOf))
-            return 2;
+            return ExitCode.Refused;
         var filter = arguments.Positionals.Count > 0 ? string.Join(' ', arguments.Positionals) : null;
 
         await using var db = await services.GetRequiredService<IDbContextFactory<ChaseDbContext>>().CreateDbContextAsync(cancellationToken);
@@ -25,7 +25,7 @@ internal static class StatusVerb
             var suggestions = await LedgerStatus.SuggestionsAsync(db, filter!, cancellationToken);
             await stderr.WriteLineAsync($"No client or invoice matches '{filter}'." +
                                         (suggestions.Count > 0 ? $" Did you mean: {string.Join(", ", suggestions)}?" : ""));
-            return WorkerCommandLine.Refused;
+            return ExitCode.Refused;
         }
         var machine = arguments.Flags.Contains("json") || arguments.Flags.Contains("csv");
         await stdout.WriteAsync(arguments.Flags.Contains("csv") ? SpreadsheetCsv.Status(report)
@@ -35,7 +35,7 @@ internal static class StatusVerb
         var dead = await db.Outbox.CountAsync(m => m.DeadLetteredAt != null, cancellationToken);
         if (dead > 0 && !machine)
             await stdout.WriteLineAsync($"\n{Core.Text.Counted.Of(dead, "chat message")} could not be delivered and are kept: see `outbox` for the reasons.");
-        return 0;
+        return ExitCode.Done;
     }
 
     public static string Json(LedgerStatusReport report) => JsonSerializer.Serialize(new

@@ -14,12 +14,15 @@ namespace ChaseBot.Worker.CommandLine;
 /// <summary>The Worker's command line: the contract people, scripts and tests rely on.</summary>
 public static class WorkerCommandLine
 {
-    public const int Done = 0, Failed = 1, Refused = 2;
-
     /// <param name="clock">A fake clock in tests; the system clock otherwise.</param>
     /// <param name="configuration">Extra settings in tests (applied under the command line's own).</param>
+    /// <returns>The process's exit code (<see cref="ExitCode"/>).</returns>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider? clock = null,
-        IDictionary<string, string?>? configuration = null, CancellationToken cancellationToken = default)
+        IDictionary<string, string?>? configuration = null, CancellationToken cancellationToken = default) =>
+        (int)await RunVerbAsync(args, stdout, stderr, clock, configuration, cancellationToken);
+
+    private static async Task<ExitCode> RunVerbAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider? clock,
+        IDictionary<string, string?>? configuration, CancellationToken cancellationToken)
     {
         var (rest, overrides, settingError) = ParsedArguments.SplitSettings(args);
         var root = WorkerCommands.Build();
@@ -30,7 +33,7 @@ public static class WorkerCommandLine
         if (parse.Errors.Count > 0)
             return UsageError(stderr, help, string.Join(Environment.NewLine + "error: ", parse.Errors.Select(e => e.Message)));
         if (parse.Action != parse.CommandResult.Command.Action)
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken); // --help
+            return (ExitCode)await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken); // --help
         var arguments = ParsedArguments.From(parse, overrides, help, out var error);
         if (arguments is null)
             return UsageError(stderr, help, error!);
@@ -44,7 +47,7 @@ public static class WorkerCommandLine
             if (arguments.Verb == "chat")
             {
                 if (!TryReadAsOf(arguments, stderr, out var day))
-                    return 2;
+                    return ExitCode.Refused;
                 if (day is { } asOf)
                     clock = new FixedClock(new DateTimeOffset(asOf.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero));
             }
@@ -76,22 +79,22 @@ public static class WorkerCommandLine
         catch (LockTimeoutException e)
         {
             await stderr.WriteLineAsync($"error: {e.Message}");
-            return Failed;
+            return ExitCode.Failed;
         }
         catch (OptionsValidationException e)
         {
             await stderr.WriteLineAsync($"configuration: {string.Join("; ", e.Failures)}");
-            return 2;
+            return ExitCode.Refused;
         }
-        catch (InvalidOperationException e) when (e.Message.Contains(':'))
+        catch (Exception e) when (SettingsException.Explains(e) is { } setting)
         {
-            await stderr.WriteLineAsync($"configuration: {e.Message}");
-            return 2;
+            await stderr.WriteLineAsync($"configuration: {setting}");
+            return ExitCode.Refused;
         }
         catch (OperationCanceledException)
         {
             await stderr.WriteLineAsync("cancelled");
-            return 1;
+            return ExitCode.Failed;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Data.Common.DbException or DbUpdateException)
         {
@@ -99,7 +102,7 @@ public static class WorkerCommandLine
             await stderr.WriteLineAsync($"error: {(e.InnerException ?? e).Message}");
             if (e is System.Data.Common.DbException or DbUpdateException)
                 await stderr.WriteLineAsync("  (check that the database is reachable, the disk has space, and the database file and its folder are writable)");
-            return 1;
+            return ExitCode.Failed;
         }
     }
 
@@ -122,15 +125,15 @@ public static class WorkerCommandLine
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
-    internal static int UsageError(TextWriter stderr, ParsedArguments arguments, string message) =>
+    internal static ExitCode UsageError(TextWriter stderr, ParsedArguments arguments, string message) =>
         UsageError(stderr, arguments.Help, message);
 
-    private static int UsageError(TextWriter stderr, string help, string message)
+    private static ExitCode UsageError(TextWriter stderr, string help, string message)
     {
         stderr.WriteLine($"error: {message}");
         stderr.WriteLine();
         stderr.WriteLine(help);
-        return Refused;
+        return ExitCode.Refused;
     }
 
     /// <summary>The help System.CommandLine writes for a verb (or for the whole program).</summary>
@@ -145,14 +148,14 @@ public static class WorkerCommandLine
     /// What can be refused before a ledger is opened (opening an SQLite file creates it): a verb that only reads or
     /// decides on a ledger that does not exist, an import of nothing, a run-once without its folder.
     /// </summary>
-    private static async Task<int?> RefuseBeforeTouchingTheLedgerAsync(ParsedArguments arguments, IConfiguration settings, TextWriter stderr)
+    private static async Task<ExitCode?> RefuseBeforeTouchingTheLedgerAsync(ParsedArguments arguments, IConfiguration settings, TextWriter stderr)
     {
         if (arguments.Verb == "import" && arguments.Positionals is [var path] && !File.Exists(path) && !Directory.Exists(path))
             return UsageError(stderr, arguments, $"there is no file or folder '{Path.GetFullPath(path)}'");
         if (arguments.Verb == "run-once" && settings[$"{ExportOptions.Section}:Folder"] is { } folder && !Directory.Exists(folder))
         {
             await stderr.WriteLineAsync($"error: the export folder '{Path.GetFullPath(folder)}' does not exist (set Exports:Folder or pass --folder)");
-            return Refused;
+            return ExitCode.Refused;
         }
         if (!WorkerCommands.NeedsExistingLedger(arguments.Verb) || DatabaseOptions.From(settings).Provider != DatabaseProvider.Sqlite)
             return null;
@@ -161,7 +164,7 @@ public static class WorkerCommandLine
             return null;
         await stderr.WriteLineAsync($"error: there is no ledger at {file}. `{arguments.Verb}` only reads an existing one; create it by " +
                                     $"importing your exports: import <file|folder> --db {file} (or run-once --db {file}).");
-        return Refused;
+        return ExitCode.Refused;
     }
 
     /// <summary>--as-of, when given; false (with the usage error printed) when it is not a date.</summary>

@@ -25,7 +25,7 @@ namespace ChaseBot.Worker.Scheduling;
 internal static class WorkerService
 {
 
-    public static async Task<int> RunAsync(IConfiguration configuration, ParsedArguments arguments, TextWriter stderr,
+    public static async Task<ExitCode> RunAsync(IConfiguration configuration, ParsedArguments arguments, TextWriter stderr,
         CancellationToken cancellationToken)
     {
         if (arguments.Positionals.Count > 0)
@@ -35,7 +35,7 @@ internal static class WorkerService
         if (refusal is not null)
         {
             await stderr.WriteLineAsync(refusal);
-            return 2;
+            return ExitCode.Refused;
         }
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -54,7 +54,7 @@ internal static class WorkerService
         if (app.Services.GetRequiredService<ChaseSettings>().PaymentWarning(app.Services.GetRequiredService<IOptions<Core.Email.EmailOptions>>().Value) is { } noPayment)
             app.Logger.LogWarning(noPayment);
         await app.RunAsync(cancellationToken);
-        return migration.GaveUp ? 1 : 0;
+        return migration.GaveUp ? ExitCode.Failed : ExitCode.Done;
     }
 
     /// <summary>The shared probes; the Worker is ready only when its scheduler is running too.</summary>
@@ -100,7 +100,7 @@ internal static class WorkerService
         if (database.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(connectionString))
             errors.Add($"Database:Provider is Postgres but ConnectionStrings:{DatabaseOptions.ConnectionStringName} is not set");
         if (errors.Count > 0)
-            throw new InvalidOperationException(string.Join("; ", errors));
+            throw new Core.SettingsException(string.Join("; ", errors));
 
         // Jobs are registered explicitly so a constructor that cannot be satisfied fails at start, not at 3 a.m.
         services.AddSingleton<RefusedExports>();

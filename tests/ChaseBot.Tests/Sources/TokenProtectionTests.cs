@@ -86,7 +86,7 @@ public sealed class TokenProtectionTests : IDisposable
     public void A_certificate_that_is_not_there_is_said_at_start()
     {
         var missing = Path.Combine(_folder, "nope.pfx");
-        var e = Assert.Throws<InvalidOperationException>(() => Replica(new() { ["DataProtection:Certificate"] = missing }));
+        var e = Assert.Throws<Core.SettingsException>(() => Replica(new() { ["DataProtection:Certificate"] = missing }));
         Assert.Equal($"DataProtection:Certificate names {missing}, which does not exist: mount the certificate (a .pfx with its private key) there", e.Message);
     }
 }

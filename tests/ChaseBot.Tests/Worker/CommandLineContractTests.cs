@@ -41,6 +41,22 @@ public sealed class CommandLineContractTests : IDisposable
     }
 
     [Fact]
+    public async Task A_setting_that_cannot_be_read_is_said_as_configuration_and_refused_before_the_ledger_is_touched()
+    {
+        var ledger = Path.Combine(_db.Folder, "fresh.db");
+
+        var unreadable = await Cli.RunAsync("import", Samples.File("xero-invoices-nz.csv"), "--set", "Chase:TimeZone=Mars/Olympus_Mons", "--db", ledger);
+        var unconvertible = await Cli.RunAsync("sync", "--set", "Sources:MaxStaleness=soon", "--db", ledger);
+
+        Assert.Equal((2, "configuration: Chase:TimeZone 'Mars/Olympus_Mons' is not a time zone this machine knows (e.g. Europe/London)."),
+            (unreadable.ExitCode, unreadable.Error.Trim()));
+        Assert.Equal(2, unconvertible.ExitCode);
+        Assert.StartsWith("configuration: Failed to convert configuration value", unconvertible.Error.Trim());
+        Assert.Contains("Sources:MaxStaleness", unconvertible.Error);
+        Assert.False(File.Exists(ledger));
+    }
+
+    [Fact]
     public async Task Every_verb_has_its_own_help_listing_only_its_options()
     {
         var import = await Cli.RunAsync("import", "--help");

@@ -20,7 +20,7 @@ public sealed class WorkerOptionsTests
             ["Delivery:Schedule"] = "every minute", ["Chase:Schedule"] = "0 0 8 ? * MON-FRI",
         });
 
-        var message = Assert.IsType<InvalidOperationException>(refused).Message;
+        var message = Assert.IsType<Core.SettingsException>(refused).Message;
         Assert.Contains("Worker:ShutdownTimeout must be a positive duration", message);
         Assert.Contains("Worker:ClusterFailoverAfter must be a positive duration", message);
         Assert.Contains("Delivery:Schedule 'every minute' is not a Quartz cron expression", message);
@@ -39,7 +39,7 @@ public sealed class WorkerOptionsTests
         Assert.Equal(cron, SyncJob.Cron(TimeSpan.Parse(every, System.Globalization.CultureInfo.InvariantCulture)));
         var refused = Start(new() { ["Sources:SyncEvery"] = every });
         if (cron is null)
-            Assert.Contains($"Sources:SyncEvery '{every}' must be whole minutes that divide an hour", Assert.IsType<InvalidOperationException>(refused).Message);
+            Assert.Contains($"Sources:SyncEvery '{every}' must be whole minutes that divide an hour", Assert.IsType<Core.SettingsException>(refused).Message);
         else
             Assert.Null(refused);
     }
@@ -49,7 +49,7 @@ public sealed class WorkerOptionsTests
     {
         var refused = Start(new() { ["Worker:ClusterCheckinInterval"] = "soon" });
 
-        Assert.Contains("Worker:ClusterCheckinInterval", Assert.IsType<InvalidOperationException>(refused).Message);
+        Assert.Contains("Worker:ClusterCheckinInterval", Core.SettingsException.Explains(refused!));
     }
 
     [Fact]

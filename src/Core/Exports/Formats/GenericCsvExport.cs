@@ -33,7 +33,7 @@ public static class GenericCsvExport
         {
             if (!Enum.TryParse<ExportField>(key, ignoreCase: true, out var field) || !Enum.IsDefined(field) ||
                 field is ExportField.Id or ExportField.AmountDueBeforePayments or ExportField.LineAmount or ExportField.Type)
-                throw new InvalidOperationException(
+                throw new SettingsException(
                     $"Exports:Generic:Columns:{key} is not a column ChaseBot reads. Use Number, Client, Email, " +
                     "IssueDate, DueDate, Currency, Total, Paid, Balance, Status or PaymentLink.");
             if (!string.IsNullOrWhiteSpace(header))

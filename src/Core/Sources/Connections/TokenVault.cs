@@ -36,10 +36,10 @@ public static class TokenProtection
         if (section["Certificate"] is { Length: > 0 } path)
         {
             if (!File.Exists(path))
-                throw new InvalidOperationException($"DataProtection:Certificate names {path}, which does not exist: mount the certificate (a .pfx with its private key) there");
+                throw new SettingsException($"DataProtection:Certificate names {path}, which does not exist: mount the certificate (a .pfx with its private key) there");
             var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, section["CertificatePassword"]);
             if (!certificate.HasPrivateKey)
-                throw new InvalidOperationException($"DataProtection:Certificate ({path}) has no private key: the keys it protects could not be read back");
+                throw new SettingsException($"DataProtection:Certificate ({path}) has no private key: the keys it protects could not be read back");
             protection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
         }
         services.AddSingleton<TokenVault>();
