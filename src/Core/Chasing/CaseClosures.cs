@@ -35,7 +35,7 @@ public static class CaseClosures
             (closing.ClosedOn, closing.ClosedAt, closing.ClosedReason) = (today, at, writtenOff ? "written off" : "nothing overdue is left");
             db.AuditEntries.Add(new AuditEntry
             {
-                At = at, Actor = "chase", Action = "case.closed", Subject = closing.Client.Name, Details = $"{closing.Currency}: nothing overdue is left",
+                At = at, Actor = "chase", Action = AuditActions.CaseClosed, Subject = closing.Client.Name, Details = $"{closing.Currency}: nothing overdue is left",
             });
             var proposals = await db.Proposals.Include(p => p.Invoice).ThenInclude(i => i.Client).Include(p => p.Covers).ThenInclude(c => c.Invoice)
                 .Where(p => p.CaseId == closing.Id).ToListAsync(cancellationToken);
@@ -68,7 +68,7 @@ public static class CaseClosures
                 at, notBefore);
             db.AuditEntries.Add(new AuditEntry
             {
-                At = at, Actor = "chase", Action = "proposal.created", Subject = client.Name, Details = $"{ChaseLadder.RestoreAccess}: paid after suspension",
+                At = at, Actor = "chase", Action = AuditActions.ProposalCreated, Subject = client.Name, Details = $"{ChaseLadder.RestoreAccess}: paid after suspension",
             });
             restores++;
         }

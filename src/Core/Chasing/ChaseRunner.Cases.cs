@@ -12,7 +12,7 @@ public sealed partial class ChaseRunner
     {
         var opened = new CollectionCase { ClientId = client.Id, Currency = currency, OpenedOn = today, OpenedAt = at };
         db.Cases.Add(opened);
-        record.Audit(new AuditEntry { At = at, Actor = "chase", Action = "case.opened", Subject = client.Name, Details = currency });
+        record.Audit(new AuditEntry { At = at, Actor = "chase", Action = AuditActions.CaseOpened, Subject = client.Name, Details = currency });
         return opened;
     }
 
@@ -56,7 +56,7 @@ public sealed partial class ChaseRunner
                     ChaseMessages.Told(view, step, settings.Ladder, settings.GraceDays)), at, notBefore);
             record.Audit(new AuditEntry
             {
-                At = at, Actor = "chase", Action = resurfaced ? "proposal.resurfaced" : "proposal.created", Subject = view.Client.Name,
+                At = at, Actor = "chase", Action = resurfaced ? AuditActions.ProposalResurfaced : AuditActions.ProposalCreated, Subject = view.Client.Name,
                 Details = $"{step.Id} ({string.Join(", ", view.Overdue.Select(i => i.Number))}): {decision.Reason}",
             });
         };
@@ -69,7 +69,7 @@ public sealed partial class ChaseRunner
         promise.Kept = false;
         db.AuditEntries.Add(new AuditEntry
         {
-            At = at, Actor = "chase", Action = "promise.broken", Subject = number, Details = $"promised for {promise.PromisedFor:yyyy-MM-dd}",
+            At = at, Actor = "chase", Action = AuditActions.PromiseBroken, Subject = number, Details = $"promised for {promise.PromisedFor:yyyy-MM-dd}",
         });
     }
 
@@ -97,7 +97,7 @@ public sealed partial class ChaseRunner
             _rungs.Add((caseId, opened, new CaseStepRecord { Step = decision.Step!, Outcome = outcome, Reason = reason, Day = today, At = at }));
             _audit.Add(new AuditEntry
             {
-                At = at, Actor = "chase", Action = $"case.{outcome.ToString().ToLowerInvariant()}", Subject = client.Name,
+                At = at, Actor = "chase", Action = AuditActions.Case(outcome), Subject = client.Name,
                 Details = $"{decision.Step} ({currency}): {reason}",
             });
         }

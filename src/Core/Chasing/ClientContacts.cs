@@ -57,7 +57,7 @@ public static class ClientContacts
                 ? $"ChaseBot already emailed {what} on {Day(settings, known.At)}; nothing to mark."
                 : $"{Capitalised(what)} was already marked as sent on {Day(settings, known.At)}.");
         await RecordAsync(db, draftKey, draft, ContactWay.MarkedSent, at, actor, cancellationToken);
-        db.AuditEntries.Add(new Ledger.AuditEntry { At = at, Actor = actor, Action = "draft.marked-sent", Subject = client, Details = draft.Step });
+        db.AuditEntries.Add(new Ledger.AuditEntry { At = at, Actor = actor, Action = Ledger.AuditActions.DraftMarkedSent, Subject = client, Details = draft.Step });
         await db.SaveChangesAsync(cancellationToken);
         return (true, $"Marked as sent: {what}, on {Day(settings, at)}. Later messages to {client} will count it as contact.");
     }

@@ -109,7 +109,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
         await HeldProposalCards.SettleAsync(db, proposal.Id, decided, now.UtcDateTime, cancellationToken, updatePosted: !onItsCard, approvedText);
         db.AuditEntries.Add(new AuditEntry
         {
-            At = now.UtcDateTime, Actor = userId, Action = $"proposal.{proposal.Status.ToString().ToLowerInvariant()}",
+            At = now.UtcDateTime, Actor = userId, Action = AuditActions.Proposal(proposal.Status),
             Subject = client.Name, Details = $"{proposal.Step}" + (reason is null ? "" : $": {reason}") +
                                                 (proposal.SnoozedUntil is { } until ? $" until {until:yyyy-MM-dd}" : ""),
         });
@@ -182,7 +182,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
             now.UtcDateTime, cancellationToken, updatePosted: !onItsCard);
         db.AuditEntries.Add(new AuditEntry
         {
-            At = now.UtcDateTime, Actor = userId, Action = "proposal.remind-first", Subject = client.Name,
+            At = now.UtcDateTime, Actor = userId, Action = AuditActions.ProposalRemindFirst, Subject = client.Name,
             Details = $"{proposal.Step} until {back:yyyy-MM-dd}",
         });
         try

@@ -97,7 +97,7 @@ public static class ProposalWithdrawal
         proposal.Reason = why;
         db.AuditEntries.Add(new AuditEntry
         {
-            At = now, Actor = actor, Action = "proposal.withdrawn", Subject = proposal.Invoice.Client.Name, Details = $"{proposal.Step}: {why}",
+            At = now, Actor = actor, Action = AuditActions.ProposalWithdrawn, Subject = proposal.Invoice.Client.Name, Details = $"{proposal.Step}: {why}",
         });
         var title = ladder.Find(proposal.Step)?.Title ?? proposal.Step;
         var about = proposal.CaseId is null ? proposal.Invoice.Number : proposal.Invoice.Client.Name;

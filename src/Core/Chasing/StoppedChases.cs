@@ -30,7 +30,7 @@ internal static class StoppedChases
                 p.CaseId == null && (p.Status == ProposalStatus.Pending || p.Status == ProposalStatus.Snoozed)).ToListAsync(cancellationToken);
         foreach (var proposal in waiting)
             await ProposalWithdrawal.WithdrawAsync(db, settings.Ladder, proposal, $"{invoice.Number} was {why}", at, "chase", cancellationToken);
-        db.AuditEntries.Add(new AuditEntry { At = at, Actor = "chase", Action = "chase.stopped", Subject = invoice.Number, Details = why });
+        db.AuditEntries.Add(new AuditEntry { At = at, Actor = "chase", Action = AuditActions.ChaseStopped, Subject = invoice.Number, Details = why });
         return (await db.Invoices.AsNoTracking().Outstanding().Where(i => i.ClientId == invoice.ClientId && i.DueDate < today)
                 .OrderBy(i => i.DueDate).ToListAsync(cancellationToken))
             .Select(i => InvoiceView.From(i, today)).ToList();

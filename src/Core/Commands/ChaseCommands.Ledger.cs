@@ -141,7 +141,7 @@ public sealed partial class ChaseCommands
         invoice.AmountDue -= amount;
         invoice.Status = invoice.AmountDue <= 0 ? InvoiceStatus.Paid : InvoiceStatus.PartiallyPaid;
         invoice.UpdatedAt = now;
-        Audit(db, context, "payment.logged", invoice.Number, $"{invoice.Currency} {Money.Format(amount)} paid on {paidOn:yyyy-MM-dd}");
+        Audit(db, context, AuditActions.PaymentLogged, invoice.Number, $"{invoice.Currency} {Money.Format(amount)} paid on {paidOn:yyyy-MM-dd}");
         await db.SaveChangesAsync(cancellationToken);
         return await WithdrawingAsync(db, [invoice.Id], context, CommandReply.Say(
             $"Logged {invoice.Currency} {Money.Format(amount)} paid on {paidOn:d MMM} for {invoice.Number} ({invoice.Client.Name}).",

@@ -22,7 +22,7 @@ public sealed partial class ChaseCommands
         if (await db.Disputes.AnyAsync(d => d.InvoiceId == invoice.Id && d.ResolvedAt == null, cancellationToken))
             return CommandReply.Say($"{invoice.Number} is already disputed. Close it with: resolve {invoice.Number}");
         db.Disputes.Add(new Dispute { InvoiceId = invoice.Id, Reason = reason, OpenedBy = context.Actor, OpenedAt = clock.GetUtcNow().UtcDateTime });
-        Audit(db, context, "dispute.opened", invoice.Number, reason);
+        Audit(db, context, AuditActions.DisputeOpened, invoice.Number, reason);
         await db.SaveChangesAsync(cancellationToken);
         await morale.AskAsync(includeWeekly: false, cancellationToken); // A dispute can feel personal: check in.
         return await WithdrawingAsync(db, [invoice.Id], context, CommandReply.Say(
@@ -46,7 +46,7 @@ public sealed partial class ChaseCommands
             return CommandReply.Refuse("Keep the note under 1,000 characters.");
         foreach (var dispute in open)
             (dispute.ResolvedAt, dispute.ResolvedBy, dispute.ResolutionNote) = (clock.GetUtcNow().UtcDateTime, context.Actor, note);
-        Audit(db, context, "dispute.resolved", invoice.Number, note ?? "");
+        Audit(db, context, AuditActions.DisputeResolved, invoice.Number, note ?? "");
         await db.SaveChangesAsync(cancellationToken);
         var resumes = Today.AddDays(chase.ResumeAfterDisputeDays);
         return CommandReply.Say($"Dispute on {invoice.Number} resolved. Chasing resumes on {resumes:d MMM} (Chase:ResumeAfterDisputeDays), " +
@@ -99,7 +99,7 @@ public sealed partial class ChaseCommands
             return CommandReply.Say($"{invoice.Number} ({invoice.Client.Name}) is {invoice.Status.ToWire()} again, so there is nothing to chase.");
         }
         invoice.ReopenedAt = null;
-        Audit(db, context, "invoice.reopen-confirmed", invoice.Number, $"{invoice.Currency} {Exports.Parsing.Money.Format(invoice.AmountDue)} owed again");
+        Audit(db, context, AuditActions.InvoiceReopenConfirmed, invoice.Number, $"{invoice.Currency} {Exports.Parsing.Money.Format(invoice.AmountDue)} owed again");
         await db.SaveChangesAsync(cancellationToken);
         return CommandReply.Say($"Reopened: {invoice.Number} ({invoice.Client.Name}) is owed again, {invoice.Currency} {Exports.Parsing.Money.Format(invoice.AmountDue)}. " +
                                 "Chasing resumes with the next run.");
@@ -128,7 +128,7 @@ public sealed partial class ChaseCommands
         }
         db.PaymentPromises.Add(new PaymentPromise { InvoiceId = invoice.Id, PromisedFor = date, Amount = amount, RecordedBy = context.Actor,
             RecordedAt = clock.GetUtcNow().UtcDateTime });
-        Audit(db, context, "promise.recorded", invoice.Number, $"by {date:yyyy-MM-dd}" + (amount is null ? "" : $", {amount}"));
+        Audit(db, context, AuditActions.PromiseRecorded, invoice.Number, $"by {date:yyyy-MM-dd}" + (amount is null ? "" : $", {amount}"));
         await db.SaveChangesAsync(cancellationToken);
         return await WithdrawingAsync(db, [invoice.Id], context, CommandReply.Say(
             $"Promise recorded: {invoice.Client.Name} will pay " +
@@ -153,7 +153,7 @@ public sealed partial class ChaseCommands
             if (invoice is null)
                 return problem!;
             invoice.SnoozedUntil = until;
-            Audit(db, context, "invoice.snoozed", invoice.Number, $"until {until:yyyy-MM-dd}");
+            Audit(db, context, AuditActions.InvoiceSnoozed, invoice.Number, $"until {until:yyyy-MM-dd}");
             await db.SaveChangesAsync(cancellationToken);
             return await WithdrawingAsync(db, [invoice.Id], context,
                 CommandReply.Say($"{invoice.Number} is snoozed until {until:d MMM}. Chasing resumes then (or now with: resume {invoice.Number})."),
@@ -163,7 +163,7 @@ public sealed partial class ChaseCommands
         if (client is null)
             return clientProblem!;
         (client.IsPaused, client.PausedUntil) = (true, until);
-        Audit(db, context, "client.paused", client.Name, $"until {until:yyyy-MM-dd}");
+        Audit(db, context, AuditActions.ClientPaused, client.Name, $"until {until:yyyy-MM-dd}");
         await db.SaveChangesAsync(cancellationToken);
         return await WithdrawingAsync(db, await ClientInvoiceIdsAsync(db, client.Id, cancellationToken), context,
             CommandReply.Say($"All of {Text.Names.Possessive(client.Name)} invoices are snoozed until {until:d MMM}."), cancellationToken);
@@ -203,7 +203,7 @@ public sealed partial class ChaseCommands
             if (invoice is null)
                 return problem!;
             invoice.SnoozedUntil = null;
-            Audit(db, context, "invoice.resumed", invoice.Number, "");
+            Audit(db, context, AuditActions.InvoiceResumed, invoice.Number, "");
             await db.SaveChangesAsync(cancellationToken);
             return CommandReply.Say($"Chasing of {invoice.Number} resumes with the next run.");
         }
@@ -211,7 +211,7 @@ public sealed partial class ChaseCommands
         if (client is null)
             return clientProblem!;
         (client.IsPaused, client.PausedUntil) = (false, null);
-        Audit(db, context, "client.resumed", client.Name, "");
+        Audit(db, context, AuditActions.ClientResumed, client.Name, "");
         await db.SaveChangesAsync(cancellationToken);
         return CommandReply.Say($"Chasing of {client.Name} resumes with the next run.");
     }
@@ -270,7 +270,7 @@ public sealed partial class ChaseCommands
                 _ => $"I couldn't read the {keyword} value.",
             });
         client.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        Audit(db, context, "client.updated", client.Name, change);
+        Audit(db, context, AuditActions.ClientUpdated, client.Name, change);
         await db.SaveChangesAsync(cancellationToken);
         var reply = CommandReply.Say($"{client.Name}: {change}.");
         return keyword == "pause" ? await WithdrawingAsync(db, await ClientInvoiceIdsAsync(db, client.Id, cancellationToken), context, reply, cancellationToken) : reply;

@@ -2,6 +2,7 @@ using ChaseBot.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ChaseBot.Core.Ledger;
 
 namespace ChaseBot.Core.Delivery;
 
@@ -132,7 +133,7 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
                 db.AuditEntries.Add(new Ledger.AuditEntry
                 {
                     // What went to whom and when, as the server acknowledged it: the case's history reads it from here.
-                    At = now, Actor = "chase", Action = "email.sent", Subject = Shorten(content.Title, 300),
+                    At = now, Actor = "chase", Action = AuditActions.EmailSent, Subject = Shorten(content.Title, 300),
                     Details = Shorten($"to {sent.To}" + (sent.Cc is null ? "" : $"; cc {sent.Cc}") + $"; subject {sent.Subject}; " +
                                       $"Message-ID {result.PlatformMessageId}; {result.Receipt}", 2000),
                 });
@@ -230,7 +231,7 @@ public sealed class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFactory, I
                 if (ChatMessage.FromJson(message.Body).Email is { } email)
                     db.AuditEntries.Add(new Ledger.AuditEntry
                     {
-                        At = now, Actor = "chase", Action = "email.withdrawn", Subject = Shorten(ChatMessage.FromJson(message.Body).Title, 300),
+                        At = now, Actor = "chase", Action = AuditActions.EmailWithdrawn, Subject = Shorten(ChatMessage.FromJson(message.Body).Title, 300),
                         Details = Shorten($"to {email.To}; subject {email.Subject}; {withdraw.Why}", 2000),
                     });
                 _log.LogInformation("Withdrew {Key} before sending: {Why}", message.Key, withdraw.Why);

@@ -81,7 +81,7 @@ public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, C
         var newlyOverdue = await db.Invoices.Outstanding().CountAsync(i => i.DueDate >= sinceDay && i.DueDate < today, cancellationToken);
         var disputes = await db.Disputes.CountAsync(d => d.OpenedAt > since, cancellationToken);
         var promises = await db.PaymentPromises.CountAsync(p => p.RecordedAt > since, cancellationToken);
-        var broken = await db.AuditEntries.CountAsync(a => a.Action == "promise.broken" && a.At > since, cancellationToken);
+        var broken = await db.AuditEntries.CountAsync(a => a.Action == AuditActions.PromiseBroken && a.At > since, cancellationToken);
         lines.Add($"Paid: {(payments.Count == 0 ? "none" : string.Join(", ", payments.GroupBy(p => p.Currency).Select(g => $"{g.Key} {Money.Format(g.Sum(p => p.Amount))} ({g.Count()})")))}" +
                   $" · newly overdue: {newlyOverdue} · disputes: {disputes} · promises: {promises} · broken promises: {broken}");
 

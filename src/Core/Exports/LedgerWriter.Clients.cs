@@ -32,7 +32,7 @@ internal sealed partial class LedgerWriter
                     client.BillingEmail = exported;
                     client.CcAddresses ??= copies;
                     client.UpdatedAt = now;
-                    Audit("client.updated", client.Name, $"billing email {exported}" + (copies is null ? "" : $", cc {copies}"));
+                    Audit(AuditActions.ClientUpdated, client.Name, $"billing email {exported}" + (copies is null ? "" : $", cc {copies}"));
                 }
                 continue;
             }
@@ -49,7 +49,7 @@ internal sealed partial class LedgerWriter
             };
             created.Add(client);
             clients[key] = _clients[key] = client;
-            Audit("client.created", client.Name, null);
+            Audit(AuditActions.ClientCreated, client.Name, null);
         }
         if (created.Count > 0)
         {

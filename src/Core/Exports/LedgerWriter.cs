@@ -41,7 +41,7 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
             {
                 entry.Missing = false;
                 reappeared.Add(entry.Id);
-                Audit("invoice.reappeared", number, "listed again in the export");
+                Audit(AuditActions.InvoiceReappeared, number, "listed again in the export");
             }
             unchanged++;
         }
@@ -78,7 +78,7 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
             {
                 newInvoices.Add(NewInvoice(facts, client));
                 known.Created(facts.Number);
-                Audit("invoice.created", facts.Number,
+                Audit(AuditActions.InvoiceCreated, facts.Number,
                     $"{client.Name}, {facts.Currency} {Money.Format(facts.Total)}, due {facts.DueDate:yyyy-MM-dd}, {facts.Status.ToWire()}");
                 created++;
                 continue;
@@ -88,7 +88,7 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
             {
                 k.Missing = false;
                 reappeared.Add(k.Id);
-                Audit("invoice.reappeared", facts.Number, "listed again in the export");
+                Audit(AuditActions.InvoiceReappeared, facts.Number, "listed again in the export");
             }
             if (Changes(k, facts, client).Count == 0)
             {
@@ -167,11 +167,11 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
                 // until a person has looked (/chase reopen).
                 invoice.ReopenedAt = now;
                 reopened.Add(facts.Number);
-                Audit("invoice.reopened", facts.Number, $"paid before; this export says {facts.Currency} {Money.Format(facts.Due)} is due: held until confirmed with /chase reopen");
+                Audit(AuditActions.InvoiceReopened, facts.Number, $"paid before; this export says {facts.Currency} {Money.Format(facts.Due)} is due: held until confirmed with /chase reopen");
             }
             Apply(invoice, facts, client);
             invoice.ImportFingerprint = keptLogged ? null : Vouched(facts with { IssueDate = invoice.IssueDate }, client);
-            Audit("invoice.updated", facts.Number, string.Join("; ", changes));
+            Audit(AuditActions.InvoiceUpdated, facts.Number, string.Join("; ", changes));
             k.Refresh(invoice);
             updated++;
         }
@@ -324,7 +324,7 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
             RecordedBy = actor,
             RecordedAt = now,
         });
-        Audit("payment.recorded", invoice.Number, $"{facts.Currency} {Money.Format(amount)} seen in the export");
+        Audit(AuditActions.PaymentRecorded, invoice.Number, $"{facts.Currency} {Money.Format(amount)} seen in the export");
     }
 
     private void Apply(Invoice invoice, InvoiceFacts facts, Client client)

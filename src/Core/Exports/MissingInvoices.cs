@@ -28,7 +28,7 @@ internal static class MissingInvoices
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.MissingSince, now), cancellationToken);
             db.AuditEntries.AddRange(missing.Select(m => new AuditEntry
             {
-                At = now, Actor = actor, Action = "invoice.missing", Subject = m.Number,
+                At = now, Actor = actor, Action = AuditActions.InvoiceMissing, Subject = m.Number,
                 Details = "not in this export; flagged, not marked paid",
             }));
             await db.SaveChangesAsync(cancellationToken);

@@ -15,7 +15,7 @@ namespace ChaseBot.Core.Morale;
 public sealed class MoraleCheckIns(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings chase, IOptions<MoraleOptions> options,
     TimeProvider clock)
 {
-    public const string AnswerAction = "morale.answer";
+    public const string AnswerAction = AuditActions.MoraleAnswer;
 
     /// <summary>Said at start (and by run-once) while Chase:DefaultOwner is still the placeholder.</summary>
     public const string NoOwnerWarning =

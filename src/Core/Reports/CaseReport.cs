@@ -177,7 +177,7 @@ public static class CaseReport
         }
         // What went by email, as the mail server acknowledged it (the audit history: to, cc, subject), since the
         // oldest of these invoices fell due: nothing earlier can be about them.
-        foreach (var sent in await db.AuditEntries.AsNoTracking().Where(a => a.Action == "email.sent" && a.Subject == clientName)
+        foreach (var sent in await db.AuditEntries.AsNoTracking().Where(a => a.Action == AuditActions.EmailSent && a.Subject == clientName)
                      .OrderBy(a => a.Id).Select(a => new { a.At, a.Details }).ToListAsync(cancellationToken))
         {
             var day = settings.Calendar.Today(new DateTimeOffset(sent.At, TimeSpan.Zero));

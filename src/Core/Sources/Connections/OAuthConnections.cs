@@ -127,7 +127,7 @@ public sealed class OAuthConnections(IEnumerable<IOAuthBooks> books, IDbContextF
         connection.BudgetSeenAt = null;
         db.AuditEntries.Add(new AuditEntry
         {
-            At = now, Actor = request.RequestedBy, Action = "source.connected", Subject = source,
+            At = now, Actor = request.RequestedBy, Action = AuditActions.SourceConnected, Subject = source,
             Details = $"{books.DisplayName} connected: {tenant.Name ?? tenant.Id}",
         });
         await db.SaveChangesAsync(cancellationToken);
@@ -221,7 +221,7 @@ public sealed class OAuthConnections(IEnumerable<IOAuthBooks> books, IDbContextF
             // Forgotten here all the same: the person asked for it, and the token is useless without the ledger's keys.
             log.LogWarning("{Books} did not confirm the revocation ({Said}); the connection is forgotten here all the same", books.DisplayName, refused);
         db.SourceConnections.Remove(connection);
-        db.AuditEntries.Add(new AuditEntry { At = clock.GetUtcNow().UtcDateTime, Actor = by, Action = "source.disconnected", Subject = source, Details = $"{books.DisplayName} disconnected" });
+        db.AuditEntries.Add(new AuditEntry { At = clock.GetUtcNow().UtcDateTime, Actor = by, Action = AuditActions.SourceDisconnected, Subject = source, Details = $"{books.DisplayName} disconnected" });
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }
