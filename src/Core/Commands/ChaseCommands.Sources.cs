@@ -6,7 +6,7 @@ namespace ChaseBot.Core.Commands;
 /// <summary>The connected books in chat: how fresh each is, a sync now, and connecting or disconnecting an organisation.</summary>
 public sealed partial class ChaseCommands
 {
-    private const string NoBooks = "ChaseBot reads the exports in its folder. To connect Stripe, Xero or QuickBooks, see the README's \"Connect your books\".";
+    private const string NoBooks = "ChaseBot reads the exports in its folder. To connect Stripe, Xero or QuickBooks, see docs/books.md.";
 
     private async Task<CommandReply> SourcesAsync(CancellationToken cancellationToken)
     {

@@ -97,7 +97,7 @@ public sealed class ExportReader : IDisposable
             $"this is not an export ChaseBot recognises: its first row ({FoundColumns(firstRow!)}) is no known format's header. " +
             "Choose one with --format " +
             string.Join("|", formats.Where(f => f.RefuseBecause is null).Select(f => f.Name.Split('-')[0]).Distinct()) +
-            " or map your columns with Exports:Generic:Columns (the README's \"Supported exports\" lists each format's columns).");
+            " or map your columns with Exports:Generic:Columns (docs/exports.md lists each format's columns).");
     }
 
     /// <summary>What the first row holds, cut short: a few names are enough to recognise the file by.</summary>

@@ -1,6 +1,6 @@
 namespace ChaseBot.Worker.CommandLine;
 
-/// <summary>What every verb's exit code means (the README's table): scripts decide on these three, so there are only three.</summary>
+/// <summary>What every verb's exit code means (docs/command-line.md): scripts decide on these three, so there are only three.</summary>
 public enum ExitCode
 {
     /// <summary>Done (an import with some rejected rows, which are listed, is done).</summary>

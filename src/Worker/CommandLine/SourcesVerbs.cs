@@ -20,7 +20,7 @@ internal static class SourcesVerbs
         {
             await stderr.WriteLineAsync($"error: {(only is null ? "no source is" : only + " is not")} connected: set Sources:Stripe:ApiKey " +
                                         "to a restricted key with read access to invoices, credit notes and events, or run `connect xero` " +
-                                        "(see the README's \"Connect your books\")");
+                                        "(see docs/books.md)");
             return ExitCode.Refused;
         }
         var results = await sources.SyncAsync(Environment.UserName, only, cancellationToken);

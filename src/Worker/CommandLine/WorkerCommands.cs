@@ -14,7 +14,7 @@ internal static class WorkerCommands
         With a verb it does that one thing and exits; with none it runs as a service (Quartz runs the import, chase,
         morale, digest and outbox jobs on their schedules).
 
-        Formats: xero, quickbooks, stripe, zoho, invoiceninja (v4, v5), freshbooks, generic (see the README's table).
+        Formats: xero, quickbooks, stripe, zoho, invoiceninja (v4, v5), freshbooks, generic (see docs/exports.md).
         Any setting can be given as --set Key=Value (or --Key Value), e.g. --set Exports:DefaultCurrency=EUR.
         Exit codes: 0 done; 1 failed (the database or the disk; trying again may work); 2 refused (bad arguments,
         a file refused whole, no such ledger, client, invoice or proposal, not an approver).
@@ -112,7 +112,7 @@ internal static class WorkerCommands
     /// <summary>The verbs that only read or decide: they never create a ledger.</summary>
     public static bool NeedsExistingLedger(string? verb) => verb is "status" or "cases" or "plan" or "decide" or "chat" or "outbox" or "digest" or "sources" or "disconnect";
 
-    private static Option<string> Db() => new("--db") { Description = "The SQLite ledger file (default: one per user; see the README)", HelpName = "path" };
+    private static Option<string> Db() => new("--db") { Description = "The SQLite ledger file (default: one per user; see docs/command-line.md)", HelpName = "path" };
 
     private static Option<string> Folder() => new("--folder") { Description = "The export folder (default: Exports:Folder)", HelpName = "path" };
 

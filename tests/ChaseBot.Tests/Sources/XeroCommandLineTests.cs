@@ -29,7 +29,7 @@ public sealed class XeroCommandLineTests : IAsyncLifetime
     public async Task Connect_needs_the_Bots_address_and_the_app_and_says_which_is_missing()
     {
         var noApp = await RunAsync(new Dictionary<string, string?> { ["Bot:PublicUrl"] = "https://chasebot.example" }, "connect", "xero");
-        Assert.Equal((2, "error: Xero has no app to connect with: set Sources:Xero:ClientId and ClientSecret first (README, \"Connect your books\")"),
+        Assert.Equal((2, "error: Xero has no app to connect with: set Sources:Xero:ClientId and ClientSecret first (docs/books.md)"),
             (noApp.ExitCode, noApp.Error.Trim()));
         var noUrl = await RunAsync(new Dictionary<string, string?>(_xero.Settings()) { ["Bot:PublicUrl"] = null }, "connect", "xero");
         Assert.Equal("error: Bot:PublicUrl is not set: ChaseBot needs the Bot's address, as a browser reaches it, to give a link to connect", noUrl.Error.Trim());

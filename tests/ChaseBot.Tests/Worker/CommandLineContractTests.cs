@@ -2,7 +2,7 @@ using ChaseBot.Tests.Support;
 
 namespace ChaseBot.Tests.Worker;
 
-/// <summary>The command line behaves like one: help per verb, unknown options refused, the README's exit codes, no ledger made by accident.</summary>
+/// <summary>The command line behaves like one: help per verb, unknown options refused, the exit codes docs/command-line.md gives, no ledger made by accident.</summary>
 public sealed class CommandLineContractTests : IDisposable
 {
     private readonly TestDatabase _db = new();
@@ -112,7 +112,7 @@ public sealed class CommandLineContractTests : IDisposable
         var line = Assert.Single(result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("\"name\", \"age\", \"favourite colour\", \"shoe size\", \"pet\" and 2 more", line);
         Assert.Contains("--format", line);
-        Assert.Contains("Supported exports", line);
+        Assert.Contains("docs/exports.md", line);
         Assert.True(line.Length < 400, $"{line.Length} characters: {line}");
     }
 

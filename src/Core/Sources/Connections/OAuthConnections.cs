@@ -59,7 +59,7 @@ public sealed class OAuthConnections(IEnumerable<IOAuthBooks> books, IDbContextF
         var books = Books(source) ?? throw new ConnectProblemException($"ChaseBot cannot connect '{source}': it connects {string.Join(" and ", _books.Select(b => b.Source))}");
         if (!books.CanConnect)
             throw new ConnectProblemException(
-                $"{books.DisplayName} has no app to connect with: set Sources:{books.DisplayName.Replace(" ", "")}:ClientId and ClientSecret first (README, \"Connect your books\")");
+                $"{books.DisplayName} has no app to connect with: set Sources:{books.DisplayName.Replace(" ", "")}:ClientId and ClientSecret first (docs/books.md)");
         var state = CryptoRandom.CreateUniqueId(32, CryptoRandom.OutputFormat.Base64Url);
         if (bot.Value.Link($"connect/{source}?state={state}") is not { } link)
             throw new ConnectProblemException("Bot:PublicUrl is not set: ChaseBot needs the Bot's address, as a browser reaches it, to give a link to connect");
