@@ -14,7 +14,7 @@ namespace ChaseBot.Core.Commands;
 /// <summary>Who is asking, and from where.</summary>
 public sealed record CommandContext(string UserId, string Platform, string? ChannelId = null)
 {
-    public string Actor => $"{Platform}:{UserId}";
+    public Actor Actor => new(Platform, UserId);
 }
 
 /// <summary>Whether a command did what it was asked; the command line turns it into its exit code.</summary>
