@@ -120,8 +120,7 @@ public sealed class SlackInbound(ChaseCommands commands, ProposalDecisions decis
                     ? BlockKit.Decided(blocks, title, BlockKit.Escape(result.Message), dropLine: ChaseMessages.DecisionPending)
                     : Private(result.Message);
         }
-        else if (actionId == MoraleCheckIns.AnswerAction && value.Split(':') is [var id, var answer] &&
-                 long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var checkId))
+        else if (actionId == MoraleCheckIns.AnswerAction && MoraleCheckIns.TryReadAnswer(value, out var checkId, out var answer))
         {
             var reply = await morale.AnswerAsync(checkId, user, answer, postReply: false); // shown in place instead
             update = BlockKit.Decided(blocks, title, BlockKit.Escape($"You answered: {answer}. {reply}"));

@@ -106,8 +106,7 @@ public static class TeamsEndpoints
             }
             card = await ProposalCardAsync(dbFactory, proposalId, refusal, zone, cancellationToken);
         }
-        else if (verb == MoraleCheckIns.AnswerAction && value.Split(':') is [var id, var answer] &&
-                 long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var checkId))
+        else if (verb == MoraleCheckIns.AnswerAction && MoraleCheckIns.TryReadAnswer(value, out var checkId, out var answer))
         {
             var reply = await morale.AnswerAsync(checkId, activity.User, answer, cancellationToken, postReply: false);
             card = AdaptiveCards.Card(new ChatMessage { Title = "How are you holding up?", Lines = reply.Split('\n') }, withActions: false);

@@ -35,7 +35,6 @@ public static class AuditActions
     public const string InvoiceSnoozed = "invoice.snoozed";
     public const string InvoiceUpdated = "invoice.updated";
 
-    public const string MoraleAnswer = "morale.answer";
 
     public const string PaymentLogged = "payment.logged";
     public const string PaymentRecorded = "payment.recorded";

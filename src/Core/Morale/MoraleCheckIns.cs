@@ -1,3 +1,4 @@
+using System.Globalization;
 using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Ledger;
@@ -15,7 +16,21 @@ namespace ChaseBot.Core.Morale;
 public sealed class MoraleCheckIns(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings chase, IOptions<MoraleOptions> options,
     TimeProvider clock)
 {
-    public const string AnswerAction = AuditActions.MoraleAnswer;
+    /// <summary>The answer buttons' action id; each button's value is <see cref="AnswerValue"/>.</summary>
+    public const string AnswerAction = "morale.answer";
+
+    /// <summary>What an answer button carries: the check-in and the answer ("42:ok"), read back by <see cref="TryReadAnswer"/>.</summary>
+    public static string AnswerValue(long checkId, string answer) => string.Create(CultureInfo.InvariantCulture, $"{checkId}:{answer}");
+
+    /// <summary>The check-in and the answer a button's value names; false for anything a button of ours would not send.</summary>
+    public static bool TryReadAnswer(string? value, out long checkId, out string answer)
+    {
+        (checkId, answer) = (0, "");
+        if (value?.Split(':') is not [var id, var said] || !long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out checkId))
+            return false;
+        answer = said;
+        return true;
+    }
 
     /// <summary>Said at start (and by run-once) while Chase:DefaultOwner is still the placeholder.</summary>
     public const string NoOwnerWarning =
@@ -68,7 +83,6 @@ public sealed class MoraleCheckIns(IDbContextFactory<ChaseDbContext> dbFactory, 
             var check = new MoraleCheck { UserId = group.Key, Trigger = trigger, AskedAt = now.UtcDateTime };
             db.MoraleChecks.Add(check);
             await db.SaveChangesAsync(cancellationToken);
-            var id = check.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
             OutboxQueue.Add(db, OutboxKey.Morale(check.Id), OutboxKinds.Morale, group.Key, new ChatMessage
             {
                 Title = "How are you holding up?",
@@ -77,7 +91,7 @@ public sealed class MoraleCheckIns(IDbContextFactory<ChaseDbContext> dbFactory, 
                     MoraleTriggers.Opening(trigger, overdueByOwner.GetValueOrDefault(group.Key)),
                     "Just for you: nobody else sees this or your answer.",
                 ],
-                Actions = MoraleReplies.Answers.Select(a => new ChatAction(AnswerAction, Label(a), $"{id}:{a}")).ToList(),
+                Actions = MoraleReplies.Answers.Select(a => new ChatAction(AnswerAction, Label(a), AnswerValue(check.Id, a))).ToList(),
             }, now.UtcDateTime, chase.Calendar.NextAllowed(now).UtcDateTime, Audience.Direct);
             await db.SaveChangesAsync(cancellationToken);
             asked++;
