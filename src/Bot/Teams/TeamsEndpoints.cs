@@ -144,8 +144,8 @@ public static class TeamsEndpoints
                 _ => $"Snoozed until {proposal.SnoozedUntil:d MMM}",
             } + $" by {await ChatPeople.NameAsync(db, proposal.DecidedBy, cancellationToken)} at {(proposal.DecidedAt is { } at ? Core.Text.ZoneTime.ClockAndDay(new DateTimeOffset(at, TimeSpan.Zero), zone) : "an unknown time")}" +
               (proposal.Reason is { } why ? $": {why}" : "");
-        // Decided: the "nothing happens until an approver decides" line is no longer true.
-        var settled = original with { Lines = [.. original.Lines.Where(l => !l.StartsWith(ChaseMessages.DecisionPending, StringComparison.Ordinal))] };
+        // The actions stay in the message: the card's refresh reads the proposal from them (withActions: false hides the buttons).
+        var settled = ChaseMessages.Settled(original) with { Actions = original.Actions };
         var color = refusal is not null ? "Attention"
             : proposal.Status switch { ProposalStatus.Approved => "Good", ProposalStatus.Withdrawn => "Warning", _ => "Default" };
         return AdaptiveCards.Card(settled, refusal is null ? decided : $"{decided} ({refusal})", withActions: false, noteColor: color);

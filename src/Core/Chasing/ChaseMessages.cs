@@ -13,6 +13,17 @@ public static class ChaseMessages
     /// <summary>Begins the line a waiting proposal carries; once it is decided or withdrawn the line is no longer true and goes.</summary>
     public const string DecisionPending = "Nothing is sent or changed until an approver decides.";
 
+    /// <summary>
+    /// A proposal's card once it is decided or withdrawn, on every platform: its <see cref="DecisionPending"/> line is no
+    /// longer true, its buttons are gone, and the outcome (when given) ends it. Slack's blocks drop the same line
+    /// (<c>BlockKit.Decided</c>).
+    /// </summary>
+    public static Delivery.ChatMessage Settled(Delivery.ChatMessage card, string? outcome = null) => card with
+    {
+        Actions = [],
+        Lines = [.. card.Lines.Where(l => !l.StartsWith(DecisionPending, StringComparison.Ordinal)), .. outcome is null ? Array.Empty<string>() : [outcome]],
+    };
+
     /// <summary>One message per client per run, however many of its invoices are due a reminder.</summary>
     /// <param name="ahead">A "pay by" date a delivered message gave that is still ahead: repeated, never moved.</param>
     public static ChatMessage Reminders(ClientView client, IReadOnlyList<DueReminder> due, DateOnly today, string sender, DateOnly? ahead = null)

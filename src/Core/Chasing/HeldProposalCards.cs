@@ -41,11 +41,6 @@ public static class HeldProposalCards
     private static string Settled(string body, string outcome, string? approvedText)
     {
         var message = ChatMessage.FromJson(body);
-        return (message with
-        {
-            Artifact = message.Artifact is null ? null : approvedText ?? message.Artifact,
-            Actions = [],
-            Lines = [.. message.Lines.Where(l => !l.StartsWith(ChaseMessages.DecisionPending, StringComparison.Ordinal)), outcome],
-        }).ToJson();
+        return (ChaseMessages.Settled(message, outcome) with { Artifact = message.Artifact is null ? null : approvedText ?? message.Artifact }).ToJson();
     }
 }
