@@ -47,28 +47,53 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
     ProposalDecisions? decisions = null, ClientStatusIndex? statusIndex = null, Sources.ConnectedSources? sources = null,
     Sources.Connections.OAuthConnections? connections = null)
 {
-    private static readonly Dictionary<string, string> Usage = new()
-    {
-        ["status"] = "status [client|invoice] [public] — who owes what (public: post it in the channel)",
-        ["case"] = "case <client> — where the client's collection stands: stage, what comes next and when, deadlines, history",
-        ["paid"] = "paid <invoice> [amount] [date] — log a payment (default: the whole balance, today)",
-        ["dispute"] = "dispute <invoice> <reason> — log a dispute; chasing pauses until it is resolved",
-        ["resolve"] = "resolve <invoice> [note] — close the invoice's dispute",
-        ["reopen"] = "reopen <invoice> — confirm that an invoice an export shows owing again after it was paid is owed, so chasing resumes",
-        ["promise"] = "promise <invoice> <date> [amount] — the client promised to pay by then; chasing waits",
-        ["snooze"] = "snooze <invoice|client> <days|date> — pause chasing until then",
-        ["resume"] = "resume <invoice|client> — end a snooze or pause",
-        ["client"] = "client <name> owner <@user> | channel <#channel> | email <address> | cc <address> | cc remove <address> | cc none | timezone <zone> | allow <clause> | deny <clause> | refer-to <agency> | pause | resume",
-        ["sent"] = "sent <client> — you sent ChaseBot's latest draft to the client yourself: recorded, so later messages count it as contact",
-        ["preview"] = "preview <proposal> [to <address>] — email yourself the notice a proposal would send, before approving it",
-        ["digest"] = "digest — post a digest now",
-        ["sources"] = "sources — the connected books (Stripe, Xero, QuickBooks): when each was last synced, and any problem",
-        ["sync"] = "sync — read the connected books now (approvers)",
-        ["connect"] = "connect xero|quickbooks — a link, valid 15 minutes, to connect your books (approvers)",
-        ["disconnect"] = "disconnect xero|quickbooks — stop reading those books and revoke ChaseBot's access (approvers)",
-        ["morale"] = "morale on|off — private check-ins on or off",
-        ["help"] = "help [command] — this list",
-    };
+    /// <summary>One /chase verb: its word (and other spellings), who may use it, how it is written, whether it only reads, and what it does.</summary>
+    private sealed record Verb(string Word, Role Needs, string Usage, bool OnlyReads, Func<ChaseCommands, Call, Task<CommandReply>> Handle, string[]? Aliases = null);
+
+    /// <summary>What a verb's handler gets: the words after the verb, who asked from where, and the request's token.</summary>
+    private readonly record struct Call(List<string> Args, CommandContext Context, CancellationToken Token);
+
+    /// <summary>Every verb, in the order help lists them: adding one is adding a line here and its handler.</summary>
+    private static readonly Verb[] Verbs =
+    [
+        new("status", Role.Viewer, "status [client|invoice] [public] — who owes what (public: post it in the channel)", true,
+            (c, x) => c.StatusAsync(x.Args, x.Token)),
+        new("case", Role.Viewer, "case <client> — where the client's collection stands: stage, what comes next and when, deadlines, history", true,
+            (c, x) => c.CaseAsync(x.Args, x.Token), Aliases: ["cases"]),
+        new("paid", Role.Collector, "paid <invoice> [amount] [date] — log a payment (default: the whole balance, today)", false,
+            (c, x) => c.PaidAsync(x.Args, x.Context, x.Token)),
+        new("dispute", Role.Collector, "dispute <invoice> <reason> — log a dispute; chasing pauses until it is resolved", false,
+            (c, x) => c.DisputeAsync(x.Args, x.Context, x.Token)),
+        new("resolve", Role.Collector, "resolve <invoice> [note] — close the invoice's dispute", false,
+            (c, x) => c.ResolveAsync(x.Args, x.Context, x.Token)),
+        new("reopen", Role.Collector, "reopen <invoice> — confirm that an invoice an export shows owing again after it was paid is owed, so chasing resumes", false,
+            (c, x) => c.ReopenAsync(x.Args, x.Context, x.Token)),
+        new("promise", Role.Collector, "promise <invoice> <date> [amount] — the client promised to pay by then; chasing waits", false,
+            (c, x) => c.PromiseAsync(x.Args, x.Context, x.Token)),
+        new("snooze", Role.Collector, "snooze <invoice|client> <days|date> — pause chasing until then", false,
+            (c, x) => c.SnoozeAsync(x.Args, x.Context, x.Token)),
+        new("resume", Role.Collector, "resume <invoice|client> — end a snooze or pause", false,
+            (c, x) => c.ResumeAsync(x.Args, x.Context, x.Token)),
+        new("client", Role.Collector, "client <name> owner <@user> | channel <#channel> | email <address> | cc <address> | cc remove <address> | cc none | timezone <zone> | allow <clause> | deny <clause> | refer-to <agency> | pause | resume", false,
+            (c, x) => c.ClientAsync(x.Args, x.Context, x.Token)),
+        new("sent", Role.Collector, "sent <client> — you sent ChaseBot's latest draft to the client yourself: recorded, so later messages count it as contact", false,
+            (c, x) => c.SentAsync(x.Args, x.Context, x.Token)),
+        new("preview", Role.Collector, "preview <proposal> [to <address>] — email yourself the notice a proposal would send, before approving it", false,
+            (c, x) => c.PreviewAsync(x.Args, x.Token)),
+        new("digest", Role.Viewer, "digest — post a digest now", false, (c, x) => c.DigestAsync(x.Token)),
+        new("sources", Role.Viewer, "sources — the connected books (Stripe, Xero, QuickBooks): when each was last synced, and any problem", true,
+            (c, x) => c.SourcesAsync(x.Token)),
+        new("sync", Role.Approver, "sync — read the connected books now (approvers)", false, (c, x) => c.SyncAsync(x.Context, x.Token)),
+        new("connect", Role.Approver, "connect xero|quickbooks — a link, valid 15 minutes, to connect your books (approvers)", false,
+            (c, x) => c.ConnectAsync(x.Args, x.Context, x.Token)),
+        new("disconnect", Role.Approver, "disconnect xero|quickbooks — stop reading those books and revoke ChaseBot's access (approvers)", false,
+            (c, x) => c.DisconnectAsync(x.Args, x.Context, x.Token)),
+        new("morale", Role.Viewer, "morale on|off — private check-ins on or off", false, (c, x) => c.MoraleAsync(x.Args, x.Context, x.Token)),
+        new("help", Role.Viewer, "help [command] — this list", true, (_, x) => Task.FromResult(HelpFor(x.Args))),
+    ];
+
+    private static readonly Dictionary<string, Verb> ByWord =
+        Verbs.SelectMany(v => (v.Aliases ?? []).Append(v.Word).Select(word => (word, v))).ToDictionary(p => p.word, p => p.v);
 
     private readonly ILogger _log = log ?? NullLogger<ChaseCommands>.Instance;
     private readonly ClientStatusIndex _statusIndex = statusIndex ?? new(dbFactory, clock, log);
@@ -96,7 +121,7 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
     {
         var words = text.Length > CommandText.MaxLength ? [] : CommandText.Words(text);
         var verb = words.Count == 0 ? "help" : words[0].ToLowerInvariant();
-        return verb is "status" or "case" or "cases" or "help" or "sources" || !Usage.ContainsKey(verb);
+        return !ByWord.TryGetValue(verb, out var known) || known.OnlyReads;
     }
 
     public async Task<CommandReply> HandleAsync(string text, CommandContext context, CancellationToken cancellationToken = default)
@@ -106,58 +131,36 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
         var words = CommandText.Words(text);
         var verb = words.Count == 0 ? "help" : words[0].ToLowerInvariant();
         var args = words.Skip(1).ToList();
-        var needs = verb switch
-        {
-            "status" or "case" or "digest" or "help" or "morale" or "sources" => Role.Viewer,
-            "sync" or "connect" or "disconnect" => Role.Approver,
-            _ when Usage.ContainsKey(verb) => Role.Collector,
-            _ => Role.Viewer,
-        };
+        var known = ByWord.GetValueOrDefault(verb);
+        var needs = known?.Needs ?? Role.Viewer;
         if (!roles.Has(context.UserId, needs))
             return CommandReply.Refuse(ChatRoles.Refusal(context.UserId, needs));
         try
         {
-            return verb switch
-            {
-                "status" => await StatusAsync(args, cancellationToken),
-                "case" or "cases" => await CaseAsync(args, cancellationToken),
-                "preview" => await PreviewAsync(args, cancellationToken),
-                "sent" => await SentAsync(args, context, cancellationToken),
-                "paid" => await PaidAsync(args, context, cancellationToken),
-                "dispute" => await DisputeAsync(args, context, cancellationToken),
-                "resolve" => await ResolveAsync(args, context, cancellationToken),
-                "reopen" => await ReopenAsync(args, context, cancellationToken),
-                "promise" => await PromiseAsync(args, context, cancellationToken),
-                "snooze" => await SnoozeAsync(args, context, cancellationToken),
-                "resume" => await ResumeAsync(args, context, cancellationToken),
-                "client" => await ClientAsync(args, context, cancellationToken),
-                "digest" => await DigestAsync(),
-                "sources" => await SourcesAsync(cancellationToken),
-                "sync" => await SyncAsync(context, cancellationToken),
-                "connect" => await ConnectAsync(args, context, cancellationToken),
-                "disconnect" => await DisconnectAsync(args, context, cancellationToken),
-                "morale" => await MoraleAsync(args, context, cancellationToken),
-                "help" => CommandReply.Say("ChaseBot commands", args.Count > 0 && Usage.TryGetValue(args[0].ToLowerInvariant(), out var one) ? [one] : Help()),
-                _ => CommandReply.Refuse($"I don't know \"{Shorten(verb)}\".", Help()),
-            };
+            return known is null
+                ? CommandReply.Refuse($"I don't know \"{Shorten(verb)}\".", Help())
+                : await known.Handle(this, new Call(args, context, cancellationToken));
         }
         catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
         {
             _log.LogError(e, "Command {Verb} from {Actor} failed", verb, context.Actor);
             return CommandReply.Say("Something went wrong on our side and nothing was changed. Please try again in a minute.") with { Outcome = CommandOutcome.Failed };
         }
-
-        async Task<CommandReply> DigestAsync()
-        {
-            await digest.PostOnDemandAsync(cancellationToken);
-            return CommandReply.Say("Digest queued for the digest channels; it goes out at the next allowed hour.");
-        }
     }
 
-    private static string[] Help() => [.. Usage.Values];
+    private async Task<CommandReply> DigestAsync(CancellationToken cancellationToken)
+    {
+        await digest.PostOnDemandAsync(cancellationToken);
+        return CommandReply.Say("Digest queued for the digest channels; it goes out at the next allowed hour.");
+    }
+
+    private static string[] Help() => [.. Verbs.Select(v => v.Usage)];
+
+    private static CommandReply HelpFor(List<string> args) =>
+        CommandReply.Say("ChaseBot commands", args.Count > 0 && ByWord.TryGetValue(args[0].ToLowerInvariant(), out var one) ? [one.Usage] : Help());
 
     private static CommandReply UsageOf(string verb, string? problem = null) =>
-        CommandReply.Refuse(problem ?? "I couldn't read that.", $"Usage: {Usage[verb]}");
+        CommandReply.Refuse(problem ?? "I couldn't read that.", $"Usage: {ByWord[verb].Usage}");
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
