@@ -17,7 +17,7 @@ namespace ChaseBot.Core.Exports;
 /// With SQLite the transaction holds the write lock for the import; other writers wait (Database:BusyTimeoutSeconds).
 /// </para>
 /// </summary>
-public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, TimeProvider clock, TimeZoneInfo timeZone,
+public sealed partial class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, TimeProvider clock, TimeZoneInfo timeZone,
     Microsoft.Extensions.Logging.ILogger<ExportImporter>? log = null)
 {
     public const int BatchSize = 500;
@@ -37,32 +37,6 @@ public sealed class ExportImporter(IDbContextFactory<ChaseDbContext> dbFactory, 
                 File = Path.GetFileName(path), Outcome = ImportOutcome.Failed,
                 Message = $"nothing from this file was imported: {Describe(e)}",
             };
-        }
-    }
-
-    /// <summary>What a user can act on, from a database error (the innermost message says "disk is full" or "readonly").</summary>
-    private static string Describe(Exception e)
-    {
-        var inner = e;
-        while (inner.InnerException is not null)
-            inner = inner.InnerException;
-        return $"the database could not be written ({inner.Message.TrimEnd('.')}). Check the disk space and that the " +
-               "database file and its folder are writable, then import the file again";
-    }
-
-    private async Task MarkFailedAsync(long runId, string message)
-    {
-        try
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-            await db.ImportRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.Outcome, ImportOutcome.Failed)
-                .SetProperty(r => r.Message, message.Length > 2000 ? message[..2000] : message)
-                .SetProperty(r => r.FinishedAt, clock.GetUtcNow().UtcDateTime));
-        }
-        catch (Exception e) when (e is System.Data.Common.DbException or DbUpdateException)
-        {
-            // Still unwritable: the run stays "running", which status and the next import show as interrupted.
         }
     }
 

@@ -2,8 +2,6 @@ using ChaseBot.Core.Exports.Parsing;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ChaseBot.Core.Exports;
 
@@ -222,90 +220,6 @@ internal sealed partial class LedgerWriter(ChaseDbContext db, ImportRun run, str
         CreatedAt = now,
         UpdatedAt = now,
     };
-
-    /// <summary>
-    /// The fingerprint of an invoice the ledger now holds exactly as <paramref name="facts"/> state it, for its client as it
-    /// now is; null when the file gives no fingerprint for its rows.
-    /// </summary>
-    private static long? Vouched(InvoiceFacts facts, Client client) => facts.Rows is { } rows
-        ? ImportFingerprint.Of(rows, ImportFingerprint.Values(client.Id, client.NormalizedName, client.BillingEmail is not null,
-            facts.IssueDate, facts.DueDate, facts.Currency, facts.Total, facts.Paid, facts.Due, facts.Status))
-        : null;
-
-    /// <summary>Fingerprints of invoices that did not otherwise change, to write with the batch.</summary>
-    private readonly List<(long Id, long? Fingerprint)> _fingerprints = [];
-
-    private void Fingerprint(long id, long? stored, long? now)
-    {
-        if (stored != now)
-            _fingerprints.Add((id, now));
-    }
-
-    /// <summary>
-    /// Writes the fingerprints of unchanged invoices, with one prepared statement: on the first import after an upgrade that
-    /// is every invoice (once), after that only those whose fingerprints were spoilt.
-    /// </summary>
-    private async Task SaveFingerprintsAsync(CancellationToken cancellationToken)
-    {
-        if (_fingerprints.Count == 0)
-            return;
-        var sql = db.GetService<ISqlGenerationHelper>();
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = $"UPDATE {sql.DelimitIdentifier("Invoices")} SET {sql.DelimitIdentifier(nameof(Invoice.ImportFingerprint))} = @fingerprint " +
-                              $"WHERE {sql.DelimitIdentifier(nameof(Invoice.Id))} = @id";
-        var fingerprint = command.CreateParameter();
-        fingerprint.ParameterName = "@fingerprint";
-        fingerprint.DbType = System.Data.DbType.Int64;
-        var id = command.CreateParameter();
-        id.ParameterName = "@id";
-        id.DbType = System.Data.DbType.Int64;
-        command.Parameters.Add(fingerprint);
-        command.Parameters.Add(id);
-        foreach (var (invoice, value) in _fingerprints)
-        {
-            (fingerprint.Value, id.Value) = (value is { } v ? v : DBNull.Value, invoice);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        _fingerprints.Clear();
-    }
-
-    /// <summary>One fact the file states otherwise than the ledger holds: what it was (null for a client, known by id only) and is.</summary>
-    private sealed record Difference(string Fact, string? Was, string Is)
-    {
-        public override string ToString() => Was is null ? $"{Fact} → {Is}" : $"{Fact} {Was} → {Is}";
-    }
-
-    /// <summary>Every fact the file states otherwise than <paramref name="invoice"/>: for the update's audit entry, and for rows that must agree.</summary>
-    private static List<Difference> Changes(LedgerIndex.Entry invoice, InvoiceFacts facts, Client client)
-    {
-        var changes = new List<Difference>();
-        if (invoice.ClientId != client.Id || client.Id == 0)
-            changes.Add(new("client", null, client.Name));
-        if (invoice.IssueDate != facts.IssueDate && facts.IssueDate is not null)
-            changes.Add(new("issue date", $"{invoice.IssueDate:yyyy-MM-dd}", $"{facts.IssueDate:yyyy-MM-dd}"));
-        if (invoice.DueDate != facts.DueDate)
-            changes.Add(new("due date", $"{invoice.DueDate:yyyy-MM-dd}", $"{facts.DueDate:yyyy-MM-dd}"));
-        if (invoice.Currency != facts.Currency)
-            changes.Add(new("currency", invoice.Currency, facts.Currency));
-        if (invoice.Total != facts.Total)
-            changes.Add(new("total", Money.Format(invoice.Total), Money.Format(facts.Total)));
-        if (invoice.Paid != facts.Paid)
-            changes.Add(new("amount paid", Money.Format(invoice.Paid), Money.Format(facts.Paid)));
-        if (invoice.Due != facts.Due)
-            changes.Add(new("amount due", Money.Format(invoice.Due), Money.Format(facts.Due)));
-        if (invoice.Status != facts.Status)
-            changes.Add(new("status", invoice.Status.ToWire(), facts.Status.ToWire()));
-        if (facts.PaymentLink is not null && invoice.PaymentLink != facts.PaymentLink)
-            changes.Add(new("payment link", invoice.PaymentLink ?? "none", facts.PaymentLink));
-        return changes;
-    }
-
-    /// <summary>What an invoice's later rows say differently from the rows an earlier batch of the same file wrote, or null.</summary>
-    private static string? Disagreement(LedgerIndex.Entry earlier, InvoiceFacts facts, Client client) =>
-        Changes(earlier, facts, client).FirstOrDefault() is not { } first ? null
-        : first.Was is null ? $"{first.Fact} '{facts.ClientName}' (an earlier row names another)"
-        : $"{first.Fact} {first.Is} (an earlier row says {first.Was})";
 
     /// <summary>An amount paid that went up between two exports is a payment the client made.</summary>
     private void RecordPaymentIfAny(Invoice invoice, InvoiceFacts facts)

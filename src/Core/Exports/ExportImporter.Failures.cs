@@ -1,0 +1,34 @@
+using ChaseBot.Core.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Core.Exports;
+
+/// <summary>An import the database would not take: said in words a person can act on, and its run marked failed where it still can be.</summary>
+public sealed partial class ExportImporter
+{
+    /// <summary>What a user can act on, from a database error (the innermost message says "disk is full" or "readonly").</summary>
+    private static string Describe(Exception e)
+    {
+        var inner = e;
+        while (inner.InnerException is not null)
+            inner = inner.InnerException;
+        return $"the database could not be written ({inner.Message.TrimEnd('.')}). Check the disk space and that the " +
+               "database file and its folder are writable, then import the file again";
+    }
+
+    private async Task MarkFailedAsync(long runId, string message)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            await db.ImportRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Outcome, ImportOutcome.Failed)
+                .SetProperty(r => r.Message, message.Length > 2000 ? message[..2000] : message)
+                .SetProperty(r => r.FinishedAt, clock.GetUtcNow().UtcDateTime));
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or DbUpdateException)
+        {
+            // Still unwritable: the run stays "running", which status and the next import show as interrupted.
+        }
+    }
+}
