@@ -81,7 +81,8 @@ public sealed class ClusteredWorkerTests
         var firings = Firings(first).Concat(Firings(second)).ToList();
         var twice = firings.GroupBy(f => (f.Job, f.ScheduledFor)).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         Assert.True(twice.Count == 0, "fired twice: " + string.Join(", ", twice));
-        Assert.Equal(5, firings.Select(f => f.Job).Distinct().Count()); // all five jobs ran in the cluster
+        // All five jobs this test schedules ran in the cluster (the books' sync fires too when a quarter hour passes, on its own schedule).
+        Assert.Superset(new HashSet<string> { "import-exports", "chase", "morale", "digest", "outbox" }, firings.Select(f => f.Job).ToHashSet());
         // After the kill, the survivor took the schedule over.
         Assert.Contains(Firings(survivor), f => f.Job == "import-exports" && f.ScheduledFor > killedAt);
         Assert.Contains(Firings(survivor), f => f.Job == "chase" && f.ScheduledFor > killedAt);
