@@ -23,7 +23,7 @@ public static class SourcesRegistration
                 "Sources:QuickBooks:ApiBaseUrl, TokenUrl, AuthorizeUrl and RevokeUrl must be absolute URLs")
             .ValidateOnStart();
         services.AddOptions<BotOptions>().Bind(configuration.GetSection(BotOptions.Section))
-            .Validate(o => string.IsNullOrWhiteSpace(o.PublicUrl) || o.Link("/") is not null, "Bot:PublicUrl must be an absolute http(s) URL")
+            .Validate(o => string.IsNullOrWhiteSpace(o.PublicUrl) || o.Link("/") is not null, "Bot:PublicUrl must be an absolute http or https address, e.g. https://chasebot.example.com")
             .ValidateOnStart();
         services.AddTokenProtection(configuration);
         services.AddSingleton<OAuthConnections>();

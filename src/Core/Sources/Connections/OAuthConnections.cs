@@ -123,6 +123,13 @@ public sealed partial class OAuthConnections(IEnumerable<IOAuthBooks> books, IDb
             .SetProperty(c => c.MinuteCallsLeft, minuteLeft).SetProperty(c => c.DayCallsLeft, dayLeft).SetProperty(c => c.BudgetSeenAt, now), cancellationToken);
     }
 
+    /// <summary>Someone connected <paramref name="source"/> (a connection the books refused still counts: its clients are held until it is renewed).</summary>
+    public bool Holds(string source)
+    {
+        using var db = dbFactory.CreateDbContext();
+        return db.SourceConnections.Any(c => c.Source == source);
+    }
+
     public async Task<ConnectionState?> StateAsync(string source, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -31,7 +31,7 @@ public sealed class QuickBooksSource(IOptions<SourcesOptions> options, IOptions<
 
     private static readonly TimeSpan Overlap = TimeSpan.FromMinutes(5);
 
-    public bool Configured => options.Value.QuickBooks.CanConnect && HasConnection();
+    public bool Configured => options.Value.QuickBooks.CanConnect && connections.Holds(Name);
 
     public async Task<ImportSummary> SyncAsync(string startedBy, CancellationToken cancellationToken = default)
     {
@@ -126,12 +126,6 @@ public sealed class QuickBooksSource(IOptions<SourcesOptions> options, IOptions<
                 invoice.Currency, invoice.Total, invoice.AmountPaid, 0, InvoiceStatus.Void, SourceId: invoice.SourceId));
         }
         return facts;
-    }
-
-    private bool HasConnection()
-    {
-        using var db = dbFactory.CreateDbContext();
-        return db.SourceConnections.Any(c => c.Source == Name);
     }
 
     private static string Cursor(DateTimeOffset at) => CursorPrefix + at.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);

@@ -38,7 +38,7 @@ public sealed class XeroSource(IOptions<SourcesOptions> options, XeroApi api, OA
     private XeroSourceOptions Xero => options.Value.Xero;
 
     /// <summary>The app is configured and someone connected an organisation (a refused connection still counts: its clients are held until it is reconnected).</summary>
-    public bool Configured => Xero.CanConnect && HasConnection();
+    public bool Configured => Xero.CanConnect && connections.Holds(Name);
 
     public async Task<ImportSummary> SyncAsync(string startedBy, CancellationToken cancellationToken = default)
     {
@@ -108,12 +108,6 @@ public sealed class XeroSource(IOptions<SourcesOptions> options, XeroApi api, OA
         HttpRequestException or TaskCanceledException => new($"Xero could not be reached ({error.GetType().Name}); the next sync tries again", false),
         _ => null,
     };
-
-    private bool HasConnection()
-    {
-        using var db = dbFactory.CreateDbContext();
-        return db.SourceConnections.Any(c => c.Source == Name);
-    }
 
     /// <summary>
     /// The facts, with the online page of open, overdue invoices that have none in the ledger yet, at most
