@@ -46,7 +46,7 @@ public sealed partial class ChaseCommands
             var link = await connections.StartAsync(books.Source, who.Actor, cancellationToken: cancellationToken);
             return CommandReply.Say($"Connect {books.DisplayName}",
                 $"Open {link.Link} within {OAuthConnections.LinkValidity.TotalMinutes:0} minutes and choose the organisation whose invoices ChaseBot should read. The link works once; keep it to yourself.",
-                $"ChaseBot asks for read-only access ({books.Scopes}). It syncs as soon as you have connected.");
+                $"ChaseBot only reads your books; it asks {books.DisplayName} for {books.Scopes}. It syncs as soon as you have connected.");
         }
         catch (ConnectProblemException e)
         {

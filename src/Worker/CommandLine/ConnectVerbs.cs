@@ -34,7 +34,7 @@ internal static class ConnectVerbs
             var link = await connections.StartAsync(books.Source, who, cancellationToken: cancellationToken);
             await stdout.WriteLineAsync($"Open this link within {OAuthConnections.LinkValidity.TotalMinutes:0} minutes to connect {books.DisplayName} (it works once):");
             await stdout.WriteLineAsync(link.Link.ToString());
-            await stdout.WriteLineAsync($"ChaseBot asks for read-only access ({books.Scopes}) and syncs as soon as you have chosen the organisation.");
+            await stdout.WriteLineAsync($"ChaseBot only reads your books; it asks {books.DisplayName} for {books.Scopes}, and syncs as soon as you have chosen the organisation.");
             return ExitCode.Done;
         }
         catch (ConnectProblemException e)
