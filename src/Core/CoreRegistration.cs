@@ -3,6 +3,7 @@ using ChaseBot.Core.Commands;
 using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Digests;
 using ChaseBot.Core.Morale;
+using ChaseBot.Core.Email;
 using ChaseBot.Core.Slack;
 using ChaseBot.Core.Teams;
 using ChaseBot.Core.Exports;
@@ -14,8 +15,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Protocols;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace ChaseBot.Core;
 
@@ -50,17 +49,13 @@ public static class CoreRegistration
         services.AddSingleton<ChaseSettings>();
         services.AddSingleton<ChaseRunner>();
         services.AddSingleton<ProposalDecisions>();
-        // Slack when a bot token is configured; otherwise the console (the CLI registers one on its own output).
+        // Each platform registers itself (its options, its client, its entry in the router); the console stands in for
+        // Slack when no bot token is configured (the CLI registers one on its own output).
         services.TryAddSingleton(sp => new ConsolePlatform(Console.Out, sp.GetService<ILogger<ConsolePlatform>>()));
-        // "teams:" targets go to Teams when it is configured; everything else to Slack or the console.
-        // "mailto:" targets go by email when Email:Host is set.
-        services.AddOptions<Email.EmailOptions>().Bind(configuration.GetSection(Email.EmailOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<Email.EmailOptions>, Email.EmailOptionsValidator>();
-        services.AddSingleton<Email.EmailPlatform>();
-        services.AddSingleton<IChatPlatform>(sp => new ChatRouter(
-            sp.GetRequiredService<IOptions<SlackOptions>>().Value.Enabled ? sp.GetRequiredService<SlackPlatform>() : sp.GetRequiredService<ConsolePlatform>(),
-            sp.GetRequiredService<IOptions<TeamsOptions>>().Value.Enabled ? sp.GetRequiredService<TeamsPlatform>() : null,
-            sp.GetRequiredService<IOptions<Email.EmailOptions>>().Value.Enabled ? sp.GetRequiredService<Email.EmailPlatform>() : null));
+        services.AddSlack(configuration);
+        services.AddTeams(configuration);
+        services.AddEmail(configuration);
+        services.AddSingleton<IChatPlatform>(ChatRouter.From);
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section))
             .Validate(o => o.Lease >= TimeSpan.FromSeconds(1) && o.Lease <= TimeSpan.FromHours(1), "Delivery:Lease must be between 00:00:01 and 01:00:00")
             .ValidateOnStart();
@@ -82,39 +77,8 @@ public static class CoreRegistration
         services.AddSingleton(sp => ChatRoles.From(sp.GetRequiredService<IOptions<ChatOptions>>().Value,
             sp.GetRequiredService<ChaseSettings>().Approvers));
         services.AddSingleton<ChaseCommands>();
-        services.AddChaseSlack(configuration);
-        services.AddChaseTeams(configuration);
+        services.AddSingleton<Conversations.ChatDispatcher>();
         return services;
-    }
-
-    /// <summary>Teams' options (checked at start) and inbound token validation. The endpoint and delivery come next.</summary>
-    private static void AddChaseTeams(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<TeamsOptions>().Bind(configuration.GetSection(TeamsOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TeamsOptions>, TeamsOptionsValidator>();
-        services.AddSingleton<IConfigurationManager<OpenIdConnectConfiguration>>(sp => BotFrameworkAuthenticator.SigningKeys(
-            sp.GetRequiredService<IOptions<TeamsOptions>>().Value.OpenIdMetadataUrl, LongLivedHttp.Client(TimeSpan.FromSeconds(10))));
-        services.AddSingleton<BotFrameworkAuthenticator>();
-        services.AddSingleton(sp => new BotFrameworkTokens(LongLivedHttp.Client(TimeSpan.FromSeconds(10)),
-            sp.GetRequiredService<IOptions<TeamsOptions>>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new BotConnectorClient(LongLivedHttp.Client(TimeSpan.FromSeconds(15)),
-            sp.GetRequiredService<BotFrameworkTokens>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<TeamsConversations>();
-        services.AddSingleton(sp => new TeamsPlatform(sp.GetRequiredService<BotConnectorClient>(), sp.GetRequiredService<TeamsConversations>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TeamsPlatform>>(), sp.GetRequiredService<IOptions<TeamsOptions>>().Value.PostInterval));
-    }
-
-    /// <summary>Slack's options (checked at start) and, when a bot token is configured, delivery through Slack.</summary>
-    private static void AddChaseSlack(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<SlackOptions>().Bind(configuration.GetSection(SlackOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
-        services.AddSingleton(sp => new ChannelPacer(sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptions<SlackOptions>>().Value.PostInterval));
-        services.AddSingleton(sp => new SlackApiClient(LongLivedHttp.Client(TimeSpan.FromSeconds(10)),
-            sp.GetRequiredService<IOptions<SlackOptions>>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new SlackPlatform(sp.GetRequiredService<SlackApiClient>(), sp.GetRequiredService<ChannelPacer>(),
-            sp.GetRequiredService<ILogger<SlackPlatform>>(), sp.GetRequiredService<IOptions<SlackOptions>>().Value.ParallelChannels));
     }
 
     private static bool GenericIsValid(GenericCsvOptions generic)

@@ -1,31 +1,31 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChaseBot.Bot.Http;
-using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Commands;
-using ChaseBot.Core.Morale;
+using ChaseBot.Core.Conversations;
 using ChaseBot.Core.Slack;
 
 namespace ChaseBot.Bot.Slack;
 
 /// <summary>A /chase command as Slack sends it (form fields over HTTP, the same fields as JSON through Socket Mode).</summary>
-public sealed record SlashCommand(string UserId, string Text, string ChannelId, string? ResponseUrl)
+public sealed record SlashCommand(string UserId, string Text, string ChannelId, string? ResponseUrl, string? UserName = null)
 {
     public static SlashCommand? From(Func<string, string?> field) =>
-        field("user_id") is { Length: > 0 } user ? new(user, field("text") ?? "", field("channel_id") ?? "", field("response_url")) : null;
+        field("user_id") is { Length: > 0 } user
+            ? new(user, field("text") ?? "", field("channel_id") ?? "", field("response_url"), field("user_name"))
+            : null;
+
+    public ChatCommand ToChat() => new(SlackPlatform.PlatformName, UserId, Text, ChannelId, UserName);
 }
 
 /// <summary>
 /// What ChaseBot does with each kind of request from Slack, whichever way it came (HTTP to /slack/*, or a Socket Mode
 /// envelope): one code path from the payload on, so roles, audit and answers are the same both ways.
 /// </summary>
-public sealed class SlackInbound(ChaseCommands commands, ProposalDecisions decisions, MoraleCheckIns morale, SlackFollowUps followUps,
-    SlackHomeTab home, SlackReceipts receipts, OwedReplies owed, TimeProvider clock, ChaseSettings settings, ILogger<SlackInbound> log)
+public sealed class SlackInbound(ChatDispatcher dispatcher, SlackFollowUps followUps, SlackHomeTab home, SlackReceipts receipts,
+    OwedReplies owed, ILogger<SlackInbound> log)
 {
-    /// <summary>Chase:TimeZone: a decided card says when in the time its readers keep.</summary>
-    private readonly TimeZoneInfo zone = settings.Calendar.Zone;
     // Slack allows 3 s end to end; 2 s leaves room for the network and a busy thread pool.
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(2);
 
@@ -38,8 +38,8 @@ public sealed class SlackInbound(ChaseCommands commands, ProposalDecisions decis
     public async Task<byte[]> CommandAsync(SlashCommand command, string? receipt = null, CancellationToken cancellationToken = default)
     {
         // On the thread pool: SQLite waits for another process's lock synchronously, and Slack's 3 seconds must not wait with it.
-        var reply = Task.Run(async () => receipt is null || await receipts.FirstTimeAsync(receipt, everywhere: !ChaseCommands.OnlyReads(command.Text))
-            ? await commands.HandleAsync(command.Text, new CommandContext(command.UserId, "slack", command.ChannelId))
+        var reply = Task.Run(async () => receipt is null || await receipts.FirstTimeAsync(receipt, everywhere: !ChatDispatcher.OnlyReads(command.Text))
+            ? await dispatcher.CommandAsync(command.ToChat())
             : null);
         try
         {
@@ -83,9 +83,10 @@ public sealed class SlackInbound(ChaseCommands commands, ProposalDecisions decis
     }
 
     /// <summary>
-    /// A button: a proposal's (decided through the same Core function the CLI and Teams use) or a morale answer. On a
-    /// message, the message is updated in place (buttons gone, who decided what and when) through response_url, and a
-    /// click that changes nothing says so privately. On the Home tab, the Home is published again with the answer on top.
+    /// A button, decided by the dispatcher like every platform's. On a message, the message is updated in place through
+    /// response_url: its content kept, the buttons (and any line the click made untrue) replaced by the dispatcher's
+    /// note; a click that changes nothing is answered privately. On the Home tab, the Home is published again with the
+    /// answer on top.
     /// </summary>
     /// <returns>False when the payload is not a button click ChaseBot can read (HTTP answers 400).</returns>
     public async Task<bool> InteractionAsync(JsonObject payload)
@@ -96,51 +97,22 @@ public sealed class SlackInbound(ChaseCommands commands, ProposalDecisions decis
         var value = Text(action?["value"]);
         if (Text(payload["type"]) != "block_actions" || user is null || actionId is null || value is null)
             return false;
+        // Slack sends the person's handle with the click; the card itself shows them as a mention.
         var displayName = Text(payload["user"]?["name"]) ?? Text(payload["user"]?["username"]);
         var onHome = Text(payload["container"]?["type"]) == "view" || Text(payload["view"]?["type"]) == "home";
+        var answer = await dispatcher.ClickAsync(new ChatClick(SlackPlatform.PlatformName, user, actionId, value,
+            Text(payload["channel"]?["id"]), displayName, onHome));
+
+        // The decider's Home lists what waits for them: it is published again after a decision (on the Home, with the answer on top).
+        if (onHome || answer.ProposalId is not null && answer.Effect != ClickEffect.Unchanged)
+            owed.Send("Publishing the Home", () => home.PublishAsync(user, onHome ? answer.Note.Text : null, CancellationToken.None));
+        if (onHome)
+            return true;
         var blocks = payload["message"]?["blocks"] as JsonArray;
         var title = Text(blocks?.FirstOrDefault()?["text"]?["text"]) ?? "ChaseBot";
-
-        JsonObject update;
-        if (ProposalActions.VerdictOf(actionId) is { } verdict &&
-            long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var proposalId))
-        {
-            // Slack sends the person's handle with the click; the card itself shows them as a mention. A click on the
-            // Home is not on the proposal's card, so the posted card is updated by the outbox like any other decision.
-            var result = await decisions.DecideAsync(proposalId, user, verdict, onItsCard: !onHome, displayName: displayName);
-            // The decider's Home lists what waits for them: it is published again either way (on the Home, with the answer on top).
-            owed.Send("Publishing the Home", () => home.PublishAsync(user, onHome ? result.Message : null, CancellationToken.None));
-            if (onHome)
-                return true;
-            update = result.Accepted
-                ? BlockKit.Decided(blocks, title,
-                    $"{BlockKit.Escape(result.Message)} ({ProposalActions.PastTense(verdict)} by <@{BlockKit.Escape(user)}> at {Core.Text.ZoneTime.ClockAndDay(clock.GetUtcNow(), zone)})",
-                    dropLine: ChaseMessages.DecisionPending)
-                : result.Status == ProposalStatus.Withdrawn // it no longer stands: the card says so for everyone, without buttons
-                    ? BlockKit.Decided(blocks, title, BlockKit.Escape(result.Message), dropLine: ChaseMessages.DecisionPending)
-                    : Private(result.Message);
-        }
-        else if (actionId == MoraleCheckIns.AnswerAction && MoraleCheckIns.TryReadAnswer(value, out var checkId, out var answer))
-        {
-            var reply = await morale.AnswerAsync(checkId, user, answer, postReply: false); // shown in place instead
-            update = BlockKit.Decided(blocks, title, BlockKit.Escape($"You answered: {answer}. {reply}"));
-        }
-        else if (actionId == ClientContacts.MarkSentAction)
-        {
-            // The person sent the draft themselves: recorded as contact; the draft loses its button and says who sent it.
-            var reply = await commands.MarkDraftSentAsync(value, new CommandContext(user, "slack"));
-            update = reply.Outcome == CommandOutcome.Done
-                ? BlockKit.Decided(blocks, title, $"{BlockKit.Escape(reply.Message.Title)} (by <@{BlockKit.Escape(user)}>)", dropLine: ChaseMessages.SendItYourself)
-                : Private(reply.Message.Title);
-        }
-        else if (onHome)
-        {
-            owed.Send("Publishing the Home", () => home.PublishAsync(user, "That button is no longer understood; nothing was changed.", CancellationToken.None));
-            return true;
-        }
-        else
-            update = Private("That button is no longer understood; nothing was changed.");
-
+        var update = answer.Effect == ClickEffect.Settled
+            ? BlockKit.Decided(blocks, title, BlockKit.Note(answer.Note), dropLine: answer.DropLine)
+            : Private(answer.Note.Render(person => person));
         owed.Send("Updating a clicked message", () => followUps.PostAsync(Text(payload["response_url"]), update, CancellationToken.None));
         return true;
     }

@@ -1,14 +1,9 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChaseBot.Bot.Http;
-using ChaseBot.Core.Chasing;
-using ChaseBot.Core.Commands;
+using ChaseBot.Core.Conversations;
 using ChaseBot.Core.Delivery;
-using ChaseBot.Core.Morale;
-using ChaseBot.Core.Storage;
 using ChaseBot.Core.Teams;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ChaseBot.Bot.Teams;
@@ -30,8 +25,7 @@ public static class TeamsEndpoints
     }
 
     private static async Task<IResult> HandleAsync(HttpContext context, IOptions<TeamsOptions> options, BotFrameworkAuthenticator auth,
-        TeamsConversations conversations, ChaseCommands commands, ProposalDecisions decisions, MoraleCheckIns morale,
-        BotConnectorClient connector, IDbContextFactory<ChaseDbContext> dbFactory, OwedReplies owed, ChaseSettings settings, ILoggerFactory logs)
+        TeamsConversations conversations, ChatDispatcher dispatcher, BotConnectorClient connector, OwedReplies owed, ILoggerFactory logs)
     {
         var log = logs.CreateLogger(nameof(TeamsEndpoints));
         if (!options.Value.Enabled)
@@ -70,93 +64,46 @@ public static class TeamsEndpoints
 
             case "message":
                 await conversations.RememberAsync(activity.Facts, context.RequestAborted);
-                var text = activity.CommandText;
+                var command = new ChatCommand(TeamsPlatform.PlatformName, activity.User, activity.CommandText, activity.ConversationId, activity.FromName);
                 owed.Send($"Answering a Teams message in {activity.ConversationId}", async () =>
                 {
-                    var reply = await commands.HandleAsync(text, new CommandContext(activity.User, "teams", activity.ConversationId));
+                    var reply = await dispatcher.CommandAsync(command);
                     await connector.ReplyAsync(activity.ServiceUrl, activity.ConversationId, activity.Id ?? "", AdaptiveCards.Activity(reply.Message), CancellationToken.None);
                 });
                 return Results.Ok();
 
             case "invoke" when json["name"]?.ToString() == "adaptiveCard/action":
-                return Results.Json(await CardActionAsync(activity, decisions, morale, commands, dbFactory, settings.Calendar.Zone, context.RequestAborted));
+                return Results.Json(await CardActionAsync(activity, dispatcher, context.RequestAborted));
 
             default:
                 return Results.Ok(); // typing, reactions and the like: nothing to do
         }
     }
 
-    /// <summary>A card button: decide, then answer with the card as it now stands (buttons gone once decided).</summary>
-    private static async Task<JsonObject> CardActionAsync(TeamsActivity activity, ProposalDecisions decisions, MoraleCheckIns morale, ChaseCommands commands,
-        IDbContextFactory<ChaseDbContext> dbFactory, TimeZoneInfo zone, CancellationToken cancellationToken)
+    /// <summary>
+    /// A card button, decided by the dispatcher; the answer is the card as it now stands (buttons gone once decided).
+    /// A proposal's card is redrawn whole from its state, so a viewer's refresh and the clicker see the same card.
+    /// </summary>
+    private static async Task<JsonObject> CardActionAsync(TeamsActivity activity, ChatDispatcher dispatcher, CancellationToken cancellationToken)
     {
-        var verb = activity.Json["value"]?["action"]?["verb"]?.ToString();
-        var value = activity.Json["value"]?["action"]?["data"]?["value"]?.ToString() ?? "";
+        var click = new ChatClick(TeamsPlatform.PlatformName, activity.User, activity.Json["value"]?["action"]?["verb"]?.ToString() ?? "",
+            activity.Json["value"]?["action"]?["data"]?["value"]?.ToString() ?? "", activity.ConversationId, activity.FromName);
+        var answer = await dispatcher.ClickAsync(click, cancellationToken);
         JsonObject card;
-        if ((ProposalActions.VerdictOf(verb) is not null || verb == ProposalActions.Refresh) &&
-            long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var proposalId))
+        if (answer.ProposalId is { } proposalId)
         {
-            string? refusal = null;
-            if (ProposalActions.VerdictOf(verb) is { } verdict)
-            {
-                var result = await decisions.DecideAsync(proposalId, activity.User, verdict, cancellationToken: cancellationToken, onItsCard: true,
-                    displayName: activity.FromName);
-                // A withdrawal is not a refusal of this click: the card itself says why the proposal no longer stands.
-                refusal = result.Accepted || result.Status == ProposalStatus.Withdrawn ? null : result.Message;
-            }
-            card = await ProposalCardAsync(dbFactory, proposalId, refusal, zone, cancellationToken);
-        }
-        else if (verb == MoraleCheckIns.AnswerAction && MoraleCheckIns.TryReadAnswer(value, out var checkId, out var answer))
-        {
-            var reply = await morale.AnswerAsync(checkId, activity.User, answer, cancellationToken, postReply: false);
-            card = AdaptiveCards.Card(new ChatMessage { Title = "How are you holding up?", Lines = reply.Split('\n') }, withActions: false);
-        }
-        else if (verb == ClientContacts.MarkSentAction)
-        {
-            var reply = await commands.MarkDraftSentAsync(value, new CommandContext(activity.User, "teams", activity.ConversationId), cancellationToken);
-            card = AdaptiveCards.Card(new ChatMessage { Title = reply.Message.Title }, withActions: false);
+            // A withdrawal is not a refusal of this click: the card itself says why the proposal no longer stands.
+            var now = await dispatcher.ProposalCardAsync(proposalId, answer.Effect == ClickEffect.Refused ? answer.Note.Render(_ => "") : null, cancellationToken);
+            card = now.Waiting
+                ? AdaptiveCards.Card(now.Content, now.Note, noteColor: AdaptiveCards.Color(now.Tone))
+                : AdaptiveCards.Card(now.Content, now.Note, withActions: false, noteColor: AdaptiveCards.Color(now.Tone));
         }
         else
-            card = AdaptiveCards.Card(new ChatMessage { Title = "That button is no longer understood; nothing was changed." });
+        {
+            var said = answer.Note.Render(_ => activity.FromName ?? "you").Split('\n');
+            card = AdaptiveCards.Card(new ChatMessage { Title = said[0], Lines = said[1..] }, withActions: false);
+        }
         return new JsonObject { ["statusCode"] = 200, ["type"] = AdaptiveCards.ContentType, ["value"] = card };
-    }
-
-    /// <summary>
-    /// A proposal's card as it stands now, for whoever asks (the clicker, or any viewer refreshing): the original content,
-    /// then either the buttons (still waiting) or who decided what and when. A refusal is added without changing state.
-    /// </summary>
-    private static async Task<JsonObject> ProposalCardAsync(IDbContextFactory<ChaseDbContext> dbFactory, long proposalId, string? refusal,
-        TimeZoneInfo zone, CancellationToken cancellationToken)
-    {
-        var original = await OriginalAsync(dbFactory, OutboxKey.ProposalCards(proposalId), cancellationToken);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var proposal = await db.Proposals.AsNoTracking().SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
-        if (proposal is null)
-            return AdaptiveCards.Card(new ChatMessage { Title = "This proposal no longer exists." });
-        if (proposal.Status == ProposalStatus.Pending)
-            return AdaptiveCards.Card(original, refusal, noteColor: "Attention");
-        var decided = proposal.Status == ProposalStatus.Withdrawn
-            ? $"Withdrawn, because {proposal.Reason}. Nothing was sent."
-            : proposal.Status switch
-            {
-                ProposalStatus.Approved => "Approved",
-                ProposalStatus.Rejected => "Rejected",
-                _ => $"Snoozed until {proposal.SnoozedUntil:d MMM}",
-            } + $" by {await ChatPeople.NameAsync(db, proposal.DecidedBy, cancellationToken)} at {(proposal.DecidedAt is { } at ? Core.Text.ZoneTime.ClockAndDay(new DateTimeOffset(at, TimeSpan.Zero), zone) : "an unknown time")}" +
-              (proposal.Reason is { } why ? $": {why}" : "");
-        // The actions stay in the message: the card's refresh reads the proposal from them (withActions: false hides the buttons).
-        var settled = ChaseMessages.Settled(original) with { Actions = original.Actions };
-        var color = refusal is not null ? "Attention"
-            : proposal.Status switch { ProposalStatus.Approved => "Good", ProposalStatus.Withdrawn => "Warning", _ => "Default" };
-        return AdaptiveCards.Card(settled, refusal is null ? decided : $"{decided} ({refusal})", withActions: false, noteColor: color);
-    }
-
-    /// <summary>The message a card was made from, kept in the outbox, so the updated card shows the same content.</summary>
-    private static async Task<ChatMessage> OriginalAsync(IDbContextFactory<ChaseDbContext> dbFactory, string keyPrefix, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var body = await db.Outbox.Where(m => m.Key.StartsWith(keyPrefix)).OrderByDescending(m => m.Id).Select(m => m.Body).FirstOrDefaultAsync(cancellationToken);
-        return body is null ? new ChatMessage { Title = "Escalation proposal" } : ChatMessage.FromJson(body);
     }
 
     private static IResult Refuse(ILogger log, HttpContext context, string why, int status = StatusCodes.Status401Unauthorized)

@@ -17,6 +17,12 @@ public interface IChatPlatform
 {
     string Name { get; }
 
+    /// <summary>
+    /// The prefix of the targets this platform delivers to ("teams:", "mailto:"); null for the platform that bare ids
+    /// belong to (Slack's C… and U…, or the console in its place).
+    /// </summary>
+    string? TargetPrefix => null;
+
     /// <summary>How many channels may be delivered to at once (each channel's messages always go in order).</summary>
     int ParallelChannels => 1;
 

@@ -10,8 +10,8 @@ public enum TargetPlatform { Slack, Teams, Email }
 /// </summary>
 public readonly record struct ChatTarget(string Value)
 {
-    private const string TeamsPrefix = "teams:";
-    private const string EmailPrefix = "mailto:";
+    public const string TeamsPrefix = "teams:";
+    public const string EmailPrefix = "mailto:";
 
     public static ChatTarget Teams(string conversationOrUserId) => new(TeamsPrefix + conversationOrUserId);
     public static ChatTarget Email(string address) => new(EmailPrefix + address);

@@ -31,6 +31,7 @@ public sealed class EmailPlatform(IOptions<EmailOptions> options, ILogger<EmailP
     private readonly System.Collections.Concurrent.ConcurrentStack<(SmtpClient Smtp, long LastUsed)> _idle = new();
 
     public string Name => "email";
+    public string TargetPrefix => ChatTarget.EmailPrefix;
 
     public async Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
     {

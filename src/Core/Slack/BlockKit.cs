@@ -59,6 +59,10 @@ public static partial class BlockKit
         };
     }
 
+    /// <summary>A note from Core as mrkdwn: its words escaped, the person it names as a mention.</summary>
+    public static string Note(Conversations.ChatNote note) =>
+        note.By is null ? Escape(note.Text) : Escape(note.Text) + note.By.Render($"<@{Escape(note.By.Person)}>", Escape);
+
     /// <summary>
     /// The message after a decision: the same content, the buttons replaced by who decided what and when.
     /// <paramref name="decisionMrkdwn"/> is mrkdwn (it carries a &lt;@user&gt; mention): escape any user text in it first.

@@ -43,10 +43,10 @@ public sealed class SlackOptions
 
     /// <summary>
     /// The least time between a post's answer and the next post to the same channel (one in flight at a time, see
-    /// <see cref="ChannelPacer"/>). Slack allows about one message per second per channel; a Slack-compatible server
+    /// <see cref="Delivery.ChannelPacer"/>). Slack allows about one message per second per channel; a Slack-compatible server
     /// with other limits may set its own.
     /// </summary>
-    public TimeSpan PostInterval { get; set; } = ChannelPacer.SlackInterval;
+    public TimeSpan PostInterval { get; set; } = Delivery.ChannelPacer.SlackInterval;
 
     /// <summary>How many channels the outbox posts to at once (each still paced by <see cref="PostInterval"/>).</summary>
     public int ParallelChannels { get; set; } = 8;

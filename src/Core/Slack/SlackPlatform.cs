@@ -6,7 +6,8 @@ namespace ChaseBot.Core.Slack;
 /// <summary>The outbox's way into Slack: channel messages to their channel, private ones by DM, paced per channel.</summary>
 public sealed class SlackPlatform(SlackApiClient api, ChannelPacer pacer, ILogger<SlackPlatform> log, int parallelChannels = 8) : IChatPlatform
 {
-    public string Name => "slack";
+    public const string PlatformName = "slack";
+    public string Name => PlatformName;
 
     /// <summary>
     /// Pacing is per channel, so other channels need not wait. How many are posted to at once (Slack:ParallelChannels):

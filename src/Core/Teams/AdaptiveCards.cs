@@ -44,6 +44,15 @@ public static class AdaptiveCards
         }
     }
 
+    /// <summary>The Adaptive Card text colour for how a note reads.</summary>
+    public static string Color(Conversations.NoteTone tone) => tone switch
+    {
+        Conversations.NoteTone.Good => "Good",
+        Conversations.NoteTone.Warning => "Warning",
+        Conversations.NoteTone.Attention => "Attention",
+        _ => "Default",
+    };
+
     private static string Shorten(string text, int max) =>
         text.Length <= max ? text : text[..max] + "\n… (shortened to fit Teams; the full text is in the digest and status)";
 

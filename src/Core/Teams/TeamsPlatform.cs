@@ -14,7 +14,9 @@ public sealed class TeamsPlatform(BotConnectorClient connector, TeamsConversatio
 {
     private readonly ChannelPacer _pacer = new(clock, postInterval ?? TeamsOptions.DefaultPostInterval);
 
-    public string Name => "teams";
+    public const string PlatformName = "teams";
+    public string Name => PlatformName;
+    public string TargetPrefix => ChatTarget.TeamsPrefix;
     public int ParallelChannels => 8;
 
     public async Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
@@ -61,36 +63,5 @@ public sealed class TeamsPlatform(BotConnectorClient connector, TeamsConversatio
         var facts = new ConversationFacts(id, any.ServiceUrl, any.TenantId, any.BotId, user, null, "personal");
         await conversations.RememberAsync(facts, cancellationToken);
         return (await conversations.FindAsync(id, cancellationToken))!;
-    }
-}
-
-/// <summary>
-/// Sends each outbox message to its platform: "teams:" targets to Teams, "mailto:" targets by email, everything else
-/// to Slack or the console.
-/// </summary>
-public sealed class ChatRouter(IChatPlatform channels, TeamsPlatform? teams, IChatPlatform? email = null) : IChatPlatform
-{
-    public string Name => teams is null ? channels.Name : $"{channels.Name}+teams";
-    public int ParallelChannels => Math.Max(channels.ParallelChannels, teams?.ParallelChannels ?? 1);
-
-    public Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
-    {
-        return new ChatTarget(message.Target).Platform switch
-        {
-            TargetPlatform.Email => email?.SendAsync(message, content, cancellationToken)
-                ?? throw new InvalidOperationException($"{message.Target} is an email address but email is not configured (Email:Host)"),
-            TargetPlatform.Teams => teams?.SendAsync(message, content, cancellationToken)
-                ?? throw new InvalidOperationException($"{message.Target} is a Teams conversation but Teams is not configured (Teams:AppId)"),
-            TargetPlatform.Slack => channels.SendAsync(message, content, cancellationToken),
-        };
-    }
-
-    public async ValueTask DrainedAsync()
-    {
-        await channels.DrainedAsync();
-        if (teams is not null)
-            await ((IChatPlatform)teams).DrainedAsync();
-        if (email is not null)
-            await email.DrainedAsync();
     }
 }

@@ -1,4 +1,4 @@
-using ChaseBot.Core.Slack;
+using ChaseBot.Core.Delivery;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChaseBot.Tests.Slack;

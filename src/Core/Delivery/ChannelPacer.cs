@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace ChaseBot.Core.Slack;
+namespace ChaseBot.Core.Delivery;
 
 /// <summary>
 /// Slack accepts about one message per second per channel (Teams has its own pace). Each channel gets its own turns,
