@@ -40,8 +40,9 @@ public sealed class ChaseHarness : IDisposable
 
     /// <param name="configuration">Settings as a host reads them (Email:*, Slack:*, Payment:*).</param>
     /// <param name="realPlatforms">Deliver through the hosts' own router (Slack, email) as configured, not <see cref="Platform"/>.</param>
+    /// <param name="register">More registrations, as a host would add them (another chat platform).</param>
     public ChaseHarness(string now = "2026-11-23T10:00:00Z", string timeZone = "UTC", Action<ChaseOptions>? configure = null,
-        IReadOnlyDictionary<string, string?>? configuration = null, bool realPlatforms = false)
+        IReadOnlyDictionary<string, string?>? configuration = null, bool realPlatforms = false, Action<IServiceCollection>? register = null)
     {
         Clock = Clocks.At(now);
         var services = new ServiceCollection();
@@ -56,6 +57,7 @@ public sealed class ChaseHarness : IDisposable
         services.AddSingleton(Db.Factory);
         if (!realPlatforms)
             services.AddSingleton<IChatPlatform>(Platform);
+        register?.Invoke(services);
         _services = services.BuildServiceProvider();
         Options = _services.GetRequiredService<IOptions<ChaseOptions>>().Value;
         Settings = _services.GetRequiredService<ChaseSettings>();
