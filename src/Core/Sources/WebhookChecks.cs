@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging;
 
 namespace ChaseBot.Core.Sources;
 
@@ -9,6 +10,20 @@ public sealed record WebhookAnswer(int Status, string Body);
 /// <summary>What the webhooks of books that sign with a shared key (Xero, QuickBooks Online) have in common.</summary>
 public static class WebhookChecks
 {
+    /// <summary>
+    /// The answer to a request that must go no further: 404 while the books' webhook is not set up (<paramref name="setting"/>
+    /// names what to set), 401 with an empty body when the signature does not match. Null when it is signed with the key.
+    /// </summary>
+    public static WebhookAnswer? Refusal(byte[] body, string? signature, string? key, string books, string setting, ILogger log)
+    {
+        if (key is not { Length: > 0 })
+            return new WebhookAnswer(404, $"{books} webhooks are not set up ({setting})");
+        if (SignedWith(body, signature, key))
+            return null;
+        log.LogWarning("{Books} webhook refused: its signature does not match", books);
+        return new WebhookAnswer(401, "");
+    }
+
     /// <summary>
     /// <paramref name="signature"/> is the base64 HMAC-SHA256 of the raw body with <paramref name="key"/>, compared in
     /// fixed time: how much of a guess matched says nothing.

@@ -7,10 +7,7 @@ namespace ChaseBot.Core.Sources.QuickBooks;
 /// <summary>How QuickBooks Online is connected: Intuit's consent page and token endpoint, the accounting scope, and the company (realmId) the callback names.</summary>
 public sealed class QuickBooksBooks(IOptions<SourcesOptions> options) : IOAuthBooks
 {
-    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(15) })
-    {
-        Timeout = TimeSpan.FromSeconds(30),
-    };
+    private static readonly HttpClient Http = Delivery.LongLivedHttp.Client(TimeSpan.FromSeconds(30));
 
     private QuickBooksSourceOptions QuickBooks => options.Value.QuickBooks;
 

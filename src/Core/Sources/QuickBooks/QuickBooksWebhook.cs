@@ -21,13 +21,8 @@ public sealed class QuickBooksWebhook(IOptions<SourcesOptions> options, QuickBoo
 
     public async Task<WebhookAnswer> HandleAsync(byte[] body, string? signature, CancellationToken cancellationToken)
     {
-        if (options.Value.QuickBooks.VerifierToken is not { Length: > 0 } token)
-            return new WebhookAnswer(404, "QuickBooks webhooks are not set up (Sources:QuickBooks:VerifierToken)");
-        if (!WebhookChecks.SignedWith(body, signature, token))
-        {
-            log.LogWarning("QuickBooks webhook refused: its signature does not match");
-            return new WebhookAnswer(401, "");
-        }
+        if (WebhookChecks.Refusal(body, signature, options.Value.QuickBooks.VerifierToken, "QuickBooks", "Sources:QuickBooks:VerifierToken", log) is { } refused)
+            return refused;
         var realm = (await connections.StateAsync(QuickBooksSource.Name, cancellationToken))?.Tenant;
         var changes = Read(body).Where(c => realm is not null && c.Realm == realm).ToList();
         var invoices = changes.Where(c => c.Entity == "invoice").Select(c => c.Id).Distinct().ToList();

@@ -8,10 +8,7 @@ namespace ChaseBot.Core.Sources.Xero;
 /// <summary>How Xero is connected: its login and identity addresses, read-only scopes, and the organisation chosen on its consent page.</summary>
 public sealed class XeroBooks(IOptions<SourcesOptions> options) : IOAuthBooks
 {
-    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(15) })
-    {
-        Timeout = TimeSpan.FromSeconds(30),
-    };
+    private static readonly HttpClient Http = Delivery.LongLivedHttp.Client(TimeSpan.FromSeconds(30));
 
     private XeroSourceOptions Xero => options.Value.Xero;
 

@@ -22,13 +22,8 @@ public sealed class XeroWebhook(IOptions<SourcesOptions> options, XeroSource sou
 
     public async Task<WebhookAnswer> HandleAsync(byte[] body, string? signature, CancellationToken cancellationToken)
     {
-        if (options.Value.Xero.WebhookKey is not { Length: > 0 } key)
-            return new WebhookAnswer(404, "Xero webhooks are not set up (Sources:Xero:WebhookKey)");
-        if (!WebhookChecks.SignedWith(body, signature, key))
-        {
-            log.LogWarning("Xero webhook refused: its signature does not match");
-            return new WebhookAnswer(401, "");
-        }
+        if (WebhookChecks.Refusal(body, signature, options.Value.Xero.WebhookKey, "Xero", "Sources:Xero:WebhookKey", log) is { } refused)
+            return refused;
         XeroWebhookEvents? events;
         try
         {
