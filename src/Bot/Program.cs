@@ -4,14 +4,9 @@ using ChaseBot.Bot.Slack;
 using ChaseBot.Bot.Sources;
 using ChaseBot.Bot.Teams;
 using ChaseBot.Core;
-using ChaseBot.Core.Logging;
-using ChaseBot.Core.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Logging.AddChaseLogging(builder.Configuration);
-builder.Services.AddChaseCore(builder.Configuration);
-builder.Services.AddSingleton<DatabaseMigration>();
-builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigration>());
+builder.AddChaseHostDefaults();
 // Before Slack's and Teams' services, so it stops after them and sends what they left owed.
 builder.Services.AddSingleton<OwedReplies>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<OwedReplies>());

@@ -15,3 +15,12 @@ public sealed class BotOptions
             ? new Uri(root, path.TrimStart('/'))
             : null;
 }
+
+public sealed class BotOptionsCheck : OptionsCheck<BotOptions>
+{
+    protected override IEnumerable<string> Failures(BotOptions o)
+    {
+        if (!string.IsNullOrWhiteSpace(o.PublicUrl) && o.Link("/") is null)
+            yield return "Bot:PublicUrl must be an absolute http or https address, e.g. https://chasebot.example.com";
+    }
+}

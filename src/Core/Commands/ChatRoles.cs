@@ -12,6 +12,16 @@ public sealed class ChatOptions
     public List<string> Collectors { get; set; } = [];
 }
 
+/// <summary>An empty entry would not widen a role to everyone, but it says the list was written wrong: refused at start.</summary>
+public sealed class ChatOptionsCheck : OptionsCheck<ChatOptions>
+{
+    protected override IEnumerable<string> Failures(ChatOptions o)
+    {
+        if (o.Viewers.Concat(o.Collectors).Any(string.IsNullOrWhiteSpace))
+            yield return "Chat:Viewers and Chat:Collectors must not have empty entries";
+    }
+}
+
 public enum Role
 {
     Viewer,

@@ -12,3 +12,12 @@ public sealed class DeliveryOptions
     /// <summary>When the Worker drains the outbox (a Quartz cron expression).</summary>
     public string Schedule { get; set; } = "0/30 * * * * ?";
 }
+
+public sealed class DeliveryOptionsCheck : OptionsCheck<DeliveryOptions>
+{
+    protected override IEnumerable<string> Failures(DeliveryOptions o)
+    {
+        if (o.Lease < TimeSpan.FromSeconds(1) || o.Lease > TimeSpan.FromHours(1))
+            yield return "Delivery:Lease must be between 00:00:01 and 01:00:00";
+    }
+}

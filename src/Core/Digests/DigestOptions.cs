@@ -13,3 +13,12 @@ public sealed class DigestOptions
 
     public IReadOnlyList<string> EffectiveChannels(string defaultChannel) => Channels.Count > 0 ? Channels : [defaultChannel];
 }
+
+public sealed class DigestOptionsCheck : OptionsCheck<DigestOptions>
+{
+    protected override IEnumerable<string> Failures(DigestOptions o)
+    {
+        if (o.Channels.Any(string.IsNullOrWhiteSpace))
+            yield return "Digest:Channels has an empty entry";
+    }
+}

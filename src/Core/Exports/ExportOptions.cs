@@ -52,3 +52,27 @@ public sealed class GenericCsvOptions
     public Dictionary<string, string> Columns { get; set; } = new(StringComparer.OrdinalIgnoreCase);
     public string Source { get; set; } = "generic";
 }
+
+public sealed class ExportOptionsCheck : OptionsCheck<ExportOptions>
+{
+    protected override IEnumerable<string> Failures(ExportOptions o)
+    {
+        if (ExportOptions.ParseDateOrder(o.DateOrder) is null)
+            yield return "Exports:DateOrder must be auto, dmy or mdy";
+        if (o.DefaultCurrency.Trim() is not { Length: 3 } currency || !currency.All(char.IsAsciiLetter))
+            yield return "Exports:DefaultCurrency must be a three-letter currency code such as USD";
+        if (o.FreshBooks.PaymentTermDays is < 0 or > 365)
+            yield return "Exports:FreshBooks:PaymentTermDays must be between 0 and 365";
+        if (o.MaxLineLength <= 0)
+            yield return "Exports:MaxLineLength must be positive";
+        if (!GenericIsValid(o.Generic))
+            yield return "Exports:Generic:Columns names a field ChaseBot does not read " +
+                         "(use Number, Client, Email, IssueDate, DueDate, Currency, Total, Paid, Balance, Status, PaymentLink)";
+    }
+
+    private static bool GenericIsValid(GenericCsvOptions generic)
+    {
+        try { Formats.GenericCsvExport.FromOptions(generic); return true; }
+        catch (InvalidOperationException) { return false; }
+    }
+}

@@ -17,3 +17,12 @@ public sealed class MoraleOptions
     /// </summary>
     public bool WorkingAlone { get; set; }
 }
+
+public sealed class MoraleOptionsCheck : OptionsCheck<MoraleOptions>
+{
+    protected override IEnumerable<string> Failures(MoraleOptions o)
+    {
+        if (o.MinDaysBetween is < 0 or > 365)
+            yield return "Morale:MinDaysBetween must be between 0 and 365";
+    }
+}

@@ -14,8 +14,7 @@ public static class SlackRegistration
     /// </summary>
     public static IServiceCollection AddSlack(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SlackOptions>().Bind(configuration.GetSection(SlackOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
+        services.AddChaseOptions<SlackOptions, SlackOptionsValidator>(configuration, SlackOptions.Section);
         services.AddSingleton(sp => new SlackApiClient(LongLivedHttp.Client(TimeSpan.FromSeconds(10)),
             sp.GetRequiredService<IOptions<SlackOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new SlackPlatform(sp.GetRequiredService<SlackApiClient>(),

@@ -31,3 +31,22 @@ public sealed class StripeSourceOptions
 
     public bool Configured => !string.IsNullOrWhiteSpace(ApiKey);
 }
+
+public sealed class SourcesOptionsCheck : OptionsCheck<SourcesOptions>
+{
+    protected override IEnumerable<string> Failures(SourcesOptions o)
+    {
+        if (o.SyncEvery < TimeSpan.FromMinutes(1))
+            yield return "Sources:SyncEvery must be at least a minute";
+        if (o.MaxStaleness <= TimeSpan.Zero)
+            yield return "Sources:MaxStaleness must be positive";
+        if (!Absolute(o.Stripe.ApiBaseUrl))
+            yield return "Sources:Stripe:ApiBaseUrl must be an absolute URL";
+        if (!Absolute(o.Xero.ApiBaseUrl) || !Absolute(o.Xero.IdentityBaseUrl) || !Absolute(o.Xero.LoginBaseUrl))
+            yield return "Sources:Xero:ApiBaseUrl, IdentityBaseUrl and LoginBaseUrl must be absolute URLs";
+        if (!Absolute(o.QuickBooks.ApiBaseUrl) || !Absolute(o.QuickBooks.TokenUrl) || !Absolute(o.QuickBooks.AuthorizeUrl) || !Absolute(o.QuickBooks.RevokeUrl))
+            yield return "Sources:QuickBooks:ApiBaseUrl, TokenUrl, AuthorizeUrl and RevokeUrl must be absolute URLs";
+    }
+
+    private static bool Absolute(string url) => Uri.TryCreate(url, UriKind.Absolute, out _);
+}

@@ -13,18 +13,8 @@ public static class SourcesRegistration
     public static IServiceCollection AddSources(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<LedgerSync>();
-        services.AddOptions<SourcesOptions>().Bind(configuration.GetSection(SourcesOptions.Section))
-            .Validate(o => o.SyncEvery >= TimeSpan.FromMinutes(1), "Sources:SyncEvery must be at least a minute")
-            .Validate(o => o.MaxStaleness > TimeSpan.Zero, "Sources:MaxStaleness must be positive")
-            .Validate(o => Absolute(o.Stripe.ApiBaseUrl), "Sources:Stripe:ApiBaseUrl must be an absolute URL")
-            .Validate(o => Absolute(o.Xero.ApiBaseUrl) && Absolute(o.Xero.IdentityBaseUrl) && Absolute(o.Xero.LoginBaseUrl),
-                "Sources:Xero:ApiBaseUrl, IdentityBaseUrl and LoginBaseUrl must be absolute URLs")
-            .Validate(o => Absolute(o.QuickBooks.ApiBaseUrl) && Absolute(o.QuickBooks.TokenUrl) && Absolute(o.QuickBooks.AuthorizeUrl) && Absolute(o.QuickBooks.RevokeUrl),
-                "Sources:QuickBooks:ApiBaseUrl, TokenUrl, AuthorizeUrl and RevokeUrl must be absolute URLs")
-            .ValidateOnStart();
-        services.AddOptions<BotOptions>().Bind(configuration.GetSection(BotOptions.Section))
-            .Validate(o => string.IsNullOrWhiteSpace(o.PublicUrl) || o.Link("/") is not null, "Bot:PublicUrl must be an absolute http or https address, e.g. https://chasebot.example.com")
-            .ValidateOnStart();
+        services.AddChaseOptions<SourcesOptions, SourcesOptionsCheck>(configuration, SourcesOptions.Section);
+        services.AddChaseOptions<BotOptions, BotOptionsCheck>(configuration, BotOptions.Section);
         services.AddTokenProtection(configuration);
         services.AddSingleton<OAuthConnections>();
 
@@ -50,6 +40,4 @@ public static class SourcesRegistration
         services.AddSingleton<FreshnessGate>();
         return services;
     }
-
-    private static bool Absolute(string url) => Uri.TryCreate(url, UriKind.Absolute, out _);
 }

@@ -16,8 +16,7 @@ public static class TeamsRegistration
     /// </summary>
     public static IServiceCollection AddTeams(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<TeamsOptions>().Bind(configuration.GetSection(TeamsOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TeamsOptions>, TeamsOptionsValidator>();
+        services.AddChaseOptions<TeamsOptions, TeamsOptionsValidator>(configuration, TeamsOptions.Section);
         services.AddSingleton<IConfigurationManager<OpenIdConnectConfiguration>>(sp => BotFrameworkAuthenticator.SigningKeys(
             sp.GetRequiredService<IOptions<TeamsOptions>>().Value.OpenIdMetadataUrl, LongLivedHttp.Client(TimeSpan.FromSeconds(10))));
         services.AddSingleton<BotFrameworkAuthenticator>();

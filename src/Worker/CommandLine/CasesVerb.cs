@@ -12,17 +12,15 @@ namespace ChaseBot.Worker.CommandLine;
 /// <summary>`cases [client]`: where every client's collection stands, what comes next and when, and what happened.</summary>
 internal static class CasesVerb
 {
-    public static async Task<ExitCode> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
+    public static async Task<ExitCode> RunAsync(VerbInput arguments, IServiceProvider services, TextWriter stdout,
         TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (!WorkerCommandLine.TryAsOf(arguments, services, stderr, out var asOf))
-            return ExitCode.Refused;
+        var asOf = WorkerCommandLine.AsOf(arguments, services);
         var settings = services.GetRequiredService<ChaseSettings>();
         await using var db = await services.GetRequiredService<IDbContextFactory<ChaseDbContext>>().CreateDbContextAsync(cancellationToken);
         long? clientId = null;
-        if (arguments.Positionals.Count > 0)
+        if (arguments.Words(arguments.Cli.Client) is { } name)
         {
-            var name = string.Join(' ', arguments.Positionals);
             clientId = await LedgerStatus.FindClientAsync(db, name, cancellationToken);
             if (clientId is null)
             {
@@ -33,15 +31,15 @@ internal static class CasesVerb
             }
         }
         var cases = await CaseReport.RunAsync(db, settings, asOf, clientId, cancellationToken);
-        var closed = arguments.Flags.Contains("all") ? await CaseReport.ClosedAsync(db, settings, clientId, cancellationToken) : [];
-        if (arguments.Flags.Contains("json"))
+        var closed = arguments.All ? await CaseReport.ClosedAsync(db, settings, clientId, cancellationToken) : [];
+        if (arguments.Json)
         {
             await stdout.WriteLineAsync(Json(cases, closed));
             return ExitCode.Done;
         }
         if (cases.Count == 0)
             await stdout.WriteLineAsync($"Nothing overdue as of {asOf:yyyy-MM-dd}: no client has an open collection case." +
-                                        (arguments.Flags.Contains("all") || clientId is not null ? "" : " (cases --all lists closed ones)"));
+                                        (arguments.All || clientId is not null ? "" : " (cases --all lists closed ones)"));
         var text = new StringBuilder();
         foreach (var c in cases)
         {

@@ -1,4 +1,5 @@
 using ChaseBot.Core.Commands;
+using ChaseBot.Core.Conversations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChaseBot.Worker.CommandLine;
@@ -9,14 +10,12 @@ namespace ChaseBot.Worker.CommandLine;
 /// </summary>
 internal static class ChatVerb
 {
-    public static async Task<ExitCode> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
+    public static async Task<ExitCode> RunAsync(VerbInput arguments, IServiceProvider services, TextWriter stdout,
         TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (arguments.Positionals.Count == 0)
-            return WorkerCommandLine.UsageError(stderr, arguments, "chat takes the command text, e.g. chat \"status Kauri Digital Ltd\"");
-        var user = arguments["user"] ?? Environment.UserName;
-        var reply = await services.GetRequiredService<ChaseCommands>()
-            .HandleAsync(string.Join(' ', arguments.Positionals), new CommandContext(user, "cli"), cancellationToken);
+        // The same way in as a chat platform's: the terminal is one more surface.
+        var reply = await services.GetRequiredService<ChatDispatcher>()
+            .CommandAsync(new ChatCommand("cli", arguments.User, arguments.Words(arguments.Cli.CommandText)!), cancellationToken);
         await (reply.Outcome == CommandOutcome.Done ? stdout : stderr).WriteLineAsync(reply.ToText());
         return reply.Outcome switch
         {

@@ -9,15 +9,14 @@ namespace ChaseBot.Worker.CommandLine;
 /// </summary>
 internal static class ConnectVerbs
 {
-    public static async Task<ExitCode> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout, TextWriter stderr,
+    public static async Task<ExitCode> RunAsync(VerbInput arguments, IServiceProvider services, TextWriter stdout, TextWriter stderr,
         CancellationToken cancellationToken)
     {
         var connections = services.GetRequiredService<OAuthConnections>();
-        var which = arguments.Positionals.FirstOrDefault()?.ToLowerInvariant();
-        if (which is null || connections.Books(which) is not { } books)
+        if (connections.Books(arguments.Get(arguments.Cli.Books).ToLowerInvariant()) is not { } books)
             return WorkerCommandLine.UsageError(stderr, arguments,
                 $"{arguments.Verb} takes the books to {arguments.Verb}: {string.Join(" or ", connections.All.Select(b => b.Source))}");
-        var who = $"cli:{arguments["user"] ?? Environment.UserName}";
+        var who = $"cli:{arguments.User}";
         if (arguments.Verb == "disconnect")
         {
             if (!await connections.DisconnectAsync(books.Source, who, cancellationToken))

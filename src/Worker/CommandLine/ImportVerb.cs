@@ -6,15 +6,13 @@ namespace ChaseBot.Worker.CommandLine;
 
 internal static class ImportVerb
 {
-    public static async Task<ExitCode> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
+    public static async Task<ExitCode> RunAsync(VerbInput arguments, IServiceProvider services, TextWriter stdout,
         TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (arguments.Positionals.Count != 1)
-            return WorkerCommandLine.UsageError(stderr, arguments, "import takes one file or folder");
         if (ReadSettings(arguments, services.GetRequiredService<IOptions<ExportOptions>>().Value, out var error) is not { } settings)
             return WorkerCommandLine.UsageError(stderr, arguments, error!);
 
-        var path = arguments.Positionals[0];
+        var path = arguments.Get(arguments.Cli.Path);
         FolderImportResult result;
         if (Directory.Exists(path))
             result = await services.GetRequiredService<FolderImport>()
@@ -29,7 +27,7 @@ internal static class ImportVerb
 
         if (result.Empty)
             await stderr.WriteLineAsync($"no files in '{path}'");
-        if (arguments.Flags.Contains("json"))
+        if (arguments.Json)
         {
             foreach (var summary in result.Imports)
                 await stdout.WriteLineAsync(SummaryText.Json(summary));
@@ -46,28 +44,16 @@ internal static class ImportVerb
         result.Imports.Any(s => s.Failed) ? ExitCode.Failed : result.Imports.Any(s => s.Refused) ? ExitCode.Refused : ExitCode.Done;
 
     /// <summary>Configuration with the command line's overrides; null with a reason when an override is bad.</summary>
-    internal static ImportSettings? ReadSettings(ParsedArguments arguments, ExportOptions options, out string? error)
+    internal static ImportSettings? ReadSettings(VerbInput arguments, ExportOptions options, out string? error)
     {
         error = null;
-        var settings = ImportSettings.From(options) with { FormatName = arguments["format"] };
-        if (arguments["date-order"] is { } order)
-        {
-            if (ExportOptions.ParseDateOrder(order) is not { } parsed)
-            {
-                error = $"--date-order is '{order}'; expected dmy, mdy or auto";
-                return null;
-            }
-            settings = settings with { DateOrder = parsed };
-        }
-        if (arguments["payment-term-days"] is { } term)
-        {
-            if (!int.TryParse(term, out var days) || days is < 0 or > 365)
-            {
-                error = $"--payment-term-days is '{term}'; expected a number of days from 0 to 365";
-                return null;
-            }
+        var cli = arguments.Cli;
+        var settings = ImportSettings.From(options) with { FormatName = arguments.Get(cli.Format) };
+        // Both were checked by the parser (dmy, mdy or auto; 0 to 365 days).
+        if (arguments.Get(cli.DateOrder) is { } order)
+            settings = settings with { DateOrder = ExportOptions.ParseDateOrder(order)!.Value };
+        if (arguments.Get(cli.PaymentTermDays) is { } days)
             settings = settings with { PaymentTermDays = days };
-        }
         try
         {
             settings.Formats(); // An unknown --format is a usage error, not a refused file.

@@ -15,7 +15,7 @@ namespace ChaseBot.Worker.CommandLine;
 /// </summary>
 internal static class OutboxVerb
 {
-    public static async Task<ExitCode> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout, CancellationToken cancellationToken)
+    public static async Task<ExitCode> RunAsync(VerbInput arguments, IServiceProvider services, TextWriter stdout, CancellationToken cancellationToken)
     {
         var zone = services.GetRequiredService<ChaseSettings>().Calendar.Zone;
         await using var db = await services.GetRequiredService<IDbContextFactory<ChaseDbContext>>().CreateDbContextAsync(cancellationToken);
@@ -23,7 +23,7 @@ internal static class OutboxVerb
         string State(OutboxMessage m) => m.DeadLetteredAt is not null ? "dead-lettered" : m.Attempts > 0 ? "retrying" : "waiting";
         string Local(DateTime utc) => TimeZoneInfo.ConvertTime(new DateTimeOffset(utc, TimeSpan.Zero), zone)
             .ToString("ddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-        if (arguments.Flags.Contains("json"))
+        if (arguments.Json)
         {
             await stdout.WriteLineAsync(JsonSerializer.Serialize(waiting.Select(m => new
             {

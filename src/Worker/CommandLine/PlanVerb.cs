@@ -8,15 +8,11 @@ namespace ChaseBot.Worker.CommandLine;
 /// <summary>What the chase would do, without sending or changing anything: the ladder previewed on your own data.</summary>
 internal static class PlanVerb
 {
-    public static async Task<ExitCode> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
+    public static async Task<ExitCode> RunAsync(VerbInput arguments, IServiceProvider services, TextWriter stdout,
         TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (arguments.Positionals.Count > 0)
-            return WorkerCommandLine.UsageError(stderr, arguments, "plan takes no arguments");
-        if (!WorkerCommandLine.TryReadAsOf(arguments, stderr, out var asOf))
-            return ExitCode.Refused;
-        var plan = await services.GetRequiredService<ChaseRunner>().PlanAsync(asOf, cancellationToken);
-        if (arguments.Flags.Contains("json"))
+        var plan = await services.GetRequiredService<ChaseRunner>().PlanAsync(arguments.Get(arguments.Cli.AsOf), cancellationToken);
+        if (arguments.Json)
         {
             await stdout.WriteLineAsync(JsonSerializer.Serialize(plan.Select(e => new
             {

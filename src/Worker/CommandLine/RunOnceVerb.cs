@@ -14,13 +14,10 @@ namespace ChaseBot.Worker.CommandLine;
 /// <summary>The main job once, in the foreground: import, chase, check in, digest, deliver, and say what happened.</summary>
 internal static class RunOnceVerb
 {
-    public static async Task<ExitCode> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
+    public static async Task<ExitCode> RunAsync(VerbInput arguments, IServiceProvider services, TextWriter stdout,
         TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (arguments.Positionals.Count > 0)
-            return WorkerCommandLine.UsageError(stderr, arguments, "run-once takes no arguments (the folder is --folder or Exports:Folder)");
-        if (!WorkerCommandLine.TryReadAsOf(arguments, stderr, out var asOf))
-            return ExitCode.Refused;
+        var asOf = arguments.Get(arguments.Cli.AsOf);
         var options = services.GetRequiredService<IOptions<ExportOptions>>().Value;
         if (ImportVerb.ReadSettings(arguments, options, out var error) is not { } settings)
             return WorkerCommandLine.UsageError(stderr, arguments, error!);

@@ -8,11 +8,11 @@ namespace ChaseBot.Worker.CommandLine;
 /// <summary><c>sync</c> and <c>sources</c>: the connected books, synced now, and how fresh each one is.</summary>
 internal static class SourcesVerbs
 {
-    public static async Task<ExitCode> SyncAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout, TextWriter stderr,
+    public static async Task<ExitCode> SyncAsync(VerbInput arguments, IServiceProvider services, TextWriter stdout, TextWriter stderr,
         CancellationToken cancellationToken)
     {
         var sources = services.GetRequiredService<ConnectedSources>();
-        var only = arguments["source"];
+        var only = arguments.Get(arguments.Cli.Source);
         if (only is not null && sources.Find(only) is null)
             return WorkerCommandLine.UsageError(stderr, arguments,
                 $"--source is '{only}'; ChaseBot syncs {string.Join(", ", sources.Known.Select(k => k.Source))}");
@@ -42,10 +42,10 @@ internal static class SourcesVerbs
         return results.Any(r => r.Summary is not { Failed: false }) ? ExitCode.Failed : ExitCode.Done;
     }
 
-    public static async Task<ExitCode> ListAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout, CancellationToken cancellationToken)
+    public static async Task<ExitCode> ListAsync(VerbInput arguments, IServiceProvider services, TextWriter stdout, CancellationToken cancellationToken)
     {
         var states = await services.GetRequiredService<ConnectedSources>().StatesAsync(cancellationToken);
-        if (arguments.Flags.Contains("json"))
+        if (arguments.Json)
         {
             await stdout.WriteLineAsync(JsonSerializer.Serialize(states.Select(s => new
             {

@@ -11,15 +11,14 @@ namespace ChaseBot.Worker.CommandLine;
 
 internal static class StatusVerb
 {
-    public static async Task<ExitCode> RunAsync(ParsedArguments arguments, IServiceProvider services, TextWriter stdout,
+    public static async Task<ExitCode> RunAsync(VerbInput arguments, IServiceProvider services, TextWriter stdout,
         TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (!WorkerCommandLine.TryAsOf(arguments, services, stderr, out var asOf))
-            return ExitCode.Refused;
-        var filter = arguments.Positionals.Count > 0 ? string.Join(' ', arguments.Positionals) : null;
+        var asOf = WorkerCommandLine.AsOf(arguments, services);
+        var filter = arguments.Words(arguments.Cli.StatusFilter);
 
         await using var db = await services.GetRequiredService<IDbContextFactory<ChaseDbContext>>().CreateDbContextAsync(cancellationToken);
-        var report = await LedgerStatus.RunAsync(db, new LedgerStatus.Query(asOf, filter, arguments.Flags.Contains("all")), cancellationToken);
+        var report = await LedgerStatus.RunAsync(db, new LedgerStatus.Query(asOf, filter, arguments.All), cancellationToken);
         if (report is null)
         {
             var suggestions = await LedgerStatus.SuggestionsAsync(db, filter!, cancellationToken);
@@ -27,9 +26,10 @@ internal static class StatusVerb
                                         (suggestions.Count > 0 ? $" Did you mean: {string.Join(", ", suggestions)}?" : ""));
             return ExitCode.Refused;
         }
-        var machine = arguments.Flags.Contains("json") || arguments.Flags.Contains("csv");
-        await stdout.WriteAsync(arguments.Flags.Contains("csv") ? SpreadsheetCsv.Status(report)
-            : arguments.Flags.Contains("json") ? Json(report) + Environment.NewLine : Human(report));
+        var csv = arguments.Get(arguments.Cli.Csv);
+        var machine = arguments.Json || csv;
+        await stdout.WriteAsync(csv ? SpreadsheetCsv.Status(report)
+            : arguments.Json ? Json(report) + Environment.NewLine : Human(report));
         if (!machine && await services.GetRequiredService<Core.Sources.ConnectedSources>().FreshnessAsync(cancellationToken) is { } fresh)
             await stdout.WriteLineAsync($"\n{fresh}");
         var dead = await db.Outbox.CountAsync(m => m.DeadLetteredAt != null, cancellationToken);

@@ -24,8 +24,9 @@ public static class WorkerCommandLine
     private static async Task<ExitCode> RunVerbAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider? clock,
         IDictionary<string, string?>? configuration, CancellationToken cancellationToken)
     {
-        var (rest, overrides, settingError) = ParsedArguments.SplitSettings(args);
-        var root = WorkerCommands.Build();
+        var (rest, overrides, settingError) = VerbInput.SplitSettings(args);
+        var cli = new WorkerCommands();
+        var root = cli.Root;
         var parse = root.Parse(rest);
         var help = HelpFor(root, parse.CommandResult.Command);
         if (settingError is not null)
@@ -34,7 +35,7 @@ public static class WorkerCommandLine
             return UsageError(stderr, help, string.Join(Environment.NewLine + "error: ", parse.Errors.Select(e => e.Message)));
         if (parse.Action != parse.CommandResult.Command.Action)
             return (ExitCode)await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken); // --help
-        var arguments = ParsedArguments.From(parse, overrides, help, out var error);
+        var arguments = VerbInput.From(parse, cli, overrides, help, out var error);
         if (arguments is null)
             return UsageError(stderr, help, error!);
 
@@ -42,15 +43,10 @@ public static class WorkerCommandLine
         {
             var settings = WorkerConfiguration.Build(arguments, configuration);
             if (arguments.Verb is null)
-                return await WorkerService.RunAsync(settings, arguments, stderr, cancellationToken);
+                return await WorkerService.RunAsync(settings, stderr, cancellationToken);
 
-            if (arguments.Verb == "chat")
-            {
-                if (!TryReadAsOf(arguments, stderr, out var day))
-                    return ExitCode.Refused;
-                if (day is { } asOf)
-                    clock = new FixedClock(new DateTimeOffset(asOf.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero));
-            }
+            if (arguments.Verb == "chat" && arguments.Get(cli.AsOf) is { } asOf)
+                clock = new FixedClock(new DateTimeOffset(asOf.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero));
             if (await RefuseBeforeTouchingTheLedgerAsync(arguments, settings, stderr) is { } refused)
                 return refused;
             await using var services = BuildServices(settings, clock, stdout);
@@ -125,7 +121,7 @@ public static class WorkerCommandLine
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
-    internal static ExitCode UsageError(TextWriter stderr, ParsedArguments arguments, string message) =>
+    internal static ExitCode UsageError(TextWriter stderr, VerbInput arguments, string message) =>
         UsageError(stderr, arguments.Help, message);
 
     private static ExitCode UsageError(TextWriter stderr, string help, string message)
@@ -148,9 +144,9 @@ public static class WorkerCommandLine
     /// What can be refused before a ledger is opened (opening an SQLite file creates it): a verb that only reads or
     /// decides on a ledger that does not exist, an import of nothing, a run-once without its folder.
     /// </summary>
-    private static async Task<ExitCode?> RefuseBeforeTouchingTheLedgerAsync(ParsedArguments arguments, IConfiguration settings, TextWriter stderr)
+    private static async Task<ExitCode?> RefuseBeforeTouchingTheLedgerAsync(VerbInput arguments, IConfiguration settings, TextWriter stderr)
     {
-        if (arguments.Verb == "import" && arguments.Positionals is [var path] && !File.Exists(path) && !Directory.Exists(path))
+        if (arguments.Verb == "import" && arguments.Get(arguments.Cli.Path) is var path && !File.Exists(path) && !Directory.Exists(path))
             return UsageError(stderr, arguments, $"there is no file or folder '{Path.GetFullPath(path)}'");
         if (arguments.Verb == "run-once" && settings[$"{ExportOptions.Section}:Folder"] is { } folder && !Directory.Exists(folder))
         {
@@ -167,29 +163,7 @@ public static class WorkerCommandLine
         return ExitCode.Refused;
     }
 
-    /// <summary>--as-of, when given; false (with the usage error printed) when it is not a date.</summary>
-    internal static bool TryReadAsOf(ParsedArguments arguments, TextWriter stderr, out DateOnly? asOf)
-    {
-        asOf = null;
-        if (arguments["as-of"] is not { } text)
-            return true;
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.None, out var day))
-        {
-            asOf = day;
-            return true;
-        }
-        UsageError(stderr, arguments, $"--as-of is '{text}'; expected a date like 2026-11-30");
-        return false;
-    }
-
-    /// <summary>Today in the configured time zone, or --as-of; false (usage printed) when --as-of is not a date.</summary>
-    internal static bool TryAsOf(ParsedArguments arguments, IServiceProvider services, TextWriter stderr, out DateOnly asOf)
-    {
-        asOf = default;
-        if (!TryReadAsOf(arguments, stderr, out var given))
-            return false;
-        asOf = given ?? services.GetRequiredService<Core.Chasing.ChaseSettings>().Calendar.Today(services.GetRequiredService<TimeProvider>().GetUtcNow());
-        return true;
-    }
+    /// <summary>Today in the configured time zone, or --as-of.</summary>
+    internal static DateOnly AsOf(VerbInput arguments, IServiceProvider services) => arguments.Get(arguments.Cli.AsOf) ??
+        services.GetRequiredService<Core.Chasing.ChaseSettings>().Calendar.Today(services.GetRequiredService<TimeProvider>().GetUtcNow());
 }

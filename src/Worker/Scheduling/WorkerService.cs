@@ -25,11 +25,9 @@ namespace ChaseBot.Worker.Scheduling;
 internal static class WorkerService
 {
 
-    public static async Task<ExitCode> RunAsync(IConfiguration configuration, ParsedArguments arguments, TextWriter stderr,
+    public static async Task<ExitCode> RunAsync(IConfiguration configuration, TextWriter stderr,
         CancellationToken cancellationToken)
     {
-        if (arguments.Positionals.Count > 0)
-            return WorkerCommandLine.UsageError(stderr, arguments, "the service takes no arguments");
         // With SQLite, one scheduler per database file: a second would double every job (PostgreSQL clusters instead).
         using var guard = SingleScheduler.TryAcquire(configuration, out var refusal);
         if (refusal is not null)
@@ -40,11 +38,8 @@ internal static class WorkerService
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddConfiguration(configuration);
-        builder.Logging.AddChaseLogging(builder.Configuration);
         builder.WebHost.UseUrls(WorkerOptions.From(configuration).HealthUrls.Split(';'));
-        builder.Services.AddChaseCore(builder.Configuration);
-        builder.Services.AddSingleton<DatabaseMigration>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigration>()); // before the scheduler
+        builder.AddChaseHostDefaults(); // the ledger is migrated before the scheduler starts
         builder.Services.AddChaseSchedule(builder.Configuration);
         await using var app = builder.Build();
         app.MapWorkerHealth();
@@ -93,8 +88,7 @@ internal static class WorkerService
             return CronExpression.Parse(SyncJob.Cron(new Core.Sources.SourcesOptions().SyncEvery)!);
         }
         var (checkin, failoverAfter, shutdown) = (worker.ClusterCheckinInterval, worker.ClusterFailoverAfter, worker.ShutdownTimeout);
-        services.AddOptions<WorkerOptions>().Bind(configuration.GetSection(WorkerOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
+        services.AddChaseOptions<WorkerOptions, WorkerOptionsValidator>(configuration, WorkerOptions.Section);
         var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
         var database = DatabaseOptions.From(configuration);
         if (database.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(connectionString))
