@@ -30,9 +30,11 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
 
     /// <param name="onItsCard">The decision is a click on the proposal's own card, whose answer rewrites that card.</param>
     /// <param name="displayName">The name the platform sent with the click, remembered so texts name the person.</param>
-    public async Task<DecisionResult> DecideAsync(long proposalId, string userId, Verdict verdict, string? reason = null,
+    /// <param name="by">Who decides: an approver when their id as the platform knows it is in Chase:Approvers.</param>
+    public async Task<DecisionResult> DecideAsync(long proposalId, Actor by, Verdict verdict, string? reason = null,
         int snoozeDays = 7, CancellationToken cancellationToken = default, bool onItsCard = false, string? displayName = null)
     {
+        var userId = by.UserId;
         if (!settings.Approvers.Contains(userId))
             return new(false, settings.Approvers.Count == 0
                 ? "Nobody may decide proposals yet: add approvers' chat user ids to Chase:Approvers."
@@ -40,7 +42,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
         if (verdict == Verdict.Snooze && snoozeDays is < 1 or > 90)
             return new(false, "Snooze for 1 to 90 days.");
         if (verdict == Verdict.RemindFirst)
-            return await RemindFirstAsync(proposalId, userId, displayName, onItsCard, cancellationToken);
+            return await RemindFirstAsync(proposalId, by, displayName, onItsCard, cancellationToken);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var proposal = await ProposalWithdrawal.Judged(db).Include(p => p.Case).SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
@@ -60,12 +62,12 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
         // Approval is judged on the ledger as it is at the click, not as it was when the proposal was made.
         if (verdict == Verdict.Approve && ProposalWithdrawal.Reason(proposal, today) is { } gone)
         {
-            var said = await ProposalWithdrawal.WithdrawAsync(db, settings.Ladder, proposal, gone, now.UtcDateTime, userId, cancellationToken,
+            var said = await ProposalWithdrawal.WithdrawAsync(db, settings.Ladder, proposal, gone, now.UtcDateTime, by, cancellationToken,
                 updatePosted: !onItsCard);
             await db.SaveChangesAsync(cancellationToken);
             return new(false, said, ProposalStatus.Withdrawn);
         }
-        (proposal.DecidedBy, proposal.DecidedAt, proposal.DecidedOn, proposal.Reason) = (userId, now.UtcDateTime, today, reason);
+        (proposal.DecidedBy, proposal.DecidedAt, proposal.DecidedOn, proposal.Reason) = (by, now.UtcDateTime, today, reason);
         proposal.Status = verdict switch
         {
             Verdict.Approve => ProposalStatus.Approved,
@@ -109,7 +111,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
         await HeldProposalCards.SettleAsync(db, proposal.Id, decided, now.UtcDateTime, cancellationToken, updatePosted: !onItsCard, approvedText);
         db.AuditEntries.Add(new AuditEntry
         {
-            At = now.UtcDateTime, Actor = userId, Action = AuditActions.Proposal(proposal.Status),
+            At = now.UtcDateTime, Actor = by, Action = AuditActions.Proposal(proposal.Status),
             Subject = client.Name, Details = $"{proposal.Step}" + (reason is null ? "" : $": {reason}") +
                                                 (proposal.SnoozedUntil is { } until ? $" until {until:yyyy-MM-dd}" : ""),
         });
@@ -141,9 +143,10 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
     /// the case's overdue invoices goes now (emailed, or a draft to send by hand), and the notice is snoozed until the
     /// day after the reminder's "pay by" date and the grace days, at least 7 days away. The notice is never sent.
     /// </summary>
-    private async Task<DecisionResult> RemindFirstAsync(long proposalId, string userId, string? displayName, bool onItsCard,
+    private async Task<DecisionResult> RemindFirstAsync(long proposalId, Actor by, string? displayName, bool onItsCard,
         CancellationToken cancellationToken)
     {
+        var userId = by.UserId;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var proposal = await ProposalWithdrawal.Judged(db).Include(p => p.Case).SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
         if (proposal is null)
@@ -158,7 +161,7 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
         var today = settings.Calendar.Today(now);
         if (ProposalWithdrawal.Reason(proposal, today) is { } gone)
         {
-            var said = await ProposalWithdrawal.WithdrawAsync(db, settings.Ladder, proposal, gone, now.UtcDateTime, userId, cancellationToken,
+            var said = await ProposalWithdrawal.WithdrawAsync(db, settings.Ladder, proposal, gone, now.UtcDateTime, by, cancellationToken,
                 updatePosted: !onItsCard);
             await db.SaveChangesAsync(cancellationToken);
             return new(false, said, ProposalStatus.Withdrawn);
@@ -176,13 +179,13 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
         if (back < today.AddDays(7))
             back = today.AddDays(7);
         (proposal.Status, proposal.SnoozedUntil, proposal.Reason) = (ProposalStatus.Snoozed, back, RemindedFirst);
-        (proposal.DecidedBy, proposal.DecidedAt, proposal.DecidedOn) = (userId, now.UtcDateTime, today);
+        (proposal.DecidedBy, proposal.DecidedAt, proposal.DecidedOn) = (by, now.UtcDateTime, today);
         await HeldProposalCards.SettleAsync(db, proposal.Id,
             $"{who} chose to remind first on {Day(today)}: the reminder asks for payment by {Day(payBy)}, and this notice comes back on {Day(back)} if it is still unpaid.",
             now.UtcDateTime, cancellationToken, updatePosted: !onItsCard);
         db.AuditEntries.Add(new AuditEntry
         {
-            At = now.UtcDateTime, Actor = userId, Action = AuditActions.ProposalRemindFirst, Subject = client.Name,
+            At = now.UtcDateTime, Actor = by, Action = AuditActions.ProposalRemindFirst, Subject = client.Name,
             Details = $"{proposal.Step} until {back:yyyy-MM-dd}",
         });
         try

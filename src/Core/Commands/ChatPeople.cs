@@ -23,21 +23,23 @@ public static class ChatPeople
             (user.DisplayName, user.UpdatedAt) = (name, now);
     }
 
-    public static async Task<string> NameAsync(ChaseDbContext db, string? userId, CancellationToken cancellationToken)
-    {
-        if (userId is null)
-            return "someone";
-        var name = await db.ChatUsers.AsNoTracking().Where(u => u.UserId == userId).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
-        return name ?? userId;
-    }
+    /// <summary>
+    /// The name to show for a person, given as an <see cref="Actor"/> was recorded ("slack:U0123") or as the platform's
+    /// own id: the display name the platform gave, else the id without its surface.
+    /// </summary>
+    public static async Task<string> NameAsync(ChaseDbContext db, string? recorded, CancellationToken cancellationToken) =>
+        recorded is null ? "someone" : (await NamesAsync(db, [recorded], cancellationToken))[recorded];
 
-    /// <summary>Names for several ids at once (for a timeline).</summary>
-    public static async Task<IReadOnlyDictionary<string, string>> NamesAsync(ChaseDbContext db, IEnumerable<string?> userIds,
+    /// <summary>Names for several people at once (for a timeline), keyed as they were given.</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> NamesAsync(ChaseDbContext db, IEnumerable<string?> recorded,
         CancellationToken cancellationToken)
     {
-        var ids = userIds.OfType<string>().Distinct().ToList();
+        var given = recorded.OfType<string>().Distinct().ToList();
+        // Names are kept under the platform's id: a Slack person as "U0123", a Teams person as "teams:29:…" (their
+        // actor and their id alike), so both forms are looked up.
+        var ids = given.Concat(given.Select(Actor.WithoutPlatform)).Distinct().ToList();
         var known = await db.ChatUsers.AsNoTracking().Where(u => ids.Contains(u.UserId) && u.DisplayName != null)
             .ToDictionaryAsync(u => u.UserId, u => u.DisplayName!, cancellationToken);
-        return ids.ToDictionary(id => id, id => known.GetValueOrDefault(id, id));
+        return given.ToDictionary(g => g, g => known.GetValueOrDefault(g) ?? known.GetValueOrDefault(Actor.WithoutPlatform(g)) ?? Actor.WithoutPlatform(g));
     }
 }

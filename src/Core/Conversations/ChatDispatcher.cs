@@ -51,7 +51,7 @@ public sealed partial class ChatDispatcher(ChaseCommands commands, ProposalDecis
     {
         // A click on a private overview is not on the proposal's card, so the posted card is updated by the outbox like
         // any other decision; a click on the card is answered by rewriting that card.
-        var result = await decisions.DecideAsync(proposalId, click.UserId, verdict, cancellationToken: cancellationToken, onItsCard: !click.OnHome,
+        var result = await decisions.DecideAsync(proposalId, click.Context.Actor, verdict, cancellationToken: cancellationToken, onItsCard: !click.OnHome,
             displayName: click.DisplayName);
         if (result.Accepted)
             return new ClickAnswer(ClickEffect.Settled, new ChatNote(result.Message, new Attribution(ProposalActions.PastTense(verdict), click.UserId,

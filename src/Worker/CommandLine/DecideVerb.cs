@@ -11,7 +11,7 @@ internal static class DecideVerb
         TextWriter stderr, CancellationToken cancellationToken)
     {
         var cli = arguments.Cli;
-        var result = await services.GetRequiredService<ProposalDecisions>().DecideAsync(arguments.Get(cli.Proposal), arguments.User,
+        var result = await services.GetRequiredService<ProposalDecisions>().DecideAsync(arguments.Get(cli.Proposal), new Core.Commands.Actor("cli", arguments.User),
             arguments.Get(cli.Decision), arguments.Get(cli.Reason), arguments.Get(cli.Days) ?? 7, cancellationToken);
         if (!result.Accepted)
         {

@@ -1,3 +1,4 @@
+using ChaseBot.Core.Commands;
 using System.Text.RegularExpressions;
 using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Delivery;
@@ -48,7 +49,7 @@ public sealed class CollectionCaseReplayTests
                 var waiting = await H.QueryAsync(db => db.Proposals.Where(p => p.Status == ProposalStatus.Pending && p.ProposedOn < today)
                     .Select(p => p.Id).ToListAsync());
                 foreach (var id in waiting)
-                    if (await H.Decisions.DecideAsync(id, "alice", Verdict.Approve) is { Accepted: false } refused)
+                    if (await H.Decisions.DecideAsync(id, new Actor("slack", "alice"), Verdict.Approve) is { Accepted: false } refused)
                         Refusals.Add(refused.Message);
                 await H.Runner.RunAsync();
                 var before = H.Platform.Sent.Count;
@@ -90,7 +91,7 @@ public sealed class CollectionCaseReplayTests
             await x.SayAsync("dispute 0031 the amount is wrong");
             // An approver who had the card open clicks Approve anyway.
             var tui = await x.H.QueryAsync(db => db.Proposals.SingleAsync(p => p.Invoice.Number == "INV-0102"));
-            x.Refusals.Add((await x.H.Decisions.DecideAsync(tui.Id, "alice", Verdict.Approve)).Message);
+            x.Refusals.Add((await x.H.Decisions.DecideAsync(tui.Id, new Actor("slack", "alice"), Verdict.Approve)).Message);
         };
         r.Events[10] = x => x.SayAsync("resolve 0031 credit note agreed");
         r.Events[40] = x => x.SayAsync("paid A-4"); // Helios pays after its suspension

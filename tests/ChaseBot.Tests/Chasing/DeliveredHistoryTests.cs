@@ -43,7 +43,7 @@ public sealed class DeliveredHistoryTests : IAsyncLifetime
     private async Task<string> ApprovedTextAsync()
     {
         var id = await _h.QueryAsync(db => db.Proposals.Where(p => p.Status == ProposalStatus.Pending).Select(p => p.Id).SingleAsync());
-        Assert.True((await _h.Decisions.DecideAsync(id, "alice", Verdict.Approve)).Accepted);
+        Assert.True((await _h.Decisions.DecideAsync(id, new Actor("slack", "alice"), Verdict.Approve)).Accepted);
         await _h.Drainer.DrainAsync();
         return _h.Platform.Sent.Last(s => s.Message.Kind == OutboxKinds.Artifact).Content.Artifact!;
     }
@@ -98,7 +98,7 @@ public sealed class DeliveredHistoryTests : IAsyncLifetime
 
         _h.Clock.Advance(TimeSpan.FromDays(1)); // approved on its card a day later: the text that goes says 1 December
         var id = await _h.QueryAsync(db => db.Proposals.Select(p => p.Id).SingleAsync());
-        Assert.True((await _h.Decisions.DecideAsync(id, "alice", Verdict.Approve, onItsCard: true)).Accepted);
+        Assert.True((await _h.Decisions.DecideAsync(id, new Actor("slack", "alice"), Verdict.Approve, onItsCard: true)).Accepted);
         await _h.Drainer.DrainAsync();
 
         var card = _h.Platform.Sent.Single(s => s.Message.Kind == OutboxKinds.CardUpdate).Content;

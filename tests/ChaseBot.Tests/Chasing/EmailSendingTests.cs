@@ -1,3 +1,4 @@
+using ChaseBot.Core.Commands;
 using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Email;
@@ -126,7 +127,7 @@ public sealed class EmailSendingTests : IAsyncLifetime
         Assert.Empty(_mail.Received); // proposed is not sent
 
         var id = await _h.QueryAsync(db => db.Proposals.Select(p => p.Id).SingleAsync());
-        Assert.True((await decisions.DecideAsync(id, "alice", Verdict.Approve)).Accepted);
+        Assert.True((await decisions.DecideAsync(id, new Actor("slack", "alice"), Verdict.Approve)).Accepted);
         await drainer.DrainAsync();
 
         await drainer.DrainAsync(); // the approved text, rewritten to say when it went
@@ -236,7 +237,7 @@ public sealed class EmailSendingTests : IAsyncLifetime
         var (runner, decisions, drainer) = Wired(email);
         await runner.RunAsync();
 
-        await decisions.DecideAsync(await _h.QueryAsync(db => db.Proposals.Select(p => p.Id).SingleAsync()), "alice", Verdict.Approve);
+        await decisions.DecideAsync(await _h.QueryAsync(db => db.Proposals.Select(p => p.Id).SingleAsync()), new Actor("slack", "alice"), Verdict.Approve);
         await drainer.DrainAsync();
 
         var mail = Assert.Single(await smtp4dev.MessagesAsync());

@@ -1,3 +1,4 @@
+using ChaseBot.Core.Commands;
 using ChaseBot.Core;
 using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Delivery;
@@ -97,7 +98,7 @@ public sealed class HowToPayTests : IAsyncLifetime
         await drainer.DrainAsync();
 
         var id = await _h.QueryAsync(db => db.Proposals.Select(p => p.Id).SingleAsync());
-        Assert.True((await decisions.DecideAsync(id, "alice", Verdict.Approve)).Accepted);
+        Assert.True((await decisions.DecideAsync(id, new Actor("slack", "alice"), Verdict.Approve)).Accepted);
         await drainer.DrainAsync();
 
         var notice = Assert.Single(_mail.Received, m => m.Message.Subject?.StartsWith("Formal notice", StringComparison.Ordinal) == true).Message;

@@ -1,3 +1,4 @@
+using ChaseBot.Core.Commands;
 using ChaseBot.Core.Chasing;
 using Microsoft.EntityFrameworkCore;
 using ChaseBot.Tests.Support;
@@ -22,7 +23,7 @@ public sealed class ProposalDecisionTests
         var (h, id, _) = await WithLateNoticeProposal(o => o.Approvers = []);
         using var _ = h;
 
-        var result = await h.Decisions.DecideAsync(id, "alice", Verdict.Approve);
+        var result = await h.Decisions.DecideAsync(id, new Actor("slack", "alice"), Verdict.Approve);
 
         Assert.False(result.Accepted);
         Assert.Contains("Chase:Approvers", result.Message);
@@ -35,12 +36,12 @@ public sealed class ProposalDecisionTests
         var (h, id, _) = await WithLateNoticeProposal();
         using var _ = h;
 
-        var result = await h.Decisions.DecideAsync(id, "mallory", Verdict.Approve);
+        var result = await h.Decisions.DecideAsync(id, new Actor("slack", "mallory"), Verdict.Approve);
 
         Assert.False(result.Accepted);
         Assert.Contains("not an approver", result.Message);
         Assert.Equal(ProposalStatus.Pending, await h.QueryAsync(db => db.Proposals.Select(p => p.Status).SingleAsync()));
-        Assert.False(await h.QueryAsync(db => db.AuditEntries.AnyAsync(a => a.Actor == "mallory")));
+        Assert.False(await h.QueryAsync(db => db.AuditEntries.AnyAsync(a => a.Actor == "slack:mallory")));
     }
 
     [Theory]
@@ -55,7 +56,7 @@ public sealed class ProposalDecisionTests
         using var _ = h;
 
         var reply = await h.SayAsync(logged, "UAPPROVER");
-        var approval = await h.Decisions.DecideAsync(id, "alice", Verdict.Approve);
+        var approval = await h.Decisions.DecideAsync(id, new Actor("slack", "alice"), Verdict.Approve);
         await h.Drainer.DrainAsync();
 
         Assert.Contains($"Withdrawn: the formal late notice for Kauri Digital Ltd (proposal {id}), because {why}", reply);
@@ -78,7 +79,7 @@ public sealed class ProposalDecisionTests
         Assert.DoesNotContain(h.Platform.Sent, s => s.Message.Kind == "proposal"); // held
 
         await h.SayAsync("paid K-1", "UAPPROVER");
-        await h.Decisions.DecideAsync(proposals["T-1"], "alice", Verdict.Reject, "they are a good client");
+        await h.Decisions.DecideAsync(proposals["T-1"], new Actor("slack", "alice"), Verdict.Reject, "they are a good client");
         h.Clock.SetUtcNow(DateTimeOffset.Parse("2026-11-23T09:30:00Z"));
         await h.Drainer.DrainAsync();
 
@@ -102,7 +103,7 @@ public sealed class ProposalDecisionTests
             return await db.SaveChangesAsync(); // as a re-import that saw it paid would
         });
 
-        var approval = await h.Decisions.DecideAsync(id, "alice", Verdict.Approve);
+        var approval = await h.Decisions.DecideAsync(id, new Actor("slack", "alice"), Verdict.Approve);
 
         Assert.False(approval.Accepted);
         Assert.Equal("Withdrawn: the formal late notice for Kauri Digital Ltd (proposal " + id + "), because K-9 was paid in full. Nothing was sent.", approval.Message);
@@ -125,7 +126,7 @@ public sealed class ProposalDecisionTests
 
         var proposal = await h.QueryAsync(db => db.Proposals.SingleAsync());
         Assert.Equal((id, ProposalStatus.Pending, 1), (proposal.Id, proposal.Status, proposal.Resurfaced));
-        Assert.True((await h.Decisions.DecideAsync(id, "alice", Verdict.Approve)).Accepted);
+        Assert.True((await h.Decisions.DecideAsync(id, new Actor("slack", "alice"), Verdict.Approve)).Accepted);
     }
 
     [Fact]
@@ -134,16 +135,16 @@ public sealed class ProposalDecisionTests
         var (h, id, _) = await WithLateNoticeProposal();
         using var _ = h;
 
-        var result = await h.Decisions.DecideAsync(id, "alice", Verdict.Approve);
+        var result = await h.Decisions.DecideAsync(id, new Actor("slack", "alice"), Verdict.Approve);
         await h.Drainer.DrainAsync();
 
         Assert.True(result.Accepted);
         var proposal = await h.QueryAsync(db => db.Proposals.SingleAsync());
-        Assert.Equal((ProposalStatus.Approved, "alice", h.Today), (proposal.Status, proposal.DecidedBy, proposal.DecidedOn));
+        Assert.Equal((ProposalStatus.Approved, "slack:alice", h.Today), (proposal.Status, proposal.DecidedBy, proposal.DecidedOn));
         var artifact = h.Platform.Sent.Single(s => s.Message.Kind == "artifact").Content;
         Assert.Contains("Approved by alice", artifact.Lines[0]);
         Assert.Contains("• K-9: USD 4,600.00", artifact.Artifact);
-        Assert.True(await h.QueryAsync(db => db.AuditEntries.AnyAsync(a => a.Actor == "alice" && a.Action == "proposal.approved")));
+        Assert.True(await h.QueryAsync(db => db.AuditEntries.AnyAsync(a => a.Actor == "slack:alice" && a.Action == "proposal.approved")));
     }
 
     [Fact]
@@ -154,7 +155,7 @@ public sealed class ProposalDecisionTests
         var proposed = h.Platform.Sent.Single(s => s.Message.Kind == "proposal").Content.Artifact!;
 
         await h.SayAsync("paid K-9 1000", "UAPPROVER"); // part of it: the proposal still stands
-        var result = await h.Decisions.DecideAsync(id, "alice", Verdict.Approve);
+        var result = await h.Decisions.DecideAsync(id, new Actor("slack", "alice"), Verdict.Approve);
         await h.Drainer.DrainAsync();
 
         Assert.True(result.Accepted);
@@ -171,9 +172,9 @@ public sealed class ProposalDecisionTests
     {
         var (h, id, _) = await WithLateNoticeProposal(o => o.Approvers = ["alice", "bob"]);
         using var _ = h;
-        await h.Decisions.DecideAsync(id, "alice", Verdict.Approve);
+        await h.Decisions.DecideAsync(id, new Actor("slack", "alice"), Verdict.Approve);
 
-        var second = await h.Decisions.DecideAsync(id, "bob", Verdict.Reject);
+        var second = await h.Decisions.DecideAsync(id, new Actor("slack", "bob"), Verdict.Reject);
 
         Assert.False(second.Accepted);
         Assert.Contains("already approved by alice", second.Message);
@@ -186,8 +187,8 @@ public sealed class ProposalDecisionTests
         using var _ = h;
 
         var results = await Task.WhenAll(
-            Task.Run(() => h.Decisions.DecideAsync(id, "alice", Verdict.Approve)),
-            Task.Run(() => h.Decisions.DecideAsync(id, "bob", Verdict.Reject)));
+            Task.Run(() => h.Decisions.DecideAsync(id, new Actor("slack", "alice"), Verdict.Approve)),
+            Task.Run(() => h.Decisions.DecideAsync(id, new Actor("slack", "bob"), Verdict.Reject)));
 
         Assert.Single(results, r => r.Accepted);
         var status = await h.QueryAsync(db => db.Proposals.Select(p => p.Status).SingleAsync());
@@ -199,7 +200,7 @@ public sealed class ProposalDecisionTests
     {
         var (h, id, _) = await WithLateNoticeProposal();
         using var _ = h;
-        await h.Decisions.DecideAsync(id, "alice", Verdict.Snooze, snoozeDays: 3, onItsCard: true);
+        await h.Decisions.DecideAsync(id, new Actor("slack", "alice"), Verdict.Snooze, snoozeDays: 3, onItsCard: true);
         h.Platform.Sent.Clear();
 
         h.Clock.Advance(TimeSpan.FromDays(2));
@@ -218,7 +219,7 @@ public sealed class ProposalDecisionTests
     {
         var (h, id, invoiceId) = await WithLateNoticeProposal();
         using var _ = h;
-        await h.Decisions.DecideAsync(id, "alice", Verdict.Reject, reason: "client is a friend", onItsCard: true);
+        await h.Decisions.DecideAsync(id, new Actor("slack", "alice"), Verdict.Reject, reason: "client is a friend", onItsCard: true);
         h.Platform.Sent.Clear();
 
         h.Clock.Advance(TimeSpan.FromDays(6));

@@ -34,7 +34,7 @@ public sealed class RemindFirstTests : IDisposable
         Assert.StartsWith("Proposal: formal late notice for Oakleaf Bakery", card.Title);
         Assert.Equal([ProposalActions.Approve, ProposalActions.RemindFirst, ProposalActions.Snooze, ProposalActions.Reject], card.Actions.Select(a => a.Id));
 
-        var decided = await _h.Decisions.DecideAsync(id, "alice", Verdict.RemindFirst);
+        var decided = await _h.Decisions.DecideAsync(id, new Actor("slack", "alice"), Verdict.RemindFirst);
         await _h.Drainer.DrainAsync();
 
         Assert.True(decided.Accepted, decided.Message);
@@ -74,12 +74,12 @@ public sealed class RemindFirstTests : IDisposable
     {
         var (id, _) = await FirstRunAsync();
 
-        var stranger = await _h.Decisions.DecideAsync(id, "mallory", Verdict.RemindFirst);
+        var stranger = await _h.Decisions.DecideAsync(id, new Actor("slack", "mallory"), Verdict.RemindFirst);
         Assert.False(stranger.Accepted);
         Assert.Equal(ProposalStatus.Pending, await _h.QueryAsync(db => db.Proposals.Where(p => p.Id == id).Select(p => p.Status).SingleAsync()));
 
-        Assert.True((await _h.Decisions.DecideAsync(id, "alice", Verdict.Approve)).Accepted);
-        var again = await _h.Decisions.DecideAsync(id, "alice", Verdict.RemindFirst);
+        Assert.True((await _h.Decisions.DecideAsync(id, new Actor("slack", "alice"), Verdict.Approve)).Accepted);
+        var again = await _h.Decisions.DecideAsync(id, new Actor("slack", "alice"), Verdict.RemindFirst);
         Assert.False(again.Accepted);
         Assert.Equal($"Proposal {id} was already approved.", again.Message);
         Assert.Empty(await _h.QueryAsync(db => db.Outbox.Where(m => m.Kind == OutboxKinds.Reminder).ToListAsync()));

@@ -1,3 +1,4 @@
+using ChaseBot.Core.Commands;
 using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Ledger;
@@ -46,7 +47,7 @@ public sealed class WriteOffTests : IDisposable
         await _h.InvoiceAsync(await _h.ClientAsync("Pine & Co Joinery"), "P-1", 25, 2000m);
         await _h.ChaseAndDeliverAsync(); // the late notice is proposed
         var id = await _h.QueryAsync(db => db.Proposals.Select(p => p.Id).SingleAsync());
-        Assert.True((await _h.Decisions.DecideAsync(id, "alice", Verdict.Approve)).Accepted);
+        Assert.True((await _h.Decisions.DecideAsync(id, new Actor("slack", "alice"), Verdict.Approve)).Accepted);
 
         await VoidAsync("P-1");
         _h.Clock.Advance(TimeSpan.FromDays(1));

@@ -1,3 +1,4 @@
+using ChaseBot.Core.Commands;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using ChaseBot.Core.Chasing;
@@ -86,7 +87,7 @@ public sealed class ClientCommitmentsReplay : IAsyncDisposable
             var waiting = await H.QueryAsync(db => db.Proposals.Where(p => p.Status == ProposalStatus.Pending && (p.PutOn ?? p.ProposedOn) < today)
                 .Select(p => new { p.Id, p.Step, Client = p.Invoice.Client.Name }).ToListAsync());
             foreach (var p in waiting)
-                await H.Decisions.DecideAsync(p.Id, "alice", Decide.Remove((p.Client, p.Step), out var verdict) ? verdict : Verdict.Approve);
+                await H.Decisions.DecideAsync(p.Id, new Actor("slack", "alice"), Decide.Remove((p.Client, p.Step), out var verdict) ? verdict : Verdict.Approve);
             await H.Runner.RunAsync();
             await H.Morale.AskAsync(includeWeekly: today.DayOfWeek == DayOfWeek.Monday);
             await H.Digest.PostScheduledAsync();

@@ -109,7 +109,7 @@ public sealed class RoleWalkTests
             var proposal = await h.QueryAsync(db => db.Proposals.SingleAsync());
             var before = await StateAsync(h);
 
-            var result = await h.Decisions.DecideAsync(proposal.Id, person, verdict, reason: "walked");
+            var result = await h.Decisions.DecideAsync(proposal.Id, new Actor("slack", person), verdict, reason: "walked");
 
             Assert.Equal(person == "approver", result.Accepted);
             if (person != "approver")

@@ -162,7 +162,7 @@ public sealed class SlackEndpointTests : IAsyncLifetime
         var section = blocks.Single(b => b!["type"]!.GetValue<string>() == "section")!["text"]!["text"]!.GetValue<string>();
         Assert.Equal("NZD 4,600.00 due 2026-10-15: 39 days past due.", section); // "nothing happens until decided" is gone
         await using var db = _bot.Db.Open();
-        Assert.Equal((ProposalStatus.Approved, "UAPPROVER"), (await db.Proposals.Select(p => new { p.Status, p.DecidedBy }).SingleAsync() is var d ? (d.Status, d.DecidedBy) : default));
+        Assert.Equal((ProposalStatus.Approved, "slack:UAPPROVER"), (await db.Proposals.Select(p => new { p.Status, p.DecidedBy }).SingleAsync() is var d ? (d.Status, d.DecidedBy) : default));
         // The approver's Home no longer lists it as waiting.
         var home = await _bot.Slack.WaitForAsync("/api/views.publish");
         Assert.Equal("UAPPROVER", home.Body["user_id"]!.GetValue<string>());
