@@ -143,10 +143,9 @@ public static class CasePolicy
                 decisions.Add(new(rung.Id, DecisionKind.Hold, tooSoon));
                 break; // decided afresh each run: it comes once the client has heard from us for long enough
             }
-            if (rung.Id == ChaseLadder.Suspension &&
-                !c.Proposals.Any(p => p.Step == ChaseLadder.FinalNotice && p.Status == ProposalStatus.Approved))
+            if (rung.Requires is var (first, why) && !c.Proposals.Any(p => p.Step == first && p.Status == ProposalStatus.Approved))
             {
-                decisions.Add(new(rung.Id, DecisionKind.Skip, "no final notice was sent, and a suspension always needs one first"));
+                decisions.Add(new(rung.Id, DecisionKind.Skip, why));
                 continue;
             }
             decisions.Add(new(rung.Id, DecisionKind.Proposal, because));

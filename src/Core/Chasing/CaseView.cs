@@ -28,7 +28,7 @@ public sealed record CaseHistory(IReadOnlyList<TakenStep> Approved, IReadOnlyLis
 
     /// <summary>The days reminders reached the client.</summary>
     public IReadOnlyList<DateOnly> RemindersDelivered =>
-        Contact.Where(c => c.Step is ChaseLadder.Reminder1 or ChaseLadder.Reminder2 or ChaseLadder.Reminder3).Select(c => c.On).Distinct().Order().ToList();
+        Contact.Where(c => ChaseLadder.IsReminder(c.Step)).Select(c => c.On).Distinct().Order().ToList();
 
     /// <summary>"This follows our reminders and our formal notice of 2 December 2026." or nothing when nothing reached them.</summary>
     public string? FollowsSentence()

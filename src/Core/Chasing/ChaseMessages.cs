@@ -45,7 +45,7 @@ public static class ChaseMessages
                                    (d.Reason.Contains("promise", StringComparison.Ordinal) ? $" · {d.Reason}" : "")),
                 .. client.BillingEmail is null
                     ? [$"No billing address is recorded for {client.Name}; add it with: /chase client \"{client.Name}\" email accounts@…"]
-                    : strongest.Id == ChaseLadder.Reminder3 && client.CcAddresses is null
+                    : strongest.CopiesAccounts && client.CcAddresses is null
                         ? [$"No CC address is recorded for {client.Name}; add their accounts team with: /chase client \"{client.Name}\" cc accounts@…"]
                         : Array.Empty<string>(),
                 SendItYourself,
@@ -78,7 +78,7 @@ public static class ChaseMessages
     /// <param name="told">What the client was told of this consequence, and when (see <see cref="Told"/>).</param>
     public static ChatMessage Proposal(long proposalId, CaseView c, LadderStep step, string reason, string artifact, string? back = null, string? told = null)
     {
-        var critical = ChaseLadder.AlwaysNeedApproval.Contains(step.Id);
+        var critical = step.AlwaysNeedsApproval;
         var id = proposalId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var firstContact = c.History.Contact.Count == 0 && EmailAddresses.ClientEmailIn(artifact) is not null;
         // A formal notice should not be anyone's first word from us: the approver may send the reminder text instead.

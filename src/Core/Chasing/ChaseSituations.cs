@@ -23,7 +23,7 @@ public sealed record ClientChase(ClientView Client, IReadOnlyList<ChasedInvoice>
     IReadOnlyList<TakenStep>? Contact = null, DateOnly? PayByGiven = null)
 {
     /// <summary>A reminder has reached the client before: only then may a text say "our earlier reminders".</summary>
-    public bool RemindedBefore => (Contact ?? []).Any(c => c.Step is ChaseLadder.Reminder1 or ChaseLadder.Reminder2 or ChaseLadder.Reminder3);
+    public bool RemindedBefore => (Contact ?? []).Any(c => ChaseLadder.IsReminder(c.Step));
 }
 
 /// <summary>Loads what the policy needs, set-based, a chunk of clients at a time (memory stays flat).</summary>

@@ -63,14 +63,7 @@ public static class ClientContacts
     }
 
     /// <summary>What the draft of a step is called in a sentence: "the second reminder", "the suspension notice".</summary>
-    public static string Noun(string step, ChaseLadder ladder) => step switch
-    {
-        ChaseLadder.ServiceReduction => "service-reduction notice",
-        ChaseLadder.Suspension => "suspension notice",
-        ChaseLadder.HandOff => "hand-off letter",
-        ChaseLadder.RestoreAccess => "access-restored message",
-        _ => ladder.Find(step)?.Title ?? step,
-    };
+    public static string Noun(string step, ChaseLadder ladder) => ChaseLadder.Rung(step)?.Noun ?? ladder.Find(step)?.Title ?? step;
 
     private static string Day(ChaseSettings settings, DateTime at) =>
         settings.Calendar.Today(new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc))).ToString("d MMM", System.Globalization.CultureInfo.InvariantCulture);

@@ -9,29 +9,33 @@ namespace ChaseBot.Core.Chasing;
 /// </summary>
 public static class EscalationArtifacts
 {
+    /// <summary>The text a rung puts before its approver: its own (<see cref="LadderStep.Text"/>), or a plain one naming the overdue total.</summary>
     /// <param name="graceDays">Chase:GraceDays: a consequence is said to come no sooner than the deadline plus these days, as the case keeps it.</param>
-    public static string For(string step, CaseView c, DateOnly today, ChaseLadder ladder, string sender, int graceDays = ChaseOptions.DefaultGraceDays) => step switch
-    {
-        ChaseLadder.LateNotice => LateNotice(c, PayBy(step, c, today, ladder)!.Value, sender),
-        ChaseLadder.ServiceReduction => ServiceReduction(c, today, sender),
-        ChaseLadder.FinalNotice => FinalNotice(c, today, ladder.ClientDeadline(step, today)!.Value, ConsequenceFrom(ladder.ClientDeadline(step, today)!.Value, graceDays), sender),
-        ChaseLadder.Suspension => Suspension(c, today, sender),
-        ChaseLadder.HandOff => HandOff(c, ladder.ClientDeadline(step, today)!.Value, sender),
-        ChaseLadder.RestoreAccess => RestoreAccess(c, sender),
-        _ => $"{step} for {c.Client.Name}: {c.Total} overdue.\n{c.InvoiceLines()}",
-    };
+    public static string For(string step, CaseView c, DateOnly today, ChaseLadder ladder, string sender, int graceDays = ChaseOptions.DefaultGraceDays) =>
+        ChaseLadder.Rung(step)?.Text is { } text
+            ? text(c, new RungTextFacts(today, ladder, sender, graceDays))
+            : $"{step} for {c.Client.Name}: {c.Total} overdue.\n{c.InvoiceLines()}";
 
     /// <summary>
     /// The date a step's text asks payment by: a date the client was already given that is still ahead (repeated, never
-    /// moved), else the step's own (<see cref="ChaseLadder.ClientDeadline"/>). The final notice's date is the case's own:
-    /// it names what may follow.
+    /// moved) where the rung repeats one, else the step's own (<see cref="ChaseLadder.ClientDeadline"/>); none for a rung
+    /// that gives the client no date.
     /// </summary>
-    public static DateOnly? PayBy(string step, CaseView c, DateOnly today, ChaseLadder ladder) => step switch
+    public static DateOnly? PayBy(string step, CaseView c, DateOnly today, ChaseLadder ladder) => ChaseLadder.Rung(step) switch
     {
-        ChaseLadder.LateNotice when c.History.PayByAhead(today) is { } ahead => ahead,
-        ChaseLadder.HandOff => null, // its removal deadline is the person's plan; the referral email gives the client no date
+        { AsksPayBy: false } => null,
+        { RepeatsDateGiven: true } when c.History.PayByAhead(today) is { } ahead => ahead,
         _ => ladder.ClientDeadline(step, today),
     };
+
+    // Each rung's text, as its LadderStep.Text.
+    internal static string LateNoticeText(CaseView c, RungTextFacts x) => LateNotice(c, PayBy(ChaseLadder.LateNotice, c, x.Today, x.Ladder)!.Value, x.Sender);
+    internal static string ServiceReductionText(CaseView c, RungTextFacts x) => ServiceReduction(c, x.Today, x.Sender);
+    internal static string FinalNoticeText(CaseView c, RungTextFacts x) =>
+        x.Ladder.ClientDeadline(ChaseLadder.FinalNotice, x.Today)!.Value is var payBy ? FinalNotice(c, x.Today, payBy, ConsequenceFrom(payBy, x.GraceDays), x.Sender) : "";
+    internal static string SuspensionText(CaseView c, RungTextFacts x) => Suspension(c, x.Today, x.Sender);
+    internal static string HandOffText(CaseView c, RungTextFacts x) => HandOff(c, x.Ladder.ClientDeadline(ChaseLadder.HandOff, x.Today)!.Value, x.Sender);
+    internal static string RestoreAccessText(CaseView c, RungTextFacts x) => RestoreAccess(c, x.Sender);
 
     /// <summary>The first day a consequence of missing <paramref name="deadline"/> may come: never the deadline day itself.</summary>
     public static DateOnly ConsequenceFrom(DateOnly deadline, int graceDays) => deadline.AddDays(Math.Max(1, graceDays));

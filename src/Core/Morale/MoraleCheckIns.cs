@@ -56,12 +56,13 @@ public sealed class MoraleCheckIns(IDbContextFactory<ChaseDbContext> dbFactory, 
             .Select(o => (o ?? chase.DefaultOwner, MoraleTriggers.Dispute)));
         // Read as the case is now: a suspension still waiting is "proposed", one approved on a case still open "was
         // suspended"; one withdrawn, rejected or on a case since settled weighs on nobody and is not raised.
-        events.AddRange((await db.Proposals.Where(p => p.ProposedAt > since && (p.Step == ChaseLadder.Suspension || p.Step == ChaseLadder.HandOff) &&
+        // The rungs that weigh on the person chasing say so themselves (LadderStep.Weighs).
+        var weighing = ChaseLadder.Defaults.Where(r => r.Weighs is not null).Select(r => r.Id).ToList();
+        events.AddRange((await db.Proposals.Where(p => p.ProposedAt > since && weighing.Contains(p.Step) &&
                                                        (p.Status == ProposalStatus.Pending ||
                                                         (p.Status == ProposalStatus.Approved && (p.Case == null || p.Case.ClosedOn == null))))
                 .Select(p => new { p.Step, p.Status, p.Invoice.Client.OwnerUserId }).ToListAsync(cancellationToken))
-            .Select(p => (p.OwnerUserId ?? chase.DefaultOwner, p.Step != ChaseLadder.Suspension ? MoraleTriggers.HandOff
-                : p.Status == ProposalStatus.Approved ? MoraleTriggers.Suspended : MoraleTriggers.Suspension)));
+            .Select(p => (p.OwnerUserId ?? chase.DefaultOwner, ChaseLadder.Rung(p.Step)!.Weighs!(p.Status))));
         events.AddRange((await db.Invoices.Where(i => i.Status == InvoiceStatus.Void && i.UpdatedAt > since &&
                                                      db.ChaseSteps.Any(s => s.InvoiceId == i.Id && s.Outcome != StepOutcome.Skipped))
                 .Select(i => i.Client.OwnerUserId).ToListAsync(cancellationToken))

@@ -62,7 +62,7 @@ public sealed record HomeOverview(string UserId, DateOnly AsOf, bool MayView, IR
             {
                 var (due, count) = covered.TryGetValue(p.Id, out var c) ? c : (p.LeadDue, 1);
                 return new WaitingProposal(p.Id, settings.Ladder.Find(p.Step)?.Title ?? p.Step, p.Client, p.Currency, due, count, p.ProposedOn,
-                    ChaseLadder.AlwaysNeedApproval.Contains(p.Step));
+                    ChaseLadder.Rung(p.Step) is { AlwaysNeedsApproval: true });
             })
             .OrderByDescending(p => p.Due).ThenBy(p => p.ProposedOn).ThenBy(p => p.Id).ToList();
         return new(all.Take(ListLength).ToList(), all.Count);
