@@ -16,7 +16,12 @@ public sealed record SlashCommand(string UserId, string Text, string ChannelId, 
             ? new(user, field("text") ?? "", field("channel_id") ?? "", field("response_url"), field("user_name"))
             : null;
 
-    public ChatCommand ToChat() => new(SlackPlatform.PlatformName, UserId, Text, ChannelId, UserName);
+    /// <summary>The command as the one grammar reads it: Slack's markup read into plain words and the ids it resolved.</summary>
+    public ChatCommand ToChat()
+    {
+        var (text, references) = SlackMarkup.Read(Text);
+        return new(SlackPlatform.PlatformName, UserId, text, ChannelId, UserName, references);
+    }
 }
 
 /// <summary>

@@ -1,4 +1,3 @@
-using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Ledger;
 
 namespace ChaseBot.Core.Commands;
@@ -23,8 +22,8 @@ public sealed partial class ChaseCommands
         string? change = keyword switch
         {
             "owner" when value is not null && CommandText.UserId(value) is { } user => Set(() => client.OwnerUserId = user,
-                ChatTarget.IsTeams(user) ? $"owner {user}" : $"owner <@{user}>"),
-            "channel" when value is not null && CommandText.ChannelId(value) is { } channel => Set(() => client.Channel = channel, $"channel {channel}"),
+                $"owner {await ChatPeople.NameOrIdAsync(db, user, cancellationToken)}"),
+            "channel" when value is not null && CommandText.ChannelId(value, context.References) is { } channel => Set(() => client.Channel = channel, $"channel {channel}"),
             // Set in chat, an address wins over what the exports say (an import only fills an empty one).
             "email" when Email.EmailAddresses.Valid(value) is { } billing => Set(() => client.BillingEmail = billing, $"billing email {billing}"),
             "cc" when value is "none" => Set(() => client.CcAddresses = null, "no CC addresses"),
@@ -64,6 +63,8 @@ public sealed partial class ChaseCommands
         Audit(db, context, AuditActions.ClientUpdated, client.Name, change);
         await db.SaveChangesAsync(cancellationToken);
         var reply = CommandReply.Say($"{client.Name}: {change}.");
+        if (keyword == "owner")
+            reply = reply with { Message = reply.Message with { Mentions = [client.OwnerUserId!] } }; // each platform shows the person its way
         return keyword == "pause" ? await WithdrawingAsync(db, await ClientInvoiceIdsAsync(db, client.Id, cancellationToken), context, reply, cancellationToken) : reply;
 
         static string Set(Action apply, string description)

@@ -23,6 +23,10 @@ public static class ChatPeople
             (user.DisplayName, user.UpdatedAt) = (name, now);
     }
 
+    /// <summary>The display name a platform gave for this user id, or the id itself when none is known.</summary>
+    public static async Task<string> NameOrIdAsync(ChaseDbContext db, string userId, CancellationToken cancellationToken) =>
+        await db.ChatUsers.AsNoTracking().Where(u => u.UserId == userId).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken) ?? userId;
+
     /// <summary>
     /// The name to show for a person, given as an <see cref="Actor"/> was recorded ("slack:U0123") or as the platform's
     /// own id: the display name the platform gave, else the id without its surface.

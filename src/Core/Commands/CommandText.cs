@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace ChaseBot.Core.Commands;
 
-/// <summary>Splits command text into words, keeping "quoted phrases" together and Slack's &lt;@U…|name&gt; tokens whole.</summary>
-public static partial class CommandText
+/// <summary>
+/// Splits command text into words, keeping "quoted phrases" together, and reads people, channels and dates in them.
+/// Platforms hand the text over as plain words (Slack's markup is read by <c>SlackMarkup</c>), with the ids they
+/// resolved as references (<see cref="CommandContext.References"/>).
+/// </summary>
+public static class CommandText
 {
     public const int MaxLength = 2000;
 
@@ -32,36 +35,22 @@ public static partial class CommandText
         }
         if (current.Length > 0)
             words.Add(current.ToString());
-        // Slack links an email address someone types: <mailto:ap@kauri.example|ap@kauri.example> is the address.
-        return words.Select(w => SlackMailto().Match(w) is { Success: true } m ? m.Groups[1].Value : w).ToList();
+        return words;
     }
 
-    [GeneratedRegex(@"^<mailto:([^|>]+)(\|[^>]*)?>$")]
-    private static partial Regex SlackMailto();
-
-    [GeneratedRegex(@"^<@([UW][A-Z0-9]{2,30})(\|[^>]*)?>$")]
-    private static partial Regex SlackUser();
-
-    [GeneratedRegex(@"^<#([CGD][A-Z0-9]{2,30})(\|[^>]*)?>$")]
-    private static partial Regex SlackChannel();
-
-    /// <summary>A user mention: Slack's &lt;@U123|ana&gt;, or a bare id/handle from the CLI or Teams.</summary>
+    /// <summary>A person: the id a platform resolved a mention to, or an id or @handle as typed.</summary>
     public static string? UserId(string word)
     {
-        var slack = SlackUser().Match(word);
-        if (slack.Success)
-            return slack.Groups[1].Value;
         var bare = word.TrimStart('@');
         return bare.Length is > 0 and <= 100 && bare.All(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' or ':')
             ? bare : null;
     }
 
-    /// <summary>A channel: Slack's &lt;#C123|general&gt;, or #name.</summary>
-    public static string? ChannelId(string word)
+    /// <summary>A channel: one the platform resolved (its id, among <paramref name="references"/>), or #name as typed.</summary>
+    public static string? ChannelId(string word, IReadOnlySet<string>? references = null)
     {
-        var slack = SlackChannel().Match(word);
-        if (slack.Success)
-            return slack.Groups[1].Value;
+        if (references?.Contains(word) == true)
+            return word;
         return word.StartsWith('#') && word.Length is > 1 and <= 80 && word[1..].All(c => char.IsLetterOrDigit(c) || c is '-' or '_')
             ? word : null;
     }

@@ -9,9 +9,11 @@ namespace ChaseBot.Core.Conversations;
 /// </summary>
 /// <param name="Platform">The platform's name as targets and actors carry it ("slack", "teams").</param>
 /// <param name="Where">The channel or conversation it was typed in; null for a private surface.</param>
-public sealed record ChatCommand(string Platform, string UserId, string Text, string? Where = null, string? DisplayName = null)
+/// <param name="References">Ids the platform resolved in the text (a channel or person someone picked from a list).</param>
+public sealed record ChatCommand(string Platform, string UserId, string Text, string? Where = null, string? DisplayName = null,
+    IReadOnlySet<string>? References = null)
 {
-    public CommandContext Context => new(UserId, Platform, Where);
+    public CommandContext Context => new(UserId, Platform, Where, References);
 }
 
 /// <summary>

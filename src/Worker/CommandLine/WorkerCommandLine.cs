@@ -43,7 +43,7 @@ public static class WorkerCommandLine
         {
             var settings = WorkerConfiguration.Build(arguments, configuration);
             if (arguments.Verb is null)
-                return await WorkerService.RunAsync(settings, stderr, cancellationToken);
+                return await Program.RunServiceAsync(settings, stderr, cancellationToken);
 
             if (arguments.Verb == "chat" && arguments.Get(cli.AsOf) is { } asOf)
                 clock = new FixedClock(new DateTimeOffset(asOf.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero));

@@ -21,39 +21,11 @@ using Quartz;
 
 namespace ChaseBot.Worker.Scheduling;
 
-/// <summary>The Worker as a long-running service: Quartz runs the jobs on their schedules.</summary>
+/// <summary>The Worker as a long-running service (composed in Program.cs): its schedule and its health probes.</summary>
 internal static class WorkerService
 {
-
-    public static async Task<ExitCode> RunAsync(IConfiguration configuration, TextWriter stderr,
-        CancellationToken cancellationToken)
-    {
-        // With SQLite, one scheduler per database file: a second would double every job (PostgreSQL clusters instead).
-        using var guard = SingleScheduler.TryAcquire(configuration, out var refusal);
-        if (refusal is not null)
-        {
-            await stderr.WriteLineAsync(refusal);
-            return ExitCode.Refused;
-        }
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.AddConfiguration(configuration);
-        builder.WebHost.UseUrls(WorkerOptions.From(configuration).HealthUrls.Split(';'));
-        builder.AddChaseHostDefaults(); // the ledger is migrated before the scheduler starts
-        builder.Services.AddChaseSchedule(builder.Configuration);
-        await using var app = builder.Build();
-        app.MapWorkerHealth();
-        var migration = app.Services.GetRequiredService<DatabaseMigration>(); // RunAsync disposes the services
-        if (!app.Services.GetRequiredService<ChaseSettings>().OwnerKnown(null))
-            app.Logger.LogWarning(MoraleCheckIns.NoOwnerWarning);
-        if (app.Services.GetRequiredService<ChaseSettings>().PaymentWarning(app.Services.GetRequiredService<IOptions<Core.Email.EmailOptions>>().Value) is { } noPayment)
-            app.Logger.LogWarning(noPayment);
-        await app.RunAsync(cancellationToken);
-        return migration.GaveUp ? ExitCode.Failed : ExitCode.Done;
-    }
-
     /// <summary>The shared probes; the Worker is ready only when its scheduler is running too.</summary>
-    private static void MapWorkerHealth(this WebApplication app) =>
+    public static void MapWorkerHealth(this WebApplication app) =>
         app.MapChaseHealth(async (services, cancellationToken) =>
             await services.GetRequiredService<ScheduleHost>().IsRunningAsync(cancellationToken) ? [] : ["the scheduler is not running"]);
 

@@ -80,8 +80,12 @@ public sealed class ChaseHarness : IDisposable
             sources: _services.GetRequiredService<ChaseBot.Core.Sources.ConnectedSources>(),
             connections: _services.GetRequiredService<ChaseBot.Core.Sources.Connections.OAuthConnections>());
 
-    public async Task<string> SayAsync(string text, string user = "U1", ChaseBot.Core.Commands.ChatOptions? chat = null) =>
-        (await Commands(chat).HandleAsync(text, new ChaseBot.Core.Commands.CommandContext(user, "slack"))).ToText();
+    /// <summary>A command as a Slack user types it (mentions and channels in Slack's markup), answered as plain text.</summary>
+    public async Task<string> SayAsync(string text, string user = "U1", ChaseBot.Core.Commands.ChatOptions? chat = null)
+    {
+        var (words, references) = ChaseBot.Core.Slack.SlackMarkup.Read(text);
+        return (await Commands(chat).HandleAsync(words, new ChaseBot.Core.Commands.CommandContext(user, "slack", References: references))).ToText();
+    }
 
     public TestDatabase Db { get; } = new();
     public FakeTimeProvider Clock { get; }

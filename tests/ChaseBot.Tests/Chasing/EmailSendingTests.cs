@@ -191,7 +191,9 @@ public sealed class EmailSendingTests : IAsyncLifetime
         var id = await _h.QueryAsync(db => db.Proposals.Select(p => p.Id).SingleAsync());
         var commands = _h.Commands(decisions: decisions);
 
-        var sent = (await commands.HandleAsync($"preview {id} to <mailto:ana@studio.example|ana@studio.example>", new("U1", "slack"))).ToText();
+        // Slack links an address someone types; SlackMarkup reads it back to the address, as SlackInbound does.
+        var sent = (await commands.HandleAsync(ChaseBot.Core.Slack.SlackMarkup.Read($"preview {id} to <mailto:ana@studio.example|ana@studio.example>").Text,
+            new("U1", "slack"))).ToText();
         var toReplyTo = (await commands.HandleAsync($"preview {id}", new("U1", "slack"))).ToText();
         var plan = await commands.HandleAsync("preview 999", new("U1", "slack"));
         await drainer.DrainAsync();

@@ -58,7 +58,10 @@ public sealed class FuzzTests
             CommandReply reply;
             try
             {
-                reply = await commands.HandleAsync(text, new CommandContext(user, random.Next(2) == 0 ? "slack" : "teams"));
+                // From Slack, its markup is read first, as SlackInbound reads it; from Teams the text comes as typed.
+                var fromSlack = random.Next(2) == 0;
+                var (words, references) = fromSlack ? ChaseBot.Core.Slack.SlackMarkup.Read(text) : (text, null);
+                reply = await commands.HandleAsync(words, new CommandContext(user, fromSlack ? "slack" : "teams", References: references));
             }
             catch (Exception e)
             {
