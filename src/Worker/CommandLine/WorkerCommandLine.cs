@@ -61,6 +61,7 @@ public static class WorkerCommandLine
                 "import" => await ImportVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "status" => await StatusVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "cases" => await CasesVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
+                "report" => await ReportVerb.RunAsync(arguments, services, stdout, cancellationToken),
                 "plan" => await PlanVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "decide" => await DecideVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "digest" => await DigestVerb.RunAsync(services, stdout, cancellationToken),

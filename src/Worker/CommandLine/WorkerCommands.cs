@@ -103,6 +103,10 @@ internal sealed class WorkerCommands
         {
             AsOf, Db, Json("an array of {invoice, invoices, client, step, kind, reason, sendAt}"), Set,
         });
+        root.Add(new Command("report", "How collection is going: per currency what is owed and overdue, DSO and CEI; promises kept; how each client pays (docs/figures.md).")
+        {
+            AsOf, Db, Json("{asOf, currencies: [{currency, receivables, overdue, overdueShare, dso, cei, buckets}], promises: {kept, broken}, clients: [{client, averageDaysLate, onTimeRate, paidInvoices}]}"), Set,
+        });
         root.Add(new Command("decide", "Decide an escalation proposal (the user must be in Chase:Approvers).") { Proposal, Decision, User, Reason, Days, Db, Set });
         var chat = new Command("chat", "Any /chase command (status, paid, dispute, promise, snooze, client, …; \"help\" lists them).")
         {
@@ -156,7 +160,7 @@ internal sealed class WorkerCommands
     }
 
     /// <summary>The verbs that only read or decide: they never create a ledger.</summary>
-    public static bool NeedsExistingLedger(string? verb) => verb is "status" or "cases" or "plan" or "decide" or "chat" or "outbox" or "digest" or "sources" or "disconnect";
+    public static bool NeedsExistingLedger(string? verb) => verb is "status" or "cases" or "report" or "plan" or "decide" or "chat" or "outbox" or "digest" or "sources" or "disconnect";
 
     private static Option<bool> Json(string what) => new(JsonOption) { Description = $"Print {what}" };
 }

@@ -1,0 +1,118 @@
+using ChaseBot.Core.Ledger;
+using ChaseBot.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaseBot.Core.Reports;
+
+/// <summary>One currency's figures (currencies are never added together). Formulas and worked examples: docs/figures.md.</summary>
+/// <param name="OverdueShare">Overdue over receivables, 0 to 1; null with nothing owed.</param>
+/// <param name="Dso">Days sales outstanding by the countback method; null with no sales in the 24 months looked back.</param>
+/// <param name="Cei">Collection effectiveness over the last 30 days, in percent; null when nothing was owed or collected.</param>
+public sealed record CurrencyFigures(string Currency, decimal Receivables, decimal Overdue, decimal? OverdueShare, decimal? Dso, decimal? Cei,
+    CurrencyTotals Buckets);
+
+/// <summary>How a client pays: over their last <see cref="CollectionFigures.PaidInvoicesCounted"/> paid invoices.</summary>
+/// <param name="AverageDaysLate">Days from due to paid, averaged (paid early or on time counts 0).</param>
+/// <param name="OnTimeRate">Share paid by the due date, 0 to 1.</param>
+public sealed record ClientRecord(string Client, decimal AverageDaysLate, decimal OnTimeRate, int PaidInvoices);
+
+/// <summary>
+/// The figures people who chase money judge the job by: per currency what is owed and overdue, DSO (countback) and the
+/// collection effectiveness index; promises kept and broken; and per client how late they pay.
+/// </summary>
+public sealed record CollectionFigures(DateOnly AsOf, IReadOnlyList<CurrencyFigures> Currencies, int PromisesKept, int PromisesBroken,
+    IReadOnlyList<ClientRecord> Clients)
+{
+    public const int PaidInvoicesCounted = 10;
+    public const int CeiDays = 30;
+    public const int DsoMonthsBack = 24;
+
+    public static async Task<CollectionFigures> RunAsync(ChaseDbContext db, DateOnly asOf, CancellationToken cancellationToken)
+    {
+        var summary = await LedgerStatus.SummaryAsync(db, asOf, 0, cancellationToken);
+        var since = asOf.AddDays(-CeiDays);
+        var oldest = new DateOnly(asOf.Year, asOf.Month, 1).AddMonths(-DsoMonthsBack);
+        // Sales are invoices issued (the due date where an export gives no issue date), drafts and voided ones aside.
+        var sales = await db.Invoices.AsNoTracking()
+            .Where(i => i.Status != InvoiceStatus.Void && i.Status != InvoiceStatus.Draft)
+            .Select(i => new { i.Currency, Issued = i.IssueDate ?? i.DueDate, i.Total })
+            .Where(i => i.Issued <= asOf && i.Issued >= oldest).ToListAsync(cancellationToken);
+        // Summed here: SQLite keeps decimals as text and cannot add them.
+        var collected = await db.Payments.AsNoTracking().Where(p => p.PaidOn > since && p.PaidOn <= asOf)
+            .Select(p => new { p.Currency, p.Amount }).ToListAsync(cancellationToken);
+
+        var currencies = summary.Totals.Select(t =>
+        {
+            var overdue = t.Due - t.Current;
+            var periods = Months(asOf, DsoMonthsBack).Select(m => new SalesPeriod(m.From, m.To,
+                sales.Where(s => s.Currency == t.Currency && s.Issued >= m.From && s.Issued <= m.To).Sum(s => s.Total))).ToList();
+            var collections = collected.Where(c => c.Currency == t.Currency).Sum(c => c.Amount);
+            return new CurrencyFigures(t.Currency, t.Due, overdue, t.Due == 0 ? null : Math.Round(overdue / t.Due, 3),
+                Countback(t.Due, periods), EffectivenessIndex(collections, overdue), t);
+        }).ToList();
+
+        var promises = await db.PaymentPromises.AsNoTracking().Where(p => p.Kept != null)
+            .GroupBy(p => p.Kept).Select(g => new { Kept = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+
+        // An invoice's paid day is its last recorded payment's; one imported already paid has none and is not counted.
+        var paid = (await db.Payments.AsNoTracking().Where(p => p.Invoice.Status == InvoiceStatus.Paid && p.PaidOn <= asOf)
+                .Select(p => new { p.InvoiceId, Client = p.Invoice.Client.Name, p.Invoice.DueDate, p.PaidOn }).ToListAsync(cancellationToken))
+            .GroupBy(p => p.InvoiceId).Select(g => new { g.First().Client, g.First().DueDate, PaidOn = g.Max(p => p.PaidOn) }).ToList();
+        var clients = paid.GroupBy(p => p.Client)
+            .Select(g => Record(g.Key, g.OrderByDescending(p => p.PaidOn).Take(PaidInvoicesCounted)
+                .Select(p => Math.Max(0, p.PaidOn.DayNumber - p.DueDate.DayNumber)).ToList()))
+            .OrderByDescending(c => c.AverageDaysLate).ThenBy(c => c.Client, StringComparer.Ordinal).ToList();
+
+        return new CollectionFigures(asOf, currencies, promises.Where(p => p.Kept == true).Sum(p => p.Count),
+            promises.Where(p => p.Kept == false).Sum(p => p.Count), clients);
+    }
+
+    /// <summary>A period's credit sales: invoices issued from <see cref="From"/> to <see cref="To"/>, both days counted.</summary>
+    public sealed record SalesPeriod(DateOnly From, DateOnly To, decimal Sales)
+    {
+        public int Days => To.DayNumber - From.DayNumber + 1;
+    }
+
+    /// <summary>The month of <paramref name="asOf"/> up to that day, then each whole month before it, newest first.</summary>
+    public static IEnumerable<(DateOnly From, DateOnly To)> Months(DateOnly asOf, int monthsBack)
+    {
+        var first = new DateOnly(asOf.Year, asOf.Month, 1);
+        yield return (first, asOf);
+        for (var m = 1; m <= monthsBack; m++)
+            yield return (first.AddMonths(-m), first.AddMonths(-m + 1).AddDays(-1));
+    }
+
+    /// <summary>
+    /// DSO by the countback method: walking back from the newest period, each period's sales are taken from the
+    /// receivables while they last; a period whose sales cover what is left adds its share of its days. One decimal.
+    /// Null when the periods' sales never cover the receivables (older debts than the periods reach) or there are none.
+    /// </summary>
+    public static decimal? Countback(decimal receivables, IEnumerable<SalesPeriod> newestFirst)
+    {
+        if (receivables <= 0)
+            return 0;
+        var left = receivables;
+        var days = 0m;
+        foreach (var period in newestFirst)
+        {
+            if (period.Sales >= left)
+                return Math.Round(days + left / period.Sales * period.Days, 1, MidpointRounding.AwayFromZero);
+            left -= period.Sales;
+            days += period.Days;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The collection effectiveness index: (beginning receivables + sales − ending receivables) ÷ (beginning
+    /// receivables + sales − ending current receivables) × 100. Since receivables only change by sales and
+    /// collections, that is collections ÷ (collections + ending overdue) × 100. One decimal; null when both are 0.
+    /// </summary>
+    public static decimal? EffectivenessIndex(decimal collections, decimal overdueAtEnd) =>
+        collections + overdueAtEnd <= 0 ? null : Math.Round(collections / (collections + overdueAtEnd) * 100, 1, MidpointRounding.AwayFromZero);
+
+    /// <summary>A client's record over the days late of their paid invoices, newest first.</summary>
+    public static ClientRecord Record(string client, IReadOnlyList<int> daysLate) => new(client,
+        Math.Round((decimal)daysLate.Average(), 1, MidpointRounding.AwayFromZero),
+        Math.Round((decimal)daysLate.Count(d => d == 0) / daysLate.Count, 3, MidpointRounding.AwayFromZero), daysLate.Count);
+}
