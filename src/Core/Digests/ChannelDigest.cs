@@ -12,7 +12,7 @@ namespace ChaseBot.Core.Digests;
 
 /// <summary>
 /// The digest for the team's channel: what is owed and how old it is, what changed since the last digest, what is
-/// waiting for a decision, what the chase will do this week, and who pays worst. Morale answers never appear here.
+/// waiting for a decision, what the chase will do this week, and who pays latest (the figures of docs/figures.md). Morale answers never appear here.
 /// </summary>
 public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings chase, ChaseRunner runner,
     IOptions<DigestOptions> options, TimeProvider clock)
@@ -63,18 +63,10 @@ public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, C
         var sinceDay = chase.Calendar.Today(new DateTimeOffset(since, TimeSpan.Zero));
         var lines = new List<string>();
 
-        var ledger = (await LedgerStatus.RunAsync(db, new LedgerStatus.Query(today), cancellationToken))!;
-        var table = new List<IReadOnlyList<string>>();
-        if (ledger.Totals.Count == 0)
-            lines.Add("Nothing outstanding.");
-        else
-            table.Add(["Currency", "Outstanding", "Overdue", "Current", "1-30", "31-60", "61-90", "90+"]);
-        foreach (var t in ledger.Totals)
-        {
-            var overdue = t.Due - t.Current;
-            table.Add([t.Currency, Money.Format(t.Due), Money.Format(overdue), Money.Format(t.Current), Money.Format(t.Days1To30),
-                Money.Format(t.Days31To60), Money.Format(t.Days61To90), Money.Format(t.Over90)]);
-        }
+        // The figures first, a few short lines per currency: a table of eight columns wrapped on a phone.
+        var figures = await CollectionFigures.RunAsync(db, today, cancellationToken);
+        var said = FiguresText.Lines(figures);
+        lines.AddRange(said.TakeWhile(l => !l.StartsWith("Promises:", StringComparison.Ordinal)));
 
         lines.Add(last is null ? "*In the last 7 days*" : $"*Since the last digest ({Text.ZoneTime.ClockAndDay(new DateTimeOffset(DateTime.SpecifyKind(since, DateTimeKind.Utc)), chase.Calendar.Zone)})*");
         var payments = await db.Payments.Where(p => p.RecordedAt > since).Select(p => new { p.Currency, p.Amount }).ToListAsync(cancellationToken);
@@ -115,17 +107,11 @@ public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, C
                 }
         lines.AddRange(upcoming.Count == 0 ? ["Nothing new is due."] : upcoming.Take(15));
 
-        lines.Add("*Slowest payers* (average days late on settled invoices)");
-        var settled = await db.Payments.Where(p => p.Invoice.Status == InvoiceStatus.Paid)
-            .Select(p => new { p.InvoiceId, p.PaidOn, p.Invoice.DueDate, Client = p.Invoice.Client.Name }).ToListAsync(cancellationToken);
-        var worst = settled.GroupBy(p => p.InvoiceId)
-            .Select(g => (g.First().Client, Late: Math.Max(0, g.Max(p => p.PaidOn).DayNumber - g.First().DueDate.DayNumber)))
-            .GroupBy(x => x.Client).Select(g => (Client: g.Key, Average: g.Average(x => x.Late), Count: g.Count()))
-            .Where(x => x.Average > 0).OrderByDescending(x => x.Average).Take(3).ToList();
-        lines.AddRange(worst.Count == 0
-            ? ["Not enough payment history yet."]
-            : worst.Select(w => $"{w.Client}: {Text.Counted.Of((int)Math.Round(w.Average, MidpointRounding.AwayFromZero), "day")} late on average ({Text.Counted.Of(w.Count, "invoice")})"));
+        lines.Add($"*How clients pay* (their last {CollectionFigures.PaidInvoicesCounted} paid invoices at most)");
+        var latest = figures.Clients.Where(c => c.AverageDaysLate > 0).Take(3).ToList();
+        lines.AddRange(latest.Count == 0 ? ["Not enough payment history yet."] : latest.Select(FiguresText.Record));
+        lines.Add($"Promises: {figures.PromisesKept} kept, {figures.PromisesBroken} broken");
 
-        return new ChatMessage { Title = $"Accounts receivable digest, {today:dddd d MMMM yyyy}", Table = table, Lines = lines };
+        return new ChatMessage { Title = $"Accounts receivable digest, {today:dddd d MMMM yyyy}", Lines = lines };
     }
 }

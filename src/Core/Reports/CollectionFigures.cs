@@ -7,7 +7,8 @@ namespace ChaseBot.Core.Reports;
 /// <summary>One currency's figures (currencies are never added together). Formulas and worked examples: docs/figures.md.</summary>
 /// <param name="OverdueShare">Overdue over receivables, 0 to 1; null with nothing owed.</param>
 /// <param name="Dso">Days sales outstanding by the countback method; null with no sales in the 24 months looked back.</param>
-/// <param name="Cei">Collection effectiveness over the last 30 days, in percent; null when nothing was owed or collected.</param>
+/// <param name="Cei">Collection effectiveness over the last 30 days, in percent; null when nothing was owed or collected, or the
+/// ledger is younger than those 30 days.</param>
 public sealed record CurrencyFigures(string Currency, decimal Receivables, decimal Overdue, decimal? OverdueShare, decimal? Dso, decimal? Cei,
     CurrencyTotals Buckets);
 
@@ -37,6 +38,10 @@ public sealed record CollectionFigures(DateOnly AsOf, IReadOnlyList<CurrencyFigu
             .Where(i => i.Status != InvoiceStatus.Void && i.Status != InvoiceStatus.Draft)
             .Select(i => new { i.Currency, Issued = i.IssueDate ?? i.DueDate, i.Total })
             .Where(i => i.Issued <= asOf && i.Issued >= oldest).ToListAsync(cancellationToken);
+        // Payments are known from the day the ledger began: over a shorter history the index would count as uncollected
+        // what was paid before ChaseBot could see it.
+        var began = await db.Invoices.AsNoTracking().MinAsync(i => (DateTime?)i.CreatedAt, cancellationToken);
+        var watched = began is { } first && DateOnly.FromDateTime(first) <= since;
         // Summed here: SQLite keeps decimals as text and cannot add them.
         var collected = await db.Payments.AsNoTracking().Where(p => p.PaidOn > since && p.PaidOn <= asOf)
             .Select(p => new { p.Currency, p.Amount }).ToListAsync(cancellationToken);
@@ -48,7 +53,7 @@ public sealed record CollectionFigures(DateOnly AsOf, IReadOnlyList<CurrencyFigu
                 sales.Where(s => s.Currency == t.Currency && s.Issued >= m.From && s.Issued <= m.To).Sum(s => s.Total))).ToList();
             var collections = collected.Where(c => c.Currency == t.Currency).Sum(c => c.Amount);
             return new CurrencyFigures(t.Currency, t.Due, overdue, t.Due == 0 ? null : Math.Round(overdue / t.Due, 3),
-                Countback(t.Due, periods), EffectivenessIndex(collections, overdue), t);
+                Countback(t.Due, periods), watched ? EffectivenessIndex(collections, overdue) : null, t);
         }).ToList();
 
         var promises = await db.PaymentPromises.AsNoTracking().Where(p => p.Kept != null)

@@ -20,7 +20,7 @@ public static class FiguresText
             lines.Add($"{c.Currency}: {Money.Format(c.Receivables)} owed, {Money.Format(c.Overdue)} overdue" +
                       (c.OverdueShare is { } share ? $" ({Percent(share * 100, 0)})" : ""));
             lines.Add($"  DSO {(c.Dso is { } dso ? Number(dso) + " days" : "not known (no sales in the last 24 months cover what is owed)")}" +
-                      $" · CEI {(c.Cei is { } cei ? Percent(cei, 1) : "not known")} over {CollectionFigures.CeiDays} days");
+                      (c.Cei is { } cei ? $" · CEI {Percent(cei, 1)} over {CollectionFigures.CeiDays} days" : $" · CEI not known yet (it needs {CollectionFigures.CeiDays} days of recorded payments)"));
             var b = c.Buckets;
             lines.Add($"  Not yet due {Money.Format(b.Current)} · 1-30 days {Money.Format(b.Days1To30)} · 31-60 {Money.Format(b.Days31To60)} · " +
                       $"61-90 {Money.Format(b.Days61To90)} · over 90 {Money.Format(b.Over90)}");

@@ -163,8 +163,10 @@ public sealed class MoraleAndDigestTests
         var (message, digest) = h.Platform.Sent.Single(s => s.Message.Kind == "digest");
         Assert.Equal("#accounts-receivable", message.Target);
         var text = string.Join("\n", digest.Lines);
-        Assert.Equal(["Currency", "Outstanding", "Overdue", "Current", "1-30", "31-60", "61-90", "90+"], digest.Table[0]);
-        Assert.Equal(["USD", "7,000.00", "6,900.00", "100.00", "2,300.00", "4,600.00", "0.00", "0.00"], digest.Table[1]);
+        // Laid out for a phone (issue 30): no fixed-width table, a few short lines per currency.
+        Assert.Empty(digest.Table);
+        Assert.Contains("USD: 7,000.00 owed, 6,900.00 overdue (99%)", digest.Lines);
+        Assert.Contains("  Not yet due 100.00 · 1-30 days 2,300.00 · 31-60 4,600.00 · 61-90 0.00 · over 90 0.00", digest.Lines);
         Assert.Contains("Paid: USD 500.00 (1)", text);
         Assert.Contains("formal late notice for Kauri Digital Ltd (2 invoices), waiting since today", text);
         Assert.Contains("first reminder for T-3 (Tui Print)", text);

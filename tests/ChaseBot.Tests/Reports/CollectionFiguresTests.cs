@@ -90,6 +90,18 @@ public sealed class CollectionFiguresTests
     }
 
     [Fact]
+    public async Task Cei_is_not_known_while_the_ledger_is_younger_than_its_30_days()
+    {
+        using var h = new ChaseHarness(now: "2026-12-07T10:00:00Z");
+        await h.InvoiceAsync(await h.ClientAsync("Kauri Digital Ltd"), "K-1", 10, 1_000m, i => i.CreatedAt = new DateTime(2026, 12, 2, 9, 0, 0, DateTimeKind.Utc));
+
+        var figures = await h.QueryAsync(db => RunAsync(db, AsOf, CancellationToken.None));
+
+        Assert.Null(Assert.Single(figures.Currencies).Cei); // 0% would blame the client for payments made before ChaseBot could see them
+        Assert.Contains(FiguresText.Lines(figures), l => l.Contains("CEI not known yet", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Report_json_has_the_documented_shape()
     {
         using var h = new ChaseHarness(now: "2026-12-07T10:00:00Z");
