@@ -76,7 +76,9 @@ public static class ChaseMessages
 
     /// <param name="back">How a proposal brought back is titled ("Back from snooze"); null for a new one.</param>
     /// <param name="told">What the client was told of this consequence, and when (see <see cref="Told"/>).</param>
-    public static ChatMessage Proposal(long proposalId, CaseView c, LadderStep step, string reason, string artifact, string? back = null, string? told = null)
+    /// <param name="record">The client's record (how late they pay, promises kept), so the approver decides knowing it.</param>
+    public static ChatMessage Proposal(long proposalId, CaseView c, LadderStep step, string reason, string artifact, string? back = null, string? told = null,
+        string? record = null)
     {
         var critical = step.AlwaysNeedsApproval;
         var id = proposalId.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -92,6 +94,7 @@ public static class ChaseMessages
             Lines =
             [
                 $"Why now: {reason}.",
+                .. record is null ? Array.Empty<string>() : [record],
                 .. told is null ? Array.Empty<string>() : [told],
                 .. firstContact
                     ? [$"Nothing from you has reached {c.Client.Name} yet (no reminder was emailed or marked as sent): this would be the first message they get." +

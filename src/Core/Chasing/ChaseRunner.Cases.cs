@@ -48,12 +48,13 @@ public sealed partial class ChaseRunner
             db.Proposals.Add(proposal);
         }
         record.Covers(proposal, view.Overdue.Select(i => i.Id));
+        var history = await Reports.CollectionFigures.ClientSentenceAsync(db, view.Client.Id, view.Client.Name, today, cancellationToken);
         return () =>
         {
             var artifact = EscalationArtifacts.For(step.Id, view, today, settings.Ladder, settings.SenderName, settings.GraceDays);
             OutboxQueue.Add(db, OutboxKey.Proposal(proposal.Id, proposal.Resurfaced), OutboxKinds.Proposal, view.Client.Channel,
                 ChaseMessages.Proposal(proposal.Id, view, step, decision.Reason, artifact, back,
-                    ChaseMessages.Told(view, step, settings.Ladder, settings.GraceDays)), at, notBefore);
+                    ChaseMessages.Told(view, step, settings.Ladder, settings.GraceDays), history), at, notBefore);
             record.Audit(new AuditEntry
             {
                 At = at, Actor = "chase", Action = resurfaced ? AuditActions.ProposalResurfaced : AuditActions.ProposalCreated, Subject = view.Client.Name,

@@ -19,7 +19,7 @@ public static class FiguresText
         {
             lines.Add($"{c.Currency}: {Money.Format(c.Receivables)} owed, {Money.Format(c.Overdue)} overdue" +
                       (c.OverdueShare is { } share ? $" ({Percent(share * 100, 0)})" : ""));
-            lines.Add($"  DSO {(c.Dso is { } dso ? Number(dso) + " days" : "not known (no sales in the last 24 months cover what is owed)")}" +
+            lines.Add($"  DSO {(c.Dso is { } dso ? Days(dso) : "not known (no sales in the last 24 months cover what is owed)")}" +
                       (c.Cei is { } cei ? $" · CEI {Percent(cei, 1)} over {CollectionFigures.CeiDays} days" : $" · CEI not known yet (it needs {CollectionFigures.CeiDays} days of recorded payments)"));
             var b = c.Buckets;
             lines.Add($"  Not yet due {Money.Format(b.Current)} · 1-30 days {Money.Format(b.Days1To30)} · 31-60 {Money.Format(b.Days31To60)} · " +
@@ -42,10 +42,23 @@ public static class FiguresText
         var onTime = (int)Math.Round(c.OnTimeRate * c.PaidInvoices, MidpointRounding.AwayFromZero);
         return c.AverageDaysLate == 0
             ? $"{c.Client}: pays on time ({Counted.Of(c.PaidInvoices, "paid invoice")})"
-            : $"{c.Client}: {Number(c.AverageDaysLate)} days late on average, {onTime} of {Counted.Of(c.PaidInvoices, "paid invoice")} on time";
+            : $"{c.Client}: {Days(c.AverageDaysLate)} late on average, {onTime} of {Counted.Of(c.PaidInvoices, "paid invoice")} on time";
     }
 
-    private static string Number(decimal value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+    /// <summary>"Kauri Digital Ltd's record: usually pays 12 days late (last 4 paid invoices); 3 of 4 promises kept."</summary>
+    public static string ClientSentence(string client, ClientRecord? paying, int promisesKept, int promisesSettled)
+    {
+        if (paying is null && promisesSettled == 0)
+            return $"{Names.Possessive(client)} record: no payment or promise of theirs is recorded yet.";
+        var pays = paying is null ? "no paid invoice recorded"
+            : (paying.AverageDaysLate == 0 ? "pays on time" : $"usually pays {Days(paying.AverageDaysLate)} late") +
+              (paying.PaidInvoices == 1 ? " (one paid invoice)" : $" (last {paying.PaidInvoices} paid invoices)");
+        var promised = promisesSettled == 0 ? "no promises recorded" : $"{promisesKept} of {Counted.Of(promisesSettled, "promise")} kept";
+        return $"{Names.Possessive(client)} record: {pays}; {promised}.";
+    }
+
+    /// <summary>Days in words are whole ("12 days"); the fractions are in `report --json`.</summary>
+    private static string Days(decimal days) => Counted.Of((int)Math.Round(days, MidpointRounding.AwayFromZero), "day");
 
     private static string Percent(decimal value, int decimals) =>
         Math.Round(value, decimals, MidpointRounding.AwayFromZero).ToString(decimals == 0 ? "0" : "0.#", CultureInfo.InvariantCulture) + "%";

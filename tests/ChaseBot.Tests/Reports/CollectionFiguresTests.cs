@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Text.Json;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Reports;
@@ -51,7 +52,7 @@ public sealed class CollectionFiguresTests
         var record = Record("Kauri Digital Ltd", [0, 12, 30, 0]);
 
         Assert.Equal(new ClientRecord("Kauri Digital Ltd", 10.5m, 0.5m, 4), record);
-        Assert.Equal("Kauri Digital Ltd: 10.5 days late on average, 2 of 4 paid invoices on time", FiguresText.Record(record));
+        Assert.Equal("Kauri Digital Ltd: 11 days late on average, 2 of 4 paid invoices on time", FiguresText.Record(record)); // whole days in words
     }
 
     [Fact]
@@ -87,6 +88,29 @@ public sealed class CollectionFiguresTests
         Assert.Equal(42.9m, usd.Cei);
         Assert.Equal((2, 1), (figures.PromisesKept, figures.PromisesBroken));
         Assert.Equal([new ClientRecord("Kauri Digital Ltd", 12m, 0m, 1), new ClientRecord("Hart & Sons", 0m, 1m, 1)], figures.Clients);
+    }
+
+    [Fact]
+    public async Task A_proposal_card_names_the_clients_record_so_the_approver_decides_knowing_it()
+    {
+        using var h = new ChaseHarness(now: "2026-12-07T10:00:00Z");
+        var kauri = await h.ClientAsync("Kauri Digital Ltd");
+        var late = await h.InvoiceAsync(kauri, "K-1", 25, 2_000m);
+        var earlier = await h.InvoiceAsync(kauri, "K-0", 60, 500m, Paid(new DateOnly(2026, 9, 1)));
+        await h.QueryAsync(async db =>
+        {
+            db.Payments.Add(Payment(earlier.Id, 500m, earlier.DueDate.AddDays(12)));
+            db.PaymentPromises.Add(new PaymentPromise { InvoiceId = earlier.Id, PromisedFor = earlier.DueDate.AddDays(5), RecordedBy = "slack:U1", Kept = false });
+            db.PaymentPromises.Add(new PaymentPromise { InvoiceId = earlier.Id, PromisedFor = earlier.DueDate.AddDays(12), RecordedBy = "slack:U1", Kept = true });
+            db.PaymentPromises.Add(new PaymentPromise { InvoiceId = late.Id, PromisedFor = AsOf.AddDays(20), RecordedBy = "slack:U1" }); // still standing
+            return await db.SaveChangesAsync();
+        });
+        await h.QueryAsync(db => db.PaymentPromises.Where(p => p.Kept == null).ExecuteDeleteAsync()); // nothing holds the chase back
+
+        await h.ChaseAndDeliverAsync();
+
+        var card = h.Platform.Sent.Single(s => s.Message.Kind == "proposal").Content;
+        Assert.Contains("Kauri Digital Ltd's record: usually pays 12 days late (one paid invoice); 1 of 2 promises kept.", card.Lines);
     }
 
     [Fact]
