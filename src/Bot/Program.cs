@@ -4,6 +4,7 @@ using ChaseBot.Bot.Slack;
 using ChaseBot.Bot.Sources;
 using ChaseBot.Bot.Teams;
 using ChaseBot.Core;
+using ChaseBot.Core.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddChaseHostDefaults();
@@ -16,6 +17,7 @@ var app = builder.Build();
 app.UseCorrelationId();
 app.UseSlackVerification();
 app.MapHealth();
+app.MapChaseMetrics();
 app.MapSlack();
 app.MapTeams();
 app.MapWebhooks();

@@ -1,5 +1,6 @@
 using ChaseBot.Core.Logging;
 using ChaseBot.Core.Storage;
+using ChaseBot.Core.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -16,6 +17,7 @@ public static class ChaseHostDefaults
     {
         builder.Logging.AddChaseLogging(builder.Configuration);
         builder.Services.AddChaseCore(builder.Configuration);
+        builder.Services.AddChaseMetrics(builder.Configuration); // GET /metrics once the host maps it (MapChaseMetrics)
         builder.Services.AddSingleton<DatabaseMigration>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigration>()); // first hosted service: before the ledger is read
         return builder;

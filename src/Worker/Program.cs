@@ -2,6 +2,7 @@ using ChaseBot.Core;
 using ChaseBot.Core.Chasing;
 using ChaseBot.Core.Morale;
 using ChaseBot.Core.Storage;
+using ChaseBot.Core.Telemetry;
 using ChaseBot.Worker.CommandLine;
 using ChaseBot.Worker.Scheduling;
 using Microsoft.AspNetCore.Builder;
@@ -43,6 +44,7 @@ internal static class Program
         builder.Services.AddChaseSchedule(builder.Configuration);
         await using var app = builder.Build();
         app.MapWorkerHealth();
+        app.MapChaseMetrics();
 
         var settings = app.Services.GetRequiredService<ChaseSettings>();
         if (!settings.OwnerKnown(null))

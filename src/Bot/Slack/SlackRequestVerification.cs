@@ -42,6 +42,7 @@ public sealed class SlackRequestVerification(RequestDelegate next, IOptions<Slac
 
     private void Refuse(HttpContext context, int status, string why)
     {
+        ChaseBot.Core.Telemetry.ChaseMetrics.Refused.Add(1, new KeyValuePair<string, object?>("endpoint", "slack"));
         log.LogWarning("Refused {Method} {Path} from {Remote}: {Why}", context.Request.Method, context.Request.Path,
             context.Connection.RemoteIpAddress, why);
         context.Response.StatusCode = status;

@@ -109,6 +109,7 @@ public static class TeamsEndpoints
     private static IResult Refuse(ILogger log, HttpContext context, string why, int status = StatusCodes.Status401Unauthorized)
     {
         log.LogWarning("Refused POST /api/messages from {Remote}: {Why}", context.Connection.RemoteIpAddress, why);
+        ChaseBot.Core.Telemetry.ChaseMetrics.Refused.Add(1, new KeyValuePair<string, object?>("endpoint", "teams"));
         return Results.StatusCode(status); // no body: the reason is in the log, not in the answer
     }
 }

@@ -94,18 +94,29 @@ public sealed partial class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFa
                             continue; // Another Worker has it.
                         message.ClaimedUntil = claimedAt + _lease;
                         db.Outbox.Attach(message); // Tracked from here: the lease, as claimed, is its original value.
+                        var platformName = new ChatTarget(message.Target).Platform.ToString().ToLowerInvariant();
                         if (gate is not null && await GateAsync(db, queue, message, token) is { } stopped)
                         {
                             if (stopped is GateVerdict.Hold)
+                            {
                                 Interlocked.Increment(ref retrying);
+                                Count(platformName, "held");
+                            }
                             continue;
                         }
                         switch (await SendAsync(db, queue, message, token))
                         {
-                            case true: Interlocked.Increment(ref delivered); break;
-                            case false when message.DeadLetteredAt is not null: Interlocked.Increment(ref dead); break;
+                            case true:
+                                Interlocked.Increment(ref delivered);
+                                Count(platformName, "sent");
+                                break;
+                            case false when message.DeadLetteredAt is not null:
+                                Interlocked.Increment(ref dead);
+                                Count(platformName, "dead_lettered");
+                                break;
                             default:
                                 Interlocked.Increment(ref retrying);
+                                Count(platformName, "retrying");
                                 return; // The channel is struggling (down, or told to wait): its other messages wait for the next drain.
                         }
                     }
@@ -198,6 +209,9 @@ public sealed partial class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFa
     }
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..max];
+
+    private static void Count(string platform, string outcome) =>
+        Telemetry.ChaseMetrics.Messages.Add(1, new KeyValuePair<string, object?>("platform", platform), new KeyValuePair<string, object?>("outcome", outcome));
 
     private static string FirstLine(string text) => Shorten(text.Split('\n')[0].Trim(), 300);
 

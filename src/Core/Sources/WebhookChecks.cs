@@ -21,6 +21,7 @@ public static class WebhookChecks
         if (SignedWith(body, signature, key))
             return null;
         log.LogWarning("{Books} webhook refused: its signature does not match", books);
+        Telemetry.ChaseMetrics.Refused.Add(1, new KeyValuePair<string, object?>("endpoint", $"webhooks/{books.ToLowerInvariant()}"));
         return new WebhookAnswer(401, "");
     }
 

@@ -29,6 +29,7 @@ public sealed class StripeWebhook(IOptions<SourcesOptions> options, StripeSource
         catch (StripeException)
         {
             log.LogWarning("Stripe webhook refused: its signature does not match, or it was signed more than {Seconds} s ago", ToleranceSeconds);
+            Telemetry.ChaseMetrics.Refused.Add(1, new KeyValuePair<string, object?>("endpoint", "webhooks/stripe"));
             return new WebhookAnswer(400, "signature does not match");
         }
 

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Ledger;
+using ChaseBot.Tests.Support;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ChaseBot.Tests.Bot;
+
+/// <summary>/metrics on the Bot: Prometheus' text, each figure moving with the ledger and with refused requests.</summary>
+public sealed partial class MetricsTests : IAsyncLifetime
+{
+    private readonly TestDatabase _db = new();
+    private readonly FakeTimeProvider _clock = Clocks.At("2026-12-07T10:00:00Z");
+    private WebApplicationFactory<Program> _bot = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _bot = await BotHost.StartAsync(_db, _clock, new Dictionary<string, string?> { ["Sources:Stripe:WebhookSecret"] = "whsec_test" });
+        _client = _bot.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _bot.DisposeAsync();
+        _db.Dispose();
+    }
+
+    [Fact]
+    public async Task The_outbox_depth_and_the_overdue_amount_move_with_the_ledger()
+    {
+        var before = await ScrapeAsync();
+        Assert.Equal(0, Value(before, "chasebot_outbox_depth"));
+        Assert.Null(Value(before, "chasebot_overdue_amount", "currency=\"XTS\""));
+
+        await using (var db = _db.Open())
+        {
+            var client = new Client { Name = "Kauri Digital Ltd", NormalizedName = Client.Normalize("Kauri Digital Ltd") };
+            db.Clients.Add(client);
+            await db.SaveChangesAsync();
+            db.Invoices.Add(new Invoice
+            {
+                Source = "test", Number = "K-1", ClientId = client.Id, DueDate = new DateOnly(2026, 11, 27), Currency = "XTS",
+                Total = 250m, AmountDue = 250m, Status = InvoiceStatus.Open,
+            });
+            OutboxQueue.Add(db, OutboxKey.Digest("metrics", "#accounts-receivable"), OutboxKinds.Digest, "#accounts-receivable", new ChatMessage { Title = "A digest" },
+                _clock.GetUtcNow().UtcDateTime, _clock.GetUtcNow().UtcDateTime.AddMinutes(-2));
+            await db.SaveChangesAsync();
+        }
+        _clock.Advance(TimeSpan.FromSeconds(6)); // past the gauges' few seconds
+
+        var after = await ScrapeAsync();
+        Assert.Equal(1, Value(after, "chasebot_outbox_depth"));
+        Assert.Equal(126, Value(after, "chasebot_outbox_oldest_age_seconds")); // due two minutes before, read six seconds on
+        Assert.Equal(250, Value(after, "chasebot_overdue_amount", "bucket=\"1-30\"", "currency=\"XTS\""));
+        Assert.DoesNotContain("Kauri", after); // no client name in a label
+    }
+
+    [Fact]
+    public async Task A_refused_webhook_is_counted()
+    {
+        var before = Value(await ScrapeAsync(), "chasebot_refused_requests_total", "endpoint=\"webhooks/stripe\"") ?? 0;
+
+        var refused = await _client.PostAsync("/webhooks/stripe", new StringContent("{}"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True(Value(await ScrapeAsync(), "chasebot_refused_requests_total", "endpoint=\"webhooks/stripe\"") >= before + 1);
+    }
+
+    private async Task<string> ScrapeAsync()
+    {
+        var response = await _client.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>The value of the first series of <paramref name="metric"/> whose labels hold all of <paramref name="labels"/>; null when none.</summary>
+    private static double? Value(string scrape, string metric, params string[] labels) =>
+        scrape.Split('\n').Select(l => Series().Match(l)).Where(m => m.Success && m.Groups["name"].Value == metric)
+            .Where(m => labels.All(l => m.Groups["labels"].Value.Contains(l, StringComparison.Ordinal)))
+            .Select(m => (double?)double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture)).FirstOrDefault();
+
+    [GeneratedRegex(@"^(?<name>[a-z_]+)(\{(?<labels>[^}]*)\})? (?<value>[0-9.eE+-]+)")]
+    private static partial Regex Series();
+}
