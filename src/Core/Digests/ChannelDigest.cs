@@ -65,8 +65,7 @@ public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, C
 
         // The figures first, a few short lines per currency: a table of eight columns wrapped on a phone.
         var figures = await CollectionFigures.RunAsync(db, today, cancellationToken);
-        var said = FiguresText.Lines(figures);
-        lines.AddRange(said.TakeWhile(l => !l.StartsWith("Promises:", StringComparison.Ordinal)));
+        lines.AddRange(FiguresText.CurrencyLines(figures));
 
         lines.Add(last is null ? "*In the last 7 days*" : $"*Since the last digest ({Text.ZoneTime.ClockAndDay(new DateTimeOffset(DateTime.SpecifyKind(since, DateTimeKind.Utc)), chase.Calendar.Zone)})*");
         var payments = await db.Payments.Where(p => p.RecordedAt > since).Select(p => new { p.Currency, p.Amount }).ToListAsync(cancellationToken);

@@ -12,6 +12,21 @@ public static class FiguresText
 {
     public static IReadOnlyList<string> Lines(CollectionFigures f)
     {
+        var lines = CurrencyLines(f).ToList();
+        lines.Add($"Promises: {f.PromisesKept} kept, {f.PromisesBroken} broken");
+        if (f.Clients.Count == 0)
+            lines.Add("How clients pay: not enough payment history yet.");
+        else
+        {
+            lines.Add($"How clients pay (their last {CollectionFigures.PaidInvoicesCounted} paid invoices at most):");
+            lines.AddRange(f.Clients.Select(c => "  " + Record(c)));
+        }
+        return lines;
+    }
+
+    /// <summary>A few short lines per currency: owed and overdue, DSO and CEI, and the amounts by age.</summary>
+    public static IReadOnlyList<string> CurrencyLines(CollectionFigures f)
+    {
         var lines = new List<string>();
         if (f.Currencies.Count == 0)
             lines.Add("Nothing is owed.");
@@ -25,18 +40,10 @@ public static class FiguresText
             lines.Add($"  Not yet due {Money.Format(b.Current)} · 1-30 days {Money.Format(b.Days1To30)} · 31-60 {Money.Format(b.Days31To60)} · " +
                       $"61-90 {Money.Format(b.Days61To90)} · over 90 {Money.Format(b.Over90)}");
         }
-        lines.Add($"Promises: {f.PromisesKept} kept, {f.PromisesBroken} broken");
-        if (f.Clients.Count == 0)
-            lines.Add("How clients pay: not enough payment history yet.");
-        else
-        {
-            lines.Add($"How clients pay (their last {CollectionFigures.PaidInvoicesCounted} paid invoices at most):");
-            lines.AddRange(f.Clients.Select(c => "  " + Record(c)));
-        }
         return lines;
     }
 
-    /// <summary>"usually pays 12 days late; 3 of 4 paid on time", or "pays on time (4 paid invoices)".</summary>
+    /// <summary>"Kauri Digital Ltd: 12 days late on average, 3 of 4 paid invoices on time", or "…: pays on time (4 paid invoices)".</summary>
     public static string Record(ClientRecord c)
     {
         var onTime = (int)Math.Round(c.OnTimeRate * c.PaidInvoices, MidpointRounding.AwayFromZero);

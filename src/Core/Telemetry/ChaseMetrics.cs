@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -70,9 +69,11 @@ public sealed class LedgerGauges
     private sealed record Reading(int OutboxDepth, double OldestSeconds, IReadOnlyList<(string State, int Count)> Proposals,
         IReadOnlyList<(string Currency, string Bucket, decimal Amount)> Overdue);
 
-    public LedgerGauges(IMeterFactory meters, IDbContextFactory<ChaseDbContext> dbFactory, TimeProvider clock)
+    private readonly Chasing.ChaseSettings _settings;
+
+    public LedgerGauges(IMeterFactory meters, IDbContextFactory<ChaseDbContext> dbFactory, TimeProvider clock, Chasing.ChaseSettings settings)
     {
-        (_dbFactory, _clock) = (dbFactory, clock);
+        (_dbFactory, _clock, _settings) = (dbFactory, clock, settings);
         var meter = meters.Create(MeterName);
         meter.CreateObservableGauge("chasebot_outbox_depth", () => Read().OutboxDepth, description: "Messages waiting in the outbox (not delivered, not dead-lettered)");
         meter.CreateObservableGauge("chasebot_outbox_oldest_age", () => Read().OldestSeconds, unit: "s", description: "How long the oldest waiting message has been due");
@@ -105,12 +106,10 @@ public sealed class LedgerGauges
         var oldest = waiting.Where(m => m.NotBefore <= utcNow).OrderBy(m => m.NotBefore).Select(m => (DateTime?)m.NotBefore).FirstOrDefault();
         var proposals = db.Proposals.AsNoTracking().GroupBy(p => p.Status).Select(g => new { g.Key, Count = g.Count() }).ToList()
             .Select(p => (p.Key.ToString().ToLowerInvariant(), p.Count)).ToList();
-        var today = DateOnly.FromDateTime(utcNow);
-        var overdue = db.Invoices.AsNoTracking().Outstanding().Where(i => i.DueDate < today).Select(i => new { i.Currency, i.AmountDue, i.DueDate }).ToList()
-            .GroupBy(i => (i.Currency, Bucket: Bucket(today.DayNumber - i.DueDate.DayNumber)))
-            .Select(g => (g.Key.Currency, g.Key.Bucket, g.Sum(i => i.AmountDue))).ToList();
+        // The same aging as status and the digest, on the chase's own day.
+        var totals = Reports.LedgerStatus.SummaryAsync(db, _settings.Calendar.Today(_clock.GetUtcNow()), 0, CancellationToken.None).GetAwaiter().GetResult().Totals;
+        var overdue = totals.SelectMany(t => new[] { ("1-30", t.Days1To30), ("31-60", t.Days31To60), ("61-90", t.Days61To90), ("90+", t.Over90) }
+            .Where(b => b.Item2 > 0).Select(b => (t.Currency, b.Item1, b.Item2))).ToList();
         return new Reading(depth, oldest is { } at ? Math.Max(0, (utcNow - at).TotalSeconds) : 0, proposals, overdue);
     }
-
-    private static string Bucket(int daysLate) => daysLate switch { <= 30 => "1-30", <= 60 => "31-60", <= 90 => "61-90", _ => "90+" };
 }
