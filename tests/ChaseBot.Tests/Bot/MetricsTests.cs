@@ -33,8 +33,10 @@ public sealed partial class MetricsTests : IAsyncLifetime
     [Fact]
     public async Task The_outbox_depth_and_the_overdue_amount_move_with_the_ledger()
     {
+        // Other tests' Bots run in this process, and OpenTelemetry's listener hears every host's gauges: this Bot's series
+        // are told apart by what only its ledger holds (a due message two minutes old, an XTS invoice).
         var before = await ScrapeAsync();
-        Assert.Equal(0, Value(before, "chasebot_outbox_depth"));
+        Assert.DoesNotContain(126, Values(before, "chasebot_outbox_oldest_age_seconds"));
         Assert.Null(Value(before, "chasebot_overdue_amount", "currency=\"XTS\""));
 
         await using (var db = _db.Open())
@@ -54,8 +56,8 @@ public sealed partial class MetricsTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromSeconds(6)); // past the gauges' few seconds
 
         var after = await ScrapeAsync();
-        Assert.Equal(1, Value(after, "chasebot_outbox_depth"));
-        Assert.Equal(126, Value(after, "chasebot_outbox_oldest_age_seconds")); // due two minutes before, read six seconds on
+        Assert.Contains(1, Values(after, "chasebot_outbox_depth"));
+        Assert.Contains(126, Values(after, "chasebot_outbox_oldest_age_seconds")); // due two minutes before, read six seconds on
         Assert.Equal(250, Value(after, "chasebot_overdue_amount", "bucket=\"1-30\"", "currency=\"XTS\""));
         Assert.DoesNotContain("Kauri", after); // no client name in a label
     }
@@ -80,9 +82,13 @@ public sealed partial class MetricsTests : IAsyncLifetime
 
     /// <summary>The value of the first series of <paramref name="metric"/> whose labels hold all of <paramref name="labels"/>; null when none.</summary>
     private static double? Value(string scrape, string metric, params string[] labels) =>
+        Values(scrape, metric, labels).Select(v => (double?)v).FirstOrDefault();
+
+    /// <summary>Every series' value of <paramref name="metric"/> whose labels hold all of <paramref name="labels"/>.</summary>
+    private static List<double> Values(string scrape, string metric, params string[] labels) =>
         scrape.Split('\n').Select(l => Series().Match(l)).Where(m => m.Success && m.Groups["name"].Value == metric)
             .Where(m => labels.All(l => m.Groups["labels"].Value.Contains(l, StringComparison.Ordinal)))
-            .Select(m => (double?)double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture)).FirstOrDefault();
+            .Select(m => double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture)).ToList();
 
     [GeneratedRegex(@"^(?<name>[a-z_]+)(\{(?<labels>[^}]*)\})? (?<value>[0-9.eE+-]+)")]
     private static partial Regex Series();
