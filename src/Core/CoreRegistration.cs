@@ -40,7 +40,7 @@ public static class CoreRegistration
         services.AddSingleton<ProposalDecisions>();
         // Each platform registers itself (its options, its client, its entry in the router); the console stands in for
         // Slack when no bot token is configured (the CLI registers one on its own output).
-        services.TryAddSingleton(sp => new ConsolePlatform(Console.Out, sp.GetService<ILogger<ConsolePlatform>>()));
+        services.TryAddSingleton(sp => new ConsolePlatform(Console.Out, sp.GetService<ILogger<ConsolePlatform>>(), sp.GetRequiredService<DigestCharts>()));
         services.AddSlack(configuration);
         services.AddTeams(configuration);
         services.AddEmail(configuration);
@@ -54,6 +54,7 @@ public static class CoreRegistration
         services.AddSingleton<MoraleCheckIns>();
         services.AddChaseOptions<DigestOptions, DigestOptionsCheck>(configuration, DigestOptions.Section);
         services.AddSingleton<ChannelDigest>();
+        services.AddSingleton<DigestCharts>();
         services.AddChaseOptions<ChatOptions, ChatOptionsCheck>(configuration, ChatOptions.Section);
         services.AddSingleton(sp => ChatRoles.From(sp.GetRequiredService<IOptions<ChatOptions>>().Value,
             sp.GetRequiredService<ChaseSettings>().Approvers));

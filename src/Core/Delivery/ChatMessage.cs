@@ -6,6 +6,12 @@ namespace ChaseBot.Core.Delivery;
 /// <param name="Confirm">For steps that bite (service reduction, suspension, hand-off): asked again before it counts.</param>
 public sealed record ChatAction(string Id, string Label, string Value, string Style = "default", string? Confirm = null);
 
+/// <summary>
+/// A picture that goes with the message (the digest's chart), kept in the ledger as <see cref="Digests.DigestChart"/>:
+/// Slack uploads it, Teams shows it from the Bot's signed address, the console writes it to a file.
+/// </summary>
+public sealed record ChatPicture(long ChartId, string AltText, string FileName, string Title);
+
 public sealed record EmailDraft(string To, string? Cc, string Subject, string Body);
 
 /// <summary>
@@ -47,6 +53,7 @@ public sealed record ChatMessage
     /// <summary>For an email row: the chat channel told when it cannot be delivered (the client's channel).</summary>
     public string? FailuresTo { get; init; }
     public IReadOnlyList<ChatAction> Actions { get; init; } = [];
+    public ChatPicture? Picture { get; init; }
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -4,24 +4,30 @@ using Microsoft.Extensions.Logging;
 namespace ChaseBot.Core.Delivery;
 
 /// <summary>Chat on standard output, readable, for when no chat platform is configured (and for trying ChaseBot out).</summary>
-public sealed class ConsolePlatform(TextWriter output, ILogger<ConsolePlatform>? log = null) : IChatPlatform
+/// <param name="charts">Where a message's picture is read from and written to a file beside the ledger; without it, only its words are shown.</param>
+public sealed class ConsolePlatform(TextWriter output, ILogger<ConsolePlatform>? log = null, Digests.DigestCharts? charts = null) : IChatPlatform
 {
     public string Name => "console";
 
     private readonly Lock _writing = new();
 
-    public Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
+    public async Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
     {
+        var chart = content.Picture is { } picture && charts is not null
+            ? await charts.WriteBesideLedgerAsync(picture, cancellationToken) ?? "no longer in the ledger"
+            : null;
+        var rendered = Render(message, content, chart);
         lock (_writing)
         {
-            output.Write(Render(message, content));
+            output.Write(rendered);
             output.Flush();
         }
         log?.LogInformation("Posted {Kind} {Key} to {Target}", message.Kind, message.Key, message.Target);
-        return Task.FromResult(new Delivered($"console-{message.Id}"));
+        return new Delivered($"console-{message.Id}");
     }
 
-    public static string Render(OutboxMessage message, ChatMessage content)
+    /// <param name="chart">Where the message's picture was written; without it, that it will be written when the message posts.</param>
+    public static string Render(OutboxMessage message, ChatMessage content, string? chart = null)
     {
         var text = new StringBuilder();
         var where = message.Audience == Audience.Direct ? $"private message to @{message.Target}" : message.Target;
@@ -49,6 +55,8 @@ public sealed class ConsolePlatform(TextWriter output, ILogger<ConsolePlatform>?
             foreach (var line in artifact.Split('\n'))
                 text.AppendLine($"│   {line}");
         }
+        if (content.Picture is { } picture)
+            text.AppendLine($"│ Chart: {chart ?? $"{picture.FileName}, written beside the ledger when this posts"}");
         if (content.Actions.Count > 0)
             text.AppendLine("│ " + string.Join("  ", content.Actions.Select(a => $"[{a.Label}]")) +
                             (Chasing.ProposalActions.IsProposalAction(content.Actions[0].Id)

@@ -40,19 +40,34 @@ public sealed class ChannelDigest(IDbContextFactory<ChaseDbContext> dbFactory, C
             return false;
         var now = clock.GetUtcNow();
         var message = await ComposeAsync(db, now, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Digests.Add(new DigestRecord { Key = key, At = now.UtcDateTime });
-        foreach (var channel in options.Value.EffectiveChannels(chase.DefaultChannel))
-            OutboxQueue.Add(db, OutboxKey.Digest(key, channel), OutboxKinds.Digest, channel, message, now.UtcDateTime,
-                chase.Calendar.NextAllowed(now).UtcDateTime);
+        // The picture is drawn once, with the words, and kept: each platform sends these bytes whenever it delivers.
+        var chart = await DrawAsync(db, chase.Calendar.Today(now), now, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            return true;
         }
         catch (DbUpdateException e) when (UniqueViolation.Is(e))
         {
             return false; // Another Worker posted today's digest first.
         }
+        message = message with { Picture = new ChatPicture(chart.Id, chart.AltText, $"receivables-{chart.AsOf:yyyy-MM-dd}.png", message.Title) };
+        foreach (var channel in options.Value.EffectiveChannels(chase.DefaultChannel))
+            OutboxQueue.Add(db, OutboxKey.Digest(key, channel), OutboxKinds.Digest, channel, message, now.UtcDateTime,
+                chase.Calendar.NextAllowed(now).UtcDateTime);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>The aging chart as of <paramref name="today"/>, drawn and added to the ledger (saved with the digest).</summary>
+    public static async Task<DigestChart> DrawAsync(ChaseDbContext db, DateOnly today, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var data = await AgingChart.RunAsync(db, today, cancellationToken);
+        var chart = new DigestChart { AsOf = today, Png = ChartPicture.Png(data), AltText = data.AltText(), CreatedAt = now.UtcDateTime };
+        db.DigestCharts.Add(chart);
+        return chart;
     }
 
     public async Task<ChatMessage> ComposeAsync(ChaseDbContext db, DateTimeOffset now, CancellationToken cancellationToken)

@@ -32,6 +32,7 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
     public DbSet<MoraleCheck> MoraleChecks => Set<MoraleCheck>();
     public DbSet<ChatUser> ChatUsers => Set<ChatUser>();
     public DbSet<DigestRecord> Digests => Set<DigestRecord>();
+    public DbSet<DigestChart> DigestCharts => Set<DigestChart>();
     public DbSet<Teams.ConversationReference> ConversationReferences => Set<Teams.ConversationReference>();
     public DbSet<Slack.SlackReceipt> SlackReceipts => Set<Slack.SlackReceipt>();
     public DbSet<ClientContact> ClientContacts => Set<ClientContact>();
@@ -239,6 +240,7 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
             digest.Property(d => d.Key).HasMaxLength(100);
             digest.HasIndex(d => d.Key).IsUnique();
         });
+        model.Entity<DigestChart>(chart => chart.Property(c => c.AltText).HasMaxLength(4000));
 
         model.Entity<Teams.ConversationReference>(reference =>
         {

@@ -6,10 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ChaseBot.Worker.CommandLine;
 
-/// <summary>`report [--as-of] [--json]`: how collection is going, in the figures docs/figures.md defines.</summary>
+/// <summary>`report [--as-of] [--json] [--png FILE]`: how collection is going, in the figures docs/figures.md defines, and its picture.</summary>
 internal static class ReportVerb
 {
-    public static async Task<ExitCode> RunAsync(VerbInput arguments, IServiceProvider services, TextWriter stdout, CancellationToken cancellationToken)
+    public static async Task<ExitCode> RunAsync(VerbInput arguments, IServiceProvider services, TextWriter stdout, TextWriter stderr,
+        CancellationToken cancellationToken)
     {
         var asOf = WorkerCommandLine.AsOf(arguments, services);
         await using var db = await services.GetRequiredService<IDbContextFactory<ChaseDbContext>>().CreateDbContextAsync(cancellationToken);
@@ -21,6 +22,14 @@ internal static class ReportVerb
             await stdout.WriteLineAsync($"Collection figures as of {asOf:ddd d MMM yyyy}");
             foreach (var line in FiguresText.Lines(figures))
                 await stdout.WriteLineAsync(line);
+        }
+        if (arguments.Get(arguments.Cli.Png) is { } png)
+        {
+            var chart = await AgingChart.RunAsync(db, asOf, cancellationToken);
+            var path = Path.GetFullPath(png);
+            await File.WriteAllBytesAsync(path, ChartPicture.Png(chart), cancellationToken);
+            // With --json, standard output is the JSON alone; where the picture went is said on standard error.
+            await (arguments.Json ? stderr : stdout).WriteLineAsync($"Chart: {path}");
         }
         return ExitCode.Done;
     }

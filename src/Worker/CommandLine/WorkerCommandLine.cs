@@ -1,6 +1,7 @@
 using ChaseBot.Core;
 using System.CommandLine;
 using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Digests;
 using ChaseBot.Core.Exports;
 using ChaseBot.Core.Storage;
 using ChaseBot.Worker.Scheduling;
@@ -61,7 +62,7 @@ public static class WorkerCommandLine
                 "import" => await ImportVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "status" => await StatusVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "cases" => await CasesVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
-                "report" => await ReportVerb.RunAsync(arguments, services, stdout, cancellationToken),
+                "report" => await ReportVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "plan" => await PlanVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "decide" => await DecideVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "digest" => await DigestVerb.RunAsync(services, stdout, cancellationToken),
@@ -117,7 +118,7 @@ public static class WorkerCommandLine
         if (clock is not null)
             services.AddSingleton(clock);
         // No chat platform configured: messages are printed, readable, on this command's output.
-        services.AddSingleton(new ConsolePlatform(stdout));
+        services.AddSingleton(sp => new ConsolePlatform(stdout, null, sp.GetRequiredService<DigestCharts>()));
         services.AddChaseCore(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

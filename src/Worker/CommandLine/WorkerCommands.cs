@@ -47,6 +47,7 @@ internal sealed class WorkerCommands
         CustomParser = result => int.TryParse(result.Tokens.Single().Value, NumberStyles.None, CultureInfo.InvariantCulture, out var days) && days <= 365
             ? days : Error<int?>(result, $"--payment-term-days is '{result.Tokens.Single().Value}'; expected a number of days from 0 to 365"),
     };
+    public Option<string> Png { get; } = new("--png") { Description = "Also draw the aging chart (the digest's picture) to this PNG file", HelpName = "file" };
     public Option<string> Source { get; } = new("--source") { Description = "Just this source", HelpName = "stripe|xero|quickbooks" };
     public Option<string[]> Set { get; } =
         new("--set") { Description = "A setting, e.g. Exports:DefaultCurrency=EUR (repeatable)", HelpName = "Key=Value", Arity = ArgumentArity.ZeroOrMore };
@@ -105,7 +106,7 @@ internal sealed class WorkerCommands
         });
         root.Add(new Command("report", "How collection is going: per currency what is owed and overdue, DSO and CEI; promises kept; how each client pays (docs/figures.md).")
         {
-            AsOf, Db, Json("{asOf, currencies: [{currency, receivables, overdue, overdueShare, dso, cei, buckets}], promises: {kept, broken}, clients: [{client, averageDaysLate, onTimeRate, paidInvoices}]}"), Set,
+            AsOf, Png, Db, Json("{asOf, currencies: [{currency, receivables, overdue, overdueShare, dso, cei, buckets}], promises: {kept, broken}, clients: [{client, averageDaysLate, onTimeRate, paidInvoices}]}"), Set,
         });
         root.Add(new Command("decide", "Decide an escalation proposal (the user must be in Chase:Approvers).") { Proposal, Decision, User, Reason, Days, Db, Set });
         var chat = new Command("chat", "Any /chase command (status, paid, dispute, promise, snooze, client, …; \"help\" lists them).")
