@@ -1,13 +1,11 @@
 using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace ChaseBot.Core.Digests;
 
 /// <summary>The digests' pictures as kept in the ledger: read by the platforms that send them, and written to a file for the console.</summary>
-public sealed class DigestCharts(IDbContextFactory<ChaseDbContext> dbFactory, IOptions<DatabaseOptions> database, IConfiguration configuration)
+public sealed class DigestCharts(IDbContextFactory<ChaseDbContext> dbFactory)
 {
     public async Task<DigestChart?> FindAsync(long id, CancellationToken cancellationToken)
     {
@@ -21,12 +19,12 @@ public sealed class DigestCharts(IDbContextFactory<ChaseDbContext> dbFactory, IO
     /// </summary>
     public async Task<string?> WriteBesideLedgerAsync(ChatPicture picture, CancellationToken cancellationToken)
     {
-        if (await FindAsync(picture.ChartId, cancellationToken) is not { } chart)
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.DigestCharts.AsNoTracking().SingleOrDefaultAsync(c => c.Id == picture.ChartId, cancellationToken) is not { } chart)
             return null;
-        var ledger = database.Value.Provider == DatabaseProvider.Sqlite
-            ? DatabaseOptions.SqliteFile(configuration.GetConnectionString(DatabaseOptions.ConnectionStringName))
-            : null;
-        var folder = ledger is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(ledger)!;
+        // The file the ledger is in, as the connection opened it (a relative --db is relative to where the command ran).
+        var ledger = db.Database.IsSqlite() && db.Database.GetDbConnection().DataSource is { Length: > 0 } file && file != ":memory:" ? file : null;
+        var folder = ledger is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(ledger))!;
         var path = Path.Combine(folder, picture.FileName);
         await File.WriteAllBytesAsync(path, chart.Png, cancellationToken);
         return path;

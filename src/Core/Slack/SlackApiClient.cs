@@ -83,16 +83,63 @@ public sealed class SlackApiClient
             : throw new SlackApiException("apps.connections.open", "no WebSocket URL in the answer");
     }
 
+    /// <summary>Slack's limit on an uploaded image's alt text (alt_txt_too_large beyond it).</summary>
+    public const int MaxFileAltText = 1000;
+
+    /// <summary>
+    /// The first two steps of Slack's upload (needs files:write): files.getUploadURLExternal for an address and a file id,
+    /// then the bytes posted there. The file stays private, visible nowhere, until <see cref="CompleteUploadAsync"/>.
+    /// </summary>
+    public async Task<string> UploadAsync(string fileName, byte[] bytes, string altText, CancellationToken cancellationToken)
+    {
+        var ticket = await CallFormAsync("files.getUploadURLExternal", new Dictionary<string, string>
+        {
+            ["filename"] = fileName, ["length"] = bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["alt_txt"] = altText.Length <= MaxFileAltText ? altText : altText[..(MaxFileAltText - 1)] + "…",
+        }, cancellationToken);
+        var fileId = ticket["file_id"]?.GetValue<string>() ?? throw new SlackApiException("files.getUploadURLExternal", "no file_id in the answer");
+        if (!Uri.TryCreate(ticket["upload_url"]?.GetValue<string>(), UriKind.Absolute, out var uploadUrl))
+            throw new SlackApiException("files.getUploadURLExternal", "no upload_url in the answer");
+        await _retry.ExecuteAsync(async token =>
+        {
+            // The address is signed for this one upload: no token goes with the bytes.
+            using var form = new MultipartFormDataContent { { new ByteArrayContent(bytes), "file", fileName } };
+            using var response = await _http.PostAsync(uploadUrl, form, token);
+            if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
+                throw new TransientDeliveryException($"Slack upload: HTTP {(int)response.StatusCode}");
+            if (!response.IsSuccessStatusCode)
+                throw new SlackApiException("upload", $"HTTP {(int)response.StatusCode}");
+        }, cancellationToken);
+        return fileId;
+    }
+
+    /// <summary>
+    /// The last step: files.completeUploadExternal shares the uploaded file into the channel as one message that
+    /// carries <paramref name="blocks"/> (the words that go with the picture).
+    /// </summary>
+    public Task CompleteUploadAsync(string fileId, string title, string channel, JsonArray blocks, CancellationToken cancellationToken) =>
+        CallFormAsync("files.completeUploadExternal", new Dictionary<string, string>
+        {
+            ["files"] = new JsonArray(new JsonObject { ["id"] = fileId, ["title"] = title }).ToJsonString(),
+            ["channel_id"] = channel,
+            ["blocks"] = blocks.ToJsonString(),
+        }, cancellationToken);
+
     public Task<JsonObject> CallAsync(string method, JsonObject body, CancellationToken cancellationToken) =>
-        _retry.ExecuteAsync(async token => await SendOnceAsync(method, body, token), cancellationToken).AsTask();
+        _retry.ExecuteAsync(async token => await SendOnceAsync(method,
+            () => new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), token), cancellationToken).AsTask();
+
+    /// <summary>A method called with form fields, as Slack's file methods document their arguments.</summary>
+    private Task<JsonObject> CallFormAsync(string method, IReadOnlyDictionary<string, string> fields, CancellationToken cancellationToken) =>
+        _retry.ExecuteAsync(async token => await SendOnceAsync(method, () => new FormUrlEncodedContent(fields), token), cancellationToken).AsTask();
+
+    private Task<JsonObject> SendOnceAsync(string method, JsonObject body, CancellationToken cancellationToken, string? bearer = null) =>
+        SendOnceAsync(method, () => new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), cancellationToken, bearer);
 
     /// <param name="bearer">The token the method takes: the bot token, or for apps.* the app-level token.</param>
-    private async Task<JsonObject> SendOnceAsync(string method, JsonObject body, CancellationToken cancellationToken, string? bearer = null)
+    private async Task<JsonObject> SendOnceAsync(string method, Func<HttpContent> content, CancellationToken cancellationToken, string? bearer = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, method)
-        {
-            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
-        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, method) { Content = content() };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer ?? _options.BotToken);
         HttpResponseMessage response;
         try

@@ -19,7 +19,8 @@ public static class SlackRegistration
             sp.GetRequiredService<IOptions<SlackOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new SlackPlatform(sp.GetRequiredService<SlackApiClient>(),
             new ChannelPacer(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SlackOptions>>().Value.PostInterval),
-            sp.GetRequiredService<ILogger<SlackPlatform>>(), sp.GetRequiredService<IOptions<SlackOptions>>().Value.ParallelChannels));
+            sp.GetRequiredService<ILogger<SlackPlatform>>(), sp.GetRequiredService<IOptions<SlackOptions>>().Value.ParallelChannels,
+            sp.GetRequiredService<Digests.DigestCharts>()));
         return services.AddChatPlatform(new ChatPlatformEntry(null, "a Slack channel or user", "Slack:BotToken",
             sp => sp.GetRequiredService<IOptions<SlackOptions>>().Value.Enabled ? sp.GetRequiredService<SlackPlatform>() : null));
     }

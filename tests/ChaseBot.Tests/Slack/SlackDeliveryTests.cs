@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ChaseBot.Core.Delivery;
+using ChaseBot.Core.Digests;
 using ChaseBot.Core.Slack;
 using ChaseBot.Tests.Chasing;
 using ChaseBot.Tests.Support;
@@ -31,7 +32,7 @@ public sealed class SlackDeliveryTests : IAsyncLifetime
         var options = Options.Create(new SlackOptions { BotToken = FakeSlack.Token, SigningSecret = "s", ApiBaseUrl = _slack.ApiUrl });
         var api = new SlackApiClient(new HttpClient { Timeout = timeout ?? TimeSpan.FromSeconds(5) }, options, TimeProvider.System);
         var platform = new SlackPlatform(api, new ChannelPacer(TimeProvider.System, pace ?? TimeSpan.FromMilliseconds(300)),
-            NullLogger<SlackPlatform>.Instance);
+            NullLogger<SlackPlatform>.Instance, charts: _h.Get<DigestCharts>());
         return (new OutboxDrainer(_h.Db.Factory, platform, _h.Clock), api);
     }
 
@@ -53,6 +54,70 @@ public sealed class SlackDeliveryTests : IAsyncLifetime
         Assert.Equal("header", blocks[0]!["type"]!.GetValue<string>());
         Assert.Equal("<@U0OWNER>", blocks[1]!["elements"]![0]!["text"]!.GetValue<string>());
         Assert.Contains(blocks, b => b!["text"]?["text"]?.GetValue<string>().StartsWith("*Email draft*") == true);
+    }
+
+    [Fact]
+    public async Task The_digest_arrives_with_its_chart_uploaded_in_Slacks_three_steps_and_shared_with_its_words()
+    {
+        await _h.InvoiceAsync(await _h.ClientAsync("Kauri Digital Ltd"), "K-1", 40, 2500m);
+        await _h.InvoiceAsync(await _h.ClientAsync("Tui Print"), "T-1", 5, 800m);
+        Assert.True(await _h.Digest.PostScheduledAsync());
+
+        Assert.Equal(1, (await Slack().Drainer.DrainAsync()).Delivered);
+
+        var calls = _slack.Calls.ToList();
+        Assert.Equal(["/api/files.getUploadURLExternal", "/upload/F00000001", "/api/files.completeUploadExternal"], calls.Select(c => c.Path));
+        await using var db = _h.Db.Open();
+        var chart = Assert.Single(db.DigestCharts);
+        // The bytes Slack received are the chart the ledger keeps, a PNG; its words go with it as alt text.
+        Assert.Equal(chart.Png, _slack.Uploads["F00000001"]);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], _slack.Uploads["F00000001"][..4]);
+        Assert.Equal((chart.Png.Length.ToString(), "receivables-2026-11-23.png"),
+            (calls[0].Body["length"]!.GetValue<string>(), calls[0].Body["filename"]!.GetValue<string>()));
+        Assert.Equal(chart.AltText, calls[0].Body["alt_txt"]!.GetValue<string>());
+        Assert.Contains("USD: not yet due 0.00, 1-30 days 800.00, 31-60 2,500.00", chart.AltText);
+        Assert.StartsWith("application/x-www-form-urlencoded", calls[0].ContentType);
+        Assert.Equal("Bearer xoxb-test-token", calls[0].Authorization);
+        Assert.True(string.IsNullOrEmpty(calls[1].Authorization), "the bot token went to the upload address");
+        // Shared into the digest's channel, the digest's words as the message's blocks.
+        var complete = calls[2].Body;
+        Assert.Equal("#accounts-receivable", complete["channel_id"]!.GetValue<string>());
+        Assert.Equal("F00000001", JsonNode.Parse(complete["files"]!.GetValue<string>())![0]!["id"]!.GetValue<string>());
+        var blocks = JsonNode.Parse(complete["blocks"]!.GetValue<string>())!.AsArray();
+        BlockKitRules.AssertValid(blocks, BlockKitRules.MessageLimit);
+        Assert.Equal("Accounts receivable digest, Monday 23 November 2026", blocks[0]!["text"]!["text"]!.GetValue<string>());
+        Assert.Contains(blocks, b => b!["text"]?["text"]?.GetValue<string>().Contains("USD: 3,300.00 owed, 3,300.00 overdue") == true);
+        Assert.DoesNotContain(calls, c => c.Path == "/api/chat.postMessage");
+        Assert.Equal("#accounts-receivable/F00000001", db.Outbox.Single().PlatformMessageId);
+    }
+
+    [Fact]
+    public async Task Without_files_write_the_digest_goes_as_words_alone_and_says_nothing_twice()
+    {
+        await _h.InvoiceAsync(await _h.ClientAsync("Kauri Digital Ltd"), "K-1", 40, 2500m);
+        Assert.True(await _h.Digest.PostScheduledAsync());
+        _slack.Script(new SlackAnswer(Json: """{"ok":false,"error":"missing_scope","needed":"files:write"}"""));
+
+        Assert.Equal(1, (await Slack().Drainer.DrainAsync()).Delivered);
+
+        Assert.Equal(["/api/files.getUploadURLExternal", "/api/chat.postMessage"], _slack.Calls.Select(c => c.Path));
+        Assert.Contains("USD: 2,500.00 owed", _slack.Calls.Last().Body["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_digest_whose_upload_Slack_cannot_take_now_is_retried_whole_with_nothing_shared_before()
+    {
+        await _h.InvoiceAsync(await _h.ClientAsync("Kauri Digital Ltd"), "K-1", 40, 2500m);
+        Assert.True(await _h.Digest.PostScheduledAsync());
+        _slack.Script(new SlackAnswer(Status: 503), new SlackAnswer(Status: 503), new SlackAnswer(Status: 503));
+
+        var first = await Slack().Drainer.DrainAsync();
+
+        Assert.Equal(0, first.Delivered);
+        Assert.DoesNotContain(_slack.Calls, c => c.Path is "/api/files.completeUploadExternal" or "/api/chat.postMessage");
+        _h.Clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(1, (await Slack().Drainer.DrainAsync()).Delivered);
+        Assert.Single(_slack.Calls, c => c.Path == "/api/files.completeUploadExternal");
     }
 
     [Fact]

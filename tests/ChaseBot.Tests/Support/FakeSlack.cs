@@ -48,6 +48,7 @@ public sealed partial class FakeSlack : IAsyncDisposable
             app.Map("/socket/{ticket}", fake.SocketAsync);
             app.MapPost("/api/{method}", fake.ApiAsync);
             app.MapPost("/hooks/{*path}", fake.HookAsync);
+            app.MapPost("/upload/{file}", fake.UploadAsync);
         });
         fake.BaseUrl = baseUrl;
         return fake;
@@ -96,8 +97,39 @@ public sealed partial class FakeSlack : IAsyncDisposable
         return method switch
         {
             "conversations.open" => Results.Json(new { ok = true, channel = new { id = "D" + body["users"] } }),
+            "files.getUploadURLExternal" => UploadTicket(body),
+            "files.completeUploadExternal" => Results.Json(new { ok = true, files = JsonNode.Parse(body["files"]!.GetValue<string>()) }),
             _ => Accept(method, body),
         };
+    }
+
+    /// <summary>The bytes posted to each upload address, by file id.</summary>
+    public ConcurrentDictionary<string, byte[]> Uploads { get; } = new();
+    private int _files;
+
+    /// <summary>files.getUploadURLExternal: refuses what Slack refuses (no length, alt text over 1000 characters).</summary>
+    private IResult UploadTicket(JsonObject body)
+    {
+        if (!int.TryParse(body["length"]?.GetValue<string>(), out var length) || length <= 0 || string.IsNullOrEmpty(body["filename"]?.GetValue<string>()))
+            return Results.Json(new { ok = false, error = "missing_argument" });
+        if (body["alt_txt"]?.GetValue<string>() is { Length: > 1000 })
+            return Results.Json(new { ok = false, error = "alt_txt_too_large" });
+        var file = $"F{Interlocked.Increment(ref _files):D8}";
+        return Results.Json(new { ok = true, upload_url = $"{BaseUrl}/upload/{file}", file_id = file });
+    }
+
+    private async Task<IResult> UploadAsync(HttpContext context, string file)
+    {
+        var form = await context.Request.ReadFormAsync();
+        var posted = form.Files.GetFile("file");
+        Calls.Enqueue(new SlackCall("/upload/" + file, context.Request.Headers.Authorization, context.Request.ContentType,
+            new JsonObject { ["filename"] = posted?.FileName, ["length"] = posted?.Length }, DateTimeOffset.UtcNow));
+        if (posted is null)
+            return Results.BadRequest();
+        using var bytes = new MemoryStream();
+        await posted.CopyToAsync(bytes);
+        Uploads[file] = bytes.ToArray();
+        return Results.Ok();
     }
 
     /// <summary>Posts Slack answered ok, by ts: what "delivered, as far as the platform reports" means.</summary>
@@ -117,8 +149,19 @@ public sealed partial class FakeSlack : IAsyncDisposable
         return Results.Ok();
     }
 
-    private static async Task<JsonObject> ReadAsync(HttpContext context) =>
-        JsonNode.Parse(await new StreamReader(context.Request.Body).ReadToEndAsync()) as JsonObject ?? [];
+    /// <summary>A JSON body, or form fields (as Slack's file methods take them) as a JSON object of strings.</summary>
+    private static async Task<JsonObject> ReadAsync(HttpContext context)
+    {
+        if (context.Request.HasFormContentType)
+        {
+            var form = await context.Request.ReadFormAsync();
+            var fields = new JsonObject();
+            foreach (var (key, value) in form)
+                fields[key] = value.ToString();
+            return fields;
+        }
+        return JsonNode.Parse(await new StreamReader(context.Request.Body).ReadToEndAsync()) as JsonObject ?? [];
+    }
 
     /// <summary>Waits (bounded) until a call to <paramref name="path"/> has arrived.</summary>
     public async Task<SlackCall> WaitForAsync(string pathPrefix, int count = 1)
