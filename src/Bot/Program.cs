@@ -1,3 +1,4 @@
+using ChaseBot.Bot.Charts;
 using ChaseBot.Bot.Health;
 using ChaseBot.Bot.Http;
 using ChaseBot.Bot.Slack;
@@ -22,6 +23,7 @@ app.MapSlack();
 app.MapTeams();
 app.MapWebhooks();
 app.MapConnect();
+app.MapCharts();
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>

@@ -55,6 +55,7 @@ public static class CoreRegistration
         services.AddChaseOptions<DigestOptions, DigestOptionsCheck>(configuration, DigestOptions.Section);
         services.AddSingleton<ChannelDigest>();
         services.AddSingleton<DigestCharts>();
+        services.AddSingleton<ChartLinks>();
         services.AddChaseOptions<ChatOptions, ChatOptionsCheck>(configuration, ChatOptions.Section);
         services.AddSingleton(sp => ChatRoles.From(sp.GetRequiredService<IOptions<ChatOptions>>().Value,
             sp.GetRequiredService<ChaseSettings>().Approvers));

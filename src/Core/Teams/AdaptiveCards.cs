@@ -18,14 +18,16 @@ public static class AdaptiveCards
     /// How the note reads at a glance (Adaptive Card text colours): "Good" for a decision carried out, "Attention" for a
     /// refusal, "Warning" for a proposal that no longer stands, "Default" otherwise. A refusal is never green.
     /// </param>
-    public static JsonObject Card(ChatMessage message, string? decidedNote = null, bool withActions = true, string noteColor = "Good")
+    /// <param name="picture">The message's picture by address (Teams fetches it), with its words for those who cannot see it.</param>
+    public static JsonObject Card(ChatMessage message, string? decidedNote = null, bool withActions = true, string noteColor = "Good",
+        (Uri Url, string AltText)? picture = null)
     {
         // Summarise until it fits: first the list of lines, then the long texts (email draft, artifact).
         var lines = message.Lines.ToList();
         var shortened = message;
         for (var attempt = 0; ; attempt++)
         {
-            var card = Build(shortened, lines, decidedNote, withActions, noteColor);
+            var card = Build(shortened, lines, decidedNote, withActions, noteColor, picture);
             if (card.ToJsonString().Length <= MaxBytes || attempt > 20)
                 return card;
             if (lines.Count > 6)
@@ -57,17 +59,20 @@ public static class AdaptiveCards
         text.Length <= max ? text : text[..max] + "\n… (shortened to fit Teams; the full text is in the digest and status)";
 
     /// <summary>A message activity carrying the card, with a plain summary for notifications and old clients.</summary>
-    public static JsonObject Activity(ChatMessage message) => new()
+    public static JsonObject Activity(ChatMessage message, (Uri Url, string AltText)? picture = null) => new()
     {
         ["type"] = "message",
         ["summary"] = message.Title.Length > 200 ? message.Title[..200] : message.Title,
-        ["attachments"] = new JsonArray(new JsonObject { ["contentType"] = ContentType, ["content"] = Card(message) }),
+        ["attachments"] = new JsonArray(new JsonObject { ["contentType"] = ContentType, ["content"] = Card(message, picture: picture) }),
     };
 
-    private static JsonObject Build(ChatMessage message, IReadOnlyList<string> lines, string? decidedNote, bool withActions, string noteColor)
+    private static JsonObject Build(ChatMessage message, IReadOnlyList<string> lines, string? decidedNote, bool withActions, string noteColor,
+        (Uri Url, string AltText)? picture)
     {
         // A title that is a whole sentence (a refusal, an answer) reads as text, not as a heading.
         var body = new JsonArray { message.TitleIsSentence ? Text(message.Title, bold: true) : Text(message.Title, bold: true, size: "Medium") };
+        if (picture is { } image)
+            body.Add(new JsonObject { ["type"] = "Image", ["url"] = image.Url.AbsoluteUri, ["altText"] = image.AltText, ["size"] = "Stretch" });
         var mentions = message.Mentions.Where(ChatTarget.IsTeams).ToList();
         if (mentions.Count > 0)
             body.Add(Text(string.Join(" ", mentions.Select((_, i) => $"<at>owner{i + 1}</at>"))));

@@ -9,8 +9,9 @@ namespace ChaseBot.Core.Teams;
 /// "teams:&lt;user id&gt;" for private messages, sent through the person's 1:1 conversation (created from a stored
 /// reference when there is none yet). Paced per conversation within Teams' limits.
 /// </summary>
+/// <param name="charts">Signed addresses for a message's picture (the digest's chart), which Teams fetches from the Bot.</param>
 public sealed class TeamsPlatform(BotConnectorClient connector, TeamsConversations conversations, TimeProvider clock,
-    ILogger<TeamsPlatform> log, TimeSpan? postInterval = null) : IChatPlatform
+    ILogger<TeamsPlatform> log, TimeSpan? postInterval = null, Digests.ChartLinks? charts = null) : IChatPlatform
 {
     private readonly ChannelPacer _pacer = new(clock, postInterval ?? TeamsOptions.DefaultPostInterval);
 
@@ -39,7 +40,9 @@ public sealed class TeamsPlatform(BotConnectorClient connector, TeamsConversatio
         using var turn = await _pacer.TurnAsync(reference.ConversationId, cancellationToken);
         try
         {
-            var id = await connector.SendAsync(reference.ServiceUrl, reference.ConversationId, AdaptiveCards.Activity(content), cancellationToken);
+            // The picture by address, not inline: a chart is 50-120 KB, more than Teams takes for a whole message (40 KB).
+            var picture = content.Picture is { } chart && charts?.LinkFor(chart.ChartId) is { } link ? (link, chart.AltText) : ((Uri, string)?)null;
+            var id = await connector.SendAsync(reference.ServiceUrl, reference.ConversationId, AdaptiveCards.Activity(content, picture), cancellationToken);
             log.LogInformation("Posted {Kind} {Key} to Teams conversation {Conversation}", message.Kind, message.Key, reference.ConversationId);
             return new Delivered($"{reference.ConversationId}/{id}");
         }

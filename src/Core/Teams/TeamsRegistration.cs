@@ -26,7 +26,8 @@ public static class TeamsRegistration
             sp.GetRequiredService<BotFrameworkTokens>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TeamsConversations>();
         services.AddSingleton(sp => new TeamsPlatform(sp.GetRequiredService<BotConnectorClient>(), sp.GetRequiredService<TeamsConversations>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TeamsPlatform>>(), sp.GetRequiredService<IOptions<TeamsOptions>>().Value.PostInterval));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TeamsPlatform>>(), sp.GetRequiredService<IOptions<TeamsOptions>>().Value.PostInterval,
+            sp.GetRequiredService<Digests.ChartLinks>()));
         return services.AddChatPlatform(new ChatPlatformEntry(ChatTarget.TeamsPrefix, "a Teams conversation", "Teams:AppId",
             sp => sp.GetRequiredService<IOptions<TeamsOptions>>().Value.Enabled ? sp.GetRequiredService<TeamsPlatform>() : null));
     }

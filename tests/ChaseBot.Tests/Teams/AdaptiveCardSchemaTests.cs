@@ -37,6 +37,8 @@ public sealed class AdaptiveCardSchemaTests
                 Title = "Accounts receivable digest", Lines = ["*Owed*", "NZD 6,900.00 outstanding"],
                 Table = [["Currency", "Outstanding", "90+"], ["NZD", "6,900.00", "0.00"], ["USD", "950.00", "950.00"]],
             }),
+            ["digest-with-chart"] = AdaptiveCards.Card(new ChatMessage { Title = "Accounts receivable digest", Lines = ["NZD: 6,900.00 owed"] },
+                picture: (new Uri("https://chasebot.example.com/charts/CfDJ8abc.png"), "Accounts receivable by age on 21 November 2026.")),
             ["status"] = AdaptiveCards.Card(new ChatMessage { Title = "Owed as of 21 Nov 2026", Lines = ["INV-0101 · Kauri · NZD 4,600.00"] }),
             ["morale"] = AdaptiveCards.Card(new ChatMessage
             {
@@ -71,7 +73,7 @@ public sealed class AdaptiveCardSchemaTests
         Assert.Contains("Unknown element type", output);
     }
 
-    private static async Task<(int ExitCode, string Output)> CheckAsync(JsonObject cards)
+    internal static async Task<(int ExitCode, string Output)> CheckAsync(JsonObject cards)
     {
         var folder = Path.Combine(Samples.RepositoryRoot, "tools", "card-check");
         Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "adaptivecards")),
