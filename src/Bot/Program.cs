@@ -8,7 +8,7 @@ using ChaseBot.Core;
 using ChaseBot.Core.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddChaseHostDefaults();
+builder.AddChaseHostDefaults("chasebot-bot");
 // Before Slack's and Teams' services, so it stops after them and sends what they left owed.
 builder.Services.AddSingleton<OwedReplies>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<OwedReplies>());

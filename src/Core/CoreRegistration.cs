@@ -56,6 +56,7 @@ public static class CoreRegistration
         services.AddSingleton<ChannelDigest>();
         services.AddSingleton<DigestCharts>();
         services.AddSingleton<ChartLinks>();
+        services.AddSingleton<Reports.FiguresCache>();
         services.AddChaseOptions<ChatOptions, ChatOptionsCheck>(configuration, ChatOptions.Section);
         services.AddSingleton(sp => ChatRoles.From(sp.GetRequiredService<IOptions<ChatOptions>>().Value,
             sp.GetRequiredService<ChaseSettings>().Approvers));

@@ -40,7 +40,7 @@ internal static class Program
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls(WorkerOptions.From(configuration).HealthUrls.Split(';'));
-        builder.AddChaseHostDefaults(); // the ledger is migrated before the scheduler starts
+        builder.AddChaseHostDefaults("chasebot-worker"); // the ledger is migrated before the scheduler starts
         builder.Services.AddChaseSchedule(builder.Configuration);
         await using var app = builder.Build();
         app.MapWorkerHealth();

@@ -13,18 +13,21 @@ namespace ChaseBot.Bot.Slack;
 /// proposal on it. A failure is logged and the Home keeps what it showed; the next opening tries again.
 /// </summary>
 public sealed class SlackHomeTab(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings settings, ChatRoles roles, SlackApiClient slack,
-    TimeProvider clock, ILogger<SlackHomeTab> log, Core.Sources.ConnectedSources? sources = null)
+    TimeProvider clock, ILogger<SlackHomeTab> log, Core.Sources.ConnectedSources? sources = null, FiguresCache? figures = null)
 {
     public async Task PublishAsync(string user, string? notice, CancellationToken cancellationToken)
     {
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var today = settings.Calendar.Today(clock.GetUtcNow());
             HomeOverview overview;
             await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-                overview = await HomeOverview.ForAsync(db, settings, roles, user, settings.Calendar.Today(clock.GetUtcNow()), cancellationToken) with
+                overview = await HomeOverview.ForAsync(db, settings, roles, user, today, cancellationToken, figures) with
                 {
                     Books = sources is null ? null : await sources.FreshnessAsync(cancellationToken),
                 };
+            Core.Telemetry.ChaseMetrics.RecordStatus("home", System.Diagnostics.Stopwatch.GetElapsedTime(started));
             await slack.PublishHomeAsync(user, BlockKit.Home(overview, settings.Ladder, notice), cancellationToken);
         }
         catch (SlackApiException e) when (e.Error == "not_enabled")

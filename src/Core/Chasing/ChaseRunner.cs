@@ -27,6 +27,7 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
     {
         var now = clock.GetUtcNow();
         var today = asOf ?? settings.Calendar.Today(now);
+        using var span = Telemetry.ChaseTraces.Source.StartActivity("chase run")?.SetTag("chasebot.day", today.ToString("yyyy-MM-dd"));
         // Fresh before deciding: a waiting proposal whose invoices were paid or put on hold since is withdrawn, so this
         // run can put the case again with today's invoices and figures.
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
@@ -41,6 +42,7 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
         var closed = await CaseClosures.CloseSettledAsync(dbFactory, settings, today, now, cancellationToken);
         var thanks = await PaidThanks.SendAsync(dbFactory, settings, today, now, cancellationToken, _email);
         var writtenOff = await WriteOffs.SendAsync(dbFactory, settings, today, now, cancellationToken);
+        span?.SetTag("chasebot.reminders", totals.Reminders).SetTag("chasebot.proposals", totals.Proposals);
         return new ChaseRunSummary(today, totals.Reminders, totals.Proposals + closed, totals.Notes + writtenOff, totals.Skipped, totals.Held, thanks,
             totals.Conflicts, waiting);
     }

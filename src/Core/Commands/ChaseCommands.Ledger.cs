@@ -12,6 +12,7 @@ public sealed partial class ChaseCommands
 
     private async Task<CommandReply> StatusAsync(List<string> args, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var isPublic = args.Count > 0 && args[^1].Equals("public", StringComparison.OrdinalIgnoreCase);
         if (isPublic)
             args.RemoveAt(args.Count - 1);
@@ -20,6 +21,7 @@ public sealed partial class ChaseCommands
         // How fresh the connected books are is said now, not cached with the answer ("3 minutes ago" would go stale).
         if (sources is not null && await sources.FreshnessAsync(cancellationToken) is { } fresh)
             reply = reply with { Message = reply.Message with { Lines = [.. reply.Message.Lines, fresh] } };
+        Telemetry.ChaseMetrics.RecordStatus("command", System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return reply.Public == isPublic ? reply : reply with { Public = isPublic };
     }
 

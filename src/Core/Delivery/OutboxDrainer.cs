@@ -57,6 +57,7 @@ public sealed partial class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFa
         // channel has been paced through, so small rounds leave most channels idle (measured: 200 a round made 5,000
         // messages over 500 channels take 84 s against a 9 s minimum).
         var roundSize = Math.Max(200, platform.ParallelChannels * 20);
+        using var span = Telemetry.ChaseTraces.Source.StartActivity("outbox drain");
         int delivered = 0, retrying = 0, dead = 0;
         var seen = new HashSet<long>();
         using var inFlight = new CancellationTokenSource();
@@ -127,6 +128,7 @@ public sealed partial class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFa
         {
             await platform.DrainedAsync(); // a mail connection kept for the next email is closed
         }
+        span?.SetTag("chasebot.delivered", delivered).SetTag("chasebot.retrying", retrying).SetTag("chasebot.dead_lettered", dead);
         return new DrainSummary(delivered, retrying, dead);
     }
 

@@ -25,6 +25,17 @@ public sealed partial class ExportImporter(IDbContextFactory<ChaseDbContext> dbF
 
     public async Task<ImportSummary> ImportFileAsync(string path, ImportSettings settings, CancellationToken cancellationToken = default)
     {
+        using var span = Telemetry.ChaseTraces.Source.StartActivity("import file");
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var summary = await ImportOrFailAsync(path, settings, cancellationToken);
+        Telemetry.ChaseMetrics.RecordImport("files", summary.Outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        span?.SetTag("chasebot.format", summary.Format).SetTag("chasebot.outcome", summary.Outcome.ToString().ToLowerInvariant())
+            .SetTag("chasebot.invoices", summary.Invoices);
+        return summary;
+    }
+
+    private async Task<ImportSummary> ImportOrFailAsync(string path, ImportSettings settings, CancellationToken cancellationToken)
+    {
         try
         {
             return await ImportOrRefuseAsync(path, settings, cancellationToken);

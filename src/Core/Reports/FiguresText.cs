@@ -34,14 +34,18 @@ public static class FiguresText
         {
             lines.Add($"{c.Currency}: {Money.Format(c.Receivables)} owed, {Money.Format(c.Overdue)} overdue" +
                       (c.OverdueShare is { } share ? $" ({Percent(share * 100, 0)})" : ""));
-            lines.Add($"  DSO {(c.Dso is { } dso ? Days(dso) : "not known (no sales in the last 24 months cover what is owed)")}" +
-                      (c.Cei is { } cei ? $" · CEI {Percent(cei, 1)} over {CollectionFigures.CeiDays} days" : $" · CEI not known yet (it needs {CollectionFigures.CeiDays} days of recorded payments)"));
+            lines.Add("  " + Measures(c));
             var b = c.Buckets;
             lines.Add($"  Not yet due {Money.Format(b.Current)} · 1-30 days {Money.Format(b.Days1To30)} · 31-60 {Money.Format(b.Days31To60)} · " +
                       $"61-90 {Money.Format(b.Days61To90)} · over 90 {Money.Format(b.Over90)}");
         }
         return lines;
     }
+
+    /// <summary>"DSO 58 days · CEI 72.4% over 30 days", each said as not known where it cannot be worked out.</summary>
+    public static string Measures(CurrencyFigures c) =>
+        $"DSO {(c.Dso is { } dso ? Days(dso) : "not known (no sales in the last 24 months cover what is owed)")}" +
+        (c.Cei is { } cei ? $" · CEI {Percent(cei, 1)} over {CollectionFigures.CeiDays} days" : $" · CEI not known yet (it needs {CollectionFigures.CeiDays} days of recorded payments)");
 
     /// <summary>"Kauri Digital Ltd: 12 days late on average, 3 of 4 paid invoices on time", or "…: pays on time (4 paid invoices)".</summary>
     public static string Record(ClientRecord c)

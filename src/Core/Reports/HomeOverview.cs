@@ -30,21 +30,28 @@ public sealed record HomeOverview(string UserId, DateOnly AsOf, bool MayView, IR
     /// <summary>"Books synced 3 minutes ago (Stripe)." when a source is connected (<see cref="Sources.ConnectedSources.FreshnessAsync"/>).</summary>
     public string? Books { get; init; }
 
+    /// <summary>DSO, CEI and promises (docs/figures.md), from <see cref="FiguresCache"/>; null where the host has none.</summary>
+    public CollectionFigures? Figures { get; init; }
+
     /// <summary>How many of each list are read in detail (the view shows what fits of them).</summary>
     public const int ListLength = 100;
 
     /// <summary>Reminders from this many days back still count as the owner's to send.</summary>
     public const int ReminderDays = 7;
 
+    /// <param name="figures">Where the collection figures come from, computed once per ledger version; none, no figures.</param>
     public static async Task<HomeOverview> ForAsync(ChaseDbContext db, ChaseSettings settings, ChatRoles roles, string userId, DateOnly asOf,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, FiguresCache? figures = null)
     {
         if (!roles.Has(userId, Role.Viewer))
             return new(userId, asOf, false, [], null, new([], 0), new([], 0));
         var summary = await LedgerStatus.SummaryAsync(db, asOf, mostOverdue: 0, cancellationToken);
         var waiting = roles.Has(userId, Role.Approver) ? await WaitingAsync(db, settings, cancellationToken) : null;
         return new(userId, asOf, true, summary.Totals, waiting, await FurthestAlongAsync(db, settings, asOf, cancellationToken),
-            await RemindersAsync(db, settings, userId, asOf, cancellationToken));
+            await RemindersAsync(db, settings, userId, asOf, cancellationToken))
+        {
+            Figures = figures is null ? null : await figures.ForAsync(asOf, cancellationToken),
+        };
     }
 
     /// <summary>Every proposal waiting for a decision, the most money first.</summary>

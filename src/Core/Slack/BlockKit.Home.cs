@@ -53,6 +53,13 @@ public static partial class BlockKit
                     [t.Currency, Money(t.Due - t.Current), Money(t.Days1To30), Money(t.Days31To60), Money(t.Days61To90), Money(t.Over90),
                      Money(t.Current)])],
             }.TableText()));
+        if (home.Figures is { } figures)
+        {
+            // The measures the table does not show: how long money takes to come in, and how much of it the chase brings in.
+            var measures = figures.Currencies.Select(c => $"{c.Currency}: {FiguresText.Measures(c)}").ToList();
+            measures.Add($"Promises: {figures.PromisesKept} kept, {figures.PromisesBroken} broken · `report` on the command line for each client's record");
+            blocks.Add(Section(Escape(string.Join("\n", measures))));
+        }
 
         // The lists after the proposals are small and capped; the proposals get whatever room is left.
         var after = new List<JsonObject> { Divider(), Section("*Furthest along their case*") };

@@ -45,13 +45,20 @@ public sealed class ConnectedSources(IEnumerable<IInvoiceSource> all, IDbContext
         var results = new List<SyncResult>();
         foreach (var source in _sources.Where(s => s.Configured && (only is null || s.Name == only)))
         {
+            using var span = Telemetry.ChaseTraces.Source.StartActivity("sync")?.SetTag("chasebot.source", source.Name);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
-                results.Add(new SyncResult(source.Name, await source.SyncAsync(startedBy, cancellationToken), null));
+                var summary = await source.SyncAsync(startedBy, cancellationToken);
+                results.Add(new SyncResult(source.Name, summary, null));
+                Telemetry.ChaseMetrics.RecordImport(source.Name, summary.Outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                span?.SetTag("chasebot.outcome", summary.Outcome.ToString().ToLowerInvariant()).SetTag("chasebot.invoices", summary.Invoices);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && source.Explain(e) is { } problem)
             {
                 log.LogWarning("{Source} could not be synced: {Problem}", source.DisplayName, problem.Words);
+                Telemetry.ChaseMetrics.RecordImport(source.Name, ImportOutcome.Failed, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, problem.Words);
                 await RecordAsync(source.Name, source.DisplayName, problem, cancellationToken);
                 results.Add(new SyncResult(source.Name, null, problem.Words));
             }

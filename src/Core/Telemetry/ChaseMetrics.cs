@@ -6,6 +6,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace ChaseBot.Core.Telemetry;
 
@@ -28,17 +30,54 @@ public static class ChaseMetrics
     public static readonly Counter<long> Refused = Meter.CreateCounter<long>("chasebot_refused_requests",
         description: "Inbound requests refused before they were read for meaning (signature or token), by endpoint");
 
-    /// <summary>The meter, its Prometheus exporter and, when OpenTelemetry:Endpoint is set, OTLP to it.</summary>
-    public static IServiceCollection AddChaseMetrics(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>chasebot_import_duration_seconds{source, outcome}: an export file read ("files") or a connected source synced.</summary>
+    public static readonly Histogram<double> ImportDuration = Meter.CreateHistogram("chasebot_import_duration", unit: "s",
+        description: "How long an import of an export file (source=files) or a sync of connected books (source=stripe, xero, quickbooks) took, by outcome",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] });
+
+    /// <summary>chasebot_status_answers_total{surface}: status asked for in chat, on the Home tab or the command line.</summary>
+    public static readonly Counter<long> StatusAnswers = Meter.CreateCounter<long>("chasebot_status_answers",
+        description: "Status answers given, by where they were asked (command, home)");
+
+    /// <summary>chasebot_status_latency_seconds{surface}: from the question to the composed answer.</summary>
+    public static readonly Histogram<double> StatusLatency = Meter.CreateHistogram("chasebot_status_latency", unit: "s",
+        description: "How long a status answer took to compose, by where it was asked",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+
+    public static void RecordImport(string source, Ledger.ImportOutcome outcome, TimeSpan took) =>
+        ImportDuration.Record(took.TotalSeconds, new KeyValuePair<string, object?>("source", source),
+            new KeyValuePair<string, object?>("outcome", outcome.ToString().ToLowerInvariant()));
+
+    public static void RecordStatus(string surface, TimeSpan took)
+    {
+        var where = new KeyValuePair<string, object?>("surface", surface);
+        StatusAnswers.Add(1, where);
+        StatusLatency.Record(took.TotalSeconds, where);
+    }
+
+    /// <summary>
+    /// The meters and the trace source, the Prometheus exporter and, when OpenTelemetry:Endpoint is set, OTLP to it, all
+    /// under the service's name (chasebot-bot, chasebot-worker) so one collector can tell the two apart.
+    /// </summary>
+    public static IServiceCollection AddChaseMetrics(this IServiceCollection services, IConfiguration configuration, string serviceName)
     {
         services.AddSingleton<LedgerGauges>();
-        services.AddOpenTelemetry().WithMetrics(metrics =>
-        {
-            // Each scrape is collected afresh (the ledger's gauges keep their own few seconds).
-            metrics.AddMeter(MeterName, LedgerGauges.MeterName).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
-            if (configuration["OpenTelemetry:Endpoint"] is { Length: > 0 } endpoint)
-                metrics.AddOtlpExporter(o => o.Endpoint = new Uri(endpoint));
-        });
+        var endpoint = configuration["OpenTelemetry:Endpoint"] is { Length: > 0 } configured ? new Uri(configured) : null;
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName))
+            .WithMetrics(metrics =>
+            {
+                // Each scrape is collected afresh (the ledger's gauges keep their own few seconds).
+                metrics.AddMeter(MeterName, LedgerGauges.MeterName).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
+                if (endpoint is not null)
+                    metrics.AddOtlpExporter(o => o.Endpoint = endpoint);
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(ChaseTraces.SourceName);
+                if (endpoint is not null)
+                    tracing.AddOtlpExporter(o => o.Endpoint = endpoint);
+            });
         return services;
     }
 
@@ -67,7 +106,7 @@ public sealed class LedgerGauges
     private (long At, Reading Value)? _last;
 
     private sealed record Reading(int OutboxDepth, double OldestSeconds, IReadOnlyList<(string State, int Count)> Proposals,
-        IReadOnlyList<(string Currency, string Bucket, decimal Amount)> Overdue);
+        IReadOnlyList<(string Currency, string Bucket, decimal Amount)> Overdue, IReadOnlyList<(string Source, double Seconds)> Lag);
 
     private readonly Chasing.ChaseSettings _settings;
 
@@ -82,6 +121,9 @@ public sealed class LedgerGauges
         meter.CreateObservableGauge("chasebot_overdue_amount", () => Read().Overdue.Select(o => new Measurement<double>((double)o.Amount,
                 new KeyValuePair<string, object?>("currency", o.Currency), new KeyValuePair<string, object?>("bucket", o.Bucket))),
             description: "Amount overdue by currency and days past due");
+        meter.CreateObservableGauge("chasebot_import_lag", () => Read().Lag.Select(l => new Measurement<double>(l.Seconds,
+                new KeyValuePair<string, object?>("source", l.Source))),
+            unit: "s", description: "How long ago the last import that worked finished: export files (source=files) or each connected source");
     }
 
     private Reading Read()
@@ -110,6 +152,10 @@ public sealed class LedgerGauges
         var totals = Reports.LedgerStatus.SummaryAsync(db, _settings.Calendar.Today(_clock.GetUtcNow()), 0, CancellationToken.None).GetAwaiter().GetResult().Totals;
         var overdue = totals.SelectMany(t => new[] { ("1-30", t.Days1To30), ("31-60", t.Days31To60), ("61-90", t.Days61To90), ("90+", t.Over90) }
             .Where(b => b.Item2 > 0).Select(b => (t.Currency, b.Item1, b.Item2))).ToList();
-        return new Reading(depth, oldest is { } at ? Math.Max(0, (utcNow - at).TotalSeconds) : 0, proposals, overdue);
+        var lastGood = db.ImportRuns.AsNoTracking()
+            .Where(r => r.FinishedAt != null && (r.Outcome == Ledger.ImportOutcome.Imported || r.Outcome == Ledger.ImportOutcome.AlreadyImported))
+            .GroupBy(r => r.Source).Select(g => new { g.Key, Last = g.Max(r => r.FinishedAt) }).ToList();
+        var lag = lastGood.Select(l => (l.Key ?? "files", Math.Max(0, (utcNow - l.Last!.Value).TotalSeconds))).ToList();
+        return new Reading(depth, oldest is { } at ? Math.Max(0, (utcNow - at).TotalSeconds) : 0, proposals, overdue, lag);
     }
 }

@@ -1,16 +1,15 @@
-using System.Globalization;
 using System.Net;
-using System.Text.RegularExpressions;
 using ChaseBot.Core.Delivery;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Tests.Support;
+using static ChaseBot.Tests.Support.PrometheusText;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChaseBot.Tests.Bot;
 
 /// <summary>/metrics on the Bot: Prometheus' text, each figure moving with the ledger and with refused requests.</summary>
-public sealed partial class MetricsTests : IAsyncLifetime
+public sealed class MetricsTests : IAsyncLifetime
 {
     private readonly TestDatabase _db = new();
     private readonly FakeTimeProvider _clock = Clocks.At("2026-12-07T10:00:00Z");
@@ -73,23 +72,28 @@ public sealed partial class MetricsTests : IAsyncLifetime
         Assert.True(Value(await ScrapeAsync(), "chasebot_refused_requests_total", "endpoint=\"webhooks/stripe\"") >= before + 1);
     }
 
+    [Fact]
+    public async Task Status_answers_are_counted_with_their_latency()
+    {
+        await using var bot = await Slack.SlackBot.StartAsync();
+        async Task<string> Scrape() => await (await bot.Http.GetAsync("/metrics")).Content.ReadAsStringAsync();
+        var before = Value(await Scrape(), "chasebot_status_answers_total", "surface=\"command\"") ?? 0;
+        var timedBefore = Value(await Scrape(), "chasebot_status_latency_seconds_count", "surface=\"command\"") ?? 0;
+
+        Assert.Equal(HttpStatusCode.OK, (await bot.CommandAsync("status")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bot.CommandAsync("status", user: "U2")).StatusCode);
+
+        var after = await Scrape();
+        // Other Bots in this process count too: at least this Bot's two.
+        Assert.True(Value(after, "chasebot_status_answers_total", "surface=\"command\"") >= before + 2);
+        Assert.True(Value(after, "chasebot_status_latency_seconds_count", "surface=\"command\"") >= timedBefore + 2);
+        Assert.NotNull(Value(after, "chasebot_status_latency_seconds_bucket", "surface=\"command\"", "le=\"+Inf\""));
+    }
+
     private async Task<string> ScrapeAsync()
     {
         var response = await _client.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadAsStringAsync();
     }
-
-    /// <summary>The value of the first series of <paramref name="metric"/> whose labels hold all of <paramref name="labels"/>; null when none.</summary>
-    private static double? Value(string scrape, string metric, params string[] labels) =>
-        Values(scrape, metric, labels).Select(v => (double?)v).FirstOrDefault();
-
-    /// <summary>Every series' value of <paramref name="metric"/> whose labels hold all of <paramref name="labels"/>.</summary>
-    private static List<double> Values(string scrape, string metric, params string[] labels) =>
-        scrape.Split('\n').Select(l => Series().Match(l)).Where(m => m.Success && m.Groups["name"].Value == metric)
-            .Where(m => labels.All(l => m.Groups["labels"].Value.Contains(l, StringComparison.Ordinal)))
-            .Select(m => double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture)).ToList();
-
-    [GeneratedRegex(@"^(?<name>[a-z_]+)(\{(?<labels>[^}]*)\})? (?<value>[0-9.eE+-]+)")]
-    private static partial Regex Series();
 }

@@ -23,7 +23,7 @@ public sealed class HomeTabTests : IDisposable
     private async Task<JsonArray> HomeAsync(string user, ChatRoles? roles = null, string? notice = null)
     {
         await using var db = _h.Db.Open();
-        var overview = await HomeOverview.ForAsync(db, _h.Settings, roles ?? Roles(), user, _h.Today);
+        var overview = await HomeOverview.ForAsync(db, _h.Settings, roles ?? Roles(), user, _h.Today, figures: _h.Get<FiguresCache>());
         var view = BlockKit.Home(overview, _h.Settings.Ladder, notice);
         Assert.Equal("home", view["type"]!.GetValue<string>());
         var blocks = view["blocks"]!.AsArray();
@@ -62,6 +62,7 @@ public sealed class HomeTabTests : IDisposable
         var table = texts.Single(t => t.StartsWith("```Currency", StringComparison.Ordinal));
         Assert.Matches(@"\nUSD +5,549\.00 +549\.00 +5,000\.00 +0\.00 +0\.00 +0\.00```$", table); // overdue, by age, not yet due
         Assert.Contains("*Waiting for your decision* (1)", texts);
+        Assert.Contains("USD: DSO 54 days · CEI 0% over 30 days\nPromises: 0 kept, 0 broken · `report` on the command line for each client's record", texts);
         var proposal = await _h.QueryAsync(db => db.Proposals.SingleAsync());
         var waiting = texts.Single(t => t.StartsWith("*Formal late notice* for Acme Ltd", StringComparison.Ordinal));
         Assert.Equal("*Formal late notice* for Acme Ltd · USD 5,000.00 overdue on 2 invoices · proposed today", waiting);
