@@ -18,9 +18,9 @@ RUN rid="linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64)" \
  && dotnet publish src/Worker/ChaseBot.Worker.csproj -c Release -r "$rid" --no-restore -o /app/worker
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
-# Time-zone data, so Chase:TimeZone (e.g. Europe/London) resolves.
+# Time-zone data, so Chase:TimeZone (e.g. Europe/London) resolves; a font for the text in the digest's chart.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tzdata \
+ && apt-get install -y --no-install-recommends tzdata fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app /app
 COPY deploy/docker/chasebot /usr/local/bin/chasebot

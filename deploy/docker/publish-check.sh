@@ -34,6 +34,13 @@ check http://127.0.0.1:18080/readyz ready
 check http://127.0.0.1:18081/healthz ok
 check http://127.0.0.1:18081/readyz ready
 
+# The published Worker draws the digest's chart: Skia's native library and the font are found outside the build tree.
+dotnet "$work/app/worker/ChaseBot.Worker.dll" import "$root/samples/exports" --db "$work/chart.db" >/dev/null
+dotnet "$work/app/worker/ChaseBot.Worker.dll" report --db "$work/chart.db" --png "$work/chart.png" | grep -q "^Chart: $work/chart.png"
+[ "$(head -c 8 "$work/chart.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] && [ "$(stat -c %s "$work/chart.png")" -gt 10000 ] \
+  || { echo "FAILED: the published Worker drew no chart" >&2; exit 1; }
+echo "ok: the published Worker drew the chart ($(stat -c %s "$work/chart.png") bytes)"
+
 # Lint the Dockerfile (npm dockerfilelint, installed in a scratch folder).
 npm install --silent --no-audit --no-fund --prefix "$work/lint" dockerfilelint@1 >/dev/null 2>&1
 "$work/lint/node_modules/.bin/dockerfilelint" Dockerfile

@@ -42,4 +42,11 @@ grep -q 'value: /etc/chasebot/dataprotection/dataprotection.pfx' dataprotection.
 grep -q 'mountPath: /etc/chasebot/dataprotection' dataprotection.yaml && grep -q 'secretName: chasebot-dataprotection' dataprotection.yaml
 grep -q 'name: Bot__PublicUrl, value: "https://chasebot.example.com"' postgres.yaml && grep -q 'path: /connect,' postgres.yaml
 grep -q 'name: Sources__Xero__ClientSecret' postgres.yaml && grep -q 'name: Sources__QuickBooks__VerifierToken' postgres.yaml
+# Metrics: a ServiceMonitor over both ports, validated against the Prometheus Operator's schema, and let through the policy.
+"$helm" template chasebot "$chart" --set metrics.serviceMonitor.enabled=true --set metrics.serviceMonitor.labels.release=kps > monitored.yaml
+"$helm" template chasebot "$chart" "${postgres[@]}" --set metrics.serviceMonitor.enabled=true >> monitored.yaml
+yamllint -c "$root/deploy/helm/yamllint.yaml" monitored.yaml
+node "$root/tools/chart-check/check.js" < monitored.yaml
+grep -q 'kind: ServiceMonitor' monitored.yaml && grep -q 'release: kps' monitored.yaml && grep -q 'ports: \[{ port: 8080 }, { port: 8081 }\]' monitored.yaml
+grep -q 'path: /charts,' postgres.yaml
 echo "chart-check: lint, yamllint, template and schema validation passed for sqlite and postgres modes"

@@ -9,6 +9,8 @@ const models = {
   'apps/v1/Deployment': () => require('kubernetes-models/apps/v1/Deployment').Deployment,
   'networking.k8s.io/v1/Ingress': () => require('kubernetes-models/networking.k8s.io/v1/Ingress').Ingress,
   'networking.k8s.io/v1/NetworkPolicy': () => require('kubernetes-models/networking.k8s.io/v1/NetworkPolicy').NetworkPolicy,
+  // The Prometheus Operator's models are an ES module only: imported, not required.
+  'monitoring.coreos.com/v1/ServiceMonitor': async () => (await import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor')).ServiceMonitor,
 };
 const docs = YAML.parseAllDocuments(require('fs').readFileSync(0, 'utf8')).map(d => d.toJSON()).filter(Boolean);
 // The schemas allow unknown fields, so a template slip such as `value:"x"` (no space: one odd key, no value) would
@@ -23,12 +25,13 @@ const oddKey = (node, path) => {
     }
   return null;
 };
+(async () => {
 let bad = 0;
 for (const doc of docs) {
   const key = `${doc.apiVersion}/${doc.kind}`;
   try {
     if (!models[key]) throw new Error(`no schema for ${key}`);
-    new (models[key]())(doc).validate();
+    new (await models[key]())(doc).validate();
     const odd = oddKey(doc, '');
     if (odd) throw new Error(`malformed key ${odd}`);
     console.log(`${key} ${doc.metadata?.name}: ok`);
@@ -39,3 +42,4 @@ for (const doc of docs) {
 }
 if (docs.length === 0) { console.log('no documents'); bad++; }
 process.exit(bad ? 1 : 0);
+})();

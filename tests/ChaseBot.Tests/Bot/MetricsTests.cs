@@ -88,6 +88,9 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.True(Value(after, "chasebot_status_answers_total", "surface=\"command\"") >= before + 2);
         Assert.True(Value(after, "chasebot_status_latency_seconds_count", "surface=\"command\"") >= timedBefore + 2);
         Assert.NotNull(Value(after, "chasebot_status_latency_seconds_bucket", "surface=\"command\"", "le=\"+Inf\""));
+        await bot.PostAsync("/slack/commands", "command=%2Fchase&text=status", secret: "not-the-signing-secret"); // a refusal, so its series exists too
+        var scrape = await Scrape();
+        Assert.All(Worker.WorkerMetricsTests.BotOnly, metric => Assert.Contains("\n" + metric, "\n" + scrape));
     }
 
     private async Task<string> ScrapeAsync()

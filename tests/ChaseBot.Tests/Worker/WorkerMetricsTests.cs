@@ -61,5 +61,14 @@ public sealed class WorkerMetricsTests : IDisposable
         Assert.NotNull(Value(scrape, "chasebot_outbox_depth"));
         Assert.Contains("service_name=\"chasebot-worker\"", scrape); // the resource, so a collector tells the Worker from the Bot
         Assert.DoesNotContain("Kauri", scrape);
+
+        // The Grafana dashboard asks only for what the processes export: the Worker's series, or the Bot's own.
+        var dashboard = await File.ReadAllTextAsync(Path.Combine(Samples.RepositoryRoot, "deploy", "grafana", "chasebot.json"));
+        var asked = System.Text.RegularExpressions.Regex.Matches(dashboard, @"chasebot_[a-z_]+").Select(m => m.Value).ToHashSet();
+        Assert.NotEmpty(asked);
+        Assert.All(asked.Except(BotOnly), metric => Assert.Contains("\n" + metric, "\n" + scrape));
     }
+
+    /// <summary>Counted where chat comes in: the Bot's scrape has them (MetricsTests).</summary>
+    public static readonly string[] BotOnly = ["chasebot_status_answers_total", "chasebot_status_latency_seconds_bucket", "chasebot_refused_requests_total"];
 }
