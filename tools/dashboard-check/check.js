@@ -10,6 +10,7 @@ const { execFileSync } = require('child_process');
 const file = process.argv[2];
 const dashboard = JSON.parse(fs.readFileSync(file, 'utf8'));
 const work = fs.mkdtempSync(path.join(__dirname, '.check-'));
+let compiled = true;
 try {
   fs.writeFileSync(path.join(work, 'dashboard.ts'),
     `import type { Dashboard } from '@grafana/schema';\nexport const dashboard: Dashboard = ${JSON.stringify(dashboard, null, 2)};\n`);
@@ -17,11 +18,11 @@ try {
   execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--skipLibCheck', '--moduleResolution', 'bundler', '--module', 'esnext',
     '--target', 'es2022', path.join(work, 'dashboard.ts')], { stdio: 'inherit', cwd: __dirname });
 } catch (e) {
-  console.log(`${file}: does not match Grafana's dashboard schema`);
-  process.exit(1);
+  compiled = false;
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }
+if (!compiled) { console.log(`${file}: does not match Grafana's dashboard schema`); process.exit(1); }
 // What the types cannot say: panel ids are unique, and every query names a data source.
 const panels = (dashboard.panels ?? []).flatMap(p => [p, ...(p.panels ?? [])]);
 const ids = panels.map(p => p.id);

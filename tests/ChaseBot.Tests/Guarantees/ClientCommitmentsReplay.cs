@@ -94,7 +94,9 @@ public sealed class ClientCommitmentsReplay : IAsyncDisposable
             var calls = _slack.Calls.Count;
             var mails = _mail.Received.Count;
             await H.Drainer.DrainAsync();
-            foreach (var call in _slack.Calls.Skip(calls).Where(c => c.Path is "/api/chat.postMessage" or "/api/chat.update"))
+            // Posts, files shared with their words (the digest and its chart), and updates, as Slack shows them.
+            var seen = _slack.Calls.Skip(calls).Where(c => c.Path is "/api/chat.postMessage" or "/api/chat.update" or "/api/files.completeUploadExternal");
+            foreach (var call in seen.Select(FakeSlack.AsPost))
                 Chat.Add(new ChatSeen(today, call.Path[5..], call.Body["channel"]?.ToString() ?? "", Text(call.Body)));
             foreach (var mail in _mail.Received.Skip(mails))
                 Emails.Add(new ClientEmail(today, string.Join(", ", mail.RcptTo), mail.Message.Subject ?? "", mail.Message.TextBody ?? "", mail.Message.Date));

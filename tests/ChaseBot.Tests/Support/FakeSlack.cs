@@ -98,8 +98,42 @@ public sealed partial class FakeSlack : IAsyncDisposable
         {
             "conversations.open" => Results.Json(new { ok = true, channel = new { id = "D" + body["users"] } }),
             "files.getUploadURLExternal" => UploadTicket(body),
-            "files.completeUploadExternal" => Results.Json(new { ok = true, files = JsonNode.Parse(body["files"]!.GetValue<string>()) }),
+            "files.completeUploadExternal" => Share(body),
             _ => Accept(method, body),
+        };
+    }
+
+    /// <summary>A file shared into a channel with blocks: a message in the channel as much as a post is, so it is accepted as one.</summary>
+    private IResult Share(JsonObject body)
+    {
+        var files = JsonNode.Parse(body["files"]!.GetValue<string>())!.AsArray();
+        var file = files[0]!["id"]!.GetValue<string>();
+        if (!Uploads.ContainsKey(file))
+            return Results.Json(new { ok = false, error = "file_not_found" });
+        if (body["channel_id"]?.GetValue<string>() is { } channel)
+            Accepted[$"{channel}/{file}"] = AsPost(new SlackCall("/api/files.completeUploadExternal", null, null, body, DateTimeOffset.UtcNow));
+        return Results.Json(new { ok = true, files });
+    }
+
+    /// <summary>
+    /// Every message that became visible in a channel, in order: posts, and files shared with their words. A share is
+    /// given a post's fields (channel, text, blocks), so a test counts and reads both alike.
+    /// </summary>
+    public IEnumerable<SlackCall> Posts => Calls.Where(c => c.Path is "/api/chat.postMessage" or "/api/files.completeUploadExternal").Select(AsPost);
+
+    public static SlackCall AsPost(SlackCall call)
+    {
+        if (call.Path != "/api/files.completeUploadExternal")
+            return call;
+        var blocks = call.Body["blocks"]?.GetValue<string>() is { } json ? JsonNode.Parse(json) : null;
+        var words = blocks?.AsArray().Select(b => b?["text"]?["text"]?.GetValue<string>()).OfType<string>() ?? [];
+        return call with
+        {
+            Body = new JsonObject
+            {
+                ["channel"] = call.Body["channel_id"]?.GetValue<string>(), ["text"] = string.Join("\n", words), ["blocks"] = blocks,
+                ["files"] = call.Body["files"]?.GetValue<string>(),
+            },
         };
     }
 

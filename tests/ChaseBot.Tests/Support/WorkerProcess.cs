@@ -62,6 +62,26 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// <summary>The log's rendered messages so far.</summary>
     public IEnumerable<string> Messages => Log.Select(l => l.GetProperty("Message").GetString() ?? "");
 
+    /// <summary>
+    /// A Worker that does everything every second, at any hour, on the SQLite ledger at <paramref name="ledger"/>: imports
+    /// <paramref name="exports"/>, chases, and delivers to <paramref name="slack"/>.
+    /// </summary>
+    public static Dictionary<string, string> EverySecond(string ledger, string exports, FakeSlack slack) => new()
+    {
+        ["ConnectionStrings:Chase"] = $"Data Source={ledger}",
+        ["Exports:Folder"] = exports,
+        ["Exports:SettleTime"] = "00:00:00",
+        ["Exports:Schedule"] = "0/1 * * * * ?",
+        ["Chase:Schedule"] = "0/1 * * * * ?",
+        ["Delivery:Schedule"] = "0/1 * * * * ?",
+        ["Chase:QuietHoursStart"] = "00:00",
+        ["Chase:QuietHoursEnd"] = "00:00",
+        ["Chase:QuietDays:0"] = "",
+        ["Slack:BotToken"] = FakeSlack.Token,
+        ["Slack:SigningSecret"] = "worker-test-signing-secret",
+        ["Slack:ApiBaseUrl"] = slack.ApiUrl,
+    };
+
     /// <summary>The Worker with <paramref name="args"/> (a verb such as run-once), or as the service when there are none.</summary>
     public static WorkerProcess Start(string workingFolder, IReadOnlyDictionary<string, string> settings, params string[] args)
     {

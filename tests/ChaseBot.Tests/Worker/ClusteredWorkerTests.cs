@@ -68,7 +68,7 @@ public sealed class ClusteredWorkerTests
         File.WriteAllText(Path.Combine(exports, "stripe-later.csv"),
             "id,Number,Customer,Customer Name,Customer Email,Status,Currency,Amount Due,Amount Paid,Amount Remaining,Total,Date (UTC),Due Date (UTC),Paid At (UTC)\n" +
             $"in_takeover1,TAKEOVER-1,cus_takeover,Takeover Test Ltd,ap@takeover.example,open,usd,990.00,0.00,990.00,990.00,{due},{due},\n");
-        var posts = () => slack.Calls.Where(c => c.Path == "/api/chat.postMessage").ToList();
+        var posts = () => slack.Posts.ToList();
         await WaitUntilAsync(() => Task.FromResult(posts().Any(c => c.Body.ToJsonString().Contains("TAKEOVER-1"))),
             "the surviving Worker never chased the invoice exported after the other was killed");
         // The takeover may begin with recovered firings of the dead Worker's triggers; wait for the survivor's own.

@@ -20,22 +20,8 @@ public sealed class GracefulShutdownTests : IDisposable
         var exports = Directory.CreateDirectory(Path.Combine(_db.Folder, "exports")).FullName;
         foreach (var sample in new[] { "stripe-invoices.csv", "xero-invoices-nz.csv", "quickbooks-invoice-list.csv" })
             File.Copy(Samples.File(sample), Path.Combine(exports, sample));
-        var settings = new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}",
-            ["Exports:Folder"] = exports,
-            ["Exports:SettleTime"] = "00:00:00",
-            ["Exports:Schedule"] = "0/1 * * * * ?",
-            ["Chase:Schedule"] = "0/1 * * * * ?",
-            ["Delivery:Schedule"] = "0/1 * * * * ?",
-            ["Chase:QuietHoursStart"] = "00:00",
-            ["Chase:QuietHoursEnd"] = "00:00",
-            ["Chase:QuietDays:0"] = "",
-            ["Slack:BotToken"] = FakeSlack.Token,
-            ["Slack:SigningSecret"] = "shutdown-test-signing-secret",
-            ["Slack:ApiBaseUrl"] = slack.ApiUrl,
-        };
-        var posts = () => slack.Calls.Count(c => c.Path == "/api/chat.postMessage");
+        var settings = WorkerProcess.EverySecond(_db.Path, exports, slack);
+        var posts = () => slack.Posts.Count();
 
         await using (var worker = WorkerProcess.Start(_db.Folder, settings))
         {
@@ -76,7 +62,7 @@ public sealed class GracefulShutdownTests : IDisposable
                 await Task.Delay(100);
             Assert.Equal(0, await next.TerminateAsync(TimeSpan.FromSeconds(30)));
         }
-        var sent = slack.Calls.Where(c => c.Path == "/api/chat.postMessage")
+        var sent = slack.Posts
             .Select(c => (c.Body["channel"]?.ToString(), c.Body["text"]?.ToString())).ToList();
         Assert.Equal(total, sent.Count);
         Assert.Equal(sent.Count, sent.Distinct().Count());

@@ -18,21 +18,7 @@ public sealed class WorkerMetricsTests : IDisposable
         slack.Script(new SlackAnswer(Json: """{"ok":false,"error":"channel_not_found"}"""));
         var exports = Directory.CreateDirectory(Path.Combine(_db.Folder, "exports")).FullName;
         File.Copy(Samples.File("xero-invoices-nz.csv"), Path.Combine(exports, "xero-invoices-nz.csv"));
-        var settings = new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Chase"] = $"Data Source={_db.Path}",
-            ["Exports:Folder"] = exports,
-            ["Exports:SettleTime"] = "00:00:00",
-            ["Exports:Schedule"] = "0/1 * * * * ?",
-            ["Chase:Schedule"] = "0/1 * * * * ?",
-            ["Delivery:Schedule"] = "0/1 * * * * ?",
-            ["Chase:QuietHoursStart"] = "00:00",
-            ["Chase:QuietHoursEnd"] = "00:00",
-            ["Chase:QuietDays:0"] = "",
-            ["Slack:BotToken"] = FakeSlack.Token,
-            ["Slack:SigningSecret"] = "metrics-test-signing-secret",
-            ["Slack:ApiBaseUrl"] = slack.ApiUrl,
-        };
+        var settings = WorkerProcess.EverySecond(_db.Path, exports, slack);
         await using var worker = WorkerProcess.Start(_db.Folder, settings);
         await worker.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         using var http = new HttpClient { BaseAddress = new Uri(worker.HealthUrl) };
