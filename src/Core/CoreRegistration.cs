@@ -57,6 +57,8 @@ public static class CoreRegistration
         services.AddSingleton<DigestCharts>();
         services.AddSingleton<ChartLinks>();
         services.AddSingleton<Reports.FiguresCache>();
+        services.AddChaseOptions<LatePayment.LatePaymentOptions, LatePayment.LatePaymentOptionsCheck>(configuration, LatePayment.LatePaymentOptions.Section);
+        services.AddSingleton<LatePayment.LateCharges>();
         services.AddChaseOptions<ChatOptions, ChatOptionsCheck>(configuration, ChatOptions.Section);
         services.AddSingleton(sp => ChatRoles.From(sp.GetRequiredService<IOptions<ChatOptions>>().Value,
             sp.GetRequiredService<ChaseSettings>().Approvers));

@@ -8,7 +8,8 @@ public sealed partial class ChaseCommands
 {
     private async Task<CommandReply> ClientAsync(List<string> args, CommandContext context, CancellationToken cancellationToken)
     {
-        string[] keywords = ["owner", "channel", "email", "cc", "timezone", "allow", "deny", "refer-to", "pause", "resume"];
+        string[] keywords = ["owner", "channel", "email", "cc", "timezone", "allow", "deny", "refer-to", "pause", "resume", "jurisdiction", "consumer",
+            "business", "late-terms"];
         var at = args.FindIndex(a => keywords.Contains(a.ToLowerInvariant()));
         if (at < 1)
             return UsageOf("client");
@@ -44,6 +45,17 @@ public sealed partial class ChaseCommands
             "refer-to" when value?.Trim().Trim('"') is { Length: > 1 and <= 200 } who =>
                 Set(() => client.Clauses.ReferTo = who, $"a referral goes to {who}" +
                     (client.Clauses.PermitsReferral == true ? "" : " (the contract's referral clause is not recorded yet: allow referral)")),
+            "jurisdiction" when LatePayment.Jurisdictions.Normalize(value) is { } code => Set(() => client.Jurisdiction = code,
+                $"jurisdiction {code}: " + (LatePayment.Jurisdictions.StatuteOf(code) is { } statute
+                    ? $"late payment between businesses is governed by {statute.Name}"
+                    : "no law gives interest between businesses there; only the contract's late-terms count")),
+            "consumer" when value is null => Set(() => client.IsConsumer = true, "a consumer: no late-payment interest or compensation is ever offered"),
+            "business" when value is null => Set(() => client.IsConsumer = false, "a business: the late-payment law of its jurisdiction applies"),
+            "late-terms" when value is "none" => Set(() => (client.Clauses.LateInterestPercentAYear, client.Clauses.LateFee, client.Clauses.LateFeeTerms) = (null, null, null),
+                "no late-payment terms in the contract"),
+            "late-terms" when LateTerms(value) is var (rate, words, fee) => Set(() =>
+                (client.Clauses.LateInterestPercentAYear, client.Clauses.LateFee, client.Clauses.LateFeeTerms) = (rate, fee, words),
+                $"the contract's late-payment terms are {words}: they are used instead of any statute"),
             "pause" when value is null => Set(() => (client.IsPaused, client.PausedUntil) = (true, null), "paused until resumed"),
             "resume" when value is null => Set(() => (client.IsPaused, client.PausedUntil) = (false, null), "chasing resumed"),
             _ => null,
@@ -52,6 +64,8 @@ public sealed partial class ChaseCommands
             return UsageOf("client", keyword switch
             {
                 "allow" or "deny" => "Clauses are service-changes, owned-until-paid and referral.",
+                "jurisdiction" => $"\"{Shorten(value ?? "")}\" is not a jurisdiction ChaseBot knows: UK, US, or an EU member state's code (DE, FR, IE, NL…).",
+                "late-terms" => "Say the contract's late-payment interest like: late-terms 1.5% a month, late-terms 8% a year fee 40 (or: late-terms none).",
                 "refer-to" => "Say who a referral goes to, in up to 200 characters (or: refer-to none).",
                 "email" or "cc" when value?.StartsWith("remove", StringComparison.Ordinal) == true =>
                     $"{client.Name} has no CC address {Shorten(value[6..].Trim())}. Its CC list: {(client.CcAddresses ?? "none")}.",
@@ -72,6 +86,24 @@ public sealed partial class ChaseCommands
             apply();
             return description;
         }
+    }
+
+    /// <summary>"1.5% a month", "8% a year fee 40": the rate a year (twelve times a monthly one), the words, and the fee.</summary>
+    private static (decimal RateAYear, string Words, decimal? Fee)? LateTerms(string? value)
+    {
+        var match = value is null ? null : System.Text.RegularExpressions.Regex.Match(value.Trim(),
+            @"^(?<rate>\d{1,2}(\.\d{1,4})?)\s*%\s*(a|per)\s+(?<per>month|year)(\s+fee\s+(?<fee>\d{1,7}(\.\d{1,2})?))?$",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        if (match is not { Success: true })
+            return null;
+        var rate = decimal.Parse(match.Groups["rate"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var monthly = match.Groups["per"].Value.Equals("month", StringComparison.OrdinalIgnoreCase);
+        decimal? fee = match.Groups["fee"].Success ? decimal.Parse(match.Groups["fee"].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+        var words = monthly ? $"{LatePayment.LateCharges.Percent(rate)} a month ({LatePayment.LateCharges.Percent(rate * 12)} a year, simple interest)"
+            : $"{LatePayment.LateCharges.Percent(rate)} a year, simple interest";
+        if (fee is { } f)
+            words += $" and a fee of {Exports.Parsing.Money.Format(f)} per invoice";
+        return (monthly ? rate * 12 : rate, words, fee);
     }
 
     private static string? AddCc(Client client, string address)

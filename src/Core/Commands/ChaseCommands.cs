@@ -76,7 +76,7 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
             (c, x) => c.SnoozeAsync(x.Args, x.Context, x.Token)),
         new("resume", Role.Collector, "resume <invoice|client> — end a snooze or pause", false,
             (c, x) => c.ResumeAsync(x.Args, x.Context, x.Token)),
-        new("client", Role.Collector, "client <name> owner @person | channel #channel | email <address> | cc <address> | cc remove <address> | cc none | timezone <zone> | allow <clause> | deny <clause> | refer-to <agency> | pause | resume", false,
+        new("client", Role.Collector, "client <name> owner @person | channel #channel | email <address> | cc <address> | cc remove <address> | cc none | timezone <zone> | allow <clause> | deny <clause> | refer-to <agency> | jurisdiction UK|US|DE|FR|… | consumer | business | late-terms <rate>% a month|a year [fee <amount>] | pause | resume", false,
             (c, x) => c.ClientAsync(x.Args, x.Context, x.Token)),
         new("sent", Role.Collector, "sent <client> — you sent ChaseBot's latest draft to the client yourself: recorded, so later messages count it as contact", false,
             (c, x) => c.SentAsync(x.Args, x.Context, x.Token)),

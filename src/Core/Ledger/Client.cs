@@ -25,6 +25,12 @@ public sealed class Client
     /// <summary>The client's IANA time zone: emails to them wait for working hours there. Null: Chase:TimeZone.</summary>
     public string? TimeZone { get; set; }
 
+    /// <summary>Whose law governs late payment: UK, US or an EU member state's code (DE, FR, IE…). Null: not recorded, no statute applied.</summary>
+    public string? Jurisdiction { get; set; }
+
+    /// <summary>A consumer, not a business: the late-payment statutes do not apply, and no interest is ever offered.</summary>
+    public bool IsConsumer { get; set; }
+
     /// <summary>Chasing of every invoice of this client is paused while this is in the future (or set with no end).</summary>
     public bool IsPaused { get; set; }
     public DateOnly? PausedUntil { get; set; }
@@ -46,7 +52,12 @@ public sealed class ContractClauses
 {
     public bool? PermitsServiceChanges { get; set; }
     public bool? OwnedUntilPaid { get; set; }
+    /// <summary>The contract's late-payment terms in words ("1.5% a month and a fee of 25.00"), as texts quote them.</summary>
     public string? LateFeeTerms { get; set; }
+    /// <summary>The contract's late-payment interest, simple, in percent a year (a rate a month is recorded as twelve times it).</summary>
+    public decimal? LateInterestPercentAYear { get; set; }
+    /// <summary>The contract's fixed late-payment fee per invoice, in the invoice's currency.</summary>
+    public decimal? LateFee { get; set; }
     /// <summary>The contract allows the debt to be referred to a third party (collections, a solicitor).</summary>
     public bool? PermitsReferral { get; set; }
     /// <summary>Who a referral goes to, as the client will read it ("Acme Collections Ltd"): a hand-off text names them.</summary>

@@ -63,6 +63,7 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
             client.Property(c => c.Channel).HasMaxLength(100);
             client.Property(c => c.CcAddresses).HasMaxLength(1000);
             client.Property(c => c.TimeZone).HasMaxLength(100);
+            client.Property(c => c.Jurisdiction).HasMaxLength(8);
             client.ComplexProperty(c => c.Clauses, clauses =>
             {
                 clauses.Property(k => k.PermitsServiceChanges).HasColumnName("PermitsServiceChanges");
@@ -70,6 +71,8 @@ public sealed class ChaseDbContext(DbContextOptions<ChaseDbContext> options) : D
                 clauses.Property(k => k.LateFeeTerms).HasColumnName("LateFeeTerms").HasMaxLength(500);
                 clauses.Property(k => k.PermitsReferral).HasColumnName("PermitsReferral");
                 clauses.Property(k => k.ReferTo).HasColumnName("ReferTo").HasMaxLength(200);
+                clauses.Property(k => k.LateInterestPercentAYear).HasColumnName("LateInterestPercentAYear");
+                clauses.Property(k => k.LateFee).HasColumnName("LateFee");
             });
         });
 

@@ -63,6 +63,7 @@ public static class WorkerCommandLine
                 "status" => await StatusVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "cases" => await CasesVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "report" => await ReportVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
+                "interest" => await InterestVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "plan" => await PlanVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "decide" => await DecideVerb.RunAsync(arguments, services, stdout, stderr, cancellationToken),
                 "digest" => await DigestVerb.RunAsync(services, stdout, cancellationToken),

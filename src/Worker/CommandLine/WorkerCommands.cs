@@ -108,6 +108,12 @@ internal sealed class WorkerCommands
         {
             AsOf, Png, Db, Json("{asOf, currencies: [{currency, receivables, overdue, overdueShare, dso, cei, buckets}], promises: {kept, broken}, clients: [{client, averageDaysLate, onTimeRate, paidInvoices}]}"), Set,
         });
+        var interest = new Command("interest", "Late-payment interest and compensation to date, line by line: a client's invoices past due, or one invoice (docs/late-payment.md).")
+        {
+            Client, AsOf, Db, Json("an array of {invoice, currency, principal, days, periods: [{from, to, days, principal, ratePercent, amount}], interest, compensation, compensationCurrency, basis, missingRates}"), Set,
+        };
+        interest.Validators.Add(result => RefuseUnknownOptions(result, Client));
+        root.Add(interest);
         root.Add(new Command("decide", "Decide an escalation proposal (the user must be in Chase:Approvers).") { Proposal, Decision, User, Reason, Days, Db, Set });
         var chat = new Command("chat", "Any /chase command (status, paid, dispute, promise, snooze, client, …; \"help\" lists them).")
         {
@@ -161,7 +167,7 @@ internal sealed class WorkerCommands
     }
 
     /// <summary>The verbs that only read or decide: they never create a ledger.</summary>
-    public static bool NeedsExistingLedger(string? verb) => verb is "status" or "cases" or "report" or "plan" or "decide" or "chat" or "outbox" or "digest" or "sources" or "disconnect";
+    public static bool NeedsExistingLedger(string? verb) => verb is "status" or "cases" or "report" or "interest" or "plan" or "decide" or "chat" or "outbox" or "digest" or "sources" or "disconnect";
 
     private static Option<bool> Json(string what) => new(JsonOption) { Description = $"Print {what}" };
 }
