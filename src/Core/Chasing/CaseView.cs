@@ -72,6 +72,16 @@ public sealed record CaseView(ClientView Client, string Currency, IReadOnlyList<
     /// <summary>The suspension was approved and the client has not yet been restored.</summary>
     public bool Suspended => History.ApprovedOn(ChaseLadder.Suspension) is not null;
 
+    /// <summary>
+    /// The late-payment charges to date a final notice or hand-off letter offers (LatePayment:Enabled), with whether they
+    /// are waived if paid by the deadline; null when none are offered.
+    /// </summary>
+    public LatePayment.ChargesToDate? Charges { get; init; }
+    /// <summary>How the charges are waived, as the text says it ("if the total overdue is paid by 18 December 2026"); null: not offered to be waived.</summary>
+    public string? ChargesWaiver { get; init; }
+    /// <summary>The day the charges were worked out to.</summary>
+    public DateOnly ChargesAsOf { get; init; }
+
     public static CaseView From(ClientView client, ChasedCase chased, IEnumerable<long> covered)
     {
         var ids = covered.ToHashSet();

@@ -60,6 +60,12 @@ public sealed record LadderStep(string Id, int Day, StepKind Kind, StepGuard Gua
 
     /// <summary>A reminder that copies the client's accounts team (the CC list), as the last one before formal notices does.</summary>
     public bool CopiesAccounts { get; init; }
+
+    /// <summary>
+    /// The text offers the late-payment interest and compensation to date (LatePayment:Enabled): the final notice and the
+    /// hand-off letter only, never an earlier rung.
+    /// </summary>
+    public bool OffersLateCharges { get; init; }
 }
 
 /// <summary>The rungs of the chase, in order of their day: the defaults below, which Chase:Ladder changes.</summary>
@@ -98,7 +104,7 @@ public sealed class ChaseLadder
         {
             // As long as the ladder leaves before a suspension, and never less than a week.
             Deadline = (ladder, sentOn) => sentOn.AddDays(Math.Max(7, (ladder.Find(Suspension)?.Day ?? 49) - (ladder.Find(FinalNotice)?.Day ?? 35))),
-            Text = EscalationArtifacts.FinalNoticeText,
+            Text = EscalationArtifacts.FinalNoticeText, OffersLateCharges = true,
         },
         new(Suspension, 49, StepKind.Proposal, StepGuard.OwnedUntilPaid, true, "suspend access")
         {
@@ -109,7 +115,7 @@ public sealed class ChaseLadder
         new(HandOff, 63, StepKind.Proposal, StepGuard.None, true, "removal or hand-off (legal, collections, write-off)")
         {
             AlwaysNeedsApproval = true, Deadline = (_, sentOn) => sentOn.AddDays(14), AsksPayBy = false,
-            Text = EscalationArtifacts.HandOffText, Noun = "hand-off letter", Weighs = _ => Morale.MoraleTriggers.HandOff,
+            Text = EscalationArtifacts.HandOffText, Noun = "hand-off letter", Weighs = _ => Morale.MoraleTriggers.HandOff, OffersLateCharges = true,
         },
     ];
 

@@ -96,6 +96,9 @@ public static class ChaseMessages
                 $"Why now: {reason}.",
                 .. record is null ? Array.Empty<string>() : [record],
                 .. told is null ? Array.Empty<string>() : [told],
+                .. c.Charges is { } charges
+                    ? LatePayment.LateChargesText.CardLines(charges, c.ChargesAsOf, c.ChargesWaiver)
+                    : Array.Empty<string>(),
                 .. firstContact
                     ? [$"Nothing from you has reached {c.Client.Name} yet (no reminder was emailed or marked as sent): this would be the first message they get." +
                        (remindFirst ? " Remind first sends them a reminder now instead, and brings this notice back once its date has passed." : "")]

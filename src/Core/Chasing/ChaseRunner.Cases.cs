@@ -49,6 +49,8 @@ public sealed partial class ChaseRunner
         }
         record.Covers(proposal, view.Overdue.Select(i => i.Id));
         var history = await Reports.CollectionFigures.ClientSentenceAsync(db, view.Client.Id, view.Client.Name, today, cancellationToken);
+        if (lateCharges is not null)
+            view = await lateCharges.AttachAsync(db, view, step, settings.Ladder, today, cancellationToken);
         return () =>
         {
             var artifact = EscalationArtifacts.For(step.Id, view, today, settings.Ladder, settings.SenderName, settings.GraceDays);

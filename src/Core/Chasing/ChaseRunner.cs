@@ -14,7 +14,7 @@ namespace ChaseBot.Core.Chasing;
 /// </summary>
 public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings settings, TimeProvider clock,
     ILogger<ChaseRunner>? log = null, Microsoft.Extensions.Options.IOptions<Email.EmailOptions>? email = null,
-    Sources.ConnectedSources? sources = null)
+    Sources.ConnectedSources? sources = null, LatePayment.LateCharges? lateCharges = null)
 {
     private readonly Email.EmailOptions _email = email?.Value ?? new();
     private readonly ILogger _log = log ?? NullLogger<ChaseRunner>.Instance;

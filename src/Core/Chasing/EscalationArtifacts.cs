@@ -37,6 +37,10 @@ public static class EscalationArtifacts
     internal static string HandOffText(CaseView c, RungTextFacts x) => HandOff(c, x.Ladder.ClientDeadline(ChaseLadder.HandOff, x.Today)!.Value, x.Sender);
     internal static string RestoreAccessText(CaseView c, RungTextFacts x) => RestoreAccess(c, x.Sender);
 
+    /// <summary>The late-payment charges paragraph, after a blank line; "" when the case offers none.</summary>
+    private static string Charges(CaseView c, DateOnly asOf) =>
+        LatePayment.LateChargesText.Paragraph(c.Charges, asOf, c.ChargesWaiver) is { Length: > 0 } paragraph ? "\n\n" + paragraph : "";
+
     /// <summary>The first day a consequence of missing <paramref name="deadline"/> may come: never the deadline day itself.</summary>
     public static DateOnly ConsequenceFrom(DateOnly deadline, int graceDays) => deadline.AddDays(Math.Max(1, graceDays));
 
@@ -119,7 +123,7 @@ public static class EscalationArtifacts
               • agree a payment plan with us before that date (for example, equal instalments over 4–8 weeks); or
               • agree an adjusted scope of service that reflects what you can pay.
 
-            {consequence}
+            {consequence}{Charges(all, today)}
 
             {c.Client.HowToPay(all.Overdue)}Yours sincerely,
             {sender}
@@ -187,7 +191,7 @@ public static class EscalationArtifacts
             Total overdue: {c.Total}
             {Follows(c)}
             As our agreement allows, we are referring this debt of {c.Total} to {referTo}{finalNotice}. They will contact you about it.
-            If you pay the total overdue, or agree a payment plan with us, before they do, reply to this email and we will withdraw the referral.
+            If you pay the total overdue, or agree a payment plan with us, before they do, reply to this email and we will withdraw the referral.{Charges(c, c.ChargesAsOf)}
 
             {c.Client.HowToPay(c.Overdue)}Yours sincerely,
             {sender}

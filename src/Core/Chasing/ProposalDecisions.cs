@@ -23,7 +23,7 @@ public sealed record DecisionResult(bool Accepted, string Message, ProposalStatu
 /// come through here.
 /// </summary>
 public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings settings, TimeProvider clock,
-    Microsoft.Extensions.Options.IOptions<Email.EmailOptions>? email = null)
+    Microsoft.Extensions.Options.IOptions<Email.EmailOptions>? email = null, LatePayment.LateCharges? lateCharges = null)
 {
     private readonly Email.EmailOptions _email = email?.Value ?? new();
     private static string Day(DateOnly day) => day.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
@@ -238,6 +238,16 @@ public sealed class ProposalDecisions(IDbContextFactory<ChaseDbContext> dbFactor
     /// then covers exactly those). Restoring access is about what was paid, so its view is the invoices it covers.
     /// </summary>
     private async Task<CaseView> TodaysCaseAsync(ChaseDbContext db, Proposal proposal, ClientView client, DateOnly today,
+        CancellationToken cancellationToken)
+    {
+        var view = await CoveredTodayAsync(db, proposal, client, today, cancellationToken);
+        // The charges a final notice offers are worked out to the day it is approved, as it then goes.
+        return lateCharges is not null && settings.Ladder.Find(proposal.Step) is { } step
+            ? await lateCharges.AttachAsync(db, view, step, settings.Ladder, today, cancellationToken)
+            : view;
+    }
+
+    private async Task<CaseView> CoveredTodayAsync(ChaseDbContext db, Proposal proposal, ClientView client, DateOnly today,
         CancellationToken cancellationToken)
     {
         var currency = proposal.Case?.Currency ?? proposal.Invoice.Currency;

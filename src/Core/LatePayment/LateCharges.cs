@@ -93,6 +93,23 @@ public sealed class LateCharges(IOptions<LatePaymentOptions> options, ILogger<La
         return new ChargesToDate(currency, BasisFor(client), await ForClientAsync(db, client, asOf, invoiceIds, cancellationToken));
     }
 
+    /// <summary>
+    /// The case as a final notice or hand-off letter describes it, with the charges to date its text offers when
+    /// LatePayment:Enabled; the view unchanged for any other rung, or when the feature is off.
+    /// </summary>
+    public async Task<Chasing.CaseView> AttachAsync(ChaseDbContext db, Chasing.CaseView view, Chasing.LadderStep step, Chasing.ChaseLadder ladder,
+        DateOnly today, CancellationToken cancellationToken)
+    {
+        if (!Options.Enabled || !step.OffersLateCharges || view.Overdue.Count == 0)
+            return view;
+        var charges = await ForCaseAsync(db, view.Client.Id, view.Currency, view.Overdue.Select(i => i.Id).ToList(), today, cancellationToken);
+        // Waived by the date the text gives, the one the case keeps; a letter that gives no date waives them on settling first.
+        var waiver = !Options.WaiveIfPaidByDeadline ? null
+            : Chasing.EscalationArtifacts.PayBy(step.Id, view, today, ladder) is { } payBy ? $"if the total overdue is paid by {Chasing.CaseHistory.Long(payBy)}"
+            : "if you settle with us before they contact you";
+        return view with { Charges = charges, ChargesWaiver = waiver, ChargesAsOf = today };
+    }
+
     public static string Percent(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture) + "%";
 
     public static string Amount(string currency, decimal amount) => $"{currency} {Money.Format(amount)}";

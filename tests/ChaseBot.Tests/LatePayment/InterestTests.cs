@@ -129,3 +129,59 @@ public sealed class InterestTests
         Assert.Equal([11.75m, 11.5m], i.Periods.Select(p => p.RatePercent!.Value));
     }
 }
+
+/// <summary>The settings in chat and the `interest` verb, on a ledger of the sample exports.</summary>
+public sealed class InterestCommandTests : IDisposable
+{
+    private readonly TestDatabase _db = new();
+    private static readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock = Clocks.At("2026-11-23T10:00:00Z");
+
+    public void Dispose() => _db.Dispose();
+
+    private Task<CliResult> RunAsync(params string[] args) => Cli.RunAsync(Clock, null, [.. args, "--db", _db.Path]);
+
+    [Fact]
+    public async Task A_US_client_given_late_terms_in_chat_shows_its_interest_line_by_line_and_as_JSON()
+    {
+        await Cli.RunAsync(Clock, null, "import", Samples.Folder, "--db", _db.Path);
+
+        Assert.Contains("no law gives interest between businesses there", (await RunAsync("chat", "client Blue Ridge jurisdiction US", "--user", "alice")).Out);
+        var refused = await RunAsync("chat", "client Blue Ridge late-terms five percent", "--user", "alice");
+        Assert.Contains("late-terms 1.5% a month", refused.Error + refused.Out);
+        Assert.Contains("Blue Ridge Outfitters: the contract's late-payment terms are 1.5% a month (18% a year, simple interest) and a fee of 25.00 per invoice",
+            (await RunAsync("chat", "client Blue Ridge late-terms 1.5% a month fee 25", "--user", "alice")).Out);
+
+        var text = await RunAsync("interest", "Blue Ridge", "--as-of", "2026-11-23");
+        Assert.Equal(0, text.ExitCode);
+        // 1001: USD 4,500.00 due 2 Oct 2026; 52 days to 23 Nov at 18%: 4,500 × 18% × 52/365 = 115.3973.
+        Assert.Contains("Basis: the contract: 1.5% a month (18% a year, simple interest) and a fee of 25.00 per invoice.", text.Out);
+        Assert.Contains("  3 Oct 2026 to 23 Nov 2026: 52 days on USD 4,500.00 at 18% a year = USD 115.40", text.Out);
+        Assert.Contains("  Compensation: USD 25.00", text.Out);
+
+        var json = JsonDocument.Parse((await RunAsync("interest", "1001", "--as-of", "2026-11-23", "--json")).Out).RootElement;
+        var invoice = Assert.Single(json.EnumerateArray());
+        Assert.Equal(("1001", "USD", 4500m, 52, 115.40m, 25m), (invoice.GetProperty("invoice").GetString(), invoice.GetProperty("currency").GetString(),
+            invoice.GetProperty("principal").GetDecimal(), invoice.GetProperty("days").GetInt32(), invoice.GetProperty("interest").GetDecimal(),
+            invoice.GetProperty("compensation").GetDecimal()));
+        var period = Assert.Single(invoice.GetProperty("periods").EnumerateArray());
+        Assert.Equal(("2026-10-03", "2026-11-23", 52, 18m, 115.40m), (period.GetProperty("from").GetString(), period.GetProperty("to").GetString(),
+            period.GetProperty("days").GetInt32(), period.GetProperty("ratePercent").GetDecimal(), period.GetProperty("amount").GetDecimal()));
+        Assert.StartsWith("the contract:", invoice.GetProperty("basis").GetString());
+
+        Assert.Equal(2, (await RunAsync("interest", "Nobody At All")).ExitCode);
+    }
+
+    [Fact]
+    public async Task A_consumer_and_an_unknown_jurisdiction_are_said_as_such()
+    {
+        await Cli.RunAsync(Clock, null, "import", Samples.Folder, "--db", _db.Path);
+
+        Assert.Contains("is not a jurisdiction ChaseBot knows", (await RunAsync("chat", "client Kauri jurisdiction Narnia", "--user", "alice")) is var r ? r.Out + r.Error : "");
+        Assert.Contains("Basis: no jurisdiction is recorded for Kauri Digital Ltd", (await RunAsync("interest", "Kauri", "--as-of", "2026-11-23")).Out);
+        await RunAsync("chat", "client Kauri jurisdiction IE", "--user", "alice");
+        await RunAsync("chat", "client Kauri consumer", "--user", "alice");
+        var consumer = await RunAsync("interest", "Kauri", "--as-of", "2026-11-23");
+        Assert.Contains("Basis: Kauri Digital Ltd is a consumer: the late-payment laws apply between businesses, so nothing is charged.", consumer.Out);
+        Assert.DoesNotContain("Interest:", consumer.Out);
+    }
+}
