@@ -40,7 +40,7 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
         await foreach (var chase in ChasesAsync(today, cancellationToken))
             totals += await ApplyAsync(chase, today, now, admitted, cancellationToken);
         var closed = await CaseClosures.CloseSettledAsync(dbFactory, settings, today, now, cancellationToken);
-        var thanks = await PaidThanks.SendAsync(dbFactory, settings, today, now, cancellationToken, _email);
+        var thanks = await PaidThanks.SendAsync(dbFactory, settings, today, now, cancellationToken, _email, lateCharges);
         var writtenOff = await WriteOffs.SendAsync(dbFactory, settings, today, now, cancellationToken);
         span?.SetTag("chasebot.reminders", totals.Reminders).SetTag("chasebot.proposals", totals.Proposals);
         return new ChaseRunSummary(today, totals.Reminders, totals.Proposals + closed, totals.Notes + writtenOff, totals.Skipped, totals.Held, thanks,

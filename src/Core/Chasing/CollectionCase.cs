@@ -21,6 +21,11 @@ public sealed class CollectionCase
     public DateTime? ClosedAt { get; set; }
     /// <summary>Why it closed ("settled"), in words.</summary>
     public string? ClosedReason { get; set; }
+    /// <summary>
+    /// An approver claimed the late-payment charges the final notice offered (/chase interest &lt;client&gt; claim): a
+    /// thank-you for a late payment then lists them as still due, separately. Null: not claimed (the default, and a waiver).
+    /// </summary>
+    public DateOnly? ChargesClaimedOn { get; set; }
 }
 
 /// <summary>

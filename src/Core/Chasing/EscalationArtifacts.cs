@@ -224,8 +224,9 @@ public static class EscalationArtifacts
 
     /// <summary>A thank-you and receipt for the client, for invoices that were chased and are now paid in full.</summary>
     /// <param name="remaining">What the client still owes past due: said, with how to pay, so the thank-you is not read as "all settled".</param>
+    /// <param name="claimed">The late-payment charges an approver claimed on these invoices, said apart from the receipt; null: none.</param>
     public static string Receipt(ClientView client, IReadOnlyList<(InvoiceView Invoice, DateOnly? PaidOn)> paid, string sender,
-        IReadOnlyList<InvoiceView>? remaining = null)
+        IReadOnlyList<InvoiceView>? remaining = null, string? claimed = null)
     {
         var owed = remaining ?? [];
         var stillDue = owed.Count == 0 ? "" :
@@ -244,7 +245,7 @@ public static class EscalationArtifacts
             Thank you for your payment. {(one ? "This invoice is" : "These invoices are")} now paid in full ({totals}):
             {lines}
             Please keep this email as your receipt. We appreciate your business.
-            {stillDue}
+            {(claimed is null ? "" : $"\n{claimed}\n")}{stillDue}
             Kind regards,
             {sender}
             """;

@@ -16,7 +16,7 @@ public static class PaidThanks
     public const string Step = "paid";
 
     public static async Task<int> SendAsync(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings settings, DateOnly today,
-        DateTimeOffset now, CancellationToken cancellationToken, Email.EmailOptions? email = null)
+        DateTimeOffset now, CancellationToken cancellationToken, Email.EmailOptions? email = null, LatePayment.LateCharges? lateCharges = null)
     {
         var sent = 0;
         while (true)
@@ -47,7 +47,8 @@ public static class PaidThanks
                 var remaining = (await db.Invoices.AsNoTracking().Outstanding().Where(i => i.ClientId == byClient.Key && i.DueDate < today)
                     .OrderBy(i => i.DueDate).ToListAsync(cancellationToken)).Select(i => InvoiceView.From(i, today)).ToList();
                 var key = OutboxKey.Receipt(byClient.Select(i => i.Id));
-                var receipt = EscalationArtifacts.Receipt(client, paid, settings.SenderName, remaining);
+                var claimed = lateCharges is null ? null : await ClaimedAsync(db, lateCharges, byClient.First().Client, [.. byClient.Select(i => i.Id)], paid, today, cancellationToken);
+                var receipt = EscalationArtifacts.Receipt(client, paid, settings.SenderName, remaining, claimed);
                 var message = ChaseMessages.Receipt(client, paid.Count, receipt, remaining);
                 var to = email is { Enabled: true, SendReminders: true } ? Email.EmailAddresses.Valid(client.BillingEmail) : null;
                 if (to is not null && Email.EmailAddresses.ClientEmailIn(receipt) is var (subject, body))
@@ -66,5 +67,26 @@ public static class PaidThanks
             await transaction.CommitAsync(cancellationToken);
             sent += settled.Count;
         }
+    }
+
+    /// <summary>
+    /// The charges still claimed on these paid invoices: only those a final notice named and an approver then claimed
+    /// (/chase interest &lt;client&gt; claim), worked out to the day each was paid. Null when none were claimed.
+    /// </summary>
+    private static async Task<string?> ClaimedAsync(ChaseDbContext db, LatePayment.LateCharges charges, Client client, IReadOnlyList<long> paidIds,
+        IReadOnlyList<(InvoiceView Invoice, DateOnly? PaidOn)> paid, DateOnly today, CancellationToken cancellationToken)
+    {
+        var claimedIds = await db.ProposalInvoices.AsNoTracking()
+            .Where(c => paidIds.Contains(c.InvoiceId) && db.Proposals.Any(p => p.Id == c.ProposalId && p.Step == ChaseLadder.FinalNotice &&
+                                                                           p.Status == ProposalStatus.Approved && p.Case!.ChargesClaimedOn != null))
+            .Select(c => c.InvoiceId).Distinct().ToListAsync(cancellationToken);
+        if (claimedIds.Count == 0)
+            return null;
+        var paidOn = paid.Where(p => claimedIds.Contains(p.Invoice.Id)).Select(p => p.PaidOn ?? today).Max();
+        var results = await charges.ForClientAsync(db, client, paidOn, claimedIds, cancellationToken);
+        var sentences = results.GroupBy(r => r.Currency)
+            .Select(g => LatePayment.LateChargesText.StillClaimed(new LatePayment.ChargesToDate(g.Key, LatePayment.LateCharges.BasisFor(client), [.. g]), paidOn))
+            .Where(s => s.Length > 0).ToList();
+        return sentences.Count == 0 ? null : string.Join("\n", sentences);
     }
 }

@@ -47,7 +47,7 @@ public sealed record CommandReply(ChatMessage Message, bool Public = false, Comm
 public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings chase, ChatRoles roles,
     ChannelDigest digest, MoraleCheckIns morale, TimeProvider clock, ILogger<ChaseCommands>? log = null, LedgerChanges? changes = null,
     ProposalDecisions? decisions = null, ClientStatusIndex? statusIndex = null, Sources.ConnectedSources? sources = null,
-    Sources.Connections.OAuthConnections? connections = null)
+    Sources.Connections.OAuthConnections? connections = null, LatePayment.LateCharges? lateCharges = null)
 {
     /// <summary>One /chase verb: its word (and other spellings), who may use it, how it is written, whether it only reads, and what it does.</summary>
     private sealed record Verb(string Word, Role Needs, string Usage, bool OnlyReads, Func<ChaseCommands, Call, Task<CommandReply>> Handle, string[]? Aliases = null);
@@ -78,6 +78,8 @@ public sealed partial class ChaseCommands(IDbContextFactory<ChaseDbContext> dbFa
             (c, x) => c.ResumeAsync(x.Args, x.Context, x.Token)),
         new("client", Role.Collector, "client <name> owner @person | channel #channel | email <address> | cc <address> | cc remove <address> | cc none | timezone <zone> | allow <clause> | deny <clause> | refer-to <agency> | jurisdiction UK|US|DE|FR|… | consumer | business | late-terms <rate>% a month|a year [fee <amount>] | pause | resume", false,
             (c, x) => c.ClientAsync(x.Args, x.Context, x.Token)),
+        new("interest", Role.Approver, "interest <client> [claim|waive] — late-payment interest and compensation to date; claim them after a final notice (a later thank-you lists them as still due) or waive them (approvers)", false,
+            (c, x) => c.InterestAsync(x.Args, x.Context, x.Token)),
         new("sent", Role.Collector, "sent <client> — you sent ChaseBot's latest draft to the client yourself: recorded, so later messages count it as contact", false,
             (c, x) => c.SentAsync(x.Args, x.Context, x.Token)),
         new("preview", Role.Collector, "preview <proposal> [to <address>] — email yourself the notice a proposal would send, before approving it", false,

@@ -33,6 +33,24 @@ public static class LateChargesText
                (waiver is null ? "" : $" We will waive {(parts.Count == 1 ? "it" : "these charges")} {waiver}.");
     }
 
+    /// <summary>
+    /// For a thank-you after a late payment whose charges an approver claimed: "Separately from this receipt, the
+    /// late-payment charges under … remain due: GBP 84.33 in interest to 21 December 2026 and GBP 70.00 in compensation."
+    /// Empty when nothing accrued.
+    /// </summary>
+    public static string StillClaimed(ChargesToDate charges, DateOnly paidOn)
+    {
+        if (charges.Nothing || Parts(charges, paidOn) is not { Count: > 0 } parts)
+            return "";
+        var under = charges.Basis switch
+        {
+            InterestBasis.Law law => $"under {law.Statute.Name}",
+            InterestBasis.Contract => "under our agreement",
+            _ => "",
+        };
+        return $"Separately from this receipt, the late-payment charges {under} that we claimed remain due: {string.Join(" and ", parts.Select(p => p.Words))}.";
+    }
+
     private sealed record Part(string Currency, decimal Amount, string Words);
 
     private static List<Part> Parts(ChargesToDate charges, DateOnly asOf)

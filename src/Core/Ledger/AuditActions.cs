@@ -8,6 +8,8 @@ public static class AuditActions
 {
     public const string CaseClosed = "case.closed";
     public const string CaseOpened = "case.opened";
+    public const string ChargesClaimed = "charges.claimed";
+    public const string ChargesWaived = "charges.waived";
 
     public const string ChaseStopped = "chase.stopped";
 

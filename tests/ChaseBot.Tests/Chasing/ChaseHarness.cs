@@ -78,7 +78,8 @@ public sealed class ChaseHarness : IDisposable
         new(Db.Factory, Settings, ChaseBot.Core.Commands.ChatRoles.From(chat ?? new(), Settings.Approvers), Digest, Morale, Clock,
             changes: changes, decisions: decisions ?? Decisions, statusIndex: statusIndex,
             sources: _services.GetRequiredService<ChaseBot.Core.Sources.ConnectedSources>(),
-            connections: _services.GetRequiredService<ChaseBot.Core.Sources.Connections.OAuthConnections>());
+            connections: _services.GetRequiredService<ChaseBot.Core.Sources.Connections.OAuthConnections>(),
+            lateCharges: _services.GetRequiredService<ChaseBot.Core.LatePayment.LateCharges>());
 
     /// <summary>A command as a Slack user types it (mentions and channels in Slack's markup), answered as plain text.</summary>
     public async Task<string> SayAsync(string text, string user = "U1", ChaseBot.Core.Commands.ChatOptions? chat = null)

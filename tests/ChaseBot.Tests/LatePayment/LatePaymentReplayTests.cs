@@ -87,4 +87,34 @@ public sealed class LatePaymentReplayTests : IDisposable
         Assert.DoesNotContain(after, s => (s.Content.Artifact + string.Join(" ", s.Content.Lines) + s.Content.Email?.Body).Contains("interest", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(_sent, s => s.Message.Kind == OutboxKinds.Proposal && s.Content.Title.Contains("hand-off", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Charges_an_approver_claimed_are_listed_apart_in_the_thank_you_when_the_client_pays_late()
+    {
+        var thames = await _h.ClientAsync("Thames Joinery Ltd");
+        await _h.InvoiceAsync(thames, "TJ-101", 40, 4500m, i => i.Currency = "GBP");
+        await _h.SayAsync("client Thames jurisdiction UK", "alice");
+        Assert.StartsWith("No final notice has gone to Thames Joinery Ltd", await _h.SayAsync("interest Thames claim", "alice"));
+
+        DateOnly? payBy = null;
+        for (var day = 0; day < 60 && !_sent.Any(s => s.Content.Artifact?.Contains("Subject: Thank you") == true); day++)
+        {
+            if (payBy is { } deadline && _h.Today == deadline.AddDays(3))
+            {
+                Assert.StartsWith("Claimed: the late-payment charges on Thames Joinery Ltd's overdue invoices.", await _h.SayAsync("interest Thames claim", "alice"));
+                Assert.StartsWith("Logged GBP 4,500.00 paid", await _h.SayAsync("paid TJ-101 4500", "alice")); // three days late
+            }
+            await DayAsync();
+            if (payBy is null && _sent.FirstOrDefault(s => s.Message.Kind == OutboxKinds.Artifact && s.Content.Artifact?.Contains("Final notice") == true) is { Content: { } approved })
+                payBy = DateOnly.ParseExact(Regex.Match(approved.Artifact!, @"pay the total overdue in full by (?<d>\d+ \w+ \d{4})").Groups["d"].Value, "d MMMM yyyy", CultureInfo.InvariantCulture);
+        }
+
+        var paidOn = payBy!.Value.AddDays(3);
+        var thanks = Assert.Single(_sent, s => s.Content.Artifact?.Contains("Subject: Thank you — invoice TJ-101 paid in full", StringComparison.Ordinal) == true);
+        // Interest from 15 Oct until the payment lowered the principal to nothing (the day before it): 4,500 × 12% × days ÷ 365, and the Act's £70.
+        var days = paidOn.DayNumber - new DateOnly(2026, 10, 14).DayNumber - 1;
+        var interest = Math.Round(4500m * 0.12m * days / 365, 2, MidpointRounding.AwayFromZero);
+        Assert.Contains($"Separately from this receipt, the late-payment charges under the Late Payment of Commercial Debts (Interest) Act 1998 that we claimed " +
+                        $"remain due: GBP {interest:N2} in interest to {CaseHistory.Long(paidOn)} and GBP 70.00 in compensation.", thanks.Content.Artifact);
+    }
 }
