@@ -24,6 +24,8 @@ public enum ExportField
     Type,
     /// <summary>The invoice's own page where the client can pay it online (Stripe's hosted invoice URL).</summary>
     PaymentLink,
+    /// <summary>The client's country (Xero's POCountry): where none is recorded, it gives the client's jurisdiction for late-payment law.</summary>
+    Country,
 }
 
 public enum LineItems

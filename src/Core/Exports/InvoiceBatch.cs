@@ -65,6 +65,6 @@ public sealed class InvoiceBatch(LineItems lineItems, ImportWarnings warnings)
 
         return new InvoiceFacts(first.Line, first.Number, first.ClientName.Trim(), first.Email, first.IssueDate,
             first.DueDate, first.Currency, total, paid, due, InvoiceFacts.StatusFrom(first.Hint, paid, due),
-            PaymentLink: Parsing.Links.PaymentLink(first.PaymentLink));
+            PaymentLink: Parsing.Links.PaymentLink(first.PaymentLink), Country: first.Country);
     }
 }

@@ -9,6 +9,7 @@ public sealed record InvoiceRow
     public required string Number { get; init; }
     public required string ClientName { get; init; }
     public string? Email { get; init; }
+    public string? Country { get; init; }
     public string? PaymentLink { get; init; }
     public DateOnly? IssueDate { get; init; }
     public required DateOnly DueDate { get; init; }
@@ -62,7 +63,8 @@ public sealed record InvoiceFacts(
     InvoiceStatus Status,
     ulong? Rows = null,
     string? PaymentLink = null,
-    string? SourceId = null)
+    string? SourceId = null,
+    string? Country = null)
 {
     /// <summary>Folds the vendor's status and the amounts into one of the five ledger statuses.</summary>
     public static InvoiceStatus StatusFrom(StatusHint hint, decimal paid, decimal due) => hint switch

@@ -247,6 +247,7 @@ public sealed partial class InvoiceRowReader(ExportHeader header, FileDateOrder 
             Number = number,
             ClientName = client,
             Email = header.Get(cells, ExportField.Email),
+            Country = header.Get(cells, ExportField.Country),
             PaymentLink = header.Get(cells, ExportField.PaymentLink),
             IssueDate = issueDate,
             DueDate = dueDate,

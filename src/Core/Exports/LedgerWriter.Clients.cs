@@ -34,6 +34,15 @@ internal sealed partial class LedgerWriter
                     client.UpdatedAt = now;
                     Audit(AuditActions.ClientUpdated, client.Name, $"billing email {exported}" + (copies is null ? "" : $", cc {copies}"));
                 }
+                // Like the email: set in chat, a jurisdiction wins; the export only fills one not recorded.
+                if (client.Jurisdiction is null && LatePayment.Jurisdictions.FromCountry(facts.Country) is { } jurisdiction)
+                {
+                    if (db.Entry(client).State == EntityState.Detached)
+                        db.Clients.Attach(client);
+                    client.Jurisdiction = jurisdiction;
+                    client.UpdatedAt = now;
+                    Audit(AuditActions.ClientUpdated, client.Name, $"jurisdiction {jurisdiction} (from the export's country, {facts.Country!.Trim()})");
+                }
                 continue;
             }
             // A malformed export address is left out, never sent to; a list gives the billing address and its CCs.
@@ -44,6 +53,7 @@ internal sealed partial class LedgerWriter
                 NormalizedName = key,
                 BillingEmail = billing,
                 CcAddresses = cc,
+                Jurisdiction = LatePayment.Jurisdictions.FromCountry(facts.Country),
                 CreatedAt = now,
                 UpdatedAt = now,
             };

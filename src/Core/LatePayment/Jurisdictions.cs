@@ -29,6 +29,23 @@ public static class Jurisdictions
         _ => null,
     };
 
+    private static readonly Dictionary<string, string> CountryNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["United Kingdom"] = UnitedKingdom, ["Great Britain"] = UnitedKingdom, ["England"] = UnitedKingdom, ["Scotland"] = UnitedKingdom,
+        ["Wales"] = UnitedKingdom, ["Northern Ireland"] = UnitedKingdom, ["United States"] = UnitedStates, ["United States of America"] = UnitedStates,
+        ["Austria"] = "AT", ["Belgium"] = "BE", ["Bulgaria"] = "BG", ["Croatia"] = "HR", ["Cyprus"] = "CY", ["Czechia"] = "CZ", ["Czech Republic"] = "CZ",
+        ["Denmark"] = "DK", ["Estonia"] = "EE", ["Finland"] = "FI", ["France"] = "FR", ["Germany"] = "DE", ["Deutschland"] = "DE", ["Greece"] = "EL",
+        ["Hungary"] = "HU", ["Ireland"] = "IE", ["Italy"] = "IT", ["Latvia"] = "LV", ["Lithuania"] = "LT", ["Luxembourg"] = "LU", ["Malta"] = "MT",
+        ["Netherlands"] = "NL", ["The Netherlands"] = "NL", ["Poland"] = "PL", ["Portugal"] = "PT", ["Romania"] = "RO", ["Slovakia"] = "SK",
+        ["Slovenia"] = "SI", ["Spain"] = "ES", ["Sweden"] = "SE",
+    };
+
+    /// <summary>An export's country, as a name ("United Kingdom") or a code ("GB"), as a jurisdiction; null for any other.</summary>
+    public static string? FromCountry(string? country) =>
+        string.IsNullOrWhiteSpace(country) ? null
+        : CountryNames.TryGetValue(country.Trim(), out var named) ? named
+        : country.Trim().Length is 2 or 3 ? Normalize(country) : null;
+
     /// <summary>The statute a business may rely on there; null where there is none between businesses (the US).</summary>
     public static Statute? StatuteOf(string jurisdiction) => jurisdiction switch
     {

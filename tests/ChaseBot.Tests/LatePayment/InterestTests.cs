@@ -3,6 +3,7 @@ using ChaseBot.Core.LatePayment;
 using ChaseBot.Core.Ledger;
 using ChaseBot.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ChaseBot.Tests.LatePayment;
@@ -183,5 +184,36 @@ public sealed class InterestCommandTests : IDisposable
         var consumer = await RunAsync("interest", "Kauri", "--as-of", "2026-11-23");
         Assert.Contains("Basis: Kauri Digital Ltd is a consumer: the late-payment laws apply between businesses, so nothing is charged.", consumer.Out);
         Assert.DoesNotContain("Interest:", consumer.Out);
+    }
+}
+
+/// <summary>A client's jurisdiction from the export's country column, where none is recorded in chat.</summary>
+public sealed class JurisdictionFromExportTests : IDisposable
+{
+    private readonly TestDatabase _db = new();
+    private static readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock = Clocks.At("2026-11-23T10:00:00Z");
+
+    public void Dispose() => _db.Dispose();
+
+    [Fact]
+    public async Task Xeros_country_gives_the_jurisdiction_a_client_has_none_of_and_never_replaces_one_set_in_chat()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_db.Folder, "exports")).FullName;
+        var text = await File.ReadAllTextAsync(Samples.File("xero-invoices-nz.csv"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "xero.csv"), text);
+        Assert.Equal(0, (await Cli.RunAsync(Clock, null, "import", folder, "--db", _db.Path)).ExitCode);
+        await Cli.RunAsync(Clock, null, "chat", "client Kauri jurisdiction IE", "--user", "alice", "--db", _db.Path);
+
+        // The next export says two contacts moved: Kauri to the UK (a name), Tui to Germany (a code); the others stay in New Zealand.
+        var rows = text.Split('\n').Select(l => l.StartsWith("Kauri Digital Ltd,", StringComparison.Ordinal) ? l.Replace(",New Zealand,", ",United Kingdom,")
+            : l.StartsWith("Tui Print & Design,", StringComparison.Ordinal) ? l.Replace(",New Zealand,", ",DE,") : l);
+        await File.WriteAllTextAsync(Path.Combine(folder, "xero.csv"), string.Join('\n', rows));
+        Assert.Equal(0, (await Cli.RunAsync(Clock, null, "import", folder, "--db", _db.Path)).ExitCode);
+
+        await using var db = _db.Open();
+        var jurisdictions = await db.Clients.ToDictionaryAsync(c => c.Name, c => c.Jurisdiction);
+        Assert.Equal("DE", jurisdictions["Tui Print & Design"]);
+        Assert.Equal("IE", jurisdictions["Kauri Digital Ltd"]); // set in chat: the export does not replace it
+        Assert.Null(jurisdictions["Moana Surf School"]); // New Zealand: no jurisdiction ChaseBot applies
     }
 }

@@ -2,7 +2,7 @@ namespace ChaseBot.Core.Exports.Formats;
 
 /// <summary>
 /// Anything else, described by the user in configuration:
-/// Exports:Generic:Columns:{Number|Client|Email|IssueDate|DueDate|Currency|Total|Paid|Balance|Status|PaymentLink} = header name.
+/// Exports:Generic:Columns:{Number|Client|Email|IssueDate|DueDate|Currency|Total|Paid|Balance|Status|PaymentLink|Country} = header name.
 /// Number, Client and DueDate are required, and a Total or a Balance.
 /// </summary>
 public static class GenericCsvExport
@@ -35,7 +35,7 @@ public static class GenericCsvExport
                 field is ExportField.Id or ExportField.AmountDueBeforePayments or ExportField.LineAmount or ExportField.Type)
                 throw new SettingsException(
                     $"Exports:Generic:Columns:{key} is not a column ChaseBot reads. Use Number, Client, Email, " +
-                    "IssueDate, DueDate, Currency, Total, Paid, Balance, Status or PaymentLink.");
+                    "IssueDate, DueDate, Currency, Total, Paid, Balance, Status, PaymentLink or Country.");
             if (!string.IsNullOrWhiteSpace(header))
                 aliases[field] = [header];
         }

@@ -16,6 +16,7 @@ public static class XeroInvoiceExport
         {
             [ExportField.Client] = ["ContactName"],
             [ExportField.Email] = ["EmailAddress"],
+            [ExportField.Country] = ["POCountry", "SACountry"],
             [ExportField.Number] = ["InvoiceNumber"],
             [ExportField.IssueDate] = ["InvoiceDate"],
             [ExportField.DueDate] = ["DueDate"],
