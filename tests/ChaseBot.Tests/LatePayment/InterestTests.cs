@@ -217,3 +217,34 @@ public sealed class JurisdictionFromExportTests : IDisposable
         Assert.Null(jurisdictions["Moana Surf School"]); // New Zealand: no jurisdiction ChaseBot applies
     }
 }
+
+/// <summary>Rates as configuration: a missing half-year is warned about once, naming its setting; a malformed one is refused at start.</summary>
+public sealed class ReferenceRateSettingsTests
+{
+    [Fact]
+    public void A_missing_half_year_is_warned_about_once_naming_the_setting()
+    {
+        var logs = new ChaseBot.Tests.Bot.CapturedLogs();
+        var charges = new LateCharges(Options.Create(new LatePaymentOptions()), new Microsoft.Extensions.Logging.Logger<LateCharges>(new Microsoft.Extensions.Logging.LoggerFactory([logs])));
+        var uk = LateCharges.BasisFor(new Client { Name = "A", NormalizedName = "A", Jurisdiction = "UK" });
+
+        for (var i = 0; i < 3; i++)
+            charges.Compute(new InvoiceDebt($"INV-{i}", "GBP", 1000m, new DateOnly(2026, 6, 1), []), uk, new DateOnly(2026, 8, 1));
+
+        var warning = Assert.Single(logs.Lines, l => l.Message.StartsWith("No reference rate", StringComparison.Ordinal));
+        Assert.Contains("No reference rate for UK 2026-H2", warning.Message);
+        Assert.Contains("Set LatePayment:ReferenceRates:UK:2026-H2", warning.Message);
+    }
+
+    [Fact]
+    public async Task A_rate_for_a_period_that_is_not_a_half_year_is_refused_at_start_with_its_key()
+    {
+        using var db = new TestDatabase();
+        await Cli.RunAsync(Clocks.At("2026-11-23T10:00:00Z"), null, "import", Samples.Folder, "--db", db.Path);
+
+        var result = await Cli.RunAsync(Clocks.At("2026-11-23T10:00:00Z"), null, "interest", "Kauri", "--db", db.Path, "--set", "LatePayment:ReferenceRates:UK:2026=4.00");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("LatePayment:ReferenceRates:UK:2026: a period is a half-year written like 2026-H2", result.Error);
+    }
+}

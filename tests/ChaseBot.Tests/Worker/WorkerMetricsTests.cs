@@ -31,8 +31,9 @@ public sealed class WorkerMetricsTests : IDisposable
                 break;
             await Task.Delay(200);
         }
-        // The ledger's gauges are read at most every few seconds: the next reading after the work shows it.
-        for (var tries = 0; tries < 60 && Value(scrape, "chasebot_import_lag_seconds", "source=\"files\"") is null; tries++)
+        // The ledger's gauges are read at most every few seconds (LedgerGauges.Fresh): a reading after the run shows it.
+        for (var tries = 0; tries < 75 && (Value(scrape, "chasebot_import_lag_seconds", "source=\"files\"") is null ||
+                                            Value(scrape, "chasebot_proposals", "state=\"pending\"") is null); tries++)
         {
             await Task.Delay(200);
             scrape = await http.GetStringAsync("/metrics");
