@@ -28,6 +28,14 @@ public interface IChatPlatform
 
     Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// For a message that was in flight when a Worker stopped (killed, or cut off while sending): the post it made, if the
+    /// platform has it, found from <paramref name="since"/>; null when it is not there or the platform cannot say (then it
+    /// is sent again: the documented window, docs/guarantees.md).
+    /// </summary>
+    Task<Delivered?> FindDeliveredAsync(OutboxMessage message, ChatMessage content, DateTime since, CancellationToken cancellationToken) =>
+        Task.FromResult<Delivered?>(null);
+
     /// <summary>A drain has delivered all it could: what the platform kept open for it (a mail server connection) may close.</summary>
     ValueTask DrainedAsync() => ValueTask.CompletedTask;
 }

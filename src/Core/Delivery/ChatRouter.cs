@@ -54,6 +54,11 @@ public sealed class ChatRouter : IChatPlatform
     public string Name => string.Join("+", new[] { _bare }.Concat(_prefixed).Select(p => p.Name));
     public int ParallelChannels => new[] { _bare }.Concat(_prefixed).Max(p => p.ParallelChannels);
 
+    public Task<Delivered?> FindDeliveredAsync(OutboxMessage message, ChatMessage content, DateTime since, CancellationToken cancellationToken) =>
+        (_prefixed.FirstOrDefault(p => message.Target.StartsWith(p.TargetPrefix!, StringComparison.Ordinal)) ??
+         (new ChatTarget(message.Target).Platform == TargetPlatform.Slack ? _bare : null))?.FindDeliveredAsync(message, content, since, cancellationToken)
+        ?? Task.FromResult<Delivered?>(null);
+
     public Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
     {
         var target = message.Target;

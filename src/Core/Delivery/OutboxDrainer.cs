@@ -87,6 +87,8 @@ public sealed partial class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFa
                     {
                         if (cancellationToken.IsCancellationRequested)
                             return; // Stopping: claim nothing more; this channel's rest waits, in order, for the next drain.
+                        // A claim left behind (a Worker killed, or cut off, while sending): the post may have been made.
+                        var inFlightSince = message.ClaimedUntil is { } leftClaim ? leftClaim - _lease : (DateTime?)null;
                         var claimedAt = clock.GetUtcNow().UtcDateTime;
                         var claimed = await WriteAsync(queue, () => db.Outbox
                             .Where(m => m.Id == message.Id && m.DeliveredAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < claimedAt))
@@ -105,7 +107,7 @@ public sealed partial class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFa
                             }
                             continue;
                         }
-                        switch (await SendAsync(db, queue, message, token))
+                        switch (await SendAsync(db, queue, message, inFlightSince, token))
                         {
                             case true:
                                 Interlocked.Increment(ref delivered);
@@ -132,13 +134,20 @@ public sealed partial class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFa
         return new DrainSummary(delivered, retrying, dead);
     }
 
-    private async Task<bool> SendAsync(ChaseDbContext db, bool queue, OutboxMessage message, CancellationToken cancellationToken)
+    private async Task<bool> SendAsync(ChaseDbContext db, bool queue, OutboxMessage message, DateTime? inFlightSince, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         try
         {
             var content = ChatMessage.FromJson(message.Body);
-            var result = await platform.SendAsync(message, content, cancellationToken);
+            // In flight when a Worker stopped: looked for first, so a post that got there is recorded, not made twice.
+            // An update rewrites in place, the same however often: it is only sent again.
+            var found = inFlightSince is { } since && message.Replaces is null
+                ? await platform.FindDeliveredAsync(message, content, since, cancellationToken)
+                : null;
+            if (found is not null)
+                _log.LogInformation("{Key} was posted before the Worker stopped ({Id}): recorded as delivered, not posted again", message.Key, found.PlatformMessageId);
+            var result = found ?? await platform.SendAsync(message, content, cancellationToken);
             (message.DeliveredAt, message.Platform, message.PlatformMessageId, message.ClaimedUntil) =
                 (now, platform.Name, result.PlatformMessageId, null);
             message.Attempts++;
@@ -170,9 +179,9 @@ public sealed partial class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFa
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Cut off by shutdown after the grace: whether the platform got it is unknown. Release the claim so the
-            // next drain retries at once rather than after the lease; a retry is better than a lost message.
-            message.ClaimedUntil = null;
+            // Cut off by shutdown after the grace: whether the platform got it is unknown. The claim is left expired (not
+            // cleared) so the next drain retries at once and first looks for the post; a retry is better than a lost message.
+            message.ClaimedUntil = now;
             message.LastError = "interrupted by shutdown while sending; will be retried";
             await WriteAsync(queue, () => db.SaveChangesAsync(CancellationToken.None));
             return false;
@@ -182,7 +191,9 @@ public sealed partial class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFa
             message.Attempts++;
             var error = $"{e.GetType().Name}: {e.Message}";
             message.LastError = error.Length > 2000 ? error[..2000] : error;
-            message.ClaimedUntil = null;
+            // No answer (a timeout, a dropped connection): the platform may have taken it. The claim is left expired, so
+            // the retry looks for the post first; an answer that refused it clears the claim.
+            message.ClaimedUntil = e is TimeoutException or TaskCanceledException or HttpRequestException ? now : null;
             var transient = e is TransientDeliveryException or HttpRequestException or TimeoutException
                 or TaskCanceledException; // an HTTP timeout, not our shutdown (handled above)
             if (!transient || message.Attempts >= MaxAttempts)

@@ -45,6 +45,20 @@ public sealed class SlackApiClient
         return (result["channel"]?.GetValue<string>() ?? channel, result["ts"]?.GetValue<string>() ?? "");
     }
 
+    /// <summary>
+    /// The channel's latest messages since <paramref name="oldest"/>, newest first, with their metadata
+    /// (conversations.history; channels:history, groups:history or im:history by the kind of conversation).
+    /// </summary>
+    public async Task<JsonArray> HistoryAsync(string channel, DateTimeOffset oldest, int limit, CancellationToken cancellationToken)
+    {
+        var result = await CallAsync("conversations.history", new JsonObject
+        {
+            ["channel"] = channel, ["oldest"] = oldest.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["limit"] = limit, ["include_all_metadata"] = true,
+        }, cancellationToken);
+        return result["messages"] as JsonArray ?? [];
+    }
+
     public Task UpdateAsync(string channel, string ts, JsonObject message, CancellationToken cancellationToken)
     {
         message["channel"] = channel;

@@ -56,20 +56,18 @@ public sealed class CrashTests(ITestOutputHelper output)
             Assert.Equal(reference.Outbox.Select(m => m.Key), crashed.Outbox.Select(m => m.Key));
             Assert.All(crashed.Outbox, m => Assert.NotNull(m.DeliveredAt)); // nothing due was skipped or left behind
 
-            // What reached Slack in this iteration: every message at least once; more only for a post in flight when killed,
-            // which is at most one per channel (Slack:ParallelChannels channels are posted to at once), and only once more.
+            // What reached Slack in this iteration: every message exactly once. A post in flight when the Worker was killed
+            // is found again by the key in its metadata (a shared digest by its file's name), never posted a second time.
             var posts = crashed.Posts;
             var repeated = posts.GroupBy(p => p).Where(g => g.Count() > 1).ToList();
             var twice = repeated.Sum(g => g.Count() - 1);
             Assert.Equal(crashed.Outbox.Count, posts.Distinct().Count());
             var where = $"iteration {i} (killed after {killAfter.TotalMilliseconds} ms, {crashed.KilledIn})";
-            Assert.True(repeated.All(g => g.Count() == 2), $"{where}: a post was sent more than twice");
-            Assert.True(repeated.GroupBy(g => g.Key.Channel).All(c => c.Count() == 1),
-                $"{where}: {twice} posts sent twice, more than one in a channel: " + string.Join(", ", repeated.Select(g => g.Key.Channel)));
+            Assert.True(twice == 0, $"{where}: {twice} posts sent twice: " + string.Join(", ", repeated.Select(g => g.Key.Channel)));
             duplicates += twice;
         }
         output.WriteLine($"{Iterations} kills: " + string.Join(", ", phases.OrderByDescending(p => p.Value).Select(p => $"{p.Value} while {p.Key}")) +
-                         $"; posts sent twice because the kill landed between Slack's answer and recording it: {duplicates}; " +
+                         $"; Slack posts sent twice: {duplicates}; " +
                          $"reruns that hung (no exit within {HangAfter.TotalSeconds:0} s): 0; slowest rerun {slowest.TotalSeconds:F1} s");
     }
 

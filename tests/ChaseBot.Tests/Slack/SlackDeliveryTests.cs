@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ChaseBot.Core.Delivery;
+using Microsoft.EntityFrameworkCore;
 using ChaseBot.Core.Digests;
 using ChaseBot.Core.Slack;
 using ChaseBot.Tests.Chasing;
@@ -72,8 +73,8 @@ public sealed class SlackDeliveryTests : IAsyncLifetime
         // The bytes Slack received are the chart the ledger keeps, a PNG; its words go with it as alt text.
         Assert.Equal(chart.Png, _slack.Uploads["F00000001"]);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], _slack.Uploads["F00000001"][..4]);
-        Assert.Equal((chart.Png.Length.ToString(), "receivables-2026-11-23.png"),
-            (calls[0].Body["length"]!.GetValue<string>(), calls[0].Body["filename"]!.GetValue<string>()));
+        Assert.Equal(chart.Png.Length.ToString(), calls[0].Body["length"]!.GetValue<string>());
+        Assert.Matches(@"^receivables-2026-11-23-[0-9a-f]{8}\.png$", calls[0].Body["filename"]!.GetValue<string>()); // the key's tag finds it after a crash
         Assert.Equal(chart.AltText, calls[0].Body["alt_txt"]!.GetValue<string>());
         Assert.Contains("USD: not yet due 0.00, 1-30 days 800.00, 31-60 2,500.00", chart.AltText);
         Assert.StartsWith("application/x-www-form-urlencoded", calls[0].ContentType);
@@ -118,6 +119,63 @@ public sealed class SlackDeliveryTests : IAsyncLifetime
         _h.Clock.Advance(TimeSpan.FromMinutes(10));
         Assert.Equal(1, (await Slack().Drainer.DrainAsync()).Delivered);
         Assert.Single(_slack.Calls, c => c.Path == "/api/files.completeUploadExternal");
+    }
+
+    [Fact]
+    public async Task A_digest_shared_before_the_Worker_stopped_is_found_by_its_files_name_and_not_shared_again()
+    {
+        await _h.InvoiceAsync(await _h.ClientAsync("Kauri Digital Ltd"), "K-1", 40, 2500m);
+        Assert.True(await _h.Digest.PostScheduledAsync());
+        Assert.Equal(1, (await Slack().Drainer.DrainAsync()).Delivered);
+        // As if the Worker had been killed after Slack shared it, before the delivery was recorded.
+        var claimedAt = _h.Clock.GetUtcNow().UtcDateTime;
+        await _h.QueryAsync(db => db.Outbox.ExecuteUpdateAsync(s => s.SetProperty(m => m.DeliveredAt, (DateTime?)null)
+            .SetProperty(m => m.ClaimedUntil, claimedAt.AddSeconds(-1))));
+
+        Assert.Equal(1, (await Slack().Drainer.DrainAsync()).Delivered);
+
+        Assert.Single(_slack.Calls, c => c.Path == "/api/files.completeUploadExternal");
+        Assert.Single(_slack.Calls, c => c.Path == "/api/conversations.history");
+        Assert.Equal("#accounts-receivable/F00000001", (await _h.OutboxAsync()).Single().PlatformMessageId);
+    }
+
+    [Fact]
+    public async Task A_post_in_flight_when_the_Worker_stopped_is_found_by_its_key_and_recorded_not_posted_twice()
+    {
+        await _h.InvoiceAsync(await _h.ClientAsync("Kauri Digital Ltd", c => c.Channel = "C0KAURI"), "K-1", 3);
+        await _h.InvoiceAsync(await _h.ClientAsync("Tui Print", c => c.Channel = "C0TUI"), "T-1", 3);
+        await _h.Runner.RunAsync();
+        var (drainer, api) = Slack();
+        // A Worker claimed both and was killed: Kauri's post had reached Slack (with its key), Tui's had not.
+        var rows = await _h.OutboxAsync();
+        var kauri = rows.Single(m => m.Target == "C0KAURI");
+        var message = BlockKit.Message(ChatMessage.FromJson(kauri.Body));
+        message["metadata"] = new JsonObject { ["event_type"] = SlackPlatform.OutboxEvent, ["event_payload"] = new JsonObject { ["key"] = kauri.Key } };
+        var (_, ts) = await api.PostAsync("C0KAURI", message, CancellationToken.None);
+        var claimedAt = _h.Clock.GetUtcNow().UtcDateTime;
+        await _h.QueryAsync(db => db.Outbox.ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, claimedAt.AddSeconds(-1))));
+
+        var result = await drainer.DrainAsync();
+
+        Assert.Equal(2, result.Delivered);
+        Assert.Single(_slack.Calls, c => c.Path == "/api/chat.postMessage" && c.Body["channel"]!.GetValue<string>() == "C0KAURI"); // ours, above
+        var tui = Assert.Single(_slack.Calls, c => c.Path == "/api/chat.postMessage" && c.Body["channel"]!.GetValue<string>() == "C0TUI");
+        Assert.Equal(rows.Single(m => m.Target == "C0TUI").Key, tui.Body["metadata"]!["event_payload"]!["key"]!.GetValue<string>());
+        Assert.Equal(2, _slack.Calls.Count(c => c.Path == "/api/conversations.history")); // one read per row that was in flight
+        Assert.Equal($"C0KAURI/{ts}", (await _h.OutboxAsync()).Single(m => m.Target == "C0KAURI").PlatformMessageId);
+    }
+
+    [Fact]
+    public async Task Every_post_carries_its_outbox_key_and_a_first_attempt_reads_no_history()
+    {
+        await _h.InvoiceAsync(await _h.ClientAsync("Kauri Digital Ltd", c => c.Channel = "C0KAURI"), "K-1", 3);
+        await _h.Runner.RunAsync();
+
+        await Slack().Drainer.DrainAsync();
+
+        var post = Assert.Single(_slack.Calls);
+        Assert.Equal((SlackPlatform.OutboxEvent, (await _h.OutboxAsync()).Single().Key),
+            (post.Body["metadata"]!["event_type"]!.GetValue<string>(), post.Body["metadata"]!["event_payload"]!["key"]!.GetValue<string>()));
     }
 
     [Fact]

@@ -98,6 +98,7 @@ public sealed partial class FakeSlack : IAsyncDisposable
         {
             "conversations.open" => Results.Json(new { ok = true, channel = new { id = "D" + body["users"] } }),
             "files.getUploadURLExternal" => UploadTicket(body),
+            "conversations.history" => History(body),
             "files.completeUploadExternal" => Share(body),
             _ => Accept(method, body),
         };
@@ -139,6 +140,7 @@ public sealed partial class FakeSlack : IAsyncDisposable
 
     /// <summary>The bytes posted to each upload address, by file id.</summary>
     public ConcurrentDictionary<string, byte[]> Uploads { get; } = new();
+    private readonly ConcurrentDictionary<string, string> _fileNames = new();
     private int _files;
 
     /// <summary>files.getUploadURLExternal: refuses what Slack refuses (no length, alt text over 1000 characters).</summary>
@@ -149,6 +151,7 @@ public sealed partial class FakeSlack : IAsyncDisposable
         if (body["alt_txt"]?.GetValue<string>() is { Length: > 1000 })
             return Results.Json(new { ok = false, error = "alt_txt_too_large" });
         var file = $"F{Interlocked.Increment(ref _files):D8}";
+        _fileNames[file] = body["filename"]!.GetValue<string>();
         return Results.Json(new { ok = true, upload_url = $"{BaseUrl}/upload/{file}", file_id = file });
     }
 
@@ -164,6 +167,31 @@ public sealed partial class FakeSlack : IAsyncDisposable
         await posted.CopyToAsync(bytes);
         Uploads[file] = bytes.ToArray();
         return Results.Ok();
+    }
+
+    /// <summary>
+    /// conversations.history: the channel's posts received after <c>oldest</c> (unix seconds), newest first, at most
+    /// <c>limit</c>, each with its ts and the metadata it was posted with.
+    /// </summary>
+    private IResult History(JsonObject body)
+    {
+        var channel = body["channel"]?.ToString();
+        var oldest = double.TryParse(body["oldest"]?.ToString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var o) ? o : 0;
+        var limit = body["limit"]?.GetValue<int>() ?? 100;
+        var messages = Accepted.Where(p => p.Key.StartsWith(channel + "/", StringComparison.Ordinal) && p.Value.At.ToUnixTimeMilliseconds() / 1000.0 > oldest)
+            .OrderByDescending(p => p.Value.At).Take(limit)
+            .Select(p => new JsonObject
+            {
+                ["type"] = "message", ["ts"] = p.Key[(channel!.Length + 1)..], ["text"] = p.Value.Body["text"]?.DeepClone(),
+                ["metadata"] = p.Value.Body["metadata"]?.DeepClone(),
+                // A file share lists its files with their names, as Slack's file objects do.
+                ["files"] = p.Value.Body["files"]?.GetValue<string>() is { } files
+                    ? new JsonArray([.. JsonNode.Parse(files)!.AsArray().Select(f => (JsonNode)new JsonObject
+                        { ["id"] = f!["id"]!.DeepClone(), ["name"] = _fileNames.GetValueOrDefault(f["id"]!.GetValue<string>()) })])
+                    : null,
+            })
+            .ToArray();
+        return Results.Json(new JsonObject { ["ok"] = true, ["messages"] = new JsonArray(messages), ["has_more"] = false });
     }
 
     /// <summary>Posts Slack answered ok, by ts: what "delivered, as far as the platform reports" means.</summary>
