@@ -6,6 +6,24 @@ namespace ChaseBot.Core.Exports;
 /// <summary>An import the database would not take: said in words a person can act on, and its run marked failed where it still can be.</summary>
 public sealed partial class ExportImporter
 {
+    /// <summary>The import, or, where not even its run could be recorded, a failed summary that says why.</summary>
+    private async Task<ImportSummary> ImportOrFailAsync(string path, ImportSettings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ImportOrRefuseAsync(path, settings, cancellationToken);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or DbUpdateException)
+        {
+            // Not even the run could be recorded (a read-only or full database before anything was written).
+            return new ImportSummary
+            {
+                File = Path.GetFileName(path), Outcome = ImportOutcome.Failed,
+                Message = $"nothing from this file was imported: {Describe(e)}",
+            };
+        }
+    }
+
     /// <summary>What a user can act on, from a database error (the innermost message says "disk is full" or "readonly").</summary>
     private static string Describe(Exception e)
     {

@@ -34,23 +34,6 @@ public sealed partial class ExportImporter(IDbContextFactory<ChaseDbContext> dbF
         return summary;
     }
 
-    private async Task<ImportSummary> ImportOrFailAsync(string path, ImportSettings settings, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await ImportOrRefuseAsync(path, settings, cancellationToken);
-        }
-        catch (Exception e) when (e is System.Data.Common.DbException or DbUpdateException)
-        {
-            // Not even the run could be recorded (a read-only or full database before anything was written).
-            return new ImportSummary
-            {
-                File = Path.GetFileName(path), Outcome = ImportOutcome.Failed,
-                Message = $"nothing from this file was imported: {Describe(e)}",
-            };
-        }
-    }
-
     private async Task<ImportSummary> ImportOrRefuseAsync(string path, ImportSettings settings, CancellationToken cancellationToken)
     {
         long? runId = null;
