@@ -54,15 +54,17 @@ public sealed class ChatRouter : IChatPlatform
     public string Name => string.Join("+", new[] { _bare }.Concat(_prefixed).Select(p => p.Name));
     public int ParallelChannels => new[] { _bare }.Concat(_prefixed).Max(p => p.ParallelChannels);
 
+    /// <summary>The platform on for a prefixed target ("teams:", "mailto:"); null for a bare one.</summary>
+    private IChatPlatform? Prefixed(string target) => _prefixed.FirstOrDefault(p => target.StartsWith(p.TargetPrefix!, StringComparison.Ordinal));
+
     public Task<Delivered?> FindDeliveredAsync(OutboxMessage message, ChatMessage content, DateTime since, CancellationToken cancellationToken) =>
-        (_prefixed.FirstOrDefault(p => message.Target.StartsWith(p.TargetPrefix!, StringComparison.Ordinal)) ??
-         (new ChatTarget(message.Target).Platform == TargetPlatform.Slack ? _bare : null))?.FindDeliveredAsync(message, content, since, cancellationToken)
-        ?? Task.FromResult<Delivered?>(null);
+        (Prefixed(message.Target) ?? (new ChatTarget(message.Target).Platform == TargetPlatform.Slack ? _bare : null))
+        ?.FindDeliveredAsync(message, content, since, cancellationToken) ?? Task.FromResult<Delivered?>(null);
 
     public Task<Delivered> SendAsync(OutboxMessage message, ChatMessage content, CancellationToken cancellationToken)
     {
         var target = message.Target;
-        if (_prefixed.FirstOrDefault(p => target.StartsWith(p.TargetPrefix!, StringComparison.Ordinal)) is { } platform)
+        if (Prefixed(target) is { } platform)
             return platform.SendAsync(message, content, cancellationToken);
         if (_known.FirstOrDefault(e => e.Prefix is not null && target.StartsWith(e.Prefix, StringComparison.Ordinal)) is { } off)
             throw new InvalidOperationException($"{target} is {off.Describes} but that is not configured ({off.Setting})");
