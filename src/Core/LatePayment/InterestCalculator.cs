@@ -50,8 +50,11 @@ public static class InterestCalculator
         decimal PrincipalOn(DateOnly day) =>
             Math.Max(0, debt.Total - debt.UndatedPaid - debt.Payments.Where(p => p.On <= day).Sum(p => p.Amount));
         var principal = start <= asOf ? PrincipalOn(start) : 0;
-        if (basis is InterestBasis.NoInterest || principal <= 0)
-            return new InvoiceInterest(debt.Number, debt.Currency, principal, 0, [], basis is InterestBasis.NoInterest ? null : 0m, null, null, basis, []);
+        // With no basis nothing accrues, but the days late are still said as they are.
+        if (basis is InterestBasis.NoInterest)
+            return new InvoiceInterest(debt.Number, debt.Currency, principal, Math.Max(0, asOf.DayNumber - debt.DueDate.DayNumber), [], null, null, null, basis, []);
+        if (principal <= 0)
+            return new InvoiceInterest(debt.Number, debt.Currency, principal, 0, [], 0m, null, null, basis, []);
 
         var missing = new List<string>();
         decimal? RateOn(DateOnly day)

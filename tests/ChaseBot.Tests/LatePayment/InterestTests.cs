@@ -178,7 +178,9 @@ public sealed class InterestCommandTests : IDisposable
         await Cli.RunAsync(Clock, null, "import", Samples.Folder, "--db", _db.Path);
 
         Assert.Contains("is not a jurisdiction ChaseBot knows", (await RunAsync("chat", "client Kauri jurisdiction Narnia", "--user", "alice")) is var r ? r.Out + r.Error : "");
-        Assert.Contains("Basis: no jurisdiction is recorded for Kauri Digital Ltd", (await RunAsync("interest", "Kauri", "--as-of", "2026-11-23")).Out);
+        var unknown = (await RunAsync("interest", "Kauri", "--as-of", "2026-11-23")).Out;
+        Assert.Contains("Basis: no jurisdiction is recorded for Kauri Digital Ltd", unknown);
+        Assert.Contains("INV-0101: NZD 4,600.00 overdue from the day after its due date, 39 days", unknown); // due 15 Oct: late as it is, nothing charged
         await RunAsync("chat", "client Kauri jurisdiction IE", "--user", "alice");
         await RunAsync("chat", "client Kauri consumer", "--user", "alice");
         var consumer = await RunAsync("interest", "Kauri", "--as-of", "2026-11-23");
