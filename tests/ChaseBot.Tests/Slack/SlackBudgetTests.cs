@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using ChaseBot.Core.Exports;
 using ChaseBot.Tests.Exports;
 using ChaseBot.Tests.Support;
@@ -18,6 +19,16 @@ public sealed class SlackBudgetTests
         await bot.Http.GetAsync("/healthz");
         await bot.Db.Importer(bot.Clock).ImportFileAsync(Samples.File("xero-invoices-nz.csv"), new ImportSettings());
         return bot;
+    }
+
+    /// <summary>Waits (bounded) until the Bot has read an envelope and not yet answered it.</summary>
+    private static async Task EnvelopeInHandAsync(SlackBot bot)
+    {
+        var client = bot.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()
+            .OfType<ChaseBot.Bot.Slack.SocketMode.SocketModeClient>().Single();
+        for (var i = 0; i < 400 && client.EnvelopesInHand == 0; i++)
+            await Task.Delay(10);
+        Assert.True(client.EnvelopesInHand > 0, "the Bot never read the envelope");
     }
 
     /// <summary>Another process holding the database's write lock, as an import does for its one transaction.</summary>
@@ -94,7 +105,7 @@ public sealed class SlackBudgetTests
         // The database is busy for a moment, so the command is still being handled when the Bot is told to stop.
         await using var blocker = await WriteLock.TakeAsync(bot.Db);
         await bot.Slack.SendAsync(sockets[0], bot.Slack.CommandEnvelope("rolling-1", "paid INV-0102 100"));
-        await Task.Delay(1000); // read by the Bot and waiting on the lock (its budget is 2 s)
+        await EnvelopeInHandAsync(bot); // read by the Bot and waiting on the lock (its budget is 2 s)
 
         var stopping = bot.StopBotAsync();
         await Task.Delay(300);

@@ -33,6 +33,11 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
     /// <summary>How long a stopping Bot waits for the envelopes it is handling to be answered before it closes its connections.</summary>
     public static readonly TimeSpan FinishGrace = TimeSpan.FromSeconds(10);
 
+    private int _inHand;
+
+    /// <summary>Envelopes read and not yet answered: what a stopping Bot still owes Slack.</summary>
+    public int EnvelopesInHand => Volatile.Read(ref _inHand);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.SocketMode)
@@ -124,6 +129,7 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
         var id = SlackInbound.Text(envelope["envelope_id"])!; // checked by the connection before it handed the envelope on
         var payload = envelope["payload"] as JsonObject;
         var type = SlackInbound.Text(envelope["type"]);
+        Interlocked.Increment(ref _inHand);
         try
         {
             if (type == "slash_commands")
@@ -191,6 +197,10 @@ public sealed class SocketModeClient(SlackApiClient slack, SlackInbound inbound,
             // Acknowledged all the same (a second acknowledgement is harmless): a delivery that cannot be handled would
             // fail the same way each time Slack retried it.
             await connection.AcknowledgeAsync(id);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inHand);
         }
     }
 
