@@ -2,8 +2,10 @@
 # The crash soak: the Worker SIGKILLed ITERATIONS times (default 1,000) at random points of run-once, on a fresh SQLite
 # ledger each time, half the kills aimed at start-up and migration and half drawn over the whole run, then run again to
 # the end. Every rerun must finish (a rerun silent for 120 s is a hang and fails the soak), end with the same ledger,
-# chase and outbox as an uninterrupted run, and post nothing twice except a post in flight when the kill landed (at
-# most one per channel). Prints where the kills landed and what it found. Outside the normal test time: about 75
+# chase and outbox as an uninterrupted run, and post nothing twice to Slack (a post in flight at the kill is found in the
+# channel's history by the outbox key in its metadata). Reminders also go by email to a real SMTP server on 127.0.0.1:
+# an email in flight at the kill may arrive twice with its one Message-ID (docs/guarantees.md §2), at most as many as
+# were in flight. Prints where the kills landed and, per platform, what arrived twice. Outside the normal test time: about 75
 # minutes for 1,000 kills on the 2-core machine.
 #   bash bench/crash-soak/run.sh            # ITERATIONS=40 ROWS=600 for a shorter one
 set -euo pipefail

@@ -3,6 +3,7 @@
 # ledger, while the Worker keeps importing: wrk's throughput and latency, side by side with the Bot's own /healthz
 # as the ceiling. Published Release builds.
 #   bash bench/status/run.sh
+#   MEMORY_LIMIT=256 bash bench/status/run.sh   # the Bot inside a memory cgroup of 256 MiB (v2 or v1; as root), as in the chart
 # Needs: wrk, python3, sqlite3 (apt-get install wrk python3 sqlite3).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -20,8 +21,23 @@ dotnet "$work/gen/ExportGenerator.dll" 300000 "$work/a.csv"
 dotnet "$work/gen/ExportGenerator.dll" 300000 "$work/b.csv" --changed 1
 dotnet "$work/worker/ChaseBot.Worker.dll" import "$work/a.csv" --db "$work/ledger.db" >/dev/null
 
+# With MEMORY_LIMIT (MiB), the Bot runs in a memory cgroup of that size with no swap, as a pod under the chart's limit:
+# a shell joins the group, then becomes the Bot, so .NET reads the limit at start-up and every page is charged there.
+group=""
+if [ -n "${MEMORY_LIMIT:-}" ]; then
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    group=/sys/fs/cgroup/chasebot-bench-$$; mkdir "$group"
+    echo $(( MEMORY_LIMIT << 20 )) >"$group/memory.max"; [ ! -f "$group/memory.swap.max" ] || echo 0 >"$group/memory.swap.max"
+  else
+    group=/sys/fs/cgroup/memory/chasebot-bench-$$; mkdir "$group"
+    echo $(( MEMORY_LIMIT << 20 )) >"$group/memory.limit_in_bytes"
+    [ ! -f "$group/memory.memsw.limit_in_bytes" ] || echo $(( MEMORY_LIMIT << 20 )) >"$group/memory.memsw.limit_in_bytes"
+  fi
+  trap 'for p in "${pids[@]}"; do pkill -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done; rm -rf "$work"; sleep 1; rmdir "$group" 2>/dev/null || true' EXIT
+fi
 export ConnectionStrings__Chase="Data Source=$work/ledger.db" Logging__LogLevel__Default=Warning
 Slack__SigningSecret="$secret" Slack__BotToken=xoxb-bench Slack__ResponseUrlPrefix=http://127.0.0.1:9/ \
+  sh -c '[ -z "$1" ] || echo $$ >"$1/cgroup.procs"; shift; exec "$@"' sh "$group" \
   dotnet "$work/bot/ChaseBot.Bot.dll" --urls http://127.0.0.1:18280 >"$work/bot.log" 2>&1 &
 pids+=($!)
 until curl -fs http://127.0.0.1:18280/healthz >/dev/null 2>&1; do sleep 0.1; done
@@ -71,4 +87,13 @@ run status "/chase status" -s "$here/signed.lua" http://127.0.0.1:18280 -- "$wor
 run client "/chase status <client>" -s "$here/signed.lua" http://127.0.0.1:18280 -- "$work/client.txt" 2
 run clients "status <each client>" -s "$here/signed.lua" http://127.0.0.1:18280 -- "$work/clients.txt" 2
 # Memory: the index of every client's invoices is held only while the Bot is busy with many clients (ClientStatusIndex).
-awk '/VmHWM/ { printf "the Bot'"'"'s peak memory (VmHWM): %.0f MB\n", $2 / 1024 }' "/proc/${pids[0]}/status"
+if [ -d "/proc/${pids[0]}" ]; then
+  awk '/VmHWM/ { printf "the Bot'"'"'s peak memory (VmHWM): %.0f MB\n", $2 / 1024 }' "/proc/${pids[0]}/status"
+else
+  echo "the Bot is gone: $(tail -3 "$work/bot.log")"
+fi
+if [ -n "$group" ]; then
+  if [ -f "$group/memory.peak" ]; then peak=$(cat "$group/memory.peak"); kills=$(awk '$1 == "oom_kill" { print $2 }' "$group/memory.events")
+  else peak=$(cat "$group/memory.max_usage_in_bytes"); kills=$(awk '$1 == "oom_kill" { print $2 }' "$group/memory.oom_control"); fi
+  echo "inside a ${MEMORY_LIMIT} MiB cgroup: its peak $(( peak >> 20 )) MiB (anonymous, page cache and shared together), OOM kills ${kills:-?}"
+fi

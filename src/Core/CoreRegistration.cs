@@ -62,6 +62,10 @@ public static class CoreRegistration
         services.AddChaseOptions<ChatOptions, ChatOptionsCheck>(configuration, ChatOptions.Section);
         services.AddSingleton(sp => ChatRoles.From(sp.GetRequiredService<IOptions<ChatOptions>>().Value,
             sp.GetRequiredService<ChaseSettings>().Approvers));
+        services.AddChaseOptions<Reports.StatusOptions, Reports.StatusOptionsCheck>(configuration, Reports.StatusOptions.Section);
+        services.AddSingleton(sp => new Reports.ClientStatusIndex(sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Storage.ChaseDbContext>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<Reports.ClientStatusIndex>>(),
+            sp.GetRequiredService<IOptions<Reports.StatusOptions>>().Value.IndexBytes));
         services.AddSingleton<ChaseCommands>();
         services.AddSingleton<Conversations.ChatDispatcher>();
         return services;

@@ -49,5 +49,3 @@ public sealed class SlackRequestVerification(RequestDelegate next, IOptions<Slac
     }
 }
 
-/// <summary>Signatures seen in the last ten minutes (older ones fail the timestamp check anyway).</summary>
-public sealed class SlackReplayGuard() : RecentlySeen(SlackSignature.Window * 2);

@@ -17,6 +17,9 @@ public interface IChatPlatform
 {
     string Name { get; }
 
+    /// <summary>The name of the platform that delivers <paramref name="message"/> (a router's, the one it routes to): what the outbox records.</summary>
+    string NameFor(OutboxMessage message) => Name;
+
     /// <summary>
     /// The prefix of the targets this platform delivers to ("teams:", "mailto:"); null for the platform that bare ids
     /// belong to (Slack's C… and U…, or the console in its place).

@@ -52,6 +52,7 @@ public sealed class ChatRouter : IChatPlatform
     }
 
     public string Name => string.Join("+", new[] { _bare }.Concat(_prefixed).Select(p => p.Name));
+    public string NameFor(OutboxMessage message) => (Prefixed(message.Target) ?? _bare).Name;
     public int ParallelChannels => new[] { _bare }.Concat(_prefixed).Max(p => p.ParallelChannels);
 
     /// <summary>The platform on for a prefixed target ("teams:", "mailto:"); null for a bare one.</summary>

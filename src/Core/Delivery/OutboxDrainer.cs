@@ -149,7 +149,7 @@ public sealed partial class OutboxDrainer(IDbContextFactory<ChaseDbContext> dbFa
                 _log.LogInformation("{Key} was posted before the Worker stopped ({Id}): recorded as delivered, not posted again", message.Key, found.PlatformMessageId);
             var result = found ?? await platform.SendAsync(message, content, cancellationToken);
             (message.DeliveredAt, message.Platform, message.PlatformMessageId, message.ClaimedUntil) =
-                (now, platform.Name, result.PlatformMessageId, null);
+                (now, platform.NameFor(message), result.PlatformMessageId, null);
             message.Attempts++;
             if (content.Email is { } sent && new ChatTarget(message.Target).Platform == TargetPlatform.Email)
                 db.AuditEntries.Add(new Ledger.AuditEntry

@@ -13,9 +13,15 @@ namespace ChaseBot.Core.Reports;
 /// Busy, while the ledger moves (an import commits, the outbox records a post), the index read at the version before is
 /// used, and the answer says the moment it was true at (docs/guarantees.md, 8), while it is read again in the
 /// background, one reading at a time. Not busy, only an index read at the question's version (or later) is used.
+/// An index is held only within half of <paramref name="budgetBytes"/> (Status:IndexMemoryBudget): a ledger too large for
+/// it is answered from the database, and is not read again for <see cref="OverBudgetPause"/>.
 /// </summary>
-public sealed class ClientStatusIndex(IDbContextFactory<ChaseDbContext> dbFactory, TimeProvider clock, ILogger? log = null)
+public sealed class ClientStatusIndex(IDbContextFactory<ChaseDbContext> dbFactory, TimeProvider clock, ILogger? log = null,
+    long budgetBytes = 64L << 20)
 {
+    /// <summary>After a reading that would not fit the budget, how long before the ledger is tried again (it may have shrunk).</summary>
+    public static readonly TimeSpan OverBudgetPause = TimeSpan.FromMinutes(10);
+
     /// <summary>Statuses computed within a second (questions not answered already at their version) that make the Bot busy.</summary>
     public const int BusyAt = 200;
 
@@ -50,7 +56,7 @@ public sealed class ClientStatusIndex(IDbContextFactory<ChaseDbContext> dbFactor
                 return null;
             // One reading at a time, and a pause as long as the last one took between them: while the ledger moves without
             // end (imports back to back), reading it again and again would take the CPU the questions need.
-            if (_reading is null or { IsCompleted: true } && clock.GetElapsedTime(_readingEnded) >= _readingTook)
+            if (_reading is null or { IsCompleted: true } && clock.GetElapsedTime(_readingEnded) >= _readingTook && budgetBytes > 0)
                 _reading = Task.Run(() => ReadAsync(version));
             stale = _held is not null;
             return _held;
@@ -76,16 +82,26 @@ public sealed class ClientStatusIndex(IDbContextFactory<ChaseDbContext> dbFactor
     private async Task ReadAsync(long version)
     {
         var started = clock.GetTimestamp();
+        var overBudget = false;
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync();
-            var snapshot = await Snapshot.ReadAsync(db, version, clock.GetUtcNow(), CancellationToken.None);
+            var snapshot = await Snapshot.ReadAsync(db, version, clock.GetUtcNow(), budgetBytes / 2, CancellationToken.None);
             lock (_gate)
             {
                 if (_held is null || _held.Version < version)
                     _held = snapshot;
                 _letGo ??= clock.CreateTimer(_ => LetGoIfIdle(), null, LetGoAfter, LetGoAfter);
             }
+        }
+        catch (OverBudgetException e)
+        {
+            log?.LogWarning("The clients' statuses would take {Needed:0.#} MiB or more in memory, over half of Status:IndexMemoryBudget " +
+                            "({Budget:0.#} MiB): each is read from the database, and the ledger is tried again in {Minutes} minutes",
+                e.Bytes / 1048576.0, budgetBytes / 1048576.0, OverBudgetPause.TotalMinutes);
+            lock (_gate)
+                _held = null; // an index of a smaller ledger would only grow staler
+            overBudget = true;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -95,7 +111,7 @@ public sealed class ClientStatusIndex(IDbContextFactory<ChaseDbContext> dbFactor
         finally
         {
             lock (_gate)
-                (_readingEnded, _readingTook) = (clock.GetTimestamp(), clock.GetElapsedTime(started));
+                (_readingEnded, _readingTook) = (clock.GetTimestamp(), overBudget ? OverBudgetPause : clock.GetElapsedTime(started));
         }
     }
 
@@ -109,6 +125,12 @@ public sealed class ClientStatusIndex(IDbContextFactory<ChaseDbContext> dbFactor
             _letGo?.Dispose();
             _letGo = null;
         }
+    }
+
+    /// <summary>A reading stopped because the index would be larger than its budget.</summary>
+    internal sealed class OverBudgetException(long bytes) : Exception($"{bytes} bytes or more")
+    {
+        public long Bytes { get; } = bytes;
     }
 
     /// <summary>The ledger's clients and outstanding invoices as read at one version.</summary>
@@ -141,12 +163,15 @@ public sealed class ClientStatusIndex(IDbContextFactory<ChaseDbContext> dbFactor
         /// is of one moment; but as four plain queries, without a subquery per invoice (one query with them took a second
         /// for 100,000 invoices while an import ran).
         /// </summary>
-        internal static async Task<Snapshot> ReadAsync(ChaseDbContext db, long version, DateTimeOffset readAt, CancellationToken cancellationToken)
+        /// <param name="budgetBytes">Stops (<see cref="OverBudgetException"/>) once what it holds would be more.</param>
+        internal static async Task<Snapshot> ReadAsync(ChaseDbContext db, long version, DateTimeOffset readAt, long budgetBytes,
+            CancellationToken cancellationToken)
         {
             await using var transaction = await ReadOnlyTransactionAsync(db, cancellationToken);
             var clients = await db.Clients.AsNoTracking().OrderBy(c => c.Id)
                 .Select(c => new { c.Id, c.Name, c.NormalizedName, c.IsPaused, c.PausedUntil }).ToListAsync(cancellationToken);
             var clientOf = clients.ToDictionary(c => c.Id);
+            var bytes = clients.Sum(c => ClientBytes + 2L * (c.Name.Length + c.NormalizedName.Length));
             var disputed = (await db.Disputes.AsNoTracking().Where(d => d.ResolvedAt == null).Select(d => d.InvoiceId).ToListAsync(cancellationToken)).ToHashSet();
             var promised = await db.PaymentPromises.AsNoTracking().Where(p => p.Kept == null).GroupBy(p => p.InvoiceId)
                 .Select(g => new { Invoice = g.Key, By = g.Max(p => p.PromisedFor) }).ToDictionaryAsync(p => p.Invoice, p => p.By, cancellationToken);
@@ -164,8 +189,11 @@ public sealed class ClientStatusIndex(IDbContextFactory<ChaseDbContext> dbFactor
             await foreach (var i in invoices.AsAsyncEnumerable().WithCancellation(cancellationToken))
             {
                 numberHashes.Add(NumberHash(i.Number));
+                bytes += HashBytes;
                 if (!i.Status.IsOutstanding())
                     continue;
+                if ((bytes += RowBytes + 2L * i.Number.Length) > budgetBytes)
+                    throw new OverBudgetException(bytes);
                 if (lines.Count > 0 && lines[0].ClientId != i.ClientId)
                 {
                     outstanding[lines[0].ClientId] = [.. lines];
@@ -180,6 +208,11 @@ public sealed class ClientStatusIndex(IDbContextFactory<ChaseDbContext> dbFactor
                 outstanding[lines[0].ClientId] = [.. lines];
             return new Snapshot(version, readAt, clients.Select(c => (c.Id, c.NormalizedName)).ToList(), outstanding, numberHashes);
         }
+
+        // What each part takes on the 64-bit runtime, rounded up: a row (the record's header and 16 fields, its slot in
+        // its client's array, and its number's string header), a number's hash in the set, a client (two names, its entry
+        // in the lookup and the two arrays). Deliberately generous: the budget is a ceiling, not an average.
+        private const long RowBytes = 200, HashBytes = 24, ClientBytes = 120;
 
         /// <summary>A transaction that only reads and waits for no writer: SQLite's deferred BEGIN, PostgreSQL's repeatable read.</summary>
         private static async Task<IAsyncDisposable> ReadOnlyTransactionAsync(ChaseDbContext db, CancellationToken cancellationToken)

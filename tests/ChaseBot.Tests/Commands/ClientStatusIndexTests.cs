@@ -54,7 +54,7 @@ public sealed class ClientStatusIndexTests : IDisposable
     {
         await LedgerWithEveryKindOfLineAsync();
         await using var db = _h.Db.Open();
-        var index = await ClientStatusIndex.Snapshot.ReadAsync(db, version: 1, _h.Clock.GetUtcNow(), CancellationToken.None);
+        var index = await ClientStatusIndex.Snapshot.ReadAsync(db, version: 1, _h.Clock.GetUtcNow(), 64L << 20, CancellationToken.None);
         var names = await db.Clients.Select(c => c.Name).ToListAsync();
         string[] questions =
         [
@@ -142,6 +142,44 @@ public sealed class ClientStatusIndexTests : IDisposable
         var version = changes.Version()!.Value;
         _h.Clock.Advance(ClientStatusIndex.LetGoAfter + TimeSpan.FromSeconds(2));
         Assert.Null(index.For(version, out _));
+    }
+
+    [Fact]
+    public async Task A_ledger_too_large_for_the_memory_budget_is_answered_from_the_database_and_the_log_says_so()
+    {
+        var kauri = await _h.ClientAsync("Kauri Digital Ltd");
+        for (var i = 1; i <= 30; i++)
+            await _h.InvoiceAsync(kauri, $"INV-{i:D4}", 40, 100m, x => x.Currency = "NZD");
+        using var changes = new LedgerChanges(_h.Db.Factory, _h.Clock);
+        var logs = new Bot.CapturedLogs();
+        // 30 outstanding invoices take about 6 KB held; half of 8 KB is less.
+        var index = new ClientStatusIndex(_h.Db.Factory, _h.Clock, logs.CreateLogger("status"), budgetBytes: 8 << 10);
+        var commands = _h.Commands(changes: changes, statusIndex: index);
+        var spellings = Spellings("kauri digital ltd").GetEnumerator();
+
+        for (var i = 0; i <= ClientStatusIndex.BusyAt + 20; i++) // busy: an index is wanted
+        {
+            Assert.True(spellings.MoveNext());
+            var answer = (await commands.HandleAsync("status " + spellings.Current, new CommandContext("U1", "slack"))).ToText();
+            Assert.Contains("NZD 3,000.00 owed on 30 invoices", answer);
+            Assert.DoesNotContain("as of", answer[answer.IndexOf('\n')..]);
+        }
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (logs.Lines.IsEmpty && DateTime.UtcNow < until)
+            await Task.Delay(20);
+        var warning = Assert.Single(logs.Lines).Message;
+        Assert.Contains("over half of Status:IndexMemoryBudget", warning);
+        Assert.Null(index.For(changes.Version()!.Value, out _)); // nothing held, and not read again for a while
+        Assert.Single(logs.Lines);
+
+        // With room for it, the same ledger is held.
+        var roomy = new ClientStatusIndex(_h.Db.Factory, _h.Clock, budgetBytes: 64 << 10);
+        for (var i = 0; i <= ClientStatusIndex.BusyAt; i++)
+            roomy.For(changes.Version()!.Value, out _);
+        until = DateTime.UtcNow.AddSeconds(30);
+        while (roomy.For(changes.Version()!.Value, out _) is null && DateTime.UtcNow < until)
+            await Task.Delay(20);
+        Assert.NotNull(roomy.For(changes.Version()!.Value, out _));
     }
 
     /// <summary>The text in every mix of upper and lower case.</summary>

@@ -11,7 +11,9 @@ namespace ChaseBot.Tests.Guarantees;
 /// <summary>
 /// The Worker killed (SIGKILL) at random points of a run — starting, creating and migrating the database, importing,
 /// planning, delivering — and then run again: the ledger, the chase and what reached Slack come out as if nothing had
-/// happened, and the rerun never hangs. Each iteration starts from an empty database; every other kill is aimed at
+/// happened, and the rerun never hangs. Reminders also go by email to each client's billing address (a real SMTP server on
+/// 127.0.0.1): an email in flight at the kill may arrive twice, with the same Message-ID (the documented window: no
+/// mail server can be asked what it already took), and nothing else may. Each iteration starts from an empty database; every other kill is aimed at
 /// 0.3-1.3 s after the start (start-up, creating and migrating the database, which a draw over the whole run rarely hits); the rest are
 /// drawn over the whole run. CHASEBOT_CRASH_ITERATIONS asks for more (bench/crash-soak runs 1,000),
 /// CHASEBOT_CRASH_ROWS for a smaller or larger export.
@@ -22,25 +24,34 @@ public sealed class CrashTests(ITestOutputHelper output)
     private static readonly int Iterations = int.TryParse(Environment.GetEnvironmentVariable("CHASEBOT_CRASH_ITERATIONS"), out var n) ? n : 8;
     private static readonly int Rows = int.TryParse(Environment.GetEnvironmentVariable("CHASEBOT_CRASH_ROWS"), out var r) ? r : 600;
 
+    private static readonly DateOnly RunDay = new(2026, 11, 23);
+
     /// <summary>A rerun that has not finished in this time is a hang (the reference run takes a few seconds).</summary>
     private static readonly TimeSpan HangAfter = TimeSpan.FromSeconds(120);
 
     [Fact]
-    public async Task Killed_at_random_points_and_restarted_the_Worker_ends_with_the_same_ledger_and_chase_and_posts_nothing_twice()
+    public async Task Killed_at_random_points_and_restarted_the_Worker_ends_with_the_same_ledger_and_chase_and_posts_nothing_twice_to_Slack()
     {
         var root = Directory.CreateTempSubdirectory("chasebot-crash-").FullName;
         var exports = Directory.CreateDirectory(Path.Combine(root, "exports")).FullName;
-        XeroExportGenerator.Write(Path.Combine(exports, "xero.csv"), rows: Rows); // 600 rows: 200 invoices, one per client
+        XeroExportGenerator.Write(Path.Combine(exports, "xero.csv"), rows: Rows, emails: true); // 600 rows: 200 invoices, one per client
         File.Copy(Samples.File("stripe-invoices.csv"), Path.Combine(exports, "stripe.csv"));
+        // And 60 clients with an invoice 3 to 12 days late on the run's day (one export is all of Xero's invoices): each is
+        // reminded, in chat and by email.
+        File.AppendAllLines(Path.Combine(exports, "xero.csv"), Enumerable.Range(1, 60).Select(n =>
+            $"Recent {n},accounts@recent-{n}.example,REC-{n:D3},01/10/2026,{RunDay.AddDays(-3 - n % 10):dd/MM/yyyy},{100 + n}.00,0.00,{100 + n}.00,NZD,Sales invoice,Awaiting Payment"));
         // The reference: one uninterrupted run.
         var reference = await RunAsync(root, "reference", killAfter: null);
         Assert.True(reference.Outbox.Count >= Rows / 6, $"only {reference.Outbox.Count} messages: too small a run to kill in");
+        Assert.True(reference.Mails.Count >= 60, $"only {reference.Mails.Count} emails");
         var fullRun = reference.Elapsed;
-        output.WriteLine($"reference run: {fullRun.TotalSeconds:F1} s, {reference.Steps.Count} chase steps, {reference.Outbox.Count} messages");
+        output.WriteLine($"reference run: {fullRun.TotalSeconds:F1} s, {reference.Steps.Count} chase steps, {reference.Outbox.Count} messages " +
+                         $"({reference.Mails.Count} by email)");
 
         var random = new Random(20261121);
         var phases = new Dictionary<string, int>();
         var duplicates = 0;
+        var (emailedTwice, mostEmailedTwice) = (0, 0);
         var slowest = TimeSpan.Zero;
         for (var i = 0; i < Iterations; i++)
         {
@@ -61,26 +72,33 @@ public sealed class CrashTests(ITestOutputHelper output)
             var posts = crashed.Posts;
             var repeated = posts.GroupBy(p => p).Where(g => g.Count() > 1).ToList();
             var twice = repeated.Sum(g => g.Count() - 1);
-            Assert.Equal(crashed.Outbox.Count, posts.Distinct().Count());
+            Assert.Equal(crashed.Outbox.Count(m => m.Platform == "slack" && !m.IsUpdate), posts.Distinct().Count());
+            // Email: every message arrived, and any arriving twice is one in flight at the kill (the drain sends to at most
+            // Slack:ParallelChannels addresses and channels at once), sent again with its own Message-ID.
+            Assert.Equal(reference.Mails.Order(), crashed.Mails.Distinct().Order());
+            var mailedAgain = crashed.Mails.Count - crashed.Mails.Distinct().Count();
+            Assert.True(mailedAgain <= 8, $"iteration {i}: {mailedAgain} emails sent twice, more than were in flight at once");
+            (emailedTwice, mostEmailedTwice) = (emailedTwice + mailedAgain, Math.Max(mostEmailedTwice, mailedAgain));
             var where = $"iteration {i} (killed after {killAfter.TotalMilliseconds} ms, {crashed.KilledIn})";
             Assert.True(twice == 0, $"{where}: {twice} posts sent twice: " + string.Join(", ", repeated.Select(g => g.Key.Channel)));
             duplicates += twice;
         }
         output.WriteLine($"{Iterations} kills: " + string.Join(", ", phases.OrderByDescending(p => p.Value).Select(p => $"{p.Value} while {p.Key}")) +
-                         $"; Slack posts sent twice: {duplicates}; " +
+                         $"; Slack posts sent twice: {duplicates}; emails sent twice (the window): {emailedTwice}, at most {mostEmailedTwice} in one kill; " +
                          $"reruns that hung (no exit within {HangAfter.TotalSeconds:0} s): 0; slowest rerun {slowest.TotalSeconds:F1} s");
     }
 
     private sealed record Outcome(string Ledger, List<string> Steps, List<OutboxRow> Outbox, TimeSpan Elapsed, string? KilledIn,
-        List<(string? Channel, string? Text)> Posts, TimeSpan Rerun);
+        List<(string? Channel, string? Text)> Posts, TimeSpan Rerun, List<string> Mails);
 
-    private sealed record OutboxRow(string Key, DateTime? DeliveredAt);
+    private sealed record OutboxRow(string Key, DateTime? DeliveredAt, string? Platform, bool IsUpdate);
 
     /// <summary>run-once on a fresh database; if <paramref name="killAfter"/> is set, killed then and run again to the end.</summary>
     private static async Task<Outcome> RunAsync(string root, string name, TimeSpan? killAfter)
     {
         await using var slack = await FakeSlack.StartAsync();
         slack.Latency = TimeSpan.FromMilliseconds(3);
+        await using var mail = await TestMailServer.StartAsync();
         var database = Path.Combine(root, name + ".db");
         var settings = new Dictionary<string, string>
         {
@@ -95,8 +113,10 @@ public sealed class CrashTests(ITestOutputHelper output)
             ["Slack:PostInterval"] = "00:00:00",
             ["Delivery:Lease"] = "00:00:01", // a killed Worker's claim runs out quickly, so the rerun can send it
             ["Chase:MaxNewProposalsPerRun"] = "10000", // a whole day's proposals, so there is plenty to be killed in the middle of
+            ["Email:Host"] = "127.0.0.1", ["Email:Port"] = mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Email:Security"] = "none", ["Email:From"] = "accounts@studio.example", ["Email:SendReminders"] = "true",
         };
-        string[] args = ["run-once", "--as-of", "2026-11-23"];
+        string[] args = ["run-once", "--as-of", RunDay.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)];
         var started = DateTime.UtcNow;
         string? killedIn = null;
         if (killAfter is { } delay)
@@ -133,10 +153,11 @@ public sealed class CrashTests(ITestOutputHelper output)
         // Each invoice's reminders and each case's rungs: a rerun after a kill must decide exactly the same.
         var steps = (await db.ChaseSteps.ToListAsync()).Select(s => $"{numbers[s.InvoiceId]} {s.Step} {s.Outcome}")
             .Concat((await db.CaseSteps.ToListAsync()).Select(s => $"case {cases[s.CaseId]} {s.Step} {s.Outcome}")).Order().ToList();
-        var outbox = await db.Outbox.OrderBy(m => m.Key).Select(m => new OutboxRow(m.Key, m.DeliveredAt)).ToListAsync();
+        var outbox = await db.Outbox.OrderBy(m => m.Key).Select(m => new OutboxRow(m.Key, m.DeliveredAt, m.Platform, m.Replaces != null)).ToListAsync();
         SqliteConnection.ClearAllPools();
         var posts = slack.Accepted.Values.Select(c => (c.Body["channel"]?.ToString(), c.Body["text"]?.ToString())).ToList();
-        return new Outcome(ledger, steps, outbox, elapsed, killedIn, posts, rerun.Elapsed);
+        var mails = mail.Received.Select(m => m.Message.MessageId ?? "(none)").ToList();
+        return new Outcome(ledger, steps, outbox, elapsed, killedIn, posts, rerun.Elapsed, mails);
     }
 
     /// <summary>How many migrations the schema has (ChaseBot.Core's Storage/Migrations).</summary>
