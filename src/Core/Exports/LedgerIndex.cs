@@ -58,10 +58,16 @@ internal sealed class LedgerIndex
     private readonly Dictionary<string, Entry> _entries;
 
     /// <summary>
-    /// Numbers this file created, by hash: an invoice repeated further down the file (in another batch) is looked up
-    /// only when its hash was created before. Four bytes an invoice, so a first import stays flat.
+    /// Numbers this file created, as one bit of their hash in a fixed 1 MiB filter: an invoice repeated further down the
+    /// file (in another batch) is looked up only when its bit is set. A bit set by another number only adds that number
+    /// to the batch's one lookup (at 100,000 invoices about 1 in 80 does), and the memory is the same for any file (a set
+    /// of hashes grew with it: 3 MB at 100,000 invoices, with its resizing).
     /// </summary>
-    private readonly HashSet<int> _createdHashes = [];
+    private readonly System.Collections.BitArray _created = new(CreatedBits);
+
+    private const int CreatedBits = 1 << 23;
+
+    private static int CreatedBit(string number) => (int)((uint)InvoiceNumbers.Comparer.GetHashCode(number) % CreatedBits);
 
     /// <summary>
     /// Invoices a ledger written before numbers compared without case holds twice, "INV-1" and "inv-1": each found by its
@@ -241,14 +247,14 @@ internal sealed class LedgerIndex
         (_variants.Count > 0 && _variants.TryGetValue(number, out entry!)) || _entries.TryGetValue(number, out entry!);
 
     /// <summary>This file created an invoice of that number.</summary>
-    public void Created(string number) => _createdHashes.Add(InvoiceNumbers.Comparer.GetHashCode(number));
+    public void Created(string number) => _created[CreatedBit(number)] = true;
 
     /// <summary>Invoices of this batch that an earlier batch of the same file created, as the ledger now holds them.</summary>
     public async Task<Dictionary<string, Entry>> CreatedEarlierAsync(ChaseDbContext db, string source, long runId,
         IReadOnlyList<InvoiceFacts> batch, CancellationToken cancellationToken)
     {
         var maybe = batch.Select(f => f.Number)
-            .Where(n => !_entries.ContainsKey(n) && _createdHashes.Contains(InvoiceNumbers.Comparer.GetHashCode(n))).ToList();
+            .Where(n => !_entries.ContainsKey(n) && _created[CreatedBit(n)]).ToList();
         if (maybe.Count == 0)
             return [];
         var upper = maybe.Select(n => n.ToUpperInvariant()).ToList();
