@@ -17,7 +17,7 @@ using Microsoft.Extensions.Options;
 var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [10_000, 100_000, 1_000_000];
 var today = new DateOnly(2026, 11, 23);
 Console.WriteLine($"{Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd}; SQLite; as of {today:yyyy-MM-dd}");
-Console.WriteLine($"{"invoices",-10} {"clients",-8} {"plan (median of 3)",-20} {"ms per 1,000",-10} {"decisions",-10} {"run (writes)",-12} {"home (ms)",-10} first run wrote");
+Console.WriteLine($"{"invoices",-10} {"clients",-8} {"plan (median of 3)",-20} {"ms per 1,000",-10} {"decisions",-10} {"run (writes)",-12} {"home (ms)",-10} {"totals EF / stepped (ms)",-25} first run wrote");
 foreach (var invoices in sizes)
 {
     var folder = Directory.CreateTempSubdirectory("chasebot-planning-bench-").FullName;
@@ -50,8 +50,9 @@ foreach (var invoices in sizes)
     var ran = invoices <= 100_000 ? run.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) : "-";
     var wrote = invoices <= 100_000 ? await WrittenAsync(options.Options) : "-";
     var home = await HomeAsync(factory, chaseOptions, today);
+    var (throughEf, stepped) = await TotalsAsync(factory, today);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{invoices,-10:N0} {clients,-8:N0} {median,-20:F2} {median * 1000 / invoices * 1000,-10:F1} {decisions,-10:N0} {ran,-12} {home,-10:F0} {wrote}"));
+        $"{invoices,-10:N0} {clients,-8:N0} {median,-20:F2} {median * 1000 / invoices * 1000,-10:F1} {decisions,-10:N0} {ran,-12} {home,-10:F0} {throughEf,5:F0} / {stepped,-9:F0} {wrote}"));
     SqliteConnection.ClearAllPools();
     Directory.Delete(folder, recursive: true);
 }
@@ -73,6 +74,38 @@ static async Task<double> HomeAsync(IDbContextFactory<ChaseDbContext> factory, C
             times.Add(watch.Elapsed.TotalMilliseconds);
     }
     return times.Order().ElementAt(1);
+}
+
+// The whole-ledger totals the Home tab and `/chase status` lead with, side by side: through EF, as they were read until
+// issue 32, and as LedgerStatus reads them now (stepped through SQLitePCLRaw). Medians of 3 after a warm-up each.
+static async Task<(double ThroughEf, double Stepped)> TotalsAsync(IDbContextFactory<ChaseDbContext> factory, DateOnly today)
+{
+    async Task<double> MedianAsync(Func<ChaseDbContext, Task> read)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < 4; i++)
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            var watch = Stopwatch.StartNew();
+            await read(db);
+            if (i > 0)
+                times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        return times.Order().ElementAt(1);
+    }
+    var throughEf = await MedianAsync(async db =>
+    {
+        var totals = new Dictionary<string, decimal[]>();
+        await foreach (var i in db.Invoices.AsNoTracking().Outstanding().Select(i => new { i.Currency, i.AmountDue, i.DueDate }).AsAsyncEnumerable())
+        {
+            if (!totals.TryGetValue(i.Currency, out var buckets))
+                totals[i.Currency] = buckets = new decimal[5];
+            var days = Math.Max(0, today.DayNumber - i.DueDate.DayNumber);
+            buckets[days <= 0 ? 0 : days <= 30 ? 1 : days <= 60 ? 2 : days <= 90 ? 3 : 4] += i.AmountDue;
+        }
+    });
+    var stepped = await MedianAsync(db => ChaseBot.Core.Reports.LedgerStatus.SummaryAsync(db, today, mostOverdue: 0, CancellationToken.None));
+    return (throughEf, stepped);
 }
 
 // What the first run left in the ledger: every table it writes to, counted with SQL so this reads the same on any commit.

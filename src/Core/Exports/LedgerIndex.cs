@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using ChaseBot.Core.Ledger;
 using Microsoft.Data.Sqlite;
 using ChaseBot.Core.Storage;
@@ -91,8 +90,13 @@ internal sealed class LedgerIndex
         if (connection.State != System.Data.ConnectionState.Open)
             await db.Database.OpenConnectionAsync(cancellationToken);
         var query = Query(db);
-        if (connection is SqliteConnection sqlite && SqliteRows.TryRead(sqlite, query.Replace("@source", "?1"), source) is { } read)
-            return new LedgerIndex(read);
+        if (connection is SqliteConnection sqlite)
+        {
+            var read = Empty();
+            SqliteRow? adapter = null; // one for every row: the stepper is the same object throughout
+            if (SqliteSteps.TryEach(sqlite, query.Replace("@source", "?1"), [source], row => Add(read, adapter ??= new SqliteRow(row))))
+                return new LedgerIndex(read);
+        }
         return new LedgerIndex(await ReadThroughProviderAsync(db, query, source, cancellationToken));
     }
 
@@ -176,65 +180,14 @@ internal sealed class LedgerIndex
         public DateOnly Day(int column) => reader.GetFieldValue<DateOnly>(column);
     }
 
-    /// <summary>
-    /// The index query stepped through SQLitePCLRaw. Values in the forms EF writes through Microsoft.Data.Sqlite (amounts
-    /// and dates as text); any other form gives up, and the provider reads the index instead.
-    /// </summary>
-    private sealed class SqliteRows(SQLitePCL.sqlite3_stmt statement) : IRow
+    /// <summary>A row of the index query stepped through SQLitePCLRaw (<see cref="SqliteSteps"/>).</summary>
+    private sealed class SqliteRow(SqliteSteps row) : IRow
     {
-        private sealed class NotEfForm : Exception;
-
-        public static (Dictionary<string, Entry> Entries, Dictionary<string, Entry> Variants)? TryRead(SqliteConnection connection, string query, string source)
-        {
-            var db = connection.Handle!;
-            if (SQLitePCL.raw.sqlite3_prepare_v2(db, query, out var statement) != SQLitePCL.raw.SQLITE_OK)
-                return null;
-            using (statement)
-            {
-                SQLitePCL.raw.sqlite3_bind_text(statement, 1, source);
-                var entries = Empty();
-                var row = new SqliteRows(statement);
-                try
-                {
-                    int stepped;
-                    while ((stepped = SQLitePCL.raw.sqlite3_step(statement)) == SQLitePCL.raw.SQLITE_ROW)
-                        Add(entries, row);
-                    return stepped == SQLitePCL.raw.SQLITE_DONE ? entries : null;
-                }
-                catch (NotEfForm)
-                {
-                    return null;
-                }
-            }
-        }
-
-        public bool IsNull(int column) => SQLitePCL.raw.sqlite3_column_type(statement, column) == SQLitePCL.raw.SQLITE_NULL;
-        public long Int64(int column) => SQLitePCL.raw.sqlite3_column_int64(statement, column);
-        public string Text(int column) => SQLitePCL.raw.sqlite3_column_text(statement, column).utf8_to_string();
-
-        public decimal Amount(int column)
-        {
-            var text = TextBytes(column);
-            return Utf8Parser.TryParse(text, out decimal amount, out var used) && used == text.Length ? amount : throw new NotEfForm();
-        }
-
-        public DateOnly Day(int column)
-        {
-            // "yyyy-MM-dd", as EF's SQLite provider writes a DateOnly.
-            var text = TextBytes(column);
-            if (text.Length == 10 && text[4] == '-' && text[7] == '-' &&
-                Utf8Parser.TryParse(text[..4], out int year, out var y) && y == 4 &&
-                Utf8Parser.TryParse(text[5..7], out int month, out var m) && m == 2 &&
-                Utf8Parser.TryParse(text[8..], out int day, out var d) && d == 2 &&
-                year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month))
-                return new DateOnly(year, month, day);
-            throw new NotEfForm();
-        }
-
-        private ReadOnlySpan<byte> TextBytes(int column) =>
-            SQLitePCL.raw.sqlite3_column_type(statement, column) == SQLitePCL.raw.SQLITE_TEXT
-                ? SQLitePCL.raw.sqlite3_column_blob(statement, column)
-                : throw new NotEfForm();
+        public bool IsNull(int column) => row.IsNull(column);
+        public long Int64(int column) => row.Int64(column);
+        public string Text(int column) => row.Text(column);
+        public decimal Amount(int column) => row.Amount(column);
+        public DateOnly Day(int column) => row.Day(column);
     }
 
     private static string TableOf<T>(ChaseDbContext db) => db.Model.FindEntityType(typeof(T))!.GetTableName()!;

@@ -50,26 +50,14 @@ public static class LedgerStatus
     public static async Task<LedgerSummary> SummaryAsync(ChaseDbContext db, DateOnly asOf, int mostOverdue, CancellationToken cancellationToken)
     {
         var outstanding = db.Invoices.AsNoTracking().Outstanding();
-        var totals = new Dictionary<string, decimal[]>();
-        var counts = new Dictionary<string, int>();
-        var count = 0;
-        await foreach (var i in outstanding.Select(i => new { i.Currency, i.AmountDue, i.DueDate }).AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            if (!totals.TryGetValue(i.Currency, out var buckets))
-                totals[i.Currency] = buckets = new decimal[5];
-            buckets[Bucket(Math.Max(0, asOf.DayNumber - i.DueDate.DayNumber))] += i.AmountDue;
-            counts[i.Currency] = counts.GetValueOrDefault(i.Currency) + 1;
-            count++;
-        }
+        var totals = await OutstandingTotals.ReadAsync(db, asOf, cancellationToken);
         var most = (await outstanding.OrderBy(i => i.DueDate).ThenBy(i => i.Client.Name).ThenBy(i => i.Number).Take(mostOverdue)
                 .Select(i => new { i.Number, i.Source, Client = i.Client.Name, i.Currency, i.Total, i.AmountPaid, i.AmountDue, i.DueDate, i.Status, i.MissingSince })
                 .ToListAsync(cancellationToken))
             .Select(i => new StatusReportLine(i.Number, i.Source, i.Client, i.Currency, i.Total, i.AmountPaid, i.AmountDue, i.DueDate,
                 i.Status.ToWire(), Math.Max(0, asOf.DayNumber - i.DueDate.DayNumber), i.MissingSince is not null))
             .ToList();
-        var summary = new LedgerSummary(asOf, totals.OrderBy(t => t.Key, StringComparer.Ordinal)
-            .Select(t => new CurrencyTotals(t.Key, counts[t.Key], t.Value.Sum(), t.Value[0], t.Value[1], t.Value[2], t.Value[3], t.Value[4]))
-            .ToList(), most, count);
+        var summary = new LedgerSummary(asOf, totals.Totals(), most, totals.Count);
         return summary;
     }
 
@@ -254,7 +242,7 @@ public static class LedgerStatus
             ? 0
             : Math.Min(Distance(typed, name), Distance(typed, name[..Math.Min(name.Length, typed.Length)]));
 
-    private static int Bucket(int daysOverdue) => daysOverdue switch
+    internal static int Bucket(int daysOverdue) => daysOverdue switch
     {
         <= 0 => 0,
         <= 30 => 1,
