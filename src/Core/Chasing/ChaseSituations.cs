@@ -45,16 +45,7 @@ public static class ChaseSituations
         var (lo, hi) = (clientIds.Min(), clientIds.Max());
         var open = db.Invoices.AsNoTracking().Outstanding().Where(i => i.ClientId >= lo && i.ClientId <= hi);
         var clients = await db.Clients.AsNoTracking().Where(c => c.Id >= lo && c.Id <= hi).ToDictionaryAsync(c => c.Id, cancellationToken);
-        // Only what the policy and the texts read: the import's bookkeeping (who changed it and when) is a third of the
-        // row, and materialising it was a fifth of planning.
-        var invoices = await open
-            .Select(i => new Invoice
-            {
-                Id = i.Id, ClientId = i.ClientId, Source = i.Source, Number = i.Number, Currency = i.Currency, Total = i.Total,
-                AmountDue = i.AmountDue, IssueDate = i.IssueDate, DueDate = i.DueDate, Status = i.Status, SnoozedUntil = i.SnoozedUntil,
-                MissingSince = i.MissingSince, PaymentLink = i.PaymentLink, ReopenedAt = i.ReopenedAt,
-            })
-            .ToListAsync(cancellationToken);
+        var (invoices, _) = await OpenInvoices.ReadAsync(db, lo, hi, cancellationToken);
         // Sorted in memory: cheaper than SQLite's temporary B-tree for each chunk.
         invoices.Sort((a, b) => a.DueDate != b.DueDate ? a.DueDate.CompareTo(b.DueDate) : a.Id.CompareTo(b.Id));
         var steps = (await db.ChaseSteps.AsNoTracking().Join(open, s => s.InvoiceId, i => i.Id, (s, i) => new { s.InvoiceId, s.Step, s.Outcome, s.Day })

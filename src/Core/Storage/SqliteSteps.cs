@@ -18,16 +18,21 @@ internal sealed class SqliteSteps(SQLitePCL.sqlite3_stmt statement)
     /// Runs <paramref name="query"/> on the open <paramref name="connection"/>, handing each row to <paramref name="each"/>;
     /// false when it could not be read this way (nothing <paramref name="each"/> was given then may be kept).
     /// </summary>
-    /// <param name="text">The text bound to each of ?1, ?2…, in order.</param>
-    public static bool TryEach(SqliteConnection connection, string query, IReadOnlyList<string> text, Action<SqliteSteps> each)
+    /// <param name="values">What is bound to ?1, ?2…, in order: text or 64-bit integers.</param>
+    public static bool TryEach(SqliteConnection connection, string query, IReadOnlyList<object> values, Action<SqliteSteps> each)
     {
         var db = connection.Handle!;
         if (SQLitePCL.raw.sqlite3_prepare_v2(db, query, out var statement) != SQLitePCL.raw.SQLITE_OK)
             return false;
         using (statement)
         {
-            for (var i = 0; i < text.Count; i++)
-                SQLitePCL.raw.sqlite3_bind_text(statement, i + 1, text[i]);
+            for (var i = 0; i < values.Count; i++)
+                _ = values[i] switch
+                {
+                    string text => SQLitePCL.raw.sqlite3_bind_text(statement, i + 1, text),
+                    long number => SQLitePCL.raw.sqlite3_bind_int64(statement, i + 1, number),
+                    var other => throw new ArgumentException($"cannot bind a {other.GetType().Name}", nameof(values)),
+                };
             var row = new SqliteSteps(statement);
             try
             {
@@ -52,6 +57,33 @@ internal sealed class SqliteSteps(SQLitePCL.sqlite3_stmt statement)
         SQLitePCL.raw.sqlite3_column_type(statement, column) == SQLitePCL.raw.SQLITE_TEXT
             ? SQLitePCL.raw.sqlite3_column_blob(statement, column)
             : throw new NotEfForm();
+
+    public string? TextOrNull(int column) => IsNull(column) ? null : Text(column);
+
+    /// <summary>An enum stored by its name (EF's HasConversion&lt;string&gt;), matched on the bytes without making a string.</summary>
+    public T Named<T>(int column) where T : struct, Enum
+    {
+        var text = TextBytes(column);
+        foreach (var (name, value) in EnumNames<T>.All)
+            if (text.SequenceEqual(name))
+                return value;
+        throw new NotEfForm();
+    }
+
+    private static class EnumNames<T> where T : struct, Enum
+    {
+        public static readonly (byte[] Name, T Value)[] All =
+            Enum.GetValues<T>().Select(v => (System.Text.Encoding.UTF8.GetBytes(v.ToString()), v)).ToArray();
+    }
+
+    public DateOnly? DayOrNull(int column) => IsNull(column) ? null : Day(column);
+
+    /// <summary>
+    /// A DateTime as EF reads one from this ledger: Microsoft.Data.Sqlite's text, parsed invariantly, then marked UTC as
+    /// ChaseDbContext's converter marks every DateTime it reads.
+    /// </summary>
+    public DateTime? InstantOrNull(int column) =>
+        IsNull(column) ? null : DateTime.SpecifyKind(DateTime.Parse(Text(column), System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc);
 
     public decimal Amount(int column)
     {
