@@ -4,6 +4,9 @@
 # as the ceiling. Published Release builds.
 #   bash bench/status/run.sh
 #   MEMORY_LIMIT=256 bash bench/status/run.sh   # the Bot inside a memory cgroup of 256 MiB (v2 or v1; as root), as in the chart
+#   PROFILE=status bash bench/status/run.sh     # also samples the Bot for 10 s of that phase (healthz, status, client,
+#                                               # clients) with dotnet-trace and prints where its CPU time went
+#                                               # (the sampling slows that phase: its figures are not the table's)
 # Needs: wrk, python3, sqlite3 (apt-get install wrk python3 sqlite3).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -69,9 +72,18 @@ wrk -t2 -c"$connections" -d3s -s "$here/signed.lua" http://127.0.0.1:18280 -- "$
 wrk -t2 -c"$connections" -d3s http://127.0.0.1:18280/healthz >/dev/null
 
 echo "$(nproc) cores; $(date -u +%Y-%m-%d); wrk -t2 -c$connections -d${duration}s --latency after a 3 s warm-up; 100,000 invoices; ${NO_IMPORT:+no import}${NO_IMPORT:-an import running throughout}"
+profile() { # the Bot sampled for 10 s, 3 s into the phase; its busiest methods by CPU samples (waits left out)
+  command -v dotnet-trace >/dev/null || export PATH="$PATH:$HOME/.dotnet/tools"
+  sleep 3
+  dotnet-trace collect -p "${pids[0]}" --profile dotnet-sampled-thread-time --duration 00:00:00:10 -o "$work/$1.nettrace" >/dev/null 2>&1 || true
+  echo "where the Bot's time went during '$1' (exclusive samples, waits left out):" >"$work/$1.profile"
+  dotnet-trace report "$work/$1.nettrace" topN -n 40 2>/dev/null | grep -v -E "Wait|LowLevelLifoSemaphore|Sleep|Threads|Non-Activities" | head -22 >>"$work/$1.profile" || true
+}
 run() {
   local id=$1 label=$2; shift 2
+  [ "${PROFILE:-}" != "$id" ] || profile "$id" &
   wrk -t2 -c"$connections" -d"${duration}s" --latency "$@" >"$work/$id.wrk"
+  [ "${PROFILE:-}" != "$id" ] || { wait $!; cat "$work/$id.profile"; }
   local rps p50 p99 errors
   rps=$(awk '/Requests\/sec/ { print $2 }' "$work/$id.wrk")
   p50=$(awk '$1 == "50%" { print $2 }' "$work/$id.wrk")
