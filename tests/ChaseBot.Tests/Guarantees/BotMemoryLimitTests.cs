@@ -19,7 +19,7 @@ public sealed class MemoryCgroupFactAttribute : FactAttribute
 }
 
 /// <summary>
-/// The Bot inside the Helm chart's memory limit (values.yaml: 256Mi) on a 100,000-invoice ledger, answering a flood of
+/// The Bot inside the Helm chart's memory limit for it (values.yaml, bot.resources: 256Mi) on a 100,000-invoice ledger, answering a flood of
 /// signed /chase status requests (the whole ledger, one client, every client in turn, as bench/status sends) while a
 /// Worker re-imports the export beside it: the kernel must never kill it. bench/status measures the same with wrk.
 /// </summary>
