@@ -141,15 +141,19 @@ public sealed partial class ChaseRunner(IDbContextFactory<ChaseDbContext> dbFact
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         List<long> clientIds;
+        InvoiceEvents? events;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
             clientIds = await ChaseSituations.ClientsWithOutstandingAsync(db, cancellationToken);
+            events = await InvoiceEvents.ForManyAsync(db, clientIds.Count, cancellationToken);
+        }
         // Books connected but not synced for too long: nothing is decided on their facts until they are.
         var heldSources = sources is null ? null : await sources.HeldAsync(cancellationToken);
         foreach (var chunk in clientIds.Chunk(ChaseSituations.ClientsPerChunk))
         {
             List<ClientChase> chases;
             await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-                chases = await ChaseSituations.LoadAsync(db, chunk, today, settings, cancellationToken, heldSources);
+                chases = await ChaseSituations.LoadAsync(db, chunk, today, settings, cancellationToken, heldSources, events);
             foreach (var chase in chases)
                 yield return chase;
         }

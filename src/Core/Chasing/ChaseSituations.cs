@@ -36,8 +36,11 @@ public static class ChaseSituations
             .Select(i => i.ClientId).Distinct().OrderBy(id => id).ToListAsync(cancellationToken);
 
     /// <param name="heldSources">Connected sources too stale to act on, with why: their invoices are held.</param>
-    public static async Task<List<ClientChase>> LoadAsync(ChaseDbContext db, IReadOnlyList<long> clientIds, DateOnly today,
-        ChaseSettings settings, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? heldSources = null)
+    /// <param name="events">Disputes, payments and promises read for the whole chase (<see cref="InvoiceEvents.ForManyAsync"/>);
+    /// none, they are read for these clients.</param>
+    internal static async Task<List<ClientChase>> LoadAsync(ChaseDbContext db, IReadOnlyList<long> clientIds, DateOnly today,
+        ChaseSettings settings, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? heldSources = null,
+        InvoiceEvents? events = null)
     {
         // The chunk is a run of consecutive ids from ClientsWithOutstandingAsync, so a range selects exactly its clients'
         // open invoices. Two parameters instead of a list of thousands: binding and planning those lists was most of
@@ -60,9 +63,6 @@ public static class ChaseSituations
                 .Select(p => new { CaseId = p.CaseId!.Value, State = new ProposalState(p.Step, p.Status, p.ProposedOn, p.DecidedOn, p.SnoozedUntil, p.Reason) })
                 .ToListAsync(cancellationToken))
             .ToLookup(p => p.CaseId, p => p.State);
-        var disputes = (await db.Disputes.AsNoTracking().Where(d => d.ResolvedAt == null).Join(open, d => d.InvoiceId, i => i.Id, (d, i) => d)
-                .Select(d => new { d.InvoiceId, d.Reason }).ToListAsync(cancellationToken))
-            .ToLookup(d => d.InvoiceId, d => d.Reason);
         var contactRows = (await db.ClientContacts.AsNoTracking().Where(c => c.ClientId >= lo && c.ClientId <= hi)
                 .Select(c => new { c.ClientId, c.Step, c.At, c.PayBy }).ToListAsync(cancellationToken))
             .OrderBy(c => c.At).ToList();
@@ -70,16 +70,7 @@ public static class ChaseSituations
             c => new TakenStep(c.Step, settings.Calendar.Today(new DateTimeOffset(DateTime.SpecifyKind(c.At, DateTimeKind.Utc)))));
         var lastContact = contactRows.GroupBy(c => c.ClientId).ToDictionary(g => g.Key, g => g.Max(c => c.At));
         var payByGiven = contactRows.Where(c => c.PayBy is not null).GroupBy(c => c.ClientId).ToDictionary(g => g.Key, g => g.Max(c => c.PayBy!.Value));
-        var resolved = (await db.Disputes.AsNoTracking().Where(d => d.ResolvedAt != null).Join(open, d => d.InvoiceId, i => i.Id, (d, i) => d)
-                .Select(d => new { d.InvoiceId, ResolvedAt = d.ResolvedAt!.Value }).ToListAsync(cancellationToken))
-            .GroupBy(d => d.InvoiceId).ToDictionary(g => g.Key, g => g.Max(d => d.ResolvedAt));
-        // Part-payments since the client last heard from us: the next message thanks them for it.
-        var payments = (await db.Payments.AsNoTracking().Join(open, p => p.InvoiceId, i => i.Id, (p, i) => new { p.InvoiceId, i.ClientId, p.Amount, p.PaidOn, p.RecordedAt })
-                .ToListAsync(cancellationToken))
-            .ToLookup(p => p.InvoiceId);
-        var promises = (await db.PaymentPromises.AsNoTracking().Where(p => p.Kept == null).Join(open, p => p.InvoiceId, i => i.Id, (p, i) => p)
-                .Select(p => new { p.Id, p.InvoiceId, p.PromisedFor }).ToListAsync(cancellationToken))
-            .ToLookup(p => p.InvoiceId);
+        var (disputes, resolved, payments, promises) = events ?? await InvoiceEvents.ReadAsync(db, open, cancellationToken);
 
         return invoices.GroupBy(i => i.ClientId).Select(group =>
         {

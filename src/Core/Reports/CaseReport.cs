@@ -39,8 +39,9 @@ public static class CaseReport
     {
         var ids = clientId is { } one ? [one] : await ChaseSituations.ClientsWithOutstandingAsync(db, cancellationToken);
         var lines = new List<CaseLine>();
+        var events = await InvoiceEvents.ForManyAsync(db, ids.Count, cancellationToken);
         foreach (var chunk in ids.Chunk(ChaseSituations.ClientsPerChunk))
-            foreach (var chase in await ChaseSituations.LoadAsync(db, chunk, asOf, settings, cancellationToken))
+            foreach (var chase in await ChaseSituations.LoadAsync(db, chunk, asOf, settings, cancellationToken, events: events))
                 foreach (var c in chase.Cases)
                 {
                     if (c.CaseId is null && !c.Invoices.Any(i => i.View.DaysLate > 0))

@@ -28,9 +28,11 @@ public sealed record CollectionFigures(DateOnly AsOf, IReadOnlyList<CurrencyFigu
     public const int CeiDays = 30;
     public const int DsoMonthsBack = 24;
 
-    public static async Task<CollectionFigures> RunAsync(ChaseDbContext db, DateOnly asOf, CancellationToken cancellationToken)
+    /// <param name="totals">What is outstanding as of <paramref name="asOf"/> when already read (<see cref="FiguresCache"/>).</param>
+    public static async Task<CollectionFigures> RunAsync(ChaseDbContext db, DateOnly asOf, CancellationToken cancellationToken,
+        IReadOnlyList<CurrencyTotals>? totals = null)
     {
-        var summary = await LedgerStatus.SummaryAsync(db, asOf, 0, cancellationToken);
+        totals ??= (await OutstandingTotals.ReadAsync(db, asOf, cancellationToken)).Totals();
         var since = asOf.AddDays(-CeiDays);
         var oldest = new DateOnly(asOf.Year, asOf.Month, 1).AddMonths(-DsoMonthsBack);
         // Sales are invoices issued (the due date where an export gives no issue date), drafts and voided ones aside.
@@ -46,11 +48,17 @@ public sealed record CollectionFigures(DateOnly AsOf, IReadOnlyList<CurrencyFigu
         var collected = await db.Payments.AsNoTracking().Where(p => p.PaidOn > since && p.PaidOn <= asOf)
             .Select(p => new { p.Currency, p.Amount }).ToListAsync(cancellationToken);
 
-        var currencies = summary.Totals.Select(t =>
+        // Each period is a calendar month (the first only up to asOf): sales summed by currency and month in one pass.
+        static int MonthOf(DateOnly day) => day.Year * 12 + day.Month;
+        var salesByMonth = new Dictionary<(string Currency, int Month), decimal>();
+        foreach (var sale in sales)
+            salesByMonth[(sale.Currency, MonthOf(sale.Issued))] = salesByMonth.GetValueOrDefault((sale.Currency, MonthOf(sale.Issued))) + sale.Total;
+
+        var currencies = totals.Select(t =>
         {
             var overdue = t.Due - t.Current;
             var periods = Months(asOf, DsoMonthsBack).Select(m => new SalesPeriod(m.From, m.To,
-                sales.Where(s => s.Currency == t.Currency && s.Issued >= m.From && s.Issued <= m.To).Sum(s => s.Total))).ToList();
+                salesByMonth.GetValueOrDefault((t.Currency, MonthOf(m.From))))).ToList();
             var collections = collected.Where(c => c.Currency == t.Currency).Sum(c => c.Amount);
             return new CurrencyFigures(t.Currency, t.Due, overdue, t.Due == 0 ? null : Math.Round(overdue / t.Due, 3),
                 Countback(t.Due, periods), watched ? EffectivenessIndex(collections, overdue) : null, t);

@@ -39,15 +39,16 @@ public sealed record HomeOverview(string UserId, DateOnly AsOf, bool MayView, IR
     /// <summary>Reminders from this many days back still count as the owner's to send.</summary>
     public const int ReminderDays = 7;
 
-    /// <param name="figures">Where the collection figures come from, computed once per ledger version; none, no figures.</param>
+    /// <param name="figures">Where the collection figures and the totals come from, computed once per ledger version; none, no
+    /// figures and the totals read afresh.</param>
     public static async Task<HomeOverview> ForAsync(ChaseDbContext db, ChaseSettings settings, ChatRoles roles, string userId, DateOnly asOf,
         CancellationToken cancellationToken = default, FiguresCache? figures = null)
     {
         if (!roles.Has(userId, Role.Viewer))
             return new(userId, asOf, false, [], null, new([], 0), new([], 0));
-        var summary = await LedgerStatus.SummaryAsync(db, asOf, mostOverdue: 0, cancellationToken);
+        var totals = figures is null ? (await OutstandingTotals.ReadAsync(db, asOf, cancellationToken)).Totals() : await figures.TotalsAsync(asOf, cancellationToken);
         var waiting = roles.Has(userId, Role.Approver) ? await WaitingAsync(db, settings, cancellationToken) : null;
-        return new(userId, asOf, true, summary.Totals, waiting, await FurthestAlongAsync(db, settings, asOf, cancellationToken),
+        return new(userId, asOf, true, totals, waiting, await FurthestAlongAsync(db, settings, asOf, cancellationToken),
             await RemindersAsync(db, settings, userId, asOf, cancellationToken))
         {
             Figures = figures is null ? null : await figures.ForAsync(asOf, cancellationToken),
@@ -90,9 +91,10 @@ public sealed record HomeOverview(string UserId, DateOnly AsOf, bool MayView, IR
             .ToLookup(p => p.CaseId, p => settings.Ladder.Rank(p.Step));
         // Among cases at the same rung, the most money first (summed here: SQLite cannot add decimals in SQL). Read from the
         // open cases to their invoices (by the client index), not from every outstanding invoice to the cases: on a large
-        // ledger with few cases open, that scan was a third of the Home tab.
+        // ledger with few cases open, that scan was a third of the Home tab. "+ 0" keeps SQLite's planner off the cases'
+        // index for the join (an expression is not an indexed column), which it otherwise preferred, scanning invoices.
         var overdue = (await db.Cases.AsNoTracking().Where(c => c.ClosedOn == null)
-                .Join(db.Invoices.AsNoTracking().Outstanding().Where(i => i.DueDate < asOf), c => new { c.ClientId, c.Currency },
+                .Join(db.Invoices.AsNoTracking().Outstanding().Where(i => i.DueDate < asOf), c => new { ClientId = c.ClientId + 0, c.Currency },
                     i => new { i.ClientId, i.Currency }, (c, i) => new { i.ClientId, i.Currency, i.AmountDue })
                 .ToListAsync(cancellationToken))
             .GroupBy(i => (i.ClientId, i.Currency)).ToDictionary(g => g.Key, g => g.Sum(i => i.AmountDue));

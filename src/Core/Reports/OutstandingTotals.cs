@@ -12,8 +12,14 @@ namespace ChaseBot.Core.Reports;
 /// </summary>
 internal sealed class OutstandingTotals(DateOnly asOf)
 {
-    private readonly Dictionary<string, decimal[]> _buckets = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
+    /// <summary>One currency's amounts by aging bucket (<see cref="LedgerStatus.Bucket"/>) and how many invoices.</summary>
+    private sealed class Tally
+    {
+        public readonly decimal[] Buckets = new decimal[5];
+        public int Count;
+    }
+
+    private readonly Dictionary<string, Tally> _tallies = new(StringComparer.Ordinal);
 
     public int Count { get; private set; }
 
@@ -41,13 +47,13 @@ internal sealed class OutstandingTotals(DateOnly asOf)
         try
         {
             var totals = new OutstandingTotals(asOf) { Stepped = true };
-            var (currency, bytes) = ("", Array.Empty<byte>());
+            var (tally, bytes) = ((Tally?)null, Array.Empty<byte>());
             return SqliteSteps.TryEach(sqlite, query, [], row =>
             {
-                // Rows of one currency mostly follow each other: the same text is not made into a string again.
-                if (!row.TextBytes(0).SequenceEqual(bytes))
-                    (currency, bytes) = (row.Text(0), row.TextBytes(0).ToArray());
-                totals.Add(currency, row.Amount(1), row.Day(2));
+                // Rows of one currency mostly follow each other: its tally is not looked up again, nor its text made a string.
+                if (tally is null || !row.TextBytes(0).SequenceEqual(bytes))
+                    (tally, bytes) = (totals.TallyOf(row.Text(0)), row.TextBytes(0).ToArray());
+                totals.Add(tally, row.Amount(1), row.Day(2));
             }) ? totals : null;
         }
         finally
@@ -56,16 +62,24 @@ internal sealed class OutstandingTotals(DateOnly asOf)
         }
     }
 
-    private void Add(string currency, decimal due, DateOnly dueDate)
+    private Tally TallyOf(string currency)
     {
-        if (!_buckets.TryGetValue(currency, out var buckets))
-            _buckets[currency] = buckets = new decimal[5];
-        buckets[LedgerStatus.Bucket(Math.Max(0, asOf.DayNumber - dueDate.DayNumber))] += due;
-        _counts[currency] = _counts.GetValueOrDefault(currency) + 1;
+        if (!_tallies.TryGetValue(currency, out var tally))
+            _tallies[currency] = tally = new Tally();
+        return tally;
+    }
+
+    private void Add(string currency, decimal due, DateOnly dueDate) => Add(TallyOf(currency), due, dueDate);
+
+    private void Add(Tally tally, decimal due, DateOnly dueDate)
+    {
+        tally.Buckets[LedgerStatus.Bucket(Math.Max(0, asOf.DayNumber - dueDate.DayNumber))] += due;
+        tally.Count++;
         Count++;
     }
 
-    public List<CurrencyTotals> Totals() => _buckets.OrderBy(t => t.Key, StringComparer.Ordinal)
-        .Select(t => new CurrencyTotals(t.Key, _counts[t.Key], t.Value.Sum(), t.Value[0], t.Value[1], t.Value[2], t.Value[3], t.Value[4]))
+    public List<CurrencyTotals> Totals() => _tallies.OrderBy(t => t.Key, StringComparer.Ordinal)
+        .Select(t => (t.Key, t.Value.Count, B: t.Value.Buckets))
+        .Select(t => new CurrencyTotals(t.Key, t.Count, t.B.Sum(), t.B[0], t.B[1], t.B[2], t.B[3], t.B[4]))
         .ToList();
 }

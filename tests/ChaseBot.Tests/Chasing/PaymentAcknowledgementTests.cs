@@ -81,6 +81,29 @@ public sealed class PaymentAcknowledgementTests : IDisposable
     }
 
     [Fact]
+    public async Task Disputes_promises_and_resolutions_hold_in_every_chunk_of_a_chase_over_many_clients()
+    {
+        // More clients than one chunk: the chase reads these once for the whole ledger (InvoiceEvents), not per chunk.
+        for (var n = 0; n < ChaseSituations.ClientsPerChunk + 3; n++)
+            await _h.InvoiceAsync(await _h.ClientAsync($"Client {n:D3}"), $"C-{n:D3}", 25, 500m);
+        await _h.SayAsync("dispute C-001 the amount is wrong", "UAPPROVER");
+        await _h.SayAsync("dispute C-201 the hours are wrong", "UAPPROVER");
+        await _h.SayAsync("resolve C-201 credit note agreed", "UAPPROVER");
+        await _h.SayAsync("dispute C-202 not delivered", "UAPPROVER");
+        Assert.StartsWith("Promise recorded", await _h.SayAsync("promise C-200 2026-11-30", "UAPPROVER"));
+
+        var plan = await _h.Runner.PlanAsync();
+
+        string Of(string number) => string.Join(" | ", plan.Where(p => p.Invoices.Contains(number)).Select(p => p.Reason));
+        Assert.Contains("disputed (the amount is wrong)", Of("C-001"));
+        Assert.Contains("C-201 is resolved after a dispute; chasing resumes on 30 Nov", Of("C-201"));
+        Assert.Contains("disputed (not delivered)", Of("C-202"));
+        Assert.Contains("promised", Of("C-200"));
+        Assert.DoesNotContain("disputed", Of("C-199"));
+        Assert.DoesNotContain("promised", Of("C-199"));
+    }
+
+    [Fact]
     public async Task A_paused_clients_hold_reads_as_a_sentence()
     {
         var quill = await _h.ClientAsync("Quill Stationers", c => c.IsPaused = true);

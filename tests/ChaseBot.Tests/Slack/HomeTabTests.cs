@@ -81,6 +81,20 @@ public sealed class HomeTabTests : IDisposable
     }
 
     [Fact]
+    public async Task The_totals_are_read_once_for_everyone_and_again_after_any_change_to_the_ledger()
+    {
+        await SeedAsync();
+        static string Table(List<string> texts) => texts.Single(t => t.StartsWith("```Currency", StringComparison.Ordinal));
+        var before = Table(Texts(await HomeAsync("alice")));
+        Assert.Equal(before, Table(Texts(await HomeAsync("bob")))); // the same figures for everyone
+
+        Assert.StartsWith("Logged", await _h.SayAsync("paid A-2 500", "alice"));
+
+        // Not the answer kept from before: the payment is in the first open after it, for anyone.
+        Assert.Matches(@"\nUSD +5,049\.00 +549\.00 +4,500\.00 +0\.00 +0\.00 +0\.00```$", Table(Texts(await HomeAsync("bob"))));
+    }
+
+    [Fact]
     public async Task A_viewer_who_may_not_decide_sees_the_figures_without_any_buttons()
     {
         await SeedAsync();
