@@ -51,8 +51,12 @@ public static class ChaseSituations
         var (invoices, _) = await OpenInvoices.ReadAsync(db, lo, hi, cancellationToken);
         // Sorted in memory: cheaper than SQLite's temporary B-tree for each chunk.
         invoices.Sort((a, b) => a.DueDate != b.DueDate ? a.DueDate.CompareTo(b.DueDate) : a.Id.CompareTo(b.Id));
-        var steps = (await db.ChaseSteps.AsNoTracking().Join(open, s => s.InvoiceId, i => i.Id, (s, i) => new { s.InvoiceId, s.Step, s.Outcome, s.Day })
-                .ToListAsync(cancellationToken))
+        // The chunk's invoice ids go as one parameter (a JSON array SQLite reads with json_each, an array on PostgreSQL):
+        // the steps are found by their index, not joined through the chunk's invoice rows again, which re-read each
+        // (0.5 s of planning 1,000,000 invoices). EF.Parameter keeps EF from making thousands of parameters of them.
+        var ids = invoices.Select(i => i.Id).ToList();
+        var steps = (await db.ChaseSteps.AsNoTracking().Where(s => EF.Parameter(ids).Contains(s.InvoiceId))
+                .Select(s => new { s.InvoiceId, s.Step, s.Outcome, s.Day }).ToListAsync(cancellationToken))
             .ToLookup(s => s.InvoiceId);
         var openCases = db.Cases.AsNoTracking().Where(c => c.ClientId >= lo && c.ClientId <= hi && c.ClosedOn == null);
         var cases = await openCases.ToDictionaryAsync(c => (c.ClientId, c.Currency), cancellationToken);

@@ -35,11 +35,7 @@ public sealed record CollectionFigures(DateOnly AsOf, IReadOnlyList<CurrencyFigu
         totals ??= (await OutstandingTotals.ReadAsync(db, asOf, cancellationToken)).Totals();
         var since = asOf.AddDays(-CeiDays);
         var oldest = new DateOnly(asOf.Year, asOf.Month, 1).AddMonths(-DsoMonthsBack);
-        // Sales are invoices issued (the due date where an export gives no issue date), drafts and voided ones aside.
-        var sales = await db.Invoices.AsNoTracking()
-            .Where(i => i.Status != InvoiceStatus.Void && i.Status != InvoiceStatus.Draft)
-            .Select(i => new { i.Currency, Issued = i.IssueDate ?? i.DueDate, i.Total })
-            .Where(i => i.Issued <= asOf && i.Issued >= oldest).ToListAsync(cancellationToken);
+        var sales = await SalesByMonth.ReadAsync(db, oldest, asOf, cancellationToken);
         // Payments are known from the day the ledger began: over a shorter history the index would count as uncollected
         // what was paid before ChaseBot could see it.
         var began = await db.Invoices.AsNoTracking().MinAsync(i => (DateTime?)i.CreatedAt, cancellationToken);
@@ -48,17 +44,11 @@ public sealed record CollectionFigures(DateOnly AsOf, IReadOnlyList<CurrencyFigu
         var collected = await db.Payments.AsNoTracking().Where(p => p.PaidOn > since && p.PaidOn <= asOf)
             .Select(p => new { p.Currency, p.Amount }).ToListAsync(cancellationToken);
 
-        // Each period is a calendar month (the first only up to asOf): sales summed by currency and month in one pass.
-        static int MonthOf(DateOnly day) => day.Year * 12 + day.Month;
-        var salesByMonth = new Dictionary<(string Currency, int Month), decimal>();
-        foreach (var sale in sales)
-            salesByMonth[(sale.Currency, MonthOf(sale.Issued))] = salesByMonth.GetValueOrDefault((sale.Currency, MonthOf(sale.Issued))) + sale.Total;
-
         var currencies = totals.Select(t =>
         {
             var overdue = t.Due - t.Current;
             var periods = Months(asOf, DsoMonthsBack).Select(m => new SalesPeriod(m.From, m.To,
-                salesByMonth.GetValueOrDefault((t.Currency, MonthOf(m.From))))).ToList();
+                sales.In(t.Currency, m.From))).ToList(); // each period is a calendar month, the first only up to asOf
             var collections = collected.Where(c => c.Currency == t.Currency).Sum(c => c.Amount);
             return new CurrencyFigures(t.Currency, t.Due, overdue, t.Due == 0 ? null : Math.Round(overdue / t.Due, 3),
                 Countback(t.Due, periods), watched ? EffectivenessIndex(collections, overdue) : null, t);
