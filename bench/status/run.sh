@@ -7,6 +7,8 @@
 #   PROFILE=status bash bench/status/run.sh     # also samples the Bot for 10 s of that phase (healthz, status, client,
 #                                               # clients) with dotnet-trace and prints where its CPU time went
 #                                               # (the sampling slows that phase: its figures are not the table's)
+#   PERF=clients bash bench/status/run.sh       # the same with perf (CPU only, the runtime's perf map naming JIT
+#                                               # frames): where the CPU went, waits not counted (needs perf, as root)
 # Needs: wrk, python3, sqlite3 (apt-get install wrk python3 sqlite3).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -39,6 +41,7 @@ if [ -n "${MEMORY_LIMIT:-}" ]; then
   trap 'for p in "${pids[@]}"; do pkill -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done; rm -rf "$work"; sleep 1; rmdir "$group" 2>/dev/null || true' EXIT
 fi
 export ConnectionStrings__Chase="Data Source=$work/ledger.db" Logging__LogLevel__Default=Warning
+[ -z "${PERF:-}" ] || export DOTNET_PerfMapEnabled=1
 Slack__SigningSecret="$secret" Slack__BotToken=xoxb-bench Slack__ResponseUrlPrefix=http://127.0.0.1:9/ \
   sh -c '[ -z "$1" ] || echo $$ >"$1/cgroup.procs"; shift; exec "$@"' sh "$group" \
   dotnet "$work/bot/ChaseBot.Bot.dll" --urls http://127.0.0.1:18280 >"$work/bot.log" 2>&1 &
@@ -79,11 +82,18 @@ profile() { # the Bot sampled for 10 s, 3 s into the phase; its busiest methods 
   echo "where the Bot's time went during '$1' (exclusive samples, waits left out):" >"$work/$1.profile"
   dotnet-trace report "$work/$1.nettrace" topN -n 40 2>/dev/null | grep -v -E "Wait|LowLevelLifoSemaphore|Sleep|Threads|Non-Activities" | head -22 >>"$work/$1.profile" || true
 }
+perf_profile() { # the Bot's CPU sampled by perf for 10 s, 3 s into the phase; its busiest functions, self time
+  sleep 3
+  perf record -F 499 -g -p "${pids[0]}" -o "$work/$1.perf" -- sleep 10 >/dev/null 2>&1 || true
+  echo "where the Bot's CPU went during '$1' (perf, self time):" >"$work/$1.profile"
+  perf report -i "$work/$1.perf" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -30 >>"$work/$1.profile" || true
+}
 run() {
   local id=$1 label=$2; shift 2
   [ "${PROFILE:-}" != "$id" ] || profile "$id" &
+  [ "${PERF:-}" != "$id" ] || perf_profile "$id" &
   wrk -t2 -c"$connections" -d"${duration}s" --latency "$@" >"$work/$id.wrk"
-  [ "${PROFILE:-}" != "$id" ] || { wait $!; cat "$work/$id.profile"; }
+  [ "${PROFILE:-}${PERF:-}" != "$id" ] || { wait $!; cat "$work/$id.profile"; }
   local rps p50 p99 errors
   rps=$(awk '/Requests\/sec/ { print $2 }' "$work/$id.wrk")
   p50=$(awk '$1 == "50%" { print $2 }' "$work/$id.wrk")
