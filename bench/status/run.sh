@@ -41,7 +41,7 @@ if [ -n "${MEMORY_LIMIT:-}" ]; then
   trap 'for p in "${pids[@]}"; do pkill -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done; rm -rf "$work"; sleep 1; rmdir "$group" 2>/dev/null || true' EXIT
 fi
 export ConnectionStrings__Chase="Data Source=$work/ledger.db" Logging__LogLevel__Default=Warning
-[ -z "${PERF:-}" ] || export DOTNET_PerfMapEnabled=1
+[ -z "${PERF:-}" ] || export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 # JIT frames named in /tmp/perf-<pid>.map
 Slack__SigningSecret="$secret" Slack__BotToken=xoxb-bench Slack__ResponseUrlPrefix=http://127.0.0.1:9/ \
   sh -c '[ -z "$1" ] || echo $$ >"$1/cgroup.procs"; shift; exec "$@"' sh "$group" \
   dotnet "$work/bot/ChaseBot.Bot.dll" --urls http://127.0.0.1:18280 >"$work/bot.log" 2>&1 &
@@ -84,7 +84,7 @@ profile() { # the Bot sampled for 10 s, 3 s into the phase; its busiest methods 
 }
 perf_profile() { # the Bot's CPU sampled by perf for 10 s, 3 s into the phase; its busiest functions, self time
   sleep 3
-  perf record -F 499 -g -p "${pids[0]}" -o "$work/$1.perf" -- sleep 10 >/dev/null 2>&1 || true
+  perf record -F 999 -p "${pids[0]}" -o "$work/$1.perf" -- sleep 10 >/dev/null 2>&1 || true
   echo "where the Bot's CPU went during '$1' (perf, self time):" >"$work/$1.profile"
   perf report -i "$work/$1.perf" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -30 >>"$work/$1.profile" || true
 }
