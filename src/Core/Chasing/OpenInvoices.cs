@@ -1,6 +1,5 @@
 using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -19,26 +18,15 @@ internal static class OpenInvoices
     /// <returns>The invoices, and whether they were stepped through SQLitePCLRaw.</returns>
     public static async Task<(List<Invoice> Invoices, bool Stepped)> ReadAsync(ChaseDbContext db, long lo, long hi, CancellationToken cancellationToken, bool step = true)
     {
-        if (step && db.Database.GetDbConnection() is SqliteConnection sqlite)
-        {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-            try
+        var stepped = new List<Invoice>();
+        if (step && await SqliteSteps.TryEachAsync(db, Query(db), [lo, hi], row => stepped.Add(new Invoice
             {
-                var stepped = new List<Invoice>();
-                if (SqliteSteps.TryEach(sqlite, Query(db), [lo, hi], row => stepped.Add(new Invoice
-                    {
-                        Id = row.Int64(0), ClientId = row.Int64(1), Source = row.Text(2), Number = row.Text(3), Currency = row.Text(4),
-                        Total = row.Amount(5), AmountDue = row.Amount(6), IssueDate = row.DayOrNull(7), DueDate = row.Day(8),
-                        Status = row.Named<InvoiceStatus>(9), SnoozedUntil = row.DayOrNull(10), MissingSince = row.InstantOrNull(11),
-                        PaymentLink = row.TextOrNull(12), ReopenedAt = row.InstantOrNull(13),
-                    })))
-                    return (stepped, true);
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        }
+                Id = row.Int64(0), ClientId = row.Int64(1), Source = row.Text(2), Number = row.Text(3), Currency = row.Text(4),
+                Total = row.Amount(5), AmountDue = row.Amount(6), IssueDate = row.DayOrNull(7), DueDate = row.Day(8),
+                Status = row.Named<InvoiceStatus>(9), SnoozedUntil = row.DayOrNull(10), MissingSince = row.InstantOrNull(11),
+                PaymentLink = row.TextOrNull(12), ReopenedAt = row.InstantOrNull(13),
+            }), cancellationToken))
+            return (stepped, true);
         return (await db.Invoices.AsNoTracking().Outstanding().Where(i => i.ClientId >= lo && i.ClientId <= hi)
             .Select(i => new Invoice
             {

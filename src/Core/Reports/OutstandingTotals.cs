@@ -1,6 +1,5 @@
 using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChaseBot.Core.Reports;
@@ -30,36 +29,23 @@ internal sealed class OutstandingTotals(DateOnly asOf)
     public static async Task<OutstandingTotals> ReadAsync(ChaseDbContext db, DateOnly asOf, CancellationToken cancellationToken, bool step = true)
     {
         var rows = db.Invoices.AsNoTracking().Outstanding().Select(i => new { i.Currency, i.AmountDue, i.DueDate });
-        if (step && db.Database.GetDbConnection() is SqliteConnection sqlite && await StepAsync(db, sqlite, rows.ToQueryString(), asOf, cancellationToken) is { } stepped)
-            return stepped;
+        if (step)
+        {
+            var stepped = new OutstandingTotals(asOf) { Stepped = true };
+            var (tally, bytes) = ((Tally?)null, Array.Empty<byte>());
+            if (await SqliteSteps.TryEachAsync(db, rows.ToQueryString(), [], row =>
+                {
+                    // Rows of one currency mostly follow each other: its tally is not looked up again, nor its text made a string.
+                    if (tally is null || !row.TextBytes(0).SequenceEqual(bytes))
+                        (tally, bytes) = (stepped.TallyOf(row.Text(0)), row.TextBytes(0).ToArray());
+                    stepped.Add(tally, row.Amount(1), row.Day(2));
+                }, cancellationToken))
+                return stepped;
+        }
         var totals = new OutstandingTotals(asOf);
         await foreach (var i in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
             totals.Add(i.Currency, i.AmountDue, i.DueDate);
         return totals;
-    }
-
-    private static async Task<OutstandingTotals?> StepAsync(ChaseDbContext db, SqliteConnection sqlite, string query, DateOnly asOf,
-        CancellationToken cancellationToken)
-    {
-        if (query.Contains('@', StringComparison.Ordinal))
-            return null; // a parameter EF would bind: only EF reads it
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            var totals = new OutstandingTotals(asOf) { Stepped = true };
-            var (tally, bytes) = ((Tally?)null, Array.Empty<byte>());
-            return SqliteSteps.TryEach(sqlite, query, [], row =>
-            {
-                // Rows of one currency mostly follow each other: its tally is not looked up again, nor its text made a string.
-                if (tally is null || !row.TextBytes(0).SequenceEqual(bytes))
-                    (tally, bytes) = (totals.TallyOf(row.Text(0)), row.TextBytes(0).ToArray());
-                totals.Add(tally, row.Amount(1), row.Day(2));
-            }) ? totals : null;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
     }
 
     private Tally TallyOf(string currency)

@@ -1,6 +1,5 @@
 using ChaseBot.Core.Ledger;
 using ChaseBot.Core.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChaseBot.Core.Reports;
@@ -30,36 +29,23 @@ internal sealed class SalesByMonth(DateOnly from, DateOnly to)
         // No date in the query: a parameter would keep it from being stepped, and no index serves the issued day anyway.
         var rows = db.Invoices.AsNoTracking().Where(i => i.Status != InvoiceStatus.Void && i.Status != InvoiceStatus.Draft)
             .Select(i => new { i.Currency, Issued = i.IssueDate ?? i.DueDate, i.Total });
-        if (step && db.Database.GetDbConnection() is SqliteConnection sqlite && await StepAsync(db, sqlite, rows.ToQueryString(), from, to, cancellationToken) is { } stepped)
-            return stepped;
+        if (step)
+        {
+            var stepped = new SalesByMonth(from, to) { Stepped = true };
+            var (currency, bytes) = ("", Array.Empty<byte>());
+            if (await SqliteSteps.TryEachAsync(db, rows.ToQueryString(), [], row =>
+                {
+                    // Rows of one currency mostly follow each other: the same text is not made into a string again.
+                    if (!row.TextBytes(0).SequenceEqual(bytes))
+                        (currency, bytes) = (row.Text(0), row.TextBytes(0).ToArray());
+                    stepped.Add(currency, row.Day(1), row.Amount(2));
+                }, cancellationToken))
+                return stepped;
+        }
         var sales = new SalesByMonth(from, to);
         await foreach (var i in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
             sales.Add(i.Currency, i.Issued, i.Total);
         return sales;
-    }
-
-    private static async Task<SalesByMonth?> StepAsync(ChaseDbContext db, SqliteConnection sqlite, string query, DateOnly from, DateOnly to,
-        CancellationToken cancellationToken)
-    {
-        if (query.Contains('@', StringComparison.Ordinal))
-            return null; // a parameter EF would bind: only EF reads it
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            var sales = new SalesByMonth(from, to) { Stepped = true };
-            var (currency, bytes) = ("", Array.Empty<byte>());
-            return SqliteSteps.TryEach(sqlite, query, [], row =>
-            {
-                // Rows of one currency mostly follow each other: the same text is not made into a string again.
-                if (!row.TextBytes(0).SequenceEqual(bytes))
-                    (currency, bytes) = (row.Text(0), row.TextBytes(0).ToArray());
-                sales.Add(currency, row.Day(1), row.Amount(2));
-            }) ? sales : null;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
     }
 
     private void Add(string currency, DateOnly issued, decimal total)

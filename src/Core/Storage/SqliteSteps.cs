@@ -1,13 +1,15 @@
 using System.Buffers.Text;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 
 namespace ChaseBot.Core.Storage;
 
 /// <summary>
 /// A query over the whole ledger stepped through SQLitePCLRaw, for the few reads where Microsoft.Data.Sqlite's per-value
-/// checks and EF's materialising were most of the time (an import's ledger index; the whole-ledger totals). Values are
-/// read in the forms EF writes through Microsoft.Data.Sqlite (amounts and dates as text); a value in any other form, or
-/// a statement SQLite will not prepare, gives up, and the caller reads through EF instead.
+/// checks and EF's materialising were most of the time (an import's ledger index, the whole-ledger totals, the sales by
+/// month, planning's open invoices). Values are read in the forms EF writes through Microsoft.Data.Sqlite (amounts and
+/// dates as text); a value in any other form, or a statement SQLite will not prepare, gives up, and the caller reads
+/// through EF instead.
 /// </summary>
 internal sealed class SqliteSteps(SQLitePCL.sqlite3_stmt statement)
 {
@@ -45,6 +47,27 @@ internal sealed class SqliteSteps(SQLitePCL.sqlite3_stmt statement)
             {
                 return false;
             }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TryEach"/> on <paramref name="db"/>'s own connection, opened for the reading and then left as EF had it:
+    /// false when the ledger is not SQLite, when the query has a parameter EF would bind (only EF reads it), or when it
+    /// could not be read this way (the caller reads through EF then, keeping nothing <paramref name="each"/> was given).
+    /// </summary>
+    public static async Task<bool> TryEachAsync(ChaseDbContext db, string query, IReadOnlyList<object> values, Action<SqliteSteps> each,
+        CancellationToken cancellationToken)
+    {
+        if (db.Database.GetDbConnection() is not SqliteConnection sqlite || query.Contains('@', StringComparison.Ordinal))
+            return false;
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return TryEach(sqlite, query, values, each);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 
