@@ -63,7 +63,8 @@ public sealed class FakeBotConnector : IAsyncDisposable
     {
         var text = await new StreamReader(context.Request.Body).ReadToEndAsync();
         var body = text.Length == 0 ? new JsonObject() : JsonNode.Parse(text) as JsonObject ?? [];
-        Calls.Enqueue(new ConnectorCall(context.Request.Method, context.Request.Path, context.Request.Headers.Authorization, body, DateTimeOffset.UtcNow));
+        var call = new ConnectorCall(context.Request.Method, context.Request.Path, context.Request.Headers.Authorization, body, DateTimeOffset.UtcNow);
+        Calls.Enqueue(call);
         if (!context.Request.Headers.Authorization.ToString().StartsWith("Bearer tok-", StringComparison.Ordinal))
             return Results.StatusCode(401);
         if (_script.TryDequeue(out var answer))
@@ -93,7 +94,7 @@ public sealed class FakeBotConnector : IAsyncDisposable
         }
         var id = $"act-{Interlocked.Increment(ref _activities)}";
         if (posting)
-            Accepted[$"{conversation}/{id}"] = Calls.Last();
+            Accepted[$"{conversation}/{id}"] = call; // this request's own call: with posts in parallel, the queue's last may be another's
         return Results.Json(new { id });
     }
 
