@@ -11,6 +11,7 @@
 # its own database and fakes (3: the 2-core machine otherwise idles through each kill's waits). Outside the normal test
 # time: about 6 s a kill with 3 lanes on the 2-core machine, 100 minutes for 1,000.
 #   bash bench/crash-soak/run.sh            # ITERATIONS=40 ROWS=600 LANES=1 for a shorter one
+#   PROGRESS=/tmp/kills.txt bash bench/crash-soak/run.sh   # each kill's outcome added to a file as it ends
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 iterations="${ITERATIONS:-1000}"; rows="${ROWS:-300}"; lanes="${LANES:-3}"
@@ -22,7 +23,7 @@ dotnet publish "$root/src/Worker" -c Release -r "$rid" --self-contained false -o
 started=$(date +%s)
 set +e
 CHASEBOT_TEST_WORKER="$worker/ChaseBot.Worker.dll" CHASEBOT_CRASH_ITERATIONS="$iterations" CHASEBOT_CRASH_ROWS="$rows" \
-  CHASEBOT_CRASH_LANES="$lanes" dotnet test "$root/tests/ChaseBot.Tests" --no-build \
+  CHASEBOT_CRASH_LANES="$lanes" CHASEBOT_CRASH_PROGRESS="${PROGRESS:-}" dotnet test "$root/tests/ChaseBot.Tests" --no-build \
   --filter "FullyQualifiedName~CrashTests" --logger "console;verbosity=detailed" >"$log" 2>&1
 status=$?
 set -e

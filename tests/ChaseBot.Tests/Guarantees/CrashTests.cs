@@ -29,6 +29,8 @@ public sealed class CrashTests(ITestOutputHelper output)
     private static readonly int Iterations = int.TryParse(Environment.GetEnvironmentVariable("CHASEBOT_CRASH_ITERATIONS"), out var n) ? n : 8;
     private static readonly int Rows = int.TryParse(Environment.GetEnvironmentVariable("CHASEBOT_CRASH_ROWS"), out var r) ? r : 600;
     /// <summary>How many kills run at once (bench/crash-soak: 3, the 2-core machine's CPU otherwise idles through the waits).</summary>
+    /// <summary>A file each kill's outcome is added to as it ends (bench/crash-soak sets it).</summary>
+    private static readonly string? Progress = Environment.GetEnvironmentVariable("CHASEBOT_CRASH_PROGRESS") is { Length: > 0 } p ? p : null;
     private static readonly int Lanes = int.TryParse(Environment.GetEnvironmentVariable("CHASEBOT_CRASH_LANES"), out var l) ? Math.Max(1, l) : 1;
 
     private static readonly DateOnly RunDay = new(2026, 11, 23);
@@ -107,6 +109,9 @@ public sealed class CrashTests(ITestOutputHelper output)
                 (emailedTwice, mostEmailedTwice) = (emailedTwice + mailedAgain, Math.Max(mostEmailedTwice, mailedAgain));
                 (cardsTwice, mostCardsTwice) = (cardsTwice + postedAgain, Math.Max(mostCardsTwice, postedAgain));
                 duplicates += twice;
+                if (Progress is { } progress) // a long soak's tally so far, in case it is stopped before the end
+                    File.AppendAllText(progress, $"{DateTime.UtcNow:HH:mm:ss} kill {i}: {crashed.KilledIn}, Slack twice {twice}, Teams twice {postedAgain}, " +
+                                                 $"emails twice {mailedAgain}, rerun {crashed.Rerun.TotalSeconds:F1} s\n");
             }
         });
         output.WriteLine($"{Iterations} kills: " + string.Join(", ", phases.OrderByDescending(p => p.Value).Select(p => $"{p.Value} while {p.Key}")) +
