@@ -56,7 +56,6 @@ public static class CoreRegistration
         services.AddSingleton<ChannelDigest>();
         services.AddSingleton<DigestCharts>();
         services.AddSingleton<ChartLinks>();
-        services.AddSingleton<Reports.FiguresCache>();
         services.AddChaseOptions<LatePayment.LatePaymentOptions, LatePayment.LatePaymentOptionsCheck>(configuration, LatePayment.LatePaymentOptions.Section);
         services.AddSingleton<LatePayment.LateCharges>();
         services.AddChaseOptions<ChatOptions, ChatOptionsCheck>(configuration, ChatOptions.Section);
@@ -66,6 +65,9 @@ public static class CoreRegistration
         services.AddSingleton(sp => new Reports.ClientStatusIndex(sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Storage.ChaseDbContext>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<Reports.ClientStatusIndex>>(),
             sp.GetRequiredService<IOptions<Reports.StatusOptions>>().Value.IndexBytes));
+        services.AddSingleton(sp => new Reports.FiguresCache(sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Storage.ChaseDbContext>>(),
+            sp.GetRequiredService<Storage.LedgerChanges>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<Reports.StatusOptions>>().Value.HomePatience));
         services.AddSingleton<ChaseCommands>();
         services.AddSingleton<Conversations.ChatDispatcher>();
         return services;

@@ -15,7 +15,9 @@ namespace ChaseBot.Bot.Slack;
 public sealed class SlackHomeTab(IDbContextFactory<ChaseDbContext> dbFactory, ChaseSettings settings, ChatRoles roles, SlackApiClient slack,
     TimeProvider clock, ILogger<SlackHomeTab> log, Core.Sources.ConnectedSources? sources = null, FiguresCache? figures = null)
 {
-    public async Task PublishAsync(string user, string? notice, CancellationToken cancellationToken)
+    /// <param name="again">Whether the Home may be published once more when it showed figures from before a change
+    /// (the current ones were still being read): once, however often the ledger changes meanwhile.</param>
+    public async Task PublishAsync(string user, string? notice, CancellationToken cancellationToken, bool again = true)
     {
         try
         {
@@ -29,6 +31,12 @@ public sealed class SlackHomeTab(IDbContextFactory<ChaseDbContext> dbFactory, Ch
                 };
             Core.Telemetry.ChaseMetrics.RecordStatus("home", System.Diagnostics.Stopwatch.GetElapsedTime(started));
             await slack.PublishHomeAsync(user, BlockKit.Home(overview, settings.Ladder, notice), cancellationToken);
+            if (again && overview.FiguresUpToDate is { } upToDate)
+            {
+                // Shown at once with the figures from before the change, it is shown again with the new ones when read.
+                await upToDate.WaitAsync(cancellationToken);
+                await PublishAsync(user, notice, cancellationToken, again: false);
+            }
         }
         catch (SlackApiException e) when (e.Error == "not_enabled")
         {

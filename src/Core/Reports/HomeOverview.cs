@@ -33,25 +33,38 @@ public sealed record HomeOverview(string UserId, DateOnly AsOf, bool MayView, IR
     /// <summary>DSO, CEI and promises (docs/figures.md), from <see cref="FiguresCache"/>; null where the host has none.</summary>
     public CollectionFigures? Figures { get; init; }
 
+    /// <summary>
+    /// When <see cref="Totals"/> and <see cref="Figures"/> were true, if they are from before the ledger's latest change
+    /// (in the settings' time zone); null when they are current.
+    /// </summary>
+    public DateTimeOffset? FiguresTrueAt { get; init; }
+
+    /// <summary>While the figures are from before the latest change: done when the current ones are read, to show them.</summary>
+    public Task? FiguresUpToDate { get; init; }
+
     /// <summary>How many of each list are read in detail (the view shows what fits of them).</summary>
     public const int ListLength = 100;
 
     /// <summary>Reminders from this many days back still count as the owner's to send.</summary>
     public const int ReminderDays = 7;
 
-    /// <param name="figures">Where the collection figures and the totals come from, computed once per ledger version; none, no
-    /// figures and the totals read afresh.</param>
+    /// <param name="figures">Where the collection figures and the totals come from, computed once per ledger version (those from
+    /// before the latest change when the new ones are slow: <see cref="FiguresTrueAt"/>); none, no figures and the totals read
+    /// afresh.</param>
     public static async Task<HomeOverview> ForAsync(ChaseDbContext db, ChaseSettings settings, ChatRoles roles, string userId, DateOnly asOf,
         CancellationToken cancellationToken = default, FiguresCache? figures = null)
     {
         if (!roles.Has(userId, Role.Viewer))
             return new(userId, asOf, false, [], null, new([], 0), new([], 0));
-        var totals = figures is null ? (await OutstandingTotals.ReadAsync(db, asOf, cancellationToken)).Totals() : await figures.TotalsAsync(asOf, cancellationToken);
+        var whole = figures is null ? null : await figures.ForHomeAsync(asOf, cancellationToken);
+        var totals = whole?.Answer.Totals ?? (await OutstandingTotals.ReadAsync(db, asOf, cancellationToken)).Totals();
         var waiting = roles.Has(userId, Role.Approver) ? await WaitingAsync(db, settings, cancellationToken) : null;
         return new(userId, asOf, true, totals, waiting, await FurthestAlongAsync(db, settings, asOf, cancellationToken),
             await RemindersAsync(db, settings, userId, asOf, cancellationToken))
         {
-            Figures = figures is null ? null : await figures.ForAsync(asOf, cancellationToken),
+            Figures = whole?.Answer.Figures,
+            FiguresTrueAt = whole?.TrueAt is { } at ? TimeZoneInfo.ConvertTime(at, settings.Calendar.Zone) : null,
+            FiguresUpToDate = whole?.Fresh,
         };
     }
 

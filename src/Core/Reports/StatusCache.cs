@@ -61,6 +61,31 @@ public sealed class StatusCache<TQuestion, TAnswer>(LedgerChanges? changes, Time
         }
     }
 
+    /// <summary>
+    /// For a view that can be shown again when its answer is ready (the Home tab): the answer for the ledger as it is now
+    /// if it comes within the patience; otherwise the one before, when it was true, and the new one still being computed
+    /// (on its own, so the asker leaving does not stop it: the next asker wants it). With no answer before, the new one is
+    /// waited for; with no patience, never.
+    /// </summary>
+    public async Task<Earlier<TAnswer>> AnswerOrEarlierAsync(TQuestion question, Func<CancellationToken, Task<TAnswer>> compute,
+        CancellationToken cancellationToken)
+    {
+        if (changes?.Version() is not { } version || !_kept.TryGetValue(question, out var kept))
+            return new(await AnswerAsync(question, compute, cancellationToken), null, null);
+        if (kept.Version >= version)
+            return new(kept.Answer, null, null);
+        var fresh = Task.Run(() => AnswerAsync(question, (_, token) => compute(token), CancellationToken.None), CancellationToken.None);
+        using var waited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (_patience > TimeSpan.Zero && await Task.WhenAny(fresh, Task.Delay(_patience, clock, waited.Token)) == fresh)
+        {
+            await waited.CancelAsync();
+            return new(await fresh, null, null);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        _ = fresh.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted); // observed: the next asker sees a failure itself
+        return new(kept.Answer, kept.At, fresh);
+    }
+
     private async Task<TAnswer> ComputeAsync(TQuestion question, long version, Func<long?, CancellationToken, Task<TAnswer>> compute,
         TaskCompletionSource<TAnswer> mine, CancellationToken cancellationToken)
     {
@@ -90,3 +115,7 @@ public sealed class StatusCache<TQuestion, TAnswer>(LedgerChanges? changes, Time
         }
     }
 }
+
+/// <param name="TrueAt">When <paramref name="Answer"/> was true, if it is from before the latest commit; null if it is current.</param>
+/// <param name="Fresh">The current answer, still being computed, when <paramref name="Answer"/> is from before.</param>
+public sealed record Earlier<TAnswer>(TAnswer Answer, DateTimeOffset? TrueAt, Task<TAnswer>? Fresh);

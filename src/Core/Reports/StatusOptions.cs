@@ -1,6 +1,6 @@
 namespace ChaseBot.Core.Reports;
 
-/// <summary>Section "Status": how much memory the Bot may give to answering statuses fast.</summary>
+/// <summary>Section "Status": how much memory the Bot may give to answering statuses fast, and how long the Home waits.</summary>
 public sealed class StatusOptions
 {
     public const string Section = "Status";
@@ -14,6 +14,13 @@ public sealed class StatusOptions
     public int IndexMemoryBudget { get; set; } = 64;
 
     public long IndexBytes => (long)IndexMemoryBudget << 20;
+
+    /// <summary>
+    /// How long a Home tab opened just after the ledger changed waits for its totals and figures to be read again (about
+    /// a second at 1,000,000 invoices) before it shows the ones from before, saying when they were true, and is shown
+    /// again with the new ones once read. 0 never waits.
+    /// </summary>
+    public TimeSpan HomePatience { get; set; } = FiguresCache.DefaultPatience;
 }
 
 public sealed class StatusOptionsCheck : OptionsCheck<StatusOptions>
@@ -22,5 +29,7 @@ public sealed class StatusOptionsCheck : OptionsCheck<StatusOptions>
     {
         if (o.IndexMemoryBudget is < 0 or > 4096)
             yield return "Status:IndexMemoryBudget must be between 0 and 4096 (MiB; 0 answers every status from the database)";
+        if (o.HomePatience < TimeSpan.Zero || o.HomePatience > TimeSpan.FromSeconds(10))
+            yield return "Status:HomePatience must be between 00:00:00 and 00:00:10";
     }
 }

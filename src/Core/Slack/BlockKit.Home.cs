@@ -41,6 +41,9 @@ public static partial class BlockKit
         }
 
         blocks.Add(Section("*Overdue*"));
+        if (home.FiguresTrueAt is { } trueAt)
+            blocks.Add(Context($"These totals and figures are as of {trueAt:HH:mm:ss}: the ledger changed a moment ago and is being read again. " +
+                               "This tab shows the latest as soon as it is read."));
         var overdue = home.Totals.Where(t => t.Due - t.Current > 0).ToList();
         if (overdue.Count == 0)
             blocks.Add(Section("Nothing is overdue."));

@@ -283,6 +283,40 @@ public sealed class SlackEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_Home_opened_while_the_ledger_is_read_again_is_published_at_once_with_the_totals_before_then_again_with_the_new_ones()
+    {
+        // Status:HomePatience 0: the Home never waits for its figures, as on a ledger where reading them takes a second.
+        await using var bot = await SlackBot.StartAsync(extra: ("Status:HomePatience", "00:00:00"));
+        await bot.Http.GetAsync("/healthz");
+        await bot.Db.Importer(bot.Clock).ImportFileAsync(Samples.File("xero-invoices-nz.csv"), new ImportSettings());
+        Assert.Equal(HttpStatusCode.OK, (await bot.PostAsync("/slack/events", HomeOpenedCallback("Ev0B1"), contentType: "application/json")).StatusCode);
+        var first = Texts(await bot.Slack.WaitForAsync("/api/views.publish"));
+        Assert.DoesNotContain(first, t => t.Contains("being read again", StringComparison.Ordinal));
+
+        bot.Clock.Advance(TimeSpan.FromMinutes(5));
+        string number;
+        await using (var db = bot.Db.Open())
+            number = await db.Invoices.Where(i => i.Status == InvoiceStatus.Open && i.DueDate < new DateOnly(2026, 11, 1)).OrderBy(i => i.Id).Select(i => i.Number).FirstAsync();
+        var answer = await (await bot.CommandAsync($"paid {number}")).Content.ReadAsStringAsync();
+        if (answer.Contains("Working on it", StringComparison.Ordinal)) // a cold start: the answer follows at the response_url
+            answer = (await bot.Slack.WaitForAsync("/hooks/commands/1")).Body.ToJsonString();
+        Assert.Contains("Logged", answer);
+        Assert.Equal(HttpStatusCode.OK, (await bot.PostAsync("/slack/events", HomeOpenedCallback("Ev0B2"), contentType: "application/json")).StatusCode);
+
+        await bot.Slack.WaitForAsync("/api/views.publish", count: 3);
+        var published = bot.Slack.Calls.Where(c => c.Path == "/api/views.publish").ToList();
+        var (before, after) = (Texts(published[1]), Texts(published[2]));
+        Assert.Contains("These totals and figures are as of 10:00:00: the ledger changed a moment ago and is being read again. " +
+                        "This tab shows the latest as soon as it is read.", before); // Chase:TimeZone is UTC here
+        Assert.Equal(Table(first), Table(before));
+        Assert.DoesNotContain(after, t => t.Contains("being read again", StringComparison.Ordinal));
+        Assert.NotEqual(Table(first), Table(after)); // the payment is in it
+        static string Table(List<string> texts) => texts.Single(t => t.StartsWith("```Currency", StringComparison.Ordinal));
+        static List<string> Texts(SlackCall publish) => publish.Body["view"]!["blocks"]!.AsArray()
+            .Select(b => b!["text"]?["text"]?.GetValue<string>() ?? b!["elements"]?[0]?["text"]?.GetValue<string>() ?? "").ToList();
+    }
+
+    [Fact]
     public async Task Approving_on_the_Home_tab_decides_the_proposal_and_publishes_the_Home_again_with_the_answer()
     {
         var id = await PendingProposalAsync();
