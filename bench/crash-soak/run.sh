@@ -12,11 +12,12 @@
 # time: about 6 s a kill with 3 lanes on the 2-core machine, 100 minutes for 1,000.
 #   bash bench/crash-soak/run.sh            # ITERATIONS=40 ROWS=600 LANES=1 for a shorter one
 #   PROGRESS=/tmp/kills.txt bash bench/crash-soak/run.sh   # each kill's outcome added to a file as it ends
+#   LOG=/tmp/soak.log bash bench/crash-soak/run.sh          # keeps the whole test log
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 iterations="${ITERATIONS:-1000}"; rows="${ROWS:-300}"; lanes="${LANES:-3}"
-log="$(mktemp)"; worker="$(mktemp -d)"
-trap 'rm -rf "$log" "$worker"' EXIT
+log="${LOG:-$(mktemp)}"; worker="$(mktemp -d)"
+trap '[ -n "${LOG:-}" ] || rm -f "$log"; rm -rf "$worker"' EXIT
 dotnet build "$root/tests/ChaseBot.Tests" -c Debug --nologo -v q >/dev/null
 rid="linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')"
 dotnet publish "$root/src/Worker" -c Release -r "$rid" --self-contained false -o "$worker" --nologo -v q >/dev/null
@@ -27,6 +28,7 @@ CHASEBOT_TEST_WORKER="$worker/ChaseBot.Worker.dll" CHASEBOT_CRASH_ITERATIONS="$i
   --filter "FullyQualifiedName~CrashTests" --logger "console;verbosity=detailed" >"$log" 2>&1
 status=$?
 set -e
-grep -E "reference run|kills:|Error Message|hung|exit [0-9]" -A2 "$log" | sed 's/^ *//' || true
+grep -E "reference run|side by side:|kills:|hung|exit [0-9]" -A2 "$log" | sed 's/^ *//' || true
+grep -E "Error Message" -A12 "$log" | sed 's/^ *//' || true
 echo "soak: $iterations kills in $lanes lanes, export of $rows rows, $(( $(date +%s) - started )) s, $( [ $status -eq 0 ] && echo passed || echo FAILED )"
 exit $status

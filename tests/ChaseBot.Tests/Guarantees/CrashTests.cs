@@ -61,11 +61,19 @@ public sealed class CrashTests(ITestOutputHelper output)
             output.WriteLine($"{name}: {run.Elapsed.TotalSeconds:F1} s, {run.Steps.Count} chase steps, {run.Outbox.Count} messages " +
                              $"({run.Posts.Count} Slack posts, {run.Cards.Count} Teams cards, {run.Mails.Count} emails)");
 
+        // Kills side by side make each run slower: the whole-run kills are drawn over a run as long as it takes in lanes.
+        var wholeRun = withTeams.Elapsed;
+        if (Lanes > 1)
+        {
+            var loaded = await Task.WhenAll(Enumerable.Range(0, Lanes).Select(n => RunAsync(root, $"reference-teams-{n}", killAfter: null, installed)));
+            wholeRun = TimeSpan.FromTicks((long)loaded.Average(r => r.Elapsed.Ticks));
+            output.WriteLine($"a run with Teams, {Lanes} side by side: {wholeRun.TotalSeconds:F1} s");
+        }
         // The kills are drawn in order, so where they land does not depend on how many run at once.
         var random = new Random(20261121);
         var kills = Enumerable.Range(0, Iterations).Select(i => (Iteration: i, StartUp: i % 2 == 0, After: TimeSpan.FromMilliseconds(i % 2 == 0
             ? random.Next(300, 1300) // start-up: the process starting, the database created and migrated
-            : random.Next(300, (int)withTeams.Elapsed.TotalMilliseconds)))).ToList();
+            : random.Next(300, (int)wholeRun.TotalMilliseconds)))).ToList();
         var phases = new Dictionary<string, int>();
         var duplicates = 0;
         var (emailedTwice, mostEmailedTwice) = (0, 0);
@@ -81,7 +89,7 @@ public sealed class CrashTests(ITestOutputHelper output)
             Assert.Equal(expected.Steps, crashed.Steps);
             // The same messages, but for the "Sent to …" updates: whether a reminder's email went before or after its post
             // decides whether the line is in the post or added by an update (OutboxKey.Sent), in any run, killed or not.
-            Assert.Equal(expected.Outbox.Select(m => m.Key).Where(NotSentUpdate), crashed.Outbox.Select(m => m.Key).Where(NotSentUpdate));
+            Assert.Equal(expected.Outbox.Select(m => m.Key).Where(NotSentUpdate).Select(OfAnyDay), crashed.Outbox.Select(m => m.Key).Where(NotSentUpdate).Select(OfAnyDay));
             Assert.All(crashed.Outbox, m => Assert.NotNull(m.DeliveredAt)); // nothing due was skipped or left behind
 
             // What reached Slack in this iteration: every message exactly once. A post in flight when the Worker was killed
@@ -122,6 +130,13 @@ public sealed class CrashTests(ITestOutputHelper output)
 
     private sealed record Outcome(string Ledger, List<string> Steps, List<OutboxRow> Outbox, TimeSpan Elapsed, string? KilledIn,
         List<(string? Channel, string? Text)> Posts, TimeSpan Rerun, List<string> Mails, List<string> Cards);
+
+    /// <summary>
+    /// A key without the day of the scheduled digest: run-once's --as-of is the chase's day, while the digest is the real
+    /// day's, which a soak running past midnight changes between the uninterrupted run and the later ones.
+    /// </summary>
+    private static string OfAnyDay(string key) =>
+        System.Text.RegularExpressions.Regex.Replace(key, @"^digest:scheduled:\d{4}-\d{2}-\d{2}:", "digest:scheduled:(day):");
 
     private static bool NotSentUpdate(string key) => !key.StartsWith(Core.Delivery.OutboxKey.Sent("").Value, StringComparison.Ordinal);
 
