@@ -80,7 +80,11 @@ static async Task<(double Changed, double Shown, double Unchanged)> HomeAsync(ID
         {
             if (change)
                 await using (var writer = await factory.CreateDbContextAsync()) // a commit from another connection, as a command makes
-                    await writer.Database.ExecuteSqlRawAsync("UPDATE Clients SET UpdatedAt = UpdatedAt WHERE Id = 1");
+                {
+                    // A value that really changes: SQLite commits nothing for an UPDATE that leaves the row as it was.
+                    var at = new DateTime(2026, 11, 23, 10, 0, i, DateTimeKind.Utc);
+                    await writer.Database.ExecuteSqlAsync($"UPDATE Clients SET UpdatedAt = {at} WHERE Id = 1");
+                }
             var watch = Stopwatch.StartNew();
             await using var db = await factory.CreateDbContextAsync();
             var overview = await ChaseBot.Core.Reports.HomeOverview.ForAsync(db, settings, roles, "U0BENCH", today, figures: figures());
