@@ -12,8 +12,6 @@ namespace ChaseBot.Core.Reports;
 /// <param name="patience">How long the Home waits for figures being brought up to date before it shows the ones before.</param>
 public sealed class FiguresCache(IDbContextFactory<ChaseDbContext> dbFactory, LedgerChanges changes, TimeProvider clock, TimeSpan? patience = null)
 {
-    private readonly StatusCache<DateOnly, CollectionFigures> _answers = new(changes, clock, capacity: 10);
-    private readonly StatusCache<DateOnly, IReadOnlyList<CurrencyTotals>> _totals = new(changes, clock, capacity: 10);
     private readonly StatusCache<DateOnly, HomeFigures> _home = new(changes, clock, patience: patience ?? DefaultPatience, capacity: 10);
 
     /// <summary>A Home opened just after a change shows the figures before it at once if the new ones take longer.</summary>
@@ -25,23 +23,12 @@ public sealed class FiguresCache(IDbContextFactory<ChaseDbContext> dbFactory, Le
     /// 1,000,000 invoices reading them afresh takes about a second (bench/README.md), and an import commits often.
     /// </summary>
     public async Task<Earlier<HomeFigures>> ForHomeAsync(DateOnly asOf, CancellationToken cancellationToken) =>
-        await _home.AnswerOrEarlierAsync(asOf, async token => new HomeFigures(await TotalsAsync(asOf, token), await ForAsync(asOf, token)),
-            cancellationToken);
-
-    public Task<CollectionFigures> ForAsync(DateOnly asOf, CancellationToken cancellationToken) =>
-        _answers.AnswerAsync(asOf, async token =>
-        {
-            var totals = await TotalsAsync(asOf, token); // read once for the Home's table and its figures
-            await using var db = await dbFactory.CreateDbContextAsync(token);
-            return await CollectionFigures.RunAsync(db, asOf, token, totals);
-        }, cancellationToken);
-
-    /// <summary>What is outstanding per currency, in aging buckets, as of <paramref name="asOf"/>.</summary>
-    public Task<IReadOnlyList<CurrencyTotals>> TotalsAsync(DateOnly asOf, CancellationToken cancellationToken) =>
-        _totals.AnswerAsync(asOf, async token =>
+        await _home.AnswerOrEarlierAsync(asOf, async token =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(token);
-            return (IReadOnlyList<CurrencyTotals>)(await OutstandingTotals.ReadAsync(db, asOf, token)).Totals();
+            // What is outstanding per currency, in aging buckets: read once for the Home's table and its figures.
+            var totals = (IReadOnlyList<CurrencyTotals>)(await OutstandingTotals.ReadAsync(db, asOf, token)).Totals();
+            return new HomeFigures(totals, await CollectionFigures.RunAsync(db, asOf, token, totals));
         }, cancellationToken);
 }
 
